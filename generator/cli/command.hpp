@@ -1,0 +1,18 @@
+// A CLI subcommand: its CLI11 parser and the action run once parsing succeeded.
+// Actions throw InputError (exit 2) or ProofError (exit 1); main maps them.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+#include <functional>
+
+namespace wino::cli {
+
+struct Command {
+    CLI::App* parser;
+    std::function<void()> run;
+};
+
+Command add_matrices_command(CLI::App& app);
+
+}  // namespace wino::cli

@@ -1,0 +1,33 @@
+// Interpolation points of a Toom-Cook algorithm: α−1 distinct finite rationals
+// plus the point at infinity (always present, never listed by the user).
+#pragma once
+
+#include "rational.hpp"
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace wino {
+
+// Largest tile size α = m + r − 1 the engine accepts; the default table covers it.
+inline constexpr int max_alpha = 32;
+
+struct PointSet {
+    std::vector<Rational> finite;  // in row order; infinity is the last row
+};
+
+// Parses "0,1,-1,1/2" for a tile of size alpha; throws InputError on a bad
+// entry, a duplicate, or a count other than alpha − 1.
+PointSet parse_points(std::string_view list, int alpha);
+
+// Checks count and distinctness of already-parsed points.
+void validate_points(const PointSet& points, int alpha);
+
+// The best-known points for alpha (see points.cpp for the sources).
+PointSet default_points(int alpha);
+
+// "0, 1, -1, inf"-style listing, and the JSON form: finite points then "inf".
+std::vector<std::string> point_strings(const PointSet& points);
+
+}  // namespace wino

@@ -1,0 +1,69 @@
+// The wino-gen command line: outputs, and every bad input gives exit 2 with one
+// line on stderr.
+#include "test_support.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <nlohmann/json.hpp>
+
+using wino::test::run_wino_gen;
+
+namespace {
+
+int line_count(const std::string& s) { return static_cast<int>(std::count(s.begin(), s.end(), '\n')); }
+
+void require_bad_input(const std::string& args, const std::string& mention) {
+    INFO("wino-gen " << args);
+    auto result = run_wino_gen(args);
+    CHECK(result.exit_code == 2);
+    CHECK(line_count(result.err) == 1);
+    CHECK(result.err.find(mention) != std::string::npos);
+    CHECK(result.out.empty());
+}
+
+}  // namespace
+
+TEST_CASE("matrices prints proved text and JSON") {
+    auto text = run_wino_gen("matrices --m 4 --r 3");
+    CHECK(text.exit_code == 0);
+    CHECK(text.out.find("proof: exact") != std::string::npos);
+    auto json = run_wino_gen("matrices --m 4 --r 3 --points 0,1,-1,2,-2 --format json");
+    REQUIRE(json.exit_code == 0);
+    auto j = nlohmann::json::parse(json.out);
+    CHECK(j["BT"][0] == nlohmann::json({"4", "0", "-5", "0", "1", "0"}));
+    auto nested = run_wino_gen("matrices --m 2 --r 3 --m2 4 --r2 5 --format json");
+    REQUIRE(nested.exit_code == 0);
+    CHECK(nlohmann::json::parse(nested.out)["w"]["alpha"] == 8);
+}
+
+TEST_CASE("the sweep builds and proves the standard configs") {
+    auto sweep = run_wino_gen("matrices --sweep");
+    CHECK(sweep.exit_code == 0);
+    CHECK(sweep.out.find("27 configs") != std::string::npos);
+}
+
+TEST_CASE("bad input: one line, exit 2") {
+    require_bad_input("matrices --m 2 --r 3 --points 0,1,1", "appears twice");
+    require_bad_input("matrices --m 2 --r 3 --points 0,1", "needs 3 finite points");
+    require_bad_input("matrices --m 2 --r 3 --points 0,1,abc", "'abc' is not a rational");
+    require_bad_input("matrices --m 2 --r 3 --points 0,1,1/0", "zero denominator");
+    require_bad_input("matrices --m 2 --r 3 --points 0,1,2/", "'2/' is not a rational");
+    require_bad_input("matrices --m 0 --r 3", "m must be at least 1");
+    require_bad_input("matrices --m 2 --r 0", "r must be at least 1");
+    require_bad_input("matrices --m 30 --r 5", "exceeds the maximum");
+    require_bad_input("matrices --m 2 --r 3 --format xml", "--format");
+    require_bad_input("matrices --m 2 --r 3 --fractions-in C", "--fractions-in");
+    require_bad_input("matrices --m 2 --r 3 --bogus", "--bogus");
+    require_bad_input("matrices --m two --r 3", "--m");
+    require_bad_input("matrices --m 2", "--m and --r");
+    require_bad_input("matrices --m 2 --r 3 --m2 3", "--m2 and --r2");
+    require_bad_input("matrices --m 2 --r 3 --m2 3 --r2 3 --points2 0,1", "needs 4 finite points");
+    require_bad_input("frobnicate", "frobnicate");
+}
+
+TEST_CASE("help names every option") {
+    auto help = run_wino_gen("matrices --help");
+    CHECK(help.exit_code == 0);
+    for (const char* option : {"--m", "--r", "--points", "--m2", "--r2", "--fractions-in", "--format", "--sweep"})
+        CHECK(help.out.find(option) != std::string::npos);
+}

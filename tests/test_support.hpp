@@ -1,0 +1,55 @@
+// Helpers shared by the tests: running the wino-gen binary, random point sets.
+#pragma once
+
+#include "points.hpp"
+
+#include <cstdlib>
+#include <fstream>
+#include <random>
+#include <sstream>
+#include <string>
+
+#include <sys/wait.h>
+#include <unistd.h>
+
+namespace wino::test {
+
+struct RunResult {
+    int exit_code;
+    std::string out, err;
+};
+
+inline std::string slurp(const std::string& path) {
+    std::ifstream in(path);
+    std::stringstream s;
+    s << in.rdbuf();
+    return s.str();
+}
+
+// Runs `wino-gen <args>` through the shell; args are shell words.
+inline RunResult run_wino_gen(const std::string& args) {
+    static int serial = 0;
+    const std::string base = std::string(std::getenv("TMPDIR") ? std::getenv("TMPDIR") : "/tmp") + "/wino-test-" +
+                             std::to_string(::getpid()) + "-" + std::to_string(serial++);
+    const std::string command = std::string(WINO_GEN_BINARY) + " " + args + " >" + base + ".out 2>" + base + ".err";
+    const int status = std::system(command.c_str());
+    RunResult result{WIFEXITED(status) ? WEXITSTATUS(status) : -1, slurp(base + ".out"), slurp(base + ".err")};
+    std::remove((base + ".out").c_str());
+    std::remove((base + ".err").c_str());
+    return result;
+}
+
+// alpha − 1 distinct rationals a/b with |a| <= 9, 1 <= b <= 9, seeded.
+inline PointSet random_points(int alpha, std::mt19937& rng) {
+    std::uniform_int_distribution<int> numer(-9, 9), denom(1, 9);
+    PointSet points;
+    while (points.finite.size() < static_cast<std::size_t>(alpha - 1)) {
+        Rational p = Rational(numer(rng)) / denom(rng);
+        bool fresh = true;
+        for (const Rational& q : points.finite) fresh = fresh && q != p;
+        if (fresh) points.finite.push_back(p);
+    }
+    return points;
+}
+
+}  // namespace wino::test
