@@ -65,12 +65,6 @@ std::string latex_of(const ToomCook1D& t, std::string_view label) {
     return out;
 }
 
-std::string float_literal(const Rational& x) {
-    std::string s = fmt::format("{}", to_float(x));
-    if (s.find_first_of(".e") == std::string::npos) s += ".0";
-    return s + "f";
-}
-
 std::string cpp_of(const ToomCook1D& t, std::string_view prefix) {
     std::string out = fmt::format("// {}, alpha = {}, points {}; fractions in {}.\n", title(t), t.alpha, points_line(t),
                                   to_string(t.fractions_in));

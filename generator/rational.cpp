@@ -39,6 +39,12 @@ double to_double(const Rational& x) { return cln::double_approx(x); }
 
 bool is_integer(const Rational& x) { return cln::denominator(x) == 1; }
 
+std::string float_literal(const Rational& x) {
+    std::string s = fmt::format("{}", to_float(x));
+    if (s.find_first_of(".e") == std::string::npos) s += ".0";
+    return s + "f";
+}
+
 bool operator==(const RationalMatrix& a, const RationalMatrix& b) {
     return a.rows_ == b.rows_ && a.cols_ == b.cols_ && a.data_ == b.data_;
 }

@@ -2,6 +2,7 @@
 // computation of wino-gen is written in, with parsing and printing as "p/q".
 #pragma once
 
+#include <cln/integer.h>
 #include <cln/rational.h>
 
 #include <cstddef>
@@ -25,6 +26,9 @@ float to_float(const Rational& x);
 double to_double(const Rational& x);
 
 bool is_integer(const Rational& x);
+
+// The nearest float as a C/C++/CUDA literal that reads back exactly: "0.5f", "-4.0f".
+std::string float_literal(const Rational& x);
 
 // Dense row-major matrix of exact rationals.
 class RationalMatrix {

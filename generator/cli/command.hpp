@@ -14,5 +14,6 @@ struct Command {
 };
 
 Command add_matrices_command(CLI::App& app);
+Command add_recipe_command(CLI::App& app);
 
 }  // namespace wino::cli

@@ -1,0 +1,49 @@
+// The recipe optimizer (EuroSys'20 §3.1.2): turns the exact matrices of a
+// Toom-Cook algorithm into straight-line recipes with far fewer operations than
+// a matrix product. Passes, each switchable for comparison: pairwise common
+// subexpressions across rows (which finds the even/odd split of ±p point pairs)
+// plus reuse of values already computed (CSE); factoring a common coefficient
+// out of a row; FMA fusion; and the diagonal scaling freedom (BT rows and AT
+// columns scaled, G compensating) chosen to make the per-tile input and output
+// transforms cheapest. Zero coefficients are never computed and ±1 never
+// multiplied. Everything stays exact.
+#pragma once
+
+#include "recipe.hpp"
+#include "toomcook.hpp"
+
+namespace wino {
+
+struct OptimizerOptions {
+    bool cse = true, factor = true, fma = true, scaling = true;
+    friend bool operator==(const OptimizerOptions&, const OptimizerOptions&) = default;
+};
+
+// The three recipes and the scaled algorithm they compute exactly:
+// input computes algorithm.BT, filter algorithm.G, output algorithm.AT.
+// algorithm = apply_scaling(canonical, input_scale, output_scale).
+struct RecipeSet {
+    ToomCook1D algorithm;
+    OptimizerOptions options;
+    std::vector<Rational> input_scale, output_scale;
+    Recipe input, filter, output;
+};
+
+// BT row l times input_scale[l], AT column l times output_scale[l], G row l
+// divided by both: the diagonal freedom, which keeps the algorithm correct.
+ToomCook1D apply_scaling(const ToomCook1D& canonical, const std::vector<Rational>& input_scale,
+                         const std::vector<Rational>& output_scale);
+
+// `canonical` is the algorithm with fractions in G (build_toom_cook's default).
+RecipeSet optimize_recipes(const ToomCook1D& canonical, const OptimizerOptions& options = {});
+
+// One linear map y = M x as a recipe. Rows marked free may come out scaled by
+// any nonzero factor (the scaling freedom); realized gets the rows computed.
+Recipe compile_linear_map(const RationalMatrix& m, bool rows_free, const OptimizerOptions& options,
+                          RationalMatrix* realized = nullptr);
+
+// Throws ProofError unless the recipes compute exactly the set's matrices and
+// those matrices form a correct algorithm (checked by verify.hpp).
+void prove(const RecipeSet& set);
+
+}  // namespace wino

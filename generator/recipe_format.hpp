@@ -1,0 +1,35 @@
+// Recipes as JSON (DESIGN.md: inputs, outputs, ops {dst, op, args}, counts),
+// as readable text, and as straight-line statements for C-like dialects (C, and
+// later the kernel templates' CUDA and GLSL bodies).
+#pragma once
+
+#include "recipe.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <string>
+
+namespace wino {
+
+nlohmann::ordered_json to_json(const OpCounts& counts);
+nlohmann::ordered_json to_json(const Recipe& recipe);
+// Throws InputError naming the first problem: a missing field, an unknown op, a
+// wrong argument count, a name used before it is defined, a malformed constant.
+Recipe recipe_from_json(const nlohmann::ordered_json& j);
+
+// "y1 = t0 + t1" per line.
+std::string render_text(const Recipe& recipe);
+
+// How a dialect spells a statement; constants are printed as float literals with
+// their exact value in a comment.
+struct Dialect {
+    std::string declare = "const float";  // prefix of a value definition
+    std::string fma = "fmaf";             // fused multiply-add function
+};
+
+// One definition per op ("const float t0 = fmaf(x2, -4.0f /* -4 */, x4);"),
+// reading inputs through input_name(i) and naming values after value_names().
+std::string render_statements(const Recipe& recipe, const Dialect& dialect, const std::vector<std::string>& input_names,
+                              const std::string& indent);
+
+}  // namespace wino
