@@ -61,6 +61,33 @@ TEST_CASE("bad input: one line, exit 2") {
     require_bad_input("frobnicate", "frobnicate");
 }
 
+TEST_CASE("recipe prints JSON per transform and a report") {
+    auto all = run_wino_gen("recipe --m 4 --r 3 --format json");
+    REQUIRE(all.exit_code == 0);
+    auto j = nlohmann::json::parse(all.out);
+    for (const char* part : {"input", "filter", "output"}) {
+        CHECK(j[part].contains("inputs"));
+        CHECK(j[part].contains("outputs"));
+        CHECK(j[part].contains("ops"));
+        CHECK(j[part]["counts"]["total"].get<int>() > 0);
+    }
+    auto one = run_wino_gen("recipe --m 2 --r 3 --points 0,1,-1 --transform filter --format json");
+    REQUIRE(one.exit_code == 0);
+    CHECK(nlohmann::json::parse(one.out)["counts"]["total"] == 4);
+    auto report = run_wino_gen("recipe --report");
+    CHECK(report.exit_code == 0);
+    CHECK(report.out.find("F(10,7)") != std::string::npos);
+    CHECK(report.out.find("largest 2D transform reduction") != std::string::npos);
+}
+
+TEST_CASE("recipe bad input: one line, exit 2") {
+    require_bad_input("recipe --m 4 --r 3 --transform sideways", "--transform");
+    require_bad_input("recipe --m 4 --r 3 --format xml", "--format");
+    require_bad_input("recipe --m 4", "--m and --r");
+    require_bad_input("recipe --m 4 --r 3 --points 0,1,1,2,3", "appears twice");
+    require_bad_input("recipe --m 40 --r 3", "exceeds the maximum");
+}
+
 TEST_CASE("help names every option") {
     auto help = run_wino_gen("matrices --help");
     CHECK(help.exit_code == 0);
