@@ -5,36 +5,21 @@
 
 #include <fmt/format.h>
 
+#include <nlohmann/json.hpp>
+
 #include <array>
+#include <optional>
+#include <stdexcept>
 
 namespace wino {
 namespace {
 
-// Defaults for alpha = 4..16 are the sets of Barabasz, Anderson, Soodhalter and
-// Gregg, "Error analysis and improving the accuracy of Winograd convolution for
-// deep neural networks" (arXiv 1803.10986), as Apache TVM ships them
-// (python/tvm/topi/nn/winograd_util.py); their printed fp32 errors are below the
-// EuroSys'20 Table 3 sets at every alpha (../shared/reference/published-points.json).
-// alpha 2 and 3 take the prefix of the alpha = 4 set. Beyond 16 no published set
-// exists: the alpha = 16 set grows by the simplest reciprocal pairs not yet used.
-constexpr std::array<const char*, 16> published_sets = {
-    "",                                                    // alpha 1: infinity only
-    "0",                                                   // 2
-    "0,-1",                                                // 3
-    "0,-1,1",                                              // 4
-    "0,-1,1,1/2",                                          // 5
-    "0,-1,1,1/2,-2",                                       // 6
-    "0,-1,1,1/2,-2,-1/2",                                  // 7
-    "0,-1,1,1/2,-1/2,2,-2",                                // 8
-    "0,-1,1,1/2,-1/2,2,-2,-1/4",                           // 9
-    "0,-1,1,1/2,-1/2,2,-2,-1/4,4",                         // 10
-    "0,-1,1,1/2,-1/2,2,-2,-1/4,3/4,-4/3",                  // 11
-    "0,-1,1,1/2,-1/2,2,-2,-1/4,4,3/4,-4/3",                // 12
-    "0,-1,1,1/2,-1/2,2,-2,-1/4,4,3/4,-4/3,1/4",            // 13
-    "0,-1,1,1/2,-1/2,2,-2,-1/4,4,1/4,-3/4,4/3,-4",         // 14
-    "0,-1,1,1/2,-1/2,2,-2,-1/4,4,1/4,-3/4,4/3,3/4,-4/3",   // 15
-    "0,-1,1,1/2,-1/2,2,-2,-1/4,4,1/4,-3/4,4/3,-4,3/4,-4/3",  // 16
-};
+// Defaults: alpha 4..16 come from generator/data/default-points.json, which
+// records for each set where it came from (a published set, or `wino-gen search`
+// with its seed, trials and budget). alpha 2 and 3 take the prefix of the
+// alpha = 4 set. Beyond 16 no set has been searched or published: the alpha = 16
+// set grows by the simplest reciprocal pairs not yet used.
+constexpr std::array<const char*, 3> smallest_sets = {"", "0", "0,1"};  // alpha 1, 2, 3
 constexpr const char* extension_beyond_16 = "2/3,-3/2,-2/3,3/2,1/3,-3,-1/3,3,1/8,-8,-1/8,8,5/4,-4/5,-5/4,4/5";
 
 std::vector<std::string_view> split_commas(std::string_view list) {
@@ -50,13 +35,21 @@ std::vector<std::string_view> split_commas(std::string_view list) {
     return items;
 }
 
-std::vector<Rational> parse_list(std::string_view list) {
+// The finite points of the table's set for alpha, as text.
+std::optional<std::string> table_entry(int alpha) {
+    static const nlohmann::json table = nlohmann::json::parse(default_points_table());
+    const std::string key = std::to_string(alpha);
+    if (!table["sets"].contains(key)) return std::nullopt;
+    return fmt::format("{}", fmt::join(table["sets"][key]["points"].get<std::vector<std::string>>(), ","));
+}
+
+}  // namespace
+
+std::vector<Rational> parse_point_list(std::string_view list) {
     std::vector<Rational> values;
     for (std::string_view item : split_commas(list)) values.push_back(parse_rational(item, "point"));
     return values;
 }
-
-}  // namespace
 
 void validate_points(const PointSet& points, int alpha) {
     const std::size_t wanted = static_cast<std::size_t>(alpha - 1);
@@ -70,7 +63,7 @@ void validate_points(const PointSet& points, int alpha) {
 }
 
 PointSet parse_points(std::string_view list, int alpha) {
-    PointSet points{parse_list(list)};
+    PointSet points{parse_point_list(list)};
     validate_points(points, alpha);
     return points;
 }
@@ -78,11 +71,21 @@ PointSet parse_points(std::string_view list, int alpha) {
 PointSet default_points(int alpha) {
     if (alpha < 1 || alpha > max_alpha)
         throw InputError(fmt::format("alpha = {} is outside 1..{}", alpha, max_alpha));
-    if (alpha <= static_cast<int>(published_sets.size())) return PointSet{parse_list(published_sets[alpha - 1])};
-    PointSet points{parse_list(published_sets.back())};
-    std::vector<Rational> extra = parse_list(extension_beyond_16);
-    points.finite.insert(points.finite.end(), extra.begin(), extra.begin() + (alpha - 1 - points.finite.size()));
-    return points;
+    if (alpha <= static_cast<int>(smallest_sets.size())) return PointSet{parse_point_list(smallest_sets[alpha - 1])};
+    if (auto listed = table_entry(std::min(alpha, 16))) {
+        PointSet points{parse_point_list(*listed)};
+        if (alpha <= 16) return points;
+        std::vector<Rational> extra = parse_point_list(extension_beyond_16);
+        points.finite.insert(points.finite.end(), extra.begin(), extra.begin() + (alpha - 1 - points.finite.size()));
+        return points;
+    }
+    throw std::logic_error(fmt::format("the default point table has no entry for alpha {}", alpha));
+}
+
+std::string finite_points_text(const PointSet& points) {
+    std::vector<std::string> texts;
+    for (const Rational& p : points.finite) texts.push_back(to_string(p));
+    return fmt::format("{}", fmt::join(texts, ","));
 }
 
 std::vector<std::string> point_strings(const PointSet& points) {

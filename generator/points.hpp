@@ -17,6 +17,9 @@ struct PointSet {
     std::vector<Rational> finite;  // in row order; infinity is the last row
 };
 
+// Parses "0,1,-1,1/2" as they are, with no count or duplicate check.
+std::vector<Rational> parse_point_list(std::string_view list);
+
 // Parses "0,1,-1,1/2" for a tile of size alpha; throws InputError on a bad
 // entry, a duplicate, or a count other than alpha − 1.
 PointSet parse_points(std::string_view list, int alpha);
@@ -29,5 +32,11 @@ PointSet default_points(int alpha);
 
 // "0, 1, -1, inf"-style listing, and the JSON form: finite points then "inf".
 std::vector<std::string> point_strings(const PointSet& points);
+// The finite points as parse_points reads them: "0,1,-1,1/2".
+std::string finite_points_text(const PointSet& points);
+
+// The default table as JSON text ({"sets": {"alpha": {"points": [...], ...}}}),
+// embedded from generator/data/default-points.json at build time.
+const char* default_points_table();
 
 }  // namespace wino

@@ -88,6 +88,31 @@ TEST_CASE("recipe bad input: one line, exit 2") {
     require_bad_input("recipe --m 40 --r 3", "exceeds the maximum");
 }
 
+TEST_CASE("accuracy and search answer in JSON") {
+    auto acc = run_wino_gen("accuracy --m 2 --r 3 --trials 500 --format json");
+    REQUIRE(acc.exit_code == 0);
+    auto j = nlohmann::json::parse(acc.out);
+    CHECK(j["trials"] == 500);
+    CHECK(j["error"].get<double>() > 0);
+    CHECK(j["error"].get<double>() < 1e-6);
+    CHECK(j.contains("seconds"));
+    auto search = run_wino_gen("search --alpha 5 --trials 300 --screen-trials 50 --beam 2 --format json");
+    REQUIRE(search.exit_code == 0);
+    auto s = nlohmann::json::parse(search.out);
+    CHECK(s["points"].size() == 5);
+    for (const char* key : {"error", "ops", "candidates", "seconds"}) CHECK(s.contains(key));
+    CHECK(search.err.find("re-ranked") != std::string::npos);
+}
+
+TEST_CASE("accuracy and search bad input: one line, exit 2") {
+    require_bad_input("accuracy --m 4 --r 3 --points 0,1,1,2,-2", "appears twice");
+    require_bad_input("accuracy --m 4 --r 3 --trials 0", "--trials");
+    require_bad_input("accuracy --m 4 --r 3 --order sideways", "--order");
+    require_bad_input("search --alpha 6 --start 0,1,-1,11", "outside the search domain");
+    require_bad_input("search --alpha 6 --start 0,1,-1,1/2,1/2", "appears twice");
+    require_bad_input("search --alpha 99", "--alpha");
+}
+
 TEST_CASE("help names every option") {
     auto help = run_wino_gen("matrices --help");
     CHECK(help.exit_code == 0);

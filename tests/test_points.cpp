@@ -28,5 +28,6 @@ TEST_CASE("default points exist for every alpha and are distinct") {
         CHECK_NOTHROW(validate_points(p, alpha));
     }
     CHECK_THROWS_AS(default_points(max_alpha + 1), InputError);
-    CHECK(point_strings(default_points(4)) == std::vector<std::string>{"0", "-1", "1", "inf"});
+    CHECK(point_strings(default_points(4)) == std::vector<std::string>{"0", "1", "-1", "inf"});
+    CHECK(point_strings(default_points(3)) == std::vector<std::string>{"0", "1", "inf"});
 }

@@ -15,5 +15,7 @@ struct Command {
 
 Command add_matrices_command(CLI::App& app);
 Command add_recipe_command(CLI::App& app);
+Command add_accuracy_command(CLI::App& app);
+Command add_search_command(CLI::App& app);
 
 }  // namespace wino::cli

@@ -1,0 +1,92 @@
+// `wino-gen accuracy`: the fp32 error of F(m,r) by the EuroSys'20 metric;
+// --growth prints the error against alpha for the default points (Figure 4).
+#include "accuracy.hpp"
+#include "command.hpp"
+#include "errors.hpp"
+#include "json_text.hpp"
+#include "recipe_db.hpp"
+
+#include <fmt/format.h>
+
+#include <memory>
+#include <optional>
+
+namespace wino::cli {
+namespace {
+
+struct AccuracyCli {
+    std::optional<int> m, r;
+    std::string points, order = "dense", format = "text";
+    int trials = 10000, threads = 0;
+    std::uint64_t seed = 1;
+    bool growth = false;
+    int max_alpha_growth = 16;
+};
+
+AccuracyOptions accuracy_options(const AccuracyCli& o) {
+    return {o.trials, o.seed, o.threads, parse_evaluation_order(o.order)};
+}
+
+AccuracyResult measure(int m, int r, const PointSet& points, const AccuracyOptions& a) {
+    if (a.order == EvaluationOrder::dense) return measure_accuracy(build_toom_cook(m, r, points), a);
+    return measure_accuracy(recipes_for(m, r, points, {}, [](const std::string& line) {
+                                fmt::print(stderr, "wino-gen: {}\n", line);
+                            }),
+                            a);
+}
+
+void print_growth(const AccuracyCli& o) {
+    if (!o.r) throw InputError("accuracy --growth needs --r");
+    const AccuracyOptions a = accuracy_options(o);
+    fmt::print("error growth, r = {}, default points, {} trials, seed {}, {} order\n", *o.r, a.trials, a.seed, o.order);
+    fmt::print("{:>5} {:>4} {:>12}  points\n", "alpha", "m", "error");
+    for (int alpha = *o.r + 1; alpha <= o.max_alpha_growth; ++alpha) {
+        const PointSet points = default_points(alpha);
+        const AccuracyResult res = measure(alpha - *o.r + 1, *o.r, points, a);
+        fmt::print("{:>5} {:>4} {:>12.3e}  {}\n", alpha, alpha - *o.r + 1, res.error,
+                   fmt::join(point_strings(points), ", "));
+    }
+}
+
+void print_accuracy(const AccuracyCli& o) {
+    if (o.growth) return print_growth(o);
+    if (!o.m || !o.r) throw InputError("accuracy needs --m and --r (or --growth --r R)");
+    if (o.format != "text" && o.format != "json") throw InputError(fmt::format("--format must be text or json, not '{}'", o.format));
+    validate_tile(*o.m, *o.r);
+    const int alpha = *o.m + *o.r - 1;
+    const PointSet points = o.points.empty() ? default_points(alpha) : parse_points(o.points, alpha);
+    const AccuracyResult res = measure(*o.m, *o.r, points, accuracy_options(o));
+    if (o.format == "json")
+        fmt::print("{}", to_readable_json({{"m", *o.m},
+                                           {"r", *o.r},
+                                           {"points", point_strings(points)},
+                                           {"order", o.order},
+                                           {"seed", o.seed},
+                                           {"error", res.error},
+                                           {"trials", res.trials},
+                                           {"seconds", res.seconds}}));
+    else
+        fmt::print("F({}x{},{}x{})  points {}  {} order: median relative error {:.3e} over {} trials ({:.2f} s)\n",
+                   *o.m, *o.m, *o.r, *o.r, fmt::join(point_strings(points), ", "), o.order, res.error, res.trials,
+                   res.seconds);
+}
+
+}  // namespace
+
+Command add_accuracy_command(CLI::App& app) {
+    auto o = std::make_shared<AccuracyCli>();
+    CLI::App* sub = app.add_subcommand("accuracy", "fp32 error of a 2D tile against fp64 direct correlation (median)");
+    sub->add_option("--m", o->m, "output tile size m");
+    sub->add_option("--r", o->r, "filter size r");
+    sub->add_option("--points", o->points, "alpha-1 distinct finite points (default: best-known set)");
+    sub->add_option("--trials", o->trials, "random tiles")->default_str("10000");
+    sub->add_option("--seed", o->seed, "random seed")->default_str("1");
+    sub->add_option("--threads", o->threads, "threads (default: all cores)");
+    sub->add_option("--order", o->order, "dense (matrix products) or recipe (as the kernels compute)")->default_str("dense");
+    sub->add_option("--format", o->format, "text or json")->default_str("text");
+    sub->add_flag("--growth", o->growth, "error against alpha for the default points (needs --r)");
+    sub->add_option("--max-alpha", o->max_alpha_growth, "largest alpha for --growth")->default_str("16");
+    return {sub, [o] { print_accuracy(*o); }};
+}
+
+}  // namespace wino::cli

@@ -1,0 +1,52 @@
+// Search for interpolation points that keep the fp32 error of large tiles low
+// (EuroSys'20 §3.1.1). Points come from {a/b : |a| <= 9, 1 <= b <= 9}, always
+// with 0, 1, −1 and infinity. A size-synchronous beam search adds one point or a
+// ±p pair at a time, screening each candidate on a short trial count; the final
+// beam, plus the seed sets given (the published ones), is re-ranked with the full
+// trial count, with each placement of the denominators (the scaling), and the
+// recipe op count breaks near ties.
+#pragma once
+
+#include "accuracy.hpp"
+
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace wino {
+
+struct SearchOptions {
+    int alpha = 8, r = 3;
+    int trials = 10000;        // final re-rank
+    int screen_trials = 400;   // per candidate during the beam
+    int beam = 8;
+    std::uint64_t seed = 1;
+    int threads = 0;           // 0: all cores
+    double budget_seconds = 0; // 0: none; past 80% of it the beam narrows to 1
+    std::vector<PointSet> seeds;
+    PointSet start;            // the beam's root; empty: {0, 1, −1}
+    std::function<void(const std::string&)> progress;
+};
+
+struct SearchResult {
+    PointSet points;
+    FractionsIn fractions_in = FractionsIn::G;
+    double error = 0;
+    int ops = 0;         // input + filter + output recipe ops; 0 when not computed
+    int candidates = 0;  // point sets evaluated
+    double seconds = 0;
+};
+
+// Throws InputError for alpha outside 4..max_alpha, r outside 1..alpha−1, or a
+// start set that lacks 0, 1, −1, leaves the domain, repeats a point or is full.
+SearchResult search_points(const SearchOptions& options);
+
+// The dense-order error of F(m,r) with the points under the best placement of
+// the denominators (G, A or B), which is returned in `where`.
+double best_placement_error(int m, int r, const PointSet& points, const AccuracyOptions& options,
+                            FractionsIn* where = nullptr);
+
+// The values a/b of the search domain other than 0 and ±1, ascending.
+std::vector<Rational> search_domain();
+
+}  // namespace wino

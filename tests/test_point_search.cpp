@@ -1,0 +1,73 @@
+// The point search: reproducible, never worse than its seeds, domain respected.
+#include "errors.hpp"
+#include "point_search.hpp"
+#include "test_support.hpp"
+
+#include <catch2/catch.hpp>
+
+using namespace wino;
+
+namespace {
+
+SearchOptions small(int alpha, int threads) {
+    SearchOptions o;
+    o.alpha = alpha;
+    o.trials = 1000;
+    o.screen_trials = 100;
+    o.beam = 2;
+    o.seed = 5;
+    o.threads = threads;
+    return o;
+}
+
+}  // namespace
+
+TEST_CASE("a seeded search is reproducible, whatever the thread count") {
+    const SearchResult a = search_points(small(6, 1));
+    const SearchResult b = search_points(small(6, 2));
+    CHECK(point_strings(a.points) == point_strings(b.points));
+    CHECK(a.error == b.error);
+    CHECK(a.fractions_in == b.fractions_in);
+    CHECK(a.candidates == b.candidates);
+    CHECK(a.ops > 0);
+}
+
+TEST_CASE("the search keeps 0, 1, -1 and draws the rest from the domain") {
+    const SearchResult r = search_points(small(7, 0));
+    const std::vector<Rational> domain = search_domain();
+    REQUIRE(r.points.finite.size() == 6);
+    for (int base : {0, 1, -1})
+        CHECK(std::find(r.points.finite.begin(), r.points.finite.end(), Rational(base)) != r.points.finite.end());
+    for (const Rational& p : r.points.finite)
+        CHECK((cln::abs(p) == 1 || cln::zerop(p) || std::find(domain.begin(), domain.end(), p) != domain.end()));
+    CHECK_NOTHROW(validate_points(r.points, 7));
+}
+
+TEST_CASE("the result is never worse than a seed set") {
+    SearchOptions o = small(8, 0);
+    o.seeds = {parse_points("0,-1,1,1/2,-1/2,2,-2", 8)};
+    const SearchResult r = search_points(o);
+    const double seed_error = best_placement_error(6, 3, o.seeds[0], {o.trials, o.seed, 0, EvaluationOrder::dense});
+    CHECK(r.error <= seed_error);
+}
+
+TEST_CASE("the search domain is the reduced a/b without 0 and +-1") {
+    const std::vector<Rational> d = search_domain();
+    CHECK(std::find(d.begin(), d.end(), Rational(9)) != d.end());
+    CHECK(std::find(d.begin(), d.end(), Rational(-1) / 9) != d.end());
+    CHECK(std::find(d.begin(), d.end(), Rational(10)) == d.end());
+    CHECK(std::find(d.begin(), d.end(), Rational(1)) == d.end());
+    CHECK(std::is_sorted(d.begin(), d.end()));
+}
+
+TEST_CASE("bad search requests are input errors") {
+    SearchOptions o = small(6, 1);
+    o.start.finite = parse_point_list("0,1,-1,10");
+    CHECK_THROWS_WITH(search_points(o), Catch::Contains("outside the search domain"));
+    o.start.finite = parse_point_list("0,1,-1,2,2");
+    CHECK_THROWS_WITH(search_points(o), Catch::Contains("appears twice"));
+    o.start.finite = parse_point_list("0,1,2");
+    CHECK_THROWS_WITH(search_points(o), Catch::Contains("0, 1 and -1"));
+    CHECK_THROWS_AS(search_points(small(3, 1)), InputError);
+    CHECK_THROWS_AS(search_points(small(max_alpha + 1, 1)), InputError);
+}
