@@ -1,0 +1,67 @@
+// `wino-gen emit`: writes the kernels of a variant as readable GLSL (.comp) or
+// CUDA (.cu) files, each written atomically.
+#include "atomic_file.hpp"
+#include "command.hpp"
+#include "emitter.hpp"
+#include "errors.hpp"
+#include "recipe_db.hpp"
+
+#include <fmt/format.h>
+
+#include <memory>
+
+namespace wino::cli {
+namespace {
+
+struct EmitCli {
+    std::string backend, variant = "fused", out = ".", unroll = "full";
+    int m = 4, r = 3;
+    bool no_fma = false;
+};
+
+int parse_unroll(const std::string& text) {
+    if (text == "full") return 0;
+    try {
+        std::size_t used = 0;
+        const int u = std::stoi(text, &used);
+        if (used == text.size() && u >= 1) return u;
+    } catch (const std::exception&) {
+    }
+    throw InputError(fmt::format("--unroll must be a positive number or 'full', not '{}'", text));
+}
+
+void emit(const EmitCli& o) {
+    if (o.backend.empty()) throw InputError("emit needs --backend glsl or cuda");
+    const Backend backend = parse_backend(o.backend);
+    const Variant variant = parse_variant(o.variant);
+    validate_tile(o.m, o.r);
+    KernelParams params;
+    params.unroll = parse_unroll(o.unroll);
+    OptimizerOptions options;
+    options.fma = !o.no_fma;
+    const RecipeSet recipes = recipes_for(o.m, o.r, default_points(o.m + o.r - 1), options,
+                                          [](const std::string& line) { fmt::print(stderr, "wino-gen: {}\n", line); });
+    for (const EmittedKernel& k : emit_variant(variant, &recipes, o.r, params, backend)) {
+        const std::filesystem::path file =
+            std::filesystem::path(o.out) / (k.name + (backend == Backend::glsl ? ".comp" : ".cu"));
+        write_file_atomically(file, k.source);
+        fmt::print("{}\n", file.string());
+    }
+}
+
+}  // namespace
+
+Command add_emit_command(CLI::App& app) {
+    auto o = std::make_shared<EmitCli>();
+    CLI::App* sub = app.add_subcommand("emit", "Write the Winograd kernels of a variant as GLSL or CUDA source");
+    sub->add_option("--backend", o->backend, "glsl or cuda");
+    sub->add_option("--m", o->m, "output tile size")->default_str("4");
+    sub->add_option("--r", o->r, "filter size")->default_str("3");
+    sub->add_option("--variant", o->variant, "fused, nonfused or direct")->default_str("fused");
+    sub->add_option("--unroll", o->unroll, "transform loop unroll: 1, 2, 4, 6, ... or full")->default_str("full");
+    sub->add_flag("--no-fma", o->no_fma, "transform recipes without FMA");
+    sub->add_option("--out", o->out, "folder for the kernel files")->default_str(".");
+    return {sub, [o] { emit(*o); }};
+}
+
+}  // namespace wino::cli

@@ -1,0 +1,269 @@
+// Template filling and the meta-code that writes the unrolled transform loops.
+#include "emitter.hpp"
+
+#include "errors.hpp"
+#include "recipe_format.hpp"
+#include "template_sources.hpp"
+
+#include <fmt/format.h>
+
+#include <cstdlib>
+#include <functional>
+#include <regex>
+#include <set>
+
+namespace wino {
+namespace {
+
+using Index = std::function<std::string(int, const std::string&)>;  // (recipe row, loop index) → expression
+
+// Applies a 1D recipe once per loop iteration j < n, unrolled by `unroll`; each
+// copy is its own scope so the recipe's value names do not collide.
+std::string recipe_loop(const Recipe& recipe, int n, int unroll, const Index& input, const Index& output,
+                        const Dialect& dialect, const std::string& indent) {
+    const int u = effective_unroll(n, unroll);
+    const bool looped = u < n;
+    const std::string body_indent = indent + (looped ? "    " : "");
+    const std::vector<std::string> names = recipe.value_names();
+    std::string out = looped ? fmt::format("{}for (int j = 0; j < {}; j += {}) {{\n", indent, n, u) : "";
+    for (int copy = 0; copy < (looped ? u : n); ++copy) {
+        const std::string j = looped ? (copy ? fmt::format("(j + {})", copy) : "j") : std::to_string(copy);
+        std::vector<std::string> inputs;
+        for (int i = 0; i < recipe.n_inputs; ++i) inputs.push_back(input(i, j));
+        out += body_indent + "{\n";
+        out += render_statements(recipe, dialect, inputs, body_indent + "    ");
+        for (std::size_t i = 0; i < recipe.outputs.size(); ++i)
+            out += fmt::format("{}    {} = {};\n", body_indent, output(static_cast<int>(i), j), names[recipe.outputs[i]]);
+        out += body_indent + "}\n";
+    }
+    return looped ? out + indent + "}\n" : out;
+}
+
+// The 2D transform of `in` (rows_in × cols_in, row-major) into `out`: the recipe
+// over the columns into `mid` (rows_out × cols_in), then over mid's rows.
+std::pair<std::string, std::string> transform_2d(const Recipe& recipe, const std::string& in, const std::string& mid,
+                                                 const std::string& out, int n_in, int n_out, int unroll,
+                                                 const Dialect& dialect, const std::string& indent) {
+    auto at = [](const std::string& array, int stride) {
+        return [=](int i, const std::string& j) { return fmt::format("{}[{} * {} + {}]", array, i, stride, j); };
+    };
+    auto at_row = [](const std::string& array, int stride) {
+        return [=](int i, const std::string& j) { return fmt::format("{}[{} * {} + {}]", array, j, stride, i); };
+    };
+    return {recipe_loop(recipe, n_in, unroll, at(in, n_in), at(mid, n_in), dialect, indent),
+            recipe_loop(recipe, n_out, unroll, at_row(mid, n_in), at_row(out, n_out), dialect, indent)};
+}
+
+Dialect dialect_of(Backend backend) {
+    return backend == Backend::glsl ? Dialect{"float", "FMA"} : Dialect{"const float", "FMA"};
+}
+
+std::vector<BufferSpec> buffers_of(KernelKind kind) {
+    switch (kind) {
+        case KernelKind::filter_transform: return {{"filters", false}, {"transformed", true}};
+        case KernelKind::input_transform: return {{"images", false}, {"transformed", true}};
+        case KernelKind::gemm: return {{"u", false}, {"v", false}, {"product", true}};
+        case KernelKind::output_transform: return {{"product", false}, {"result", true}};
+        case KernelKind::fused: return {{"images", false}, {"u", false}, {"result", true}};
+        case KernelKind::direct: return {{"images", false}, {"filters", false}, {"result", true}};
+    }
+    return {};
+}
+
+const char* template_of(KernelKind kind) {
+    switch (kind) {
+        case KernelKind::filter_transform: return template_filter_transform();
+        case KernelKind::input_transform: return template_input_transform();
+        case KernelKind::gemm: return template_gemm();
+        case KernelKind::output_transform: return template_output_transform();
+        case KernelKind::fused: return template_fused();
+        case KernelKind::direct: return template_direct();
+    }
+    return "";
+}
+
+int workgroup_size_of(KernelKind kind, const KernelParams& p) {
+    switch (kind) {
+        case KernelKind::gemm: return p.gemm_wg_k * p.gemm_wg_p;
+        case KernelKind::fused: return p.fused_wg_k * p.fused_wg_p;
+        default: return p.workgroup_size;
+    }
+}
+
+std::string interface_glsl(const std::vector<BufferSpec>& buffers, int workgroup_size) {
+    std::string out = fmt::format("#version 450\nlayout(local_size_x = {}) in;\n", workgroup_size);
+    for (std::size_t b = 0; b < buffers.size(); ++b)
+        out += fmt::format("layout(std430, binding = {}) {} buffer Buffer{} {{ float {}[]; }};\n", b,
+                           buffers[b].writes ? "writeonly" : "readonly", b, buffers[b].name);
+    std::string fields;
+    for (const std::string& name : kernel_parameter_names()) fields += fmt::format(" int {};", name);
+    return out + fmt::format("layout(push_constant) uniform Params {{{} }} p;\n", fields);
+}
+
+std::string interface_cuda(const std::string& name, const std::vector<BufferSpec>& buffers, int workgroup_size) {
+    std::string fields, args;
+    for (const std::string& field : kernel_parameter_names()) fields += fmt::format(" int {};", field);
+    for (const BufferSpec& b : buffers)
+        args += fmt::format("{}float* __restrict__ {}, ", b.writes ? "" : "const ", b.name);
+    return fmt::format("struct Params {{{} }};\n#define KERNEL_NAME __launch_bounds__({}) {}\n#define KERNEL_ARGS {}Params p\n",
+                       fields, workgroup_size, name, args);
+}
+
+std::string header(KernelKind kind, const RecipeSet* s, int r, const KernelParams& p, Backend backend, int wg) {
+    std::string out = fmt::format("// wino-gen {} kernel, {}.\n", to_string(kind), backend == Backend::glsl ? "GLSL" : "CUDA");
+    if (s) {
+        const ToomCook1D& a = s->algorithm;
+        out += fmt::format("// Winograd F({}x{},{}x{}), alpha {}, points {}.\n", a.m, a.m, a.r, a.r, a.alpha,
+                           fmt::join(point_strings(a.points), ", "));
+        out += fmt::format("// 1D recipe ops (add/mul/fma): input {}/{}/{}, filter {}/{}/{}, output {}/{}/{}.\n",
+                           s->input.counts().add, s->input.counts().mul, s->input.counts().fma, s->filter.counts().add,
+                           s->filter.counts().mul, s->filter.counts().fma, s->output.counts().add,
+                           s->output.counts().mul, s->output.counts().fma);
+    } else {
+        out += fmt::format("// Direct {}x{} convolution.\n", r, r);
+    }
+    return out + fmt::format("// Tuning: unroll {}, workgroup {}, gemm tile {}x{} threads x {}x{} registers, fused {}x{}.\n",
+                             p.unroll ? std::to_string(p.unroll) : std::string("full"), wg, p.gemm_wg_k, p.gemm_wg_p,
+                             p.gemm_reg_k, p.gemm_reg_p, p.fused_wg_k, p.fused_wg_p);
+}
+
+std::map<std::string, std::string> values_for(KernelKind kind, const RecipeSet* s, int r, const KernelParams& p,
+                                              const Dialect& d) {
+    std::map<std::string, std::string> v;
+    if (kind == KernelKind::direct) return {{"r", std::to_string(r)}};
+    if (kind == KernelKind::gemm)
+        return {{"wg_k", std::to_string(p.gemm_wg_k)}, {"wg_p", std::to_string(p.gemm_wg_p)},
+                {"reg_k", std::to_string(p.gemm_reg_k)}, {"reg_p", std::to_string(p.gemm_reg_p)}};
+    const int m = s->algorithm.m, alpha = s->algorithm.alpha;
+    const std::string in8(8, ' '), in12(12, ' '), in4(4, ' ');
+    v["alpha"] = std::to_string(alpha);
+    switch (kind) {
+        case KernelKind::filter_transform:
+            v["r"] = std::to_string(r);
+            std::tie(v["columns"], v["rows"]) = transform_2d(s->filter, "g", "gg", "u", r, alpha, p.unroll, d, in4);
+            break;
+        case KernelKind::input_transform:
+            v["m"] = std::to_string(m);
+            std::tie(v["columns"], v["rows"]) = transform_2d(s->input, "d", "bd", "v", alpha, alpha, p.unroll, d, in4);
+            break;
+        case KernelKind::output_transform:
+            v["m"] = std::to_string(m);
+            std::tie(v["columns"], v["rows"]) = transform_2d(s->output, "mt", "am", "y", alpha, m, p.unroll, d, in4);
+            break;
+        case KernelKind::fused:
+            v["m"] = std::to_string(m);
+            v["wg_k"] = std::to_string(p.fused_wg_k);
+            v["wg_p"] = std::to_string(p.fused_wg_p);
+            std::tie(v["input_columns"], v["input_rows"]) =
+                transform_2d(s->input, "d", "bd", "v", alpha, alpha, p.unroll, d, in12);
+            std::tie(v["output_columns"], v["output_rows"]) =
+                transform_2d(s->output, "acc", "am", "y", alpha, m, p.unroll, d, in4);
+            break;
+        default: break;
+    }
+    return v;
+}
+
+std::string kernel_name(KernelKind kind, const RecipeSet* s, int r) {
+    return s ? fmt::format("winograd_f{}_{}_{}", s->algorithm.m, s->algorithm.r, to_string(kind))
+             : fmt::format("direct_r{}", r);
+}
+
+}  // namespace
+
+Backend parse_backend(const std::string& name) {
+    if (name == "glsl" || name == "vulkan") return Backend::glsl;
+    if (name == "cuda") return Backend::cuda;
+    throw InputError(fmt::format("--backend must be glsl or cuda, not '{}'", name));
+}
+
+Variant parse_variant(const std::string& name) {
+    if (name == "fused") return Variant::fused;
+    if (name == "nonfused") return Variant::nonfused;
+    if (name == "direct") return Variant::direct;
+    throw InputError(fmt::format("--variant must be fused or nonfused (or direct), not '{}'", name));
+}
+
+const char* to_string(KernelKind kind) {
+    switch (kind) {
+        case KernelKind::filter_transform: return "filter_transform";
+        case KernelKind::input_transform: return "input_transform";
+        case KernelKind::gemm: return "gemm";
+        case KernelKind::output_transform: return "output_transform";
+        case KernelKind::fused: return "fused";
+        case KernelKind::direct: return "direct";
+    }
+    return "?";
+}
+
+const char* to_string(Variant variant) {
+    switch (variant) {
+        case Variant::fused: return "fused";
+        case Variant::nonfused: return "nonfused";
+        case Variant::direct: return "direct";
+    }
+    return "?";
+}
+
+const std::vector<std::string>& kernel_parameter_names() {
+    static const std::vector<std::string> names = {"N", "C", "H", "W", "K", "pad", "out_h", "out_w", "tiles_h", "tiles_w", "P"};
+    return names;
+}
+
+int effective_unroll(int n, int requested) {
+    if (requested <= 0 || requested >= n) return n;
+    int best = 1;
+    for (int d = 1; d <= n; ++d)
+        if (n % d == 0 && std::abs(d - requested) < std::abs(best - requested)) best = d;
+    return best;
+}
+
+std::string fill_template(const std::string& text, const std::map<std::string, std::string>& values) {
+    static const std::regex placeholder(R"(%\(([a-z_0-9]+)\))");
+    std::string out;
+    std::set<std::string> used;
+    auto last = text.cbegin();
+    for (std::sregex_iterator it(text.begin(), text.end(), placeholder), end; it != end; ++it) {
+        const std::string name = (*it)[1].str();
+        auto value = values.find(name);
+        if (value == values.end()) throw std::logic_error(fmt::format("template placeholder %({}) has no value", name));
+        used.insert(name);
+        out.append(last, text.cbegin() + it->position());
+        out += value->second;
+        last = text.cbegin() + it->position() + it->length();
+    }
+    out.append(last, text.cend());
+    for (const auto& [name, value] : values)
+        if (!used.count(name)) throw std::logic_error(fmt::format("template value '{}' has no placeholder", name));
+    return out;
+}
+
+EmittedKernel emit_kernel(KernelKind kind, const RecipeSet* s, int r, const KernelParams& p, Backend backend) {
+    if (kind != KernelKind::direct && kind != KernelKind::gemm && !s)
+        throw std::logic_error("a Winograd kernel needs recipes");
+    const int wg = workgroup_size_of(kind, p);
+    const std::string name = kernel_name(kind, s, r);
+    const std::vector<BufferSpec> buffers = buffers_of(kind);
+    const std::string body = fill_template(template_of(kind), values_for(kind, s, r, p, dialect_of(backend)));
+    const std::string interface = backend == Backend::glsl ? interface_glsl(buffers, wg) + prelude_glsl()
+                                                           : prelude_cuda() + interface_cuda(name, buffers, wg);
+    return {kind, name, header(kind, s, r, p, backend, wg) + interface + "\n" + body, wg, buffers};
+}
+
+std::vector<EmittedKernel> emit_variant(Variant variant, const RecipeSet* s, int r, const KernelParams& p,
+                                        Backend backend) {
+    std::vector<KernelKind> kinds;
+    switch (variant) {
+        case Variant::fused: kinds = {KernelKind::filter_transform, KernelKind::fused}; break;
+        case Variant::nonfused:
+            kinds = {KernelKind::filter_transform, KernelKind::input_transform, KernelKind::gemm,
+                     KernelKind::output_transform};
+            break;
+        case Variant::direct: kinds = {KernelKind::direct}; break;
+    }
+    std::vector<EmittedKernel> out;
+    for (KernelKind k : kinds) out.push_back(emit_kernel(k, s, r, p, backend));
+    return out;
+}
+
+}  // namespace wino

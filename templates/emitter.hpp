@@ -1,0 +1,64 @@
+// The kernel emitter: fills the neutral templates (kernels/*.tmpl) from recipes
+// and prepends the backend prelude and interface, giving GLSL compute shaders or
+// CUDA kernels with the same logic. The emitter reads recipes, never matrices.
+#pragma once
+
+#include "optimizer.hpp"
+
+#include <map>
+#include <string>
+#include <vector>
+
+namespace wino {
+
+enum class Backend { glsl, cuda };
+enum class KernelKind { filter_transform, input_transform, gemm, output_transform, fused, direct };
+enum class Variant { fused, nonfused, direct };
+
+Backend parse_backend(const std::string& name);
+Variant parse_variant(const std::string& name);
+const char* to_string(KernelKind kind);
+const char* to_string(Variant variant);
+
+// Tuning parameters of the emitted kernels (EuroSys'20 Table 1).
+struct KernelParams {
+    int unroll = 0;              // transform loops: 1, 2, 4, 6...; 0 = full
+    int workgroup_size = 64;     // 1D kernels
+    int gemm_wg_k = 4, gemm_wg_p = 16;   // GEMM threads per workgroup along k and p
+    int gemm_reg_k = 4, gemm_reg_p = 4;  // GEMM register tile
+    int fused_wg_k = 16, fused_wg_p = 4; // fused: filters × tiles per workgroup
+};
+
+struct BufferSpec {
+    std::string name;
+    bool writes;
+};
+
+struct EmittedKernel {
+    KernelKind kind;
+    std::string name;    // e.g. winograd_f4_3_input_transform
+    std::string source;  // complete GLSL or CUDA translation unit
+    int workgroup_size;
+    std::vector<BufferSpec> buffers;  // in binding / argument order
+};
+
+// The push-constant / parameter block shared by every kernel, in order.
+const std::vector<std::string>& kernel_parameter_names();
+
+// `recipes` may be null for the direct kernel.
+EmittedKernel emit_kernel(KernelKind kind, const RecipeSet* recipes, int r, const KernelParams& params,
+                          Backend backend);
+
+// The kernels of a variant in launch order (fused: filter transform, fused;
+// nonfused: filter, input, gemm, output; direct: direct).
+std::vector<EmittedKernel> emit_variant(Variant variant, const RecipeSet* recipes, int r, const KernelParams& params,
+                                        Backend backend);
+
+// Replaces every %(name); throws std::logic_error naming a placeholder without a
+// value or a value without a placeholder.
+std::string fill_template(const std::string& text, const std::map<std::string, std::string>& values);
+
+// The divisor of n closest to the requested unroll factor (n itself for 0).
+int effective_unroll(int n, int requested);
+
+}  // namespace wino

@@ -1,0 +1,11 @@
+// CUDA prelude: maps the neutral kernel dialect onto CUDA C++.
+#define GLOBAL_ID_X int(blockIdx.x * blockDim.x + threadIdx.x)
+#define GLOBAL_ID_Y int(blockIdx.y * blockDim.y + threadIdx.y)
+#define LOCAL_ID_X int(threadIdx.x)
+#define GROUP_ID_X int(blockIdx.x)
+#define GROUP_ID_Y int(blockIdx.y)
+#define GROUP_ID_Z int(blockIdx.z)
+#define BARRIER() __syncthreads()
+#define SHARED __shared__
+#define FMA(a, b, c) fmaf(a, b, c)
+#define KERNEL_MAIN extern "C" __global__ void KERNEL_NAME(KERNEL_ARGS)

@@ -1,0 +1,13 @@
+// The embedded texts of templates/ (preludes and kernels/*.tmpl).
+#pragma once
+
+namespace wino {
+const char* prelude_glsl();
+const char* prelude_cuda();
+const char* template_filter_transform();
+const char* template_input_transform();
+const char* template_gemm();
+const char* template_output_transform();
+const char* template_fused();
+const char* template_direct();
+}  // namespace wino
