@@ -60,8 +60,8 @@ Dialect dialect_of(Backend backend) {
 
 std::vector<BufferSpec> buffers_of(KernelKind kind) {
     switch (kind) {
-        case KernelKind::filter_transform: return {{"filters", false}, {"transformed", true}};
-        case KernelKind::input_transform: return {{"images", false}, {"transformed", true}};
+        case KernelKind::filter_transform: return {{"filters", false}, {"u", true}};
+        case KernelKind::input_transform: return {{"images", false}, {"v", true}};
         case KernelKind::gemm: return {{"u", false}, {"v", false}, {"product", true}};
         case KernelKind::output_transform: return {{"product", false}, {"result", true}};
         case KernelKind::fused: return {{"images", false}, {"u", false}, {"result", true}};
@@ -140,11 +140,11 @@ std::map<std::string, std::string> values_for(KernelKind kind, const RecipeSet* 
     switch (kind) {
         case KernelKind::filter_transform:
             v["r"] = std::to_string(r);
-            std::tie(v["columns"], v["rows"]) = transform_2d(s->filter, "g", "gg", "u", r, alpha, p.unroll, d, in4);
+            std::tie(v["columns"], v["rows"]) = transform_2d(s->filter, "g", "gg", "ut", r, alpha, p.unroll, d, in4);
             break;
         case KernelKind::input_transform:
             v["m"] = std::to_string(m);
-            std::tie(v["columns"], v["rows"]) = transform_2d(s->input, "d", "bd", "v", alpha, alpha, p.unroll, d, in4);
+            std::tie(v["columns"], v["rows"]) = transform_2d(s->input, "d", "bd", "vt", alpha, alpha, p.unroll, d, in4);
             break;
         case KernelKind::output_transform:
             v["m"] = std::to_string(m);

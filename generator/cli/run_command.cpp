@@ -1,0 +1,184 @@
+// `wino-gen run`: one convolution layer on a device, from .npy files or seeded
+// random tensors; --check compares with the fp64 host reference, --bench times
+// it (median of repeats after warm-up) against the direct kernel.
+#include "command.hpp"
+#include "conv2d.hpp"
+#include "errors.hpp"
+#include "json_text.hpp"
+#include "npy.hpp"
+
+#include <fmt/format.h>
+
+#include <cmath>
+#include <memory>
+#include <optional>
+#include <random>
+
+namespace wino::cli {
+namespace {
+
+struct RunCli {
+    std::string backend = "vulkan", device, input_shape, variant = "fused", format = "text", baseline;
+    std::string input, weights, output;
+    std::optional<int> filters;
+    int r = 3, pad = 0, m = 4, warmup = 2, repeats = 5, unroll = 0;
+    std::uint64_t seed = 1;
+    bool check = false, bench = false, validation = false;
+};
+
+std::vector<long long> parse_shape(const std::string& text) {
+    std::vector<long long> dims;
+    std::size_t from = 0;
+    while (from <= text.size()) {
+        const std::size_t comma = std::min(text.find(',', from), text.size());
+        const std::string item = text.substr(from, comma - from);
+        if (item.empty() || item.find_first_not_of("0123456789") != std::string::npos)
+            throw InputError(fmt::format("--input-shape must be N,C,H,W with positive integers, not '{}'", text));
+        dims.push_back(std::stoll(item));
+        from = comma + 1;
+    }
+    if (dims.size() != 4) throw InputError(fmt::format("--input-shape needs 4 numbers N,C,H,W, got '{}'", text));
+    return dims;
+}
+
+int vulkan_device_index(const std::string& device) {
+    if (device.empty()) return -1;
+    if (device.rfind("vulkan:", 0) != 0 || device.size() == 7 || device.find_first_not_of("0123456789", 7) != std::string::npos)
+        throw InputError(fmt::format("--device must look like vulkan:0, not '{}'", device));
+    return std::stoi(device.substr(7));
+}
+
+std::vector<float> random_tensor(std::size_t n, std::uint64_t seed) {
+    std::mt19937_64 rng(seed);
+    std::uniform_real_distribution<float> uniform(-1.0f, 1.0f);
+    std::vector<float> v(n);
+    for (float& x : v) x = uniform(rng);
+    return v;
+}
+
+std::string dims_text(const std::vector<long long>& d) { return fmt::format("{}", fmt::join(d, "x")); }
+
+// The layer's shape from the flags and the files, which must agree.
+ConvShape resolve_shape(const RunCli& o, std::optional<NpyArray>& x, std::optional<NpyArray>& w) {
+    if (!o.input.empty()) x = read_npy(o.input);
+    if (!o.weights.empty()) w = read_npy(o.weights);
+    std::vector<long long> in;
+    if (!o.input_shape.empty()) in = parse_shape(o.input_shape);
+    if (x) {
+        if (x->shape.size() != 4) throw InputError(fmt::format("{} has shape {}, not N,C,H,W", o.input, dims_text(x->shape)));
+        if (!in.empty() && in != x->shape)
+            throw InputError(fmt::format("--input-shape {} does not match {} ({})", dims_text(in), o.input, dims_text(x->shape)));
+        in = x->shape;
+    }
+    if (in.empty()) throw InputError("run needs --input-shape N,C,H,W or --input x.npy");
+    if (!o.filters && !w) throw InputError("run needs --filters K or --weights w.npy");
+    ConvShape s{int(in[0]), int(in[1]), int(in[2]), int(in[3]), o.filters.value_or(0), o.r, o.pad};
+    if (w) {
+        const std::vector<long long> want = {o.filters.value_or(w->shape.empty() ? 0 : w->shape[0]), in[1], o.r, o.r};
+        if (w->shape != want)
+            throw InputError(fmt::format("{} has shape {}, the layer needs K,C,R,R = {}", o.weights, dims_text(w->shape), dims_text(want)));
+        s.K = int(w->shape[0]);
+    }
+    return s;
+}
+
+struct Errors {
+    double relative, max_abs;
+};
+
+Errors compare(const std::vector<float>& y, const std::vector<double>& ref) {
+    double diff2 = 0, ref2 = 0, max_abs = 0;
+    for (std::size_t i = 0; i < y.size(); ++i) {
+        const double d = std::isfinite(y[i]) ? y[i] - ref[i] : INFINITY;
+        diff2 += d * d;
+        ref2 += ref[i] * ref[i];
+        max_abs = std::max(max_abs, std::abs(d));
+    }
+    return {std::sqrt(diff2) / std::max(std::sqrt(ref2), 1e-300), max_abs};
+}
+
+void run(const RunCli& o) {
+    if (parse_backend(o.backend) == Backend::cuda) throw DeviceError("no CUDA device");
+    ConvConfig config{parse_variant(o.variant), o.m, {}};
+    config.params.unroll = o.unroll;
+    if (!o.baseline.empty() && o.baseline != "direct") throw InputError(fmt::format("--baseline must be direct, not '{}'", o.baseline));
+    if (o.format != "text" && o.format != "json") throw InputError(fmt::format("--format must be text or json, not '{}'", o.format));
+    std::optional<NpyArray> x, w;
+    const ConvShape shape = resolve_shape(o, x, w);
+    validate_shape(shape, config);
+    const std::vector<float> input = x ? x->data : random_tensor(shape.input_size(), o.seed);
+    const std::vector<float> filters = w ? w->data : random_tensor(shape.filter_size(), o.seed + 1);
+
+    VulkanDevice device({vulkan_device_index(o.device), o.validation});
+    VulkanConv2d conv(device, shape, config);
+    conv.set_filters(filters);
+    std::vector<float> y;
+    double time_ms = conv.run(input, y);
+    conv.check_guards();
+    nlohmann::ordered_json out = {{"device", device.name()}, {"backend", "vulkan"}, {"variant", o.variant},
+                                  {"m", o.m},                {"r", o.r},           {"time_ms", time_ms}};
+    if (o.bench) {
+        time_ms = conv.time_median(input, o.warmup, o.repeats);
+        out["time_ms"] = time_ms;
+        out["gflops"] = shape.flops() / (time_ms * 1e6);
+        if (o.baseline == "direct") {
+            VulkanConv2d direct(device, shape, {Variant::direct, o.m, {}});
+            direct.set_filters(filters);
+            const double baseline_ms = direct.time_median(input, o.warmup, o.repeats);
+            out["baseline_ms"] = baseline_ms;
+            out["speedup"] = baseline_ms / time_ms;
+        }
+    }
+    if (o.check) {
+        const Errors e = compare(y, reference_conv2d(shape, input, filters));
+        out["rel_err"] = e.relative;
+        out["max_abs_err"] = e.max_abs;
+    }
+    if (device.validation_messages() > 0)
+        throw DeviceError(fmt::format("{} validation messages, last: {}", device.validation_messages(),
+                                      device.last_validation_message()));
+    if (!o.output.empty())
+        write_npy(o.output, {{shape.N, shape.K, shape.out_h(), shape.out_w()}, y});
+    if (o.format == "json") {
+        fmt::print("{}", to_readable_json(out));
+        return;
+    }
+    fmt::print("{}: {} F({},{}) on {}x{}x{}x{} -> {} filters, pad {}: {:.3f} ms", out["device"].get<std::string>(),
+               o.variant, o.m, o.r, shape.N, shape.C, shape.H, shape.W, shape.K, shape.pad, time_ms);
+    if (out.contains("gflops")) fmt::print(" ({:.2f} GFLOP/s)", out["gflops"].get<double>());
+    if (out.contains("baseline_ms"))
+        fmt::print("; direct {:.3f} ms, speedup {:.2f}x", out["baseline_ms"].get<double>(), out["speedup"].get<double>());
+    if (out.contains("rel_err"))
+        fmt::print("; rel_err {:.3e}, max_abs_err {:.3e}", out["rel_err"].get<double>(), out["max_abs_err"].get<double>());
+    fmt::print("\n");
+}
+
+}  // namespace
+
+Command add_run_command(CLI::App& app) {
+    auto o = std::make_shared<RunCli>();
+    CLI::App* sub = app.add_subcommand("run", "Run a convolution layer on a device; check it and time it");
+    sub->add_option("--backend", o->backend, "vulkan or cuda")->default_str("vulkan");
+    sub->add_option("--device", o->device, "vulkan:N (default: $WINO_VULKAN_DEVICE, else 0)");
+    sub->add_option("--input-shape", o->input_shape, "N,C,H,W");
+    sub->add_option("--filters", o->filters, "K, the number of filters");
+    sub->add_option("--r", o->r, "filter size R = S")->default_str("3");
+    sub->add_option("--pad", o->pad, "zero padding")->default_str("0");
+    sub->add_option("--m", o->m, "Winograd output tile size")->default_str("4");
+    sub->add_option("--variant", o->variant, "fused, nonfused or direct")->default_str("fused");
+    sub->add_option("--unroll", o->unroll, "transform loop unroll factor (0 = full)")->default_str("0");
+    sub->add_option("--input", o->input, "input tensor, float32 .npy N,C,H,W");
+    sub->add_option("--weights", o->weights, "filters, float32 .npy K,C,R,R");
+    sub->add_option("--output", o->output, "write the output here (.npy)");
+    sub->add_option("--seed", o->seed, "seed of the random tensors")->default_str("1");
+    sub->add_flag("--check", o->check, "compare with the fp64 host reference (rel_err, max_abs_err)");
+    sub->add_flag("--bench", o->bench, "time: median of repeats after warm-up");
+    sub->add_option("--baseline", o->baseline, "with --bench: also time the direct kernel");
+    sub->add_option("--warmup", o->warmup, "warm-up runs for --bench")->default_str("2");
+    sub->add_option("--repeats", o->repeats, "timed runs for --bench")->default_str("5");
+    sub->add_flag("--validation", o->validation, "enable the Khronos validation layer; any message fails the run");
+    sub->add_option("--format", o->format, "text or json")->default_str("text");
+    return {sub, [o] { run(*o); }};
+}
+
+}  // namespace wino::cli

@@ -1,0 +1,58 @@
+// glslang front end and SPIR-V back end, with an in-memory cache.
+#include "glsl_compiler.hpp"
+
+#include <glslang/Public/ResourceLimits.h>
+#include <glslang/Public/ShaderLang.h>
+#include <glslang/SPIRV/GlslangToSpv.h>
+
+#include <fmt/format.h>
+
+#include <functional>
+#include <mutex>
+#include <stdexcept>
+#include <unordered_map>
+
+namespace wino {
+namespace {
+
+struct GlslangProcess {
+    GlslangProcess() { glslang::InitializeProcess(); }
+    ~GlslangProcess() { glslang::FinalizeProcess(); }
+};
+
+std::vector<std::uint32_t> compile_uncached(const std::string& source) {
+    static GlslangProcess process;
+    glslang::TShader shader(EShLangCompute);
+    const char* text = source.c_str();
+    shader.setStrings(&text, 1);
+    shader.setEnvInput(glslang::EShSourceGlsl, EShLangCompute, glslang::EShClientVulkan, 100);
+    shader.setEnvClient(glslang::EShClientVulkan, glslang::EShTargetVulkan_1_1);
+    shader.setEnvTarget(glslang::EShTargetSpv, glslang::EShTargetSpv_1_3);
+    const auto messages = static_cast<EShMessages>(EShMsgSpvRules | EShMsgVulkanRules);
+    if (!shader.parse(GetDefaultResources(), 450, false, messages))
+        throw std::runtime_error(fmt::format("GLSL does not compile: {}", shader.getInfoLog()));
+    glslang::TProgram program;
+    program.addShader(&shader);
+    if (!program.link(messages)) throw std::runtime_error(fmt::format("GLSL does not link: {}", program.getInfoLog()));
+    std::vector<std::uint32_t> spirv;
+    glslang::SpvOptions options;
+    options.disableOptimizer = false;
+    glslang::GlslangToSpv(*program.getIntermediate(EShLangCompute), spirv, &options);
+    return spirv;
+}
+
+}  // namespace
+
+std::vector<std::uint32_t> compile_glsl(const std::string& source) {
+    static std::mutex guard;
+    static std::unordered_map<std::size_t, std::pair<std::string, std::vector<std::uint32_t>>> cache;
+    const std::size_t key = std::hash<std::string>{}(source);
+    std::lock_guard lock(guard);
+    auto hit = cache.find(key);
+    if (hit != cache.end() && hit->second.first == source) return hit->second.second;
+    std::vector<std::uint32_t> spirv = compile_uncached(source);
+    cache[key] = {source, spirv};
+    return spirv;
+}
+
+}  // namespace wino

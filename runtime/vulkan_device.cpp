@@ -1,0 +1,214 @@
+// Vulkan-Hpp RAII device layer.
+#include "vulkan_device.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <cstring>
+#include <mutex>
+
+namespace wino {
+
+struct VulkanDevice::Messages {
+    std::mutex guard;
+    int count = 0;
+    std::string last;
+};
+
+namespace {
+
+constexpr const char* validation_layer = "VK_LAYER_KHRONOS_validation";
+
+VKAPI_ATTR VkBool32 VKAPI_CALL on_message(VkDebugUtilsMessageSeverityFlagBitsEXT, VkDebugUtilsMessageTypeFlagsEXT,
+                                          const VkDebugUtilsMessengerCallbackDataEXT* data, void* user) {
+    auto* messages = static_cast<VulkanDevice::Messages*>(user);
+    std::lock_guard lock(messages->guard);
+    ++messages->count;
+    messages->last = data->pMessage ? data->pMessage : "";
+    return VK_FALSE;
+}
+
+int chosen_index(int requested) {
+    if (requested >= 0) return requested;
+    const char* env = std::getenv("WINO_VULKAN_DEVICE");
+    if (!env || !*env) return 0;
+    char* end = nullptr;
+    const long value = std::strtol(env, &end, 10);
+    if (*end || value < 0) throw DeviceError(fmt::format("WINO_VULKAN_DEVICE must be a device number, not '{}'", env));
+    return static_cast<int>(value);
+}
+
+bool layer_available(const vk::raii::Context& context, const char* name) {
+    for (const auto& layer : context.enumerateInstanceLayerProperties())
+        if (std::strcmp(layer.layerName, name) == 0) return true;
+    return false;
+}
+
+}  // namespace
+
+VulkanDevice::Buffer::Buffer(vk::raii::Buffer buffer, vk::raii::DeviceMemory memory, std::size_t bytes, void* mapped)
+    : buffer_(std::move(buffer)), memory_(std::move(memory)), bytes_(bytes), mapped_(mapped) {}
+
+VulkanDevice::VulkanDevice(const VulkanOptions& options) : messages_(std::make_unique<Messages>()) {
+    try {
+        vk::ApplicationInfo app{.pApplicationName = "wino-gen", .apiVersion = VK_API_VERSION_1_1};
+        std::vector<const char*> layers, extensions;
+        if (options.validation) {
+            if (!layer_available(context_, validation_layer))
+                throw DeviceError("the Khronos validation layer is not installed (vulkan-validationlayers)");
+            layers.push_back(validation_layer);
+            extensions.push_back(VK_EXT_DEBUG_UTILS_EXTENSION_NAME);
+        }
+        instance_ = vk::raii::Instance(context_, vk::InstanceCreateInfo{
+                                                     .pApplicationInfo = &app,
+                                                     .enabledLayerCount = static_cast<std::uint32_t>(layers.size()),
+                                                     .ppEnabledLayerNames = layers.data(),
+                                                     .enabledExtensionCount = static_cast<std::uint32_t>(extensions.size()),
+                                                     .ppEnabledExtensionNames = extensions.data()});
+        if (options.validation) {
+            using Severity = vk::DebugUtilsMessageSeverityFlagBitsEXT;
+            using Type = vk::DebugUtilsMessageTypeFlagBitsEXT;
+            messenger_ = instance_.createDebugUtilsMessengerEXT(vk::DebugUtilsMessengerCreateInfoEXT{
+                .messageSeverity = Severity::eWarning | Severity::eError,
+                .messageType = Type::eGeneral | Type::eValidation | Type::ePerformance,
+                .pfnUserCallback = on_message,
+                .pUserData = messages_.get()});
+        }
+        vk::raii::PhysicalDevices devices(instance_);
+        index_ = chosen_index(options.device_index);
+        if (devices.empty()) throw DeviceError("no Vulkan device (install mesa-vulkan-drivers for lavapipe)");
+        if (index_ >= static_cast<int>(devices.size()))
+            throw DeviceError(fmt::format("no Vulkan device {}: there are {}", index_, devices.size()));
+        physical_ = std::move(devices[index_]);
+        const auto properties = physical_.getProperties();
+        limits_ = properties.limits;
+        device_name_ = properties.deviceName.data();
+        const auto families = physical_.getQueueFamilyProperties();
+        auto compute = std::find_if(families.begin(), families.end(), [](const vk::QueueFamilyProperties& f) {
+            return static_cast<bool>(f.queueFlags & vk::QueueFlagBits::eCompute) && f.timestampValidBits > 0;
+        });
+        if (compute == families.end()) throw DeviceError(fmt::format("{} has no timed compute queue", device_name_));
+        queue_family_ = static_cast<std::uint32_t>(compute - families.begin());
+        const float priority = 1.0f;
+        vk::DeviceQueueCreateInfo queue_info{.queueFamilyIndex = queue_family_, .queueCount = 1, .pQueuePriorities = &priority};
+        device_ = vk::raii::Device(physical_, vk::DeviceCreateInfo{.queueCreateInfoCount = 1, .pQueueCreateInfos = &queue_info});
+        queue_ = device_.getQueue(queue_family_, 0);
+        pool_ = device_.createCommandPool(vk::CommandPoolCreateInfo{
+            .flags = vk::CommandPoolCreateFlagBits::eResetCommandBuffer, .queueFamilyIndex = queue_family_});
+    } catch (const vk::SystemError& e) {
+        throw DeviceError(fmt::format("Vulkan initialization failed: {}", e.what()));
+    }
+}
+
+VulkanDevice::~VulkanDevice() = default;
+
+std::string VulkanDevice::name() const { return fmt::format("vulkan:{} {}", index_, device_name_); }
+
+std::unique_ptr<VulkanDevice::Buffer> VulkanDevice::make_buffer(std::size_t bytes) {
+    bytes = std::max<std::size_t>(bytes, 4);
+    if (bytes > limits_.maxStorageBufferRange)
+        throw DeviceError(fmt::format("a buffer of {} bytes exceeds the device's storage buffer range of {} bytes", bytes,
+                                      limits_.maxStorageBufferRange));
+    vk::raii::Buffer buffer = device_.createBuffer(vk::BufferCreateInfo{
+        .size = bytes, .usage = vk::BufferUsageFlagBits::eStorageBuffer, .sharingMode = vk::SharingMode::eExclusive});
+    const auto needs = buffer.getMemoryRequirements();
+    const auto memory_properties = physical_.getMemoryProperties();
+    const auto wanted = vk::MemoryPropertyFlagBits::eHostVisible | vk::MemoryPropertyFlagBits::eHostCoherent;
+    std::uint32_t type = memory_properties.memoryTypeCount;
+    for (std::uint32_t t = 0; t < memory_properties.memoryTypeCount; ++t)
+        if ((needs.memoryTypeBits & (1u << t)) && (memory_properties.memoryTypes[t].propertyFlags & wanted) == wanted) {
+            type = t;
+            break;
+        }
+    if (type == memory_properties.memoryTypeCount) throw DeviceError("no host-visible coherent memory for buffers");
+    vk::raii::DeviceMemory memory = device_.allocateMemory(vk::MemoryAllocateInfo{.allocationSize = needs.size, .memoryTypeIndex = type});
+    buffer.bindMemory(*memory, 0);
+    void* mapped = memory.mapMemory(0, bytes);
+    return std::make_unique<Buffer>(std::move(buffer), std::move(memory), bytes, mapped);
+}
+
+VulkanDevice::Pipeline VulkanDevice::make_pipeline(const std::vector<std::uint32_t>& spirv, std::size_t bindings,
+                                                   std::size_t param_count) {
+    std::vector<vk::DescriptorSetLayoutBinding> layout_bindings;
+    for (std::uint32_t b = 0; b < bindings; ++b)
+        layout_bindings.push_back({.binding = b, .descriptorType = vk::DescriptorType::eStorageBuffer,
+                                   .descriptorCount = 1, .stageFlags = vk::ShaderStageFlagBits::eCompute});
+    vk::raii::DescriptorSetLayout set_layout = device_.createDescriptorSetLayout(vk::DescriptorSetLayoutCreateInfo{
+        .bindingCount = static_cast<std::uint32_t>(layout_bindings.size()), .pBindings = layout_bindings.data()});
+    vk::PushConstantRange range{.stageFlags = vk::ShaderStageFlagBits::eCompute, .offset = 0,
+                                .size = static_cast<std::uint32_t>(4 * param_count)};
+    vk::raii::PipelineLayout layout = device_.createPipelineLayout(vk::PipelineLayoutCreateInfo{
+        .setLayoutCount = 1, .pSetLayouts = &*set_layout, .pushConstantRangeCount = 1, .pPushConstantRanges = &range});
+    vk::raii::ShaderModule module = device_.createShaderModule(
+        vk::ShaderModuleCreateInfo{.codeSize = spirv.size() * 4, .pCode = spirv.data()});
+    vk::raii::Pipeline pipeline = device_.createComputePipeline(
+        nullptr, vk::ComputePipelineCreateInfo{
+                     .stage = {.stage = vk::ShaderStageFlagBits::eCompute, .module = *module, .pName = "main"},
+                     .layout = *layout});
+    return {std::move(set_layout), std::move(layout), std::move(pipeline), bindings};
+}
+
+double VulkanDevice::run(const std::vector<Dispatch>& dispatches) {
+    std::size_t descriptors = 0;
+    for (const Dispatch& d : dispatches) descriptors += d.buffers.size();
+    vk::DescriptorPoolSize size{.type = vk::DescriptorType::eStorageBuffer, .descriptorCount = static_cast<std::uint32_t>(descriptors)};
+    vk::raii::DescriptorPool descriptor_pool = device_.createDescriptorPool(vk::DescriptorPoolCreateInfo{
+        .flags = vk::DescriptorPoolCreateFlagBits::eFreeDescriptorSet,
+        .maxSets = static_cast<std::uint32_t>(dispatches.size()), .poolSizeCount = 1, .pPoolSizes = &size});
+    vk::raii::QueryPool queries = device_.createQueryPool(
+        vk::QueryPoolCreateInfo{.queryType = vk::QueryType::eTimestamp, .queryCount = 2});
+    vk::raii::CommandBuffers commands(device_, vk::CommandBufferAllocateInfo{
+                                                   .commandPool = *pool_, .level = vk::CommandBufferLevel::ePrimary,
+                                                   .commandBufferCount = 1});
+    vk::raii::CommandBuffer& cmd = commands[0];
+    std::vector<vk::raii::DescriptorSet> sets;
+    cmd.begin(vk::CommandBufferBeginInfo{.flags = vk::CommandBufferUsageFlagBits::eOneTimeSubmit});
+    cmd.resetQueryPool(*queries, 0, 2);
+    cmd.writeTimestamp(vk::PipelineStageFlagBits::eTopOfPipe, *queries, 0);
+    for (const Dispatch& d : dispatches) {
+        vk::raii::DescriptorSets allocated(device_, vk::DescriptorSetAllocateInfo{
+                                                        .descriptorPool = *descriptor_pool, .descriptorSetCount = 1,
+                                                        .pSetLayouts = &*d.pipeline->set_layout});
+        sets.push_back(std::move(allocated[0]));
+        std::vector<vk::DescriptorBufferInfo> infos;
+        for (const BufferView& b : d.buffers)
+            infos.push_back({.buffer = *b.buffer->handle(), .offset = b.offset, .range = b.bytes});
+        std::vector<vk::WriteDescriptorSet> writes;
+        for (std::uint32_t b = 0; b < infos.size(); ++b)
+            writes.push_back({.dstSet = *sets.back(), .dstBinding = b, .descriptorCount = 1,
+                              .descriptorType = vk::DescriptorType::eStorageBuffer, .pBufferInfo = &infos[b]});
+        device_.updateDescriptorSets(writes, nullptr);
+        cmd.bindPipeline(vk::PipelineBindPoint::eCompute, *d.pipeline->pipeline);
+        cmd.bindDescriptorSets(vk::PipelineBindPoint::eCompute, *d.pipeline->layout, 0, {*sets.back()}, nullptr);
+        cmd.pushConstants<std::int32_t>(*d.pipeline->layout, vk::ShaderStageFlagBits::eCompute, 0, d.params);
+        cmd.dispatch(d.groups[0], d.groups[1], d.groups[2]);
+        vk::MemoryBarrier barrier{.srcAccessMask = vk::AccessFlagBits::eShaderWrite,
+                                  .dstAccessMask = vk::AccessFlagBits::eShaderRead | vk::AccessFlagBits::eHostRead};
+        cmd.pipelineBarrier(vk::PipelineStageFlagBits::eComputeShader,
+                            vk::PipelineStageFlagBits::eComputeShader | vk::PipelineStageFlagBits::eHost, {}, barrier,
+                            nullptr, nullptr);
+    }
+    cmd.writeTimestamp(vk::PipelineStageFlagBits::eBottomOfPipe, *queries, 1);
+    cmd.end();
+    vk::raii::Fence fence = device_.createFence({});
+    queue_.submit(vk::SubmitInfo{.commandBufferCount = 1, .pCommandBuffers = &*cmd}, *fence);
+    if (device_.waitForFences({*fence}, VK_TRUE, UINT64_MAX) != vk::Result::eSuccess)
+        throw DeviceError("waiting for the Vulkan queue failed");
+    auto [result, stamps] = queries.getResults<std::uint64_t>(0, 2, 2 * sizeof(std::uint64_t), sizeof(std::uint64_t),
+                                                              vk::QueryResultFlagBits::e64 | vk::QueryResultFlagBits::eWait);
+    if (result != vk::Result::eSuccess) throw DeviceError("timestamp queries failed");
+    return static_cast<double>(stamps[1] - stamps[0]) * limits_.timestampPeriod * 1e-6;
+}
+
+int VulkanDevice::validation_messages() const {
+    std::lock_guard lock(messages_->guard);
+    return messages_->count;
+}
+
+std::string VulkanDevice::last_validation_message() const {
+    std::lock_guard lock(messages_->guard);
+    return messages_->last;
+}
+
+}  // namespace wino

@@ -1,0 +1,98 @@
+// The Vulkan device layer (Vulkan-Hpp RAII): device choice, host-visible
+// storage buffers, compute pipelines from SPIR-V, and timed dispatch sequences
+// (timestamp queries). Validation messages are counted so tests can fail on any.
+#pragma once
+
+#define VULKAN_HPP_NO_CONSTRUCTORS
+#include <vulkan/vulkan_raii.hpp>
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace wino {
+
+class DeviceError : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+struct VulkanOptions {
+    int device_index = -1;    // -1: $WINO_VULKAN_DEVICE, else 0
+    bool validation = false;  // Khronos validation layer, messages counted
+};
+
+class VulkanDevice {
+public:
+    class Buffer {
+    public:
+        Buffer(vk::raii::Buffer buffer, vk::raii::DeviceMemory memory, std::size_t bytes, void* mapped);
+        float* floats() { return static_cast<float*>(mapped_); }
+        const float* floats() const { return static_cast<const float*>(mapped_); }
+        std::size_t bytes() const { return bytes_; }
+        const vk::raii::Buffer& handle() const { return buffer_; }
+
+    private:
+        vk::raii::Buffer buffer_;
+        vk::raii::DeviceMemory memory_;
+        std::size_t bytes_;
+        void* mapped_;
+    };
+
+    struct Pipeline {
+        vk::raii::DescriptorSetLayout set_layout;
+        vk::raii::PipelineLayout layout;
+        vk::raii::Pipeline pipeline;
+        std::size_t bindings;
+    };
+
+    // A window of a buffer, as bound to a shader.
+    struct BufferView {
+        const Buffer* buffer;
+        std::size_t offset, bytes;
+    };
+
+    struct Dispatch {
+        const Pipeline* pipeline;
+        std::vector<BufferView> buffers;
+        std::vector<std::int32_t> params;
+        std::uint32_t groups[3];
+    };
+
+    explicit VulkanDevice(const VulkanOptions& options = {});
+    ~VulkanDevice();
+
+    std::string name() const;  // "vulkan:0 llvmpipe (...)"
+    int index() const { return index_; }
+    const vk::PhysicalDeviceLimits& limits() const { return limits_; }
+
+    // Throws DeviceError when bytes exceed the device's storage buffer range.
+    std::unique_ptr<Buffer> make_buffer(std::size_t bytes);
+    Pipeline make_pipeline(const std::vector<std::uint32_t>& spirv, std::size_t bindings, std::size_t param_count);
+
+    // Records the dispatches in order (with barriers), submits, waits; returns the
+    // GPU time in milliseconds between the first and last timestamp.
+    double run(const std::vector<Dispatch>& dispatches);
+
+    int validation_messages() const;
+    std::string last_validation_message() const;
+
+    struct Messages;  // filled by the validation callback
+
+private:
+    std::unique_ptr<Messages> messages_;
+    vk::raii::Context context_;
+    vk::raii::Instance instance_{nullptr};
+    vk::raii::DebugUtilsMessengerEXT messenger_{nullptr};
+    vk::raii::PhysicalDevice physical_{nullptr};
+    vk::raii::Device device_{nullptr};
+    vk::raii::Queue queue_{nullptr};
+    vk::raii::CommandPool pool_{nullptr};
+    vk::PhysicalDeviceLimits limits_;
+    std::uint32_t queue_family_ = 0;
+    int index_ = 0;
+    std::string device_name_;
+};
+
+}  // namespace wino
