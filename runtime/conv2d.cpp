@@ -12,6 +12,7 @@
 #include <cstring>
 #include <limits>
 #include <map>
+#include <numeric>
 
 namespace wino {
 
@@ -187,9 +188,12 @@ double VulkanConv2d::run(const std::vector<float>& input, std::vector<float>& ou
     std::copy(input.begin(), input.end(), buffer("images").payload());
     GuardedBuffer& result = buffer("result");
     std::fill(result.payload(), result.payload() + result.floats, std::numeric_limits<float>::quiet_NaN());
-    const double ms = device_.run(dispatches(false));
+    const std::vector<double> ms = device_.run(dispatches(false));
+    breakdown_.clear();
+    for (std::size_t i = 0, d = 0; i < kernels_.size(); ++i)
+        if (kernels_[i].kind != KernelKind::filter_transform) breakdown_.push_back({kernels_[i].name, ms[d++]});
     output.assign(result.payload(), result.payload() + result.floats);
-    return ms;
+    return std::accumulate(ms.begin(), ms.end(), 0.0);
 }
 
 double VulkanConv2d::time_median(const std::vector<float>& input, int warmup, int repeats) {

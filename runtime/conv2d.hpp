@@ -48,6 +48,9 @@ public:
     // Median device time over `repeats` runs after `warmup` runs.
     double time_median(const std::vector<float>& input, int warmup, int repeats);
 
+    // Per-kernel device times (ms) of the last run, in launch order, with names.
+    const std::vector<std::pair<std::string, double>>& last_breakdown() const { return breakdown_; }
+
     // Throws std::runtime_error when a kernel wrote outside a buffer.
     void check_guards() const;
     const std::vector<EmittedKernel>& kernels() const { return kernels_; }
@@ -65,6 +68,7 @@ private:
     std::vector<EmittedKernel> kernels_;
     std::vector<VulkanDevice::Pipeline> pipelines_;
     std::vector<std::unique_ptr<GuardedBuffer>> buffers_;
+    std::vector<std::pair<std::string, double>> breakdown_;
 };
 
 }  // namespace wino

@@ -149,7 +149,8 @@ VulkanDevice::Pipeline VulkanDevice::make_pipeline(const std::vector<std::uint32
     return {std::move(set_layout), std::move(layout), std::move(pipeline), bindings};
 }
 
-double VulkanDevice::run(const std::vector<Dispatch>& dispatches) {
+std::vector<double> VulkanDevice::run(const std::vector<Dispatch>& dispatches) {
+    const auto stamps_needed = static_cast<std::uint32_t>(dispatches.size() + 1);
     std::size_t descriptors = 0;
     for (const Dispatch& d : dispatches) descriptors += d.buffers.size();
     vk::DescriptorPoolSize size{.type = vk::DescriptorType::eStorageBuffer, .descriptorCount = static_cast<std::uint32_t>(descriptors)};
@@ -157,15 +158,16 @@ double VulkanDevice::run(const std::vector<Dispatch>& dispatches) {
         .flags = vk::DescriptorPoolCreateFlagBits::eFreeDescriptorSet,
         .maxSets = static_cast<std::uint32_t>(dispatches.size()), .poolSizeCount = 1, .pPoolSizes = &size});
     vk::raii::QueryPool queries = device_.createQueryPool(
-        vk::QueryPoolCreateInfo{.queryType = vk::QueryType::eTimestamp, .queryCount = 2});
+        vk::QueryPoolCreateInfo{.queryType = vk::QueryType::eTimestamp, .queryCount = stamps_needed});
     vk::raii::CommandBuffers commands(device_, vk::CommandBufferAllocateInfo{
                                                    .commandPool = *pool_, .level = vk::CommandBufferLevel::ePrimary,
                                                    .commandBufferCount = 1});
     vk::raii::CommandBuffer& cmd = commands[0];
     std::vector<vk::raii::DescriptorSet> sets;
     cmd.begin(vk::CommandBufferBeginInfo{.flags = vk::CommandBufferUsageFlagBits::eOneTimeSubmit});
-    cmd.resetQueryPool(*queries, 0, 2);
+    cmd.resetQueryPool(*queries, 0, stamps_needed);
     cmd.writeTimestamp(vk::PipelineStageFlagBits::eTopOfPipe, *queries, 0);
+    std::uint32_t stamp = 1;
     for (const Dispatch& d : dispatches) {
         vk::raii::DescriptorSets allocated(device_, vk::DescriptorSetAllocateInfo{
                                                         .descriptorPool = *descriptor_pool, .descriptorSetCount = 1,
@@ -188,17 +190,21 @@ double VulkanDevice::run(const std::vector<Dispatch>& dispatches) {
         cmd.pipelineBarrier(vk::PipelineStageFlagBits::eComputeShader,
                             vk::PipelineStageFlagBits::eComputeShader | vk::PipelineStageFlagBits::eHost, {}, barrier,
                             nullptr, nullptr);
+        cmd.writeTimestamp(vk::PipelineStageFlagBits::eBottomOfPipe, *queries, stamp++);
     }
-    cmd.writeTimestamp(vk::PipelineStageFlagBits::eBottomOfPipe, *queries, 1);
     cmd.end();
     vk::raii::Fence fence = device_.createFence({});
     queue_.submit(vk::SubmitInfo{.commandBufferCount = 1, .pCommandBuffers = &*cmd}, *fence);
     if (device_.waitForFences({*fence}, VK_TRUE, UINT64_MAX) != vk::Result::eSuccess)
         throw DeviceError("waiting for the Vulkan queue failed");
-    auto [result, stamps] = queries.getResults<std::uint64_t>(0, 2, 2 * sizeof(std::uint64_t), sizeof(std::uint64_t),
+    auto [result, stamps] = queries.getResults<std::uint64_t>(0, stamps_needed, stamps_needed * sizeof(std::uint64_t),
+                                                              sizeof(std::uint64_t),
                                                               vk::QueryResultFlagBits::e64 | vk::QueryResultFlagBits::eWait);
     if (result != vk::Result::eSuccess) throw DeviceError("timestamp queries failed");
-    return static_cast<double>(stamps[1] - stamps[0]) * limits_.timestampPeriod * 1e-6;
+    std::vector<double> ms;
+    for (std::uint32_t i = 1; i < stamps_needed; ++i)
+        ms.push_back(static_cast<double>(stamps[i] - stamps[i - 1]) * limits_.timestampPeriod * 1e-6);
+    return ms;
 }
 
 int VulkanDevice::validation_messages() const {

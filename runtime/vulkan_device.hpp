@@ -72,8 +72,8 @@ public:
     Pipeline make_pipeline(const std::vector<std::uint32_t>& spirv, std::size_t bindings, std::size_t param_count);
 
     // Records the dispatches in order (with barriers), submits, waits; returns the
-    // GPU time in milliseconds between the first and last timestamp.
-    double run(const std::vector<Dispatch>& dispatches);
+    // device time in milliseconds of each dispatch (timestamps between them).
+    std::vector<double> run(const std::vector<Dispatch>& dispatches);
 
     int validation_messages() const;
     std::string last_validation_message() const;

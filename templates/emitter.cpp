@@ -54,6 +54,33 @@ std::pair<std::string, std::string> transform_2d(const Recipe& recipe, const std
             recipe_loop(recipe, n_out, unroll, at_row(mid, n_in), at_row(out, n_out), dialect, indent)};
 }
 
+// The GEMM's register tile as scalars: loads of a U column and a V row, then the
+// outer-product FMAs, all unrolled here because shader compilers often keep small
+// arrays in memory.
+std::map<std::string, std::string> gemm_values(const KernelParams& p) {
+    std::string declare, multiply, store;
+    for (int i = 0; i < p.gemm_reg_k; ++i)
+        for (int j = 0; j < p.gemm_reg_p; ++j) declare += fmt::format("    float acc{}_{} = 0.0f;\n", i, j);
+    // Rows and columns past K and P read the last valid one (loads stay
+    // unconditional) and are never stored.
+    for (int j = 0; j < p.gemm_reg_p; ++j)
+        declare += fmt::format("    int col{0} = p0 + {1};\n    bool col{0}_in = col{0} < p.P;\n"
+                               "    int v{0} = v_base + min(col{0}, p.P - 1);\n", j, j * p.gemm_wg_p);
+    for (int i = 0; i < p.gemm_reg_k; ++i)
+        declare += fmt::format("    bool k{0}_in = k0 + {0} < p.K;\n    int u{0} = u_base + min(k0 + {0}, p.K - 1) * p.C;\n", i);
+    for (int i = 0; i < p.gemm_reg_k; ++i) multiply += fmt::format("        float a{0} = u[u{0} + c];\n", i);
+    for (int j = 0; j < p.gemm_reg_p; ++j) multiply += fmt::format("        float b{0} = v[v{0} + c * p.P];\n", j);
+    for (int i = 0; i < p.gemm_reg_k; ++i)
+        for (int j = 0; j < p.gemm_reg_p; ++j)
+            multiply += fmt::format("        acc{0}_{1} = FMA(a{0}, b{1}, acc{0}_{1});\n", i, j);
+    for (int i = 0; i < p.gemm_reg_k; ++i)
+        for (int j = 0; j < p.gemm_reg_p; ++j)
+            store += fmt::format("    if (k{0}_in && col{1}_in) product[(xi * p.K + k0 + {0}) * p.P + col{1}] = acc{0}_{1};\n", i, j);
+    return {{"wg_k", std::to_string(p.gemm_wg_k)}, {"wg_p", std::to_string(p.gemm_wg_p)},
+            {"reg_k", std::to_string(p.gemm_reg_k)}, {"reg_p", std::to_string(p.gemm_reg_p)},
+            {"declare", declare}, {"multiply", multiply}, {"store", store}};
+}
+
 Dialect dialect_of(Backend backend) {
     return backend == Backend::glsl ? Dialect{"float", "FMA"} : Dialect{"const float", "FMA"};
 }
@@ -131,9 +158,7 @@ std::map<std::string, std::string> values_for(KernelKind kind, const RecipeSet* 
                                               const Dialect& d) {
     std::map<std::string, std::string> v;
     if (kind == KernelKind::direct) return {{"r", std::to_string(r)}};
-    if (kind == KernelKind::gemm)
-        return {{"wg_k", std::to_string(p.gemm_wg_k)}, {"wg_p", std::to_string(p.gemm_wg_p)},
-                {"reg_k", std::to_string(p.gemm_reg_k)}, {"reg_p", std::to_string(p.gemm_reg_p)}};
+    if (kind == KernelKind::gemm) return gemm_values(p);
     const int m = s->algorithm.m, alpha = s->algorithm.alpha;
     const std::string in8(8, ' '), in12(12, ' '), in4(4, ' ');
     v["alpha"] = std::to_string(alpha);
@@ -210,10 +235,13 @@ const std::vector<std::string>& kernel_parameter_names() {
     return names;
 }
 
+// EuroSys'20 §3.2.1: the divisor closest to the request (ties to the larger);
+// the trivial divisor 1 counts only when asked for, so a prime count unrolls fully.
 int effective_unroll(int n, int requested) {
     if (requested <= 0 || requested >= n) return n;
-    int best = 1;
-    for (int d = 1; d <= n; ++d)
+    if (requested == 1) return 1;
+    int best = n;
+    for (int d = n - 1; d >= 2; --d)
         if (n % d == 0 && std::abs(d - requested) < std::abs(best - requested)) best = d;
     return best;
 }

@@ -24,8 +24,8 @@ const char* to_string(Variant variant);
 struct KernelParams {
     int unroll = 0;              // transform loops: 1, 2, 4, 6...; 0 = full
     int workgroup_size = 64;     // 1D kernels
-    int gemm_wg_k = 4, gemm_wg_p = 16;   // GEMM threads per workgroup along k and p
-    int gemm_reg_k = 4, gemm_reg_p = 4;  // GEMM register tile
+    int gemm_wg_k = 8, gemm_wg_p = 8;    // GEMM threads per workgroup along k and p
+    int gemm_reg_k = 8, gemm_reg_p = 8;  // GEMM register tile
     int fused_wg_k = 16, fused_wg_p = 4; // fused: filters × tiles per workgroup
 };
 
@@ -58,7 +58,8 @@ std::vector<EmittedKernel> emit_variant(Variant variant, const RecipeSet* recipe
 // value or a value without a placeholder.
 std::string fill_template(const std::string& text, const std::map<std::string, std::string>& values);
 
-// The divisor of n closest to the requested unroll factor (n itself for 0).
+// The divisor of n closest to the requested unroll factor; n (the full loop)
+// for 0 or when n has no divisor but 1 and itself.
 int effective_unroll(int n, int requested);
 
 }  // namespace wino

@@ -8,4 +8,5 @@
 #define BARRIER() __syncthreads()
 #define SHARED __shared__
 #define FMA(a, b, c) fmaf(a, b, c)
+#define min(a, b) ((a) < (b) ? (a) : (b))
 #define KERNEL_MAIN extern "C" __global__ void KERNEL_NAME(KERNEL_ARGS)

@@ -113,6 +113,50 @@ TEST_CASE("accuracy and search bad input: one line, exit 2") {
     require_bad_input("search --alpha 99", "--alpha");
 }
 
+TEST_CASE("run checks a layer on Vulkan and reads and writes npy files") {
+    auto json = run_wino_gen("run --input-shape 1,3,10,10 --filters 4 --pad 1 --check --validation --format json");
+    REQUIRE(json.exit_code == 0);
+    auto j = nlohmann::json::parse(json.out);
+    CHECK(j["backend"] == "vulkan");
+    CHECK(j["rel_err"].get<double>() < 1e-5);
+    CHECK(j.contains("max_abs_err"));
+    CHECK(j["device"].get<std::string>().rfind("vulkan:0", 0) == 0);
+    const std::string dir = "/tmp/wino-run-" + std::to_string(::getpid());
+    REQUIRE(run_wino_gen("run --input-shape 1,3,10,10 --filters 4 --pad 1 --output " + dir + "/y.npy").exit_code == 0);
+    auto again = run_wino_gen("run --input " + dir + "/y.npy --filters 2 --r 3 --check --variant nonfused --format json");
+    REQUIRE(again.exit_code == 0);
+    CHECK(nlohmann::json::parse(again.out)["rel_err"].get<double>() < 1e-5);
+    auto bench = run_wino_gen("run --input-shape 1,8,12,12 --filters 8 --pad 1 --bench --baseline direct --repeats 2 --format json");
+    REQUIRE(bench.exit_code == 0);
+    for (const char* key : {"time_ms", "baseline_ms", "speedup"}) CHECK(nlohmann::json::parse(bench.out).contains(key));
+    require_bad_input("run --input " + dir + "/y.npy --input-shape 1,5,10,10 --filters 2", "does not match");
+    require_bad_input("run --input-shape 1,4,10,10 --weights " + dir + "/y.npy", "needs K,C,R,R");
+    std::system(("rm -rf " + dir).c_str());
+}
+
+TEST_CASE("run bad input: one line, exit 2; no CUDA device: exit 1") {
+    require_bad_input("run --input-shape 1,3,10 --filters 4", "--input-shape");
+    require_bad_input("run --input-shape 1,3,10,10", "--filters");
+    require_bad_input("run --input-shape 1,3,2,2 --filters 4 --r 5", "leaves no output");
+    require_bad_input("run --input-shape 1,3,8,8 --filters 4 --variant spiral", "--variant");
+    require_bad_input("run --input-shape 1,3,8,8 --filters 4 --device gpu:0", "--device");
+    require_bad_input("run --input /nonexistent.npy --filters 4", "cannot read");
+    auto cuda = run_wino_gen("run --backend cuda --input-shape 1,3,8,8 --filters 4");
+    CHECK(cuda.exit_code == 1);
+    CHECK(cuda.err == "wino-gen: no CUDA device\n");
+}
+
+TEST_CASE("emit writes readable kernel files atomically") {
+    const std::string dir = "/tmp/wino-emit-" + std::to_string(::getpid());
+    auto emitted = run_wino_gen("emit --backend glsl --m 4 --r 3 --variant nonfused --unroll 2 --out " + dir);
+    REQUIRE(emitted.exit_code == 0);
+    CHECK(std::count(emitted.out.begin(), emitted.out.end(), '\n') == 4);
+    CHECK(wino::test::slurp(dir + "/winograd_f4_3_gemm.comp").find("#version 450") != std::string::npos);
+    require_bad_input("emit --backend metal --m 4 --r 3", "--backend");
+    require_bad_input("emit --backend glsl --m 4 --r 3 --unroll zero", "--unroll");
+    std::system(("rm -rf " + dir).c_str());
+}
+
 TEST_CASE("help names every option") {
     auto help = run_wino_gen("matrices --help");
     CHECK(help.exit_code == 0);

@@ -22,6 +22,7 @@ struct RunCli {
     std::string input, weights, output;
     std::optional<int> filters;
     int r = 3, pad = 0, m = 4, warmup = 2, repeats = 5, unroll = 0;
+    std::vector<int> gemm_threads, gemm_registers, fused_tile;
     std::uint64_t seed = 1;
     bool check = false, bench = false, validation = false;
 };
@@ -101,6 +102,14 @@ void run(const RunCli& o) {
     if (parse_backend(o.backend) == Backend::cuda) throw DeviceError("no CUDA device");
     ConvConfig config{parse_variant(o.variant), o.m, {}};
     config.params.unroll = o.unroll;
+    auto pair_option = [](const std::vector<int>& v, const char* flag, int& a, int& b) {
+        if (v.empty()) return;
+        if (v.size() != 2 || v[0] < 1 || v[1] < 1) throw InputError(fmt::format("{} takes two positive numbers K,P", flag));
+        a = v[0], b = v[1];
+    };
+    pair_option(o.gemm_threads, "--gemm-threads", config.params.gemm_wg_k, config.params.gemm_wg_p);
+    pair_option(o.gemm_registers, "--gemm-registers", config.params.gemm_reg_k, config.params.gemm_reg_p);
+    pair_option(o.fused_tile, "--fused-tile", config.params.fused_wg_k, config.params.fused_wg_p);
     if (!o.baseline.empty() && o.baseline != "direct") throw InputError(fmt::format("--baseline must be direct, not '{}'", o.baseline));
     if (o.format != "text" && o.format != "json") throw InputError(fmt::format("--format must be text or json, not '{}'", o.format));
     std::optional<NpyArray> x, w;
@@ -121,6 +130,9 @@ void run(const RunCli& o) {
         time_ms = conv.time_median(input, o.warmup, o.repeats);
         out["time_ms"] = time_ms;
         out["gflops"] = shape.flops() / (time_ms * 1e6);
+        nlohmann::ordered_json kernels;
+        for (const auto& [name, ms] : conv.last_breakdown()) kernels[name] = ms;
+        out["kernels_ms"] = kernels;
         if (o.baseline == "direct") {
             VulkanConv2d direct(device, shape, {Variant::direct, o.m, {}});
             direct.set_filters(filters);
@@ -167,6 +179,9 @@ Command add_run_command(CLI::App& app) {
     sub->add_option("--m", o->m, "Winograd output tile size")->default_str("4");
     sub->add_option("--variant", o->variant, "fused, nonfused or direct")->default_str("fused");
     sub->add_option("--unroll", o->unroll, "transform loop unroll factor (0 = full)")->default_str("0");
+    sub->add_option("--gemm-threads", o->gemm_threads, "GEMM workgroup threads along K,P")->delimiter(',');
+    sub->add_option("--gemm-registers", o->gemm_registers, "GEMM register tile along K,P")->delimiter(',');
+    sub->add_option("--fused-tile", o->fused_tile, "fused workgroup: filters,tiles")->delimiter(',');
     sub->add_option("--input", o->input, "input tensor, float32 .npy N,C,H,W");
     sub->add_option("--weights", o->weights, "filters, float32 .npy K,C,R,R");
     sub->add_option("--output", o->output, "write the output here (.npy)");
