@@ -1,0 +1,109 @@
+// Shape checks, the reference convolution, and the launch plan of a variant.
+#include "conv_plan.hpp"
+
+#include "errors.hpp"
+#include "recipe_db.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <limits>
+
+namespace wino {
+
+std::size_t ConvShape::input_size() const { return std::size_t(N) * C * H * W; }
+std::size_t ConvShape::filter_size() const { return std::size_t(K) * C * R * R; }
+std::size_t ConvShape::output_size() const { return std::size_t(N) * K * out_h() * out_w(); }
+double ConvShape::flops() const { return 2.0 * N * K * C * R * R * out_h() * out_w(); }
+
+namespace {
+
+std::uint32_t ceil_div(long long a, long long b) { return static_cast<std::uint32_t>((a + b - 1) / b); }
+
+}  // namespace
+
+void validate_shape(const ConvShape& s, const ConvConfig& c) {
+    for (auto [name, value] : {std::pair{"N", s.N}, {"C", s.C}, {"H", s.H}, {"W", s.W}, {"K", s.K}, {"R", s.R}})
+        if (value < 1) throw InputError(fmt::format("{} must be at least 1, got {}", name, value));
+    if (s.pad < 0) throw InputError(fmt::format("--pad must be at least 0, got {}", s.pad));
+    if (s.out_h() < 1 || s.out_w() < 1)
+        throw InputError(fmt::format("a {}x{} filter with pad {} leaves no output of a {}x{} input", s.R, s.R, s.pad, s.H, s.W));
+    if (c.variant != Variant::direct) validate_tile(c.m, s.R);
+    const long long alpha = c.variant == Variant::direct ? 1 : c.m + s.R - 1;
+    const long long tiles = c.variant == Variant::direct ? 1
+                                                         : 1LL * s.N * ((s.out_h() + c.m - 1) / c.m) * ((s.out_w() + c.m - 1) / c.m);
+    const long long largest = std::max({1LL * s.N * s.C * s.H * s.W, 1LL * s.K * s.C * s.R * s.R,
+                                        1LL * s.N * s.K * s.out_h() * s.out_w(), alpha * alpha * s.K * s.C,
+                                        alpha * alpha * s.C * tiles, alpha * alpha * s.K * tiles});
+    if (largest > std::numeric_limits<std::int32_t>::max())
+        throw InputError(fmt::format("this shape needs buffers of {} elements, past the kernels' 32-bit indices", largest));
+}
+
+std::vector<double> reference_conv2d(const ConvShape& s, const std::vector<float>& x, const std::vector<float>& w) {
+    std::vector<double> y(s.output_size(), 0.0);
+    const int oh = s.out_h(), ow = s.out_w();
+    for (int n = 0; n < s.N; ++n)
+        for (int k = 0; k < s.K; ++k)
+            for (int c = 0; c < s.C; ++c)
+                for (int i = 0; i < s.R; ++i)
+                    for (int j = 0; j < s.R; ++j) {
+                        const double g = w[((std::size_t(k) * s.C + c) * s.R + i) * s.R + j];
+                        for (int row = 0; row < oh; ++row) {
+                            const int in_row = row - s.pad + i;
+                            if (in_row < 0 || in_row >= s.H) continue;
+                            for (int col = 0; col < ow; ++col) {
+                                const int in_col = col - s.pad + j;
+                                if (in_col < 0 || in_col >= s.W) continue;
+                                y[((std::size_t(n) * s.K + k) * oh + row) * ow + col] +=
+                                    g * x[((std::size_t(n) * s.C + c) * s.H + in_row) * s.W + in_col];
+                            }
+                        }
+                    }
+    return y;
+}
+
+ConvPlan make_plan(const ConvShape& s, const ConvConfig& config, Backend backend) {
+    validate_shape(s, config);
+    ConvPlan plan;
+    plan.shape = s;
+    plan.config = config;
+    std::unique_ptr<RecipeSet> recipes;
+    if (config.variant != Variant::direct) {
+        plan.alpha = config.m + s.R - 1;
+        plan.tiles_h = static_cast<int>(ceil_div(s.out_h(), config.m));
+        plan.tiles_w = static_cast<int>(ceil_div(s.out_w(), config.m));
+        recipes = std::make_unique<RecipeSet>(recipes_for(config.m, s.R, default_points(plan.alpha), {}));
+    }
+    plan.kernels = emit_variant(config.variant, recipes.get(), s.R, config.params, backend);
+    const long long a2 = 1LL * plan.alpha * plan.alpha, tiles = 1LL * s.N * plan.tiles_h * plan.tiles_w;
+    const std::map<std::string, std::size_t> sizes = {
+        {"images", s.input_size()},         {"filters", s.filter_size()},      {"result", s.output_size()},
+        {"u", std::size_t(a2 * s.K * s.C)}, {"v", std::size_t(a2 * s.C * tiles)}, {"product", std::size_t(a2 * s.K * tiles)}};
+    const KernelParams& p = config.params;
+    for (std::size_t i = 0; i < plan.kernels.size(); ++i) {
+        const EmittedKernel& k = plan.kernels[i];
+        for (const BufferSpec& b : k.buffers) plan.buffer_floats[b.name] = sizes.at(b.name);
+        Launch launch{i, {1, 1, 1}};
+        const int wg = k.workgroup_size;
+        switch (k.kind) {
+            case KernelKind::filter_transform: launch.groups[0] = ceil_div(1LL * s.K * s.C, wg); break;
+            case KernelKind::input_transform: launch.groups[0] = ceil_div(s.C * tiles, wg); break;
+            case KernelKind::output_transform: launch.groups[0] = ceil_div(s.K * tiles, wg); break;
+            case KernelKind::direct: launch.groups[0] = ceil_div(1LL * s.N * s.K * s.out_h() * s.out_w(), wg); break;
+            case KernelKind::gemm:
+                launch.groups = {ceil_div(tiles, p.gemm_wg_p * p.gemm_reg_p), ceil_div(s.K, p.gemm_wg_k * p.gemm_reg_k),
+                                 static_cast<std::uint32_t>(a2)};
+                break;
+            case KernelKind::fused:
+                launch.groups = {ceil_div(tiles, p.fused_wg_p), ceil_div(s.K, p.fused_wg_k), 1};
+                plan.shared_bytes = std::size_t(p.fused_wg_p) * a2 * sizeof(float);
+                break;
+        }
+        (k.kind == KernelKind::filter_transform ? plan.filter_launches : plan.input_launches).push_back(launch);
+    }
+    plan.params = {s.N, s.C, s.H, s.W, s.K, s.pad, s.out_h(), s.out_w(), plan.tiles_h, plan.tiles_w,
+                   static_cast<std::int32_t>(tiles)};
+    return plan;
+}
+
+}  // namespace wino
