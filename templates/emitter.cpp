@@ -132,7 +132,8 @@ std::string interface_cuda(const std::string& name, const std::vector<BufferSpec
     for (const std::string& field : kernel_parameter_names()) fields += fmt::format(" int {};", field);
     for (const BufferSpec& b : buffers)
         args += fmt::format("{}float* __restrict__ {}, ", b.writes ? "" : "const ", b.name);
-    return fmt::format("struct Params {{{} }};\n#define KERNEL_NAME __launch_bounds__({}) {}\n#define KERNEL_ARGS {}Params p\n",
+    // One resident block is the minimum asked of ptxas, so it may use the registers it needs.
+    return fmt::format("struct Params {{{} }};\n#define KERNEL_NAME __launch_bounds__({}, 1) {}\n#define KERNEL_ARGS {}Params p\n",
                        fields, workgroup_size, name, args);
 }
 
@@ -263,6 +264,34 @@ std::string fill_template(const std::string& text, const std::map<std::string, s
     out.append(last, text.cend());
     for (const auto& [name, value] : values)
         if (!used.count(name)) throw std::logic_error(fmt::format("template value '{}' has no placeholder", name));
+    return out;
+}
+
+std::string emit_transform_header(const RecipeSet& s) {
+    const ToomCook1D& a = s.algorithm;
+    std::string out = fmt::format(
+        "// wino-gen: Winograd F({},{}) 1D transforms, points {}.\n"
+        "// Each computes y = M x for its exact (scaled) matrix; x and y are strided vectors.\n"
+        "#pragma once\n#include <math.h>\n#ifdef __CUDACC__\n#define WINO_HD __host__ __device__ inline\n#else\n"
+        "#define WINO_HD inline\n#endif\n",
+        a.m, a.r, fmt::join(point_strings(a.points), ", "));
+    const struct {
+        const char* name;
+        const Recipe& recipe;
+    } parts[] = {{"input", s.input}, {"filter", s.filter}, {"output", s.output}};
+    for (const auto& part : parts) {
+        std::vector<std::string> inputs;
+        for (int i = 0; i < part.recipe.n_inputs; ++i) inputs.push_back(fmt::format("x[{} * x_stride]", i));
+        const OpCounts c = part.recipe.counts();
+        out += fmt::format("\n// {} transform: {} ops (add {}, mul {}, fma {}).\n", part.name, c.total(), c.add, c.mul, c.fma);
+        out += fmt::format("WINO_HD void winograd_f{}_{}_{}(const float* x, int x_stride, float* y, int y_stride) {{\n",
+                           a.m, a.r, part.name);
+        out += render_statements(part.recipe, Dialect{"const float", "fmaf"}, inputs, "    ");
+        const std::vector<std::string> names = part.recipe.value_names();
+        for (std::size_t i = 0; i < part.recipe.outputs.size(); ++i)
+            out += fmt::format("    y[{} * y_stride] = {};\n", i, names[part.recipe.outputs[i]]);
+        out += "}\n";
+    }
     return out;
 }
 

@@ -54,6 +54,11 @@ EmittedKernel emit_kernel(KernelKind kind, const RecipeSet* recipes, int r, cons
 std::vector<EmittedKernel> emit_variant(Variant variant, const RecipeSet* recipes, int r, const KernelParams& params,
                                         Backend backend);
 
+// The three 1D transforms of a recipe set as __host__ __device__ functions
+// (winograd_f<m>_<r>_{input,filter,output}(x, x_stride, y, y_stride)), for CUDA
+// code and for host C++ alike.
+std::string emit_transform_header(const RecipeSet& recipes);
+
 // Replaces every %(name); throws std::logic_error naming a placeholder without a
 // value or a value without a placeholder.
 std::string fill_template(const std::string& text, const std::map<std::string, std::string>& values);

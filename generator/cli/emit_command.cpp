@@ -47,6 +47,11 @@ void emit(const EmitCli& o) {
         write_file_atomically(file, k.source);
         fmt::print("{}\n", file.string());
     }
+    if (backend == Backend::cuda) {
+        const auto header = std::filesystem::path(o.out) / fmt::format("winograd_f{}_{}.cuh", o.m, o.r);
+        write_file_atomically(header, emit_transform_header(recipes));
+        fmt::print("{}\n", header.string());
+    }
 }
 
 }  // namespace

@@ -3,6 +3,7 @@
 // it (median of repeats after warm-up) against the direct kernel.
 #include "command.hpp"
 #include "conv2d.hpp"
+#include "cuda_conv2d.hpp"
 #include "errors.hpp"
 #include "json_text.hpp"
 #include "npy.hpp"
@@ -13,6 +14,7 @@
 #include <memory>
 #include <optional>
 #include <random>
+#include <type_traits>
 
 namespace wino::cli {
 namespace {
@@ -24,7 +26,7 @@ struct RunCli {
     int r = 3, pad = 0, m = 4, warmup = 2, repeats = 5, unroll = 0;
     std::vector<int> gemm_threads, gemm_registers, fused_tile;
     std::uint64_t seed = 1;
-    bool check = false, bench = false, validation = false;
+    bool check = false, bench = false, validation = false, cublas = false;
 };
 
 std::vector<long long> parse_shape(const std::string& text) {
@@ -42,11 +44,14 @@ std::vector<long long> parse_shape(const std::string& text) {
     return dims;
 }
 
-int vulkan_device_index(const std::string& device) {
+// "vulkan:2" → 2 for the backend's prefix; -1 when no device is named.
+int device_index(const std::string& device, const std::string& prefix) {
     if (device.empty()) return -1;
-    if (device.rfind("vulkan:", 0) != 0 || device.size() == 7 || device.find_first_not_of("0123456789", 7) != std::string::npos)
-        throw InputError(fmt::format("--device must look like vulkan:0, not '{}'", device));
-    return std::stoi(device.substr(7));
+    const std::string want = prefix + ":";
+    if (device.rfind(want, 0) != 0 || device.size() == want.size() ||
+        device.find_first_not_of("0123456789", want.size()) != std::string::npos)
+        throw InputError(fmt::format("--device must look like {}0, not '{}'", want, device));
+    return std::stoi(device.substr(want.size()));
 }
 
 std::vector<float> random_tensor(std::size_t n, std::uint64_t seed) {
@@ -98,8 +103,59 @@ Errors compare(const std::vector<float>& y, const std::vector<double>& ref) {
     return {std::sqrt(diff2) / std::max(std::sqrt(ref2), 1e-300), max_abs};
 }
 
+// Checks, times and reports one layer on an executor (VulkanConv2d or CudaConv2d).
+template <class Executor, class MakeExecutor>
+void run_layer(const RunCli& o, const ConvShape& shape, const ConvConfig& config, const std::string& device_name,
+               const std::vector<float>& input, const std::vector<float>& filters, MakeExecutor make,
+               nlohmann::ordered_json& out) {
+    Executor conv = make(config);
+    conv.set_filters(filters);
+    std::vector<float> y;
+    double time_ms = conv.run(input, y);
+    out = {{"device", device_name}, {"backend", o.backend}, {"variant", o.variant},
+           {"m", o.m},              {"r", o.r},            {"time_ms", time_ms}};
+    if (o.bench) {
+        time_ms = conv.time_median(input, o.warmup, o.repeats);
+        out["time_ms"] = time_ms;
+        out["gflops"] = shape.flops() / (time_ms * 1e6);
+        if constexpr (std::is_same_v<Executor, VulkanConv2d>) {
+            nlohmann::ordered_json kernels;
+            for (const auto& [name, ms] : conv.last_breakdown()) kernels[name] = ms;
+            out["kernels_ms"] = kernels;
+        }
+        if (o.baseline == "direct") {
+            Executor direct = make(ConvConfig{Variant::direct, o.m, {}});
+            direct.set_filters(filters);
+            const double baseline_ms = direct.time_median(input, o.warmup, o.repeats);
+            out["baseline_ms"] = baseline_ms;
+            out["speedup"] = baseline_ms / time_ms;
+        }
+    }
+    if (o.check) {
+        const Errors e = compare(y, reference_conv2d(shape, input, filters));
+        out["rel_err"] = e.relative;
+        out["max_abs_err"] = e.max_abs;
+    }
+    if (!o.output.empty()) write_npy(o.output, {{shape.N, shape.K, shape.out_h(), shape.out_w()}, y});
+}
+
+void print_result(const RunCli& o, const ConvShape& shape, const nlohmann::ordered_json& out) {
+    if (o.format == "json") {
+        fmt::print("{}", to_readable_json(out));
+        return;
+    }
+    fmt::print("{}: {} F({},{}) on {}x{}x{}x{} -> {} filters, pad {}: {:.3f} ms", out["device"].get<std::string>(),
+               o.variant, o.m, o.r, shape.N, shape.C, shape.H, shape.W, shape.K, shape.pad, out["time_ms"].get<double>());
+    if (out.contains("gflops")) fmt::print(" ({:.2f} GFLOP/s)", out["gflops"].get<double>());
+    if (out.contains("baseline_ms"))
+        fmt::print("; direct {:.3f} ms, speedup {:.2f}x", out["baseline_ms"].get<double>(), out["speedup"].get<double>());
+    if (out.contains("rel_err"))
+        fmt::print("; rel_err {:.3e}, max_abs_err {:.3e}", out["rel_err"].get<double>(), out["max_abs_err"].get<double>());
+    fmt::print("\n");
+}
+
 void run(const RunCli& o) {
-    if (parse_backend(o.backend) == Backend::cuda) throw DeviceError("no CUDA device");
+    const Backend backend = parse_backend(o.backend);
     ConvConfig config{parse_variant(o.variant), o.m, {}};
     config.params.unroll = o.unroll;
     auto pair_option = [](const std::vector<int>& v, const char* flag, int& a, int& b) {
@@ -117,52 +173,23 @@ void run(const RunCli& o) {
     validate_shape(shape, config);
     const std::vector<float> input = x ? x->data : random_tensor(shape.input_size(), o.seed);
     const std::vector<float> filters = w ? w->data : random_tensor(shape.filter_size(), o.seed + 1);
-
-    VulkanDevice device({vulkan_device_index(o.device), o.validation});
-    VulkanConv2d conv(device, shape, config);
-    conv.set_filters(filters);
-    std::vector<float> y;
-    double time_ms = conv.run(input, y);
-    conv.check_guards();
-    nlohmann::ordered_json out = {{"device", device.name()}, {"backend", "vulkan"}, {"variant", o.variant},
-                                  {"m", o.m},                {"r", o.r},           {"time_ms", time_ms}};
-    if (o.bench) {
-        time_ms = conv.time_median(input, o.warmup, o.repeats);
-        out["time_ms"] = time_ms;
-        out["gflops"] = shape.flops() / (time_ms * 1e6);
-        nlohmann::ordered_json kernels;
-        for (const auto& [name, ms] : conv.last_breakdown()) kernels[name] = ms;
-        out["kernels_ms"] = kernels;
-        if (o.baseline == "direct") {
-            VulkanConv2d direct(device, shape, {Variant::direct, o.m, {}});
-            direct.set_filters(filters);
-            const double baseline_ms = direct.time_median(input, o.warmup, o.repeats);
-            out["baseline_ms"] = baseline_ms;
-            out["speedup"] = baseline_ms / time_ms;
-        }
+    nlohmann::ordered_json out;
+    if (backend == Backend::cuda) {
+        const int index = device_index(o.device, "cuda");
+        if (cuda_device_count() == 0) throw DeviceError(cuda_unavailable_reason());
+        const CudaOptions options{std::max(index, 0), o.cublas};
+        const std::string name = CudaConv2d(options, shape, {Variant::direct, o.m, {}}).device_name();
+        run_layer<CudaConv2d>(o, shape, config, name, input, filters,
+                              [&](const ConvConfig& c) { return CudaConv2d(options, shape, c); }, out);
+    } else {
+        VulkanDevice device({device_index(o.device, "vulkan"), o.validation});
+        run_layer<VulkanConv2d>(o, shape, config, device.name(), input, filters,
+                                [&](const ConvConfig& c) { return VulkanConv2d(device, shape, c); }, out);
+        if (device.validation_messages() > 0)
+            throw DeviceError(fmt::format("{} validation messages, last: {}", device.validation_messages(),
+                                          device.last_validation_message()));
     }
-    if (o.check) {
-        const Errors e = compare(y, reference_conv2d(shape, input, filters));
-        out["rel_err"] = e.relative;
-        out["max_abs_err"] = e.max_abs;
-    }
-    if (device.validation_messages() > 0)
-        throw DeviceError(fmt::format("{} validation messages, last: {}", device.validation_messages(),
-                                      device.last_validation_message()));
-    if (!o.output.empty())
-        write_npy(o.output, {{shape.N, shape.K, shape.out_h(), shape.out_w()}, y});
-    if (o.format == "json") {
-        fmt::print("{}", to_readable_json(out));
-        return;
-    }
-    fmt::print("{}: {} F({},{}) on {}x{}x{}x{} -> {} filters, pad {}: {:.3f} ms", out["device"].get<std::string>(),
-               o.variant, o.m, o.r, shape.N, shape.C, shape.H, shape.W, shape.K, shape.pad, time_ms);
-    if (out.contains("gflops")) fmt::print(" ({:.2f} GFLOP/s)", out["gflops"].get<double>());
-    if (out.contains("baseline_ms"))
-        fmt::print("; direct {:.3f} ms, speedup {:.2f}x", out["baseline_ms"].get<double>(), out["speedup"].get<double>());
-    if (out.contains("rel_err"))
-        fmt::print("; rel_err {:.3e}, max_abs_err {:.3e}", out["rel_err"].get<double>(), out["max_abs_err"].get<double>());
-    fmt::print("\n");
+    print_result(o, shape, out);
 }
 
 }  // namespace
@@ -171,7 +198,8 @@ Command add_run_command(CLI::App& app) {
     auto o = std::make_shared<RunCli>();
     CLI::App* sub = app.add_subcommand("run", "Run a convolution layer on a device; check it and time it");
     sub->add_option("--backend", o->backend, "vulkan or cuda")->default_str("vulkan");
-    sub->add_option("--device", o->device, "vulkan:N (default: $WINO_VULKAN_DEVICE, else 0)");
+    sub->add_option("--device", o->device, "vulkan:N (default: $WINO_VULKAN_DEVICE, else 0) or cuda:N");
+    sub->add_flag("--cublas", o->cublas, "cuda, nonfused: the product by cuBLAS strided-batched SGEMM");
     sub->add_option("--input-shape", o->input_shape, "N,C,H,W");
     sub->add_option("--filters", o->filters, "K, the number of filters");
     sub->add_option("--r", o->r, "filter size R = S")->default_str("3");

@@ -1,0 +1,150 @@
+// The CUDA rendition: every variant of F(2,3), F(4,3), F(6,3), F(2,5), F(4,5)
+// compiled by nvcc for sm_75/80/86/89/90 with no register spills; the PTX of
+// each transform keeps the recipe's operation count; the .cuh transforms, built
+// as host C++, agree with exact evaluation. Skipped (with a message) when nvcc
+// is absent. Figures go to build/tests/cuda-report-F<m>_<r>.txt.
+#include "emitter.hpp"
+#include "recipe_db.hpp"
+#include "test_support.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <fmt/format.h>
+
+#include <filesystem>
+#include <regex>
+#include <set>
+
+using namespace wino;
+namespace fs = std::filesystem;
+
+namespace {
+
+const char* nvcc() { return WINO_NVCC; }
+
+struct Shell {
+    int status;
+    std::string output;
+};
+
+Shell shell(const std::string& command) {
+    const std::string log = fs::temp_directory_path() / fmt::format("wino-shell-{}.log", ::getpid());
+    const int status = std::system((command + " >" + log + " 2>&1").c_str());
+    Shell s{WIFEXITED(status) ? WEXITSTATUS(status) : -1, test::slurp(log)};
+    fs::remove(log);
+    return s;
+}
+
+fs::path scratch(int m, int r) {
+    fs::path dir = fs::temp_directory_path() / fmt::format("wino-cuda-{}-{}-{}", m, r, ::getpid());
+    fs::remove_all(dir);
+    fs::create_directories(dir);
+    return dir;
+}
+
+void write(const fs::path& p, const std::string& text) { std::ofstream(p) << text; }
+
+// Arithmetic f32 instructions per .entry of a PTX file.
+std::map<std::string, int> f32_ops_per_entry(const std::string& ptx) {
+    std::map<std::string, int> counts;
+    static const std::regex entry(R"(\.entry\s+(\w+))"), op(R"(\b(add|sub|mul|fma|neg)(\.rn|\.rz)?(\.ftz)?\.f32\b)");
+    std::string current;
+    std::istringstream lines(ptx);
+    for (std::string line; std::getline(lines, line);) {
+        std::smatch match;
+        if (std::regex_search(line, match, entry)) current = match[1];
+        else if (!current.empty() && std::regex_search(line, op)) ++counts[current];
+    }
+    return counts;
+}
+
+void check_config(int m, int r) {
+    if (!*nvcc()) {
+        WARN("nvcc not found: CUDA compile checks skipped");
+        return;
+    }
+    const fs::path dir = scratch(m, r);
+    const RecipeSet s = recipes_for(m, r, default_points(m + r - 1), {});
+    std::string report = fmt::format("F({},{})\n", m, r);
+    const std::string archs = "-gencode arch=compute_75,code=sm_75 -gencode arch=compute_80,code=sm_80 "
+                              "-gencode arch=compute_86,code=sm_86 -gencode arch=compute_89,code=sm_89 "
+                              "-gencode arch=compute_90,code=sm_90";
+    std::set<std::string> compiled;
+    for (Variant v : {Variant::fused, Variant::nonfused})
+        for (const EmittedKernel& k : emit_variant(v, &s, r, {}, Backend::cuda)) {
+            if (!compiled.insert(k.name).second) continue;
+            const fs::path cu = dir / (k.name + ".cu");
+            write(cu, k.source);
+            const Shell result = shell(fmt::format("{} -c {} -o {} {} -Xptxas -v", nvcc(), cu.string(),
+                                                   (dir / (k.name + ".o")).string(), archs));
+            INFO(k.name << ":\n" << result.output);
+            REQUIRE(result.status == 0);
+            static const std::regex arch_line(R"(Compiling entry function '\w+' for '(sm_\d+)')"),
+                spill_line(R"((\d+) bytes spill stores, (\d+) bytes spill loads)"), regs_line(R"(Used (\d+) registers)");
+            std::istringstream lines(result.output);
+            std::string arch;
+            report += fmt::format("  {:<34}", k.name);
+            for (std::string line; std::getline(lines, line);) {
+                std::smatch match;
+                if (std::regex_search(line, match, arch_line)) arch = match[1];
+                if (std::regex_search(line, match, spill_line)) {
+                    CHECK(match[1] == "0");
+                    CHECK(match[2] == "0");
+                }
+                if (std::regex_search(line, match, regs_line)) report += fmt::format(" {}:{}", arch, match[1].str());
+            }
+            report += "  registers, no spills\n";
+        }
+
+    // PTX op counts of the transforms against the recipe.
+    write(dir / "transforms.cuh", emit_transform_header(s));
+    write(dir / "probe.cu", fmt::format("#include \"transforms.cuh\"\n"
+                                        "extern \"C\" __global__ void probe_input(const float* x, float* y) {{ winograd_f{0}_{1}_input(x, 1, y, 1); }}\n"
+                                        "extern \"C\" __global__ void probe_filter(const float* x, float* y) {{ winograd_f{0}_{1}_filter(x, 1, y, 1); }}\n"
+                                        "extern \"C\" __global__ void probe_output(const float* x, float* y) {{ winograd_f{0}_{1}_output(x, 1, y, 1); }}\n",
+                                        m, r));
+    const Shell ptx = shell(fmt::format("{} -ptx -arch=sm_80 {} -o {}", nvcc(), (dir / "probe.cu").string(),
+                                        (dir / "probe.ptx").string()));
+    REQUIRE(ptx.status == 0);
+    const auto counts = f32_ops_per_entry(test::slurp((dir / "probe.ptx").string()));
+    for (auto [name, recipe] : {std::pair{"input", &s.input}, {"filter", &s.filter}, {"output", &s.output}}) {
+        const int ours = recipe->counts().total();
+        const int in_ptx = counts.count(std::string("probe_") + name) ? counts.at(std::string("probe_") + name) : 0;
+        INFO(name << " transform: recipe " << ours << ", PTX " << in_ptx);
+        // The stated margin: at most 10% (and at least one op) above the recipe.
+        CHECK(in_ptx <= ours + std::max(1, ours / 10));
+        CHECK(in_ptx > 0);
+        report += fmt::format("  {} transform: recipe {} ops, PTX (sm_80) {} f32 add/sub/mul/fma/neg\n", name, ours, in_ptx);
+    }
+
+    // The same header as host C++, against exact evaluation.
+    std::string host = "#include \"transforms.cuh\"\n#include <stdio.h>\nint main(void) {\n  float x[64], y[64];\n"
+                       "  for (int i = 0; i < 64; ++i) x[i] = (float)((i * 37) % 19 - 9) / 8.0f;\n";
+    for (const char* name : {"input", "filter", "output"})
+        host += fmt::format("  winograd_f{}_{}_{}(x, 1, y, 1);\n  for (int i = 0; i < 16; ++i) printf(\"%.9g\\n\", (double)y[i]);\n",
+                            m, r, name);
+    write(dir / "host.cpp", host + "  return 0;\n}\n");
+    REQUIRE(shell(fmt::format("c++ -std=c++17 -O2 -Wall -Werror {} -o {}", (dir / "host.cpp").string(),
+                              (dir / "host").string())).status == 0);
+    std::istringstream got(shell((dir / "host").string()).output);
+    for (const RationalMatrix* mat : {&s.algorithm.BT, &s.algorithm.G, &s.algorithm.AT})
+        for (std::size_t i = 0; i < 16; ++i) {
+            double value = 0;
+            got >> value;
+            if (i >= mat->rows()) continue;
+            Rational exact = 0;
+            for (std::size_t j = 0; j < mat->cols(); ++j)
+                exact = exact + (*mat)(i, j) * Rational(static_cast<int>((j * 37) % 19) - 9) / 8;
+            CHECK(value == Approx(to_double(exact)).margin(1e-5).epsilon(1e-5));
+        }
+    write(fs::path(WINO_BINARY_DIR) / fmt::format("cuda-report-F{}_{}.txt", m, r), report);
+    fs::remove_all(dir);
+}
+
+}  // namespace
+
+TEST_CASE("CUDA kernels of F2_3 compile for sm_75..sm_90 without spills") { check_config(2, 3); }
+TEST_CASE("CUDA kernels of F4_3 compile for sm_75..sm_90 without spills") { check_config(4, 3); }
+TEST_CASE("CUDA kernels of F6_3 compile for sm_75..sm_90 without spills") { check_config(6, 3); }
+TEST_CASE("CUDA kernels of F2_5 compile for sm_75..sm_90 without spills") { check_config(2, 5); }
+TEST_CASE("CUDA kernels of F4_5 compile for sm_75..sm_90 without spills") { check_config(4, 5); }
