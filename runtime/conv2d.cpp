@@ -101,11 +101,7 @@ double VulkanConv2d::run(const std::vector<float>& input, std::vector<float>& ou
 
 double VulkanConv2d::time_median(const std::vector<float>& input, int warmup, int repeats) {
     std::vector<float> output;
-    for (int i = 0; i < warmup; ++i) run(input, output);
-    std::vector<double> times;
-    for (int i = 0; i < std::max(1, repeats); ++i) times.push_back(run(input, output));
-    std::nth_element(times.begin(), times.begin() + times.size() / 2, times.end());
-    return times[times.size() / 2];
+    return median_of_runs([&] { return run(input, output); }, warmup, repeats);
 }
 
 void VulkanConv2d::check_guards() const {

@@ -107,3 +107,15 @@ ConvPlan make_plan(const ConvShape& s, const ConvConfig& config, Backend backend
 }
 
 }  // namespace wino
+
+namespace wino {
+
+double median_of_runs(const std::function<double()>& run_once, int warmup, int repeats) {
+    for (int i = 0; i < warmup; ++i) run_once();
+    std::vector<double> times;
+    for (int i = 0; i < std::max(1, repeats); ++i) times.push_back(run_once());
+    std::nth_element(times.begin(), times.begin() + times.size() / 2, times.end());
+    return times[times.size() / 2];
+}
+
+}  // namespace wino

@@ -8,6 +8,7 @@
 #include "emitter.hpp"
 
 #include <array>
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -55,5 +56,8 @@ struct ConvPlan {
 };
 
 ConvPlan make_plan(const ConvShape& shape, const ConvConfig& config, Backend backend);
+
+// The median of `repeats` timings of run_once() after `warmup` untimed calls.
+double median_of_runs(const std::function<double()>& run_once, int warmup, int repeats);
 
 }  // namespace wino
