@@ -51,7 +51,7 @@ std::string expression(const Op& op, const std::vector<std::string>& names,
     return "";
 }
 
-std::string exact_constant(const Rational& c) { return cln::minusp(c) ? "(" + to_string(c) + ")" : to_string(c); }
+std::string exact_constant(const Rational& c) { return cln::minusp(c) ? fmt::format("({})", to_string(c)) : to_string(c); }
 
 }  // namespace
 
