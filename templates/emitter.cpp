@@ -54,6 +54,8 @@ std::pair<std::string, std::string> transform_2d(const Recipe& recipe, const std
             recipe_loop(recipe, n_out, unroll, at_row(mid, n_in), at_row(out, n_out), dialect, indent)};
 }
 
+bool uses_shuffle(const KernelParams& p) { return p.gemm_shuffle && p.gemm_reg_k % 8 == 0 && p.gemm_wg_p % 8 == 0; }
+
 // The GEMM's register tile as scalars: loads of a U column and a V row, then the
 // outer-product FMAs, all unrolled here because shader compilers often keep small
 // arrays in memory.
@@ -67,8 +69,18 @@ std::map<std::string, std::string> gemm_values(const KernelParams& p) {
         declare += fmt::format("    int col{0} = p0 + {1};\n    bool col{0}_in = col{0} < p.P;\n"
                                "    int v{0} = v_base + min(col{0}, p.P - 1);\n", j, j * p.gemm_wg_p);
     for (int i = 0; i < p.gemm_reg_k; ++i)
-        declare += fmt::format("    bool k{0}_in = k0 + {0} < p.K;\n    int u{0} = u_base + min(k0 + {0}, p.K - 1) * p.C;\n", i);
-    for (int i = 0; i < p.gemm_reg_k; ++i) multiply += fmt::format("        float a{0} = u[u{0} + c];\n", i);
+        declare += fmt::format("    bool k{0}_in = k0 + {0} < p.K;\n", i) +
+                   (uses_shuffle(p) ? "" : fmt::format("    int u{0} = u_base + min(k0 + {0}, p.K - 1) * p.C;\n", i));
+    if (uses_shuffle(p)) {
+        for (int q = 0; q < p.gemm_reg_k / 8; ++q) {
+            declare += fmt::format("    int own_k{0} = u_base + min(k0 + {1} + GROUP8_LANE, p.K - 1) * p.C;\n", q, 8 * q);
+            multiply += fmt::format("        float own_a{0} = u[own_k{0} + c];\n", q);
+        }
+        for (int i = 0; i < p.gemm_reg_k; ++i)
+            multiply += fmt::format("        float a{} = GROUP8_SHUFFLE(own_a{}, {});\n", i, i / 8, i % 8);
+    } else {
+        for (int i = 0; i < p.gemm_reg_k; ++i) multiply += fmt::format("        float a{0} = u[u{0} + c];\n", i);
+    }
     for (int j = 0; j < p.gemm_reg_p; ++j) multiply += fmt::format("        float b{0} = v[v{0} + c * p.P];\n", j);
     for (int i = 0; i < p.gemm_reg_k; ++i)
         for (int j = 0; j < p.gemm_reg_p; ++j)
@@ -118,7 +130,8 @@ int workgroup_size_of(KernelKind kind, const KernelParams& p) {
 }
 
 std::string interface_glsl(const std::vector<BufferSpec>& buffers, int workgroup_size) {
-    std::string out = fmt::format("#version 450\nlayout(local_size_x = {}) in;\n", workgroup_size);
+    std::string out = fmt::format("#version 450\n#extension GL_KHR_shader_subgroup_shuffle : require\n"
+                                  "layout(local_size_x = {}) in;\n", workgroup_size);
     for (std::size_t b = 0; b < buffers.size(); ++b)
         out += fmt::format("layout(std430, binding = {}) {} buffer Buffer{} {{ float {}[]; }};\n", b,
                            buffers[b].writes ? "writeonly" : "readonly", b, buffers[b].name);

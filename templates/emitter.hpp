@@ -24,8 +24,12 @@ const char* to_string(Variant variant);
 struct KernelParams {
     int unroll = 0;              // transform loops: 1, 2, 4, 6...; 0 = full
     int workgroup_size = 64;     // 1D kernels
-    int gemm_wg_k = 8, gemm_wg_p = 8;    // GEMM threads per workgroup along k and p
-    int gemm_reg_k = 8, gemm_reg_p = 8;  // GEMM register tile
+    int gemm_wg_k = 4, gemm_wg_p = 16;   // GEMM threads per workgroup along k and p
+    int gemm_reg_k = 16, gemm_reg_p = 4; // GEMM register tile
+    // GEMM: each of 8 neighbouring threads loads one U value per 8 rows and they
+    // exchange them by shuffles (one load instead of eight); needs reg_k and
+    // wg_p multiples of 8, else plain loads are used.
+    bool gemm_shuffle = true;
     int fused_wg_k = 16, fused_wg_p = 4; // fused: filters × tiles per workgroup
 };
 

@@ -10,3 +10,6 @@
 #define FMA(a, b, c) fmaf(a, b, c)
 #define min(a, b) ((a) < (b) ? (a) : (b))
 #define KERNEL_MAIN extern "C" __global__ void KERNEL_NAME(KERNEL_ARGS)
+// Groups of 8 neighbouring threads (8-aligned within a warp).
+#define GROUP8_LANE int(threadIdx.x & 7)
+#define GROUP8_SHUFFLE(x, i) __shfl_sync(0xffffffffu, x, i, 8)

@@ -9,3 +9,6 @@
 #define SHARED shared
 #define FMA(a, b, c) fma(a, b, c)
 #define KERNEL_MAIN void main()
+// Groups of 8 neighbouring invocations (8-aligned within a subgroup).
+#define GROUP8_LANE int(gl_SubgroupInvocationID & 7u)
+#define GROUP8_SHUFFLE(x, i) subgroupShuffle(x, (gl_SubgroupInvocationID & ~7u) + uint(i))
