@@ -110,6 +110,17 @@ ConvPlan make_plan(const ConvShape& s, const ConvConfig& config, Backend backend
 
 namespace wino {
 
+KernelParams suggested_params(const ConvShape& s, int m) {
+    KernelParams p;
+    const long long tiles = 1LL * s.N * ((s.out_h() + m - 1) / m) * ((s.out_w() + m - 1) / m);
+    if (tiles < p.gemm_wg_p * p.gemm_reg_p) {
+        p.gemm_wg_k = 8;
+        p.gemm_wg_p = 8;
+        p.gemm_reg_p = tiles <= 8 ? 1 : 2;
+    }
+    return p;
+}
+
 double median_of_runs(const std::function<double()>& run_once, int warmup, int repeats) {
     for (int i = 0; i < warmup; ++i) run_once();
     std::vector<double> times;

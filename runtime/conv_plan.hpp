@@ -57,6 +57,11 @@ struct ConvPlan {
 
 ConvPlan make_plan(const ConvShape& shape, const ConvConfig& config, Backend backend);
 
+// Kernel parameters to start from before tuning: the default GEMM tile covers
+// 64 tile positions per workgroup, which idles most threads when a layer has
+// few tiles (13×13, 6×6 images), so such layers get a narrower, deeper tile.
+KernelParams suggested_params(const ConvShape& shape, int m);
+
 // The median of `repeats` timings of run_once() after `warmup` untimed calls.
 double median_of_runs(const std::function<double()>& run_once, int warmup, int repeats);
 

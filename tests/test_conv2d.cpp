@@ -99,6 +99,9 @@ TEST_CASE("unroll factors and tiles change the code, not the result") {
         config.params.gemm_reg_p = 8;
         check_layer(shape, config, error_bound(4, 3));
     }
+    const ConvShape few_tiles{1, 9, 6, 6, 21, 3, 1};
+    check_layer(few_tiles, {Variant::nonfused, 2, suggested_params(few_tiles, 2)}, error_bound(2, 3));
+    CHECK(suggested_params(few_tiles, 2).gemm_reg_p == 2);
     ConvConfig fused{Variant::fused, 4, {}};
     fused.params.fused_wg_k = 8;
     fused.params.fused_wg_p = 8;

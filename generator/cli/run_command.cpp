@@ -156,7 +156,9 @@ void print_result(const RunCli& o, const ConvShape& shape, const nlohmann::order
 
 void run(const RunCli& o) {
     const Backend backend = parse_backend(o.backend);
-    ConvConfig config{parse_variant(o.variant), o.m, {}};
+    std::optional<NpyArray> x, w;
+    const ConvShape shape = resolve_shape(o, x, w);
+    ConvConfig config{parse_variant(o.variant), o.m, suggested_params(shape, o.m)};
     config.params.unroll = o.unroll;
     auto pair_option = [](const std::vector<int>& v, const char* flag, int& a, int& b) {
         if (v.empty()) return;
@@ -168,8 +170,6 @@ void run(const RunCli& o) {
     pair_option(o.fused_tile, "--fused-tile", config.params.fused_wg_k, config.params.fused_wg_p);
     if (!o.baseline.empty() && o.baseline != "direct") throw InputError(fmt::format("--baseline must be direct, not '{}'", o.baseline));
     if (o.format != "text" && o.format != "json") throw InputError(fmt::format("--format must be text or json, not '{}'", o.format));
-    std::optional<NpyArray> x, w;
-    const ConvShape shape = resolve_shape(o, x, w);
     validate_shape(shape, config);
     const std::vector<float> input = x ? x->data : random_tensor(shape.input_size(), o.seed);
     const std::vector<float> filters = w ? w->data : random_tensor(shape.filter_size(), o.seed + 1);
