@@ -189,15 +189,24 @@ std::map<std::string, std::string> values_for(KernelKind kind, const RecipeSet* 
             v["m"] = std::to_string(m);
             std::tie(v["columns"], v["rows"]) = transform_2d(s->output, "mt", "am", "y", alpha, m, p.unroll, d, in4);
             break;
-        case KernelKind::fused:
+        case KernelKind::fused: {
             v["m"] = std::to_string(m);
             v["wg_k"] = std::to_string(p.fused_wg_k);
             v["wg_p"] = std::to_string(p.fused_wg_p);
-            std::tie(v["input_columns"], v["input_rows"]) =
-                transform_2d(s->input, "d", "bd", "v", alpha, alpha, p.unroll, d, in12);
+            v["wg_size"] = std::to_string(p.fused_wg_k * p.fused_wg_p);
+            // One 1D transform per job: a column of a patch (stride alpha), then a row.
+            auto strided = [alpha](const std::string& array) {
+                return [=](int i, const std::string&) { return fmt::format("{}[base + {} * {}]", array, i, alpha); };
+            };
+            auto contiguous = [](const std::string& array) {
+                return [=](int i, const std::string&) { return fmt::format("{}[base + {}]", array, i); };
+            };
+            v["input_columns"] = recipe_loop(s->input, 1, 0, strided("patches"), strided("half_done"), d, in12);
+            v["input_rows"] = recipe_loop(s->input, 1, 0, contiguous("half_done"), contiguous("patches"), d, in12);
             std::tie(v["output_columns"], v["output_rows"]) =
                 transform_2d(s->output, "acc", "am", "y", alpha, m, p.unroll, d, in4);
             break;
+        }
         default: break;
     }
     return v;
