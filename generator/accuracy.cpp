@@ -64,7 +64,7 @@ public:
     virtual void evaluate(const std::vector<float>& d, const std::vector<float>& g, std::vector<float>& y) = 0;
 };
 
-// out (a.rows × n) = a · in (a.cols × n), or with transposed_rhs: in · aᵀ.
+// out (a.rows × n) = a · in (a.cols × n).
 void product(const FloatMatrix& a, const float* in, std::size_t n, float* out) {
     for (std::size_t i = 0; i < a.rows; ++i)
         for (std::size_t j = 0; j < n; ++j) {
@@ -74,6 +74,7 @@ void product(const FloatMatrix& a, const float* in, std::size_t n, float* out) {
         }
 }
 
+// out (rows × a.rows) = in (rows × a.cols) · aᵀ.
 void product_transposed(const float* in, std::size_t rows, const FloatMatrix& a, float* out) {
     for (std::size_t i = 0; i < rows; ++i)
         for (std::size_t j = 0; j < a.rows; ++j) {

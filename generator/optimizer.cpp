@@ -521,15 +521,14 @@ RecipeSet optimize_recipes(const ToomCook1D& canonical, const OptimizerOptions& 
     return set;
 }
 
+std::array<TransformPart, 3> transform_parts(const RecipeSet& set) {
+    return {{{"input", set.input, set.algorithm.BT},
+             {"filter", set.filter, set.algorithm.G},
+             {"output", set.output, set.algorithm.AT}}};
+}
+
 void prove(const RecipeSet& set) {
-    const struct {
-        const char* name;
-        const Recipe& recipe;
-        const RationalMatrix& matrix;
-    } parts[] = {{"input", set.input, set.algorithm.BT},
-                 {"filter", set.filter, set.algorithm.G},
-                 {"output", set.output, set.algorithm.AT}};
-    for (const auto& part : parts)
+    for (const TransformPart& part : transform_parts(set))
         if (!(matrix_of(part.recipe) == part.matrix))
             throw ProofError(fmt::format("proof failed: the F({},{}) {} recipe does not compute its matrix",
                                          set.algorithm.m, set.algorithm.r, part.name));

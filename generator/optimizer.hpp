@@ -12,6 +12,8 @@
 #include "recipe.hpp"
 #include "toomcook.hpp"
 
+#include <array>
+
 namespace wino {
 
 struct OptimizerOptions {
@@ -28,6 +30,15 @@ struct RecipeSet {
     std::vector<Rational> input_scale, output_scale;
     Recipe input, filter, output;
 };
+
+// The three transforms of a set with the matrix each computes exactly, in the
+// order input (BT), filter (G), output (AT).
+struct TransformPart {
+    const char* name;
+    const Recipe& recipe;
+    const RationalMatrix& matrix;
+};
+std::array<TransformPart, 3> transform_parts(const RecipeSet& set);
 
 // BT row l times input_scale[l], AT column l times output_scale[l], G row l
 // divided by both: the diagonal freedom, which keeps the algorithm correct.

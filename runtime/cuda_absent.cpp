@@ -6,6 +6,7 @@ namespace wino {
 
 int cuda_device_count() { return 0; }
 std::string cuda_unavailable_reason() { return "no CUDA device (wino-gen was built without CUDA)"; }
+std::string cuda_device_name(int) { throw DeviceError(cuda_unavailable_reason()); }
 
 struct CudaConv2d::State {};
 
@@ -13,7 +14,6 @@ CudaConv2d::CudaConv2d(const CudaOptions&, const ConvShape&, const ConvConfig&) 
     throw DeviceError(cuda_unavailable_reason());
 }
 CudaConv2d::~CudaConv2d() = default;
-std::string CudaConv2d::device_name() const { return ""; }
 void CudaConv2d::set_filters(const std::vector<float>&) {}
 double CudaConv2d::run(const std::vector<float>&, std::vector<float>&) { return 0; }
 double CudaConv2d::time_median(const std::vector<float>&, int, int) { return 0; }

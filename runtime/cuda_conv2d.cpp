@@ -148,8 +148,11 @@ CudaConv2d::CudaConv2d(const CudaOptions& options, const ConvShape& shape, const
 
 CudaConv2d::~CudaConv2d() = default;
 
-std::string CudaConv2d::device_name() const {
-    return fmt::format("cuda:{} {}", state_->options.device, state_->properties.name);
+std::string cuda_device_name(int index) {
+    if (index < 0 || index >= cuda_device_count()) throw DeviceError(cuda_unavailable_reason());
+    cudaDeviceProp properties{};
+    check(cudaGetDeviceProperties(&properties, index), "cudaGetDeviceProperties");
+    return fmt::format("cuda:{} {}", index, properties.name);
 }
 
 void CudaConv2d::set_filters(const std::vector<float>& filters) {

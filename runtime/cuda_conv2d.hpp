@@ -17,6 +17,8 @@ namespace wino {
 int cuda_device_count();
 // Why there is no CUDA device: "no CUDA device", with the reason when known.
 std::string cuda_unavailable_reason();
+// "cuda:N <name>"; throws DeviceError when there is no such device.
+std::string cuda_device_name(int index);
 
 struct CudaOptions {
     int device = 0;
@@ -27,7 +29,6 @@ class CudaConv2d {
 public:
     CudaConv2d(const CudaOptions& options, const ConvShape& shape, const ConvConfig& config);
     ~CudaConv2d();
-    std::string device_name() const;
     void set_filters(const std::vector<float>& filters);
     double run(const std::vector<float>& input, std::vector<float>& output);  // ms, per-input kernels
     double time_median(const std::vector<float>& input, int warmup, int repeats);

@@ -297,11 +297,7 @@ std::string emit_transform_header(const RecipeSet& s) {
         "#pragma once\n#include <math.h>\n#ifdef __CUDACC__\n#define WINO_HD __host__ __device__ inline\n#else\n"
         "#define WINO_HD inline\n#endif\n",
         a.m, a.r, fmt::join(point_strings(a.points), ", "));
-    const struct {
-        const char* name;
-        const Recipe& recipe;
-    } parts[] = {{"input", s.input}, {"filter", s.filter}, {"output", s.output}};
-    for (const auto& part : parts) {
+    for (const TransformPart& part : transform_parts(s)) {
         std::vector<std::string> inputs;
         for (int i = 0; i < part.recipe.n_inputs; ++i) inputs.push_back(fmt::format("x[{} * x_stride]", i));
         const OpCounts c = part.recipe.counts();

@@ -107,9 +107,10 @@ void check_config(int m, int r) {
                                         (dir / "probe.ptx").string()));
     REQUIRE(ptx.status == 0);
     const auto counts = f32_ops_per_entry(test::slurp((dir / "probe.ptx").string()));
-    for (auto [name, recipe] : {std::pair{"input", &s.input}, {"filter", &s.filter}, {"output", &s.output}}) {
-        const int ours = recipe->counts().total();
-        const int in_ptx = counts.count(std::string("probe_") + name) ? counts.at(std::string("probe_") + name) : 0;
+    for (const TransformPart& part : transform_parts(s)) {
+        const std::string name = part.name;
+        const int ours = part.recipe.counts().total();
+        const int in_ptx = counts.count("probe_" + name) ? counts.at("probe_" + name) : 0;
         INFO(name << " transform: recipe " << ours << ", PTX " << in_ptx);
         // The stated margin: at most 10% (and at least one op) above the recipe.
         CHECK(in_ptx <= ours + std::max(1, ours / 10));
@@ -120,15 +121,16 @@ void check_config(int m, int r) {
     // The same header as host C++, against exact evaluation.
     std::string host = "#include \"transforms.cuh\"\n#include <stdio.h>\nint main(void) {\n  float x[64], y[64];\n"
                        "  for (int i = 0; i < 64; ++i) x[i] = (float)((i * 37) % 19 - 9) / 8.0f;\n";
-    for (const char* name : {"input", "filter", "output"})
+    for (const TransformPart& part : transform_parts(s))
         host += fmt::format("  winograd_f{}_{}_{}(x, 1, y, 1);\n  for (int i = 0; i < 16; ++i) printf(\"%.9g\\n\", (double)y[i]);\n",
-                            m, r, name);
+                            m, r, part.name);
     write(dir / "host.cpp", host + "  return 0;\n}\n");
     REQUIRE(shell(fmt::format("c++ -std=c++17 -O2 -Wall -Werror {} -o {}", (dir / "host.cpp").string(),
                               (dir / "host").string())).status == 0);
     std::istringstream got(shell((dir / "host").string()).output);
-    for (const RationalMatrix* mat : {&s.algorithm.BT, &s.algorithm.G, &s.algorithm.AT})
+    for (const TransformPart& part : transform_parts(s))
         for (std::size_t i = 0; i < 16; ++i) {
+            const RationalMatrix* mat = &part.matrix;
             double value = 0;
             got >> value;
             if (i >= mat->rows()) continue;

@@ -39,12 +39,11 @@ const char* name_of(Transform t) {
     return "?";
 }
 
-const Recipe& recipe_of(const RecipeSet& s, Transform t) {
-    return t == Transform::input ? s.input : t == Transform::filter ? s.filter : s.output;
-}
+// Transform is the index of its part in transform_parts().
+const Recipe& recipe_of(const RecipeSet& s, Transform t) { return transform_parts(s)[static_cast<int>(t)].recipe; }
 
 const RationalMatrix& matrix_of(const RecipeSet& s, Transform t) {
-    return t == Transform::input ? s.algorithm.BT : t == Transform::filter ? s.algorithm.G : s.algorithm.AT;
+    return transform_parts(s)[static_cast<int>(t)].matrix;
 }
 
 // How many 1D applications one 2D tile needs: columns, then rows of the result.

@@ -178,7 +178,7 @@ void run(const RunCli& o) {
         const int index = device_index(o.device, "cuda");
         if (cuda_device_count() == 0) throw DeviceError(cuda_unavailable_reason());
         const CudaOptions options{std::max(index, 0), o.cublas};
-        const std::string name = CudaConv2d(options, shape, {Variant::direct, o.m, {}}).device_name();
+        const std::string name = cuda_device_name(options.device);
         run_layer<CudaConv2d>(o, shape, config, name, input, filters,
                               [&](const ConvConfig& c) { return CudaConv2d(options, shape, c); }, out);
     } else {

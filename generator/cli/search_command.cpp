@@ -34,9 +34,9 @@ std::optional<PointSet> published_set(const Json& family, int alpha) {
     return parse_points(fmt::format("{}", fmt::join(points, ",")), alpha);
 }
 
-Json read_published(const std::string& path) {
+Json read_json_file(const std::string& path) {
     std::ifstream in(path);
-    if (!in) throw InputError(fmt::format("cannot read the published point sets {}", path));
+    if (!in) throw InputError(fmt::format("cannot read {}", path));
     try {
         return Json::parse(in);
     } catch (const Json::exception& e) {
@@ -50,7 +50,7 @@ void progress(const std::string& line) { fmt::print(stderr, "wino-gen: {}\n", li
 // with the same evaluator, seed and trials.
 void record_in_table(const SearchCli& o, const SearchResult& found) {
     if (o.r != 3 || *o.alpha > 16) throw InputError("--record keeps the table of r = 3, alpha 4..16");
-    Json table = read_published(WINO_DEFAULT_POINTS_FILE);
+    Json table = read_json_file(WINO_DEFAULT_POINTS_FILE);
     const AccuracyOptions a{o.trials, o.seed, o.threads, EvaluationOrder::dense};
     const double current = best_placement_error(*o.alpha - 2, 3, default_points(*o.alpha), a);
     if (found.error >= current) {
@@ -76,7 +76,7 @@ void run_search(const SearchCli& o) {
     SearchOptions s{*o.alpha, o.r, o.trials, o.screen_trials, o.beam, o.seed, o.threads, o.budget, {}, {}, progress};
     s.start.finite = parse_point_list(o.start);
     if (o.r == 3 && *o.alpha <= 16) {
-        const Json published = read_published(o.published);
+        const Json published = read_json_file(o.published);
         for (const auto& [name, family] : published.items())
             if (family.is_object())
                 if (auto set = published_set(family, *o.alpha)) s.seeds.push_back(*set);
@@ -104,7 +104,7 @@ void run_search(const SearchCli& o) {
 }
 
 void run_compare(const SearchCli& o) {
-    const Json published = read_published(o.published);
+    const Json published = read_json_file(o.published);
     const AccuracyOptions a{o.trials, o.seed, o.threads, EvaluationOrder::dense};
     fmt::print("F(alpha-2, 3), dense order, best placement of denominators for every set, {} trials, seed {};\n"
                "ratio = ours / best published\n", o.trials, o.seed);
