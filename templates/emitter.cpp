@@ -258,6 +258,13 @@ const std::vector<std::string>& kernel_parameter_names() {
     return names;
 }
 
+int parse_unroll(const std::string& text) {
+    if (text == "full") return 0;
+    if (!text.empty() && text.size() < 6 && text.find_first_not_of("0123456789") == std::string::npos && std::stoi(text) >= 1)
+        return std::stoi(text);
+    throw InputError(fmt::format("--unroll must be a positive number or 'full', not '{}'", text));
+}
+
 // EuroSys'20 §3.2.1: the divisor closest to the request (ties to the larger);
 // the trivial divisor 1 counts only when asked for, so a prime count unrolls fully.
 int effective_unroll(int n, int requested) {

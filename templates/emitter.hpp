@@ -67,6 +67,9 @@ std::string emit_transform_header(const RecipeSet& recipes);
 // value or a value without a placeholder.
 std::string fill_template(const std::string& text, const std::map<std::string, std::string>& values);
 
+// "full" → 0, a positive number → itself; anything else is an InputError.
+int parse_unroll(const std::string& text);
+
 // The divisor of n closest to the requested unroll factor; n (the full loop)
 // for 0 or when n has no divisor but 1 and itself.
 int effective_unroll(int n, int requested);

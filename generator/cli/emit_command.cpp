@@ -19,17 +19,6 @@ struct EmitCli {
     bool no_fma = false;
 };
 
-int parse_unroll(const std::string& text) {
-    if (text == "full") return 0;
-    try {
-        std::size_t used = 0;
-        const int u = std::stoi(text, &used);
-        if (used == text.size() && u >= 1) return u;
-    } catch (const std::exception&) {
-    }
-    throw InputError(fmt::format("--unroll must be a positive number or 'full', not '{}'", text));
-}
-
 void emit(const EmitCli& o) {
     if (o.backend.empty()) throw InputError("emit needs --backend glsl or cuda");
     const Backend backend = parse_backend(o.backend);

@@ -23,7 +23,8 @@ struct RunCli {
     std::string backend = "vulkan", device, input_shape, variant = "fused", format = "text", baseline;
     std::string input, weights, output;
     std::optional<int> filters;
-    int r = 3, pad = 0, m = 4, warmup = 2, repeats = 5, unroll = 0;
+    int r = 3, pad = 0, m = 4, warmup = 2, repeats = 5;
+    std::string unroll = "full";
     std::vector<int> gemm_threads, gemm_registers, fused_tile;
     std::uint64_t seed = 1;
     bool check = false, bench = false, validation = false, cublas = false;
@@ -159,7 +160,7 @@ void run(const RunCli& o) {
     std::optional<NpyArray> x, w;
     const ConvShape shape = resolve_shape(o, x, w);
     ConvConfig config{parse_variant(o.variant), o.m, suggested_params(shape, o.m)};
-    config.params.unroll = o.unroll;
+    config.params.unroll = parse_unroll(o.unroll);
     auto pair_option = [](const std::vector<int>& v, const char* flag, int& a, int& b) {
         if (v.empty()) return;
         if (v.size() != 2 || v[0] < 1 || v[1] < 1) throw InputError(fmt::format("{} takes two positive numbers K,P", flag));
@@ -206,7 +207,7 @@ Command add_run_command(CLI::App& app) {
     sub->add_option("--pad", o->pad, "zero padding")->default_str("0");
     sub->add_option("--m", o->m, "Winograd output tile size")->default_str("4");
     sub->add_option("--variant", o->variant, "fused, nonfused or direct")->default_str("fused");
-    sub->add_option("--unroll", o->unroll, "transform loop unroll factor (0 = full)")->default_str("0");
+    sub->add_option("--unroll", o->unroll, "transform loop unroll: 1, 2, 4, 6, ... or full")->default_str("full");
     sub->add_option("--gemm-threads", o->gemm_threads, "GEMM workgroup threads along K,P")->delimiter(',');
     sub->add_option("--gemm-registers", o->gemm_registers, "GEMM register tile along K,P")->delimiter(',');
     sub->add_option("--fused-tile", o->fused_tile, "fused workgroup: filters,tiles")->delimiter(',');
