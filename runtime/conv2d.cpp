@@ -44,7 +44,11 @@ VulkanConv2d::VulkanConv2d(VulkanDevice& device, const ConvShape& shape, const C
             static_cast<std::uint32_t>(k.workgroup_size) > limits.maxComputeWorkGroupSize[0])
             throw DeviceError(fmt::format("workgroup size {} exceeds the device limit {}", k.workgroup_size,
                                           limits.maxComputeWorkGroupInvocations));
-        pipelines_.push_back(device.make_pipeline(compile_glsl(k.source), k.buffers.size(), plan_.params.size()));
+        std::vector<VulkanDevice::Binding> bindings;
+        for (const BufferSpec& b : k.buffers)
+            bindings.push_back(b.writes ? VulkanDevice::Binding::storage
+                                        : b.fetch_width == 4 ? VulkanDevice::Binding::texels4 : VulkanDevice::Binding::texels1);
+        pipelines_.push_back(device.make_pipeline(compile_glsl(k.source), bindings, plan_.params.size()));
     }
     for (const auto& [name, floats] : plan_.buffer_floats) {
         auto g = std::make_unique<GuardedBuffer>();

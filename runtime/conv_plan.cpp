@@ -20,9 +20,13 @@ namespace {
 
 std::uint32_t ceil_div(long long a, long long b) { return static_cast<std::uint32_t>((a + b - 1) / b); }
 
+// U and V are read 4 values at a time: their k and tile widths are padded.
+long long round_up4(long long n) { return (n + 3) / 4 * 4; }
+
 }  // namespace
 
 void validate_shape(const ConvShape& s, const ConvConfig& c) {
+    validate_params(c.params);
     for (auto [name, value] : {std::pair{"N", s.N}, {"C", s.C}, {"H", s.H}, {"W", s.W}, {"K", s.K}, {"R", s.R}})
         if (value < 1) throw InputError(fmt::format("{} must be at least 1, got {}", name, value));
     if (s.pad < 0) throw InputError(fmt::format("--pad must be at least 0, got {}", s.pad));
@@ -33,8 +37,8 @@ void validate_shape(const ConvShape& s, const ConvConfig& c) {
     const long long tiles = c.variant == Variant::direct ? 1
                                                          : 1LL * s.N * ((s.out_h() + c.m - 1) / c.m) * ((s.out_w() + c.m - 1) / c.m);
     const long long largest = std::max({1LL * s.N * s.C * s.H * s.W, 1LL * s.K * s.C * s.R * s.R,
-                                        1LL * s.N * s.K * s.out_h() * s.out_w(), alpha * alpha * s.K * s.C,
-                                        alpha * alpha * s.C * tiles, alpha * alpha * s.K * tiles});
+                                        1LL * s.N * s.K * s.out_h() * s.out_w(), alpha * alpha * round_up4(s.K) * s.C,
+                                        alpha * alpha * s.C * round_up4(tiles), alpha * alpha * s.K * tiles});
     if (largest > std::numeric_limits<std::int32_t>::max())
         throw InputError(fmt::format("this shape needs buffers of {} elements, past the kernels' 32-bit indices", largest));
 }
@@ -76,9 +80,17 @@ ConvPlan make_plan(const ConvShape& s, const ConvConfig& config, Backend backend
     }
     plan.kernels = emit_variant(config.variant, recipes.get(), s.R, config.params, backend);
     const long long a2 = 1LL * plan.alpha * plan.alpha, tiles = 1LL * s.N * plan.tiles_h * plan.tiles_w;
+    const long long k_padded = round_up4(s.K), tiles_padded = round_up4(tiles);
+    plan.tiles = static_cast<int>(tiles);
+    plan.k_padded = static_cast<int>(k_padded);
+    plan.tiles_padded = static_cast<int>(tiles_padded);
     const std::map<std::string, std::size_t> sizes = {
-        {"images", s.input_size()},         {"filters", s.filter_size()},      {"result", s.output_size()},
-        {"u", std::size_t(a2 * s.K * s.C)}, {"v", std::size_t(a2 * s.C * tiles)}, {"product", std::size_t(a2 * s.K * tiles)}};
+        {"images", s.input_size()},
+        {"filters", s.filter_size()},
+        {"result", s.output_size()},
+        {"u", std::size_t(a2 * k_padded * s.C)},
+        {"v", std::size_t(a2 * s.C * tiles_padded)},
+        {"product", std::size_t(a2 * s.K * tiles)}};
     const KernelParams& p = config.params;
     for (std::size_t i = 0; i < plan.kernels.size(); ++i) {
         const EmittedKernel& k = plan.kernels[i];
@@ -86,13 +98,13 @@ ConvPlan make_plan(const ConvShape& s, const ConvConfig& config, Backend backend
         Launch launch{i, {1, 1, 1}};
         const int wg = k.workgroup_size;
         switch (k.kind) {
-            case KernelKind::filter_transform: launch.groups[0] = ceil_div(1LL * s.K * s.C, wg); break;
-            case KernelKind::input_transform: launch.groups[0] = ceil_div(s.C * tiles, wg); break;
+            case KernelKind::filter_transform: launch.groups[0] = ceil_div(k_padded * s.C, wg); break;
+            case KernelKind::input_transform: launch.groups[0] = ceil_div(s.C * tiles_padded, wg); break;
             case KernelKind::output_transform: launch.groups[0] = ceil_div(s.K * tiles, wg); break;
             case KernelKind::direct: launch.groups[0] = ceil_div(1LL * s.N * s.K * s.out_h() * s.out_w(), wg); break;
             case KernelKind::gemm:
-                launch.groups = {ceil_div(tiles, p.gemm_wg_p * p.gemm_reg_p), ceil_div(s.K, p.gemm_wg_k * p.gemm_reg_k),
-                                 static_cast<std::uint32_t>(a2)};
+                launch.groups = {ceil_div(tiles_padded, p.gemm_wg_p * p.gemm_reg_p),
+                                 ceil_div(k_padded, p.gemm_wg_k * p.gemm_reg_k), static_cast<std::uint32_t>(a2)};
                 break;
             case KernelKind::fused:
                 launch.groups = {ceil_div(tiles, p.fused_wg_p), ceil_div(s.K, p.fused_wg_k), 1};
@@ -102,7 +114,8 @@ ConvPlan make_plan(const ConvShape& s, const ConvConfig& config, Backend backend
         (k.kind == KernelKind::filter_transform ? plan.filter_launches : plan.input_launches).push_back(launch);
     }
     plan.params = {s.N, s.C, s.H, s.W, s.K, s.pad, s.out_h(), s.out_w(), plan.tiles_h, plan.tiles_w,
-                   static_cast<std::int32_t>(tiles)};
+                   static_cast<std::int32_t>(tiles), static_cast<std::int32_t>(k_padded / 4),
+                   static_cast<std::int32_t>(tiles_padded / 4)};
     return plan;
 }
 
@@ -112,11 +125,11 @@ namespace wino {
 
 KernelParams suggested_params(const ConvShape& s, int m) {
     KernelParams p;
-    const long long tiles = 1LL * s.N * ((s.out_h() + m - 1) / m) * ((s.out_w() + m - 1) / m);
-    if (tiles < p.gemm_wg_p * p.gemm_reg_p) {
+    const long long tile_quads = (1LL * s.N * ((s.out_h() + m - 1) / m) * ((s.out_w() + m - 1) / m) + 3) / 4;
+    if (tile_quads < p.gemm_wg_p * p.gemm_reg_p / 4) {
         p.gemm_wg_k = 8;
-        p.gemm_wg_p = 8;
-        p.gemm_reg_p = tiles <= 8 ? 1 : 2;
+        p.gemm_wg_p = 1;
+        p.gemm_reg_p = 4;
     }
     return p;
 }

@@ -48,6 +48,8 @@ struct ConvPlan {
     ConvShape shape;
     ConvConfig config;
     int alpha = 0, tiles_h = 0, tiles_w = 0;
+    int tiles = 0;                          // P, the tile positions of all images
+    int k_padded = 0, tiles_padded = 0;     // K and P rounded up to 4: U's and V's row lengths
     std::vector<EmittedKernel> kernels;
     std::map<std::string, std::size_t> buffer_floats;  // every buffer a kernel names
     std::vector<Launch> filter_launches, input_launches;  // once per weight; per input
@@ -57,9 +59,9 @@ struct ConvPlan {
 
 ConvPlan make_plan(const ConvShape& shape, const ConvConfig& config, Backend backend);
 
-// Kernel parameters to start from before tuning: the default GEMM tile covers
-// 64 tile positions per workgroup, which idles most threads when a layer has
-// few tiles (13×13, 6×6 images), so such layers get a narrower, deeper tile.
+// Kernel parameters to start from before tuning: the default GEMM workgroup
+// covers 64 tile positions, which idles most threads when a layer has few
+// tiles (13×13, 6×6 images), so such layers spread the workgroup along K.
 KernelParams suggested_params(const ConvShape& shape, int m);
 
 // The median of `repeats` timings of run_once() after `warmup` untimed calls.

@@ -99,15 +99,18 @@ struct CudaConv2d::State {
               k.name.c_str());
     }
 
-    // M[xi] (K×P) = U[xi] (K×C) · V[xi] (C×P), row-major, as column-major
-    // Mᵀ = Vᵀ·Uᵀ for every xi in one strided-batched call.
+    // M[xi] (K×P, row-major) = U[xi] (K×C) · V[xi] (C×P). U is stored [c][k] and
+    // V [c][tile] with rows of k_padded and tiles_padded: read column-major they
+    // are U (K×C) and Vᵀ (P×C), so Mᵀ (P×K column-major, ld P) = Vᵀ · (U)ᵀ, for
+    // every xi in one strided-batched call.
     void gemm_by_cublas() {
         const ConvShape& s = plan.shape;
-        const int P = plan.params.back(), a2 = plan.alpha * plan.alpha;
+        const int P = plan.tiles, k_padded = plan.k_padded, tiles_padded = plan.tiles_padded;
+        const int a2 = plan.alpha * plan.alpha;
         const float one = 1.0f, zero = 0.0f;
-        check(cublasSgemmStridedBatched(cublas, CUBLAS_OP_N, CUBLAS_OP_N, P, s.K, s.C, &one, buffers.at("v"), P,
-                                        static_cast<long long>(s.C) * P, buffers.at("u"), s.C,
-                                        static_cast<long long>(s.K) * s.C, &zero, buffers.at("product"), P,
+        check(cublasSgemmStridedBatched(cublas, CUBLAS_OP_N, CUBLAS_OP_T, P, s.K, s.C, &one, buffers.at("v"), tiles_padded,
+                                        static_cast<long long>(s.C) * tiles_padded, buffers.at("u"), k_padded,
+                                        static_cast<long long>(s.C) * k_padded, &zero, buffers.at("product"), P,
                                         static_cast<long long>(s.K) * P, a2),
               "cublasSgemmStridedBatched");
     }

@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <array>
 #include <cstdlib>
 #include <cstring>
 #include <mutex>
@@ -111,7 +112,9 @@ std::unique_ptr<VulkanDevice::Buffer> VulkanDevice::make_buffer(std::size_t byte
         throw DeviceError(fmt::format("a buffer of {} bytes exceeds the device's storage buffer range of {} bytes", bytes,
                                       limits_.maxStorageBufferRange));
     vk::raii::Buffer buffer = device_.createBuffer(vk::BufferCreateInfo{
-        .size = bytes, .usage = vk::BufferUsageFlagBits::eStorageBuffer, .sharingMode = vk::SharingMode::eExclusive});
+        .size = bytes,
+        .usage = vk::BufferUsageFlagBits::eStorageBuffer | vk::BufferUsageFlagBits::eUniformTexelBuffer,
+        .sharingMode = vk::SharingMode::eExclusive});
     const auto needs = buffer.getMemoryRequirements();
     const auto memory_properties = physical_.getMemoryProperties();
     const auto wanted = vk::MemoryPropertyFlagBits::eHostVisible | vk::MemoryPropertyFlagBits::eHostCoherent;
@@ -128,11 +131,36 @@ std::unique_ptr<VulkanDevice::Buffer> VulkanDevice::make_buffer(std::size_t byte
     return std::make_unique<Buffer>(std::move(buffer), std::move(memory), bytes, mapped);
 }
 
-VulkanDevice::Pipeline VulkanDevice::make_pipeline(const std::vector<std::uint32_t>& spirv, std::size_t bindings,
-                                                   std::size_t param_count) {
+namespace {
+
+vk::DescriptorType descriptor_type(VulkanDevice::Binding binding) {
+    return binding == VulkanDevice::Binding::storage ? vk::DescriptorType::eStorageBuffer
+                                                     : vk::DescriptorType::eUniformTexelBuffer;
+}
+
+vk::Format texel_format(VulkanDevice::Binding binding) {
+    return binding == VulkanDevice::Binding::texels4 ? vk::Format::eR32G32B32A32Sfloat : vk::Format::eR32Sfloat;
+}
+
+std::size_t texel_bytes(VulkanDevice::Binding binding) { return binding == VulkanDevice::Binding::texels4 ? 16 : 4; }
+
+}  // namespace
+
+void VulkanDevice::check_texel_view(Binding binding, std::size_t offset, std::size_t bytes) const {
+    if (binding == Binding::storage) return;
+    if (bytes / texel_bytes(binding) > limits_.maxTexelBufferElements)
+        throw DeviceError(fmt::format("a read-only buffer of {} texels exceeds the device's {} texels per texel buffer",
+                                      bytes / texel_bytes(binding), limits_.maxTexelBufferElements));
+    if (offset % limits_.minTexelBufferOffsetAlignment || bytes % texel_bytes(binding))
+        throw DeviceError(fmt::format("a texel buffer view at byte {} of {} bytes is not aligned for this device ({} bytes)",
+                                      offset, bytes, limits_.minTexelBufferOffsetAlignment));
+}
+
+VulkanDevice::Pipeline VulkanDevice::make_pipeline(const std::vector<std::uint32_t>& spirv,
+                                                   const std::vector<Binding>& bindings, std::size_t param_count) {
     std::vector<vk::DescriptorSetLayoutBinding> layout_bindings;
-    for (std::uint32_t b = 0; b < bindings; ++b)
-        layout_bindings.push_back({.binding = b, .descriptorType = vk::DescriptorType::eStorageBuffer,
+    for (std::uint32_t b = 0; b < bindings.size(); ++b)
+        layout_bindings.push_back({.binding = b, .descriptorType = descriptor_type(bindings[b]),
                                    .descriptorCount = 1, .stageFlags = vk::ShaderStageFlagBits::eCompute});
     vk::raii::DescriptorSetLayout set_layout = device_.createDescriptorSetLayout(vk::DescriptorSetLayoutCreateInfo{
         .bindingCount = static_cast<std::uint32_t>(layout_bindings.size()), .pBindings = layout_bindings.data()});
@@ -153,10 +181,12 @@ std::vector<double> VulkanDevice::run(const std::vector<Dispatch>& dispatches) {
     const auto stamps_needed = static_cast<std::uint32_t>(dispatches.size() + 1);
     std::size_t descriptors = 0;
     for (const Dispatch& d : dispatches) descriptors += d.buffers.size();
-    vk::DescriptorPoolSize size{.type = vk::DescriptorType::eStorageBuffer, .descriptorCount = static_cast<std::uint32_t>(descriptors)};
+    const std::array<vk::DescriptorPoolSize, 2> sizes{{
+        {.type = vk::DescriptorType::eStorageBuffer, .descriptorCount = static_cast<std::uint32_t>(descriptors)},
+        {.type = vk::DescriptorType::eUniformTexelBuffer, .descriptorCount = static_cast<std::uint32_t>(descriptors)}}};
     vk::raii::DescriptorPool descriptor_pool = device_.createDescriptorPool(vk::DescriptorPoolCreateInfo{
         .flags = vk::DescriptorPoolCreateFlagBits::eFreeDescriptorSet,
-        .maxSets = static_cast<std::uint32_t>(dispatches.size()), .poolSizeCount = 1, .pPoolSizes = &size});
+        .maxSets = static_cast<std::uint32_t>(dispatches.size()), .poolSizeCount = sizes.size(), .pPoolSizes = sizes.data()});
     vk::raii::QueryPool queries = device_.createQueryPool(
         vk::QueryPoolCreateInfo{.queryType = vk::QueryType::eTimestamp, .queryCount = stamps_needed});
     vk::raii::CommandBuffers commands(device_, vk::CommandBufferAllocateInfo{
@@ -164,6 +194,8 @@ std::vector<double> VulkanDevice::run(const std::vector<Dispatch>& dispatches) {
                                                    .commandBufferCount = 1});
     vk::raii::CommandBuffer& cmd = commands[0];
     std::vector<vk::raii::DescriptorSet> sets;
+    std::vector<vk::raii::BufferView> views;  // alive until the queue is done
+    views.reserve(descriptors);
     cmd.begin(vk::CommandBufferBeginInfo{.flags = vk::CommandBufferUsageFlagBits::eOneTimeSubmit});
     cmd.resetQueryPool(*queries, 0, stamps_needed);
     cmd.writeTimestamp(vk::PipelineStageFlagBits::eTopOfPipe, *queries, 0);
@@ -174,12 +206,28 @@ std::vector<double> VulkanDevice::run(const std::vector<Dispatch>& dispatches) {
                                                         .pSetLayouts = &*d.pipeline->set_layout});
         sets.push_back(std::move(allocated[0]));
         std::vector<vk::DescriptorBufferInfo> infos;
-        for (const BufferView& b : d.buffers)
-            infos.push_back({.buffer = *b.buffer->handle(), .offset = b.offset, .range = b.bytes});
+        std::vector<vk::BufferView> texel_views;
+        infos.reserve(d.buffers.size());
+        texel_views.reserve(d.buffers.size());
         std::vector<vk::WriteDescriptorSet> writes;
-        for (std::uint32_t b = 0; b < infos.size(); ++b)
-            writes.push_back({.dstSet = *sets.back(), .dstBinding = b, .descriptorCount = 1,
-                              .descriptorType = vk::DescriptorType::eStorageBuffer, .pBufferInfo = &infos[b]});
+        for (std::uint32_t b = 0; b < d.buffers.size(); ++b) {
+            const BufferView& view = d.buffers[b];
+            const Binding binding = d.pipeline->bindings.at(b);
+            vk::WriteDescriptorSet write{.dstSet = *sets.back(), .dstBinding = b, .descriptorCount = 1,
+                                         .descriptorType = descriptor_type(binding)};
+            if (binding == Binding::storage) {
+                infos.push_back({.buffer = *view.buffer->handle(), .offset = view.offset, .range = view.bytes});
+                write.pBufferInfo = &infos.back();
+            } else {
+                check_texel_view(binding, view.offset, view.bytes);
+                views.push_back(device_.createBufferView(vk::BufferViewCreateInfo{
+                    .buffer = *view.buffer->handle(), .format = texel_format(binding), .offset = view.offset,
+                    .range = view.bytes}));
+                texel_views.push_back(*views.back());
+                write.pTexelBufferView = &texel_views.back();
+            }
+            writes.push_back(write);
+        }
         device_.updateDescriptorSets(writes, nullptr);
         cmd.bindPipeline(vk::PipelineBindPoint::eCompute, *d.pipeline->pipeline);
         cmd.bindDescriptorSets(vk::PipelineBindPoint::eCompute, *d.pipeline->layout, 0, {*sets.back()}, nullptr);

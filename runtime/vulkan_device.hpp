@@ -40,11 +40,15 @@ public:
         void* mapped_;
     };
 
+    // How a shader sees a buffer: written (storage buffer) or read through a
+    // uniform texel buffer of one or four floats per texel.
+    enum class Binding { storage, texels1, texels4 };
+
     struct Pipeline {
         vk::raii::DescriptorSetLayout set_layout;
         vk::raii::PipelineLayout layout;
         vk::raii::Pipeline pipeline;
-        std::size_t bindings;
+        std::vector<Binding> bindings;
     };
 
     // A window of a buffer, as bound to a shader.
@@ -69,7 +73,11 @@ public:
 
     // Throws DeviceError when bytes exceed the device's storage buffer range.
     std::unique_ptr<Buffer> make_buffer(std::size_t bytes);
-    Pipeline make_pipeline(const std::vector<std::uint32_t>& spirv, std::size_t bindings, std::size_t param_count);
+    Pipeline make_pipeline(const std::vector<std::uint32_t>& spirv, const std::vector<Binding>& bindings,
+                           std::size_t param_count);
+    // Throws DeviceError when a view of `bytes` at `offset` cannot be bound as
+    // texels of `binding` (element count or offset alignment).
+    void check_texel_view(Binding binding, std::size_t offset, std::size_t bytes) const;
 
     // Records the dispatches in order (with barriers), submits, waits; returns the
     // device time in milliseconds of each dispatch (timestamps between them).

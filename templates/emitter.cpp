@@ -54,42 +54,72 @@ std::pair<std::string, std::string> transform_2d(const Recipe& recipe, const std
             recipe_loop(recipe, n_out, unroll, at_row(mid, n_in), at_row(out, n_out), dialect, indent)};
 }
 
-bool uses_shuffle(const KernelParams& p) { return p.gemm_shuffle && p.gemm_reg_k % 8 == 0 && p.gemm_wg_p % 8 == 0; }
+// One assignment per index i < n: "lhs(i) = rhs(i);", written out because
+// shader compilers often keep small arrays in memory when indexed in a loop.
+std::string assign_each(int n, const std::function<std::string(int)>& lhs, const std::function<std::string(int)>& rhs) {
+    std::string out;
+    for (int i = 0; i < n; ++i) out += fmt::format("    {} = {};\n", lhs(i), rhs(i));
+    return out;
+}
 
-// The GEMM's register tile as scalars: loads of a U column and a V row, then the
-// outer-product FMAs, all unrolled here because shader compilers often keep small
-// arrays in memory.
+std::function<std::string(int)> element(const std::string& array) {
+    return [=](int i) { return fmt::format("{}[{}]", array, i); };
+}
+
+// The input patch of a tile with zero padding: every read is clamped into the
+// image and the padding selected afterwards, so no read sits under a branch.
+std::string patch_load(int alpha) {
+    std::string out;
+    for (int i = 0; i < alpha; ++i)
+        out += fmt::format("    int row{0} = min(max(top + {0}, 0), p.H - 1);\n    bool row{0}_in = row{0} == top + {0};\n", i);
+    for (int j = 0; j < alpha; ++j)
+        out += fmt::format("    int col{0} = min(max(left + {0}, 0), p.W - 1);\n    bool col{0}_in = col{0} == left + {0};\n", j);
+    for (int i = 0; i < alpha; ++i)
+        for (int j = 0; j < alpha; ++j)
+            out += fmt::format("    float pixel{0}_{1} = FETCH(images, (plane + row{0}) * p.W + col{1});\n"
+                               "    d[{2}] = row{0}_in && col{1}_in ? pixel{0}_{1} : 0.0f;\n", i, j, i * alpha + j);
+    return out;
+}
+
+// The m×m output block from its last element to its first, rows and columns
+// clamped into the output (see output_transform.tmpl).
+std::string block_store(int m) {
+    std::string out;
+    for (int i = m - 1; i >= 0; --i)
+        for (int j = m - 1; j >= 0; --j)
+            out += fmt::format("    result[(out_base + min(th * {0} + {1}, p.out_h - 1)) * p.out_w + min(tw * {0} + {2}, p.out_w - 1)] = y[{3}];\n",
+                               m, i, j, i * m + j);
+    return out;
+}
+
+constexpr const char* lanes = "xyzw";
+
+// The GEMM's register tile as scalars: 4-wide loads of U and V groups, then the
+// outer-product FMAs, then one store per element at the (clamped) element it is.
 std::map<std::string, std::string> gemm_values(const KernelParams& p) {
+    const int kq = p.gemm_reg_k / 4, pq = p.gemm_reg_p / 4;
     std::string declare, multiply, store;
+    for (int i = 0; i < kq; ++i) declare += fmt::format("    int k_quad{0} = min(k_first + {0}, p.k_quads - 1);\n", i);
+    for (int j = 0; j < pq; ++j)
+        declare += fmt::format("    int p_quad{0} = min(p_first + {1}, p.p_quads - 1);\n", j, j * p.gemm_wg_p);
     for (int i = 0; i < p.gemm_reg_k; ++i)
         for (int j = 0; j < p.gemm_reg_p; ++j) declare += fmt::format("    float acc{}_{} = 0.0f;\n", i, j);
-    // Rows and columns past K and P read the last valid one (loads stay
-    // unconditional) and are never stored.
+    for (int i = 0; i < kq; ++i)
+        multiply += fmt::format("        FLOAT4 a{0} = FETCH4(u, u_base + c * p.k_quads + k_quad{0});\n", i);
+    for (int j = 0; j < pq; ++j)
+        multiply += fmt::format("        FLOAT4 b{0} = FETCH4(v, v_base + c * p.p_quads + p_quad{0});\n", j);
+    for (int i = 0; i < p.gemm_reg_k; ++i)
+        for (int j = 0; j < p.gemm_reg_p; ++j)
+            multiply += fmt::format("        acc{0}_{1} = FMA(a{2}.{3}, b{4}.{5}, acc{0}_{1});\n", i, j, i / 4, lanes[i % 4],
+                                    j / 4, lanes[j % 4]);
+    for (int i = 0; i < p.gemm_reg_k; ++i)
+        store += fmt::format("    int row{0} = (xi * p.K + min(k_quad{1} * 4 + {2}, p.K - 1)) * p.P;\n", i, i / 4, i % 4);
     for (int j = 0; j < p.gemm_reg_p; ++j)
-        declare += fmt::format("    int col{0} = p0 + {1};\n    bool col{0}_in = col{0} < p.P;\n"
-                               "    int v{0} = v_base + min(col{0}, p.P - 1);\n", j, j * p.gemm_wg_p);
+        store += fmt::format("    int col{0} = min(p_quad{1} * 4 + {2}, p.P - 1);\n", j, j / 4, j % 4);
     for (int i = 0; i < p.gemm_reg_k; ++i)
-        declare += fmt::format("    bool k{0}_in = k0 + {0} < p.K;\n", i) +
-                   (uses_shuffle(p) ? "" : fmt::format("    int u{0} = u_base + min(k0 + {0}, p.K - 1) * p.C;\n", i));
-    if (uses_shuffle(p)) {
-        for (int q = 0; q < p.gemm_reg_k / 8; ++q) {
-            declare += fmt::format("    int own_k{0} = u_base + min(k0 + {1} + GROUP8_LANE, p.K - 1) * p.C;\n", q, 8 * q);
-            multiply += fmt::format("        float own_a{0} = u[own_k{0} + c];\n", q);
-        }
-        for (int i = 0; i < p.gemm_reg_k; ++i)
-            multiply += fmt::format("        float a{} = GROUP8_SHUFFLE(own_a{}, {});\n", i, i / 8, i % 8);
-    } else {
-        for (int i = 0; i < p.gemm_reg_k; ++i) multiply += fmt::format("        float a{0} = u[u{0} + c];\n", i);
-    }
-    for (int j = 0; j < p.gemm_reg_p; ++j) multiply += fmt::format("        float b{0} = v[v{0} + c * p.P];\n", j);
-    for (int i = 0; i < p.gemm_reg_k; ++i)
-        for (int j = 0; j < p.gemm_reg_p; ++j)
-            multiply += fmt::format("        acc{0}_{1} = FMA(a{0}, b{1}, acc{0}_{1});\n", i, j);
-    for (int i = 0; i < p.gemm_reg_k; ++i)
-        for (int j = 0; j < p.gemm_reg_p; ++j)
-            store += fmt::format("    if (k{0}_in && col{1}_in) product[(xi * p.K + k0 + {0}) * p.P + col{1}] = acc{0}_{1};\n", i, j);
+        for (int j = 0; j < p.gemm_reg_p; ++j) store += fmt::format("    product[row{0} + col{1}] = acc{0}_{1};\n", i, j);
     return {{"wg_k", std::to_string(p.gemm_wg_k)}, {"wg_p", std::to_string(p.gemm_wg_p)},
-            {"reg_k", std::to_string(p.gemm_reg_k)}, {"reg_p", std::to_string(p.gemm_reg_p)},
+            {"reg_k_quads", std::to_string(kq)}, {"reg_p_quads", std::to_string(pq)},
             {"declare", declare}, {"multiply", multiply}, {"store", store}};
 }
 
@@ -101,7 +131,7 @@ std::vector<BufferSpec> buffers_of(KernelKind kind) {
     switch (kind) {
         case KernelKind::filter_transform: return {{"filters", false}, {"u", true}};
         case KernelKind::input_transform: return {{"images", false}, {"v", true}};
-        case KernelKind::gemm: return {{"u", false}, {"v", false}, {"product", true}};
+        case KernelKind::gemm: return {{"u", false, 4}, {"v", false, 4}, {"product", true}};
         case KernelKind::output_transform: return {{"product", false}, {"result", true}};
         case KernelKind::fused: return {{"images", false}, {"u", false}, {"result", true}};
         case KernelKind::direct: return {{"images", false}, {"filters", false}, {"result", true}};
@@ -130,11 +160,11 @@ int workgroup_size_of(KernelKind kind, const KernelParams& p) {
 }
 
 std::string interface_glsl(const std::vector<BufferSpec>& buffers, int workgroup_size) {
-    std::string out = fmt::format("#version 450\n#extension GL_KHR_shader_subgroup_shuffle : require\n"
-                                  "layout(local_size_x = {}) in;\n", workgroup_size);
+    std::string out = fmt::format("#version 450\nlayout(local_size_x = {}) in;\n", workgroup_size);
     for (std::size_t b = 0; b < buffers.size(); ++b)
-        out += fmt::format("layout(std430, binding = {}) {} buffer Buffer{} {{ float {}[]; }};\n", b,
-                           buffers[b].writes ? "writeonly" : "readonly", b, buffers[b].name);
+        out += buffers[b].writes ? fmt::format("layout(std430, binding = {}) writeonly buffer Buffer{} {{ float {}[]; }};\n",
+                                               b, b, buffers[b].name)
+                                 : fmt::format("layout(binding = {}) uniform samplerBuffer {};\n", b, buffers[b].name);
     std::string fields;
     for (const std::string& name : kernel_parameter_names()) fields += fmt::format(" int {};", name);
     return out + fmt::format("layout(push_constant) uniform Params {{{} }} p;\n", fields);
@@ -179,15 +209,24 @@ std::map<std::string, std::string> values_for(KernelKind kind, const RecipeSet* 
     switch (kind) {
         case KernelKind::filter_transform:
             v["r"] = std::to_string(r);
+            v["load"] = assign_each(r * r, element("g"), [](int i) { return fmt::format("FETCH(filters, g_base + {})", i); });
             std::tie(v["columns"], v["rows"]) = transform_2d(s->filter, "g", "gg", "ut", r, alpha, p.unroll, d, in4);
+            v["store"] = assign_each(alpha * alpha, [](int xi) { return fmt::format("u[({} * p.C + c) * columns + column]", xi); },
+                                     element("ut"));
             break;
         case KernelKind::input_transform:
             v["m"] = std::to_string(m);
+            v["load"] = patch_load(alpha);
             std::tie(v["columns"], v["rows"]) = transform_2d(s->input, "d", "bd", "vt", alpha, alpha, p.unroll, d, in4);
+            v["store"] = assign_each(alpha * alpha, [](int xi) { return fmt::format("v[({} * p.C + c) * columns + column]", xi); },
+                                     element("vt"));
             break;
         case KernelKind::output_transform:
             v["m"] = std::to_string(m);
+            v["load"] = assign_each(alpha * alpha, element("mt"),
+                                    [](int xi) { return fmt::format("FETCH(product, ({} * p.K + k) * p.P + t)", xi); });
             std::tie(v["columns"], v["rows"]) = transform_2d(s->output, "mt", "am", "y", alpha, m, p.unroll, d, in4);
+            v["store"] = block_store(m);
             break;
         case KernelKind::fused: {
             v["m"] = std::to_string(m);
@@ -254,8 +293,21 @@ const char* to_string(Variant variant) {
 }
 
 const std::vector<std::string>& kernel_parameter_names() {
-    static const std::vector<std::string> names = {"N", "C", "H", "W", "K", "pad", "out_h", "out_w", "tiles_h", "tiles_w", "P"};
+    // k_quads, p_quads: K and P in groups of 4, the padded widths of U and V.
+    static const std::vector<std::string> names = {"N", "C", "H", "W", "K", "pad", "out_h", "out_w",
+                                                   "tiles_h", "tiles_w", "P", "k_quads", "p_quads"};
     return names;
+}
+
+void validate_params(const KernelParams& p) {
+    for (auto [name, value] : {std::pair{"workgroup size", p.workgroup_size}, {"GEMM threads along K", p.gemm_wg_k},
+                               {"GEMM threads along P", p.gemm_wg_p}, {"GEMM registers along K", p.gemm_reg_k},
+                               {"GEMM registers along P", p.gemm_reg_p}, {"fused filters", p.fused_wg_k},
+                               {"fused tiles", p.fused_wg_p}})
+        if (value < 1) throw InputError(fmt::format("{} must be at least 1, got {}", name, value));
+    if (p.gemm_reg_k % 4 || p.gemm_reg_p % 4)
+        throw InputError(fmt::format("the GEMM register tile must be multiples of 4 (U and V are read 4 at a time), got {}x{}",
+                                     p.gemm_reg_k, p.gemm_reg_p));
 }
 
 int parse_unroll(const std::string& text) {
@@ -323,6 +375,7 @@ std::string emit_transform_header(const RecipeSet& s) {
 EmittedKernel emit_kernel(KernelKind kind, const RecipeSet* s, int r, const KernelParams& p, Backend backend) {
     if (kind != KernelKind::direct && kind != KernelKind::gemm && !s)
         throw std::logic_error("a Winograd kernel needs recipes");
+    validate_params(p);
     const int wg = workgroup_size_of(kind, p);
     const std::string name = kernel_name(kind, s, r);
     const std::vector<BufferSpec> buffers = buffers_of(kind);

@@ -24,18 +24,19 @@ const char* to_string(Variant variant);
 struct KernelParams {
     int unroll = 0;              // transform loops: 1, 2, 4, 6...; 0 = full
     int workgroup_size = 64;     // 1D kernels
-    int gemm_wg_k = 4, gemm_wg_p = 16;   // GEMM threads per workgroup along k and p
-    int gemm_reg_k = 16, gemm_reg_p = 4; // GEMM register tile
-    // GEMM: each of 8 neighbouring threads loads one U value per 8 rows and they
-    // exchange them by shuffles (one load instead of eight); needs reg_k and
-    // wg_p multiples of 8, else plain loads are used.
-    bool gemm_shuffle = true;
+    int gemm_wg_k = 1, gemm_wg_p = 8;    // GEMM threads per workgroup along k and p
+    int gemm_reg_k = 16, gemm_reg_p = 8; // GEMM register tile, multiples of 4
     int fused_wg_k = 16, fused_wg_p = 4; // fused: filters × tiles per workgroup
 };
+
+// Throws InputError unless every size is positive and the GEMM register tile
+// is made of whole groups of 4 (U and V are read 4 values at a time).
+void validate_params(const KernelParams& params);
 
 struct BufferSpec {
     std::string name;
     bool writes;
+    int fetch_width = 1;  // floats per read (1 or 4) of a read-only buffer
 };
 
 struct EmittedKernel {

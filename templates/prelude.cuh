@@ -9,7 +9,10 @@
 #define SHARED __shared__
 #define FMA(a, b, c) fmaf(a, b, c)
 #define min(a, b) ((a) < (b) ? (a) : (b))
+#define max(a, b) ((a) > (b) ? (a) : (b))
 #define KERNEL_MAIN extern "C" __global__ void KERNEL_NAME(KERNEL_ARGS)
-// Groups of 8 neighbouring threads (8-aligned within a warp).
-#define GROUP8_LANE int(threadIdx.x & 7)
-#define GROUP8_SHUFFLE(x, i) __shfl_sync(0xffffffffu, x, i, 8)
+// Read-only buffers through the read-only data cache; FETCH4 reads 4 floats
+// (16-byte aligned: buffers come from cudaMalloc, indices count float4s).
+#define FLOAT4 float4
+#define FETCH(buffer, i) __ldg(&(buffer)[i])
+#define FETCH4(buffer, i) __ldg(reinterpret_cast<const float4*>(buffer) + (i))

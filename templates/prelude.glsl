@@ -9,6 +9,8 @@
 #define SHARED shared
 #define FMA(a, b, c) fma(a, b, c)
 #define KERNEL_MAIN void main()
-// Groups of 8 neighbouring invocations (8-aligned within a subgroup).
-#define GROUP8_LANE int(gl_SubgroupInvocationID & 7u)
-#define GROUP8_SHUFFLE(x, i) subgroupShuffle(x, (gl_SubgroupInvocationID & ~7u) + uint(i))
+// Read-only buffers are uniform texel buffers (one float or four per texel):
+// lavapipe fetches texels as vectors, but reads storage buffers lane by lane.
+#define FLOAT4 vec4
+#define FETCH(buffer, i) texelFetch(buffer, i).x
+#define FETCH4(buffer, i) texelFetch(buffer, i)

@@ -95,13 +95,14 @@ TEST_CASE("unroll factors and tiles change the code, not the result") {
     for (int unroll : {1, 2, 4, 6}) {
         ConvConfig config{Variant::nonfused, 4, {}};
         config.params.unroll = unroll;
-        config.params.gemm_reg_k = 2;
-        config.params.gemm_reg_p = 8;
+        config.params.gemm_reg_k = 4;
+        config.params.gemm_reg_p = 12;
+        config.params.gemm_wg_k = 2;
         check_layer(shape, config, error_bound(4, 3));
     }
     const ConvShape few_tiles{1, 9, 6, 6, 21, 3, 1};
     check_layer(few_tiles, {Variant::nonfused, 2, suggested_params(few_tiles, 2)}, error_bound(2, 3));
-    CHECK(suggested_params(few_tiles, 2).gemm_reg_p == 2);
+    CHECK(suggested_params(few_tiles, 2).gemm_wg_k == 8);
     ConvConfig fused{Variant::fused, 4, {}};
     fused.params.fused_wg_k = 8;
     fused.params.fused_wg_p = 8;
@@ -113,6 +114,9 @@ TEST_CASE("a layer past the device or index limits is refused with a clear error
                       Catch::Contains("32-bit"));
     CHECK_THROWS_AS(validate_shape({1, 1, 2, 2, 1, 5, 0}, {Variant::fused, 4, {}}), InputError);
     CHECK_THROWS_AS(validate_shape({0, 1, 8, 8, 1, 3, 0}, {Variant::fused, 4, {}}), InputError);
+    ConvConfig odd_tile{Variant::nonfused, 4, {}};
+    odd_tile.params.gemm_reg_k = 6;
+    CHECK_THROWS_WITH(validate_shape({1, 1, 8, 8, 1, 3, 1}, odd_tile), Catch::Contains("multiples of 4"));
     ConvConfig huge{Variant::fused, 4, {}};
     huge.params.fused_wg_k = 64;
     huge.params.fused_wg_p = 64;

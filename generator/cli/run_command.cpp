@@ -209,7 +209,7 @@ Command add_run_command(CLI::App& app) {
     sub->add_option("--variant", o->variant, "fused, nonfused or direct")->default_str("fused");
     sub->add_option("--unroll", o->unroll, "transform loop unroll: 1, 2, 4, 6, ... or full")->default_str("full");
     sub->add_option("--gemm-threads", o->gemm_threads, "GEMM workgroup threads along K,P")->delimiter(',');
-    sub->add_option("--gemm-registers", o->gemm_registers, "GEMM register tile along K,P")->delimiter(',');
+    sub->add_option("--gemm-registers", o->gemm_registers, "GEMM register tile along K,P (multiples of 4)")->delimiter(',');
     sub->add_option("--fused-tile", o->fused_tile, "fused workgroup: filters,tiles")->delimiter(',');
     sub->add_option("--input", o->input, "input tensor, float32 .npy N,C,H,W");
     sub->add_option("--weights", o->weights, "filters, float32 .npy K,C,R,R");
