@@ -47,7 +47,7 @@ VulkanConv2d::VulkanConv2d(VulkanDevice& device, const ConvShape& shape, const C
         std::vector<VulkanDevice::Binding> bindings;
         for (const BufferSpec& b : k.buffers)
             bindings.push_back(b.writes ? VulkanDevice::Binding::storage
-                                        : b.fetch_width == 4 ? VulkanDevice::Binding::texels4 : VulkanDevice::Binding::texels1);
+                                        : b.width == 4 ? VulkanDevice::Binding::texels4 : VulkanDevice::Binding::texels1);
         pipelines_.push_back(device.make_pipeline(compile_glsl(k.source), bindings, plan_.params.size()));
     }
     for (const auto& [name, floats] : plan_.buffer_floats) {

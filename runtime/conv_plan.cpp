@@ -38,7 +38,7 @@ void validate_shape(const ConvShape& s, const ConvConfig& c) {
                                                          : 1LL * s.N * ((s.out_h() + c.m - 1) / c.m) * ((s.out_w() + c.m - 1) / c.m);
     const long long largest = std::max({1LL * s.N * s.C * s.H * s.W, 1LL * s.K * s.C * s.R * s.R,
                                         1LL * s.N * s.K * s.out_h() * s.out_w(), alpha * alpha * round_up4(s.K) * s.C,
-                                        alpha * alpha * s.C * round_up4(tiles), alpha * alpha * s.K * tiles});
+                                        alpha * alpha * s.C * round_up4(tiles), alpha * alpha * s.K * round_up4(tiles)});
     if (largest > std::numeric_limits<std::int32_t>::max())
         throw InputError(fmt::format("this shape needs buffers of {} elements, past the kernels' 32-bit indices", largest));
 }
@@ -90,7 +90,7 @@ ConvPlan make_plan(const ConvShape& s, const ConvConfig& config, Backend backend
         {"result", s.output_size()},
         {"u", std::size_t(a2 * k_padded * s.C)},
         {"v", std::size_t(a2 * s.C * tiles_padded)},
-        {"product", std::size_t(a2 * s.K * tiles)}};
+        {"product", std::size_t(a2 * s.K * tiles_padded)}};
     const KernelParams& p = config.params;
     for (std::size_t i = 0; i < plan.kernels.size(); ++i) {
         const EmittedKernel& k = plan.kernels[i];
@@ -99,8 +99,8 @@ ConvPlan make_plan(const ConvShape& s, const ConvConfig& config, Backend backend
         const int wg = k.workgroup_size;
         switch (k.kind) {
             case KernelKind::filter_transform: launch.groups[0] = ceil_div(k_padded * s.C, wg); break;
-            case KernelKind::input_transform: launch.groups[0] = ceil_div(s.C * tiles_padded, wg); break;
-            case KernelKind::output_transform: launch.groups[0] = ceil_div(s.K * tiles, wg); break;
+            case KernelKind::input_transform: launch.groups[0] = ceil_div(s.C * tiles_padded / p.transform_tiles, wg); break;
+            case KernelKind::output_transform: launch.groups[0] = ceil_div(s.K * tiles_padded / p.transform_tiles, wg); break;
             case KernelKind::direct: launch.groups[0] = ceil_div(1LL * s.N * s.K * s.out_h() * s.out_w(), wg); break;
             case KernelKind::gemm:
                 launch.groups = {ceil_div(tiles_padded, p.gemm_wg_p * p.gemm_reg_p),
@@ -123,8 +123,8 @@ ConvPlan make_plan(const ConvShape& s, const ConvConfig& config, Backend backend
 
 namespace wino {
 
-KernelParams suggested_params(const ConvShape& s, int m) {
-    KernelParams p;
+KernelParams suggested_params(const ConvShape& s, int m, Backend backend) {
+    KernelParams p = default_params(backend);
     const long long tile_quads = (1LL * s.N * ((s.out_h() + m - 1) / m) * ((s.out_w() + m - 1) / m) + 3) / 4;
     if (tile_quads < p.gemm_wg_p * p.gemm_reg_p / 4) {
         p.gemm_wg_k = 8;

@@ -62,7 +62,7 @@ ConvPlan make_plan(const ConvShape& shape, const ConvConfig& config, Backend bac
 // Kernel parameters to start from before tuning: the default GEMM workgroup
 // covers 64 tile positions, which idles most threads when a layer has few
 // tiles (13×13, 6×6 images), so such layers spread the workgroup along K.
-KernelParams suggested_params(const ConvShape& shape, int m);
+KernelParams suggested_params(const ConvShape& shape, int m, Backend backend);
 
 // The median of `repeats` timings of run_once() after `warmup` untimed calls.
 double median_of_runs(const std::function<double()>& run_once, int warmup, int repeats);

@@ -99,10 +99,10 @@ struct CudaConv2d::State {
               k.name.c_str());
     }
 
-    // M[xi] (K×P, row-major) = U[xi] (K×C) · V[xi] (C×P). U is stored [c][k] and
-    // V [c][tile] with rows of k_padded and tiles_padded: read column-major they
-    // are U (K×C) and Vᵀ (P×C), so Mᵀ (P×K column-major, ld P) = Vᵀ · (U)ᵀ, for
-    // every xi in one strided-batched call.
+    // M[xi] (K×P, row-major, rows of tiles_padded) = U[xi] (K×C) · V[xi] (C×P).
+    // U is stored [c][k] and V [c][tile] with rows of k_padded and tiles_padded:
+    // read column-major they are U (K×C) and Vᵀ (P×C), so Mᵀ (P×K column-major)
+    // = Vᵀ · Uᵀ, for every xi in one strided-batched call.
     void gemm_by_cublas() {
         const ConvShape& s = plan.shape;
         const int P = plan.tiles, k_padded = plan.k_padded, tiles_padded = plan.tiles_padded;
@@ -110,8 +110,8 @@ struct CudaConv2d::State {
         const float one = 1.0f, zero = 0.0f;
         check(cublasSgemmStridedBatched(cublas, CUBLAS_OP_N, CUBLAS_OP_T, P, s.K, s.C, &one, buffers.at("v"), tiles_padded,
                                         static_cast<long long>(s.C) * tiles_padded, buffers.at("u"), k_padded,
-                                        static_cast<long long>(s.C) * k_padded, &zero, buffers.at("product"), P,
-                                        static_cast<long long>(s.K) * P, a2),
+                                        static_cast<long long>(s.C) * k_padded, &zero, buffers.at("product"), tiles_padded,
+                                        static_cast<long long>(s.K) * tiles_padded, a2),
               "cublasSgemmStridedBatched");
     }
 };

@@ -56,9 +56,10 @@ std::pair<std::string, std::string> transform_2d(const Recipe& recipe, const std
 
 // One assignment per index i < n: "lhs(i) = rhs(i);", written out because
 // shader compilers often keep small arrays in memory when indexed in a loop.
-std::string assign_each(int n, const std::function<std::string(int)>& lhs, const std::function<std::string(int)>& rhs) {
+std::string assign_each(int n, const std::function<std::string(int)>& lhs, const std::function<std::string(int)>& rhs,
+                        const std::string& indent) {
     std::string out;
-    for (int i = 0; i < n; ++i) out += fmt::format("    {} = {};\n", lhs(i), rhs(i));
+    for (int i = 0; i < n; ++i) out += fmt::format("{}{} = {};\n", indent, lhs(i), rhs(i));
     return out;
 }
 
@@ -68,34 +69,44 @@ std::function<std::string(int)> element(const std::string& array) {
 
 // The input patch of a tile with zero padding: every read is clamped into the
 // image and the padding selected afterwards, so no read sits under a branch.
-std::string patch_load(int alpha) {
+std::string patch_load(int alpha, const std::string& indent) {
     std::string out;
     for (int i = 0; i < alpha; ++i)
-        out += fmt::format("    int row{0} = min(max(top + {0}, 0), p.H - 1);\n    bool row{0}_in = row{0} == top + {0};\n", i);
+        out += fmt::format("{1}int row{0} = min(max(top + {0}, 0), p.H - 1);\n{1}bool row{0}_in = row{0} == top + {0};\n",
+                           i, indent);
     for (int j = 0; j < alpha; ++j)
-        out += fmt::format("    int col{0} = min(max(left + {0}, 0), p.W - 1);\n    bool col{0}_in = col{0} == left + {0};\n", j);
+        out += fmt::format("{1}int col{0} = min(max(left + {0}, 0), p.W - 1);\n{1}bool col{0}_in = col{0} == left + {0};\n",
+                           j, indent);
     for (int i = 0; i < alpha; ++i)
         for (int j = 0; j < alpha; ++j)
-            out += fmt::format("    float pixel{0}_{1} = FETCH(images, (plane + row{0}) * p.W + col{1});\n"
-                               "    d[{2}] = row{0}_in && col{1}_in ? pixel{0}_{1} : 0.0f;\n", i, j, i * alpha + j);
+            out += fmt::format("{3}float pixel{0}_{1} = FETCH(images, (plane + row{0}) * p.W + col{1});\n"
+                               "{3}d[{2}] = row{0}_in && col{1}_in ? pixel{0}_{1} : 0.0f;\n", i, j, i * alpha + j, indent);
     return out;
 }
 
 // The m×m output block from its last element to its first, rows and columns
-// clamped into the output (see output_transform.tmpl).
-std::string block_store(int m) {
+// clamped into the output (see output_tile.tmpl).
+std::string block_store(int m, const std::string& indent) {
     std::string out;
     for (int i = m - 1; i >= 0; --i)
         for (int j = m - 1; j >= 0; --j)
-            out += fmt::format("    result[(out_base + min(th * {0} + {1}, p.out_h - 1)) * p.out_w + min(tw * {0} + {2}, p.out_w - 1)] = y[{3}];\n",
-                               m, i, j, i * m + j);
+            out += fmt::format("{4}result[(out_base + min(th * {0} + {1}, p.out_h - 1)) * p.out_w + min(tw * {0} + {2}, p.out_w - 1)] = y[{3}];\n",
+                               m, i, j, i * m + j, indent);
     return out;
 }
 
 constexpr const char* lanes = "xyzw";
 
+// The value of `group` tiles (1 or 4) as one: name_pattern's {} is the tile.
+std::string grouped(const std::string& name_pattern, int group) {
+    if (group == 1) return fmt::format(fmt::runtime(name_pattern), 0);
+    return fmt::format("MAKE_FLOAT4({}, {}, {}, {})", fmt::format(fmt::runtime(name_pattern), 0),
+                       fmt::format(fmt::runtime(name_pattern), 1), fmt::format(fmt::runtime(name_pattern), 2),
+                       fmt::format(fmt::runtime(name_pattern), 3));
+}
+
 // The GEMM's register tile as scalars: 4-wide loads of U and V groups, then the
-// outer-product FMAs, then one store per element at the (clamped) element it is.
+// outer-product FMAs, then 4-wide stores at the (clamped) elements they are.
 std::map<std::string, std::string> gemm_values(const KernelParams& p) {
     const int kq = p.gemm_reg_k / 4, pq = p.gemm_reg_p / 4;
     std::string declare, multiply, store;
@@ -113,11 +124,11 @@ std::map<std::string, std::string> gemm_values(const KernelParams& p) {
             multiply += fmt::format("        acc{0}_{1} = FMA(a{2}.{3}, b{4}.{5}, acc{0}_{1});\n", i, j, i / 4, lanes[i % 4],
                                     j / 4, lanes[j % 4]);
     for (int i = 0; i < p.gemm_reg_k; ++i)
-        store += fmt::format("    int row{0} = (xi * p.K + min(k_quad{1} * 4 + {2}, p.K - 1)) * p.P;\n", i, i / 4, i % 4);
-    for (int j = 0; j < p.gemm_reg_p; ++j)
-        store += fmt::format("    int col{0} = min(p_quad{1} * 4 + {2}, p.P - 1);\n", j, j / 4, j % 4);
+        store += fmt::format("    int row{0} = (xi * p.K + min(k_quad{1} * 4 + {2}, p.K - 1)) * p.p_quads;\n", i, i / 4, i % 4);
     for (int i = 0; i < p.gemm_reg_k; ++i)
-        for (int j = 0; j < p.gemm_reg_p; ++j) store += fmt::format("    product[row{0} + col{1}] = acc{0}_{1};\n", i, j);
+        for (int j = 0; j < pq; ++j)
+            store += fmt::format("    product[row{0} + p_quad{1}] = MAKE_FLOAT4(acc{0}_{2}, acc{0}_{3}, acc{0}_{4}, acc{0}_{5});\n", i,
+                                 j, 4 * j, 4 * j + 1, 4 * j + 2, 4 * j + 3);
     return {{"wg_k", std::to_string(p.gemm_wg_k)}, {"wg_p", std::to_string(p.gemm_wg_p)},
             {"reg_k_quads", std::to_string(kq)}, {"reg_p_quads", std::to_string(pq)},
             {"declare", declare}, {"multiply", multiply}, {"store", store}};
@@ -127,12 +138,12 @@ Dialect dialect_of(Backend backend) {
     return backend == Backend::glsl ? Dialect{"float", "FMA"} : Dialect{"const float", "FMA"};
 }
 
-std::vector<BufferSpec> buffers_of(KernelKind kind) {
+std::vector<BufferSpec> buffers_of(KernelKind kind, const KernelParams& p) {
     switch (kind) {
         case KernelKind::filter_transform: return {{"filters", false}, {"u", true}};
-        case KernelKind::input_transform: return {{"images", false}, {"v", true}};
-        case KernelKind::gemm: return {{"u", false, 4}, {"v", false, 4}, {"product", true}};
-        case KernelKind::output_transform: return {{"product", false}, {"result", true}};
+        case KernelKind::input_transform: return {{"images", false}, {"v", true, p.transform_tiles}};
+        case KernelKind::gemm: return {{"u", false, 4}, {"v", false, 4}, {"product", true, 4}};
+        case KernelKind::output_transform: return {{"product", false, p.transform_tiles}, {"result", true}};
         case KernelKind::fused: return {{"images", false}, {"u", false}, {"result", true}};
         case KernelKind::direct: return {{"images", false}, {"filters", false}, {"result", true}};
     }
@@ -162,8 +173,8 @@ int workgroup_size_of(KernelKind kind, const KernelParams& p) {
 std::string interface_glsl(const std::vector<BufferSpec>& buffers, int workgroup_size) {
     std::string out = fmt::format("#version 450\nlayout(local_size_x = {}) in;\n", workgroup_size);
     for (std::size_t b = 0; b < buffers.size(); ++b)
-        out += buffers[b].writes ? fmt::format("layout(std430, binding = {}) writeonly buffer Buffer{} {{ float {}[]; }};\n",
-                                               b, b, buffers[b].name)
+        out += buffers[b].writes ? fmt::format("layout(std430, binding = {}) writeonly buffer Buffer{} {{ {} {}[]; }};\n",
+                                               b, b, buffers[b].width == 4 ? "vec4" : "float", buffers[b].name)
                                  : fmt::format("layout(binding = {}) uniform samplerBuffer {};\n", b, buffers[b].name);
     std::string fields;
     for (const std::string& name : kernel_parameter_names()) fields += fmt::format(" int {};", name);
@@ -174,7 +185,8 @@ std::string interface_cuda(const std::string& name, const std::vector<BufferSpec
     std::string fields, args;
     for (const std::string& field : kernel_parameter_names()) fields += fmt::format(" int {};", field);
     for (const BufferSpec& b : buffers)
-        args += fmt::format("{}float* __restrict__ {}, ", b.writes ? "" : "const ", b.name);
+        args += b.writes ? fmt::format("{}* __restrict__ {}, ", b.width == 4 ? "float4" : "float", b.name)
+                         : fmt::format("const float* __restrict__ {}, ", b.name);
     // One resident block is the minimum asked of ptxas, so it may use the registers it needs.
     return fmt::format("struct Params {{{} }};\n#define KERNEL_NAME __launch_bounds__({}, 1) {}\n#define KERNEL_ARGS {}Params p\n",
                        fields, workgroup_size, name, args);
@@ -193,9 +205,10 @@ std::string header(KernelKind kind, const RecipeSet* s, int r, const KernelParam
     } else {
         out += fmt::format("// Direct {}x{} convolution.\n", r, r);
     }
-    return out + fmt::format("// Tuning: unroll {}, workgroup {}, gemm tile {}x{} threads x {}x{} registers, fused {}x{}.\n",
+    return out + fmt::format("// Tuning: unroll {}, workgroup {}, gemm tile {}x{} threads x {}x{} registers, fused {}x{}, "
+                             "{} tile(s) per transform thread.\n",
                              p.unroll ? std::to_string(p.unroll) : std::string("full"), wg, p.gemm_wg_k, p.gemm_wg_p,
-                             p.gemm_reg_k, p.gemm_reg_p, p.fused_wg_k, p.fused_wg_p);
+                             p.gemm_reg_k, p.gemm_reg_p, p.fused_wg_k, p.fused_wg_p, p.transform_tiles);
 }
 
 std::map<std::string, std::string> values_for(KernelKind kind, const RecipeSet* s, int r, const KernelParams& p,
@@ -209,25 +222,41 @@ std::map<std::string, std::string> values_for(KernelKind kind, const RecipeSet* 
     switch (kind) {
         case KernelKind::filter_transform:
             v["r"] = std::to_string(r);
-            v["load"] = assign_each(r * r, element("g"), [](int i) { return fmt::format("FETCH(filters, g_base + {})", i); });
+            v["load"] = assign_each(r * r, element("g"), [](int i) { return fmt::format("FETCH(filters, g_base + {})", i); }, in4);
             std::tie(v["columns"], v["rows"]) = transform_2d(s->filter, "g", "gg", "ut", r, alpha, p.unroll, d, in4);
             v["store"] = assign_each(alpha * alpha, [](int xi) { return fmt::format("u[({} * p.C + c) * columns + column]", xi); },
-                                     element("ut"));
-            break;
+                                     element("ut"), in4);
+            return v;
         case KernelKind::input_transform:
-            v["m"] = std::to_string(m);
-            v["load"] = patch_load(alpha);
-            std::tie(v["columns"], v["rows"]) = transform_2d(s->input, "d", "bd", "vt", alpha, alpha, p.unroll, d, in4);
-            v["store"] = assign_each(alpha * alpha, [](int xi) { return fmt::format("v[({} * p.C + c) * columns + column]", xi); },
-                                     element("vt"));
-            break;
+            for (int e = 0; e < p.transform_tiles; ++e) {
+                std::map<std::string, std::string> tile{{"e", std::to_string(e)}, {"alpha", std::to_string(alpha)},
+                                                        {"m", std::to_string(m)}, {"load", patch_load(alpha, in8)},
+                                                        {"group", std::to_string(p.transform_tiles)}};
+                std::tie(tile["columns"], tile["rows"]) =
+                    transform_2d(s->input, "d", "bd", fmt::format("vt{}", e), alpha, alpha, p.unroll, d, in8);
+                v["tiles"] += fill_template(template_input_tile(), tile);
+            }
+            v["store"] = assign_each(alpha * alpha, [](int xi) { return fmt::format("v[({} * p.C + c) * groups + group]", xi); },
+                                     [&](int xi) { return grouped("vt{}[" + std::to_string(xi) + "]", p.transform_tiles); }, in4);
+            return {{"tiles", v["tiles"]}, {"store", v["store"]}, {"group", std::to_string(p.transform_tiles)}};
         case KernelKind::output_transform:
-            v["m"] = std::to_string(m);
-            v["load"] = assign_each(alpha * alpha, element("mt"),
-                                    [](int xi) { return fmt::format("FETCH(product, ({} * p.K + k) * p.P + t)", xi); });
-            std::tie(v["columns"], v["rows"]) = transform_2d(s->output, "mt", "am", "y", alpha, m, p.unroll, d, in4);
-            v["store"] = block_store(m);
-            break;
+            v["load"] = assign_each(
+                alpha * alpha, [&](int xi) { return fmt::format("{} mq{}", p.transform_tiles == 4 ? "FLOAT4" : "float", xi); },
+                [&](int xi) {
+                    return fmt::format("{}(product, ({} * p.K + k) * groups + group)", p.transform_tiles == 4 ? "FETCH4" : "FETCH", xi);
+                },
+                in4);
+            for (int e = 0; e < p.transform_tiles; ++e) {
+                std::map<std::string, std::string> tile{{"e", std::to_string(e)}, {"alpha", std::to_string(alpha)},
+                                                        {"m", std::to_string(m)}, {"store", block_store(m, in8)},
+                                                        {"group", std::to_string(p.transform_tiles)}};
+                tile["pick"] = assign_each(alpha * alpha, element("mt"), [&](int xi) {
+                    return p.transform_tiles == 4 ? fmt::format("mq{}.{}", xi, lanes[e]) : fmt::format("mq{}", xi);
+                }, in8);
+                std::tie(tile["columns"], tile["rows"]) = transform_2d(s->output, "mt", "am", "y", alpha, m, p.unroll, d, in8);
+                v["tiles"] += fill_template(template_output_tile(), tile);
+            }
+            return {{"load", v["load"]}, {"tiles", v["tiles"]}, {"group", std::to_string(p.transform_tiles)}};
         case KernelKind::fused: {
             v["m"] = std::to_string(m);
             v["wg_k"] = std::to_string(p.fused_wg_k);
@@ -299,12 +328,20 @@ const std::vector<std::string>& kernel_parameter_names() {
     return names;
 }
 
+KernelParams default_params(Backend backend) {
+    KernelParams p;
+    if (backend == Backend::cuda) p.transform_tiles = 1;
+    return p;
+}
+
 void validate_params(const KernelParams& p) {
     for (auto [name, value] : {std::pair{"workgroup size", p.workgroup_size}, {"GEMM threads along K", p.gemm_wg_k},
                                {"GEMM threads along P", p.gemm_wg_p}, {"GEMM registers along K", p.gemm_reg_k},
                                {"GEMM registers along P", p.gemm_reg_p}, {"fused filters", p.fused_wg_k},
                                {"fused tiles", p.fused_wg_p}})
         if (value < 1) throw InputError(fmt::format("{} must be at least 1, got {}", name, value));
+    if (p.transform_tiles != 1 && p.transform_tiles != 4)
+        throw InputError(fmt::format("tiles per transform thread must be 1 or 4, got {}", p.transform_tiles));
     if (p.gemm_reg_k % 4 || p.gemm_reg_p % 4)
         throw InputError(fmt::format("the GEMM register tile must be multiples of 4 (U and V are read 4 at a time), got {}x{}",
                                      p.gemm_reg_k, p.gemm_reg_p));
@@ -378,7 +415,7 @@ EmittedKernel emit_kernel(KernelKind kind, const RecipeSet* s, int r, const Kern
     validate_params(p);
     const int wg = workgroup_size_of(kind, p);
     const std::string name = kernel_name(kind, s, r);
-    const std::vector<BufferSpec> buffers = buffers_of(kind);
+    const std::vector<BufferSpec> buffers = buffers_of(kind, p);
     const std::string body = fill_template(template_of(kind), values_for(kind, s, r, p, dialect_of(backend)));
     const std::string interface = backend == Backend::glsl ? interface_glsl(buffers, wg) + prelude_glsl()
                                                            : prelude_cuda() + interface_cuda(name, buffers, wg);

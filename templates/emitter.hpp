@@ -27,16 +27,23 @@ struct KernelParams {
     int gemm_wg_k = 1, gemm_wg_p = 8;    // GEMM threads per workgroup along k and p
     int gemm_reg_k = 16, gemm_reg_p = 8; // GEMM register tile, multiples of 4
     int fused_wg_k = 16, fused_wg_p = 4; // fused: filters × tiles per workgroup
+    // Tiles per input/output transform thread: 4 moves V and M 4 values at a
+    // time (cheap on lavapipe), 1 keeps registers low (CUDA spills at alpha 8).
+    int transform_tiles = 4;
 };
 
-// Throws InputError unless every size is positive and the GEMM register tile
-// is made of whole groups of 4 (U and V are read 4 values at a time).
+// The parameters to start from on a backend.
+KernelParams default_params(Backend backend);
+
+// Throws InputError unless every size is positive, the GEMM register tile is
+// made of whole groups of 4 (U and V are read 4 values at a time) and
+// transform_tiles is 1 or 4.
 void validate_params(const KernelParams& params);
 
 struct BufferSpec {
     std::string name;
     bool writes;
-    int fetch_width = 1;  // floats per read (1 or 4) of a read-only buffer
+    int width = 1;  // floats per element the kernel reads or writes: 1 or 4
 };
 
 struct EmittedKernel {

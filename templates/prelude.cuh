@@ -14,5 +14,6 @@
 // Read-only buffers through the read-only data cache; FETCH4 reads 4 floats
 // (16-byte aligned: buffers come from cudaMalloc, indices count float4s).
 #define FLOAT4 float4
+#define MAKE_FLOAT4(a, b, c, d) make_float4(a, b, c, d)
 #define FETCH(buffer, i) __ldg(&(buffer)[i])
 #define FETCH4(buffer, i) __ldg(reinterpret_cast<const float4*>(buffer) + (i))

@@ -12,5 +12,6 @@
 // Read-only buffers are uniform texel buffers (one float or four per texel):
 // lavapipe fetches texels as vectors, but reads storage buffers lane by lane.
 #define FLOAT4 vec4
+#define MAKE_FLOAT4(a, b, c, d) vec4(a, b, c, d)
 #define FETCH(buffer, i) texelFetch(buffer, i).x
 #define FETCH4(buffer, i) texelFetch(buffer, i)

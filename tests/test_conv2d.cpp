@@ -101,8 +101,12 @@ TEST_CASE("unroll factors and tiles change the code, not the result") {
         check_layer(shape, config, error_bound(4, 3));
     }
     const ConvShape few_tiles{1, 9, 6, 6, 21, 3, 1};
-    check_layer(few_tiles, {Variant::nonfused, 2, suggested_params(few_tiles, 2)}, error_bound(2, 3));
-    CHECK(suggested_params(few_tiles, 2).gemm_wg_k == 8);
+    check_layer(few_tiles, {Variant::nonfused, 2, suggested_params(few_tiles, 2, Backend::glsl)}, error_bound(2, 3));
+    CHECK(suggested_params(few_tiles, 2, Backend::glsl).gemm_wg_k == 8);
+    for (int m : {2, 4, 6}) {  // one tile per transform thread, as on CUDA
+        ConvConfig single{Variant::nonfused, m, default_params(Backend::cuda)};
+        for (const ConvShape& odd : awkward_shapes(3)) check_layer(odd, single, error_bound(m, 3));
+    }
     ConvConfig fused{Variant::fused, 4, {}};
     fused.params.fused_wg_k = 8;
     fused.params.fused_wg_p = 8;

@@ -71,7 +71,7 @@ void check_config(int m, int r) {
                               "-gencode arch=compute_90,code=sm_90";
     std::set<std::string> compiled;
     for (Variant v : {Variant::fused, Variant::nonfused})
-        for (const EmittedKernel& k : emit_variant(v, &s, r, {}, Backend::cuda)) {
+        for (const EmittedKernel& k : emit_variant(v, &s, r, default_params(Backend::cuda), Backend::cuda)) {
             if (!compiled.insert(k.name).second) continue;
             const fs::path cu = dir / (k.name + ".cu");
             write(cu, k.source);

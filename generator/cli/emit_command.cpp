@@ -24,7 +24,7 @@ void emit(const EmitCli& o) {
     const Backend backend = parse_backend(o.backend);
     const Variant variant = parse_variant(o.variant);
     validate_tile(o.m, o.r);
-    KernelParams params;
+    KernelParams params = default_params(backend);
     params.unroll = parse_unroll(o.unroll);
     OptimizerOptions options;
     options.fma = !o.no_fma;

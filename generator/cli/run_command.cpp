@@ -159,7 +159,7 @@ void run(const RunCli& o) {
     const Backend backend = parse_backend(o.backend);
     std::optional<NpyArray> x, w;
     const ConvShape shape = resolve_shape(o, x, w);
-    ConvConfig config{parse_variant(o.variant), o.m, suggested_params(shape, o.m)};
+    ConvConfig config{parse_variant(o.variant), o.m, suggested_params(shape, o.m, backend)};
     config.params.unroll = parse_unroll(o.unroll);
     auto pair_option = [](const std::vector<int>& v, const char* flag, int& a, int& b) {
         if (v.empty()) return;
