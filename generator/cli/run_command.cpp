@@ -26,6 +26,8 @@ struct RunCli {
     int r = 3, pad = 0, m = 4, warmup = 2, repeats = 5;
     std::string unroll = "full";
     std::vector<int> gemm_threads, gemm_registers, fused_tile;
+    int transform_tiles = 0;  // 0: the backend default
+    int workgroup_size = 0;   // 0: the default
     std::uint64_t seed = 1;
     bool check = false, bench = false, validation = false, cublas = false;
 };
@@ -169,6 +171,8 @@ void run(const RunCli& o) {
     pair_option(o.gemm_threads, "--gemm-threads", config.params.gemm_wg_k, config.params.gemm_wg_p);
     pair_option(o.gemm_registers, "--gemm-registers", config.params.gemm_reg_k, config.params.gemm_reg_p);
     pair_option(o.fused_tile, "--fused-tile", config.params.fused_wg_k, config.params.fused_wg_p);
+    if (o.transform_tiles) config.params.transform_tiles = o.transform_tiles;
+    if (o.workgroup_size) config.params.workgroup_size = o.workgroup_size;
     if (!o.baseline.empty() && o.baseline != "direct") throw InputError(fmt::format("--baseline must be direct, not '{}'", o.baseline));
     if (o.format != "text" && o.format != "json") throw InputError(fmt::format("--format must be text or json, not '{}'", o.format));
     validate_shape(shape, config);
@@ -211,6 +215,8 @@ Command add_run_command(CLI::App& app) {
     sub->add_option("--gemm-threads", o->gemm_threads, "GEMM workgroup threads along K,P")->delimiter(',');
     sub->add_option("--gemm-registers", o->gemm_registers, "GEMM register tile along K,P (multiples of 4)")->delimiter(',');
     sub->add_option("--fused-tile", o->fused_tile, "fused workgroup: filters,tiles")->delimiter(',');
+    sub->add_option("--transform-tiles", o->transform_tiles, "tiles per input/output transform thread: 1 or 4");
+    sub->add_option("--workgroup-size", o->workgroup_size, "threads per workgroup of the transform and direct kernels");
     sub->add_option("--input", o->input, "input tensor, float32 .npy N,C,H,W");
     sub->add_option("--weights", o->weights, "filters, float32 .npy K,C,R,R");
     sub->add_option("--output", o->output, "write the output here (.npy)");
