@@ -125,4 +125,14 @@ TEST_CASE("a layer past the device or index limits is refused with a clear error
     huge.params.fused_wg_k = 64;
     huge.params.fused_wg_p = 64;
     CHECK_THROWS_AS(VulkanConv2d(device(), {1, 1, 8, 8, 1, 3, 1}, huge), DeviceError);
+    // Read-only buffers are texel buffers: element count and alignment limits.
+    using Binding = VulkanDevice::Binding;
+    const auto& limits = device().limits();
+    CHECK_NOTHROW(device().check_texel_view(Binding::texels4, limits.minTexelBufferOffsetAlignment, 64));
+    if (limits.minTexelBufferOffsetAlignment > 1)
+        CHECK_THROWS_WITH(device().check_texel_view(Binding::texels1, limits.minTexelBufferOffsetAlignment + 1, 16),
+                          Catch::Contains("not aligned"));
+    CHECK_THROWS_WITH(device().check_texel_view(Binding::texels1, 0, 4 * (std::size_t(limits.maxTexelBufferElements) + 1)),
+                      Catch::Contains("texels per texel buffer"));
+    CHECK_THROWS_AS(device().check_texel_view(Binding::texels4, 0, 20), DeviceError);
 }
