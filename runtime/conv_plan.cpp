@@ -25,6 +25,8 @@ long long round_up4(long long n) { return (n + 3) / 4 * 4; }
 
 }  // namespace
 
+bool vector_rows_fit(const ConvShape& s, int m) { return m % 4 == 0 && s.out_w() % 4 == 0; }
+
 void validate_shape(const ConvShape& s, const ConvConfig& c) {
     validate_params(c.params);
     for (auto [name, value] : {std::pair{"N", s.N}, {"C", s.C}, {"H", s.H}, {"W", s.W}, {"K", s.K}, {"R", s.R}})
@@ -33,6 +35,9 @@ void validate_shape(const ConvShape& s, const ConvConfig& c) {
     if (s.out_h() < 1 || s.out_w() < 1)
         throw InputError(fmt::format("a {}x{} filter with pad {} leaves no output of a {}x{} input", s.R, s.R, s.pad, s.H, s.W));
     if (c.variant != Variant::direct) validate_tile(c.m, s.R);
+    if (c.variant == Variant::nonfused && c.params.vector_rows && !vector_rows_fit(s, c.m))
+        throw InputError(fmt::format("vector output rows need m and the output width to be multiples of 4, not m {} and {}",
+                                     c.m, s.out_w()));
     const long long alpha = c.variant == Variant::direct ? 1 : c.m + s.R - 1;
     const long long tiles = c.variant == Variant::direct ? 1
                                                          : 1LL * s.N * ((s.out_h() + c.m - 1) / c.m) * ((s.out_w() + c.m - 1) / c.m);
@@ -125,6 +130,7 @@ namespace wino {
 
 KernelParams suggested_params(const ConvShape& s, int m, Backend backend) {
     KernelParams p = default_params(backend);
+    p.vector_rows = vector_rows_fit(s, m);
     const long long tile_quads = (1LL * s.N * ((s.out_h() + m - 1) / m) * ((s.out_w() + m - 1) / m) + 3) / 4;
     if (tile_quads < p.gemm_wg_p * p.gemm_reg_p / 4) {
         p.gemm_wg_k = 8;

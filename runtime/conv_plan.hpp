@@ -31,8 +31,11 @@ struct ConvConfig {
     KernelParams params;
 };
 
-// Throws InputError for non-positive sizes, empty outputs, and shapes whose
-// buffers would need indices past 2^31 − 1.
+// Whether the output transform can store rows 4 values at a time.
+bool vector_rows_fit(const ConvShape& shape, int m);
+
+// Throws InputError for non-positive sizes, empty outputs, parameters the
+// shape does not allow, and shapes whose buffers would need indices past 2^31 − 1.
 void validate_shape(const ConvShape& shape, const ConvConfig& config);
 
 // Direct correlation in double on the host: the reference.

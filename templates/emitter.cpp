@@ -85,9 +85,19 @@ std::string patch_load(int alpha, const std::string& indent) {
 }
 
 // The m×m output block from its last element to its first, rows and columns
-// clamped into the output (see output_tile.tmpl).
-std::string block_store(int m, const std::string& indent) {
+// clamped into the output (see output_tile.tmpl); with vector rows, each row
+// as m/4 groups of 4 (the output width is a multiple of 4, so they are aligned).
+std::string block_store(int m, bool vector_rows, const std::string& indent) {
     std::string out;
+    if (vector_rows) {
+        for (int i = m - 1; i >= 0; --i)
+            for (int q = m / 4 - 1; q >= 0; --q)
+                out += fmt::format("{0}result[((out_base + min(th * {1} + {2}, p.out_h - 1)) * p.out_w) / 4 + "
+                                   "min(tw * {3} + {4}, p.out_w / 4 - 1)] = MAKE_FLOAT4(y[{5}], y[{6}], y[{7}], y[{8}]);\n",
+                                   indent, m, i, m / 4, q, i * m + 4 * q, i * m + 4 * q + 1, i * m + 4 * q + 2,
+                                   i * m + 4 * q + 3);
+        return out;
+    }
     for (int i = m - 1; i >= 0; --i)
         for (int j = m - 1; j >= 0; --j)
             out += fmt::format("{4}result[(out_base + min(th * {0} + {1}, p.out_h - 1)) * p.out_w + min(tw * {0} + {2}, p.out_w - 1)] = y[{3}];\n",
@@ -143,7 +153,8 @@ std::vector<BufferSpec> buffers_of(KernelKind kind, const KernelParams& p) {
         case KernelKind::filter_transform: return {{"filters", false}, {"u", true}};
         case KernelKind::input_transform: return {{"images", false}, {"v", true, p.transform_tiles}};
         case KernelKind::gemm: return {{"u", false, 4}, {"v", false, 4}, {"product", true, 4}};
-        case KernelKind::output_transform: return {{"product", false, p.transform_tiles}, {"result", true}};
+        case KernelKind::output_transform:
+            return {{"product", false, p.transform_tiles}, {"result", true, p.vector_rows ? 4 : 1}};
         case KernelKind::fused: return {{"images", false}, {"u", false}, {"result", true}};
         case KernelKind::direct: return {{"images", false}, {"filters", false}, {"result", true}};
     }
@@ -248,7 +259,7 @@ std::map<std::string, std::string> values_for(KernelKind kind, const RecipeSet* 
                 in4);
             for (int e = 0; e < p.transform_tiles; ++e) {
                 std::map<std::string, std::string> tile{{"e", std::to_string(e)}, {"alpha", std::to_string(alpha)},
-                                                        {"m", std::to_string(m)}, {"store", block_store(m, in8)},
+                                                        {"m", std::to_string(m)}, {"store", block_store(m, p.vector_rows, in8)},
                                                         {"group", std::to_string(p.transform_tiles)}};
                 tile["pick"] = assign_each(alpha * alpha, element("mt"), [&](int xi) {
                     return p.transform_tiles == 4 ? fmt::format("mq{}.{}", xi, lanes[e]) : fmt::format("mq{}", xi);

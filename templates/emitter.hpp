@@ -30,6 +30,9 @@ struct KernelParams {
     // Tiles per input/output transform thread: 4 moves V and M 4 values at a
     // time (cheap on lavapipe), 1 keeps registers low (CUDA spills at alpha 8).
     int transform_tiles = 4;
+    // The output transform stores each row of a tile 4 values at a time; needs
+    // m and the output width W' to be multiples of 4 (validate_shape checks).
+    bool vector_rows = false;
 };
 
 // The parameters to start from on a backend.

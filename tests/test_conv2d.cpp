@@ -103,6 +103,21 @@ TEST_CASE("unroll factors and tiles change the code, not the result") {
     const ConvShape few_tiles{1, 9, 6, 6, 21, 3, 1};
     check_layer(few_tiles, {Variant::nonfused, 2, suggested_params(few_tiles, 2, Backend::glsl)}, error_bound(2, 3));
     CHECK(suggested_params(few_tiles, 2, Backend::glsl).gemm_wg_k == 8);
+    // Output rows stored 4 at a time (m and W' multiples of 4): row tails (m 4)
+    // and column tails (m 8), 4 tiles or 1 per transform thread.
+    for (int tiles : {4, 1}) {
+        ConvConfig rows{Variant::nonfused, 4, {}};
+        rows.params.vector_rows = true;
+        rows.params.transform_tiles = tiles;
+        check_layer({1, 3, 7, 12, 5, 3, 1}, rows, error_bound(4, 3));
+        rows.m = 8;
+        check_layer({2, 2, 9, 12, 3, 3, 1}, rows, error_bound(8, 3));
+    }
+    CHECK(suggested_params({1, 3, 7, 12, 5, 3, 1}, 4, Backend::glsl).vector_rows);
+    CHECK_FALSE(suggested_params({1, 3, 7, 13, 5, 3, 1}, 4, Backend::glsl).vector_rows);
+    ConvConfig misfit{Variant::nonfused, 4, {}};
+    misfit.params.vector_rows = true;
+    CHECK_THROWS_WITH(validate_shape({1, 3, 7, 13, 5, 3, 1}, misfit), Catch::Contains("multiples of 4"));
     for (int m : {2, 4, 6}) {  // one tile per transform thread, as on CUDA
         ConvConfig single{Variant::nonfused, m, default_params(Backend::cuda)};
         for (const ConvShape& odd : awkward_shapes(3)) check_layer(odd, single, error_bound(m, 3));

@@ -20,7 +20,7 @@ namespace wino::cli {
 namespace {
 
 struct RunCli {
-    std::string backend = "vulkan", device, input_shape, variant = "fused", format = "text", baseline;
+    std::string backend = "vulkan", device, input_shape, variant = "nonfused", format = "text", baseline;
     std::string input, weights, output;
     std::optional<int> filters;
     int r = 3, pad = 0, m = 4, warmup = 2, repeats = 5;
@@ -210,7 +210,7 @@ Command add_run_command(CLI::App& app) {
     sub->add_option("--r", o->r, "filter size R = S")->default_str("3");
     sub->add_option("--pad", o->pad, "zero padding")->default_str("0");
     sub->add_option("--m", o->m, "Winograd output tile size")->default_str("4");
-    sub->add_option("--variant", o->variant, "fused, nonfused or direct")->default_str("fused");
+    sub->add_option("--variant", o->variant, "nonfused, fused or direct (nonfused: the faster on lavapipe by 50x)")->default_str("nonfused");
     sub->add_option("--unroll", o->unroll, "transform loop unroll: 1, 2, 4, 6, ... or full")->default_str("full");
     sub->add_option("--gemm-threads", o->gemm_threads, "GEMM workgroup threads along K,P")->delimiter(',');
     sub->add_option("--gemm-registers", o->gemm_registers, "GEMM register tile along K,P (multiples of 4)")->delimiter(',');
