@@ -114,6 +114,7 @@ void run_layer(const RunCli& o, const ConvShape& shape, const ConvConfig& config
     Executor conv = make(config);
     conv.set_filters(filters);
     std::vector<float> y;
+    conv.run(input, y);  // some drivers (lavapipe) compile kernels on their first launch: not timed
     double time_ms = conv.run(input, y);
     out = {{"device", device_name}, {"backend", o.backend}, {"variant", o.variant},
            {"m", o.m},              {"r", o.r},            {"time_ms", time_ms}};
