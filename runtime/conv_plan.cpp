@@ -86,7 +86,6 @@ ConvPlan make_plan(const ConvShape& s, const ConvConfig& config, Backend backend
     plan.kernels = emit_variant(config.variant, recipes.get(), s.R, config.params, backend);
     const long long a2 = 1LL * plan.alpha * plan.alpha, tiles = 1LL * s.N * plan.tiles_h * plan.tiles_w;
     const long long k_padded = round_up4(s.K), tiles_padded = round_up4(tiles);
-    plan.tiles = static_cast<int>(tiles);
     plan.k_padded = static_cast<int>(k_padded);
     plan.tiles_padded = static_cast<int>(tiles_padded);
     const std::map<std::string, std::size_t> sizes = {

@@ -51,7 +51,6 @@ struct ConvPlan {
     ConvShape shape;
     ConvConfig config;
     int alpha = 0, tiles_h = 0, tiles_w = 0;
-    int tiles = 0;                          // P, the tile positions of all images
     int k_padded = 0, tiles_padded = 0;     // K and P rounded up to 4: U's and V's row lengths
     std::vector<EmittedKernel> kernels;
     std::map<std::string, std::size_t> buffer_floats;  // every buffer a kernel names

@@ -99,16 +99,18 @@ struct CudaConv2d::State {
               k.name.c_str());
     }
 
-    // M[xi] (K×P, row-major, rows of tiles_padded) = U[xi] (K×C) · V[xi] (C×P).
+    // M[xi] (K×tiles_padded, row-major) = U[xi] (K×C) · V[xi] (C×tiles_padded).
     // U is stored [c][k] and V [c][tile] with rows of k_padded and tiles_padded:
-    // read column-major they are U (K×C) and Vᵀ (P×C), so Mᵀ (P×K column-major)
-    // = Vᵀ · Uᵀ, for every xi in one strided-batched call.
+    // read column-major they are U (K×C) and Vᵀ (tiles_padded×C), so Mᵀ
+    // (column-major) = Vᵀ · Uᵀ, for every xi in one strided-batched call. The
+    // padding columns are computed too: the output transform reads them as the
+    // copies of tile P - 1 that our GEMM leaves there.
     void gemm_by_cublas() {
         const ConvShape& s = plan.shape;
-        const int P = plan.tiles, k_padded = plan.k_padded, tiles_padded = plan.tiles_padded;
+        const int k_padded = plan.k_padded, tiles_padded = plan.tiles_padded;
         const int a2 = plan.alpha * plan.alpha;
         const float one = 1.0f, zero = 0.0f;
-        check(cublasSgemmStridedBatched(cublas, CUBLAS_OP_N, CUBLAS_OP_T, P, s.K, s.C, &one, buffers.at("v"), tiles_padded,
+        check(cublasSgemmStridedBatched(cublas, CUBLAS_OP_N, CUBLAS_OP_T, tiles_padded, s.K, s.C, &one, buffers.at("v"), tiles_padded,
                                         static_cast<long long>(s.C) * tiles_padded, buffers.at("u"), k_padded,
                                         static_cast<long long>(s.C) * k_padded, &zero, buffers.at("product"), tiles_padded,
                                         static_cast<long long>(s.K) * tiles_padded, a2),

@@ -54,6 +54,13 @@ std::pair<std::string, std::string> transform_2d(const Recipe& recipe, const std
             recipe_loop(recipe, n_out, unroll, at_row(mid, n_in), at_row(out, n_out), dialect, indent)};
 }
 
+constexpr const char* lanes = "xyzw";
+
+// "MAKE_FLOAT4(part(0), part(1), part(2), part(3))": 4 values stored as one.
+std::string float4_of(const std::function<std::string(int)>& part) {
+    return fmt::format("MAKE_FLOAT4({}, {}, {}, {})", part(0), part(1), part(2), part(3));
+}
+
 // One assignment per index i < n: "lhs(i) = rhs(i);", written out because
 // shader compilers often keep small arrays in memory when indexed in a loop.
 std::string assign_each(int n, const std::function<std::string(int)>& lhs, const std::function<std::string(int)>& rhs,
@@ -92,10 +99,10 @@ std::string block_store(int m, bool vector_rows, const std::string& indent) {
     if (vector_rows) {
         for (int i = m - 1; i >= 0; --i)
             for (int q = m / 4 - 1; q >= 0; --q)
-                out += fmt::format("{0}result[((out_base + min(th * {1} + {2}, p.out_h - 1)) * p.out_w) / 4 + "
-                                   "min(tw * {3} + {4}, p.out_w / 4 - 1)] = MAKE_FLOAT4(y[{5}], y[{6}], y[{7}], y[{8}]);\n",
-                                   indent, m, i, m / 4, q, i * m + 4 * q, i * m + 4 * q + 1, i * m + 4 * q + 2,
-                                   i * m + 4 * q + 3);
+                out += fmt::format("{}result[((out_base + min(th * {} + {}, p.out_h - 1)) * p.out_w) / 4 + "
+                                   "min(tw * {} + {}, p.out_w / 4 - 1)] = {};\n",
+                                   indent, m, i, m / 4, q,
+                                   float4_of([&](int e) { return fmt::format("y[{}]", i * m + 4 * q + e); }));
         return out;
     }
     for (int i = m - 1; i >= 0; --i)
@@ -105,15 +112,6 @@ std::string block_store(int m, bool vector_rows, const std::string& indent) {
     return out;
 }
 
-constexpr const char* lanes = "xyzw";
-
-// The value of `group` tiles (1 or 4) as one: name_pattern's {} is the tile.
-std::string grouped(const std::string& name_pattern, int group) {
-    if (group == 1) return fmt::format(fmt::runtime(name_pattern), 0);
-    return fmt::format("MAKE_FLOAT4({}, {}, {}, {})", fmt::format(fmt::runtime(name_pattern), 0),
-                       fmt::format(fmt::runtime(name_pattern), 1), fmt::format(fmt::runtime(name_pattern), 2),
-                       fmt::format(fmt::runtime(name_pattern), 3));
-}
 
 // The GEMM's register tile as scalars: 4-wide loads of U and V groups, then the
 // outer-product FMAs, then 4-wide stores at the (clamped) elements they are.
@@ -137,8 +135,8 @@ std::map<std::string, std::string> gemm_values(const KernelParams& p) {
         store += fmt::format("    int row{0} = (xi * p.K + min(k_quad{1} * 4 + {2}, p.K - 1)) * p.p_quads;\n", i, i / 4, i % 4);
     for (int i = 0; i < p.gemm_reg_k; ++i)
         for (int j = 0; j < pq; ++j)
-            store += fmt::format("    product[row{0} + p_quad{1}] = MAKE_FLOAT4(acc{0}_{2}, acc{0}_{3}, acc{0}_{4}, acc{0}_{5});\n", i,
-                                 j, 4 * j, 4 * j + 1, 4 * j + 2, 4 * j + 3);
+            store += fmt::format("    product[row{} + p_quad{}] = {};\n", i, j,
+                                 float4_of([&](int e) { return fmt::format("acc{}_{}", i, 4 * j + e); }));
     return {{"wg_k", std::to_string(p.gemm_wg_k)}, {"wg_p", std::to_string(p.gemm_wg_p)},
             {"reg_k_quads", std::to_string(kq)}, {"reg_p_quads", std::to_string(pq)},
             {"declare", declare}, {"multiply", multiply}, {"store", store}};
@@ -248,7 +246,11 @@ std::map<std::string, std::string> values_for(KernelKind kind, const RecipeSet* 
                 v["tiles"] += fill_template(template_input_tile(), tile);
             }
             v["store"] = assign_each(alpha * alpha, [](int xi) { return fmt::format("v[({} * p.C + c) * groups + group]", xi); },
-                                     [&](int xi) { return grouped("vt{}[" + std::to_string(xi) + "]", p.transform_tiles); }, in4);
+                                     [&](int xi) {
+                                         auto tile = [xi](int e) { return fmt::format("vt{}[{}]", e, xi); };
+                                         return p.transform_tiles == 4 ? float4_of(tile) : tile(0);
+                                     },
+                                     in4);
             return {{"tiles", v["tiles"]}, {"store", v["store"]}, {"group", std::to_string(p.transform_tiles)}};
         case KernelKind::output_transform:
             v["load"] = assign_each(
