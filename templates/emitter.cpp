@@ -215,9 +215,10 @@ std::string header(KernelKind kind, const RecipeSet* s, int r, const KernelParam
         out += fmt::format("// Direct {}x{} convolution.\n", r, r);
     }
     return out + fmt::format("// Tuning: unroll {}, workgroup {}, gemm tile {}x{} threads x {}x{} registers, fused {}x{}, "
-                             "{} tile(s) per transform thread.\n",
+                             "{} tile(s) per transform thread{}.\n",
                              p.unroll ? std::to_string(p.unroll) : std::string("full"), wg, p.gemm_wg_k, p.gemm_wg_p,
-                             p.gemm_reg_k, p.gemm_reg_p, p.fused_wg_k, p.fused_wg_p, p.transform_tiles);
+                             p.gemm_reg_k, p.gemm_reg_p, p.fused_wg_k, p.fused_wg_p, p.transform_tiles,
+                             p.vector_rows ? ", output rows by 4" : "");
 }
 
 std::map<std::string, std::string> values_for(KernelKind kind, const RecipeSet* s, int r, const KernelParams& p,
