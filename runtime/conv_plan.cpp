@@ -133,7 +133,7 @@ KernelParams suggested_params(const ConvShape& s, int m, Backend backend) {
     const long long tile_quads = (1LL * s.N * ((s.out_h() + m - 1) / m) * ((s.out_w() + m - 1) / m) + 3) / 4;
     if (tile_quads < p.gemm_wg_p * p.gemm_reg_p / 4) {
         p.gemm_wg_k = 8;
-        p.gemm_wg_p = 1;
+        p.gemm_wg_p = backend == Backend::cuda ? 8 : 1;  // CUDA keeps 64 threads
         p.gemm_reg_p = 4;
     }
     return p;

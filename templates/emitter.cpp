@@ -342,9 +342,15 @@ const std::vector<std::string>& kernel_parameter_names() {
     return names;
 }
 
+// CUDA's figures are a starting point, not measured (no GPU here): a warp along
+// p, so U is one broadcast per warp and V and M accesses coalesce.
 KernelParams default_params(Backend backend) {
     KernelParams p;
-    if (backend == Backend::cuda) p.transform_tiles = 1;
+    if (backend == Backend::cuda) {
+        p.transform_tiles = 1;
+        p.gemm_wg_k = 2;
+        p.gemm_wg_p = 32;
+    }
     return p;
 }
 
