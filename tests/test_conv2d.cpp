@@ -11,7 +11,9 @@
 #include <catch2/catch.hpp>
 
 #include <cmath>
+#include <fstream>
 #include <map>
+#include <sstream>
 
 using namespace wino;
 
@@ -150,4 +152,19 @@ TEST_CASE("a layer past the device or index limits is refused with a clear error
     CHECK_THROWS_WITH(device().check_texel_view(Binding::texels1, 0, 4 * (std::size_t(limits.maxTexelBufferElements) + 1)),
                       Catch::Contains("texels per texel buffer"));
     CHECK_THROWS_AS(device().check_texel_view(Binding::texels4, 0, 20), DeviceError);
+}
+
+TEST_CASE("the benchmark layers agree with the reference at full size", "[.][long]") {
+    std::ifstream list(std::string(WINO_SOURCE_DIR) + "/examples/layers/ncnn-comparison.txt");
+    REQUIRE(list);
+    int layers = 0;
+    for (std::string line; std::getline(list, line);) {
+        std::istringstream fields(line);
+        std::string name;
+        ConvShape s;
+        if (!(fields >> name >> s.N >> s.C >> s.H >> s.W >> s.K >> s.R >> s.pad) || name[0] == '#') continue;
+        ++layers;
+        for (int m : {4, 6}) check_layer(s, {Variant::nonfused, m, suggested_params(s, m, Backend::glsl)}, error_bound(m, s.R));
+    }
+    CHECK(layers == 5);
 }
