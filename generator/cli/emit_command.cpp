@@ -4,6 +4,7 @@
 #include "command.hpp"
 #include "emitter.hpp"
 #include "errors.hpp"
+#include "kernel_options.hpp"
 #include "recipe_db.hpp"
 
 #include <fmt/format.h>
@@ -14,18 +15,19 @@ namespace wino::cli {
 namespace {
 
 struct EmitCli {
-    std::string backend, variant = "nonfused", out = ".", unroll = "full";
+    std::string backend, out = ".";
     int m = 4, r = 3;
     bool no_fma = false;
+    KernelOptions kernel;
 };
 
 void emit(const EmitCli& o) {
     if (o.backend.empty()) throw InputError("emit needs --backend glsl or cuda");
     const Backend backend = parse_backend(o.backend);
-    const Variant variant = parse_variant(o.variant);
+    const Variant variant = parse_variant(o.kernel.variant);
     validate_tile(o.m, o.r);
     KernelParams params = default_params(backend);
-    params.unroll = parse_unroll(o.unroll);
+    apply_kernel_options(o.kernel, params);
     OptimizerOptions options;
     options.fma = !o.no_fma;
     const RecipeSet recipes = recipes_for(o.m, o.r, default_points(o.m + o.r - 1), options,
@@ -51,8 +53,7 @@ Command add_emit_command(CLI::App& app) {
     sub->add_option("--backend", o->backend, "glsl or cuda");
     sub->add_option("--m", o->m, "output tile size")->default_str("4");
     sub->add_option("--r", o->r, "filter size")->default_str("3");
-    sub->add_option("--variant", o->variant, "nonfused, fused or direct (nonfused: the faster on lavapipe by 50x)")->default_str("nonfused");
-    sub->add_option("--unroll", o->unroll, "transform loop unroll: 1, 2, 4, 6, ... or full")->default_str("full");
+    add_kernel_options(sub, o->kernel);
     sub->add_flag("--no-fma", o->no_fma, "transform recipes without FMA");
     sub->add_option("--out", o->out, "folder for the kernel files")->default_str(".");
     return {sub, [o] { emit(*o); }};

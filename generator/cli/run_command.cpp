@@ -5,6 +5,7 @@
 #include "conv2d.hpp"
 #include "cuda_conv2d.hpp"
 #include "errors.hpp"
+#include "kernel_options.hpp"
 #include "json_text.hpp"
 #include "npy.hpp"
 
@@ -20,14 +21,11 @@ namespace wino::cli {
 namespace {
 
 struct RunCli {
-    std::string backend = "vulkan", device, input_shape, variant = "nonfused", format = "text", baseline;
+    std::string backend = "vulkan", device, input_shape, format = "text", baseline;
     std::string input, weights, output;
     std::optional<int> filters;
     int r = 3, pad = 0, m = 4, warmup = 2, repeats = 5;
-    std::string unroll = "full";
-    std::vector<int> gemm_threads, gemm_registers, fused_tile;
-    int transform_tiles = 0;  // 0: the backend default
-    int workgroup_size = 0;   // 0: the default
+    KernelOptions kernel;
     std::uint64_t seed = 1;
     bool check = false, bench = false, validation = false, cublas = false;
 };
@@ -116,7 +114,7 @@ void run_layer(const RunCli& o, const ConvShape& shape, const ConvConfig& config
     std::vector<float> y;
     conv.run(input, y);  // some drivers (lavapipe) compile kernels on their first launch: not timed
     double time_ms = conv.run(input, y);
-    out = {{"device", device_name}, {"backend", o.backend}, {"variant", o.variant},
+    out = {{"device", device_name}, {"backend", o.backend}, {"variant", o.kernel.variant},
            {"m", o.m},              {"r", o.r},            {"time_ms", time_ms}};
     if (o.bench) {
         time_ms = conv.time_median(input, o.warmup, o.repeats);
@@ -149,7 +147,7 @@ void print_result(const RunCli& o, const ConvShape& shape, const nlohmann::order
         return;
     }
     fmt::print("{}: {} F({},{}) on {}x{}x{}x{} -> {} filters, pad {}: {:.3f} ms", out["device"].get<std::string>(),
-               o.variant, o.m, o.r, shape.N, shape.C, shape.H, shape.W, shape.K, shape.pad, out["time_ms"].get<double>());
+               o.kernel.variant, o.m, o.r, shape.N, shape.C, shape.H, shape.W, shape.K, shape.pad, out["time_ms"].get<double>());
     if (out.contains("gflops")) fmt::print(" ({:.2f} GFLOP/s)", out["gflops"].get<double>());
     if (out.contains("baseline_ms"))
         fmt::print("; direct {:.3f} ms, speedup {:.2f}x", out["baseline_ms"].get<double>(), out["speedup"].get<double>());
@@ -162,18 +160,8 @@ void run(const RunCli& o) {
     const Backend backend = parse_backend(o.backend);
     std::optional<NpyArray> x, w;
     const ConvShape shape = resolve_shape(o, x, w);
-    ConvConfig config{parse_variant(o.variant), o.m, suggested_params(shape, o.m, backend)};
-    config.params.unroll = parse_unroll(o.unroll);
-    auto pair_option = [](const std::vector<int>& v, const char* flag, int& a, int& b) {
-        if (v.empty()) return;
-        if (v.size() != 2 || v[0] < 1 || v[1] < 1) throw InputError(fmt::format("{} takes two positive numbers K,P", flag));
-        a = v[0], b = v[1];
-    };
-    pair_option(o.gemm_threads, "--gemm-threads", config.params.gemm_wg_k, config.params.gemm_wg_p);
-    pair_option(o.gemm_registers, "--gemm-registers", config.params.gemm_reg_k, config.params.gemm_reg_p);
-    pair_option(o.fused_tile, "--fused-tile", config.params.fused_wg_k, config.params.fused_wg_p);
-    if (o.transform_tiles) config.params.transform_tiles = o.transform_tiles;
-    if (o.workgroup_size) config.params.workgroup_size = o.workgroup_size;
+    ConvConfig config{parse_variant(o.kernel.variant), o.m, suggested_params(shape, o.m, backend)};
+    apply_kernel_options(o.kernel, config.params);
     if (!o.baseline.empty() && o.baseline != "direct") throw InputError(fmt::format("--baseline must be direct, not '{}'", o.baseline));
     if (o.format != "text" && o.format != "json") throw InputError(fmt::format("--format must be text or json, not '{}'", o.format));
     validate_shape(shape, config);
@@ -211,13 +199,7 @@ Command add_run_command(CLI::App& app) {
     sub->add_option("--r", o->r, "filter size R = S")->default_str("3");
     sub->add_option("--pad", o->pad, "zero padding")->default_str("0");
     sub->add_option("--m", o->m, "Winograd output tile size")->default_str("4");
-    sub->add_option("--variant", o->variant, "nonfused, fused or direct (nonfused: the faster on lavapipe by 50x)")->default_str("nonfused");
-    sub->add_option("--unroll", o->unroll, "transform loop unroll: 1, 2, 4, 6, ... or full")->default_str("full");
-    sub->add_option("--gemm-threads", o->gemm_threads, "GEMM workgroup threads along K,P")->delimiter(',');
-    sub->add_option("--gemm-registers", o->gemm_registers, "GEMM register tile along K,P (multiples of 4)")->delimiter(',');
-    sub->add_option("--fused-tile", o->fused_tile, "fused workgroup: filters,tiles")->delimiter(',');
-    sub->add_option("--transform-tiles", o->transform_tiles, "tiles per input/output transform thread: 1 or 4");
-    sub->add_option("--workgroup-size", o->workgroup_size, "threads per workgroup of the transform and direct kernels");
+    add_kernel_options(sub, o->kernel);
     sub->add_option("--input", o->input, "input tensor, float32 .npy N,C,H,W");
     sub->add_option("--weights", o->weights, "filters, float32 .npy K,C,R,R");
     sub->add_option("--output", o->output, "write the output here (.npy)");
