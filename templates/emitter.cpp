@@ -221,14 +221,28 @@ std::string header(KernelKind kind, const RecipeSet* s, int r, const KernelParam
                              p.vector_rows ? ", output rows by 4" : "");
 }
 
-std::map<std::string, std::string> values_for(KernelKind kind, const RecipeSet* s, int r, const KernelParams& p,
-                                              const Dialect& d) {
-    std::map<std::string, std::string> v;
+using Values = std::map<std::string, std::string>;
+
+// One copy of `tile_template` per tile e of a transform thread's group, each
+// filled with the group's values and those of values_of(e).
+std::string tile_copies(const char* tile_template, const RecipeSet& s, const KernelParams& p,
+                        const std::function<Values(int)>& values_of) {
+    std::string out;
+    for (int e = 0; e < p.transform_tiles; ++e) {
+        Values tile = values_of(e);
+        tile.insert({{"e", std::to_string(e)}, {"alpha", std::to_string(s.algorithm.alpha)},
+                     {"m", std::to_string(s.algorithm.m)}, {"group", std::to_string(p.transform_tiles)}});
+        out += fill_template(tile_template, tile);
+    }
+    return out;
+}
+
+Values values_for(KernelKind kind, const RecipeSet* s, int r, const KernelParams& p, const Dialect& d) {
     if (kind == KernelKind::direct) return {{"r", std::to_string(r)}};
     if (kind == KernelKind::gemm) return gemm_values(p);
     const int m = s->algorithm.m, alpha = s->algorithm.alpha;
     const std::string in8(8, ' '), in12(12, ' '), in4(4, ' ');
-    v["alpha"] = std::to_string(alpha);
+    Values v{{"alpha", std::to_string(alpha)}};
     switch (kind) {
         case KernelKind::filter_transform:
             v["r"] = std::to_string(r);
@@ -237,40 +251,38 @@ std::map<std::string, std::string> values_for(KernelKind kind, const RecipeSet* 
             v["store"] = assign_each(alpha * alpha, [](int xi) { return fmt::format("u[({} * p.C + c) * columns + column]", xi); },
                                      element("ut"), in4);
             return v;
-        case KernelKind::input_transform:
-            for (int e = 0; e < p.transform_tiles; ++e) {
-                std::map<std::string, std::string> tile{{"e", std::to_string(e)}, {"alpha", std::to_string(alpha)},
-                                                        {"m", std::to_string(m)}, {"load", patch_load(alpha, in8)},
-                                                        {"group", std::to_string(p.transform_tiles)}};
+        case KernelKind::input_transform: {
+            const std::string tiles = tile_copies(template_input_tile(), *s, p, [&](int e) {
+                Values tile{{"load", patch_load(alpha, in8)}};
                 std::tie(tile["columns"], tile["rows"]) =
                     transform_2d(s->input, "d", "bd", fmt::format("vt{}", e), alpha, alpha, p.unroll, d, in8);
-                v["tiles"] += fill_template(template_input_tile(), tile);
-            }
-            v["store"] = assign_each(alpha * alpha, [](int xi) { return fmt::format("v[({} * p.C + c) * groups + group]", xi); },
-                                     [&](int xi) {
-                                         auto tile = [xi](int e) { return fmt::format("vt{}[{}]", e, xi); };
-                                         return p.transform_tiles == 4 ? float4_of(tile) : tile(0);
-                                     },
-                                     in4);
-            return {{"tiles", v["tiles"]}, {"store", v["store"]}, {"group", std::to_string(p.transform_tiles)}};
-        case KernelKind::output_transform:
-            v["load"] = assign_each(
-                alpha * alpha, [&](int xi) { return fmt::format("{} mq{}", p.transform_tiles == 4 ? "FLOAT4" : "float", xi); },
+                return tile;
+            });
+            const std::string store = assign_each(
+                alpha * alpha, [](int xi) { return fmt::format("v[({} * p.C + c) * groups + group]", xi); },
                 [&](int xi) {
-                    return fmt::format("{}(product, ({} * p.K + k) * groups + group)", p.transform_tiles == 4 ? "FETCH4" : "FETCH", xi);
+                    auto tile = [xi](int e) { return fmt::format("vt{}[{}]", e, xi); };
+                    return p.transform_tiles == 4 ? float4_of(tile) : tile(0);
                 },
                 in4);
-            for (int e = 0; e < p.transform_tiles; ++e) {
-                std::map<std::string, std::string> tile{{"e", std::to_string(e)}, {"alpha", std::to_string(alpha)},
-                                                        {"m", std::to_string(m)}, {"store", block_store(m, p.vector_rows, in8)},
-                                                        {"group", std::to_string(p.transform_tiles)}};
+            return {{"tiles", tiles}, {"store", store}, {"group", std::to_string(p.transform_tiles)}};
+        }
+        case KernelKind::output_transform: {
+            const bool grouped = p.transform_tiles == 4;
+            const std::string load = assign_each(
+                alpha * alpha, [&](int xi) { return fmt::format("{} mq{}", grouped ? "FLOAT4" : "float", xi); },
+                [&](int xi) { return fmt::format("{}(product, ({} * p.K + k) * groups + group)", grouped ? "FETCH4" : "FETCH", xi); },
+                in4);
+            const std::string tiles = tile_copies(template_output_tile(), *s, p, [&](int e) {
+                Values tile{{"store", block_store(m, p.vector_rows, in8)}};
                 tile["pick"] = assign_each(alpha * alpha, element("mt"), [&](int xi) {
-                    return p.transform_tiles == 4 ? fmt::format("mq{}.{}", xi, lanes[e]) : fmt::format("mq{}", xi);
+                    return grouped ? fmt::format("mq{}.{}", xi, lanes[e]) : fmt::format("mq{}", xi);
                 }, in8);
                 std::tie(tile["columns"], tile["rows"]) = transform_2d(s->output, "mt", "am", "y", alpha, m, p.unroll, d, in8);
-                v["tiles"] += fill_template(template_output_tile(), tile);
-            }
-            return {{"load", v["load"]}, {"tiles", v["tiles"]}, {"group", std::to_string(p.transform_tiles)}};
+                return tile;
+            });
+            return {{"load", load}, {"tiles", tiles}, {"group", std::to_string(p.transform_tiles)}};
+        }
         case KernelKind::fused: {
             v["m"] = std::to_string(m);
             v["wg_k"] = std::to_string(p.fused_wg_k);
