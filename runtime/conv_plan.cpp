@@ -23,6 +23,33 @@ std::uint32_t ceil_div(long long a, long long b) { return static_cast<std::uint3
 // U and V are read 4 values at a time: their k and tile widths are padded.
 long long round_up4(long long n) { return (n + 3) / 4 * 4; }
 
+// The tiling of a layer and the float count of every buffer a kernel may name
+// (the Winograd ones are empty for the direct variant). m must be valid.
+struct Layout {
+    long long alpha = 0, tiles_h = 0, tiles_w = 0, tiles = 0, k_padded = 0, tiles_padded = 0;
+    std::map<std::string, long long> floats;
+};
+
+Layout layout_of(const ConvShape& s, const ConvConfig& c) {
+    Layout l;
+    if (c.variant != Variant::direct) {
+        l.alpha = c.m + s.R - 1;
+        l.tiles_h = (s.out_h() + c.m - 1) / c.m;
+        l.tiles_w = (s.out_w() + c.m - 1) / c.m;
+    }
+    l.tiles = 1LL * s.N * l.tiles_h * l.tiles_w;
+    l.k_padded = round_up4(s.K);
+    l.tiles_padded = round_up4(l.tiles);
+    const long long a2 = l.alpha * l.alpha;
+    l.floats = {{"images", static_cast<long long>(s.input_size())},
+                {"filters", static_cast<long long>(s.filter_size())},
+                {"result", static_cast<long long>(s.output_size())},
+                {"u", a2 * l.k_padded * s.C},
+                {"v", a2 * s.C * l.tiles_padded},
+                {"product", a2 * s.K * l.tiles_padded}};
+    return l;
+}
+
 }  // namespace
 
 bool vector_rows_fit(const ConvShape& s, int m) { return m % 4 == 0 && s.out_w() % 4 == 0; }
@@ -38,12 +65,8 @@ void validate_shape(const ConvShape& s, const ConvConfig& c) {
     if (c.variant == Variant::nonfused && c.params.vector_rows && !vector_rows_fit(s, c.m))
         throw InputError(fmt::format("vector output rows need m and the output width to be multiples of 4, not m {} and {}",
                                      c.m, s.out_w()));
-    const long long alpha = c.variant == Variant::direct ? 1 : c.m + s.R - 1;
-    const long long tiles = c.variant == Variant::direct ? 1
-                                                         : 1LL * s.N * ((s.out_h() + c.m - 1) / c.m) * ((s.out_w() + c.m - 1) / c.m);
-    const long long largest = std::max({1LL * s.N * s.C * s.H * s.W, 1LL * s.K * s.C * s.R * s.R,
-                                        1LL * s.N * s.K * s.out_h() * s.out_w(), alpha * alpha * round_up4(s.K) * s.C,
-                                        alpha * alpha * s.C * round_up4(tiles), alpha * alpha * s.K * round_up4(tiles)});
+    long long largest = 0;
+    for (const auto& [name, floats] : layout_of(s, c).floats) largest = std::max(largest, floats);
     if (largest > std::numeric_limits<std::int32_t>::max())
         throw InputError(fmt::format("this shape needs buffers of {} elements, past the kernels' 32-bit indices", largest));
 }
@@ -76,29 +99,22 @@ ConvPlan make_plan(const ConvShape& s, const ConvConfig& config, Backend backend
     ConvPlan plan;
     plan.shape = s;
     plan.config = config;
+    const Layout layout = layout_of(s, config);
+    plan.alpha = static_cast<int>(layout.alpha);
+    plan.tiles_h = static_cast<int>(layout.tiles_h);
+    plan.tiles_w = static_cast<int>(layout.tiles_w);
+    plan.k_padded = static_cast<int>(layout.k_padded);
+    plan.tiles_padded = static_cast<int>(layout.tiles_padded);
     std::unique_ptr<RecipeSet> recipes;
-    if (config.variant != Variant::direct) {
-        plan.alpha = config.m + s.R - 1;
-        plan.tiles_h = static_cast<int>(ceil_div(s.out_h(), config.m));
-        plan.tiles_w = static_cast<int>(ceil_div(s.out_w(), config.m));
+    if (config.variant != Variant::direct)
         recipes = std::make_unique<RecipeSet>(recipes_for(config.m, s.R, default_points(plan.alpha), {}));
-    }
     plan.kernels = emit_variant(config.variant, recipes.get(), s.R, config.params, backend);
-    const long long a2 = 1LL * plan.alpha * plan.alpha, tiles = 1LL * s.N * plan.tiles_h * plan.tiles_w;
-    const long long k_padded = round_up4(s.K), tiles_padded = round_up4(tiles);
-    plan.k_padded = static_cast<int>(k_padded);
-    plan.tiles_padded = static_cast<int>(tiles_padded);
-    const std::map<std::string, std::size_t> sizes = {
-        {"images", s.input_size()},
-        {"filters", s.filter_size()},
-        {"result", s.output_size()},
-        {"u", std::size_t(a2 * k_padded * s.C)},
-        {"v", std::size_t(a2 * s.C * tiles_padded)},
-        {"product", std::size_t(a2 * s.K * tiles_padded)}};
+    const long long a2 = layout.alpha * layout.alpha, tiles = layout.tiles;
+    const long long k_padded = layout.k_padded, tiles_padded = layout.tiles_padded;
     const KernelParams& p = config.params;
     for (std::size_t i = 0; i < plan.kernels.size(); ++i) {
         const EmittedKernel& k = plan.kernels[i];
-        for (const BufferSpec& b : k.buffers) plan.buffer_floats[b.name] = sizes.at(b.name);
+        for (const BufferSpec& b : k.buffers) plan.buffer_floats[b.name] = static_cast<std::size_t>(layout.floats.at(b.name));
         Launch launch{i, {1, 1, 1}};
         const int wg = k.workgroup_size;
         switch (k.kind) {
