@@ -36,7 +36,6 @@ void apply_kernel_options(const KernelOptions& o, KernelParams& params) {
     apply_pair(o.fused_tile, "--fused-tile", params.fused_wg_k, params.fused_wg_p);
     if (o.transform_tiles) params.transform_tiles = o.transform_tiles;
     if (o.workgroup_size) params.workgroup_size = o.workgroup_size;
-    validate_params(params);
 }
 
 }  // namespace wino::cli

@@ -19,7 +19,9 @@ struct KernelOptions {
 
 void add_kernel_options(CLI::App* sub, KernelOptions& options);
 
-// Overrides `params` with the options given; throws InputError for a bad one.
+// Overrides `params` with the options given; throws InputError for a bad
+// unroll or pair. The values themselves are checked where kernels are made
+// (validate_params, from emit_kernel and validate_shape).
 void apply_kernel_options(const KernelOptions& options, KernelParams& params);
 
 }  // namespace wino::cli
