@@ -1,13 +1,16 @@
 // Beam search over point sets, screened on few trials, re-ranked on many.
 #include "point_search.hpp"
 
+#include "atomic_file.hpp"
 #include "errors.hpp"
 
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <fstream>
 #include <map>
 #include <set>
 #include <thread>
@@ -177,11 +180,12 @@ SearchResult search_points(const SearchOptions& o) {
         double error;
     };
     std::vector<Ranked> ranked;
-    std::set<std::string> seen;
+    std::vector<PointSet> seen;
     const int m = o.alpha - o.r + 1;
     for (const Candidate& c : finalists) {
         // Order matters here: the same set in another order sums differently.
-        if (!seen.insert(finite_points_text(PointSet{c.points})).second) continue;
+        if (std::find(seen.begin(), seen.end(), PointSet{c.points}) != seen.end()) continue;
+        seen.push_back(PointSet{c.points});
         Ranked entry{PointSet{c.points}, FractionsIn::G, 0};
         entry.error = best_placement_error(m, o.r, entry.points, {o.trials, o.seed, threads, EvaluationOrder::dense},
                                            &entry.where);
@@ -206,6 +210,28 @@ SearchResult search_points(const SearchOptions& o) {
     result.ops = best_ops;
     result.seconds = elapsed();
     return result;
+}
+
+double record_default_points(const std::filesystem::path& table_file, int alpha, const SearchResult& found,
+                             const AccuracyOptions& options, const std::string& how) {
+    const double current = best_placement_error(alpha - 2, 3, default_points(alpha), options);
+    if (found.error >= current) return current;
+    std::ifstream in(table_file);
+    if (!in) throw InputError(fmt::format("cannot read {}", table_file.string()));
+    nlohmann::ordered_json table;
+    try {
+        table = nlohmann::ordered_json::parse(in);
+    } catch (const nlohmann::json::exception& e) {
+        throw InputError(fmt::format("{} is not valid JSON ({})", table_file.string(), e.what()));
+    }
+    std::vector<std::string> finite = point_strings(found.points);
+    finite.pop_back();  // "inf" is implied in the table
+    table["sets"][std::to_string(alpha)] = {
+        {"points", finite},
+        {"source", fmt::format("{}; error {:.3e} (fractions in {}) vs {:.3e} before", how, found.error,
+                               to_string(found.fractions_in), current)}};
+    write_file_atomically(table_file, table.dump(2) + "\n");
+    return current;
 }
 
 }  // namespace wino

@@ -9,6 +9,7 @@
 
 #include "accuracy.hpp"
 
+#include <filesystem>
 #include <functional>
 #include <string>
 #include <vector>
@@ -45,6 +46,13 @@ SearchResult search_points(const SearchOptions& options);
 // the denominators (G, A or B), which is returned in `where`.
 double best_placement_error(int m, int r, const PointSet& points, const AccuracyOptions& options,
                             FractionsIn* where = nullptr);
+
+// Puts `found` into the default-points table file (r = 3 entries) as the set
+// for its alpha when it measures lower than the current default under
+// `options`, with `how` as its record of how it was found; returns the current
+// default's error. Throws InputError when the file cannot be read or parsed.
+double record_default_points(const std::filesystem::path& table_file, int alpha, const SearchResult& found,
+                             const AccuracyOptions& options, const std::string& how);
 
 // The values a/b of the search domain other than 0 and ±1, ascending.
 std::vector<Rational> search_domain();

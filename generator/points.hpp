@@ -15,6 +15,7 @@ inline constexpr int max_alpha = 32;
 
 struct PointSet {
     std::vector<Rational> finite;  // in row order; infinity is the last row
+    friend bool operator==(const PointSet&, const PointSet&) = default;  // same points in the same order
 };
 
 // Parses "0,1,-1,1/2" as they are, with no count or duplicate check.

@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <functional>
 #include <map>
 
@@ -129,7 +130,7 @@ std::string render_text(const Recipe& recipe) {
 }
 
 std::string render_statements(const Recipe& recipe, const Dialect& dialect, const std::vector<std::string>& input_names,
-                              const std::string& indent) {
+                              const std::string& indent, const std::vector<std::string>& output_names) {
     std::vector<std::string> names = recipe.value_names();
     for (int i = 0; i < recipe.n_inputs; ++i) names[i] = input_names[i];
     auto literal = [](const Rational& c) { return fmt::format("{} /* {} */", float_literal(c), to_string(c)); };
@@ -137,6 +138,36 @@ std::string render_statements(const Recipe& recipe, const Dialect& dialect, cons
     for (std::size_t k = 0; k < recipe.ops.size(); ++k)
         out += fmt::format("{}{} {} = {};\n", indent, dialect.declare, names[recipe.n_inputs + k],
                            expression(recipe.ops[k], names, literal, dialect.fma));
+    for (std::size_t i = 0; i < output_names.size(); ++i)
+        out += fmt::format("{}{} = {};\n", indent, output_names[i], names[recipe.outputs[i]]);
+    return out;
+}
+
+std::string render_transform_header(const RecipeSet& s, const std::vector<std::string>& only) {
+    const ToomCook1D& a = s.algorithm;
+    std::string out = fmt::format(
+        "// wino-gen: Winograd F({},{}) 1D transforms, points {}.\n"
+        "// Each computes y = M x for its exact (scaled) matrix; x and y are strided vectors.\n"
+        "#pragma once\n#include <math.h>\n#ifdef __CUDACC__\n#define WINO_HD __host__ __device__ inline\n#else\n"
+        "#define WINO_HD static inline\n#endif\n",
+        a.m, a.r, fmt::join(point_strings(a.points), ", "));
+    for (const TransformPart& part : transform_parts(s)) {
+        if (!only.empty() && std::find(only.begin(), only.end(), part.name) == only.end()) continue;
+        const OpCounts c = part.recipe.counts();
+        out += fmt::format("\n// {} transform: {} ops (add {}, mul {}, fma {}). M =\n", part.name, c.total(), c.add, c.mul,
+                           c.fma);
+        for (std::size_t i = 0; i < part.matrix.rows(); ++i) {
+            std::vector<std::string> row;
+            for (std::size_t j = 0; j < part.matrix.cols(); ++j) row.push_back(to_string(part.matrix(i, j)));
+            out += fmt::format("//   [{}]\n", fmt::join(row, ", "));
+        }
+        std::vector<std::string> inputs, outputs;
+        for (int i = 0; i < part.recipe.n_inputs; ++i) inputs.push_back(fmt::format("x[{} * x_stride]", i));
+        for (std::size_t i = 0; i < part.recipe.outputs.size(); ++i) outputs.push_back(fmt::format("y[{} * y_stride]", i));
+        out += fmt::format("WINO_HD void winograd_f{}_{}_{}(const float* x, int x_stride, float* y, int y_stride) {{\n",
+                           a.m, a.r, part.name);
+        out += render_statements(part.recipe, Dialect{"const float", "fmaf"}, inputs, "    ", outputs) + "}\n";
+    }
     return out;
 }
 

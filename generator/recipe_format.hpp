@@ -3,6 +3,7 @@
 // later the kernel templates' CUDA and GLSL bodies).
 #pragma once
 
+#include "optimizer.hpp"
 #include "recipe.hpp"
 
 #include <nlohmann/json.hpp>
@@ -28,8 +29,15 @@ struct Dialect {
 };
 
 // One definition per op ("const float t0 = fmaf(x2, -4.0f /* -4 */, x4);"),
-// reading inputs through input_name(i) and naming values after value_names().
+// reading inputs through input_names and naming values after value_names();
+// then, when output_names are given, one "output_names[i] = <output i>;" each.
 std::string render_statements(const Recipe& recipe, const Dialect& dialect, const std::vector<std::string>& input_names,
-                              const std::string& indent);
+                              const std::string& indent, const std::vector<std::string>& output_names = {});
+
+// The three 1D transforms of a recipe set as one header that C, C++ and CUDA
+// include alike: winograd_f<m>_<r>_{input,filter,output}(x, x_stride, y,
+// y_stride) computes y = M x for its exact (scaled) matrix, printed above it.
+// `only` names the transforms to include; empty: all three.
+std::string render_transform_header(const RecipeSet& recipes, const std::vector<std::string>& only = {});
 
 }  // namespace wino

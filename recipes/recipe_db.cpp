@@ -8,9 +8,14 @@
 
 #include <fmt/format.h>
 
+#include <atomic>
+#include <chrono>
 #include <cstdlib>
+#include <exception>
 #include <fstream>
+#include <mutex>
 #include <sstream>
+#include <thread>
 
 namespace wino {
 namespace {
@@ -86,7 +91,7 @@ std::string stable_hash(const std::string& text) {
 }
 
 bool is_standard(int m, int r, const PointSet& points, const OptimizerOptions& options) {
-    return options == OptimizerOptions{} && point_strings(points) == point_strings(default_points(m + r - 1));
+    return options == OptimizerOptions{} && points == default_points(m + r - 1);
 }
 
 }  // namespace
@@ -173,7 +178,7 @@ RecipeSet recipes_for(int m, int r, const PointSet& points, const OptimizerOptio
                       const std::function<void(const std::string&)>& progress) {
     const std::string name = recipe_file_name(m, r, points, options);
     const auto matches = [&](const RecipeSet& s) {
-        return s.options == options && point_strings(s.algorithm.points) == point_strings(points) &&
+        return s.options == options && s.algorithm.points == points &&
                s.algorithm.m == m && s.algorithm.r == r;
     };
     const std::filesystem::path in_database = database_dir() / name;
@@ -199,6 +204,35 @@ RecipeSet recipes_for(int m, int r, const PointSet& points, const OptimizerOptio
         if (progress) progress(fmt::format("cannot cache the recipe: {}", e.what()));
     }
     return set;
+}
+
+void write_standard_recipes(const std::filesystem::path& dir, int threads,
+                            const std::function<void(const std::string&)>& progress) {
+    const auto configs = standard_configs();
+    std::atomic<std::size_t> next{0};
+    std::mutex report;
+    std::exception_ptr failure;
+    auto worker = [&] {
+        for (std::size_t i; (i = next++) < configs.size();) {
+            auto [m, r] = configs[i];
+            const auto start = std::chrono::steady_clock::now();
+            try {
+                RecipeSet s = optimize_recipes(build_toom_cook(m, r, default_points(m + r - 1)));
+                write_recipe_file(dir / recipe_file_name(m, r, s.algorithm.points, s.options), s);
+                std::lock_guard lock(report);
+                progress(fmt::format("F({},{}) written, {:.1f} s ({}/{})", m, r,
+                                     std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(),
+                                     i + 1, configs.size()));
+            } catch (...) {
+                std::lock_guard lock(report);
+                failure = std::current_exception();
+            }
+        }
+    };
+    std::vector<std::thread> pool;
+    for (int t = 0; t < std::max(1, threads); ++t) pool.emplace_back(worker);
+    for (auto& t : pool) t.join();
+    if (failure) std::rethrow_exception(failure);
 }
 
 }  // namespace wino

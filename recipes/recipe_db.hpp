@@ -33,6 +33,11 @@ std::filesystem::path cache_dir();
 // hash of them.
 std::string recipe_file_name(int m, int r, const PointSet& points, const OptimizerOptions& options);
 
+// Regenerates the recipe file of every standard config into `dir` on `threads`
+// threads; `progress` gets one line per file written.
+void write_standard_recipes(const std::filesystem::path& dir, int threads,
+                            const std::function<void(const std::string&)>& progress);
+
 // Database, then cache, then generate (into the cache). `progress` gets one line
 // before a generation, which can take seconds for large alpha.
 RecipeSet recipes_for(int m, int r, const PointSet& points, const OptimizerOptions& options,

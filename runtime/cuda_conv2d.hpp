@@ -6,7 +6,7 @@
 #pragma once
 
 #include "conv_plan.hpp"
-#include "vulkan_device.hpp"  // DeviceError
+#include "errors.hpp"
 
 #include <memory>
 #include <string>

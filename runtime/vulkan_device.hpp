@@ -6,17 +6,14 @@
 #define VULKAN_HPP_NO_CONSTRUCTORS
 #include <vulkan/vulkan_raii.hpp>
 
+#include "errors.hpp"
+
 #include <cstdint>
 #include <memory>
 #include <string>
 #include <vector>
 
 namespace wino {
-
-class DeviceError : public std::runtime_error {
-public:
-    using std::runtime_error::runtime_error;
-};
 
 struct VulkanOptions {
     int device_index = -1;    // -1: $WINO_VULKAN_DEVICE, else 0

@@ -3,7 +3,6 @@
 #include "command.hpp"
 #include "errors.hpp"
 #include "json_text.hpp"
-#include "atomic_file.hpp"
 #include "point_search.hpp"
 
 #include <fmt/format.h>
@@ -50,24 +49,16 @@ void progress(const std::string& line) { fmt::print(stderr, "wino-gen: {}\n", li
 // with the same evaluator, seed and trials.
 void record_in_table(const SearchCli& o, const SearchResult& found) {
     if (o.r != 3 || *o.alpha > 16) throw InputError("--record keeps the table of r = 3, alpha 4..16");
-    Json table = read_json_file(WINO_DEFAULT_POINTS_FILE);
     const AccuracyOptions a{o.trials, o.seed, o.threads, EvaluationOrder::dense};
-    const double current = best_placement_error(*o.alpha - 2, 3, default_points(*o.alpha), a);
-    if (found.error >= current) {
+    const std::string how = fmt::format("wino-gen search: seed {}, {} trials (screen {}), beam {}, budget {} s; took {:.0f} s "
+                                        "over {} candidates",
+                                        o.seed, o.trials, o.screen_trials, o.beam, o.budget, found.seconds, found.candidates);
+    const double current = record_default_points(WINO_DEFAULT_POINTS_FILE, *o.alpha, found, a, how);
+    if (found.error >= current)
         progress(fmt::format("kept the table's set for alpha {} (error {:.3e} <= {:.3e})", *o.alpha, current, found.error));
-        return;
-    }
-    std::vector<std::string> finite = point_strings(found.points);
-    finite.pop_back();  // "inf" is implied in the table
-    table["sets"][std::to_string(*o.alpha)] = {
-        {"points", finite},
-        {"source", fmt::format("wino-gen search: seed {}, {} trials (screen {}), beam {}, budget {} s; took {:.0f} s "
-                               "over {} candidates; error {:.3e} (fractions in {}) vs {:.3e} before",
-                               o.seed, o.trials, o.screen_trials, o.beam, o.budget, found.seconds, found.candidates,
-                               found.error, to_string(found.fractions_in), current)}};
-    write_file_atomically(WINO_DEFAULT_POINTS_FILE, table.dump(2) + "\n");
-    progress(fmt::format("recorded alpha {} in {}; rebuild and run `wino-gen recipe --write-db`", *o.alpha,
-                         WINO_DEFAULT_POINTS_FILE));
+    else
+        progress(fmt::format("recorded alpha {} in {}; rebuild and run `wino-gen recipe --write-db`", *o.alpha,
+                             WINO_DEFAULT_POINTS_FILE));
 }
 
 void run_search(const SearchCli& o) {
