@@ -82,14 +82,12 @@ VulkanDevice::VulkanDevice(const VulkanOptions& options) : messages_(std::make_u
         if (index_ >= static_cast<int>(devices.size()))
             throw DeviceError(fmt::format("no Vulkan device {}: there are {}", index_, devices.size()));
         physical_ = std::move(devices[index_]);
-        const auto properties = physical_.getProperties();
-        limits_ = properties.limits;
-        device_name_ = properties.deviceName.data();
+        properties_ = physical_.getProperties();
         const auto families = physical_.getQueueFamilyProperties();
         auto compute = std::find_if(families.begin(), families.end(), [](const vk::QueueFamilyProperties& f) {
             return static_cast<bool>(f.queueFlags & vk::QueueFlagBits::eCompute) && f.timestampValidBits > 0;
         });
-        if (compute == families.end()) throw DeviceError(fmt::format("{} has no timed compute queue", device_name_));
+        if (compute == families.end()) throw DeviceError(fmt::format("{} has no timed compute queue", properties_.deviceName.data()));
         queue_family_ = static_cast<std::uint32_t>(compute - families.begin());
         const float priority = 1.0f;
         vk::DeviceQueueCreateInfo queue_info{.queueFamilyIndex = queue_family_, .queueCount = 1, .pQueuePriorities = &priority};
@@ -104,13 +102,13 @@ VulkanDevice::VulkanDevice(const VulkanOptions& options) : messages_(std::make_u
 
 VulkanDevice::~VulkanDevice() = default;
 
-std::string VulkanDevice::name() const { return fmt::format("vulkan:{} {}", index_, device_name_); }
+std::string VulkanDevice::name() const { return fmt::format("vulkan:{} {}", index_, properties_.deviceName.data()); }
 
 std::unique_ptr<VulkanDevice::Buffer> VulkanDevice::make_buffer(std::size_t bytes) {
     bytes = std::max<std::size_t>(bytes, 4);
-    if (bytes > limits_.maxStorageBufferRange)
+    if (bytes > properties_.limits.maxStorageBufferRange)
         throw DeviceError(fmt::format("a buffer of {} bytes exceeds the device's storage buffer range of {} bytes", bytes,
-                                      limits_.maxStorageBufferRange));
+                                      properties_.limits.maxStorageBufferRange));
     vk::raii::Buffer buffer = device_.createBuffer(vk::BufferCreateInfo{
         .size = bytes,
         .usage = vk::BufferUsageFlagBits::eStorageBuffer | vk::BufferUsageFlagBits::eUniformTexelBuffer,
@@ -148,16 +146,17 @@ std::size_t texel_bytes(VulkanDevice::Binding binding) { return binding == Vulka
 
 void VulkanDevice::check_texel_view(Binding binding, std::size_t offset, std::size_t bytes) const {
     if (binding == Binding::storage) return;
-    if (bytes / texel_bytes(binding) > limits_.maxTexelBufferElements)
+    if (bytes / texel_bytes(binding) > properties_.limits.maxTexelBufferElements)
         throw DeviceError(fmt::format("a read-only buffer of {} texels exceeds the device's {} texels per texel buffer",
-                                      bytes / texel_bytes(binding), limits_.maxTexelBufferElements));
-    if (offset % limits_.minTexelBufferOffsetAlignment || bytes % texel_bytes(binding))
+                                      bytes / texel_bytes(binding), properties_.limits.maxTexelBufferElements));
+    if (offset % properties_.limits.minTexelBufferOffsetAlignment || bytes % texel_bytes(binding))
         throw DeviceError(fmt::format("a texel buffer view at byte {} of {} bytes is not aligned for this device ({} bytes)",
-                                      offset, bytes, limits_.minTexelBufferOffsetAlignment));
+                                      offset, bytes, properties_.limits.minTexelBufferOffsetAlignment));
 }
 
 VulkanDevice::Pipeline VulkanDevice::make_pipeline(const std::vector<std::uint32_t>& spirv,
-                                                   const std::vector<Binding>& bindings, std::size_t param_count) {
+                                                   const std::vector<Binding>& bindings,
+                                                   std::uint32_t push_constant_bytes) {
     std::vector<vk::DescriptorSetLayoutBinding> layout_bindings;
     for (std::uint32_t b = 0; b < bindings.size(); ++b)
         layout_bindings.push_back({.binding = b, .descriptorType = descriptor_type(bindings[b]),
@@ -165,7 +164,7 @@ VulkanDevice::Pipeline VulkanDevice::make_pipeline(const std::vector<std::uint32
     vk::raii::DescriptorSetLayout set_layout = device_.createDescriptorSetLayout(vk::DescriptorSetLayoutCreateInfo{
         .bindingCount = static_cast<std::uint32_t>(layout_bindings.size()), .pBindings = layout_bindings.data()});
     vk::PushConstantRange range{.stageFlags = vk::ShaderStageFlagBits::eCompute, .offset = 0,
-                                .size = static_cast<std::uint32_t>(4 * param_count)};
+                                .size = push_constant_bytes};
     vk::raii::PipelineLayout layout = device_.createPipelineLayout(vk::PipelineLayoutCreateInfo{
         .setLayoutCount = 1, .pSetLayouts = &*set_layout, .pushConstantRangeCount = 1, .pPushConstantRanges = &range});
     vk::raii::ShaderModule module = device_.createShaderModule(
@@ -174,7 +173,7 @@ VulkanDevice::Pipeline VulkanDevice::make_pipeline(const std::vector<std::uint32
         nullptr, vk::ComputePipelineCreateInfo{
                      .stage = {.stage = vk::ShaderStageFlagBits::eCompute, .module = *module, .pName = "main"},
                      .layout = *layout});
-    return {std::move(set_layout), std::move(layout), std::move(pipeline), bindings};
+    return {std::move(set_layout), std::move(layout), std::move(pipeline), bindings, push_constant_bytes};
 }
 
 std::vector<double> VulkanDevice::run(const std::vector<Dispatch>& dispatches) {
@@ -231,7 +230,8 @@ std::vector<double> VulkanDevice::run(const std::vector<Dispatch>& dispatches) {
         device_.updateDescriptorSets(writes, nullptr);
         cmd.bindPipeline(vk::PipelineBindPoint::eCompute, *d.pipeline->pipeline);
         cmd.bindDescriptorSets(vk::PipelineBindPoint::eCompute, *d.pipeline->layout, 0, {*sets.back()}, nullptr);
-        cmd.pushConstants<std::int32_t>(*d.pipeline->layout, vk::ShaderStageFlagBits::eCompute, 0, d.params);
+        (*cmd).pushConstants(*d.pipeline->layout, vk::ShaderStageFlagBits::eCompute, 0, d.pipeline->push_constant_bytes,
+                             d.push_constants);
         cmd.dispatch(d.groups[0], d.groups[1], d.groups[2]);
         vk::MemoryBarrier barrier{.srcAccessMask = vk::AccessFlagBits::eShaderWrite,
                                   .dstAccessMask = vk::AccessFlagBits::eShaderRead | vk::AccessFlagBits::eHostRead};
@@ -251,7 +251,7 @@ std::vector<double> VulkanDevice::run(const std::vector<Dispatch>& dispatches) {
     if (result != vk::Result::eSuccess) throw DeviceError("timestamp queries failed");
     std::vector<double> ms;
     for (std::uint32_t i = 1; i < stamps_needed; ++i)
-        ms.push_back(static_cast<double>(stamps[i] - stamps[i - 1]) * limits_.timestampPeriod * 1e-6);
+        ms.push_back(static_cast<double>(stamps[i] - stamps[i - 1]) * properties_.limits.timestampPeriod * 1e-6);
     return ms;
 }
 

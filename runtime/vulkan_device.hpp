@@ -46,6 +46,7 @@ public:
         vk::raii::PipelineLayout layout;
         vk::raii::Pipeline pipeline;
         std::vector<Binding> bindings;
+        std::uint32_t push_constant_bytes;
     };
 
     // A window of a buffer, as bound to a shader.
@@ -57,7 +58,7 @@ public:
     struct Dispatch {
         const Pipeline* pipeline;
         std::vector<BufferView> buffers;
-        std::vector<std::int32_t> params;
+        const void* push_constants;  // the pipeline's push_constant_bytes
         std::uint32_t groups[3];
     };
 
@@ -66,12 +67,13 @@ public:
 
     std::string name() const;  // "vulkan:0 llvmpipe (...)"
     int index() const { return index_; }
-    const vk::PhysicalDeviceLimits& limits() const { return limits_; }
+    const vk::PhysicalDeviceProperties& properties() const { return properties_; }
+    const vk::PhysicalDeviceLimits& limits() const { return properties_.limits; }
 
     // Throws DeviceError when bytes exceed the device's storage buffer range.
     std::unique_ptr<Buffer> make_buffer(std::size_t bytes);
     Pipeline make_pipeline(const std::vector<std::uint32_t>& spirv, const std::vector<Binding>& bindings,
-                           std::size_t param_count);
+                           std::uint32_t push_constant_bytes);
     // Throws DeviceError when a view of `bytes` at `offset` cannot be bound as
     // texels of `binding` (element count or offset alignment).
     void check_texel_view(Binding binding, std::size_t offset, std::size_t bytes) const;
@@ -94,10 +96,9 @@ private:
     vk::raii::Device device_{nullptr};
     vk::raii::Queue queue_{nullptr};
     vk::raii::CommandPool pool_{nullptr};
-    vk::PhysicalDeviceLimits limits_;
+    vk::PhysicalDeviceProperties properties_;
     std::uint32_t queue_family_ = 0;
     int index_ = 0;
-    std::string device_name_;
 };
 
 }  // namespace wino

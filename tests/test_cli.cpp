@@ -156,13 +156,13 @@ TEST_CASE("emit writes readable kernel files atomically") {
     auto emitted = run_wino_gen("emit --backend glsl --m 4 --r 3 --variant nonfused --unroll 2 --out " + dir);
     REQUIRE(emitted.exit_code == 0);
     CHECK(std::count(emitted.out.begin(), emitted.out.end(), '\n') == 4);
-    CHECK(wino::test::slurp(dir + "/winograd_f4_3_gemm.comp").find("#version 450") != std::string::npos);
+    CHECK(wino::test::slurp(dir + "/wino_f4_3_gemm_t1x8_r16x8.comp").find("#version 450") != std::string::npos);
     require_bad_input("emit --backend metal --m 4 --r 3", "--backend");
     require_bad_input("emit --backend glsl --m 4 --r 3 --unroll zero", "--unroll");
     // the tuning flags of run, with the same checks
     REQUIRE(run_wino_gen("emit --backend glsl --gemm-registers 8,12 --transform-tiles 1 --out " + dir).exit_code == 0);
-    CHECK(wino::test::slurp(dir + "/winograd_f4_3_gemm.comp").find("8x12 registers") != std::string::npos);
-    CHECK(wino::test::slurp(dir + "/winograd_f4_3_input_transform.comp").find("1 tile(s) per transform thread") !=
+    CHECK(wino::test::slurp(dir + "/wino_f4_3_gemm_t1x8_r8x12.comp").find("gemm_registers 8x12") != std::string::npos);
+    CHECK(wino::test::slurp(dir + "/wino_f4_3_input_transform_ufull_wg64_tt1.comp").find("transform_tiles 1") !=
           std::string::npos);
     require_bad_input("emit --backend glsl --gemm-registers 6,8", "multiples of 4");
     require_bad_input("emit --backend cuda --gemm-threads 0,2", "--gemm-threads");

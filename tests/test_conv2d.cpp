@@ -3,8 +3,9 @@
 // poisoned with NaN and guard zones checked, errors bounded by the accuracy
 // evaluator's figure for the tile size.
 #include "accuracy.hpp"
-#include "conv2d.hpp"
 #include "errors.hpp"
+#include "layer_run.hpp"
+#include "vulkan_executor.hpp"
 #include "recipe_db.hpp"
 #include "test_support.hpp"
 
@@ -19,10 +20,12 @@ using namespace wino;
 
 namespace {
 
-VulkanDevice& device() {
-    static VulkanDevice d({-1, true});
-    return d;
+VulkanExecutor& executor() {
+    static VulkanExecutor e({-1, true, false});
+    return e;
 }
+
+VulkanDevice& device() { return executor().device(); }
 
 std::vector<float> random_values(std::size_t n, unsigned seed) {
     std::mt19937 rng(seed);
@@ -30,16 +33,6 @@ std::vector<float> random_values(std::size_t n, unsigned seed) {
     std::vector<float> v(n);
     for (float& x : v) x = u(rng);
     return v;
-}
-
-double relative_l2(const std::vector<float>& y, const std::vector<double>& ref) {
-    double d2 = 0, r2 = 0;
-    for (std::size_t i = 0; i < y.size(); ++i) {
-        const double d = std::isfinite(y[i]) ? y[i] - ref[i] : INFINITY;
-        d2 += d * d;
-        r2 += ref[i] * ref[i];
-    }
-    return std::sqrt(d2 / r2);
 }
 
 // The bound for F(m,r): a hundred times the evaluator's median tile error.
@@ -67,13 +60,13 @@ void check_layer(const ConvShape& shape, const ConvConfig& config, double bound)
                    << shape.R << " pad " << shape.pad << ", variant " << to_string(config.variant) << ", m "
                    << config.m);
     const std::vector<float> x = random_values(shape.input_size(), 11), w = random_values(shape.filter_size(), 12);
-    VulkanConv2d conv(device(), shape, config);
-    conv.set_filters(w);
+    const std::unique_ptr<LoadedLayer> conv = executor().load(shape, config);
+    conv->set_filters(w);
     std::vector<float> y;
-    conv.run(x, y);
+    conv->run(x, y);
     REQUIRE(y.size() == shape.output_size());
-    CHECK_NOTHROW(conv.check_guards());
-    CHECK(relative_l2(y, reference_conv2d(shape, x, w)) <= bound);
+    CHECK_NOTHROW(conv->check_guards());
+    CHECK(compare_with_reference(y, reference_conv2d(shape, x, w)).relative <= bound);
     INFO(device().last_validation_message());
     CHECK(device().validation_messages() == 0);
 }
@@ -96,37 +89,35 @@ TEST_CASE("unroll factors and tiles change the code, not the result") {
     const ConvShape shape{1, 5, 10, 10, 6, 3, 1};
     for (int unroll : {1, 2, 4, 6}) {
         ConvConfig config{Variant::nonfused, 4, {}};
-        config.params.unroll = unroll;
-        config.params.gemm_reg_k = 4;
-        config.params.gemm_reg_p = 12;
-        config.params.gemm_wg_k = 2;
+        config.params["unroll"][0] = unroll;
+        config.params["gemm_registers"] = {4, 12};
+        config.params["gemm_threads"][0] = 2;
         check_layer(shape, config, error_bound(4, 3));
     }
     const ConvShape few_tiles{1, 9, 6, 6, 21, 3, 1};
     check_layer(few_tiles, {Variant::nonfused, 2, suggested_params(few_tiles, 2, Backend::glsl)}, error_bound(2, 3));
-    CHECK(suggested_params(few_tiles, 2, Backend::glsl).gemm_wg_k == 8);
+    CHECK(suggested_params(few_tiles, 2, Backend::glsl)["gemm_threads"][0] == 8);
     // Output rows stored 4 at a time (m and W' multiples of 4): row tails (m 4)
     // and column tails (m 8), 4 tiles or 1 per transform thread.
     for (int tiles : {4, 1}) {
         ConvConfig rows{Variant::nonfused, 4, {}};
-        rows.params.vector_rows = true;
-        rows.params.transform_tiles = tiles;
+        rows.params["vector_rows"][0] = 1;
+        rows.params["transform_tiles"][0] = tiles;
         check_layer({1, 3, 7, 12, 5, 3, 1}, rows, error_bound(4, 3));
         rows.m = 8;
         check_layer({2, 2, 9, 12, 3, 3, 1}, rows, error_bound(8, 3));
     }
-    CHECK(suggested_params({1, 3, 7, 12, 5, 3, 1}, 4, Backend::glsl).vector_rows);
-    CHECK_FALSE(suggested_params({1, 3, 7, 13, 5, 3, 1}, 4, Backend::glsl).vector_rows);
+    CHECK(suggested_params({1, 3, 7, 12, 5, 3, 1}, 4, Backend::glsl)["vector_rows"][0]);
+    CHECK_FALSE(suggested_params({1, 3, 7, 13, 5, 3, 1}, 4, Backend::glsl)["vector_rows"][0]);
     ConvConfig misfit{Variant::nonfused, 4, {}};
-    misfit.params.vector_rows = true;
+    misfit.params["vector_rows"][0] = 1;
     CHECK_THROWS_WITH(validate_shape({1, 3, 7, 13, 5, 3, 1}, misfit), Catch::Contains("multiples of 4"));
     for (int m : {2, 4, 6}) {  // one tile per transform thread, as on CUDA
         ConvConfig single{Variant::nonfused, m, default_params(Backend::cuda)};
         for (const ConvShape& odd : awkward_shapes(3)) check_layer(odd, single, error_bound(m, 3));
     }
     ConvConfig fused{Variant::fused, 4, {}};
-    fused.params.fused_wg_k = 8;
-    fused.params.fused_wg_p = 8;
+    fused.params["fused_tile"] = {8, 8};
     check_layer(shape, fused, error_bound(4, 3));
 }
 
@@ -136,12 +127,11 @@ TEST_CASE("a layer past the device or index limits is refused with a clear error
     CHECK_THROWS_AS(validate_shape({1, 1, 2, 2, 1, 5, 0}, {Variant::fused, 4, {}}), InputError);
     CHECK_THROWS_AS(validate_shape({0, 1, 8, 8, 1, 3, 0}, {Variant::fused, 4, {}}), InputError);
     ConvConfig odd_tile{Variant::nonfused, 4, {}};
-    odd_tile.params.gemm_reg_k = 6;
+    odd_tile.params["gemm_registers"][0] = 6;
     CHECK_THROWS_WITH(validate_shape({1, 1, 8, 8, 1, 3, 1}, odd_tile), Catch::Contains("multiples of 4"));
     ConvConfig huge{Variant::fused, 4, {}};
-    huge.params.fused_wg_k = 64;
-    huge.params.fused_wg_p = 64;
-    CHECK_THROWS_AS(VulkanConv2d(device(), {1, 1, 8, 8, 1, 3, 1}, huge), DeviceError);
+    huge.params["fused_tile"] = {64, 64};
+    CHECK_THROWS_AS(executor().load({1, 1, 8, 8, 1, 3, 1}, huge), DeviceError);
     // Read-only buffers are texel buffers: element count and alignment limits.
     using Binding = VulkanDevice::Binding;
     const auto& limits = device().limits();
@@ -167,4 +157,29 @@ TEST_CASE("the benchmark layers agree with the reference at full size", "[.][lon
         for (int m : {4, 6}) check_layer(s, {Variant::nonfused, m, suggested_params(s, m, Backend::glsl)}, error_bound(m, s.R));
     }
     CHECK(layers == 5);
+}
+
+TEST_CASE("a layer is run, checked and timed through the executor interface") {
+    const DeviceIdentity& id = executor().identity();
+    CHECK(id.backend == Backend::glsl);
+    CHECK_FALSE(id.name.empty());
+    CHECK(id.label.rfind("vulkan:", 0) == 0);
+    LayerJob job;
+    job.shape = {1, 4, 9, 10, 6, 3, 1};
+    job.config = {Variant::nonfused, 4, suggested_params(job.shape, 4, Backend::glsl)};
+    job.input = random_values(job.shape.input_size(), 3);
+    job.filters = random_values(job.shape.filter_size(), 4);
+    job.check = job.bench = job.baseline_direct = true;
+    job.repeats = 3;
+    const LayerReport report = run_layer(executor(), job);
+    REQUIRE(report.errors);
+    CHECK(report.errors->relative <= error_bound(4, 3));
+    CHECK(report.baseline_ms.value_or(0) > 0);
+    REQUIRE(report.kernels.size() == 3);  // input transform, GEMM, output transform: the per-input kernels
+    CHECK(report.kernels[1].first.find("_gemm_") != std::string::npos);
+    CHECK(report.time_ms == Approx(total_ms(report.kernels)));
+    // A NaN in the output is an infinite error, never a small one.
+    std::vector<float> poisoned = report.output;
+    poisoned[5] = NAN;
+    CHECK(std::isinf(compare_with_reference(poisoned, reference_conv2d(job.shape, job.input, job.filters)).relative));
 }

@@ -5,6 +5,7 @@
 // is absent. Figures go to build/tests/cuda-report-F<m>_<r>.txt.
 #include "emitter.hpp"
 #include "recipe_db.hpp"
+#include "recipe_format.hpp"
 #include "test_support.hpp"
 
 #include <catch2/catch.hpp>
@@ -97,7 +98,7 @@ void check_config(int m, int r) {
         }
 
     // PTX op counts of the transforms against the recipe.
-    write(dir / "transforms.cuh", emit_transform_header(s));
+    write(dir / "transforms.cuh", render_transform_header(s));
     write(dir / "probe.cu", fmt::format("#include \"transforms.cuh\"\n"
                                         "extern \"C\" __global__ void probe_input(const float* x, float* y) {{ winograd_f{0}_{1}_input(x, 1, y, 1); }}\n"
                                         "extern \"C\" __global__ void probe_filter(const float* x, float* y) {{ winograd_f{0}_{1}_filter(x, 1, y, 1); }}\n"

@@ -2,6 +2,7 @@
 // to SPIR-V in process.
 #include "emitter.hpp"
 #include "glsl_compiler.hpp"
+#include "meta_code.hpp"
 #include "recipe_db.hpp"
 
 #include <catch2/catch.hpp>
@@ -31,7 +32,7 @@ TEST_CASE("every GLSL kernel compiles for m 2/4/6, r 3/5 and each unroll factor"
             const RecipeSet s = recipes_for(m, r, default_points(m + r - 1), {});
             for (int unroll : {0, 1, 2, 4, 6}) {
                 KernelParams p;
-                p.unroll = unroll;
+                p["unroll"][0] = unroll;
                 for (Variant v : {Variant::fused, Variant::nonfused})
                     for (const EmittedKernel& k : emit_variant(v, &s, r, p, Backend::glsl)) {
                         INFO(k.name << " unroll " << unroll);
@@ -43,10 +44,10 @@ TEST_CASE("every GLSL kernel compiles for m 2/4/6, r 3/5 and each unroll factor"
 
 TEST_CASE("emitted code names F(m,r), the points and the op counts, constants with their exact value") {
     const RecipeSet s = recipes_for(4, 3, default_points(6), {});
-    const EmittedKernel k = emit_kernel(KernelKind::input_transform, &s, 3, {}, Backend::glsl);
+    const EmittedKernel k = emit_kernel(KernelKind::input_transform, &s, 3, KernelParams(), Backend::glsl);
     CHECK(k.source.find("F(4x4,3x3)") != std::string::npos);
     CHECK(k.source.find("points") != std::string::npos);
     CHECK(k.source.find("1D recipe ops") != std::string::npos);
     CHECK(k.source.find("/* -5 */") != std::string::npos);
-    CHECK(k.name == "winograd_f4_3_input_transform");
+    CHECK(k.name == "wino_f4_3_input_transform_ufull_wg64_tt4");
 }

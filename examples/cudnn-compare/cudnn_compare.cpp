@@ -4,7 +4,7 @@
 // cudnnConvolutionForward with IMPLICIT_PRECOMP_GEMM, WINOGRAD and
 // WINOGRAD_NONFUSED, each the median of 10 timed runs after warm-up.
 // usage: cudnn_compare LAYER_FILE   (lines: name N C H W K R pad)
-#include "cuda_conv2d.hpp"
+#include "cuda_executor.hpp"
 #include "errors.hpp"
 
 #include <cuda_runtime.h>
@@ -14,6 +14,7 @@
 
 #include <algorithm>
 #include <fstream>
+#include <memory>
 #include <random>
 #include <sstream>
 
@@ -111,7 +112,8 @@ int main(int argc, char** argv) {
     }
     try {
         const auto layers = read_layers(argv[1]);
-        if (cuda_device_count() == 0) throw DeviceError(cuda_unavailable_reason());
+        const std::unique_ptr<Executor> ours = open_cuda_executor({0, false, false});
+        const std::unique_ptr<Executor> ours_cublas = open_cuda_executor({0, false, true});
         cudnnHandle_t handle;
         if (cudnnCreate(&handle) != CUDNN_STATUS_SUCCESS) throw DeviceError("cudnnCreate failed");
         fmt::print("{:<18} {:<26} {:>9} | {:>10} {:>10} {:>10} | {:>7}\n", "layer", "best wino-gen", "ms",
@@ -129,9 +131,10 @@ int main(int argc, char** argv) {
                     for (int m : {2, 4, 6}) {
                         if (cublas && variant == Variant::fused) continue;
                         try {
-                            CudaConv2d conv({0, cublas}, l.shape, {variant, m, {}});
-                            conv.set_filters(w);
-                            const double ms = conv.time_median(x, 3, 10);
+                            const std::unique_ptr<LoadedLayer> conv = (cublas ? ours_cublas : ours)->load(
+                                l.shape, {variant, m, suggested_params(l.shape, m, Backend::cuda)});
+                            conv->set_filters(w);
+                            const double ms = total_ms(conv->median_run(x, 3, 10));
                             if (best < 0 || ms < best)
                                 best = ms, best_name = fmt::format("{} m={}{}", to_string(variant), m, cublas ? " cuBLAS" : "");
                         } catch (const std::exception&) {

@@ -6,6 +6,7 @@
 #include "errors.hpp"
 #include "kernel_options.hpp"
 #include "recipe_db.hpp"
+#include "recipe_format.hpp"
 
 #include <fmt/format.h>
 
@@ -32,16 +33,16 @@ void emit(const EmitCli& o) {
     options.fma = !o.no_fma;
     const RecipeSet recipes = recipes_for(o.m, o.r, default_points(o.m + o.r - 1), options,
                                           [](const std::string& line) { fmt::print(stderr, "wino-gen: {}\n", line); });
-    for (const EmittedKernel& k : emit_variant(variant, &recipes, o.r, params, backend)) {
-        const std::filesystem::path file =
-            std::filesystem::path(o.out) / (k.name + (backend == Backend::glsl ? ".comp" : ".cu"));
-        write_file_atomically(file, k.source);
+    const BackendSpec& language = spec_of(backend);
+    std::vector<std::pair<std::filesystem::path, std::string>> files;
+    for (const EmittedKernel& k : emit_variant(variant, &recipes, o.r, params, backend))
+        files.push_back({std::filesystem::path(o.out) / (k.name + language.extension), k.source});
+    if (*language.transform_header_extension)
+        files.push_back({std::filesystem::path(o.out) / fmt::format("winograd_f{}_{}{}", o.m, o.r, language.transform_header_extension),
+                         render_transform_header(recipes)});
+    for (const auto& [file, text] : files) {
+        write_file_atomically(file, text);
         fmt::print("{}\n", file.string());
-    }
-    if (backend == Backend::cuda) {
-        const auto header = std::filesystem::path(o.out) / fmt::format("winograd_f{}_{}.cuh", o.m, o.r);
-        write_file_atomically(header, emit_transform_header(recipes));
-        fmt::print("{}\n", header.string());
     }
 }
 

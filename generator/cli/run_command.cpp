@@ -2,20 +2,17 @@
 // random tensors; --check compares with the fp64 host reference, --bench times
 // it (median of repeats after warm-up) against the direct kernel.
 #include "command.hpp"
-#include "conv2d.hpp"
-#include "cuda_conv2d.hpp"
 #include "errors.hpp"
-#include "kernel_options.hpp"
 #include "json_text.hpp"
+#include "kernel_options.hpp"
+#include "layer_run.hpp"
 #include "npy.hpp"
 
 #include <fmt/format.h>
 
-#include <cmath>
 #include <memory>
 #include <optional>
 #include <random>
-#include <type_traits>
 
 namespace wino::cli {
 namespace {
@@ -89,56 +86,28 @@ ConvShape resolve_shape(const RunCli& o, std::optional<NpyArray>& x, std::option
     return s;
 }
 
-struct Errors {
-    double relative, max_abs;
-};
-
-Errors compare(const std::vector<float>& y, const std::vector<double>& ref) {
-    double diff2 = 0, ref2 = 0, max_abs = 0;
-    for (std::size_t i = 0; i < y.size(); ++i) {
-        const double d = std::isfinite(y[i]) ? y[i] - ref[i] : INFINITY;
-        diff2 += d * d;
-        ref2 += ref[i] * ref[i];
-        max_abs = std::max(max_abs, std::abs(d));
+nlohmann::ordered_json report_json(const RunCli& o, const LayerJob& job, const DeviceIdentity& device,
+                                   const LayerReport& r) {
+    nlohmann::ordered_json config = {{"variant", to_string(job.config.variant)}, {"m", job.config.m}};
+    config.update(to_json(job.config.params));
+    nlohmann::ordered_json out = {{"device", device.label}, {"backend", spec_of(device.backend).api},
+                                  {"variant", to_string(job.config.variant)}, {"m", job.config.m}, {"r", o.r},
+                                  {"config", config}, {"time_ms", r.time_ms}};
+    if (job.bench) {
+        out["gflops"] = job.shape.flops() / (r.time_ms * 1e6);
+        nlohmann::ordered_json kernels;
+        for (const auto& [name, ms] : r.kernels) kernels[name] = ms;
+        out["kernels_ms"] = kernels;
     }
-    return {std::sqrt(diff2) / std::max(std::sqrt(ref2), 1e-300), max_abs};
-}
-
-// Checks, times and reports one layer on an executor (VulkanConv2d or CudaConv2d).
-template <class Executor, class MakeExecutor>
-void run_layer(const RunCli& o, const ConvShape& shape, const ConvConfig& config, const std::string& device_name,
-               const std::vector<float>& input, const std::vector<float>& filters, MakeExecutor make,
-               nlohmann::ordered_json& out) {
-    Executor conv = make(config);
-    conv.set_filters(filters);
-    std::vector<float> y;
-    conv.run(input, y);  // some drivers (lavapipe) compile kernels on their first launch: not timed
-    double time_ms = conv.run(input, y);
-    out = {{"device", device_name}, {"backend", o.backend}, {"variant", o.kernel.variant},
-           {"m", o.m},              {"r", o.r},            {"time_ms", time_ms}};
-    if (o.bench) {
-        time_ms = conv.time_median(input, o.warmup, o.repeats);
-        out["time_ms"] = time_ms;
-        out["gflops"] = shape.flops() / (time_ms * 1e6);
-        if constexpr (std::is_same_v<Executor, VulkanConv2d>) {
-            nlohmann::ordered_json kernels;
-            for (const auto& [name, ms] : conv.last_breakdown()) kernels[name] = ms;
-            out["kernels_ms"] = kernels;
-        }
-        if (o.baseline == "direct") {
-            Executor direct = make(ConvConfig{Variant::direct, o.m, {}});
-            direct.set_filters(filters);
-            const double baseline_ms = direct.time_median(input, o.warmup, o.repeats);
-            out["baseline_ms"] = baseline_ms;
-            out["speedup"] = baseline_ms / time_ms;
-        }
+    if (r.baseline_ms) {
+        out["baseline_ms"] = *r.baseline_ms;
+        out["speedup"] = *r.baseline_ms / r.time_ms;
     }
-    if (o.check) {
-        const Errors e = compare(y, reference_conv2d(shape, input, filters));
-        out["rel_err"] = e.relative;
-        out["max_abs_err"] = e.max_abs;
+    if (r.errors) {
+        out["rel_err"] = r.errors->relative;
+        out["max_abs_err"] = r.errors->max_abs;
     }
-    if (!o.output.empty()) write_npy(o.output, {{shape.N, shape.K, shape.out_h(), shape.out_w()}, y});
+    return out;
 }
 
 void print_result(const RunCli& o, const ConvShape& shape, const nlohmann::ordered_json& out) {
@@ -159,31 +128,25 @@ void print_result(const RunCli& o, const ConvShape& shape, const nlohmann::order
 void run(const RunCli& o) {
     const Backend backend = parse_backend(o.backend);
     std::optional<NpyArray> x, w;
-    const ConvShape shape = resolve_shape(o, x, w);
-    ConvConfig config{parse_variant(o.kernel.variant), o.m, suggested_params(shape, o.m, backend)};
-    apply_kernel_options(o.kernel, config.params);
+    LayerJob job;
+    job.shape = resolve_shape(o, x, w);
+    job.config = {parse_variant(o.kernel.variant), o.m, suggested_params(job.shape, o.m, backend)};
+    apply_kernel_options(o.kernel, job.config.params);
     if (!o.baseline.empty() && o.baseline != "direct") throw InputError(fmt::format("--baseline must be direct, not '{}'", o.baseline));
     if (o.format != "text" && o.format != "json") throw InputError(fmt::format("--format must be text or json, not '{}'", o.format));
-    validate_shape(shape, config);
-    const std::vector<float> input = x ? x->data : random_tensor(shape.input_size(), o.seed);
-    const std::vector<float> filters = w ? w->data : random_tensor(shape.filter_size(), o.seed + 1);
-    nlohmann::ordered_json out;
-    if (backend == Backend::cuda) {
-        const int index = device_index(o.device, "cuda");
-        if (cuda_device_count() == 0) throw DeviceError(cuda_unavailable_reason());
-        const CudaOptions options{std::max(index, 0), o.cublas};
-        const std::string name = cuda_device_name(options.device);
-        run_layer<CudaConv2d>(o, shape, config, name, input, filters,
-                              [&](const ConvConfig& c) { return CudaConv2d(options, shape, c); }, out);
-    } else {
-        VulkanDevice device({device_index(o.device, "vulkan"), o.validation});
-        run_layer<VulkanConv2d>(o, shape, config, device.name(), input, filters,
-                                [&](const ConvConfig& c) { return VulkanConv2d(device, shape, c); }, out);
-        if (device.validation_messages() > 0)
-            throw DeviceError(fmt::format("{} validation messages, last: {}", device.validation_messages(),
-                                          device.last_validation_message()));
-    }
-    print_result(o, shape, out);
+    validate_shape(job.shape, job.config);
+    job.input = x ? x->data : random_tensor(job.shape.input_size(), o.seed);
+    job.filters = w ? w->data : random_tensor(job.shape.filter_size(), o.seed + 1);
+    job.check = o.check;
+    job.bench = o.bench;
+    job.baseline_direct = o.baseline == "direct";
+    job.warmup = o.warmup;
+    job.repeats = o.repeats;
+    const std::unique_ptr<Executor> executor =
+        open_executor(backend, {device_index(o.device, spec_of(backend).api), o.validation, o.cublas});
+    const LayerReport report = run_layer(*executor, job);
+    if (!o.output.empty()) write_npy(o.output, {{job.shape.N, job.shape.K, job.shape.out_h(), job.shape.out_w()}, report.output});
+    print_result(o, job.shape, report_json(o, job, executor->identity(), report));
 }
 
 }  // namespace

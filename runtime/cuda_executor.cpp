@@ -1,0 +1,204 @@
+// CUDA executor of a ConvPlan: NVRTC, cudaLibrary kernels, cuBLAS, events.
+#include "cuda_executor.hpp"
+
+#include "errors.hpp"
+
+#include <cublas_v2.h>
+#include <cuda_runtime.h>
+#include <nvrtc.h>
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <map>
+#include <mutex>
+
+namespace wino {
+namespace {
+
+void check(cudaError_t status, const char* what) {
+    if (status != cudaSuccess) throw DeviceError(fmt::format("{}: {}", what, cudaGetErrorString(status)));
+}
+
+void check(cublasStatus_t status, const char* what) {
+    if (status != CUBLAS_STATUS_SUCCESS) throw DeviceError(fmt::format("{}: cuBLAS status {}", what, int(status)));
+}
+
+// NVRTC: CUDA source → CUBIN for sm_<arch>, cached by (source, arch).
+std::string compile_cuda(const std::string& source, const std::string& name, int arch) {
+    static std::mutex guard;
+    static std::map<std::pair<std::string, int>, std::string> cache;
+    std::lock_guard lock(guard);
+    auto hit = cache.find({source, arch});
+    if (hit != cache.end()) return hit->second;
+    nvrtcProgram program;
+    if (nvrtcCreateProgram(&program, source.c_str(), (name + ".cu").c_str(), 0, nullptr, nullptr) != NVRTC_SUCCESS)
+        throw DeviceError("NVRTC could not create a program");
+    const std::string arch_flag = fmt::format("--gpu-architecture=sm_{}", arch);
+    const char* flags[] = {arch_flag.c_str(), "--std=c++17"};
+    const nvrtcResult compiled = nvrtcCompileProgram(program, 2, flags);
+    std::size_t log_size = 0;
+    nvrtcGetProgramLogSize(program, &log_size);
+    std::string log(log_size, '\0');
+    nvrtcGetProgramLog(program, log.data());
+    if (compiled != NVRTC_SUCCESS) {
+        nvrtcDestroyProgram(&program);
+        throw DeviceError(fmt::format("NVRTC could not compile {}: {}", name, log));
+    }
+    std::size_t size = 0;
+    nvrtcGetCUBINSize(program, &size);
+    std::string cubin(size, '\0');
+    nvrtcGetCUBIN(program, cubin.data());
+    nvrtcDestroyProgram(&program);
+    return cache[{source, arch}] = cubin;
+}
+
+class CudaLayer : public LoadedLayer {
+public:
+    CudaLayer(int arch, bool cublas_gemm, ConvPlan plan) : LoadedLayer(std::move(plan)), cublas_gemm_(cublas_gemm) {
+        for (const EmittedKernel& k : plan_.kernels) {
+            const std::string cubin = compile_cuda(k.source, k.name, arch);
+            cudaLibrary_t library;
+            check(cudaLibraryLoadData(&library, cubin.data(), nullptr, nullptr, 0, nullptr, nullptr, 0), "cudaLibraryLoadData");
+            libraries_.push_back(library);
+            cudaKernel_t kernel;
+            check(cudaLibraryGetKernel(&kernel, library, k.name.c_str()), "cudaLibraryGetKernel");
+            kernels_.push_back(kernel);
+        }
+        for (const auto& [id, floats] : plan_.buffer_floats) {
+            float* pointer = nullptr;
+            check(cudaMalloc(&pointer, floats * sizeof(float)), "cudaMalloc");
+            buffers_[id] = pointer;
+        }
+        if (cublas_gemm_) check(cublasCreate(&cublas_), "cublasCreate");
+        events_.resize(plan_.input_launches.size() + 1);
+        for (cudaEvent_t& event : events_) check(cudaEventCreate(&event), "cudaEventCreate");
+    }
+
+    ~CudaLayer() override {
+        for (auto& [id, pointer] : buffers_) cudaFree(pointer);
+        for (cudaLibrary_t library : libraries_) cudaLibraryUnload(library);
+        if (cublas_) cublasDestroy(cublas_);
+        for (cudaEvent_t event : events_)
+            if (event) cudaEventDestroy(event);
+    }
+
+    void check_guards() const override {}  // CUDA buffers have no guard zones
+
+protected:
+    void upload_filters(const std::vector<float>& filters) override {
+        copy_in(BufferId::filters, filters);
+        for (const Launch& l : plan_.filter_launches) launch(l);
+        check(cudaDeviceSynchronize(), "filter transform");
+    }
+
+    KernelTimes run_input(const std::vector<float>& input, float poison, std::vector<float>& output) override {
+        copy_in(BufferId::images, input);
+        copy_in(BufferId::result, std::vector<float>(plan_.shape.output_size(), poison));
+        check(cudaEventRecord(events_[0]), "cudaEventRecord");
+        for (std::size_t i = 0; i < plan_.input_launches.size(); ++i) {
+            launch(plan_.input_launches[i]);
+            check(cudaEventRecord(events_[i + 1]), "cudaEventRecord");
+        }
+        check(cudaEventSynchronize(events_.back()), "convolution");
+        KernelTimes times;
+        for (std::size_t i = 0; i < plan_.input_launches.size(); ++i) {
+            float ms = 0;
+            check(cudaEventElapsedTime(&ms, events_[i], events_[i + 1]), "cudaEventElapsedTime");
+            times.push_back({plan_.kernels[plan_.input_launches[i].kernel].name, ms});
+        }
+        output.resize(plan_.shape.output_size());
+        check(cudaMemcpy(output.data(), buffers_.at(BufferId::result), output.size() * sizeof(float), cudaMemcpyDeviceToHost),
+              "cudaMemcpy");
+        return times;
+    }
+
+private:
+    void copy_in(BufferId id, const std::vector<float>& values) {
+        check(cudaMemcpy(buffers_.at(id), values.data(), values.size() * sizeof(float), cudaMemcpyHostToDevice), "cudaMemcpy");
+    }
+
+    void launch(const Launch& l) {
+        const EmittedKernel& k = plan_.kernels[l.kernel];
+        if (k.kind == KernelKind::gemm && cublas_gemm_) return gemm_by_cublas();
+        std::vector<float*> pointers;
+        for (const BufferUse& use : k.buffers) pointers.push_back(buffers_.at(use.buffer));
+        std::vector<void*> args;
+        for (float*& p : pointers) args.push_back(&p);
+        args.push_back(&plan_.args);  // the Params struct, by value
+        check(cudaLaunchKernel(reinterpret_cast<const void*>(kernels_[l.kernel]), dim3(l.groups[0], l.groups[1], l.groups[2]),
+                               dim3(k.workgroup_size), args.data(), 0, nullptr),
+              k.name.c_str());
+    }
+
+    // M[xi] (K×tiles_padded, row-major) = U[xi] (K×C) · V[xi] (C×tiles_padded).
+    // U is stored [c][k] and V [c][tile] with rows of k_padded and tiles_padded:
+    // read column-major they are U (K×C) and Vᵀ (tiles_padded×C), so Mᵀ
+    // (column-major) = Vᵀ · Uᵀ, for every xi in one strided-batched call. The
+    // padding columns are computed too: the output transform reads them as the
+    // copies of tile P - 1 that our GEMM leaves there.
+    void gemm_by_cublas() {
+        const ConvShape& s = plan_.shape;
+        const int k_padded = static_cast<int>(plan_.tiling.k_padded), tiles_padded = static_cast<int>(plan_.tiling.tiles_padded);
+        const int a2 = static_cast<int>(plan_.tiling.alpha * plan_.tiling.alpha);
+        const float one = 1.0f, zero = 0.0f;
+        check(cublasSgemmStridedBatched(cublas_, CUBLAS_OP_N, CUBLAS_OP_T, tiles_padded, s.K, s.C, &one,
+                                        buffers_.at(BufferId::v), tiles_padded, static_cast<long long>(s.C) * tiles_padded,
+                                        buffers_.at(BufferId::u), k_padded, static_cast<long long>(s.C) * k_padded, &zero,
+                                        buffers_.at(BufferId::product), tiles_padded,
+                                        static_cast<long long>(s.K) * tiles_padded, a2),
+              "cublasSgemmStridedBatched");
+    }
+
+    bool cublas_gemm_;
+    std::vector<cudaLibrary_t> libraries_;
+    std::vector<cudaKernel_t> kernels_;
+    std::map<BufferId, float*> buffers_;
+    cublasHandle_t cublas_ = nullptr;
+    std::vector<cudaEvent_t> events_;
+};
+
+class CudaExecutor : public Executor {
+public:
+    explicit CudaExecutor(const ExecutorOptions& options) : cublas_(options.cublas) {
+        int count = 0;
+        const cudaError_t status = cudaGetDeviceCount(&count);
+        if (status != cudaSuccess) throw DeviceError(fmt::format("no CUDA device ({})", cudaGetErrorString(status)));
+        const int index = std::max(options.device_index, 0);
+        if (index >= count) throw DeviceError(fmt::format("no CUDA device {}: there are {}", index, count));
+        check(cudaSetDevice(index), "cudaSetDevice");
+        cudaDeviceProp p{};
+        check(cudaGetDeviceProperties(&p, index), "cudaGetDeviceProperties");
+        int driver = 0;
+        check(cudaDriverGetVersion(&driver), "cudaDriverGetVersion");
+        arch_ = p.major * 10 + p.minor;
+        // CUDA does not report the PCI product id: the compute capability stands in.
+        identity_ = {Backend::cuda, 0x10de, static_cast<std::uint32_t>(arch_),
+                     fmt::format("{}.{}", driver / 1000, driver % 1000 / 10), p.name, fmt::format("cuda:{} {}", index, p.name)};
+        limits_ = {static_cast<std::uint32_t>(std::min(p.maxThreadsPerBlock, p.maxThreadsDim[0])),
+                   {static_cast<std::uint32_t>(p.maxGridSize[0]), static_cast<std::uint32_t>(p.maxGridSize[1]),
+                    static_cast<std::uint32_t>(p.maxGridSize[2])},
+                   p.sharedMemPerBlock};
+    }
+    const DeviceIdentity& identity() const override { return identity_; }
+    const DeviceLimits& limits() const override { return limits_; }
+
+protected:
+    std::unique_ptr<LoadedLayer> load_plan(ConvPlan plan) override {
+        return std::make_unique<CudaLayer>(arch_, cublas_, std::move(plan));
+    }
+
+private:
+    bool cublas_;
+    int arch_ = 0;
+    DeviceIdentity identity_;
+    DeviceLimits limits_;
+};
+
+}  // namespace
+
+std::unique_ptr<Executor> open_cuda_executor(const ExecutorOptions& options) {
+    return std::make_unique<CudaExecutor>(options);
+}
+
+}  // namespace wino

@@ -1,0 +1,63 @@
+// The shared half of every executor: plan checks, size checks, the timer.
+#include "executor.hpp"
+
+#include "cuda_executor.hpp"
+#include "errors.hpp"
+#include "vulkan_executor.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <limits>
+#include <numeric>
+
+namespace wino {
+
+double total_ms(const KernelTimes& times) {
+    return std::accumulate(times.begin(), times.end(), 0.0, [](double sum, const auto& t) { return sum + t.second; });
+}
+
+void LoadedLayer::set_filters(const std::vector<float>& filters) {
+    if (filters.size() != plan_.shape.filter_size())
+        throw InputError(fmt::format("filters hold {} values, the shape needs {}", filters.size(), plan_.shape.filter_size()));
+    upload_filters(filters);
+}
+
+KernelTimes LoadedLayer::run(const std::vector<float>& input, std::vector<float>& output) {
+    if (input.size() != plan_.shape.input_size())
+        throw InputError(fmt::format("the input holds {} values, the shape needs {}", input.size(), plan_.shape.input_size()));
+    return run_input(input, std::numeric_limits<float>::quiet_NaN(), output);
+}
+
+KernelTimes LoadedLayer::median_run(const std::vector<float>& input, int warmup, int repeats) {
+    std::vector<float> output;
+    for (int i = 0; i < warmup; ++i) run(input, output);
+    std::vector<KernelTimes> runs;
+    for (int i = 0; i < std::max(1, repeats); ++i) runs.push_back(run(input, output));
+    auto by_total = [](const KernelTimes& a, const KernelTimes& b) { return total_ms(a) < total_ms(b); };
+    std::nth_element(runs.begin(), runs.begin() + runs.size() / 2, runs.end(), by_total);
+    return runs[runs.size() / 2];
+}
+
+std::unique_ptr<LoadedLayer> Executor::load(const ConvShape& shape, const ConvConfig& config) {
+    ConvPlan plan = make_plan(shape, config, identity().backend);
+    check_params(config.params, {spec_of(config.variant).kinds, &shape, config.m, &limits()});
+    for (const std::vector<Launch>* launches : {&plan.filter_launches, &plan.input_launches})
+        for (const Launch& launch : *launches)
+            for (int axis = 0; axis < 3; ++axis)
+                if (launch.groups[axis] > limits().max_groups[axis])
+                    throw DeviceError(fmt::format("{} needs {} workgroups along axis {}, the device allows {}",
+                                                  plan.kernels[launch.kernel].name, launch.groups[axis], axis,
+                                                  limits().max_groups[axis]));
+    return load_plan(std::move(plan));
+}
+
+std::unique_ptr<Executor> open_executor(Backend backend, const ExecutorOptions& options) {
+    switch (backend) {
+        case Backend::glsl: return std::make_unique<VulkanExecutor>(options);
+        case Backend::cuda: return open_cuda_executor(options);
+    }
+    throw std::logic_error("unknown backend");
+}
+
+}  // namespace wino

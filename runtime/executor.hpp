@@ -1,0 +1,83 @@
+// The one interface every device API implements (Vulkan, CUDA): who the
+// device is and what it allows, and a ConvPlan loaded on it (kernels
+// compiled once, buffers allocated) that takes filters, runs, and is timed.
+// The checks every backend needs (plan against the device limits, tensor
+// sizes, output poisoning) and the timer are written here, once.
+#pragma once
+
+#include "conv_plan.hpp"
+#include "kernel_params.hpp"
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace wino {
+
+// What the tuning database keys results on, and how a device is shown.
+struct DeviceIdentity {
+    Backend backend = Backend::glsl;
+    std::uint32_t vendor_id = 0, device_id = 0;
+    std::string driver_version;  // as the driver reports it
+    std::string name;            // the device's own name
+    std::string label;           // "vulkan:0 llvmpipe (LLVM 15.0.6, 256 bits)"
+};
+
+struct ExecutorOptions {
+    int device_index = -1;    // -1: the API's default ($WINO_VULKAN_DEVICE, else 0)
+    bool validation = false;  // Vulkan: the Khronos validation layer; any message fails a run
+    bool cublas = false;      // CUDA, nonfused: the product by cuBLAS instead of our GEMM kernel
+};
+
+// Per-kernel device times of one run, in launch order.
+using KernelTimes = std::vector<std::pair<std::string, double>>;
+
+double total_ms(const KernelTimes& times);
+
+// A plan whose kernels are compiled and whose buffers exist on a device.
+class LoadedLayer {
+public:
+    virtual ~LoadedLayer() = default;
+    const ConvPlan& plan() const { return plan_; }
+
+    // Uploads the filters and runs the per-weight kernels (the filter transform).
+    void set_filters(const std::vector<float>& filters);
+    // One convolution; the output is poisoned (NaN) first. Times are those of
+    // the per-input kernels (the filters are already transformed).
+    KernelTimes run(const std::vector<float>& input, std::vector<float>& output);
+    // Of `repeats` runs after `warmup` untimed ones, the times of the run whose
+    // total is the median.
+    KernelTimes median_run(const std::vector<float>& input, int warmup, int repeats);
+    // Throws std::runtime_error when a kernel wrote outside a buffer, where the
+    // backend can tell (Vulkan keeps guard zones around every buffer).
+    virtual void check_guards() const = 0;
+
+protected:
+    explicit LoadedLayer(ConvPlan plan) : plan_(std::move(plan)) {}
+    virtual void upload_filters(const std::vector<float>& filters) = 0;
+    // Writes the input, poisons the output with `poison`, runs the per-input launches.
+    virtual KernelTimes run_input(const std::vector<float>& input, float poison, std::vector<float>& output) = 0;
+
+    ConvPlan plan_;
+};
+
+class Executor {
+public:
+    virtual ~Executor() = default;
+    virtual const DeviceIdentity& identity() const = 0;
+    virtual const DeviceLimits& limits() const = 0;
+
+    // Plans the layer for this backend, checks the plan against the device
+    // (DeviceError), and loads it.
+    std::unique_ptr<LoadedLayer> load(const ConvShape& shape, const ConvConfig& config);
+
+protected:
+    virtual std::unique_ptr<LoadedLayer> load_plan(ConvPlan plan) = 0;
+};
+
+// The executor of a backend's API; throws DeviceError when there is no such device.
+std::unique_ptr<Executor> open_executor(Backend backend, const ExecutorOptions& options);
+
+}  // namespace wino

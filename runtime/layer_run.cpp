@@ -1,0 +1,41 @@
+// Run, check and time one layer.
+#include "layer_run.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+namespace wino {
+
+LayerErrors compare_with_reference(const std::vector<float>& y, const std::vector<double>& ref) {
+    double diff2 = 0, ref2 = 0, max_abs = 0;
+    for (std::size_t i = 0; i < y.size(); ++i) {
+        const double d = std::isfinite(y[i]) ? y[i] - ref[i] : INFINITY;
+        diff2 += d * d;
+        ref2 += ref[i] * ref[i];
+        max_abs = std::max(max_abs, std::abs(d));
+    }
+    return {std::sqrt(diff2) / std::max(std::sqrt(ref2), 1e-300), max_abs};
+}
+
+LayerReport run_layer(Executor& executor, const LayerJob& job) {
+    LayerReport report;
+    const std::unique_ptr<LoadedLayer> layer = executor.load(job.shape, job.config);
+    layer->set_filters(job.filters);
+    layer->run(job.input, report.output);
+    report.kernels = layer->run(job.input, report.output);
+    report.time_ms = total_ms(report.kernels);
+    if (job.bench) {
+        report.kernels = layer->median_run(job.input, job.warmup, job.repeats);
+        report.time_ms = total_ms(report.kernels);
+        if (job.baseline_direct) {
+            const std::unique_ptr<LoadedLayer> direct =
+                executor.load(job.shape, {Variant::direct, job.config.m, default_params(executor.identity().backend)});
+            direct->set_filters(job.filters);
+            report.baseline_ms = total_ms(direct->median_run(job.input, job.warmup, job.repeats));
+        }
+    }
+    if (job.check) report.errors = compare_with_reference(report.output, reference_conv2d(job.shape, job.input, job.filters));
+    return report;
+}
+
+}  // namespace wino

@@ -1,0 +1,42 @@
+// One convolution layer run on an executor, checked against the fp64 host
+// reference and timed: what `wino-gen run` reports and what the tuner measures.
+#pragma once
+
+#include "executor.hpp"
+
+#include <optional>
+#include <vector>
+
+namespace wino {
+
+// Relative L2 error ‖y − ref‖ / ‖ref‖ and the largest absolute error; a
+// non-finite output value counts as an infinite error.
+struct LayerErrors {
+    double relative, max_abs;
+};
+
+LayerErrors compare_with_reference(const std::vector<float>& output, const std::vector<double>& reference);
+
+struct LayerJob {
+    ConvShape shape;
+    ConvConfig config;
+    std::vector<float> input, filters;
+    bool check = false;            // errors against reference_conv2d
+    bool bench = false;            // median of `repeats` runs after `warmup`
+    bool baseline_direct = false;  // with bench: the direct kernel timed the same way
+    int warmup = 2, repeats = 5;
+};
+
+struct LayerReport {
+    // A second run's time: some drivers (lavapipe) compile kernels on their
+    // first launch. With bench, the median.
+    double time_ms = 0;
+    KernelTimes kernels;  // with bench, those of the median run
+    std::optional<double> baseline_ms;
+    std::optional<LayerErrors> errors;
+    std::vector<float> output;
+};
+
+LayerReport run_layer(Executor& executor, const LayerJob& job);
+
+}  // namespace wino

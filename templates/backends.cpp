@@ -1,0 +1,69 @@
+// The backend table and each backend's kernel interface writer.
+#include "backends.hpp"
+
+#include "errors.hpp"
+#include "layer.hpp"
+#include "meta_code.hpp"
+
+#include <fmt/format.h>
+
+namespace wino {
+namespace {
+
+std::string argument_fields() {
+    std::string fields;
+    for (const std::string& name : kernel_arg_names()) fields += fmt::format(" int {};", name);
+    return fields;
+}
+
+// GLSL needs #version first: the interface, then the prelude. Read-only
+// buffers are uniform texel buffers, written ones storage buffers.
+std::string glsl_preamble(const KernelInterface& k) {
+    std::string out = fmt::format("#version 450\nlayout(local_size_x = {}) in;\n", k.workgroup_size);
+    for (std::size_t b = 0; b < k.buffers.size(); ++b) {
+        const BufferUse& use = k.buffers[b];
+        out += use.writes ? fmt::format("layout(std430, binding = {}) writeonly buffer Buffer{} {{ {} {}[]; }};\n", b, b,
+                                        use.width == 4 ? "vec4" : "float", to_string(use.buffer))
+                          : fmt::format("layout(binding = {}) uniform samplerBuffer {};\n", b, to_string(use.buffer));
+    }
+    out += fmt::format("layout(push_constant) uniform Params {{{} }} p;\n", argument_fields());
+    return out + template_text("prelude.glsl");
+}
+
+// One resident block is the minimum asked of ptxas, so it may use the registers it needs.
+std::string cuda_preamble(const KernelInterface& k) {
+    std::string args;
+    for (const BufferUse& use : k.buffers)
+        args += use.writes ? fmt::format("{}* __restrict__ {}, ", use.width == 4 ? "float4" : "float", to_string(use.buffer))
+                           : fmt::format("const float* __restrict__ {}, ", to_string(use.buffer));
+    return template_text("prelude.cuh") +
+           fmt::format("struct Params {{{} }};\n#define KERNEL_NAME __launch_bounds__({}, 1) {}\n#define KERNEL_ARGS {}Params p\n",
+                       argument_fields(), k.workgroup_size, k.name, args);
+}
+
+}  // namespace
+
+const std::vector<BackendSpec>& backends() {
+    static const std::vector<BackendSpec> table = {
+        {Backend::glsl, "glsl", "vulkan", "GLSL", ".comp", "", Dialect{"float", "FMA"}, glsl_preamble},
+        {Backend::cuda, "cuda", "cuda", "CUDA", ".cu", ".cuh", Dialect{"const float", "FMA"}, cuda_preamble},
+    };
+    return table;
+}
+
+const BackendSpec& spec_of(Backend backend) {
+    for (const BackendSpec& spec : backends())
+        if (spec.backend == backend) return spec;
+    throw std::logic_error("unknown backend");
+}
+
+Backend parse_backend(const std::string& name) {
+    std::vector<std::string> names;
+    for (const BackendSpec& spec : backends()) {
+        if (name == spec.name || name == spec.api) return spec.backend;
+        names.push_back(spec.name);
+    }
+    throw InputError(fmt::format("--backend must be {}, not '{}'", fmt::join(names, " or "), name));
+}
+
+}  // namespace wino

@@ -1,0 +1,43 @@
+// The backends kernels are emitted for, as data: each one's names, file
+// extension, statement dialect, and the preamble (its prelude and the kernel's
+// interface: workgroup size, buffers, argument block) that maps the neutral
+// template dialect onto its language. A new backend is an entry here, its
+// prelude file, and an executor in runtime/.
+#pragma once
+
+#include "kernel_kinds.hpp"
+#include "recipe_format.hpp"
+
+#include <string>
+#include <vector>
+
+namespace wino {
+
+enum class Backend { glsl, cuda };
+
+// What a kernel's preamble declares.
+struct KernelInterface {
+    std::string name;
+    int workgroup_size;
+    std::vector<BufferUse> buffers;  // in binding / argument order
+};
+
+struct BackendSpec {
+    Backend backend;
+    const char* name;       // "glsl": --backend, the JSON "backend"
+    const char* api;        // "vulkan": the API that runs it; also accepted by --backend, and --device's prefix
+    const char* language;   // "GLSL", in the kernels' header comment
+    const char* extension;  // of emitted files: ".comp"
+    // Where kernels of the language can include the 1D transforms as functions
+    // (render_transform_header), the extension emit writes them with; else "".
+    const char* transform_header_extension;
+    Dialect dialect;        // how recipe statements are written
+    std::string (*preamble)(const KernelInterface& kernel);
+};
+
+const std::vector<BackendSpec>& backends();
+const BackendSpec& spec_of(Backend backend);
+// Accepts a backend's name or its API's; throws InputError listing them.
+Backend parse_backend(const std::string& name);
+
+}  // namespace wino

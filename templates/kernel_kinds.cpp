@@ -1,0 +1,231 @@
+// The kernel kind and variant tables: per kind its buffers, workgroup, launch
+// grid and the values of its template's placeholders.
+#include "kernel_kinds.hpp"
+
+#include "errors.hpp"
+#include "kernel_params.hpp"
+#include "meta_code.hpp"
+#include "optimizer.hpp"
+
+#include <fmt/format.h>
+
+#include <tuple>
+
+namespace wino {
+namespace {
+
+using Groups = std::array<std::uint32_t, 3>;
+
+std::uint32_t ceil_div(long long a, long long b) { return static_cast<std::uint32_t>((a + b - 1) / b); }
+
+int tiles_per_thread(const KernelParams& p) { return p["transform_tiles"][0]; }
+int unroll(const KernelParams& p) { return p["unroll"][0]; }
+int one_dimensional(const KernelParams& p) { return p["workgroup_size"][0]; }
+
+const std::string in4(4, ' '), in8(8, ' '), in12(12, ' ');
+
+TemplateValues filter_transform_values(const RecipeSet* s, int r, const KernelParams& p, const Dialect& d) {
+    const int alpha = s->algorithm.alpha;
+    TemplateValues v{{"alpha", std::to_string(alpha)}, {"r", std::to_string(r)}};
+    v["load"] = assign_each(r * r, element("g"), [](int i) { return fmt::format("FETCH(filters, g_base + {})", i); }, in4);
+    std::tie(v["columns"], v["rows"]) = transform_2d(s->filter, "g", "gg", "ut", r, alpha, unroll(p), d, in4);
+    v["store"] = assign_each(alpha * alpha, [](int xi) { return fmt::format("u[({} * p.C + c) * columns + column]", xi); },
+                             element("ut"), in4);
+    return v;
+}
+
+TemplateValues input_transform_values(const RecipeSet* s, int, const KernelParams& p, const Dialect& d) {
+    const int alpha = s->algorithm.alpha, group = tiles_per_thread(p);
+    const std::string tiles = tile_copies(template_text("input_tile"), alpha, s->algorithm.m, group, [&](int e) {
+        TemplateValues tile{{"load", patch_load(alpha, in8)}};
+        std::tie(tile["columns"], tile["rows"]) =
+            transform_2d(s->input, "d", "bd", fmt::format("vt{}", e), alpha, alpha, unroll(p), d, in8);
+        return tile;
+    });
+    const std::string store = assign_each(
+        alpha * alpha, [](int xi) { return fmt::format("v[({} * p.C + c) * groups + group]", xi); },
+        [&](int xi) {
+            auto tile = [xi](int e) { return fmt::format("vt{}[{}]", e, xi); };
+            return group == 4 ? float4_of(tile) : tile(0);
+        },
+        in4);
+    return {{"tiles", tiles}, {"store", store}, {"group", std::to_string(group)}};
+}
+
+// The GEMM's register tile as scalars: 4-wide loads of U and V groups, then the
+// outer-product FMAs, then 4-wide stores at the (clamped) elements they are.
+TemplateValues gemm_values(const RecipeSet*, int, const KernelParams& p, const Dialect&) {
+    const auto [wg_k, wg_p] = p["gemm_threads"];
+    const auto [reg_k, reg_p] = p["gemm_registers"];
+    const int kq = reg_k / 4, pq = reg_p / 4;
+    std::string declare, multiply, store;
+    for (int i = 0; i < kq; ++i) declare += fmt::format("    int k_quad{0} = min(k_first + {0}, p.k_quads - 1);\n", i);
+    for (int j = 0; j < pq; ++j)
+        declare += fmt::format("    int p_quad{0} = min(p_first + {1}, p.p_quads - 1);\n", j, j * wg_p);
+    for (int i = 0; i < reg_k; ++i)
+        for (int j = 0; j < reg_p; ++j) declare += fmt::format("    float acc{}_{} = 0.0f;\n", i, j);
+    for (int i = 0; i < kq; ++i)
+        multiply += fmt::format("        FLOAT4 a{0} = FETCH4(u, u_base + c * p.k_quads + k_quad{0});\n", i);
+    for (int j = 0; j < pq; ++j)
+        multiply += fmt::format("        FLOAT4 b{0} = FETCH4(v, v_base + c * p.p_quads + p_quad{0});\n", j);
+    for (int i = 0; i < reg_k; ++i)
+        for (int j = 0; j < reg_p; ++j)
+            multiply += fmt::format("        acc{0}_{1} = FMA(a{2}.{3}, b{4}.{5}, acc{0}_{1});\n", i, j, i / 4, lanes[i % 4],
+                                    j / 4, lanes[j % 4]);
+    for (int i = 0; i < reg_k; ++i)
+        store += fmt::format("    int row{0} = (xi * p.K + min(k_quad{1} * 4 + {2}, p.K - 1)) * p.p_quads;\n", i, i / 4, i % 4);
+    for (int i = 0; i < reg_k; ++i)
+        for (int j = 0; j < pq; ++j)
+            store += fmt::format("    product[row{} + p_quad{}] = {};\n", i, j,
+                                 float4_of([&](int e) { return fmt::format("acc{}_{}", i, 4 * j + e); }));
+    return {{"wg_k", std::to_string(wg_k)}, {"wg_p", std::to_string(wg_p)},
+            {"reg_k_quads", std::to_string(kq)}, {"reg_p_quads", std::to_string(pq)},
+            {"declare", declare}, {"multiply", multiply}, {"store", store}};
+}
+
+TemplateValues output_transform_values(const RecipeSet* s, int, const KernelParams& p, const Dialect& d) {
+    const int alpha = s->algorithm.alpha, m = s->algorithm.m, group = tiles_per_thread(p);
+    const bool grouped = group == 4;
+    const std::string load = assign_each(
+        alpha * alpha, [&](int xi) { return fmt::format("{} mq{}", grouped ? "FLOAT4" : "float", xi); },
+        [&](int xi) { return fmt::format("{}(product, ({} * p.K + k) * groups + group)", grouped ? "FETCH4" : "FETCH", xi); },
+        in4);
+    const std::string tiles = tile_copies(template_text("output_tile"), alpha, m, group, [&](int e) {
+        TemplateValues tile{{"store", block_store(m, p["vector_rows"][0] != 0, in8)}};
+        tile["pick"] = assign_each(alpha * alpha, element("mt"), [&](int xi) {
+            return grouped ? fmt::format("mq{}.{}", xi, lanes[e]) : fmt::format("mq{}", xi);
+        }, in8);
+        std::tie(tile["columns"], tile["rows"]) = transform_2d(s->output, "mt", "am", "y", alpha, m, unroll(p), d, in8);
+        return tile;
+    });
+    return {{"load", load}, {"tiles", tiles}, {"group", std::to_string(group)}};
+}
+
+TemplateValues fused_values(const RecipeSet* s, int, const KernelParams& p, const Dialect& d) {
+    const int m = s->algorithm.m, alpha = s->algorithm.alpha;
+    const auto [wg_k, wg_p] = p["fused_tile"];
+    TemplateValues v{{"alpha", std::to_string(alpha)}, {"m", std::to_string(m)}, {"wg_k", std::to_string(wg_k)},
+                     {"wg_p", std::to_string(wg_p)}, {"wg_size", std::to_string(wg_k * wg_p)}};
+    // One 1D transform per job: a column of a patch (stride alpha), then a row.
+    auto strided = [alpha](const std::string& array) {
+        return [=](int i, const std::string&) { return fmt::format("{}[base + {} * {}]", array, i, alpha); };
+    };
+    auto contiguous = [](const std::string& array) {
+        return [=](int i, const std::string&) { return fmt::format("{}[base + {}]", array, i); };
+    };
+    v["input_columns"] = recipe_loop(s->input, 1, 0, strided("patches"), strided("half_done"), d, in12);
+    v["input_rows"] = recipe_loop(s->input, 1, 0, contiguous("half_done"), contiguous("patches"), d, in12);
+    std::tie(v["output_columns"], v["output_rows"]) = transform_2d(s->output, "acc", "am", "y", alpha, m, unroll(p), d, in4);
+    return v;
+}
+
+TemplateValues direct_values(const RecipeSet*, int r, const KernelParams&, const Dialect&) {
+    return {{"r", std::to_string(r)}};
+}
+
+const std::vector<KindSpec> kinds = {
+    {KernelKind::filter_transform, "filter_transform", true, true,
+     [](const KernelParams&) { return std::vector<BufferUse>{{BufferId::filters, false}, {BufferId::u, true}}; },
+     one_dimensional,
+     [](const ConvShape& s, const Tiling& t, const KernelParams&, int wg) { return Groups{ceil_div(t.k_padded * s.C, wg), 1, 1}; },
+     filter_transform_values},
+    {KernelKind::input_transform, "input_transform", false, true,
+     [](const KernelParams& p) { return std::vector<BufferUse>{{BufferId::images, false}, {BufferId::v, true, tiles_per_thread(p)}}; },
+     one_dimensional,
+     [](const ConvShape& s, const Tiling& t, const KernelParams& p, int wg) {
+         return Groups{ceil_div(s.C * t.tiles_padded / tiles_per_thread(p), wg), 1, 1};
+     },
+     input_transform_values},
+    {KernelKind::gemm, "gemm", false, false,
+     [](const KernelParams&) {
+         return std::vector<BufferUse>{{BufferId::u, false, 4}, {BufferId::v, false, 4}, {BufferId::product, true, 4}};
+     },
+     [](const KernelParams& p) { return p["gemm_threads"][0] * p["gemm_threads"][1]; },
+     [](const ConvShape&, const Tiling& t, const KernelParams& p, int) {
+         const auto [wg_k, wg_p] = p["gemm_threads"];
+         const auto [reg_k, reg_p] = p["gemm_registers"];
+         return Groups{ceil_div(t.tiles_padded, wg_p * reg_p), ceil_div(t.k_padded, wg_k * reg_k),
+                       static_cast<std::uint32_t>(t.alpha * t.alpha)};
+     },
+     gemm_values},
+    {KernelKind::output_transform, "output_transform", false, true,
+     [](const KernelParams& p) {
+         return std::vector<BufferUse>{{BufferId::product, false, tiles_per_thread(p)},
+                                       {BufferId::result, true, p["vector_rows"][0] ? 4 : 1}};
+     },
+     one_dimensional,
+     [](const ConvShape& s, const Tiling& t, const KernelParams& p, int wg) {
+         return Groups{ceil_div(s.K * t.tiles_padded / tiles_per_thread(p), wg), 1, 1};
+     },
+     output_transform_values},
+    {KernelKind::fused, "fused", false, true,
+     [](const KernelParams&) {
+         return std::vector<BufferUse>{{BufferId::images, false}, {BufferId::u, false}, {BufferId::result, true}};
+     },
+     [](const KernelParams& p) { return p["fused_tile"][0] * p["fused_tile"][1]; },
+     [](const ConvShape& s, const Tiling& t, const KernelParams& p, int) {
+         const auto [wg_k, wg_p] = p["fused_tile"];
+         return Groups{ceil_div(t.tiles, wg_p), ceil_div(s.K, wg_k), 1};
+     },
+     fused_values},
+    {KernelKind::direct, "direct", false, false,
+     [](const KernelParams&) {
+         return std::vector<BufferUse>{{BufferId::images, false}, {BufferId::filters, false}, {BufferId::result, true}};
+     },
+     one_dimensional,
+     [](const ConvShape& s, const Tiling&, const KernelParams&, int wg) {
+         return Groups{ceil_div(1LL * s.N * s.K * s.out_h() * s.out_w(), wg), 1, 1};
+     },
+     direct_values},
+};
+
+const std::vector<VariantSpec> variant_table = {
+    {Variant::nonfused, "nonfused", true,
+     {KernelKind::filter_transform, KernelKind::input_transform, KernelKind::gemm, KernelKind::output_transform}},
+    {Variant::fused, "fused", true, {KernelKind::filter_transform, KernelKind::fused}},
+    {Variant::direct, "direct", false, {KernelKind::direct}},
+};
+
+}  // namespace
+
+const char* to_string(BufferId buffer) {
+    switch (buffer) {
+        case BufferId::images: return "images";
+        case BufferId::filters: return "filters";
+        case BufferId::u: return "u";
+        case BufferId::v: return "v";
+        case BufferId::product: return "product";
+        case BufferId::result: return "result";
+    }
+    throw std::logic_error("unknown buffer");
+}
+
+const std::vector<KindSpec>& kernel_kinds() { return kinds; }
+
+const KindSpec& spec_of(KernelKind kind) {
+    for (const KindSpec& spec : kinds)
+        if (spec.kind == kind) return spec;
+    throw std::logic_error("unknown kernel kind");
+}
+
+const std::vector<VariantSpec>& variants() { return variant_table; }
+
+const VariantSpec& spec_of(Variant variant) {
+    for (const VariantSpec& spec : variant_table)
+        if (spec.variant == variant) return spec;
+    throw std::logic_error("unknown variant");
+}
+
+const char* to_string(KernelKind kind) { return spec_of(kind).name; }
+const char* to_string(Variant variant) { return spec_of(variant).name; }
+
+Variant parse_variant(const std::string& name) {
+    std::vector<std::string> names;
+    for (const VariantSpec& spec : variant_table) {
+        if (name == spec.name) return spec.variant;
+        names.push_back(spec.name);
+    }
+    throw InputError(fmt::format("--variant must be {}, not '{}'", fmt::join(names, ", "), name));
+}
+
+}  // namespace wino

@@ -1,0 +1,66 @@
+// The kernel kinds and variants as data. One entry per kind says everything
+// about it that is not in its template (kernels/<name>.tmpl): the buffers it
+// binds, its workgroup size, its launch grid, and the values its placeholders
+// take (the meta-code that writes the unrolled transform bodies). A variant is
+// a list of kinds in launch order.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace wino {
+
+struct RecipeSet;
+struct Dialect;
+struct ConvShape;
+struct Tiling;
+class KernelParams;
+
+enum class KernelKind { filter_transform, input_transform, gemm, output_transform, fused, direct };
+enum class Variant { fused, nonfused, direct };
+enum class BufferId { images, filters, u, v, product, result };
+
+const char* to_string(BufferId buffer);  // its name in the kernels: "images", "u", ...
+
+// A buffer as a kernel binds it: read, or written, `width` floats at a time.
+struct BufferUse {
+    BufferId buffer;
+    bool writes;
+    int width = 1;  // 1 or 4
+};
+
+using TemplateValues = std::map<std::string, std::string>;
+
+struct KindSpec {
+    KernelKind kind;
+    const char* name;  // also its template's name and its part of the kernel names
+    bool per_weight;   // runs once per weight tensor (set_filters), not per input
+    bool needs_recipes;
+    std::vector<BufferUse> (*buffers)(const KernelParams& params);
+    int (*workgroup_size)(const KernelParams& params);
+    std::array<std::uint32_t, 3> (*groups)(const ConvShape& shape, const Tiling& tiling, const KernelParams& params,
+                                           int workgroup_size);
+    // `recipes` is null for kinds that do not need them.
+    TemplateValues (*values)(const RecipeSet* recipes, int r, const KernelParams& params, const Dialect& dialect);
+};
+
+struct VariantSpec {
+    Variant variant;
+    const char* name;
+    bool winograd;                  // tiles the layer (m applies)
+    std::vector<KernelKind> kinds;  // in launch order
+};
+
+const std::vector<KindSpec>& kernel_kinds();
+const KindSpec& spec_of(KernelKind kind);
+const std::vector<VariantSpec>& variants();
+const VariantSpec& spec_of(Variant variant);
+const char* to_string(KernelKind kind);
+const char* to_string(Variant variant);
+// Throws InputError naming the variants.
+Variant parse_variant(const std::string& name);
+
+}  // namespace wino

@@ -1,0 +1,102 @@
+// The tuning parameters of the emitted kernels (EuroSys'20 Table 1) as one
+// table. Each entry is the whole description of a parameter: its name, flag,
+// help, type, default per backend, allowed values, the kernel kinds whose code
+// it shapes, and its constraints as functions of (parameters, layer, device
+// limits). Validation, the run/emit flags and their help, the kernels' header
+// comment and systematic names, and the JSON config are all derived from it.
+// Which variant and which m run are not kernel parameters: they choose which
+// kernels exist (ConvConfig), these say how each one is written.
+#pragma once
+
+#include "backends.hpp"
+#include "kernel_kinds.hpp"
+#include "layer.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace wino {
+
+// How a value is written: a count ("64"), a pair ("1,8"), an unroll factor
+// (a count or "full", held as 0) or a switch ("on"/"off", held as 1/0).
+enum class ParamType { count, pair, unroll, flag };
+
+using ParamValue = std::array<int, 2>;  // the second entry only for a pair
+
+// What a device allows, in backend-neutral terms (executors fill it).
+struct DeviceLimits {
+    std::uint32_t max_workgroup_size = 0;                  // threads per workgroup
+    std::array<std::uint32_t, 3> max_groups = {0, 0, 0};   // workgroups along each axis
+    std::size_t max_shared_bytes = 0;                      // per workgroup
+};
+
+// What a constraint may read. A constraint that needs the layer or the device
+// is checked once they are known (make_plan, an executor), and only when one of
+// `kinds` (the kernels being made) is shaped by its parameter.
+struct ParamContext {
+    std::vector<KernelKind> kinds;
+    const ConvShape* shape = nullptr;
+    int m = 0;
+    const DeviceLimits* limits = nullptr;
+};
+
+struct ParamConstraint {
+    enum class Needs { value, layer, device } needs;
+    // Why `params` break the constraint; empty when they keep it.
+    std::string (*violation)(const KernelParams& params, const ParamContext& context);
+};
+
+struct ParamSpec {
+    const char* name;  // the JSON key and the header's word: "gemm_registers"
+    const char* flag;  // "--gemm-registers"
+    const char* help;
+    ParamType type;
+    const char* tag;  // its part of a kernel name: "r" → "r16x8"
+    ParamValue value;  // the default...
+    std::vector<std::pair<Backend, ParamValue>> backend_values;  // ...and where a backend starts elsewhere
+    int min, max;                                                // of each number
+    std::vector<KernelKind> kinds;                               // the kernels whose code it shapes
+    std::vector<ParamConstraint> constraints;
+};
+
+const std::vector<ParamSpec>& param_table();
+// Throws std::logic_error for a name not in the table.
+const ParamSpec& param_spec(std::string_view name);
+
+// One value per table entry.
+class KernelParams {
+public:
+    KernelParams() : KernelParams(Backend::glsl) {}
+    explicit KernelParams(Backend backend);  // the backend's defaults
+    const ParamValue& operator[](std::string_view name) const;
+    ParamValue& operator[](std::string_view name);
+    friend bool operator==(const KernelParams&, const KernelParams&) = default;
+
+private:
+    std::vector<ParamValue> values_;  // in table order
+};
+
+KernelParams default_params(Backend backend);
+
+// "full", "1x8", "64", "on": how headers and messages show a value.
+std::string value_text(const ParamSpec& spec, const ParamValue& value);
+// Reads a flag's text ("full", "1,8", "64", "on"); throws InputError naming the flag.
+ParamValue parse_value(const ParamSpec& spec, const std::string& text);
+// Its part of a kernel name: "u4", "t1x8", "vr" (a switch only when on).
+std::string name_part(const ParamSpec& spec, const ParamValue& value);
+bool applies_to(const ParamSpec& spec, KernelKind kind);
+
+// {"unroll": "full", "gemm_threads": [1, 8], "vector_rows": false, ...}
+nlohmann::ordered_json to_json(const KernelParams& params);
+
+// Throws InputError for a value out of range or a layer constraint broken,
+// DeviceError for a device limit passed, naming the flag and the reason.
+void check_params(const KernelParams& params, const ParamContext& context);
+
+}  // namespace wino

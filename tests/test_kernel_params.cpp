@@ -1,0 +1,181 @@
+// The parameter, kernel-kind and backend tables: every parameter reaches the
+// flags, the JSON config and the kernels' header comment; every range and
+// constraint refuses what it should, and only where its kernels are made; the
+// argument block and the kernel names follow from the tables.
+#include "emitter.hpp"
+#include "errors.hpp"
+#include "recipe_db.hpp"
+#include "test_support.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <fmt/format.h>
+
+#include <nlohmann/json.hpp>
+
+#include <filesystem>
+#include <map>
+
+using namespace wino;
+
+namespace {
+
+// A layer and a device under which the defaults are valid.
+const ConvShape layer{1, 3, 10, 10, 5, 3, 1};
+const DeviceLimits roomy{1024, {65535, 65535, 65535}, 32768};
+
+ParamContext everything(const DeviceLimits* limits = &roomy, int m = 4, const ConvShape* shape = &layer) {
+    std::vector<KernelKind> kinds;
+    for (const KindSpec& k : kernel_kinds()) kinds.push_back(k.kind);
+    return {kinds, shape, m, limits};
+}
+
+// A value that breaks one constraint, the context it is judged in, and what the
+// refusal says.
+struct Breach {
+    ParamValue value;
+    ParamContext context;
+    bool device_error;
+    std::string says;
+};
+
+const DeviceLimits small_workgroups{32, {65535, 65535, 65535}, 32768};
+const DeviceLimits small_shared{1024, {65535, 65535, 65535}, 8192};
+const ConvShape odd_width{1, 3, 10, 11, 5, 3, 1};
+
+// One breach per constraint of each parameter, in the table's order.
+std::map<std::string, std::vector<Breach>> breaches() {
+    return {
+        {"unroll", {}},
+        {"workgroup_size", {{{64, 0}, everything(&small_workgroups), true, "device limit 32"}}},
+        {"gemm_threads", {{{8, 8}, everything(&small_workgroups), true, "device limit 32"}}},
+        {"gemm_registers", {{{6, 8}, everything(), false, "multiples of 4"}}},
+        {"fused_tile",
+         {{{16, 4}, everything(&small_workgroups), true, "device limit 32"},
+          {{1, 64}, everything(&small_shared), true, "shared memory"}}},
+        {"transform_tiles", {{{2, 0}, everything(), false, "1 or 4"}}},
+        {"vector_rows",
+         {{{1, 0}, everything(&roomy, 4, &odd_width), false, "multiples of 4"}}},
+    };
+}
+
+// The call throws Error, and its message contains `says`.
+template <class Error, class Call>
+void refuses(const Call& call, const std::string& says) {
+    CHECK_THROWS_AS(call(), Error);
+    CHECK_THROWS_WITH(call(), Catch::Contains(says));
+}
+
+}  // namespace
+
+TEST_CASE("each backend's defaults keep every constraint") {
+    for (const BackendSpec& b : backends()) CHECK_NOTHROW(check_params(default_params(b.backend), everything()));
+}
+
+TEST_CASE("every range and constraint of the table refuses what it should") {
+    const auto cases = breaches();
+    for (const ParamSpec& spec : param_table()) {
+        INFO(spec.name);
+        REQUIRE(cases.count(spec.name));
+        const std::vector<Breach>& breach = cases.at(spec.name);
+        CHECK(breach.size() == spec.constraints.size());
+        for (std::size_t i = 0; i < breach.size() && i < spec.constraints.size(); ++i) {
+            const Breach& b = breach[i];
+            KernelParams p;
+            p[spec.name] = b.value;
+            if (b.device_error)
+                refuses<DeviceError>([&] { check_params(p, b.context); }, b.says);
+            else
+                refuses<InputError>([&] { check_params(p, b.context); }, b.says);
+            if (spec.constraints[i].needs == ParamConstraint::Needs::value) continue;
+            // Not judged while none of its kernels is made, nor before the layer or device is known.
+            ParamContext unmade = b.context;
+            unmade.kinds = {};
+            CHECK_NOTHROW(check_params(p, unmade));
+            CHECK_NOTHROW(check_params(p, {b.context.kinds}));
+        }
+        // The range, at both ends of every number.
+        const int numbers = spec.type == ParamType::pair ? 2 : 1;
+        for (int i = 0; i < numbers; ++i)
+            for (int outside : {spec.min - 1, spec.max + 1}) {
+                if (spec.type == ParamType::unroll && outside == 0) continue;  // 0 is "full"
+                KernelParams p;
+                p[spec.name][i] = outside;
+                refuses<InputError>([&] { check_params(p, {}); }, spec.flag);
+            }
+    }
+}
+
+TEST_CASE("every parameter is a flag of run and emit, a key of the JSON config and a word of its kernels' header") {
+    const auto emit_help = test::run_wino_gen("emit --help"), run_help = test::run_wino_gen("run --help");
+    const auto json = test::run_wino_gen("run --input-shape 1,2,6,6 --filters 3 --format json");
+    REQUIRE(json.exit_code == 0);
+    const nlohmann::json config = nlohmann::json::parse(json.out).at("config");
+    const RecipeSet s = recipes_for(4, 3, default_points(6), {});
+    for (const ParamSpec& spec : param_table()) {
+        INFO(spec.name);
+        CHECK(emit_help.out.find(spec.flag) != std::string::npos);
+        CHECK(run_help.out.find(spec.flag) != std::string::npos);
+        CHECK(config.contains(spec.name));
+        REQUIRE_FALSE(spec.kinds.empty());
+        for (const BackendSpec& b : backends())
+            for (KernelKind kind : spec.kinds) {
+                const KernelParams p = default_params(b.backend);
+                const EmittedKernel k = emit_kernel(kind, &s, 3, p, b.backend);
+                CHECK(k.source.find(fmt::format("{} {}", spec.name, value_text(spec, p[spec.name]))) != std::string::npos);
+            }
+    }
+}
+
+TEST_CASE("a flag's text reads back as the value it shows") {
+    for (const ParamSpec& spec : param_table()) {
+        INFO(spec.name);
+        const ParamValue value = KernelParams()[spec.name];
+        const std::string text =
+            spec.type == ParamType::pair ? fmt::format("{},{}", value[0], value[1]) : value_text(spec, value);
+        CHECK(parse_value(spec, text) == value);
+        refuses<InputError>([&] { parse_value(spec, "x9"); }, spec.flag);
+    }
+}
+
+TEST_CASE("kernel names are systematic: F(m,r), kind, and every parameter that shapes the kind") {
+    const RecipeSet s = recipes_for(4, 3, default_points(6), {});
+    KernelParams p;
+    CHECK(kernel_name(KernelKind::gemm, &s, 3, p) == "wino_f4_3_gemm_t1x8_r16x8");
+    p["unroll"][0] = 2;
+    p["vector_rows"][0] = 1;
+    CHECK(kernel_name(KernelKind::output_transform, &s, 3, p) == "wino_f4_3_output_transform_u2_wg64_tt4_vr");
+    CHECK(kernel_name(KernelKind::direct, nullptr, 5, p) == "wino_direct_r5_wg64");
+    // Distinct parameters that shape a kind give distinct names; others do not change it.
+    KernelParams q = p;
+    q["fused_tile"] = {8, 8};
+    CHECK(kernel_name(KernelKind::gemm, &s, 3, q) == kernel_name(KernelKind::gemm, &s, 3, p));
+    CHECK(kernel_name(KernelKind::fused, &s, 3, q) != kernel_name(KernelKind::fused, &s, 3, p));
+}
+
+TEST_CASE("the argument block is declared from the same list the runtime fills") {
+    CHECK(sizeof(KernelArgs) == kernel_arg_names().size() * sizeof(std::int32_t));
+    const ConvShape shape{2, 3, 11, 13, 5, 3, 1};
+    const KernelArgs args = kernel_args(shape, tiling_of(shape, Variant::nonfused, 4));
+    CHECK(args.out_w == 13);
+    CHECK(args.P == 2 * 3 * 4);
+    CHECK(args.p_quads == 6);
+    CHECK(args.k_quads == 2);
+    const RecipeSet s = recipes_for(4, 3, default_points(6), {});
+    for (const BackendSpec& b : backends()) {
+        const std::string source = emit_kernel(KernelKind::gemm, &s, 3, default_params(b.backend), b.backend).source;
+        std::string fields;
+        for (const std::string& name : kernel_arg_names()) fields += " int " + name + ";";
+        CHECK(source.find(fields) != std::string::npos);
+    }
+}
+
+TEST_CASE("variants and backends are named by their tables") {
+    for (const VariantSpec& v : variants()) CHECK(parse_variant(v.name) == v.variant);
+    for (const BackendSpec& b : backends()) {
+        CHECK(parse_backend(b.name) == b.backend);
+        CHECK(parse_backend(b.api) == b.backend);
+    }
+    refuses<InputError>([&] { parse_variant("winograd"); }, "nonfused, fused, direct");
+    refuses<InputError>([&] { parse_backend("metal"); }, "glsl or cuda");
+}
