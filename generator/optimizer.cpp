@@ -140,18 +140,8 @@ public:
     }
 
     int push(const Op& op) {
-        const Form& a = forms_[op.a];
-        Form v(a.size());
-        for (std::size_t j = 0; j < a.size(); ++j) switch (op.code) {
-                case Opcode::add: v[j] = a[j] + forms_[op.b][j]; break;
-                case Opcode::sub: v[j] = a[j] - forms_[op.b][j]; break;
-                case Opcode::neg: v[j] = -a[j]; break;
-                case Opcode::mul: v[j] = a[j] * op.c; break;
-                case Opcode::fma: v[j] = a[j] * op.c + forms_[op.b][j]; break;
-                case Opcode::copy: v[j] = a[j]; break;
-            }
         recipe_.ops.push_back(op);
-        forms_.push_back(std::move(v));
+        forms_.push_back(form_of(op, forms_));
         depths_.push_back(1 + std::max(depths_[op.a], op.b >= 0 ? depths_[op.b] : 0));
         return static_cast<int>(forms_.size()) - 1;
     }
@@ -522,9 +512,10 @@ RecipeSet optimize_recipes(const ToomCook1D& canonical, const OptimizerOptions& 
 }
 
 std::array<TransformPart, 3> transform_parts(const RecipeSet& set) {
-    return {{{"input", set.input, set.algorithm.BT},
-             {"filter", set.filter, set.algorithm.G},
-             {"output", set.output, set.algorithm.AT}}};
+    const ToomCook1D& a = set.algorithm;
+    return {{{"input", "V = BT d", set.input, a.BT, 2 * a.alpha},
+             {"filter", "U = G g", set.filter, a.G, a.r + a.alpha},
+             {"output", "Y = AT M", set.output, a.AT, a.alpha + a.m}}};
 }
 
 void prove(const RecipeSet& set) {

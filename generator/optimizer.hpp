@@ -34,9 +34,11 @@ struct RecipeSet {
 // The three transforms of a set with the matrix each computes exactly, in the
 // order input (BT), filter (G), output (AT).
 struct TransformPart {
-    const char* name;
+    const char* name;     // "input", "filter", "output"
+    const char* formula;  // "V = BT d"
     const Recipe& recipe;
     const RationalMatrix& matrix;
+    int per_tile;  // 1D applications a 2D tile needs: over the columns, then the rows of the result
 };
 std::array<TransformPart, 3> transform_parts(const RecipeSet& set);
 

@@ -82,23 +82,25 @@ RationalMatrix matrix_of(const Recipe& recipe) {
     const std::size_t n = static_cast<std::size_t>(recipe.n_inputs);
     std::vector<std::vector<Rational>> form(n, std::vector<Rational>(n, Rational(0)));
     for (std::size_t i = 0; i < n; ++i) form[i][i] = 1;
-    for (const Op& op : recipe.ops) {
-        std::vector<Rational> v(n);
-        const auto &a = form[op.a];
-        for (std::size_t j = 0; j < n; ++j) switch (op.code) {
-                case Opcode::add: v[j] = a[j] + form[op.b][j]; break;
-                case Opcode::sub: v[j] = a[j] - form[op.b][j]; break;
-                case Opcode::neg: v[j] = -a[j]; break;
-                case Opcode::mul: v[j] = a[j] * op.c; break;
-                case Opcode::fma: v[j] = a[j] * op.c + form[op.b][j]; break;
-                case Opcode::copy: v[j] = a[j]; break;
-            }
-        form.push_back(std::move(v));
-    }
+    for (const Op& op : recipe.ops) form.push_back(form_of(op, form));
     RationalMatrix m(recipe.outputs.size(), n);
     for (std::size_t i = 0; i < recipe.outputs.size(); ++i)
         for (std::size_t j = 0; j < n; ++j) m(i, j) = form[recipe.outputs[i]][j];
     return m;
+}
+
+std::vector<Rational> form_of(const Op& op, const std::vector<std::vector<Rational>>& forms) {
+    const std::vector<Rational>& a = forms[op.a];
+    std::vector<Rational> v(a.size());
+    for (std::size_t j = 0; j < a.size(); ++j) switch (op.code) {
+            case Opcode::add: v[j] = a[j] + forms[op.b][j]; break;
+            case Opcode::sub: v[j] = a[j] - forms[op.b][j]; break;
+            case Opcode::neg: v[j] = -a[j]; break;
+            case Opcode::mul: v[j] = a[j] * op.c; break;
+            case Opcode::fma: v[j] = a[j] * op.c + forms[op.b][j]; break;
+            case Opcode::copy: v[j] = a[j]; break;
+        }
+    return v;
 }
 
 OpCounts dense_counts(std::size_t rows, std::size_t cols) {

@@ -46,6 +46,10 @@ struct Recipe {
 // linear forms: the proof that a recipe equals its matrix compares this.
 RationalMatrix matrix_of(const Recipe& recipe);
 
+// The linear form (over a recipe's inputs) of the value `op` defines, from the
+// forms of the values before it.
+std::vector<Rational> form_of(const Op& op, const std::vector<std::vector<Rational>>& forms);
+
 // Throws InputError when an op reads a value not yet defined or an output is
 // out of range (a structurally broken recipe, e.g. from an edited file).
 void check_structure(const Recipe& recipe);

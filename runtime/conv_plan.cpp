@@ -77,7 +77,8 @@ KernelParams suggested_params(const ConvShape& s, int m, Backend backend) {
     p["vector_rows"][0] = m % 4 == 0 && s.out_w() % 4 == 0;
     const long long tile_quads = (1LL * s.N * ((s.out_h() + m - 1) / m) * ((s.out_w() + m - 1) / m) + 3) / 4;
     if (tile_quads < p["gemm_threads"][1] * p["gemm_registers"][1] / 4) {
-        p["gemm_threads"] = {8, backend == Backend::cuda ? 8 : 1};  // CUDA keeps 64 threads
+        const int threads = p["gemm_threads"][0] * p["gemm_threads"][1];
+        p["gemm_threads"] = {8, std::max(1, threads / 8)};  // as many threads as the backend starts with
         p["gemm_registers"][1] = 4;
     }
     return p;

@@ -57,13 +57,16 @@ const BackendSpec& spec_of(Backend backend) {
     throw std::logic_error("unknown backend");
 }
 
-Backend parse_backend(const std::string& name) {
+std::string backend_names() {
     std::vector<std::string> names;
-    for (const BackendSpec& spec : backends()) {
+    for (const BackendSpec& spec : backends()) names.push_back(spec.name);
+    return fmt::format("{}", fmt::join(names, " or "));
+}
+
+Backend parse_backend(const std::string& name) {
+    for (const BackendSpec& spec : backends())
         if (name == spec.name || name == spec.api) return spec.backend;
-        names.push_back(spec.name);
-    }
-    throw InputError(fmt::format("--backend must be {}, not '{}'", fmt::join(names, " or "), name));
+    throw InputError(fmt::format("--backend must be {}, not '{}'", backend_names(), name));
 }
 
 }  // namespace wino

@@ -37,6 +37,8 @@ struct BackendSpec {
 
 const std::vector<BackendSpec>& backends();
 const BackendSpec& spec_of(Backend backend);
+// "glsl or cuda".
+std::string backend_names();
 // Accepts a backend's name or its API's; throws InputError listing them.
 Backend parse_backend(const std::string& name);
 

@@ -22,6 +22,11 @@ int tiles_per_thread(const KernelParams& p) { return p["transform_tiles"][0]; }
 int unroll(const KernelParams& p) { return p["unroll"][0]; }
 int one_dimensional(const KernelParams& p) { return p["workgroup_size"][0]; }
 
+// A transform thread per (row, group of tiles): rows are channels (input) or filters (output).
+Groups per_tile_group(long long rows, const Tiling& t, const KernelParams& p, int wg) {
+    return {ceil_div(rows * t.tiles_padded / tiles_per_thread(p), wg), 1, 1};
+}
+
 const std::string in4(4, ' '), in8(8, ' '), in12(12, ' ');
 
 TemplateValues filter_transform_values(const RecipeSet* s, int r, const KernelParams& p, const Dialect& d) {
@@ -132,9 +137,7 @@ const std::vector<KindSpec> kinds = {
     {KernelKind::input_transform, "input_transform", false, true,
      [](const KernelParams& p) { return std::vector<BufferUse>{{BufferId::images, false}, {BufferId::v, true, tiles_per_thread(p)}}; },
      one_dimensional,
-     [](const ConvShape& s, const Tiling& t, const KernelParams& p, int wg) {
-         return Groups{ceil_div(s.C * t.tiles_padded / tiles_per_thread(p), wg), 1, 1};
-     },
+     [](const ConvShape& s, const Tiling& t, const KernelParams& p, int wg) { return per_tile_group(s.C, t, p, wg); },
      input_transform_values},
     {KernelKind::gemm, "gemm", false, false,
      [](const KernelParams&) {
@@ -154,9 +157,7 @@ const std::vector<KindSpec> kinds = {
                                        {BufferId::result, true, p["vector_rows"][0] ? 4 : 1}};
      },
      one_dimensional,
-     [](const ConvShape& s, const Tiling& t, const KernelParams& p, int wg) {
-         return Groups{ceil_div(s.K * t.tiles_padded / tiles_per_thread(p), wg), 1, 1};
-     },
+     [](const ConvShape& s, const Tiling& t, const KernelParams& p, int wg) { return per_tile_group(s.K, t, p, wg); },
      output_transform_values},
     {KernelKind::fused, "fused", false, true,
      [](const KernelParams&) {

@@ -23,7 +23,7 @@ struct EmitCli {
 };
 
 void emit(const EmitCli& o) {
-    if (o.backend.empty()) throw InputError("emit needs --backend glsl or cuda");
+    if (o.backend.empty()) throw InputError(fmt::format("emit needs --backend {}", backend_names()));
     const Backend backend = parse_backend(o.backend);
     const Variant variant = parse_variant(o.kernel.variant);
     validate_tile(o.m, o.r);
@@ -51,7 +51,7 @@ void emit(const EmitCli& o) {
 Command add_emit_command(CLI::App& app) {
     auto o = std::make_shared<EmitCli>();
     CLI::App* sub = app.add_subcommand("emit", "Write the Winograd kernels of a variant as GLSL or CUDA source");
-    sub->add_option("--backend", o->backend, "glsl or cuda");
+    sub->add_option("--backend", o->backend, backend_names());
     sub->add_option("--m", o->m, "output tile size")->default_str("4");
     sub->add_option("--r", o->r, "filter size")->default_str("3");
     add_kernel_options(sub, o->kernel);

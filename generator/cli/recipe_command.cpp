@@ -9,6 +9,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <memory>
 #include <optional>
 
@@ -23,50 +24,17 @@ struct RecipeOptions {
     int threads = 2;
 };
 
-enum class Transform { input, filter, output };
-constexpr Transform all_transforms[] = {Transform::input, Transform::filter, Transform::output};
-
-const char* name_of(Transform t) {
-    switch (t) {
-        case Transform::input: return "input";
-        case Transform::filter: return "filter";
-        case Transform::output: return "output";
-    }
-    return "?";
-}
-
-// Transform is the index of its part in transform_parts().
-const Recipe& recipe_of(const RecipeSet& s, Transform t) { return transform_parts(s)[static_cast<int>(t)].recipe; }
-
-const RationalMatrix& matrix_of(const RecipeSet& s, Transform t) {
-    return transform_parts(s)[static_cast<int>(t)].matrix;
-}
-
-// How many 1D applications one 2D tile needs: columns, then rows of the result.
-int applications_per_tile(const ToomCook1D& a, Transform t) {
-    switch (t) {
-        case Transform::input: return 2 * a.alpha;   // BT d B
-        case Transform::filter: return a.r + a.alpha;  // G g Gᵀ
-        case Transform::output: return a.alpha + a.m;  // AT M A
-    }
-    return 0;
-}
-
-const char* formula(Transform t) {
-    return t == Transform::input ? "V = BT d" : t == Transform::filter ? "U = G g" : "Y = AT M";
-}
-
-std::vector<std::string> names_of(const std::vector<Transform>& which) {
+// The transforms --transform names (all three when it is not given).
+std::vector<std::string> selected(const RecipeOptions& o) {
     std::vector<std::string> names;
-    for (Transform t : which) names.push_back(name_of(t));
+    for (const char* name : {"input", "filter", "output"})
+        if (o.transform.empty() || o.transform == name) names.push_back(name);
+    if (names.empty()) throw InputError(fmt::format("--transform must be input, filter or output, not '{}'", o.transform));
     return names;
 }
 
-std::vector<Transform> selected(const RecipeOptions& o) {
-    if (o.transform.empty()) return {std::begin(all_transforms), std::end(all_transforms)};
-    for (Transform t : all_transforms)
-        if (o.transform == name_of(t)) return {t};
-    throw InputError(fmt::format("--transform must be input, filter or output, not '{}'", o.transform));
+bool chosen(const TransformPart& part, const std::vector<std::string>& which) {
+    return std::find(which.begin(), which.end(), part.name) != which.end();
 }
 
 OptimizerOptions optimizer_options(const RecipeOptions& o) {
@@ -77,31 +45,31 @@ std::string counts_text(const OpCounts& c) {
     return fmt::format("{} ops (add {}, mul {}, fma {})", c.total(), c.add, c.mul, c.fma);
 }
 
-std::string text_of(const RecipeSet& s, const std::vector<Transform>& which) {
+std::string text_of(const RecipeSet& s, const std::vector<std::string>& which) {
     const ToomCook1D& a = s.algorithm;
     std::string out = fmt::format("F({},{})  alpha = {}  points: {}\n", a.m, a.r, a.alpha,
                                   fmt::join(point_strings(a.points), ", "));
-    for (Transform t : which) {
-        const RationalMatrix& m = matrix_of(s, t);
-        out += fmt::format("\n{} transform {}: {}; dense product {}\n{}", name_of(t), formula(t),
-                           counts_text(recipe_of(s, t).counts()), dense_counts(m.rows(), m.cols()).total(),
-                           render_text(recipe_of(s, t)));
+    for (const TransformPart& part : transform_parts(s)) {
+        if (!chosen(part, which)) continue;
+        out += fmt::format("\n{} transform {}: {}; dense product {}\n{}", part.name, part.formula,
+                           counts_text(part.recipe.counts()), dense_counts(part.matrix.rows(), part.matrix.cols()).total(),
+                           render_text(part.recipe));
     }
     return out + "\nproof: exact, each recipe computes its (scaled) matrix and the algorithm is correct\n";
 }
 
-nlohmann::ordered_json json_of(const RecipeSet& s, const std::vector<Transform>& which) {
-    if (which.size() == 1) return to_json(recipe_of(s, which[0]));
+nlohmann::ordered_json json_of(const RecipeSet& s, const std::vector<std::string>& which) {
     nlohmann::ordered_json j;
-    for (Transform t : which) j[name_of(t)] = to_json(recipe_of(s, t));
-    return j;
+    for (const TransformPart& part : transform_parts(s))
+        if (chosen(part, which)) j[part.name] = to_json(part.recipe);
+    return which.size() == 1 ? j[which[0]] : j;
 }
 
 void print_progress(const std::string& line) { fmt::print(stderr, "wino-gen: {}\n", line); }
 
 void print_recipes(const RecipeOptions& o) {
     if (!o.m || !o.r) throw InputError("recipe needs --m and --r (or --report, --write-db)");
-    const std::vector<Transform> which = selected(o);
+    const std::vector<std::string> which = selected(o);
     if (o.format != "text" && o.format != "json" && o.format != "c")
         throw InputError(fmt::format("--format must be text, json or c, not '{}'", o.format));
     validate_tile(*o.m, *o.r);
@@ -111,7 +79,7 @@ void print_recipes(const RecipeOptions& o) {
     if (o.format == "json")
         fmt::print("{}", to_readable_json(json_of(s, which)));
     else
-        fmt::print("{}", o.format == "c" ? render_transform_header(s, names_of(which)) : text_of(s, which));
+        fmt::print("{}", o.format == "c" ? render_transform_header(s, which) : text_of(s, which));
 }
 
 std::string cells(const OpCounts& c) { return fmt::format("{:5} {:5} {:5} {:6}", c.add, c.mul, c.fma, c.total()); }
@@ -130,13 +98,12 @@ void print_report() {
     for (auto [m, r] : standard_configs()) {
         const RecipeSet s = recipes_for(m, r, default_points(m + r - 1), {}, print_progress);
         OpCounts dense_total, ours_total;
-        for (Transform t : all_transforms) {
-            const RationalMatrix& mat = matrix_of(s, t);
-            const OpCounts dense = dense_counts(mat.rows(), mat.cols()), ours = recipe_of(s, t).counts();
-            const int n = applications_per_tile(s.algorithm, t);
+        for (const TransformPart& part : transform_parts(s)) {
+            const OpCounts dense = dense_counts(part.matrix.rows(), part.matrix.cols()), ours = part.recipe.counts();
+            const int n = part.per_tile;
             dense_total += n * dense;
             ours_total += n * ours;
-            fmt::print("{:<8} {:<6} | {} | {} | {} | {} | {:5.1f}%\n", fmt::format("F({},{})", m, r), name_of(t),
+            fmt::print("{:<8} {:<6} | {} | {} | {} | {} | {:5.1f}%\n", fmt::format("F({},{})", m, r), part.name,
                        cells(dense), cells(ours), cells(n * dense), cells(n * ours), reduction(dense, ours));
         }
         const double saved = reduction(dense_total, ours_total);

@@ -154,8 +154,10 @@ void run(const RunCli& o) {
 Command add_run_command(CLI::App& app) {
     auto o = std::make_shared<RunCli>();
     CLI::App* sub = app.add_subcommand("run", "Run a convolution layer on a device; check it and time it");
-    sub->add_option("--backend", o->backend, "vulkan or cuda")->default_str("vulkan");
-    sub->add_option("--device", o->device, "vulkan:N (default: $WINO_VULKAN_DEVICE, else 0) or cuda:N");
+    std::vector<std::string> apis;
+    for (const BackendSpec& b : backends()) apis.push_back(b.api);
+    sub->add_option("--backend", o->backend, fmt::format("{}", fmt::join(apis, " or ")))->default_str(apis.front());
+    sub->add_option("--device", o->device, "vulkan:N (default: $WINO_VULKAN_DEVICE, else 0) or cuda:N (default 0)");
     sub->add_flag("--cublas", o->cublas, "cuda, nonfused: the product by cuBLAS strided-batched SGEMM");
     sub->add_option("--input-shape", o->input_shape, "N,C,H,W");
     sub->add_option("--filters", o->filters, "K, the number of filters");
