@@ -30,6 +30,14 @@ std::string header(const KindSpec& kind, const RecipeSet* s, int r, const Kernel
     return out + fmt::format("// Tuning: {}.\n", fmt::join(tuning, ", "));
 }
 
+// The values of the parameters that shape the kind, for templates to read (CLBlast's way).
+std::string defines(KernelKind kind, const KernelParams& p) {
+    std::string out;
+    for (const ParamSpec& spec : param_table())
+        if (applies_to(spec, kind)) out += defines_of(spec, p[spec.name]);
+    return out;
+}
+
 }  // namespace
 
 std::string kernel_name(KernelKind kind, const RecipeSet* s, int r, const KernelParams& p) {
@@ -48,8 +56,8 @@ EmittedKernel emit_kernel(KernelKind kind, const RecipeSet* s, int r, const Kern
     const BackendSpec& b = spec_of(backend);
     const KernelInterface interface{kernel_name(kind, s, r, p), spec.workgroup_size(p), spec.buffers(p)};
     const std::string body = fill_template(template_text(spec.name), spec.values(s, r, p, b.dialect));
-    return {kind, interface.name, header(spec, s, r, p, b) + b.preamble(interface) + "\n" + body, interface.workgroup_size,
-            interface.buffers};
+    return {kind, interface.name, header(spec, s, r, p, b) + b.preamble(interface) + defines(kind, p) + "\n" + body,
+            interface.workgroup_size, interface.buffers};
 }
 
 std::vector<EmittedKernel> emit_variant(Variant variant, const RecipeSet* s, int r, const KernelParams& p,

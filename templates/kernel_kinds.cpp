@@ -54,13 +54,13 @@ TemplateValues input_transform_values(const RecipeSet* s, int, const KernelParam
             return group == 4 ? float4_of(tile) : tile(0);
         },
         in4);
-    return {{"tiles", tiles}, {"store", store}, {"group", std::to_string(group)}};
+    return {{"tiles", tiles}, {"store", store}};
 }
 
 // The GEMM's register tile as scalars: 4-wide loads of U and V groups, then the
 // outer-product FMAs, then 4-wide stores at the (clamped) elements they are.
 TemplateValues gemm_values(const RecipeSet*, int, const KernelParams& p, const Dialect&) {
-    const auto [wg_k, wg_p] = p["gemm_threads"];
+    const int wg_p = p["gemm_threads"][1];
     const auto [reg_k, reg_p] = p["gemm_registers"];
     const int kq = reg_k / 4, pq = reg_p / 4;
     std::string declare, multiply, store;
@@ -83,9 +83,7 @@ TemplateValues gemm_values(const RecipeSet*, int, const KernelParams& p, const D
         for (int j = 0; j < pq; ++j)
             store += fmt::format("    product[row{} + p_quad{}] = {};\n", i, j,
                                  float4_of([&](int e) { return fmt::format("acc{}_{}", i, 4 * j + e); }));
-    return {{"wg_k", std::to_string(wg_k)}, {"wg_p", std::to_string(wg_p)},
-            {"reg_k_quads", std::to_string(kq)}, {"reg_p_quads", std::to_string(pq)},
-            {"declare", declare}, {"multiply", multiply}, {"store", store}};
+    return {{"declare", declare}, {"multiply", multiply}, {"store", store}};
 }
 
 TemplateValues output_transform_values(const RecipeSet* s, int, const KernelParams& p, const Dialect& d) {
@@ -103,14 +101,12 @@ TemplateValues output_transform_values(const RecipeSet* s, int, const KernelPara
         std::tie(tile["columns"], tile["rows"]) = transform_2d(s->output, "mt", "am", "y", alpha, m, unroll(p), d, in8);
         return tile;
     });
-    return {{"load", load}, {"tiles", tiles}, {"group", std::to_string(group)}};
+    return {{"load", load}, {"tiles", tiles}};
 }
 
 TemplateValues fused_values(const RecipeSet* s, int, const KernelParams& p, const Dialect& d) {
     const int m = s->algorithm.m, alpha = s->algorithm.alpha;
-    const auto [wg_k, wg_p] = p["fused_tile"];
-    TemplateValues v{{"alpha", std::to_string(alpha)}, {"m", std::to_string(m)}, {"wg_k", std::to_string(wg_k)},
-                     {"wg_p", std::to_string(wg_p)}, {"wg_size", std::to_string(wg_k * wg_p)}};
+    TemplateValues v{{"alpha", std::to_string(alpha)}, {"m", std::to_string(m)}};
     // One 1D transform per job: a column of a patch (stride alpha), then a row.
     auto strided = [alpha](const std::string& array) {
         return [=](int i, const std::string&) { return fmt::format("{}[base + {} * {}]", array, i, alpha); };

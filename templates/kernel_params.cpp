@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cctype>
 
 namespace wino {
 namespace {
@@ -22,16 +23,16 @@ std::string over_workgroup_limit(long long wanted, const ParamContext& c) {
 }
 
 const std::vector<ParamSpec> table = {
-    {"unroll", "--unroll", "transform loop unroll: 1, 2, 4, 6, ... or full", ParamType::unroll, "u", {0, 0}, {}, 1, 1024,
+    {"unroll", "--unroll", "transform loop unroll: 1, 2, 4, 6, ... or full", ParamType::unroll, "u", {}, {0, 0}, {}, 1, 1024,
      {K::filter_transform, K::input_transform, K::output_transform, K::fused}, {}},
     {"workgroup_size", "--workgroup-size", "threads per workgroup of the transform and direct kernels", ParamType::count,
-     "wg", {64, 0}, {}, 1, 1024, {K::filter_transform, K::input_transform, K::output_transform, K::direct},
+     "wg", {}, {64, 0}, {}, 1, 1024, {K::filter_transform, K::input_transform, K::output_transform, K::direct},
      {{Needs::device, [](const KernelParams& p, const ParamContext& c) { return over_workgroup_limit(p["workgroup_size"][0], c); }}}},
-    {"gemm_threads", "--gemm-threads", "GEMM workgroup threads along K,P", ParamType::pair, "t", {1, 8},
+    {"gemm_threads", "--gemm-threads", "GEMM workgroup threads along K,P", ParamType::pair, "t", {"K", "P"}, {1, 8},
      {{Backend::cuda, {2, 32}}},  // a warp along p: U is one broadcast per warp, V and M coalesce (unmeasured)
      1, 1024, {K::gemm},
      {{Needs::device, [](const KernelParams& p, const ParamContext& c) { return over_workgroup_limit(threads(p["gemm_threads"]), c); }}}},
-    {"gemm_registers", "--gemm-registers", "GEMM register tile along K,P (multiples of 4)", ParamType::pair, "r", {16, 8}, {},
+    {"gemm_registers", "--gemm-registers", "GEMM register tile along K,P (multiples of 4)", ParamType::pair, "r", {"K", "P"}, {16, 8}, {},
      4, 64, {K::gemm},
      {{Needs::value, [](const KernelParams& p, const ParamContext&) {
           const ParamValue& v = p["gemm_registers"];
@@ -39,7 +40,7 @@ const std::vector<ParamSpec> table = {
                      ? fmt::format("--gemm-registers must be multiples of 4 (U and V are read 4 at a time), not {}x{}", v[0], v[1])
                      : std::string();
       }}}},
-    {"fused_tile", "--fused-tile", "fused workgroup: filters,tiles", ParamType::pair, "f", {16, 4}, {}, 1, 1024, {K::fused},
+    {"fused_tile", "--fused-tile", "fused workgroup: filters,tiles", ParamType::pair, "f", {"FILTERS", "TILES"}, {16, 4}, {}, 1, 1024, {K::fused},
      {{Needs::device, [](const KernelParams& p, const ParamContext& c) { return over_workgroup_limit(threads(p["fused_tile"]), c); }},
       {Needs::device, [](const KernelParams& p, const ParamContext& c) {
           if (!c.shape) return std::string();
@@ -51,7 +52,7 @@ const std::vector<ParamSpec> table = {
       }}}},
     // 4 moves V and M 4 values at a time (cheap on lavapipe); 1 keeps registers
     // low (CUDA spills at alpha 8).
-    {"transform_tiles", "--transform-tiles", "tiles per input/output transform thread: 1 or 4", ParamType::count, "tt",
+    {"transform_tiles", "--transform-tiles", "tiles per input/output transform thread: 1 or 4", ParamType::count, "tt", {},
      {4, 0}, {{Backend::cuda, {1, 0}}}, 1, 4, {K::input_transform, K::output_transform},
      {{Needs::value, [](const KernelParams& p, const ParamContext&) {
           const int tiles = p["transform_tiles"][0];
@@ -59,7 +60,7 @@ const std::vector<ParamSpec> table = {
                                           : fmt::format("--transform-tiles must be 1 or 4, not {}", tiles);
       }}}},
     {"vector_rows", "--vector-rows", "store output rows 4 values at a time: on or off (needs m and the output width "
-     "to be multiples of 4)", ParamType::flag, "vr", {0, 0}, {}, 0, 1, {K::output_transform},
+     "to be multiples of 4)", ParamType::flag, "vr", {}, {0, 0}, {}, 0, 1, {K::output_transform},
      {{Needs::layer, [](const KernelParams& p, const ParamContext& c) {
           if (!p["vector_rows"][0] || (c.m % 4 == 0 && c.shape->out_w() % 4 == 0)) return std::string();
           return fmt::format("vector output rows need m and the output width to be multiples of 4, not m {} and {}", c.m,
@@ -144,6 +145,13 @@ ParamValue parse_value(const ParamSpec& spec, const std::string& text) {
             throw InputError(fmt::format("{} takes on or off, not '{}'", spec.flag, text));
     }
     throw std::logic_error("unknown parameter type");
+}
+
+std::string defines_of(const ParamSpec& spec, const ParamValue& v) {
+    std::string name = std::string("WINO_") + spec.name;
+    std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return std::toupper(c); });
+    if (spec.type != ParamType::pair) return fmt::format("#define {} {}\n", name, v[0]);
+    return fmt::format("#define {0}_{1} {2}\n#define {0}_{3} {4}\n", name, spec.parts[0], v[0], spec.parts[1], v[1]);
 }
 
 std::string name_part(const ParamSpec& spec, const ParamValue& v) {

@@ -3,7 +3,8 @@
 // help, type, default per backend, allowed values, the kernel kinds whose code
 // it shapes, and its constraints as functions of (parameters, layer, device
 // limits). Validation, the run/emit flags and their help, the kernels' header
-// comment and systematic names, and the JSON config are all derived from it.
+// comment, #defines and systematic names, and the JSON config are all derived
+// from it.
 // Which variant and which m run are not kernel parameters: they choose which
 // kernels exist (ConvConfig), these say how each one is written.
 #pragma once
@@ -58,6 +59,8 @@ struct ParamSpec {
     const char* help;
     ParamType type;
     const char* tag;  // its part of a kernel name: "r" → "r16x8"
+    // A pair's two numbers as the kernels' #defines name them (WINO_GEMM_THREADS_K).
+    std::array<const char*, 2> parts;
     ParamValue value;  // the default...
     std::vector<std::pair<Backend, ParamValue>> backend_values;  // ...and where a backend starts elsewhere
     int min, max;                                                // of each number
@@ -88,6 +91,9 @@ KernelParams default_params(Backend backend);
 std::string value_text(const ParamSpec& spec, const ParamValue& value);
 // Reads a flag's text ("full", "1,8", "64", "on"); throws InputError naming the flag.
 ParamValue parse_value(const ParamSpec& spec, const std::string& text);
+// Its #defines in a kernel it shapes: "#define WINO_GEMM_THREADS_K 1\n#define
+// WINO_GEMM_THREADS_P 8\n" (an unroll of 0 is full; a switch is 0 or 1).
+std::string defines_of(const ParamSpec& spec, const ParamValue& value);
 // Its part of a kernel name: "u4", "t1x8", "vr" (a switch only when on).
 std::string name_part(const ParamSpec& spec, const ParamValue& value);
 bool applies_to(const ParamSpec& spec, KernelKind kind);

@@ -94,8 +94,7 @@ std::string tile_copies(const std::string& tile_template, int alpha, int m, int 
     std::string out;
     for (int e = 0; e < group; ++e) {
         std::map<std::string, std::string> tile = values_of(e);
-        tile.insert({{"e", std::to_string(e)}, {"alpha", std::to_string(alpha)}, {"m", std::to_string(m)},
-                     {"group", std::to_string(group)}});
+        tile.insert({{"e", std::to_string(e)}, {"alpha", std::to_string(alpha)}, {"m", std::to_string(m)}});
         out += fill_template(tile_template, tile);
     }
     return out;

@@ -106,7 +106,7 @@ TEST_CASE("every range and constraint of the table refuses what it should") {
     }
 }
 
-TEST_CASE("every parameter is a flag of run and emit, a key of the JSON config and a word of its kernels' header") {
+TEST_CASE("every parameter is a flag of run and emit, a key of the JSON config, a word of its kernels' header and their #define") {
     const auto emit_help = test::run_wino_gen("emit --help"), run_help = test::run_wino_gen("run --help");
     const auto json = test::run_wino_gen("run --input-shape 1,2,6,6 --filters 3 --format json");
     REQUIRE(json.exit_code == 0);
@@ -123,6 +123,7 @@ TEST_CASE("every parameter is a flag of run and emit, a key of the JSON config a
                 const KernelParams p = default_params(b.backend);
                 const EmittedKernel k = emit_kernel(kind, &s, 3, p, b.backend);
                 CHECK(k.source.find(fmt::format("{} {}", spec.name, value_text(spec, p[spec.name]))) != std::string::npos);
+                CHECK(k.source.find(defines_of(spec, p[spec.name])) != std::string::npos);
             }
     }
 }
@@ -136,6 +137,13 @@ TEST_CASE("a flag's text reads back as the value it shows") {
         CHECK(parse_value(spec, text) == value);
         refuses<InputError>([&] { parse_value(spec, "x9"); }, spec.flag);
     }
+}
+
+TEST_CASE("a parameter's #defines name it and its value") {
+    KernelParams p;
+    CHECK(defines_of(param_spec("gemm_threads"), p["gemm_threads"]) == "#define WINO_GEMM_THREADS_K 1\n#define WINO_GEMM_THREADS_P 8\n");
+    CHECK(defines_of(param_spec("unroll"), p["unroll"]) == "#define WINO_UNROLL 0\n");
+    CHECK(defines_of(param_spec("vector_rows"), {1, 0}) == "#define WINO_VECTOR_ROWS 1\n");
 }
 
 TEST_CASE("kernel names are systematic: F(m,r), kind, and every parameter that shapes the kind") {
