@@ -18,6 +18,7 @@ struct ConvConfig {
     Variant variant = Variant::fused;
     int m = 4;
     KernelParams params;
+    friend bool operator==(const ConvConfig&, const ConvConfig&) = default;
 };
 
 // Throws InputError for non-positive sizes, empty outputs, an m the recipes do

@@ -1,8 +1,13 @@
 // Run, check and time one layer.
 #include "layer_run.hpp"
 
+#include "accuracy.hpp"
+#include "recipe_db.hpp"
+
 #include <algorithm>
 #include <cmath>
+#include <map>
+#include <mutex>
 
 namespace wino {
 
@@ -15,6 +20,18 @@ LayerErrors compare_with_reference(const std::vector<float>& y, const std::vecto
         max_abs = std::max(max_abs, std::abs(d));
     }
     return {std::sqrt(diff2) / std::max(std::sqrt(ref2), 1e-300), max_abs};
+}
+
+double layer_error_bound(int m, int r) {
+    static std::mutex guard;
+    static std::map<std::pair<int, int>, double> bounds;
+    std::lock_guard lock(guard);
+    auto [it, fresh] = bounds.try_emplace({m, r}, 0.0);
+    if (fresh) {
+        const RecipeSet s = recipes_for(m, r, default_points(m + r - 1), {});
+        it->second = 100 * measure_accuracy(s, {1000, 1, 1, EvaluationOrder::recipe}).error + 1e-6;
+    }
+    return it->second;
 }
 
 LayerReport run_layer(Executor& executor, const LayerJob& job) {

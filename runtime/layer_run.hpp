@@ -17,6 +17,12 @@ struct LayerErrors {
 
 LayerErrors compare_with_reference(const std::vector<float>& output, const std::vector<double>& reference);
 
+// The relative error a correct Winograd F(m,r) layer stays under: a hundred
+// times the accuracy evaluator's median tile error for the default points
+// (1000 tiles, in the order the kernels compute) plus 1e-6. The tests and the
+// tuner's correctness gate both use it.
+double layer_error_bound(int m, int r);
+
 struct LayerJob {
     ConvShape shape;
     ConvConfig config;

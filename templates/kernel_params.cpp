@@ -23,24 +23,25 @@ std::string over_workgroup_limit(long long wanted, const ParamContext& c) {
 }
 
 const std::vector<ParamSpec> table = {
-    {"unroll", "--unroll", "transform loop unroll: 1, 2, 4, 6, ... or full", ParamType::unroll, "u", {}, {0, 0}, {}, 1, 1024,
+    {"unroll", "--unroll", "transform loop unroll: 1, 2, 4, 6, ... or full", ParamType::unroll, "u", {}, {0, 0}, {}, 1, 1024, {{0, 0}, {1, 0}, {2, 0}, {4, 0}, {6, 0}},
      {K::filter_transform, K::input_transform, K::output_transform, K::fused}, {}},
     {"workgroup_size", "--workgroup-size", "threads per workgroup of the transform and direct kernels", ParamType::count,
-     "wg", {}, {64, 0}, {}, 1, 1024, {K::filter_transform, K::input_transform, K::output_transform, K::direct},
+     "wg", {}, {64, 0}, {}, 1, 1024, {{32, 0}, {64, 0}, {128, 0}}, {K::filter_transform, K::input_transform, K::output_transform, K::direct},
      {{Needs::device, [](const KernelParams& p, const ParamContext& c) { return over_workgroup_limit(p["workgroup_size"][0], c); }}}},
     {"gemm_threads", "--gemm-threads", "GEMM workgroup threads along K,P", ParamType::pair, "t", {"K", "P"}, {1, 8},
      {{Backend::cuda, {2, 32}}},  // a warp along p: U is one broadcast per warp, V and M coalesce (unmeasured)
-     1, 1024, {K::gemm},
+     1, 1024, {{1, 8}, {8, 1}, {2, 32}, {4, 16}}, {K::gemm},
      {{Needs::device, [](const KernelParams& p, const ParamContext& c) { return over_workgroup_limit(threads(p["gemm_threads"]), c); }}}},
     {"gemm_registers", "--gemm-registers", "GEMM register tile along K,P (multiples of 4)", ParamType::pair, "r", {"K", "P"}, {16, 8}, {},
-     4, 64, {K::gemm},
+     4, 64, {{16, 8}, {8, 8}, {16, 4}, {8, 16}, {4, 4}}, {K::gemm},
      {{Needs::value, [](const KernelParams& p, const ParamContext&) {
           const ParamValue& v = p["gemm_registers"];
           return v[0] % 4 || v[1] % 4
                      ? fmt::format("--gemm-registers must be multiples of 4 (U and V are read 4 at a time), not {}x{}", v[0], v[1])
                      : std::string();
       }}}},
-    {"fused_tile", "--fused-tile", "fused workgroup: filters,tiles", ParamType::pair, "f", {"FILTERS", "TILES"}, {16, 4}, {}, 1, 1024, {K::fused},
+    {"fused_tile", "--fused-tile", "fused workgroup: filters,tiles", ParamType::pair, "f", {"FILTERS", "TILES"}, {16, 4}, {}, 1, 1024,
+     {{16, 4}, {8, 8}, {32, 2}}, {K::fused},
      {{Needs::device, [](const KernelParams& p, const ParamContext& c) { return over_workgroup_limit(threads(p["fused_tile"]), c); }},
       {Needs::device, [](const KernelParams& p, const ParamContext& c) {
           if (!c.shape) return std::string();
@@ -53,14 +54,14 @@ const std::vector<ParamSpec> table = {
     // 4 moves V and M 4 values at a time (cheap on lavapipe); 1 keeps registers
     // low (CUDA spills at alpha 8).
     {"transform_tiles", "--transform-tiles", "tiles per input/output transform thread: 1 or 4", ParamType::count, "tt", {},
-     {4, 0}, {{Backend::cuda, {1, 0}}}, 1, 4, {K::input_transform, K::output_transform},
+     {4, 0}, {{Backend::cuda, {1, 0}}}, 1, 4, {{1, 0}, {4, 0}}, {K::input_transform, K::output_transform},
      {{Needs::value, [](const KernelParams& p, const ParamContext&) {
           const int tiles = p["transform_tiles"][0];
           return tiles == 1 || tiles == 4 ? std::string()
                                           : fmt::format("--transform-tiles must be 1 or 4, not {}", tiles);
       }}}},
     {"vector_rows", "--vector-rows", "store output rows 4 values at a time: on or off (needs m and the output width "
-     "to be multiples of 4)", ParamType::flag, "vr", {}, {0, 0}, {}, 0, 1, {K::output_transform},
+     "to be multiples of 4)", ParamType::flag, "vr", {}, {0, 0}, {}, 0, 1, {{0, 0}, {1, 0}}, {K::output_transform},
      {{Needs::layer, [](const KernelParams& p, const ParamContext& c) {
           if (!p["vector_rows"][0] || (c.m % 4 == 0 && c.shape->out_w() % 4 == 0)) return std::string();
           return fmt::format("vector output rows need m and the output width to be multiples of 4, not m {} and {}", c.m,
@@ -171,6 +172,35 @@ nlohmann::ordered_json to_json(const KernelParams& params) {
         }
     }
     return j;
+}
+
+KernelParams params_from_json(const nlohmann::json& j, KernelParams params) {
+    if (!j.is_object()) throw InputError(fmt::format("a kernel configuration must be a JSON object, not {}", j.dump()));
+    for (const auto& [key, v] : j.items()) {
+        const auto spec = std::find_if(table.begin(), table.end(), [&](const ParamSpec& s) { return key == s.name; });
+        if (spec == table.end()) throw InputError(fmt::format("unknown kernel parameter '{}'", key));
+        auto bad = [&] { return InputError(fmt::format("kernel parameter '{}' cannot be {}", key, v.dump())); };
+        ParamValue& value = params[key];
+        switch (spec->type) {
+            case ParamType::count:
+                if (!v.is_number_integer()) throw bad();
+                value = {v.get<int>(), 0};
+                break;
+            case ParamType::pair:
+                if (!v.is_array() || v.size() != 2 || !v[0].is_number_integer() || !v[1].is_number_integer()) throw bad();
+                value = {v[0].get<int>(), v[1].get<int>()};
+                break;
+            case ParamType::unroll:
+                if (!v.is_string()) throw bad();
+                value = parse_value(*spec, v.get<std::string>());
+                break;
+            case ParamType::flag:
+                if (!v.is_boolean()) throw bad();
+                value = {v.get<bool>() ? 1 : 0, 0};
+                break;
+        }
+    }
+    return params;
 }
 
 void check_params(const KernelParams& params, const ParamContext& context) {

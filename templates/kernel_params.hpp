@@ -3,8 +3,8 @@
 // help, type, default per backend, allowed values, the kernel kinds whose code
 // it shapes, and its constraints as functions of (parameters, layer, device
 // limits). Validation, the run/emit flags and their help, the kernels' header
-// comment, #defines and systematic names, and the JSON config are all derived
-// from it.
+// comment, #defines and systematic names, the JSON config and the tuner's
+// search space are all derived from it.
 // Which variant and which m run are not kernel parameters: they choose which
 // kernels exist (ConvConfig), these say how each one is written.
 #pragma once
@@ -64,6 +64,7 @@ struct ParamSpec {
     ParamValue value;  // the default...
     std::vector<std::pair<Backend, ParamValue>> backend_values;  // ...and where a backend starts elsewhere
     int min, max;                                                // of each number
+    std::vector<ParamValue> candidates;                          // what the tuner tries (with the starting value)
     std::vector<KernelKind> kinds;                               // the kernels whose code it shapes
     std::vector<ParamConstraint> constraints;
 };
@@ -100,6 +101,9 @@ bool applies_to(const ParamSpec& spec, KernelKind kind);
 
 // {"unroll": "full", "gemm_threads": [1, 8], "vector_rows": false, ...}
 nlohmann::ordered_json to_json(const KernelParams& params);
+// The inverse of to_json, from `start` for keys it lacks; throws InputError
+// for an unknown key or a value of the wrong form (ranges are check_params's).
+KernelParams params_from_json(const nlohmann::json& j, KernelParams start);
 
 // Throws InputError for a value out of range or a layer constraint broken,
 // DeviceError for a device limit passed, naming the flag and the reason.

@@ -35,17 +35,6 @@ std::vector<float> random_values(std::size_t n, unsigned seed) {
     return v;
 }
 
-// The bound for F(m,r): a hundred times the evaluator's median tile error.
-double error_bound(int m, int r) {
-    static std::map<std::pair<int, int>, double> bounds;
-    auto& b = bounds[{m, r}];
-    if (b == 0) {
-        const RecipeSet s = recipes_for(m, r, default_points(m + r - 1), {});
-        b = 100 * measure_accuracy(s, {1000, 1, 0, EvaluationOrder::recipe}).error + 1e-6;
-    }
-    return b;
-}
-
 const std::vector<ConvShape> awkward_shapes(int r) {
     return {
         {1, 3, 11, 13, 5, r, r / 2},  // H, W not multiples of m; C, K not multiples of any tile
@@ -77,7 +66,7 @@ TEST_CASE("Winograd kernels on Vulkan: every variant, m 2/4/6, r 3/5, awkward sh
     for (Variant variant : {Variant::fused, Variant::nonfused})
         for (int r : {3, 5})
             for (int m : {2, 4, 6})
-                for (const ConvShape& shape : awkward_shapes(r)) check_layer(shape, {variant, m, {}}, error_bound(m, r));
+                for (const ConvShape& shape : awkward_shapes(r)) check_layer(shape, {variant, m, {}}, layer_error_bound(m, r));
 }
 
 TEST_CASE("the direct kernel on Vulkan agrees with the reference") {
@@ -92,10 +81,10 @@ TEST_CASE("unroll factors and tiles change the code, not the result") {
         config.params["unroll"][0] = unroll;
         config.params["gemm_registers"] = {4, 12};
         config.params["gemm_threads"][0] = 2;
-        check_layer(shape, config, error_bound(4, 3));
+        check_layer(shape, config, layer_error_bound(4, 3));
     }
     const ConvShape few_tiles{1, 9, 6, 6, 21, 3, 1};
-    check_layer(few_tiles, {Variant::nonfused, 2, suggested_params(few_tiles, 2, Backend::glsl)}, error_bound(2, 3));
+    check_layer(few_tiles, {Variant::nonfused, 2, suggested_params(few_tiles, 2, Backend::glsl)}, layer_error_bound(2, 3));
     CHECK(suggested_params(few_tiles, 2, Backend::glsl)["gemm_threads"][0] == 8);
     // Output rows stored 4 at a time (m and W' multiples of 4): row tails (m 4)
     // and column tails (m 8), 4 tiles or 1 per transform thread.
@@ -103,9 +92,9 @@ TEST_CASE("unroll factors and tiles change the code, not the result") {
         ConvConfig rows{Variant::nonfused, 4, {}};
         rows.params["vector_rows"][0] = 1;
         rows.params["transform_tiles"][0] = tiles;
-        check_layer({1, 3, 7, 12, 5, 3, 1}, rows, error_bound(4, 3));
+        check_layer({1, 3, 7, 12, 5, 3, 1}, rows, layer_error_bound(4, 3));
         rows.m = 8;
-        check_layer({2, 2, 9, 12, 3, 3, 1}, rows, error_bound(8, 3));
+        check_layer({2, 2, 9, 12, 3, 3, 1}, rows, layer_error_bound(8, 3));
     }
     CHECK(suggested_params({1, 3, 7, 12, 5, 3, 1}, 4, Backend::glsl)["vector_rows"][0]);
     CHECK_FALSE(suggested_params({1, 3, 7, 13, 5, 3, 1}, 4, Backend::glsl)["vector_rows"][0]);
@@ -114,11 +103,11 @@ TEST_CASE("unroll factors and tiles change the code, not the result") {
     CHECK_THROWS_WITH(validate_shape({1, 3, 7, 13, 5, 3, 1}, misfit), Catch::Contains("multiples of 4"));
     for (int m : {2, 4, 6}) {  // one tile per transform thread, as on CUDA
         ConvConfig single{Variant::nonfused, m, default_params(Backend::cuda)};
-        for (const ConvShape& odd : awkward_shapes(3)) check_layer(odd, single, error_bound(m, 3));
+        for (const ConvShape& odd : awkward_shapes(3)) check_layer(odd, single, layer_error_bound(m, 3));
     }
     ConvConfig fused{Variant::fused, 4, {}};
     fused.params["fused_tile"] = {8, 8};
-    check_layer(shape, fused, error_bound(4, 3));
+    check_layer(shape, fused, layer_error_bound(4, 3));
 }
 
 TEST_CASE("a layer past the device or index limits is refused with a clear error") {
@@ -154,7 +143,7 @@ TEST_CASE("the benchmark layers agree with the reference at full size", "[.][lon
         ConvShape s;
         if (!(fields >> name >> s.N >> s.C >> s.H >> s.W >> s.K >> s.R >> s.pad) || name[0] == '#') continue;
         ++layers;
-        for (int m : {4, 6}) check_layer(s, {Variant::nonfused, m, suggested_params(s, m, Backend::glsl)}, error_bound(m, s.R));
+        for (int m : {4, 6}) check_layer(s, {Variant::nonfused, m, suggested_params(s, m, Backend::glsl)}, layer_error_bound(m, s.R));
     }
     CHECK(layers == 5);
 }
@@ -173,7 +162,7 @@ TEST_CASE("a layer is run, checked and timed through the executor interface") {
     job.repeats = 3;
     const LayerReport report = run_layer(executor(), job);
     REQUIRE(report.errors);
-    CHECK(report.errors->relative <= error_bound(4, 3));
+    CHECK(report.errors->relative <= layer_error_bound(4, 3));
     CHECK(report.baseline_ms.value_or(0) > 0);
     REQUIRE(report.kernels.size() == 3);  // input transform, GEMM, output transform: the per-input kernels
     CHECK(report.kernels[1].first.find("_gemm_") != std::string::npos);

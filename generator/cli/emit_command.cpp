@@ -25,7 +25,7 @@ struct EmitCli {
 void emit(const EmitCli& o) {
     if (o.backend.empty()) throw InputError(fmt::format("emit needs --backend {}", backend_names()));
     const Backend backend = parse_backend(o.backend);
-    const Variant variant = parse_variant(o.kernel.variant);
+    const Variant variant = parse_variant(o.kernel.variant.value_or(default_variant));
     validate_tile(o.m, o.r);
     KernelParams params = default_params(backend);
     apply_kernel_options(o.kernel, params);

@@ -7,7 +7,7 @@ namespace wino::cli {
 
 void add_kernel_options(CLI::App* sub, KernelOptions& o) {
     sub->add_option("--variant", o.variant, "nonfused, fused or direct (nonfused: the faster on lavapipe by 50x)")
-        ->default_str("nonfused");
+        ->default_str(default_variant);
     for (const ParamSpec& spec : param_table()) {
         std::vector<std::string> defaults;
         for (const BackendSpec& b : backends())

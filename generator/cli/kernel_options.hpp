@@ -8,12 +8,15 @@
 #include <CLI/CLI.hpp>
 
 #include <map>
+#include <optional>
 #include <string>
 
 namespace wino::cli {
 
+inline constexpr const char* default_variant = "nonfused";
+
 struct KernelOptions {
-    std::string variant = "nonfused";
+    std::optional<std::string> variant;  // default_variant (or the tuning database's) when not given
     std::map<std::string, std::string> text;  // parameter name → its flag's text; empty when not given
 };
 

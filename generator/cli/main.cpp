@@ -19,7 +19,8 @@ int main(int argc, char** argv) {
                                                 wino::cli::add_accuracy_command(app),
                                                 wino::cli::add_search_command(app),
                                                 wino::cli::add_emit_command(app),
-                                                wino::cli::add_run_command(app)};
+                                                wino::cli::add_run_command(app),
+                                                wino::cli::add_tune_command(app)};
     std::vector<std::string> names;
     for (const wino::cli::Command& command : commands) names.push_back(command.parser->get_name());
     if (argc > 1 && argv[1][0] != '-' && std::find(names.begin(), names.end(), argv[1]) == names.end()) {

@@ -2,11 +2,13 @@
 // random tensors; --check compares with the fp64 host reference, --bench times
 // it (median of repeats after warm-up) against the direct kernel.
 #include "command.hpp"
+#include "device_options.hpp"
 #include "errors.hpp"
 #include "json_text.hpp"
 #include "kernel_options.hpp"
 #include "layer_run.hpp"
 #include "npy.hpp"
+#include "tuning_db.hpp"
 
 #include <fmt/format.h>
 
@@ -18,39 +20,15 @@ namespace wino::cli {
 namespace {
 
 struct RunCli {
-    std::string backend = "vulkan", device, input_shape, format = "text", baseline;
+    DeviceOptions where;
+    std::string input_shape, format = "text", baseline, db;
     std::string input, weights, output;
-    std::optional<int> filters;
-    int r = 3, pad = 0, m = 4, warmup = 2, repeats = 5;
+    std::optional<int> filters, m;
+    int r = 3, pad = 0, warmup = 2, repeats = 5;
     KernelOptions kernel;
     std::uint64_t seed = 1;
-    bool check = false, bench = false, validation = false, cublas = false;
+    bool check = false, bench = false, no_tuning_db = false;
 };
-
-std::vector<long long> parse_shape(const std::string& text) {
-    std::vector<long long> dims;
-    std::size_t from = 0;
-    while (from <= text.size()) {
-        const std::size_t comma = std::min(text.find(',', from), text.size());
-        const std::string item = text.substr(from, comma - from);
-        if (item.empty() || item.find_first_not_of("0123456789") != std::string::npos)
-            throw InputError(fmt::format("--input-shape must be N,C,H,W with positive integers, not '{}'", text));
-        dims.push_back(std::stoll(item));
-        from = comma + 1;
-    }
-    if (dims.size() != 4) throw InputError(fmt::format("--input-shape needs 4 numbers N,C,H,W, got '{}'", text));
-    return dims;
-}
-
-// "vulkan:2" → 2 for the backend's prefix; -1 when no device is named.
-int device_index(const std::string& device, const std::string& prefix) {
-    if (device.empty()) return -1;
-    const std::string want = prefix + ":";
-    if (device.rfind(want, 0) != 0 || device.size() == want.size() ||
-        device.find_first_not_of("0123456789", want.size()) != std::string::npos)
-        throw InputError(fmt::format("--device must look like {}0, not '{}'", want, device));
-    return std::stoi(device.substr(want.size()));
-}
 
 std::vector<float> random_tensor(std::size_t n, std::uint64_t seed) {
     std::mt19937_64 rng(seed);
@@ -86,13 +64,39 @@ ConvShape resolve_shape(const RunCli& o, std::optional<NpyArray>& x, std::option
     return s;
 }
 
+// The configuration to run: the tuning database's choice for this device and
+// layer (unless --no-tuning-db, or --variant or --m name another), else
+// suggested_params; then the tuning flags given override it.
+std::pair<ConvConfig, TuningMatch> choose_config(const RunCli& o, const ConvShape& shape, const Executor& executor) {
+    const Backend backend = executor.identity().backend;
+    std::pair<ConvConfig, TuningMatch> chosen{untuned_candidate(shape, backend), TuningMatch::none};
+    const std::filesystem::path db_path = tuning_db_path(o.db);
+    if (!o.no_tuning_db && !o.m && !o.kernel.variant && std::filesystem::exists(db_path)) {
+        TuningDb db(db_path, true);
+        const TuningChoice choice = db.best(executor.identity(), shape, [&](const Candidate& c) {
+            try {
+                return kernels_hash(make_plan(shape, c, backend));
+            } catch (const InputError&) {
+                return std::string();
+            }
+        });
+        if (choice.candidate) chosen = {*choice.candidate, choice.match};
+    }
+    ConvConfig& config = chosen.first;
+    if (o.m || o.kernel.variant) {
+        config.m = o.m.value_or(config.m);
+        config.variant = parse_variant(o.kernel.variant.value_or(to_string(config.variant)));
+        config.params = suggested_params(shape, config.m, backend);
+    }
+    apply_kernel_options(o.kernel, config.params);
+    return chosen;
+}
+
 nlohmann::ordered_json report_json(const RunCli& o, const LayerJob& job, const DeviceIdentity& device,
-                                   const LayerReport& r) {
-    nlohmann::ordered_json config = {{"variant", to_string(job.config.variant)}, {"m", job.config.m}};
-    config.update(to_json(job.config.params));
+                                   TuningMatch tuning, const LayerReport& r) {
     nlohmann::ordered_json out = {{"device", device.label}, {"backend", spec_of(device.backend).api},
                                   {"variant", to_string(job.config.variant)}, {"m", job.config.m}, {"r", o.r},
-                                  {"config", config}, {"time_ms", r.time_ms}};
+                                  {"tuning", to_string(tuning)}, {"config", to_json(job.config)}, {"time_ms", r.time_ms}};
     if (job.bench) {
         out["gflops"] = job.shape.flops() / (r.time_ms * 1e6);
         nlohmann::ordered_json kernels;
@@ -116,25 +120,32 @@ void print_result(const RunCli& o, const ConvShape& shape, const nlohmann::order
         return;
     }
     fmt::print("{}: {} F({},{}) on {}x{}x{}x{} -> {} filters, pad {}: {:.3f} ms", out["device"].get<std::string>(),
-               o.kernel.variant, o.m, o.r, shape.N, shape.C, shape.H, shape.W, shape.K, shape.pad, out["time_ms"].get<double>());
+               out["variant"].get<std::string>(), out["m"].get<int>(), o.r, shape.N, shape.C, shape.H, shape.W, shape.K,
+               shape.pad, out["time_ms"].get<double>());
     if (out.contains("gflops")) fmt::print(" ({:.2f} GFLOP/s)", out["gflops"].get<double>());
     if (out.contains("baseline_ms"))
         fmt::print("; direct {:.3f} ms, speedup {:.2f}x", out["baseline_ms"].get<double>(), out["speedup"].get<double>());
     if (out.contains("rel_err"))
         fmt::print("; rel_err {:.3e}, max_abs_err {:.3e}", out["rel_err"].get<double>(), out["max_abs_err"].get<double>());
-    fmt::print("\n");
+    const std::string tuning = out["tuning"].get<std::string>();
+    fmt::print("; {}\n", tuning == "none" ? "untuned" : fmt::format("tuned ({} match)", tuning));
 }
 
 void run(const RunCli& o) {
-    const Backend backend = parse_backend(o.backend);
     std::optional<NpyArray> x, w;
     LayerJob job;
     job.shape = resolve_shape(o, x, w);
-    job.config = {parse_variant(o.kernel.variant), o.m, suggested_params(job.shape, o.m, backend)};
-    apply_kernel_options(o.kernel, job.config.params);
     if (!o.baseline.empty() && o.baseline != "direct") throw InputError(fmt::format("--baseline must be direct, not '{}'", o.baseline));
     if (o.format != "text" && o.format != "json") throw InputError(fmt::format("--format must be text or json, not '{}'", o.format));
-    validate_shape(job.shape, job.config);
+    // Flags are checked before the device opens: a bad one is exit 2 wherever it runs.
+    const Backend backend = parse_backend(o.where.backend);
+    ConvConfig flags_only{parse_variant(o.kernel.variant.value_or(default_variant)), o.m.value_or(4),
+                          suggested_params(job.shape, o.m.value_or(4), backend)};
+    apply_kernel_options(o.kernel, flags_only.params);
+    validate_shape(job.shape, flags_only);
+    const std::unique_ptr<Executor> executor = open_device(o.where);
+    const auto [config, tuning] = choose_config(o, job.shape, *executor);
+    job.config = config;
     job.input = x ? x->data : random_tensor(job.shape.input_size(), o.seed);
     job.filters = w ? w->data : random_tensor(job.shape.filter_size(), o.seed + 1);
     job.check = o.check;
@@ -142,11 +153,9 @@ void run(const RunCli& o) {
     job.baseline_direct = o.baseline == "direct";
     job.warmup = o.warmup;
     job.repeats = o.repeats;
-    const std::unique_ptr<Executor> executor =
-        open_executor(backend, {device_index(o.device, spec_of(backend).api), o.validation, o.cublas});
     const LayerReport report = run_layer(*executor, job);
     if (!o.output.empty()) write_npy(o.output, {{job.shape.N, job.shape.K, job.shape.out_h(), job.shape.out_w()}, report.output});
-    print_result(o, job.shape, report_json(o, job, executor->identity(), report));
+    print_result(o, job.shape, report_json(o, job, executor->identity(), tuning, report));
 }
 
 }  // namespace
@@ -154,16 +163,12 @@ void run(const RunCli& o) {
 Command add_run_command(CLI::App& app) {
     auto o = std::make_shared<RunCli>();
     CLI::App* sub = app.add_subcommand("run", "Run a convolution layer on a device; check it and time it");
-    std::vector<std::string> apis;
-    for (const BackendSpec& b : backends()) apis.push_back(b.api);
-    sub->add_option("--backend", o->backend, fmt::format("{}", fmt::join(apis, " or ")))->default_str(apis.front());
-    sub->add_option("--device", o->device, "vulkan:N (default: $WINO_VULKAN_DEVICE, else 0) or cuda:N (default 0)");
-    sub->add_flag("--cublas", o->cublas, "cuda, nonfused: the product by cuBLAS strided-batched SGEMM");
+    add_device_options(sub, o->where);
     sub->add_option("--input-shape", o->input_shape, "N,C,H,W");
     sub->add_option("--filters", o->filters, "K, the number of filters");
     sub->add_option("--r", o->r, "filter size R = S")->default_str("3");
     sub->add_option("--pad", o->pad, "zero padding")->default_str("0");
-    sub->add_option("--m", o->m, "Winograd output tile size")->default_str("4");
+    sub->add_option("--m", o->m, "Winograd output tile size (default: the tuning database's, else 4)");
     add_kernel_options(sub, o->kernel);
     sub->add_option("--input", o->input, "input tensor, float32 .npy N,C,H,W");
     sub->add_option("--weights", o->weights, "filters, float32 .npy K,C,R,R");
@@ -174,7 +179,8 @@ Command add_run_command(CLI::App& app) {
     sub->add_option("--baseline", o->baseline, "with --bench: also time the direct kernel");
     sub->add_option("--warmup", o->warmup, "warm-up runs for --bench")->default_str("2");
     sub->add_option("--repeats", o->repeats, "timed runs for --bench")->default_str("5");
-    sub->add_flag("--validation", o->validation, "enable the Khronos validation layer; any message fails the run");
+    sub->add_option("--db", o->db, "tuning database (default: $WINO_TUNING_DB, else $XDG_DATA_HOME/wino-gen/tuning.db)");
+    sub->add_flag("--no-tuning-db", o->no_tuning_db, "ignore the tuning database: start from suggested parameters");
     sub->add_option("--format", o->format, "text or json")->default_str("text");
     return {sub, [o] { run(*o); }};
 }

@@ -1,0 +1,184 @@
+// `wino-gen tune`: tunes layers on a device into the tuning database, shows
+// what it holds, and moves results between machines as JSON.
+#include "atomic_file.hpp"
+#include "command.hpp"
+#include "device_options.hpp"
+#include "errors.hpp"
+#include "json_text.hpp"
+#include "layer_list.hpp"
+#include "tuner.hpp"
+
+#include <fmt/format.h>
+
+#include <cmath>
+#include <fstream>
+#include <map>
+#include <memory>
+#include <optional>
+
+#include <unistd.h>
+
+namespace wino::cli {
+namespace {
+
+struct TuneCli {
+    DeviceOptions where;
+    std::string layers, input_shape, strategy = "guided", db, format = "text", export_file, import_file;
+    std::optional<int> filters;
+    int r = 3, pad = 0;
+    double budget = 0;
+    bool show = false;
+};
+
+std::vector<NamedLayer> layers_of(const TuneCli& o) {
+    if (!o.layers.empty() && !o.input_shape.empty()) throw InputError("tune takes --layers or --input-shape, not both");
+    if (!o.layers.empty()) return read_layer_list(o.layers);
+    if (o.input_shape.empty()) throw InputError("tune needs --layers FILE or --input-shape N,C,H,W --filters K");
+    if (!o.filters) throw InputError("tune --input-shape needs --filters K");
+    const std::vector<long long> d = parse_shape(o.input_shape);
+    const ConvShape s{int(d[0]), int(d[1]), int(d[2]), int(d[3]), *o.filters, o.r, o.pad};
+    return {{fmt::format("{}x{}x{}x{}-k{}-r{}-p{}", s.N, s.C, s.H, s.W, s.K, s.R, s.pad), s}};
+}
+
+std::string config_text(const Candidate& c) {
+    std::vector<std::string> parts = {fmt::format("{} m={}", to_string(c.variant), c.m)};
+    for (const ParamSpec& spec : param_table())
+        if (std::any_of(spec_of(c.variant).kinds.begin(), spec_of(c.variant).kinds.end(),
+                        [&](KernelKind k) { return applies_to(spec, k); }))
+            parts.push_back(fmt::format("{} {}", spec.name, value_text(spec, c.params[spec.name])));
+    return fmt::format("{}", fmt::join(parts, ", "));
+}
+
+// One line per layer, redrawn in place on a terminal.
+class ProgressLine {
+public:
+    ProgressLine(std::string name, int index, int count, bool exhaustive)
+        : name_(std::move(name)), index_(index), count_(count), exhaustive_(exhaustive), terminal_(isatty(2)) {}
+    void update(const TuneProgress& p) {
+        last_ = p;
+        if (terminal_) fmt::print(stderr, "\r\033[K{}", text());
+    }
+    void finish() {
+        if (terminal_) fmt::print(stderr, "\r\033[K");
+        fmt::print(stderr, "{}\n", text());
+    }
+
+private:
+    std::string text() const {
+        std::string line = fmt::format("tune {} ({}/{}): {} candidates of {} ({} failed, {} stored), best ", name_, index_,
+                                       count_, last_.measured, last_.space, last_.failed, last_.reused);
+        line += last_.best_ms ? fmt::format("{:.3f} ms", last_.best_ms) : "-";
+        line += fmt::format(", {:.0f} s", last_.seconds);
+        if (exhaustive_ && last_.measured > 0)
+            line += fmt::format(", ~{:.0f} s left", last_.seconds / last_.measured * (last_.space - last_.measured));
+        return line;
+    }
+    std::string name_;
+    int index_, count_;
+    bool exhaustive_, terminal_;
+    TuneProgress last_;
+};
+
+void tune(const TuneCli& o) {
+    if (o.format != "text" && o.format != "json") throw InputError(fmt::format("--format must be text or json, not '{}'", o.format));
+    if (!(o.budget >= 0) || !std::isfinite(o.budget)) throw InputError("--budget-seconds must be a number of seconds, 0 or more");
+    strategy_named(o.strategy);
+    const std::vector<NamedLayer> layers = layers_of(o);
+    TuningDb db(tuning_db_path(o.db));
+    const std::unique_ptr<Executor> executor = open_device(o.where);
+    const TuneOptions options{o.strategy, o.budget};
+    nlohmann::ordered_json out = {{"device", executor->identity().label}, {"db", db.path().string()},
+                                  {"strategy", o.strategy}, {"layers", nlohmann::ordered_json::array()}};
+    for (std::size_t i = 0; i < layers.size(); ++i) {
+        const NamedLayer& l = layers[i];
+        ProgressLine line(l.name, static_cast<int>(i + 1), static_cast<int>(layers.size()), o.strategy == "brute");
+        const LayerTuning t = tune_layer(*executor, db, l.shape, options, [&](const TuneProgress& p) { line.update(p); });
+        line.finish();
+        const double speedup = t.untuned_ms > 0 ? t.untuned_ms / t.time_ms : 0;
+        out["layers"].push_back({{"layer", l.name}, {"config", to_json(t.best)}, {"time_ms", t.time_ms},
+                                 {"untuned_ms", t.untuned_ms}, {"speedup", speedup}, {"candidates", t.candidates},
+                                 {"failed", t.failed}, {"stored", t.reused}, {"space", t.space}, {"seconds", t.seconds}});
+        if (o.format == "text")
+            fmt::print("{:<18} {:.3f} ms (untuned {:.3f} ms, {:.2f}x): {}\n", l.name, t.time_ms, t.untuned_ms, speedup,
+                       config_text(t.best));
+    }
+    if (o.format == "json") fmt::print("{}", to_readable_json(out));
+}
+
+void show(const TuneCli& o) {
+    TuningDb db(tuning_db_path(o.db), true);
+    struct Summary {
+        int results = 0, failed = 0;
+        std::optional<TuningResult> best;
+    };
+    std::map<std::string, Summary> per_layer;
+    for (const TuningResult& r : db.all()) {
+        const ConvShape& s = r.layer;
+        Summary& sum = per_layer[fmt::format("{} [{} {:04x}:{:04x}, driver {}] {}x{}x{}x{} -> {}, {}x{}, pad {}", r.device.name,
+                                             spec_of(r.device.backend).name, r.device.vendor_id, r.device.device_id,
+                                             r.device.driver_version, s.N, s.C, s.H, s.W, s.K, s.R, s.R, s.pad)];
+        ++sum.results;
+        if (!r.time_ms) ++sum.failed;
+        else if (!sum.best || *r.time_ms < *sum.best->time_ms) sum.best = r;
+    }
+    nlohmann::ordered_json out = nlohmann::ordered_json::array();
+    for (const auto& [key, sum] : per_layer) {
+        out.push_back({{"layer", key}, {"results", sum.results}, {"failed", sum.failed},
+                       {"best_ms", sum.best ? nlohmann::ordered_json(*sum.best->time_ms) : nlohmann::ordered_json()},
+                       {"config", sum.best ? to_json(sum.best->candidate) : nlohmann::ordered_json()}});
+        if (o.format == "text")
+            fmt::print("{}: {} results ({} failed), best {}\n", key, sum.results, sum.failed,
+                       sum.best ? fmt::format("{:.3f} ms: {}", *sum.best->time_ms, config_text(sum.best->candidate)) : "-");
+    }
+    if (o.format == "json") fmt::print("{}", to_readable_json(out));
+    else if (per_layer.empty()) fmt::print("{}: no results\n", db.path().string());
+}
+
+void move_results(const TuneCli& o) {
+    if (!o.export_file.empty()) {
+        TuningDb db(tuning_db_path(o.db), true);
+        write_file_atomically(o.export_file, db.export_json().dump(1) + "\n");
+        fmt::print("exported {} to {}\n", db.path().string(), o.export_file);
+        return;
+    }
+    std::ifstream in(o.import_file);
+    if (!in || std::filesystem::is_directory(o.import_file)) throw InputError(fmt::format("cannot read {}", o.import_file));
+    nlohmann::json file;
+    try {
+        file = nlohmann::json::parse(in);
+    } catch (const nlohmann::json::exception& e) {
+        throw InputError(fmt::format("{} is not valid JSON ({})", o.import_file, e.what()));
+    }
+    TuningDb db(tuning_db_path(o.db));
+    const int taken = db.import_json(file);
+    fmt::print("imported {} results of {} into {}\n", taken, o.import_file, db.path().string());
+}
+
+}  // namespace
+
+Command add_tune_command(CLI::App& app) {
+    auto o = std::make_shared<TuneCli>();
+    CLI::App* sub = app.add_subcommand("tune", "Tune layers on a device into the tuning database (run then uses it)");
+    add_device_options(sub, o->where);
+    sub->add_option("--layers", o->layers, "layer list: 'name N C H W K R pad' per line (examples/layers/*.txt)");
+    sub->add_option("--input-shape", o->input_shape, "one layer: N,C,H,W (with --filters, --r, --pad)");
+    sub->add_option("--filters", o->filters, "K, the number of filters");
+    sub->add_option("--r", o->r, "filter size R = S")->default_str("3");
+    sub->add_option("--pad", o->pad, "zero padding")->default_str("0");
+    std::vector<std::string> names;
+    for (const StrategySpec& s : strategies()) names.push_back(fmt::format("{} ({})", s.name, s.help));
+    sub->add_option("--strategy", o->strategy, fmt::format("{}", fmt::join(names, "; ")))->default_str("guided");
+    sub->add_option("--budget-seconds", o->budget, "per layer; the best found by then is kept (0: no budget)");
+    sub->add_option("--db", o->db, "tuning database (default: $WINO_TUNING_DB, else $XDG_DATA_HOME/wino-gen/tuning.db)");
+    sub->add_option("--format", o->format, "text or json")->default_str("text");
+    sub->add_flag("--show", o->show, "list what the database holds, per device and layer");
+    sub->add_option("--export", o->export_file, "write every result to this JSON file");
+    sub->add_option("--import", o->import_file, "merge a JSON export, keeping the faster result per key");
+    return {sub, [o] {
+                if (o->show) return show(*o);
+                if (!o->export_file.empty() || !o->import_file.empty()) return move_results(*o);
+                tune(*o);
+            }};
+}
+
+}  // namespace wino::cli

@@ -1,0 +1,307 @@
+// The tuner: the space and its pruning, the correctness gate, the tuning
+// database (resume after kill -9, concurrent writers, refusals, export/import,
+// the fallback chain), and `run` picking the tuned configuration.
+#include "errors.hpp"
+#include "layer_run.hpp"
+#include "test_support.hpp"
+#include "tuner.hpp"
+#include "vulkan_executor.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+#include <sqlite3.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <thread>
+
+#include <signal.h>
+#include <sys/wait.h>
+
+using namespace wino;
+namespace fs = std::filesystem;
+
+namespace {
+
+VulkanExecutor& vulkan() {
+    static VulkanExecutor e({-1, false, false});
+    return e;
+}
+
+fs::path scratch(const std::string& name) {
+    const fs::path dir = fs::temp_directory_path() / fmt::format("wino-tuner-{}-{}", name, ::getpid());
+    fs::remove_all(dir);
+    fs::create_directories(dir);
+    return dir;
+}
+
+const ConvShape tiny{1, 4, 6, 8, 4, 3, 1};  // output 6x8: vector rows fit m 4 and 8
+const DeviceLimits roomy{1024, {65535, 65535, 65535}, 32768};
+
+bool any_of(const std::vector<Candidate>& space, const std::function<bool(const Candidate&)>& f) {
+    return std::any_of(space.begin(), space.end(), f);
+}
+
+// Vulkan, but every output of a candidate with m other than 2 is wrong: a
+// candidate the gate must refuse, however fast.
+class WrongUnlessM2 : public Executor {
+public:
+    const DeviceIdentity& identity() const override { return vulkan().identity(); }
+    const DeviceLimits& limits() const override { return vulkan().limits(); }
+
+protected:
+    class Layer : public LoadedLayer {
+    public:
+        Layer(ConvPlan plan, std::unique_ptr<LoadedLayer> inner) : LoadedLayer(std::move(plan)), inner_(std::move(inner)) {}
+        void check_guards() const override { inner_->check_guards(); }
+
+    protected:
+        void upload_filters(const std::vector<float>& filters) override { inner_->set_filters(filters); }
+        KernelTimes run_input(const std::vector<float>& input, float, std::vector<float>& output) override {
+            KernelTimes times = inner_->run(input, output);
+            if (plan_.config.m != 2) output[output.size() / 2] += 1.0f;
+            return times;
+        }
+
+    private:
+        std::unique_ptr<LoadedLayer> inner_;
+    };
+    std::unique_ptr<LoadedLayer> load_plan(ConvPlan plan) override {
+        auto inner = vulkan().load(plan.shape, plan.config);
+        return std::make_unique<Layer>(std::move(plan), std::move(inner));
+    }
+};
+
+DeviceIdentity fake_device(std::uint32_t vendor, std::uint32_t device, const std::string& driver) {
+    return {Backend::glsl, vendor, device, driver, fmt::format("fake {:x}:{:x}", vendor, device), ""};
+}
+
+TuningResult fake_result(const DeviceIdentity& d, int m, double ms) {
+    Candidate c = untuned_candidate(tiny, Backend::glsl);
+    c.m = m;
+    return {d, tiny, "h1", "0.1", c, ms, ""};
+}
+
+int count_rows(const fs::path& db) { return static_cast<int>(TuningDb(db, true).all().size()); }
+
+}  // namespace
+
+TEST_CASE("the space covers variants, every m of the recipes and the table's values, untuned first") {
+    const std::vector<Candidate> space = search_space(tiny, Backend::glsl, roomy);
+    CHECK(space.front() == untuned_candidate(tiny, Backend::glsl));
+    for (int m = 2; m <= 10; ++m)
+        for (Variant v : {Variant::fused, Variant::nonfused})
+            CHECK(any_of(space, [&](const Candidate& c) { return c.variant == v && c.m == m; }));
+    CHECK_FALSE(any_of(space, [](const Candidate& c) { return c.variant == Variant::direct; }));
+    for (const ParamSpec& spec : param_table())
+        for (const ParamValue& value : spec.candidates)
+            CHECK(any_of(space, [&](const Candidate& c) { return c.params[spec.name] == value; }));
+    std::set<std::string> keys;
+    for (const Candidate& c : space) keys.insert(candidate_key(c));
+    CHECK(keys.size() == space.size());
+}
+
+TEST_CASE("each constraint removes from the space what the device or the layer cannot run") {
+    // Workgroup size: the transform workgroup, the GEMM threads and the fused tile.
+    DeviceLimits small = roomy;
+    small.max_workgroup_size = 16;
+    const auto wide = [](const Candidate& c) {
+        const auto& p = c.params;
+        return (c.variant == Variant::nonfused && (p["workgroup_size"][0] > 16 || p["gemm_threads"][0] * p["gemm_threads"][1] > 16)) ||
+               (c.variant == Variant::fused && p["fused_tile"][0] * p["fused_tile"][1] > 16);
+    };
+    CHECK(any_of(search_space(tiny, Backend::glsl, roomy), wide));
+    const std::vector<Candidate> narrow = search_space(tiny, Backend::glsl, small);
+    CHECK_FALSE(any_of(narrow, [&](const Candidate& c) { return c != narrow.front() && wide(c); }));
+    // Shared memory: the fused kernel's tiles × alpha² floats.
+    DeviceLimits little_shared = roomy;
+    little_shared.max_shared_bytes = 4 * 4 * 36;  // 4 tiles of F(4,3)
+    const auto too_big = [](const Candidate& c) {
+        const long long alpha = c.m + 2;
+        return c.variant == Variant::fused && c.params["fused_tile"][1] * alpha * alpha * 4 > 4 * 4 * 36;
+    };
+    CHECK(any_of(search_space(tiny, Backend::glsl, roomy), too_big));
+    CHECK_FALSE(any_of(search_space(tiny, Backend::glsl, little_shared), too_big));
+    // Vector rows: only where m and the output width are multiples of 4.
+    const ConvShape odd{1, 4, 7, 7, 4, 3, 1};
+    CHECK(any_of(search_space(tiny, Backend::glsl, roomy), [](const Candidate& c) { return c.params["vector_rows"][0] == 1; }));
+    for (const Candidate& c : search_space(odd, Backend::glsl, roomy)) CHECK(c.params["vector_rows"][0] == 0);
+}
+
+TEST_CASE("a candidate with a wrong output is recorded as failed and never chosen") {
+    const fs::path dir = scratch("gate");
+    TuningDb db(dir / "t.db");
+    WrongUnlessM2 wrong;
+    const LayerTuning t = tune_layer(wrong, db, tiny, {"guided", 8.0});
+    CHECK(t.best.m == 2);
+    CHECK(t.untuned_ms == 0);  // the untuned candidate (m 4) fails the gate
+    CHECK(t.failed > 0);
+    int wrong_recorded = 0;
+    for (const TuningResult& r : db.all()) {
+        CHECK((r.candidate.m == 2) == r.time_ms.has_value());
+        if (!r.time_ms) wrong_recorded += r.failure.find("wrong output") != std::string::npos;
+    }
+    CHECK(wrong_recorded == t.failed);
+    fs::remove_all(dir);
+}
+
+TEST_CASE("a tune killed with SIGKILL keeps every committed result and resumes without measuring one twice") {
+    const fs::path dir = scratch("kill");
+    const fs::path db = dir / "t.db";
+    const std::string args = fmt::format("tune --input-shape 1,4,6,8 --filters 4 --pad 1 --strategy brute --db {} --format json",
+                                         db.string());
+    const pid_t child = fork();
+    if (child == 0) {
+        const std::string command = std::string(WINO_GEN_BINARY) + " " + args + " >/dev/null 2>&1";
+        execl("/bin/sh", "sh", "-c", ("exec " + command).c_str(), static_cast<char*>(nullptr));
+        _exit(127);
+    }
+    int before = 0;
+    for (int i = 0; i < 600 && before < 5; ++i) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        if (fs::exists(db)) try {
+                before = count_rows(db);
+            } catch (const std::exception&) {
+            }
+    }
+    ::kill(child, SIGKILL);
+    ::waitpid(child, nullptr, 0);
+    REQUIRE(before >= 5);
+    const int committed = count_rows(db);
+    auto again = test::run_wino_gen(args + " --budget-seconds 5");
+    REQUIRE(again.exit_code == 0);
+    const auto layer = nlohmann::json::parse(again.out)["layers"][0];
+    CHECK(layer["stored"].get<int>() == committed);  // brute measures in order: the stored prefix comes back first
+    CHECK(count_rows(db) == layer["candidates"].get<int>());
+    // `run` takes the tuned configuration, and it passes the check.
+    auto run = test::run_wino_gen(fmt::format("run --input-shape 1,4,6,8 --filters 4 --pad 1 --db {} --check --format json",
+                                              db.string()));
+    REQUIRE(run.exit_code == 0);
+    const auto j = nlohmann::json::parse(run.out);
+    CHECK(j["tuning"] == "exact");
+    CHECK(j["rel_err"].get<double>() < layer_error_bound(j["m"].get<int>(), 3));
+    CHECK(j["config"] == layer["config"]);
+    auto untuned = test::run_wino_gen(fmt::format("run --input-shape 1,4,6,8 --filters 4 --pad 1 --db {} --no-tuning-db "
+                                                  "--format json", db.string()));
+    CHECK(nlohmann::json::parse(untuned.out)["tuning"] == "none");
+    auto flags_win = test::run_wino_gen(fmt::format("run --input-shape 1,4,6,8 --filters 4 --pad 1 --db {} --m 2 --format json",
+                                                    db.string()));
+    CHECK(nlohmann::json::parse(flags_win.out)["m"] == 2);
+    fs::remove_all(dir);
+}
+
+TEST_CASE("four tune processes on one database at once") {
+    const fs::path dir = scratch("concurrent");
+    const fs::path db = dir / "t.db";
+    std::vector<std::thread> runs;
+    std::vector<int> codes(4, -1);
+    for (int i = 0; i < 4; ++i)
+        runs.emplace_back([&, i] {
+            codes[i] = test::run_wino_gen(fmt::format("tune --input-shape 1,{},6,6 --filters 4 --pad 1 --budget-seconds 2 --db {}",
+                                                      2 + i % 2, db.string())).exit_code;
+        });
+    for (auto& t : runs) t.join();
+    for (int code : codes) CHECK(code == 0);
+    CHECK(count_rows(db) > 0);
+    CHECK(test::run_wino_gen("tune --show --db " + db.string()).exit_code == 0);
+    fs::remove_all(dir);
+}
+
+TEST_CASE("a corrupt, foreign or newer database is refused and left as it is") {
+    const fs::path dir = scratch("refuse");
+    const fs::path garbage = dir / "garbage.db";
+    std::ofstream(garbage) << std::string(4096, 'x');
+    auto r = test::run_wino_gen("tune --show --db " + garbage.string());
+    CHECK(r.exit_code == 2);
+    CHECK(std::count(r.err.begin(), r.err.end(), '\n') == 1);
+    CHECK(test::slurp(garbage.string()) == std::string(4096, 'x'));
+    CHECK(test::run_wino_gen("tune --input-shape 1,4,6,8 --filters 4 --db " + garbage.string()).exit_code == 2);
+
+    const fs::path newer = dir / "newer.db";
+    TuningDb(newer).record(fake_result(fake_device(1, 2, "1"), 4, 1.0));
+    sqlite3* handle = nullptr;
+    REQUIRE(sqlite3_open(newer.c_str(), &handle) == SQLITE_OK);
+    REQUIRE(sqlite3_exec(handle, "PRAGMA user_version = 99", nullptr, nullptr, nullptr) == SQLITE_OK);
+    sqlite3_close(handle);
+    r = test::run_wino_gen("tune --show --db " + newer.string());
+    CHECK(r.exit_code == 2);
+    CHECK(r.err.find("newer") != std::string::npos);
+
+    const fs::path foreign = dir / "foreign.db";
+    REQUIRE(sqlite3_open(foreign.c_str(), &handle) == SQLITE_OK);
+    REQUIRE(sqlite3_exec(handle, "CREATE TABLE t (x)", nullptr, nullptr, nullptr) == SQLITE_OK);
+    sqlite3_close(handle);
+    CHECK(test::run_wino_gen("tune --show --db " + foreign.string()).exit_code == 2);
+    CHECK_THROWS_AS(TuningDb(foreign), InputError);
+    fs::remove_all(dir);
+}
+
+TEST_CASE("lookups fall back from this driver to this device to this vendor, and export/import keeps them") {
+    const fs::path dir = scratch("chain");
+    const DeviceIdentity here = fake_device(0x10de, 0x2330, "550.1");
+    TuningDb db(dir / "a.db");
+    db.record(fake_result(here, 4, 2.0));
+    db.record(fake_result(here, 6, 1.5));
+    db.record(fake_result(fake_device(0x10de, 0x2331, "550.1"), 2, 0.5));  // another device of the vendor
+    TuningResult failed = fake_result(here, 8, 0);
+    failed.time_ms.reset();
+    failed.failure = "wrong output";
+    db.record(failed);
+    const auto current = [](const Candidate&) { return std::string("h1"); };
+    auto exact = db.best(here, tiny, current);
+    CHECK(exact.match == TuningMatch::exact);
+    CHECK(exact.candidate->m == 6);
+    auto other_driver = db.best(fake_device(0x10de, 0x2330, "560.0"), tiny, current);
+    CHECK(other_driver.match == TuningMatch::device);
+    CHECK(other_driver.candidate->m == 6);
+    auto same_vendor = db.best(fake_device(0x10de, 0x9999, "1"), tiny, current);
+    CHECK(same_vendor.match == TuningMatch::vendor);
+    CHECK(same_vendor.candidate->m == 2);
+    CHECK(db.best(fake_device(0x1002, 0x2330, "550.1"), tiny, current).match == TuningMatch::none);
+    // Results of other kernels are not current.
+    CHECK(db.best(here, tiny, [](const Candidate&) { return std::string("h2"); }).match == TuningMatch::none);
+
+    TuningDb fresh(dir / "b.db");
+    CHECK(fresh.import_json(db.export_json()) == 4);
+    for (const DeviceIdentity& d : {here, fake_device(0x10de, 0x2330, "560.0"), fake_device(0x10de, 0x9999, "1")}) {
+        const TuningChoice a = db.best(d, tiny, current), b = fresh.best(d, tiny, current);
+        CHECK(a.match == b.match);
+        CHECK(a.time_ms == b.time_ms);
+        CHECK(*a.candidate == *b.candidate);
+    }
+    // Import keeps the faster result per key, and a bad file changes nothing.
+    nlohmann::json slower = db.export_json();
+    for (auto& r : slower["results"])
+        if (!r["time_ms"].is_null()) r["time_ms"] = r["time_ms"].get<double>() * 2;
+    CHECK(fresh.import_json(slower) == 0);
+    nlohmann::json broken = slower;
+    broken["results"][1].erase("candidate");
+    for (auto& r : broken["results"])
+        if (!r["time_ms"].is_null()) r["time_ms"] = r["time_ms"].get<double>() / 100;
+    CHECK_THROWS_AS(fresh.import_json(broken), InputError);
+    CHECK(fresh.best(here, tiny, current).time_ms == 1.5);
+    fs::remove_all(dir);
+}
+
+TEST_CASE("tune refuses bad input with one line") {
+    const fs::path dir = scratch("bad");
+    const std::string db = " --db " + (dir / "t.db").string();
+    std::ofstream(dir / "layers.txt") << "ok 1 4 6 6 4 3 1\nbroken 1 4 six 6 4 3 1\n";
+    for (const std::string& args : std::vector<std::string>{
+             "tune --layers " + (dir / "layers.txt").string(), "tune --layers /nonexistent", "tune --input-shape 1,4,6,8",
+          "tune --input-shape 1,4,6,8 --filters 4 --strategy random", "tune --input-shape 1,4,6,8 --filters 4 --budget-seconds -1",
+          "tune --import /nonexistent", "tune"}) {
+        INFO(args);
+        auto r = test::run_wino_gen(args + db);
+        CHECK(r.exit_code == 2);
+        CHECK(std::count(r.err.begin(), r.err.end(), '\n') == 1);
+    }
+    CHECK(test::run_wino_gen("tune --layers " + (dir / "layers.txt").string() + db).err.find("layers.txt:2") != std::string::npos);
+    fs::remove_all(dir);
+}

@@ -1,0 +1,21 @@
+// Layer lists, as in examples/layers/*.txt: one layer a line,
+// "name N C H W K R pad", anything after '#' a comment.
+#pragma once
+
+#include "layer.hpp"
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace wino {
+
+struct NamedLayer {
+    std::string name;
+    ConvShape shape;
+};
+
+// Throws InputError naming the file and line of the first bad line.
+std::vector<NamedLayer> read_layer_list(const std::filesystem::path& file);
+
+}  // namespace wino

@@ -1,0 +1,92 @@
+// The space as the product of the table's candidate values, pruned by its constraints.
+#include "search_space.hpp"
+
+#include "errors.hpp"
+#include "recipe_db.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <set>
+
+namespace wino {
+
+nlohmann::ordered_json to_json(const Candidate& c) {
+    nlohmann::ordered_json j = {{"variant", to_string(c.variant)}, {"m", c.m}};
+    j.update(to_json(c.params));
+    return j;
+}
+
+std::string candidate_key(const Candidate& c) { return to_json(c).dump(); }
+
+Candidate candidate_from_json(const nlohmann::json& j, Backend backend) {
+    if (!j.is_object() || !j.contains("variant") || !j["variant"].is_string() || !j.contains("m") ||
+        !j["m"].is_number_integer())
+        throw InputError(fmt::format("a candidate needs \"variant\" and \"m\": {}", j.dump()));
+    nlohmann::json params = j;
+    params.erase("variant");
+    params.erase("m");
+    return {parse_variant(j["variant"].get<std::string>()), j["m"].get<int>(),
+            params_from_json(params, default_params(backend))};
+}
+
+namespace {
+
+std::vector<int> ms_for(int r) {
+    std::vector<int> ms;
+    for (auto [m, config_r] : standard_configs())
+        if (config_r == r) ms.push_back(m);
+    return ms;
+}
+
+}  // namespace
+
+Candidate untuned_candidate(const ConvShape& shape, Backend backend) {
+    const std::vector<int> ms = ms_for(shape.R);
+    int m = 4;
+    if (!ms.empty() && std::find(ms.begin(), ms.end(), m) == ms.end()) m = ms.front();
+    return {Variant::nonfused, m, suggested_params(shape, m, backend)};
+}
+
+std::vector<Candidate> search_space(const ConvShape& shape, Backend backend, const DeviceLimits& limits) {
+    std::vector<Candidate> space;
+    std::set<std::string> keys;
+    auto add = [&](const Candidate& c) {
+        if (keys.count(candidate_key(c))) return;
+        try {
+            validate_shape(shape, c);
+            check_params(c.params, {spec_of(c.variant).kinds, &shape, c.m, &limits});
+        } catch (const InputError&) {
+            return;
+        } catch (const DeviceError&) {
+            return;
+        }
+        keys.insert(candidate_key(c));
+        space.push_back(c);
+    };
+    add(untuned_candidate(shape, backend));
+    for (const VariantSpec& variant : variants()) {
+        if (!variant.winograd) continue;
+        for (int m : ms_for(shape.R)) {
+            // Each (variant, m) group starts with its suggested parameters.
+            std::vector<Candidate> product = {{variant.variant, m, suggested_params(shape, m, backend)}};
+            add(product.front());
+            for (const ParamSpec& spec : param_table()) {
+                if (std::none_of(variant.kinds.begin(), variant.kinds.end(), [&](KernelKind k) { return applies_to(spec, k); }))
+                    continue;
+                std::vector<Candidate> grown;
+                for (const Candidate& c : product)
+                    for (const ParamValue& value : spec.candidates) {
+                        Candidate next = c;
+                        next.params[spec.name] = value;
+                        grown.push_back(next);
+                    }
+                product = std::move(grown);
+            }
+            for (const Candidate& c : product) add(c);
+        }
+    }
+    return space;
+}
+
+}  // namespace wino

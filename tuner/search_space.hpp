@@ -1,0 +1,38 @@
+// The tuner's search space for a layer on a device, derived from the variant
+// table, the recipes (every m they allow for the layer's r) and the parameter
+// table's candidate values; every constraint of the table that the device or
+// the layer decides is applied before anything is compiled (EuroSys'20 Table 1;
+// CLBlast's and Kernel Tuner's restrictions).
+#pragma once
+
+#include "conv_plan.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <string>
+#include <vector>
+
+namespace wino {
+
+// One point of the space: what `run` takes as a ConvConfig.
+using Candidate = ConvConfig;
+
+// {"variant": "nonfused", "m": 4, "unroll": "full", ...}: how the database and
+// the JSON output name a candidate; the key is its compact dump.
+nlohmann::ordered_json to_json(const Candidate& candidate);
+std::string candidate_key(const Candidate& candidate);
+// Throws InputError for a malformed object.
+Candidate candidate_from_json(const nlohmann::json& j, Backend backend);
+
+// What `run` starts from without tuning: nonfused, m 4 (the largest m ≤ 4 the
+// layer's r allows), suggested_params.
+Candidate untuned_candidate(const ConvShape& shape, Backend backend);
+
+// Every candidate the device can run on the layer, the untuned one first. The
+// Winograd variants, every m of the standard recipes for R, and for each
+// (variant, m) its suggested parameters, then the product of the candidate
+// values of the parameters that shape the variant's kernels (the others keep
+// their suggested value).
+std::vector<Candidate> search_space(const ConvShape& shape, Backend backend, const DeviceLimits& limits);
+
+}  // namespace wino

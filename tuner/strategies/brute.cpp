@@ -1,0 +1,13 @@
+// Brute force: every candidate of the space, in order.
+#include "strategy.hpp"
+
+namespace wino {
+
+void brute_search(SearchContext& context) {
+    for (const Candidate& c : context.space) {
+        if (context.out_of_budget()) return;
+        context.measure(c);
+    }
+}
+
+}  // namespace wino

@@ -1,0 +1,31 @@
+// The strategy table.
+#include "strategy.hpp"
+
+#include "errors.hpp"
+
+#include <fmt/format.h>
+
+namespace wino {
+
+void brute_search(SearchContext& context);   // strategies/brute.cpp
+void guided_search(SearchContext& context);  // strategies/guided.cpp
+
+const std::vector<StrategySpec>& strategies() {
+    static const std::vector<StrategySpec> table = {
+        {"guided", "every (variant, m) from its suggested parameters, then coordinate descent over the parameter "
+                   "table's values from the best two", guided_search},
+        {"brute", "every candidate of the space", brute_search},
+    };
+    return table;
+}
+
+const StrategySpec& strategy_named(const std::string& name) {
+    std::vector<std::string> names;
+    for (const StrategySpec& s : strategies()) {
+        if (name == s.name) return s;
+        names.push_back(s.name);
+    }
+    throw InputError(fmt::format("--strategy must be {}, not '{}'", fmt::join(names, " or "), name));
+}
+
+}  // namespace wino

@@ -1,0 +1,34 @@
+// Search strategies (Kernel Tuner's plug-ins): a strategy decides which
+// candidates of the space to measure and in what order; the tuner measures,
+// checks, records and keeps the best. A strategy is one file in strategies/
+// and one line in the table of strategy.cpp.
+#pragma once
+
+#include "search_space.hpp"
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace wino {
+
+struct SearchContext {
+    const std::vector<Candidate>& space;  // space.front() is the untuned candidate
+    // The candidate's time in ms, or nothing when it failed (compile, limits,
+    // wrong output) or the budget is spent. Measuring one twice is free.
+    std::function<std::optional<double>(const Candidate&)> measure;
+    std::function<bool()> out_of_budget;
+};
+
+struct StrategySpec {
+    const char* name;
+    const char* help;
+    void (*search)(SearchContext& context);
+};
+
+const std::vector<StrategySpec>& strategies();
+// Throws InputError listing the strategies.
+const StrategySpec& strategy_named(const std::string& name);
+
+}  // namespace wino

@@ -1,0 +1,87 @@
+// Measure, check, record, resume.
+#include "tuner.hpp"
+
+#include "errors.hpp"
+#include "layer_run.hpp"
+
+#include <fmt/format.h>
+
+#include <chrono>
+#include <map>
+#include <random>
+
+namespace wino {
+namespace {
+
+std::vector<float> seeded_values(std::size_t n, unsigned seed) {
+    std::mt19937 rng(seed);
+    std::uniform_real_distribution<float> uniform(-1.0f, 1.0f);
+    std::vector<float> v(n);
+    for (float& x : v) x = uniform(rng);
+    return v;
+}
+
+}  // namespace
+
+LayerTuning tune_layer(Executor& executor, TuningDb& db, const ConvShape& layer, const TuneOptions& options,
+                       const std::function<void(const TuneProgress&)>& progress) {
+    const StrategySpec& strategy = strategy_named(options.strategy);
+    const auto start = std::chrono::steady_clock::now();
+    auto elapsed = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(); };
+    const DeviceIdentity& device = executor.identity();
+    const std::vector<Candidate> space = search_space(layer, device.backend, executor.limits());
+    const std::vector<float> input = seeded_values(layer.input_size(), 1), filters = seeded_values(layer.filter_size(), 2);
+    const std::vector<double> reference = reference_conv2d(layer, input, filters);
+
+    LayerTuning out{layer, space.front(), space.front(), 0, 0, space.size(), 0, 0, 0, 0};
+    TuneProgress state{0, 0, 0, space.size(), 0, 0};
+    std::map<std::string, std::optional<double>> seen;
+    auto measure = [&](const Candidate& c) -> std::optional<double> {
+        const std::string key = candidate_key(c);
+        if (auto hit = seen.find(key); hit != seen.end()) return hit->second;
+        TuningResult result{device, layer, kernels_hash(make_plan(layer, c, device.backend)), WINO_GEN_VERSION, c, {}, ""};
+        if (std::optional<TuningResult> stored = db.find(device, layer, result.kernels_hash, c)) {
+            result = *stored;
+            ++state.reused;
+        } else {
+            try {
+                const std::unique_ptr<LoadedLayer> loaded = executor.load(layer, c);
+                loaded->set_filters(filters);
+                std::vector<float> output;
+                loaded->run(input, output);
+                const double bound = layer_error_bound(c.m, layer.R);
+                const LayerErrors errors = compare_with_reference(output, reference);
+                if (errors.relative <= bound)
+                    result.time_ms = total_ms(loaded->median_run(input, options.warmup, options.repeats));
+                else
+                    result.failure = fmt::format("wrong output: rel_err {:.3e} > bound {:.3e}", errors.relative, bound);
+            } catch (const std::exception& e) {  // compile failures, device limits, driver errors
+                result.failure = e.what();
+            }
+            db.record(result);
+        }
+        ++state.measured;
+        if (!result.time_ms) ++state.failed;
+        if (result.time_ms && (!state.best_ms || *result.time_ms < state.best_ms)) {
+            state.best_ms = *result.time_ms;
+            out.best = c;
+        }
+        state.seconds = elapsed();
+        if (progress) progress(state);
+        return seen[key] = result.time_ms;
+    };
+    const std::optional<double> untuned = measure(space.front());
+    out.untuned_ms = untuned.value_or(0);
+    SearchContext context{space, measure,
+                          [&] { return options.budget_seconds > 0 && elapsed() > options.budget_seconds; }};
+    strategy.search(context);
+    if (!state.best_ms) throw DeviceError(fmt::format("no candidate of the {} tried ran correctly", state.measured));
+    out.time_ms = state.best_ms;
+    out.candidates = state.measured;
+    out.failed = state.failed;
+    out.reused = state.reused;
+    out.seconds = elapsed();
+    return out;
+}
+
+}  // namespace wino

@@ -1,0 +1,43 @@
+// Tuning one layer on a device: the search space, a strategy, and for each
+// candidate it picks a correctness gate (the output against the fp64 host
+// reference under the tile's error bound) and a median timing, every result
+// committed to the tuning database as it completes. Candidates already in the
+// database for these kernels are not measured again, so a killed run resumes.
+#pragma once
+
+#include "executor.hpp"
+#include "strategy.hpp"
+#include "tuning_db.hpp"
+
+#include <functional>
+#include <string>
+
+namespace wino {
+
+struct TuneOptions {
+    std::string strategy = "guided";
+    double budget_seconds = 0;  // per layer; 0: none
+    int warmup = 1, repeats = 5;
+};
+
+struct TuneProgress {
+    int measured = 0, failed = 0, reused = 0;  // reused: found in the database
+    std::size_t space = 0;
+    double best_ms = 0;  // 0 until one passed
+    double seconds = 0;
+};
+
+struct LayerTuning {
+    ConvShape layer;
+    Candidate best, untuned;
+    double time_ms = 0, untuned_ms = 0;  // untuned_ms 0: the untuned candidate failed
+    std::size_t space = 0;
+    int candidates = 0, failed = 0, reused = 0;
+    double seconds = 0;
+};
+
+// Throws DeviceError when no candidate passes.
+LayerTuning tune_layer(Executor& executor, TuningDb& db, const ConvShape& layer, const TuneOptions& options,
+                       const std::function<void(const TuneProgress&)>& progress = {});
+
+}  // namespace wino

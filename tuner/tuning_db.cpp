@@ -1,0 +1,327 @@
+// The SQLite tuning database.
+#include "tuning_db.hpp"
+
+#include "errors.hpp"
+
+#include <fmt/format.h>
+#include <sqlite3.h>
+
+#include <cstdlib>
+
+namespace wino {
+namespace {
+
+constexpr int application_id = 0x57474e54;  // "WGNT": a wino-gen tuning database
+constexpr int schema_version = 1;
+constexpr const char* export_format = "wino-gen-tuning/1";
+constexpr const char* precision = "fp32";
+
+constexpr const char* key_columns =
+    "backend, vendor_id, device_id, driver, device, n, c, h, w, k, r, pad, precision, kernels_hash, candidate";
+
+const char* schema = R"sql(
+CREATE TABLE results (
+    backend TEXT NOT NULL, vendor_id INTEGER NOT NULL, device_id INTEGER NOT NULL, driver TEXT NOT NULL,
+    device TEXT NOT NULL,
+    n INTEGER NOT NULL, c INTEGER NOT NULL, h INTEGER NOT NULL, w INTEGER NOT NULL, k INTEGER NOT NULL,
+    r INTEGER NOT NULL, pad INTEGER NOT NULL, precision TEXT NOT NULL,
+    kernels_hash TEXT NOT NULL, version TEXT NOT NULL, candidate TEXT NOT NULL,
+    time_ms REAL, failure TEXT NOT NULL,
+    PRIMARY KEY (backend, vendor_id, device_id, driver, device, n, c, h, w, k, r, pad, precision, kernels_hash, candidate)
+);
+)sql";
+
+std::string env(const char* name) {
+    const char* value = std::getenv(name);
+    return value ? value : "";
+}
+
+}  // namespace
+
+struct TuningDbConnection {
+    sqlite3* handle = nullptr;
+    std::string path;
+    ~TuningDbConnection() { sqlite3_close_v2(handle); }
+
+    [[noreturn]] void fail(const std::string& what) const {
+        const int code = sqlite3_errcode(handle);
+        const std::string text = fmt::format("tuning database {}: {} ({})", path, what, sqlite3_errmsg(handle));
+        if (code == SQLITE_NOTADB || code == SQLITE_CORRUPT) throw InputError(text);
+        throw std::runtime_error(text);
+    }
+
+    void exec(const std::string& sql) {
+        if (sqlite3_exec(handle, sql.c_str(), nullptr, nullptr, nullptr) != SQLITE_OK) fail(sql.substr(0, 40));
+    }
+
+    // A prepared statement, its parameters bound in order.
+    struct Statement {
+        TuningDbConnection& db;
+        sqlite3_stmt* stmt = nullptr;
+        int next = 1;
+        Statement(TuningDbConnection& c, const std::string& sql) : db(c) {
+            if (sqlite3_prepare_v2(db.handle, sql.c_str(), -1, &stmt, nullptr) != SQLITE_OK) db.fail("prepare");
+        }
+        ~Statement() { sqlite3_finalize(stmt); }
+        Statement& bind(long long v) { return check(sqlite3_bind_int64(stmt, next++, v)); }
+        Statement& bind(const std::string& v) { return check(sqlite3_bind_text(stmt, next++, v.c_str(), -1, SQLITE_TRANSIENT)); }
+        Statement& bind(std::optional<double> v) {
+            return check(v ? sqlite3_bind_double(stmt, next++, *v) : sqlite3_bind_null(stmt, next++));
+        }
+        Statement& check(int status) {
+            if (status != SQLITE_OK) db.fail("bind");
+            return *this;
+        }
+        // True while there is a row.
+        bool step() {
+            const int status = sqlite3_step(stmt);
+            if (status == SQLITE_ROW) return true;
+            if (status != SQLITE_DONE) db.fail("step");
+            return false;
+        }
+        long long integer(int column) const { return sqlite3_column_int64(stmt, column); }
+        std::string text(int column) const {
+            const unsigned char* t = sqlite3_column_text(stmt, column);
+            return t ? reinterpret_cast<const char*>(t) : "";
+        }
+        std::optional<double> real(int column) const {
+            if (sqlite3_column_type(stmt, column) == SQLITE_NULL) return std::nullopt;
+            return sqlite3_column_double(stmt, column);
+        }
+    };
+
+    long long pragma(const char* name) {
+        Statement s(*this, fmt::format("PRAGMA {}", name));
+        return s.step() ? s.integer(0) : 0;
+    }
+};
+
+namespace {
+
+using Statement = TuningDbConnection::Statement;
+
+void bind_device(Statement& s, const DeviceIdentity& d) {
+    s.bind(spec_of(d.backend).name).bind(d.vendor_id).bind(d.device_id).bind(d.driver_version).bind(d.name);
+}
+
+void bind_layer(Statement& s, const ConvShape& l) {
+    s.bind(l.N).bind(l.C).bind(l.H).bind(l.W).bind(l.K).bind(l.R).bind(l.pad).bind(std::string(precision));
+}
+
+constexpr const char* all_columns = "backend, vendor_id, device_id, driver, device, n, c, h, w, k, r, pad, precision, "
+                                    "kernels_hash, version, candidate, time_ms, failure";
+
+TuningResult result_of(const Statement& s) {
+    TuningResult r;
+    r.device.backend = parse_backend(s.text(0));
+    r.device.vendor_id = static_cast<std::uint32_t>(s.integer(1));
+    r.device.device_id = static_cast<std::uint32_t>(s.integer(2));
+    r.device.driver_version = s.text(3);
+    r.device.name = s.text(4);
+    r.layer = {int(s.integer(5)), int(s.integer(6)), int(s.integer(7)), int(s.integer(8)), int(s.integer(9)),
+               int(s.integer(10)), int(s.integer(11))};
+    r.kernels_hash = s.text(13);
+    r.version = s.text(14);
+    r.candidate = candidate_from_json(nlohmann::json::parse(s.text(15)), r.device.backend);
+    r.time_ms = s.real(16);
+    r.failure = s.text(17);
+    return r;
+}
+
+nlohmann::ordered_json to_json(const TuningResult& r) {
+    return {{"device",
+             {{"backend", spec_of(r.device.backend).name}, {"vendor_id", r.device.vendor_id},
+              {"device_id", r.device.device_id}, {"driver", r.device.driver_version}, {"name", r.device.name}}},
+            {"layer",
+             {{"N", r.layer.N}, {"C", r.layer.C}, {"H", r.layer.H}, {"W", r.layer.W}, {"K", r.layer.K}, {"R", r.layer.R},
+              {"pad", r.layer.pad}, {"precision", precision}}},
+            {"kernels_hash", r.kernels_hash},
+            {"version", r.version},
+            {"candidate", to_json(r.candidate)},
+            {"time_ms", r.time_ms ? nlohmann::ordered_json(*r.time_ms) : nlohmann::ordered_json()},
+            {"failure", r.failure}};
+}
+
+TuningResult result_from_json(const nlohmann::json& j) {
+    auto field = [](const nlohmann::json& o, const char* name) -> const nlohmann::json& {
+        if (!o.is_object() || !o.contains(name)) throw InputError(fmt::format("lacks \"{}\"", name));
+        return o.at(name);
+    };
+    try {
+        TuningResult r;
+        const nlohmann::json& d = field(j, "device");
+        r.device = {parse_backend(field(d, "backend").get<std::string>()), field(d, "vendor_id").get<std::uint32_t>(),
+                    field(d, "device_id").get<std::uint32_t>(), field(d, "driver").get<std::string>(),
+                    field(d, "name").get<std::string>(), ""};
+        const nlohmann::json& l = field(j, "layer");
+        if (field(l, "precision") != precision) throw InputError("only fp32 layers are tuned");
+        r.layer = {field(l, "N").get<int>(), field(l, "C").get<int>(), field(l, "H").get<int>(), field(l, "W").get<int>(),
+                   field(l, "K").get<int>(), field(l, "R").get<int>(), field(l, "pad").get<int>()};
+        r.kernels_hash = field(j, "kernels_hash").get<std::string>();
+        r.version = field(j, "version").get<std::string>();
+        r.candidate = candidate_from_json(field(j, "candidate"), r.device.backend);
+        const nlohmann::json& t = field(j, "time_ms");
+        if (!t.is_null()) r.time_ms = t.get<double>();
+        r.failure = field(j, "failure").get<std::string>();
+        if (r.time_ms.has_value() == !r.failure.empty()) throw InputError("needs a time or a failure, not both");
+        return r;
+    } catch (const nlohmann::json::exception& e) {
+        throw InputError(e.what());
+    }
+}
+
+}  // namespace
+
+std::filesystem::path tuning_db_path(const std::string& flag) {
+    if (!flag.empty()) return flag;
+    if (const std::string e = env("WINO_TUNING_DB"); !e.empty()) return e;
+    if (const std::string data = env("XDG_DATA_HOME"); !data.empty()) return std::filesystem::path(data) / "wino-gen/tuning.db";
+    const std::string home = env("HOME");
+    if (home.empty()) throw InputError("no tuning database path: set HOME, XDG_DATA_HOME or WINO_TUNING_DB, or pass --db");
+    return std::filesystem::path(home) / ".local/share/wino-gen/tuning.db";
+}
+
+std::string kernels_hash(const ConvPlan& plan) {
+    std::uint64_t h = 1469598103934665603ull;
+    for (const EmittedKernel& k : plan.kernels)
+        for (unsigned char c : k.source) h = (h ^ c) * 1099511628211ull;
+    return fmt::format("{:016x}", h);
+}
+
+const char* to_string(TuningMatch match) {
+    switch (match) {
+        case TuningMatch::exact: return "exact";
+        case TuningMatch::device: return "device";
+        case TuningMatch::vendor: return "vendor";
+        case TuningMatch::none: return "none";
+    }
+    return "?";
+}
+
+TuningDb::TuningDb(const std::filesystem::path& path, bool must_exist) : db_(std::make_unique<TuningDbConnection>()), path_(path) {
+    db_->path = path.string();
+    if (must_exist && !std::filesystem::exists(path)) throw InputError(fmt::format("no tuning database at {}", path.string()));
+    if (std::filesystem::is_directory(path)) throw InputError(fmt::format("tuning database {} is a directory", path.string()));
+    if (!must_exist && path.has_parent_path()) std::filesystem::create_directories(path.parent_path());
+    const int flags = SQLITE_OPEN_READWRITE | (must_exist ? 0 : SQLITE_OPEN_CREATE);
+    if (sqlite3_open_v2(db_->path.c_str(), &db_->handle, flags, nullptr) != SQLITE_OK) db_->fail("cannot open");
+    sqlite3_busy_timeout(db_->handle, 30000);
+    const long long app = db_->pragma("application_id"), version = db_->pragma("user_version");
+    if (app == 0 && version == 0) {
+        // New (or empty) file: create the schema once, whoever gets there first.
+        db_->exec("PRAGMA journal_mode=WAL");
+        db_->exec("BEGIN IMMEDIATE");
+        if (db_->pragma("application_id") == 0) {
+            Statement tables(*db_, "SELECT count(*) FROM sqlite_master");
+            if (tables.step() && tables.integer(0) != 0) {
+                db_->exec("ROLLBACK");
+                throw InputError(fmt::format("{} is an SQLite file but not a wino-gen tuning database; it is left as it is",
+                                             path.string()));
+            }
+            db_->exec(schema);
+            db_->exec(fmt::format("PRAGMA application_id = {}", application_id));
+            db_->exec(fmt::format("PRAGMA user_version = {}", schema_version));
+        }
+        db_->exec("COMMIT");
+    } else if (app != application_id) {
+        throw InputError(fmt::format("{} is not a wino-gen tuning database; it is left as it is", path.string()));
+    } else if (version > schema_version) {
+        throw InputError(fmt::format("tuning database {} has schema {}, newer than this wino-gen's {}; upgrade wino-gen",
+                                     path.string(), version, schema_version));
+    }
+    Statement check(*db_, "PRAGMA quick_check");
+    if (check.step() && check.text(0) != "ok")
+        throw InputError(fmt::format("tuning database {} is corrupt ({}); it is left as it is", path.string(), check.text(0)));
+}
+
+TuningDb::~TuningDb() = default;
+
+void TuningDb::record(const TuningResult& r) {
+    Statement s(*db_, fmt::format("INSERT OR REPLACE INTO results ({}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                                  all_columns));
+    bind_device(s, r.device);
+    bind_layer(s, r.layer);
+    s.bind(r.kernels_hash).bind(r.version).bind(candidate_key(r.candidate)).bind(r.time_ms).bind(r.failure);
+    s.step();
+}
+
+std::optional<TuningResult> TuningDb::find(const DeviceIdentity& device, const ConvShape& layer, const std::string& hash,
+                                           const Candidate& candidate) {
+    Statement s(*db_, fmt::format("SELECT {} FROM results WHERE ({}) = (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", all_columns,
+                                  key_columns));
+    bind_device(s, device);
+    bind_layer(s, layer);
+    s.bind(hash).bind(candidate_key(candidate));
+    if (!s.step()) return std::nullopt;
+    return result_of(s);
+}
+
+TuningChoice TuningDb::best(const DeviceIdentity& device, const ConvShape& layer,
+                            const std::function<std::string(const Candidate&)>& current_hash) {
+    const struct {
+        TuningMatch match;
+        const char* where;
+    } chain[] = {
+        {TuningMatch::exact, "backend = ?1 AND vendor_id = ?2 AND device_id = ?3 AND driver = ?4 AND device = ?5"},
+        {TuningMatch::device, "backend = ?1 AND vendor_id = ?2 AND device_id = ?3 AND device = ?5"},
+        {TuningMatch::vendor, "backend = ?1 AND vendor_id = ?2"},
+    };
+    for (const auto& level : chain) {
+        Statement s(*db_, fmt::format("SELECT {} FROM results WHERE {} AND (n, c, h, w, k, r, pad, precision) = "
+                                      "(?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13) AND time_ms IS NOT NULL ORDER BY time_ms",
+                                      all_columns, level.where));
+        bind_device(s, device);
+        bind_layer(s, layer);
+        while (s.step()) {
+            TuningResult r = result_of(s);
+            if (current_hash(r.candidate) == r.kernels_hash) return {level.match, r.candidate, *r.time_ms};
+        }
+    }
+    return {};
+}
+
+std::vector<TuningResult> TuningDb::all() {
+    Statement s(*db_, fmt::format("SELECT {} FROM results ORDER BY backend, device, n, c, h, w, k, r, pad, time_ms",
+                                  all_columns));
+    std::vector<TuningResult> out;
+    while (s.step()) out.push_back(result_of(s));
+    return out;
+}
+
+nlohmann::ordered_json TuningDb::export_json() {
+    nlohmann::ordered_json results = nlohmann::ordered_json::array();
+    for (const TuningResult& r : all()) results.push_back(to_json(r));
+    return {{"format", export_format}, {"results", results}};
+}
+
+int TuningDb::import_json(const nlohmann::json& file) {
+    if (!file.is_object() || file.value("format", "") != export_format || !file.contains("results") ||
+        !file["results"].is_array())
+        throw InputError(fmt::format("not a wino-gen tuning export (\"format\": \"{}\" with \"results\")", export_format));
+    std::vector<TuningResult> rows;
+    for (std::size_t i = 0; i < file["results"].size(); ++i) {
+        try {
+            rows.push_back(result_from_json(file["results"][i]));
+        } catch (const InputError& e) {
+            throw InputError(fmt::format("result {} of the import: {}", i, e.what()));
+        }
+    }
+    db_->exec("BEGIN IMMEDIATE");
+    int taken = 0;
+    try {
+        for (const TuningResult& r : rows) {
+            const std::optional<TuningResult> held = find(r.device, r.layer, r.kernels_hash, r.candidate);
+            const bool faster = !held || (r.time_ms && (!held->time_ms || *r.time_ms < *held->time_ms));
+            if (!faster) continue;
+            record(r);
+            ++taken;
+        }
+        db_->exec("COMMIT");
+    } catch (...) {
+        sqlite3_exec(db_->handle, "ROLLBACK", nullptr, nullptr, nullptr);
+        throw;
+    }
+    return taken;
+}
+
+}  // namespace wino
