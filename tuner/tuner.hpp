@@ -3,6 +3,8 @@
 // reference under the tile's error bound) and a median timing, every result
 // committed to the tuning database as it completes. Candidates already in the
 // database for these kernels are not measured again, so a killed run resumes.
+// The fastest few are then timed again at length, and those times replace
+// theirs in the database.
 #pragma once
 
 #include "executor.hpp"
@@ -16,8 +18,12 @@ namespace wino {
 
 struct TuneOptions {
     std::string strategy = "guided";
-    double budget_seconds = 0;  // per layer; 0: none
+    double budget_seconds = 0;  // per layer, for the search; 0: none
     int warmup = 1, repeats = 5;
+    // A single median of a few runs is noisy on a shared machine: the fastest
+    // `finalists` and the untuned candidate are timed again side by side,
+    // `final_rounds` medians of `final_repeats` runs each, the best counting.
+    int finalists = 4, final_rounds = 5, final_repeats = 10;
 };
 
 struct TuneProgress {

@@ -188,6 +188,14 @@ std::string kernels_hash(const ConvPlan& plan) {
     return fmt::format("{:016x}", h);
 }
 
+std::string current_kernels_hash(const ConvShape& layer, const Candidate& candidate, Backend backend) {
+    try {
+        return kernels_hash(make_plan(layer, candidate, backend));
+    } catch (const InputError&) {
+        return "";
+    }
+}
+
 const char* to_string(TuningMatch match) {
     switch (match) {
         case TuningMatch::exact: return "exact";

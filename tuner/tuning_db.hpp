@@ -26,6 +26,9 @@ std::filesystem::path tuning_db_path(const std::string& flag);
 
 // FNV-1a of the kernels' sources: what the results of a candidate were measured on.
 std::string kernels_hash(const ConvPlan& plan);
+// The hash of the kernels the candidate emits today for the layer; empty when
+// this wino-gen cannot make them (a stored candidate it no longer accepts).
+std::string current_kernels_hash(const ConvShape& layer, const Candidate& candidate, Backend backend);
 
 struct TuningResult {
     DeviceIdentity device;

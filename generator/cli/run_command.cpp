@@ -73,13 +73,8 @@ std::pair<ConvConfig, TuningMatch> choose_config(const RunCli& o, const ConvShap
     const std::filesystem::path db_path = tuning_db_path(o.db);
     if (!o.no_tuning_db && !o.m && !o.kernel.variant && std::filesystem::exists(db_path)) {
         TuningDb db(db_path, true);
-        const TuningChoice choice = db.best(executor.identity(), shape, [&](const Candidate& c) {
-            try {
-                return kernels_hash(make_plan(shape, c, backend));
-            } catch (const InputError&) {
-                return std::string();
-            }
-        });
+        const TuningChoice choice =
+            db.best(executor.identity(), shape, [&](const Candidate& c) { return current_kernels_hash(shape, c, backend); });
         if (choice.candidate) chosen = {*choice.candidate, choice.match};
     }
     ConvConfig& config = chosen.first;
