@@ -8,8 +8,17 @@
 #include <cmath>
 #include <map>
 #include <mutex>
+#include <random>
 
 namespace wino {
+
+std::vector<float> random_tensor(std::size_t n, std::uint64_t seed) {
+    std::mt19937_64 rng(seed);
+    std::uniform_real_distribution<float> uniform(-1.0f, 1.0f);
+    std::vector<float> v(n);
+    for (float& x : v) x = uniform(rng);
+    return v;
+}
 
 LayerErrors compare_with_reference(const std::vector<float>& y, const std::vector<double>& ref) {
     double diff2 = 0, ref2 = 0, max_abs = 0;

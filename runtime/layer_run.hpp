@@ -15,6 +15,10 @@ struct LayerErrors {
     double relative, max_abs;
 };
 
+// n values uniform in [-1, 1), the same for the same seed: the inputs and
+// filters of `run` without .npy files, of the tuner and of the tests.
+std::vector<float> random_tensor(std::size_t n, std::uint64_t seed);
+
 LayerErrors compare_with_reference(const std::vector<float>& output, const std::vector<double>& reference);
 
 // The relative error a correct Winograd F(m,r) layer stays under: a hundred

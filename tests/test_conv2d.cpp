@@ -27,13 +27,6 @@ VulkanExecutor& executor() {
 
 VulkanDevice& device() { return executor().device(); }
 
-std::vector<float> random_values(std::size_t n, unsigned seed) {
-    std::mt19937 rng(seed);
-    std::uniform_real_distribution<float> u(-1.0f, 1.0f);
-    std::vector<float> v(n);
-    for (float& x : v) x = u(rng);
-    return v;
-}
 
 const std::vector<ConvShape> awkward_shapes(int r) {
     return {
@@ -48,7 +41,7 @@ void check_layer(const ConvShape& shape, const ConvConfig& config, double bound)
     INFO("shape N" << shape.N << " C" << shape.C << " H" << shape.H << " W" << shape.W << " K" << shape.K << " R"
                    << shape.R << " pad " << shape.pad << ", variant " << to_string(config.variant) << ", m "
                    << config.m);
-    const std::vector<float> x = random_values(shape.input_size(), 11), w = random_values(shape.filter_size(), 12);
+    const std::vector<float> x = random_tensor(shape.input_size(), 11), w = random_tensor(shape.filter_size(), 12);
     const std::unique_ptr<LoadedLayer> conv = executor().load(shape, config);
     conv->set_filters(w);
     std::vector<float> y;
@@ -156,8 +149,8 @@ TEST_CASE("a layer is run, checked and timed through the executor interface") {
     LayerJob job;
     job.shape = {1, 4, 9, 10, 6, 3, 1};
     job.config = {Variant::nonfused, 4, suggested_params(job.shape, 4, Backend::glsl)};
-    job.input = random_values(job.shape.input_size(), 3);
-    job.filters = random_values(job.shape.filter_size(), 4);
+    job.input = random_tensor(job.shape.input_size(), 3);
+    job.filters = random_tensor(job.shape.filter_size(), 4);
     job.check = job.bench = job.baseline_direct = true;
     job.repeats = 3;
     const LayerReport report = run_layer(executor(), job);

@@ -10,20 +10,8 @@
 #include <chrono>
 #include <map>
 #include <set>
-#include <random>
 
 namespace wino {
-namespace {
-
-std::vector<float> seeded_values(std::size_t n, unsigned seed) {
-    std::mt19937 rng(seed);
-    std::uniform_real_distribution<float> uniform(-1.0f, 1.0f);
-    std::vector<float> v(n);
-    for (float& x : v) x = uniform(rng);
-    return v;
-}
-
-}  // namespace
 
 LayerTuning tune_layer(Executor& executor, TuningDb& db, const ConvShape& layer, const TuneOptions& options,
                        const std::function<void(const TuneProgress&)>& progress) {
@@ -32,7 +20,7 @@ LayerTuning tune_layer(Executor& executor, TuningDb& db, const ConvShape& layer,
     auto elapsed = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(); };
     const DeviceIdentity& device = executor.identity();
     const std::vector<Candidate> space = search_space(layer, device.backend, executor.limits());
-    const std::vector<float> input = seeded_values(layer.input_size(), 1), filters = seeded_values(layer.filter_size(), 2);
+    const std::vector<float> input = random_tensor(layer.input_size(), 1), filters = random_tensor(layer.filter_size(), 2);
     const std::vector<double> reference = reference_conv2d(layer, input, filters);
 
     LayerTuning out{layer, space.front(), space.front(), 0, 0, space.size(), 0, 0, 0, 0};

@@ -2,7 +2,7 @@
 // random tensors; --check compares with the fp64 host reference, --bench times
 // it (median of repeats after warm-up) against the direct kernel.
 #include "command.hpp"
-#include "device_options.hpp"
+#include "shared_options.hpp"
 #include "errors.hpp"
 #include "json_text.hpp"
 #include "kernel_options.hpp"
@@ -14,29 +14,21 @@
 
 #include <memory>
 #include <optional>
-#include <random>
 
 namespace wino::cli {
 namespace {
 
 struct RunCli {
     DeviceOptions where;
-    std::string input_shape, format = "text", baseline, db;
+    LayerOptions layer;
+    std::string format = "text", baseline, db;
     std::string input, weights, output;
-    std::optional<int> filters, m;
-    int r = 3, pad = 0, warmup = 2, repeats = 5;
+    std::optional<int> m;
+    int warmup = 2, repeats = 5;
     KernelOptions kernel;
     std::uint64_t seed = 1;
     bool check = false, bench = false, no_tuning_db = false;
 };
-
-std::vector<float> random_tensor(std::size_t n, std::uint64_t seed) {
-    std::mt19937_64 rng(seed);
-    std::uniform_real_distribution<float> uniform(-1.0f, 1.0f);
-    std::vector<float> v(n);
-    for (float& x : v) x = uniform(rng);
-    return v;
-}
 
 std::string dims_text(const std::vector<long long>& d) { return fmt::format("{}", fmt::join(d, "x")); }
 
@@ -45,7 +37,7 @@ ConvShape resolve_shape(const RunCli& o, std::optional<NpyArray>& x, std::option
     if (!o.input.empty()) x = read_npy(o.input);
     if (!o.weights.empty()) w = read_npy(o.weights);
     std::vector<long long> in;
-    if (!o.input_shape.empty()) in = parse_shape(o.input_shape);
+    if (!o.layer.input_shape.empty()) in = parse_shape(o.layer.input_shape);
     if (x) {
         if (x->shape.size() != 4) throw InputError(fmt::format("{} has shape {}, not N,C,H,W", o.input, dims_text(x->shape)));
         if (!in.empty() && in != x->shape)
@@ -53,10 +45,10 @@ ConvShape resolve_shape(const RunCli& o, std::optional<NpyArray>& x, std::option
         in = x->shape;
     }
     if (in.empty()) throw InputError("run needs --input-shape N,C,H,W or --input x.npy");
-    if (!o.filters && !w) throw InputError("run needs --filters K or --weights w.npy");
-    ConvShape s{int(in[0]), int(in[1]), int(in[2]), int(in[3]), o.filters.value_or(0), o.r, o.pad};
+    if (!o.layer.filters && !w) throw InputError("run needs --filters K or --weights w.npy");
+    ConvShape s{int(in[0]), int(in[1]), int(in[2]), int(in[3]), o.layer.filters.value_or(0), o.layer.r, o.layer.pad};
     if (w) {
-        const std::vector<long long> want = {o.filters.value_or(w->shape.empty() ? 0 : w->shape[0]), in[1], o.r, o.r};
+        const std::vector<long long> want = {o.layer.filters.value_or(w->shape.empty() ? 0 : w->shape[0]), in[1], o.layer.r, o.layer.r};
         if (w->shape != want)
             throw InputError(fmt::format("{} has shape {}, the layer needs K,C,R,R = {}", o.weights, dims_text(w->shape), dims_text(want)));
         s.K = int(w->shape[0]);
@@ -90,7 +82,7 @@ std::pair<ConvConfig, TuningMatch> choose_config(const RunCli& o, const ConvShap
 nlohmann::ordered_json report_json(const RunCli& o, const LayerJob& job, const DeviceIdentity& device,
                                    TuningMatch tuning, const LayerReport& r) {
     nlohmann::ordered_json out = {{"device", device.label}, {"backend", spec_of(device.backend).api},
-                                  {"variant", to_string(job.config.variant)}, {"m", job.config.m}, {"r", o.r},
+                                  {"variant", to_string(job.config.variant)}, {"m", job.config.m}, {"r", o.layer.r},
                                   {"tuning", to_string(tuning)}, {"config", to_json(job.config)}, {"time_ms", r.time_ms}};
     if (job.bench) {
         out["gflops"] = job.shape.flops() / (r.time_ms * 1e6);
@@ -115,7 +107,7 @@ void print_result(const RunCli& o, const ConvShape& shape, const nlohmann::order
         return;
     }
     fmt::print("{}: {} F({},{}) on {}x{}x{}x{} -> {} filters, pad {}: {:.3f} ms", out["device"].get<std::string>(),
-               out["variant"].get<std::string>(), out["m"].get<int>(), o.r, shape.N, shape.C, shape.H, shape.W, shape.K,
+               out["variant"].get<std::string>(), out["m"].get<int>(), o.layer.r, shape.N, shape.C, shape.H, shape.W, shape.K,
                shape.pad, out["time_ms"].get<double>());
     if (out.contains("gflops")) fmt::print(" ({:.2f} GFLOP/s)", out["gflops"].get<double>());
     if (out.contains("baseline_ms"))
@@ -159,10 +151,7 @@ Command add_run_command(CLI::App& app) {
     auto o = std::make_shared<RunCli>();
     CLI::App* sub = app.add_subcommand("run", "Run a convolution layer on a device; check it and time it");
     add_device_options(sub, o->where);
-    sub->add_option("--input-shape", o->input_shape, "N,C,H,W");
-    sub->add_option("--filters", o->filters, "K, the number of filters");
-    sub->add_option("--r", o->r, "filter size R = S")->default_str("3");
-    sub->add_option("--pad", o->pad, "zero padding")->default_str("0");
+    add_layer_options(sub, o->layer);
     sub->add_option("--m", o->m, "Winograd output tile size (default: the tuning database's, else 4)");
     add_kernel_options(sub, o->kernel);
     sub->add_option("--input", o->input, "input tensor, float32 .npy N,C,H,W");

@@ -2,7 +2,7 @@
 // what it holds, and moves results between machines as JSON.
 #include "atomic_file.hpp"
 #include "command.hpp"
-#include "device_options.hpp"
+#include "shared_options.hpp"
 #include "errors.hpp"
 #include "json_text.hpp"
 #include "layer_list.hpp"
@@ -23,20 +23,19 @@ namespace {
 
 struct TuneCli {
     DeviceOptions where;
-    std::string layers, input_shape, strategy = "guided", db, format = "text", export_file, import_file;
-    std::optional<int> filters;
-    int r = 3, pad = 0;
+    LayerOptions layer;
+    std::string layers, strategy = "guided", db, format = "text", export_file, import_file;
     double budget = 0;
     bool show = false;
 };
 
 std::vector<NamedLayer> layers_of(const TuneCli& o) {
-    if (!o.layers.empty() && !o.input_shape.empty()) throw InputError("tune takes --layers or --input-shape, not both");
+    if (!o.layers.empty() && !o.layer.input_shape.empty()) throw InputError("tune takes --layers or --input-shape, not both");
     if (!o.layers.empty()) return read_layer_list(o.layers);
-    if (o.input_shape.empty()) throw InputError("tune needs --layers FILE or --input-shape N,C,H,W --filters K");
-    if (!o.filters) throw InputError("tune --input-shape needs --filters K");
-    const std::vector<long long> d = parse_shape(o.input_shape);
-    const ConvShape s{int(d[0]), int(d[1]), int(d[2]), int(d[3]), *o.filters, o.r, o.pad};
+    if (o.layer.input_shape.empty()) throw InputError("tune needs --layers FILE or --input-shape N,C,H,W --filters K");
+    if (!o.layer.filters) throw InputError("tune --input-shape needs --filters K");
+    const std::vector<long long> d = parse_shape(o.layer.input_shape);
+    const ConvShape s{int(d[0]), int(d[1]), int(d[2]), int(d[3]), *o.layer.filters, o.layer.r, o.layer.pad};
     return {{fmt::format("{}x{}x{}x{}-k{}-r{}-p{}", s.N, s.C, s.H, s.W, s.K, s.R, s.pad), s}};
 }
 
@@ -161,10 +160,7 @@ Command add_tune_command(CLI::App& app) {
     CLI::App* sub = app.add_subcommand("tune", "Tune layers on a device into the tuning database (run then uses it)");
     add_device_options(sub, o->where);
     sub->add_option("--layers", o->layers, "layer list: 'name N C H W K R pad' per line (examples/layers/*.txt)");
-    sub->add_option("--input-shape", o->input_shape, "one layer: N,C,H,W (with --filters, --r, --pad)");
-    sub->add_option("--filters", o->filters, "K, the number of filters");
-    sub->add_option("--r", o->r, "filter size R = S")->default_str("3");
-    sub->add_option("--pad", o->pad, "zero padding")->default_str("0");
+    add_layer_options(sub, o->layer);
     std::vector<std::string> names;
     for (const StrategySpec& s : strategies()) names.push_back(fmt::format("{} ({})", s.name, s.help));
     sub->add_option("--strategy", o->strategy, fmt::format("{}", fmt::join(names, "; ")))->default_str("guided");

@@ -1,11 +1,15 @@
-// Guided search, coarse to fine. Coarse: every (variant, m) of the space once,
-// at its suggested parameters (the rule `run` uses untuned), which finds the
-// variant and tile size, where most of the time goes. Fine: from the best two,
-// coordinate descent over the parameter table: one parameter at a time, each
-// of its candidate values with the others held, keeping the best, until a pass
-// over all parameters improves nothing (at most three passes). The parameters
-// mostly shape different kernels, whose times add up, so one at a time finds
-// what the full product would at a small fraction of its cost.
+// Guided search, coarse to fine, by successive halving. Coarse: every
+// (variant, m) of the space once, at its suggested parameters (what `run`
+// uses untuned); groups over 3x the best are dropped (lavapipe's fused
+// kernels). Fine: each surviving group takes one pass of coordinate descent
+// over the parameter table (one parameter at a time, each of its candidate
+// values with the others held, keeping the best), then the better half of the
+// groups goes on, until one is left; it descends until a pass improves
+// nothing. A group's suggested parameters can rank it wrongly (m 7 was 5th of
+// 9 at them and first after tuning on a 14x14 layer), so no group is judged
+// before it has been tuned once. The parameters mostly shape different
+// kernels, whose times add up, so one at a time finds what the full product
+// would, at a few percent of its cost.
 #include "strategy.hpp"
 
 #include <algorithm>
@@ -16,8 +20,8 @@ namespace wino {
 
 namespace {
 
-struct Start {
-    Candidate candidate;
+struct Group {
+    Candidate best;
     double time_ms;
 };
 
@@ -29,33 +33,43 @@ void guided_search(SearchContext& context) {
 
     // Coarse: the first candidate of each (variant, m) group is its suggested one
     // when the device can run it (search_space builds the product from it).
-    std::map<std::pair<Variant, int>, const Candidate*> groups;
-    for (const Candidate& c : context.space) groups.try_emplace({c.variant, c.m}, &c);
-    std::vector<Start> starts;
-    for (const auto& [group, c] : groups) {
+    std::map<std::pair<Variant, int>, const Candidate*> firsts;
+    for (const Candidate& c : context.space) firsts.try_emplace({c.variant, c.m}, &c);
+    std::vector<Group> groups;
+    for (const auto& [key, c] : firsts) {
         if (context.out_of_budget()) return;
-        if (auto t = context.measure(*c)) starts.push_back({*c, *t});
+        if (auto t = context.measure(*c)) groups.push_back({*c, *t});
     }
-    std::stable_sort(starts.begin(), starts.end(), [](const Start& a, const Start& b) { return a.time_ms < b.time_ms; });
-    if (starts.size() > 2) starts.resize(2);
+    auto by_time = [](const Group& a, const Group& b) { return a.time_ms < b.time_ms; };
+    std::stable_sort(groups.begin(), groups.end(), by_time);
+    if (groups.empty()) return;
+    const double cutoff = 3 * groups.front().time_ms;
+    groups.erase(std::find_if(groups.begin(), groups.end(), [&](const Group& g) { return g.time_ms > cutoff; }), groups.end());
 
-    // Fine: coordinate descent from each start.
-    for (Start best : starts)
-        for (int pass = 0; pass < 3; ++pass) {
-            bool improved = false;
-            for (const ParamSpec& spec : param_table())
-                for (const ParamValue& value : spec.candidates) {
-                    Candidate next = best.candidate;
-                    next.params[spec.name] = value;
-                    if (next == best.candidate || !in_space.count(candidate_key(next))) continue;
-                    if (context.out_of_budget()) return;
-                    if (auto t = context.measure(next); t && *t < best.time_ms) {
-                        best = {next, *t};
-                        improved = true;
-                    }
+    // One pass of coordinate descent on a group; true when it improved.
+    auto descend = [&](Group& g) {
+        bool improved = false;
+        for (const ParamSpec& spec : param_table())
+            for (const ParamValue& value : spec.candidates) {
+                Candidate next = g.best;
+                next.params[spec.name] = value;
+                if (next == g.best || !in_space.count(candidate_key(next))) continue;
+                if (context.out_of_budget()) return false;
+                if (auto t = context.measure(next); t && *t < g.time_ms) {
+                    g = {next, *t};
+                    improved = true;
                 }
-            if (!improved) break;
-        }
+            }
+        return improved;
+    };
+    while (groups.size() > 1) {
+        for (Group& g : groups) descend(g);
+        if (context.out_of_budget()) return;
+        std::stable_sort(groups.begin(), groups.end(), by_time);
+        groups.resize((groups.size() + 1) / 2);
+    }
+    for (int pass = 0; pass < 3 && descend(groups.front()); ++pass) {
+    }
 }
 
 }  // namespace wino

@@ -1,5 +1,5 @@
-// The flags that say where a layer runs (`run`, `tune`): backend, device,
-// validation, cuBLAS; and the --input-shape reader they share.
+// The flags `run` and `tune` share: where a layer runs (backend, device,
+// validation, cuBLAS) and which layer (--input-shape, --filters, --r, --pad).
 #pragma once
 
 #include "executor.hpp"
@@ -7,6 +7,7 @@
 #include <CLI/CLI.hpp>
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -18,6 +19,14 @@ struct DeviceOptions {
 };
 
 void add_device_options(CLI::App* sub, DeviceOptions& options);
+
+struct LayerOptions {
+    std::string input_shape;
+    std::optional<int> filters;
+    int r = 3, pad = 0;
+};
+
+void add_layer_options(CLI::App* sub, LayerOptions& options);
 
 // Throws InputError for a bad backend or device name, DeviceError for no device.
 std::unique_ptr<Executor> open_device(const DeviceOptions& options);

@@ -1,5 +1,5 @@
-// Device flags and the input shape reader.
-#include "device_options.hpp"
+// The flags run and tune share.
+#include "shared_options.hpp"
 
 #include "errors.hpp"
 
@@ -27,6 +27,13 @@ void add_device_options(CLI::App* sub, DeviceOptions& o) {
     sub->add_option("--device", o.device, "vulkan:N (default: $WINO_VULKAN_DEVICE, else 0) or cuda:N (default 0)");
     sub->add_flag("--cublas", o.cublas, "cuda, nonfused: the product by cuBLAS strided-batched SGEMM");
     sub->add_flag("--validation", o.validation, "enable the Khronos validation layer; any message fails the run");
+}
+
+void add_layer_options(CLI::App* sub, LayerOptions& o) {
+    sub->add_option("--input-shape", o.input_shape, "N,C,H,W");
+    sub->add_option("--filters", o.filters, "K, the number of filters");
+    sub->add_option("--r", o.r, "filter size R = S")->default_str("3");
+    sub->add_option("--pad", o.pad, "zero padding")->default_str("0");
 }
 
 std::unique_ptr<Executor> open_device(const DeviceOptions& o) {
