@@ -3,6 +3,7 @@
 
 #include "points.hpp"
 
+#include <atomic>
 #include <cstdlib>
 #include <fstream>
 #include <random>
@@ -26,9 +27,10 @@ inline std::string slurp(const std::string& path) {
     return s.str();
 }
 
-// Runs `wino-gen <args>` through the shell; args are shell words.
+// Runs `wino-gen <args>` through the shell; args are shell words. Safe to call
+// from several threads at once.
 inline RunResult run_wino_gen(const std::string& args) {
-    static int serial = 0;
+    static std::atomic<int> serial = 0;
     const std::string base = std::string(std::getenv("TMPDIR") ? std::getenv("TMPDIR") : "/tmp") + "/wino-test-" +
                              std::to_string(::getpid()) + "-" + std::to_string(serial++);
     const std::string command = std::string(WINO_GEN_BINARY) + " " + args + " >" + base + ".out 2>" + base + ".err";

@@ -200,14 +200,17 @@ TEST_CASE("four tune processes on one database at once") {
     const fs::path dir = scratch("concurrent");
     const fs::path db = dir / "t.db";
     std::vector<std::thread> runs;
-    std::vector<int> codes(4, -1);
+    std::vector<test::RunResult> results(4);
     for (int i = 0; i < 4; ++i)
         runs.emplace_back([&, i] {
-            codes[i] = test::run_wino_gen(fmt::format("tune --input-shape 1,{},6,6 --filters 4 --pad 1 --budget-seconds 2 --db {}",
-                                                      2 + i % 2, db.string())).exit_code;
+            results[i] = test::run_wino_gen(fmt::format("tune --input-shape 1,{},6,6 --filters 4 --pad 1 --budget-seconds 2 --db {}",
+                                                        2 + i % 2, db.string()));
         });
     for (auto& t : runs) t.join();
-    for (int code : codes) CHECK(code == 0);
+    for (const test::RunResult& r : results) {
+        INFO(r.err);
+        CHECK(r.exit_code == 0);
+    }
     CHECK(count_rows(db) > 0);
     CHECK(test::run_wino_gen("tune --show --db " + db.string()).exit_code == 0);
     fs::remove_all(dir);

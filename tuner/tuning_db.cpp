@@ -6,7 +6,9 @@
 #include <fmt/format.h>
 #include <sqlite3.h>
 
+#include <chrono>
 #include <cstdlib>
+#include <thread>
 
 namespace wino {
 namespace {
@@ -111,6 +113,22 @@ void bind_layer(Statement& s, const ConvShape& l) {
 constexpr const char* all_columns = "backend, vendor_id, device_id, driver, device, n, c, h, w, k, r, pad, precision, "
                                     "kernels_hash, version, candidate, time_ms, failure";
 
+// WAL is a property of the file: the first process sets it. Switching needs
+// the file to itself, which SQLite's busy handler does not wait for, so a
+// process that finds it taken waits and looks again.
+void use_wal(TuningDbConnection& db) {
+    for (int attempt = 0;; ++attempt) {
+        {
+            Statement mode(db, "PRAGMA journal_mode");
+            if (mode.step() && mode.text(0) == "wal") return;
+        }
+        const int status = sqlite3_exec(db.handle, "PRAGMA journal_mode=WAL", nullptr, nullptr, nullptr);
+        if (status == SQLITE_OK) return;
+        if ((status != SQLITE_BUSY && status != SQLITE_LOCKED) || attempt == 300) db.fail("PRAGMA journal_mode=WAL");
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+}
+
 TuningResult result_of(const Statement& s) {
     TuningResult r;
     r.device.backend = parse_backend(s.text(0));
@@ -214,10 +232,15 @@ TuningDb::TuningDb(const std::filesystem::path& path, bool must_exist) : db_(std
     const int flags = SQLITE_OPEN_READWRITE | (must_exist ? 0 : SQLITE_OPEN_CREATE);
     if (sqlite3_open_v2(db_->path.c_str(), &db_->handle, flags, nullptr) != SQLITE_OK) db_->fail("cannot open");
     sqlite3_busy_timeout(db_->handle, 30000);
-    const long long app = db_->pragma("application_id"), version = db_->pragma("user_version");
+    long long app = 0, version = 0;
+    {
+        // One statement, one snapshot: another process may be creating the file.
+        Statement marks(*db_, "SELECT application_id, user_version FROM pragma_application_id(), pragma_user_version()");
+        if (marks.step()) app = marks.integer(0), version = marks.integer(1);
+    }
     if (app == 0 && version == 0) {
         // New (or empty) file: create the schema once, whoever gets there first.
-        db_->exec("PRAGMA journal_mode=WAL");
+        use_wal(*db_);
         db_->exec("BEGIN IMMEDIATE");
         if (db_->pragma("application_id") == 0) {
             Statement tables(*db_, "SELECT count(*) FROM sqlite_master");

@@ -164,7 +164,8 @@ Command add_tune_command(CLI::App& app) {
     std::vector<std::string> names;
     for (const StrategySpec& s : strategies()) names.push_back(fmt::format("{} ({})", s.name, s.help));
     sub->add_option("--strategy", o->strategy, fmt::format("{}", fmt::join(names, "; ")))->default_str("guided");
-    sub->add_option("--budget-seconds", o->budget, "per layer; the best found by then is kept (0: no budget)");
+    sub->add_option("--budget-seconds", o->budget,
+                    "per layer, for the search (0: none); the fastest found are then timed again at length");
     sub->add_option("--db", o->db, "tuning database (default: $WINO_TUNING_DB, else $XDG_DATA_HOME/wino-gen/tuning.db)");
     sub->add_option("--format", o->format, "text or json")->default_str("text");
     sub->add_flag("--show", o->show, "list what the database holds, per device and layer");
