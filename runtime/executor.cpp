@@ -40,8 +40,12 @@ KernelTimes LoadedLayer::median_run(const std::vector<float>& input, int warmup,
 }
 
 std::unique_ptr<LoadedLayer> Executor::load(const ConvShape& shape, const ConvConfig& config) {
-    ConvPlan plan = make_plan(shape, config, identity().backend);
-    check_params(config.params, {spec_of(config.variant).kinds, &shape, config.m, &limits()});
+    return load(make_plan(shape, config, identity().backend));
+}
+
+std::unique_ptr<LoadedLayer> Executor::load(ConvPlan plan) {
+    const ConvConfig& config = plan.config;
+    check_params(config.params, {spec_of(config.variant).kinds, &plan.shape, config.m, &limits()});
     for (const std::vector<Launch>* launches : {&plan.filter_launches, &plan.input_launches})
         for (const Launch& launch : *launches)
             for (int axis = 0; axis < 3; ++axis)

@@ -72,6 +72,8 @@ public:
     // Plans the layer for this backend, checks the plan against the device
     // (DeviceError), and loads it.
     std::unique_ptr<LoadedLayer> load(const ConvShape& shape, const ConvConfig& config);
+    // The same for a plan already made for this backend.
+    std::unique_ptr<LoadedLayer> load(ConvPlan plan);
 
 protected:
     virtual std::unique_ptr<LoadedLayer> load_plan(ConvPlan plan) = 0;

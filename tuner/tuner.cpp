@@ -29,13 +29,14 @@ LayerTuning tune_layer(Executor& executor, TuningDb& db, const ConvShape& layer,
     auto measure = [&](const Candidate& c) -> std::optional<double> {
         const std::string key = candidate_key(c);
         if (auto hit = seen.find(key); hit != seen.end()) return hit->second;
-        TuningResult result{device, layer, current_kernels_hash(layer, c, device.backend), WINO_GEN_VERSION, c, {}, ""};
+        ConvPlan plan = make_plan(layer, c, device.backend);  // emitted once: hashed, then loaded
+        TuningResult result{device, layer, kernels_hash(plan), WINO_GEN_VERSION, c, {}, ""};
         if (std::optional<TuningResult> stored = db.find(device, layer, result.kernels_hash, c)) {
             result = *stored;
             ++state.reused;
         } else {
             try {
-                const std::unique_ptr<LoadedLayer> loaded = executor.load(layer, c);
+                const std::unique_ptr<LoadedLayer> loaded = executor.load(std::move(plan));
                 loaded->set_filters(filters);
                 std::vector<float> output;
                 loaded->run(input, output);
