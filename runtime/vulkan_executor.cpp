@@ -35,13 +35,9 @@ VulkanDevice::Binding binding_of(const BufferUse& use) {
 
 class VulkanLayer : public LoadedLayer {
 public:
-    VulkanLayer(VulkanDevice& device, bool validation, ConvPlan plan) : LoadedLayer(std::move(plan)), device_(device),
-                                                                        validation_(validation) {
-        for (const EmittedKernel& k : plan_.kernels) {
-            std::vector<VulkanDevice::Binding> bindings;
-            for (const BufferUse& use : k.buffers) bindings.push_back(binding_of(use));
-            pipelines_.push_back(device.make_pipeline(compile_glsl(k.source), bindings, sizeof(KernelArgs)));
-        }
+    VulkanLayer(VulkanDevice& device, bool validation, ConvPlan plan, VulkanExecutor::PipelineCache& cache)
+        : LoadedLayer(std::move(plan)), device_(device), validation_(validation) {
+        for (const EmittedKernel& k : plan_.kernels) pipelines_.push_back(cache.get(k));
         for (const auto& [id, floats] : plan_.buffer_floats) {
             GuardedBuffer& g = buffers_[id];
             g.floats = floats;
@@ -76,7 +72,7 @@ private:
     std::vector<double> dispatch(const std::vector<Launch>& launches) {
         std::vector<VulkanDevice::Dispatch> dispatches;
         for (const Launch& launch : launches) {
-            VulkanDevice::Dispatch d{&pipelines_[launch.kernel], {}, &plan_.args,
+            VulkanDevice::Dispatch d{pipelines_[launch.kernel].get(), {}, &plan_.args,
                                      {launch.groups[0], launch.groups[1], launch.groups[2]}};
             for (const BufferUse& use : plan_.kernels[launch.kernel].buffers) d.buffers.push_back(buffers_.at(use.buffer).view());
             dispatches.push_back(std::move(d));
@@ -90,14 +86,25 @@ private:
 
     VulkanDevice& device_;
     bool validation_;
-    std::vector<VulkanDevice::Pipeline> pipelines_;
+    std::vector<std::shared_ptr<const VulkanDevice::Pipeline>> pipelines_;
     std::map<BufferId, GuardedBuffer> buffers_;
 };
 
 }  // namespace
 
+std::shared_ptr<const VulkanDevice::Pipeline> VulkanExecutor::PipelineCache::get(const EmittedKernel& kernel) {
+    if (const auto hit = pipelines_.find(kernel.source); hit != pipelines_.end()) return hit->second;
+    if (pipelines_.size() >= capacity)
+        std::erase_if(pipelines_, [](const auto& entry) { return entry.second.use_count() == 1; });
+    std::vector<VulkanDevice::Binding> bindings;
+    for (const BufferUse& use : kernel.buffers) bindings.push_back(binding_of(use));
+    auto pipeline = std::make_shared<const VulkanDevice::Pipeline>(
+        device_.make_pipeline(compile_glsl(kernel.source), bindings, sizeof(KernelArgs)));
+    return pipelines_[kernel.source] = pipeline;
+}
+
 VulkanExecutor::VulkanExecutor(const ExecutorOptions& options)
-    : device_({options.device_index, options.validation}), validation_(options.validation) {
+    : device_({options.device_index, options.validation}), validation_(options.validation), pipelines_(device_) {
     const vk::PhysicalDeviceProperties& p = device_.properties();
     identity_ = {Backend::glsl, p.vendorID, p.deviceID,
                  fmt::format("{}.{}.{}", VK_API_VERSION_MAJOR(p.driverVersion), VK_API_VERSION_MINOR(p.driverVersion),
@@ -110,7 +117,7 @@ VulkanExecutor::VulkanExecutor(const ExecutorOptions& options)
 }
 
 std::unique_ptr<LoadedLayer> VulkanExecutor::load_plan(ConvPlan plan) {
-    return std::make_unique<VulkanLayer>(device_, validation_, std::move(plan));
+    return std::make_unique<VulkanLayer>(device_, validation_, std::move(plan), pipelines_);
 }
 
 }  // namespace wino

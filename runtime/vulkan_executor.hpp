@@ -1,10 +1,14 @@
 // The Vulkan executor: a ConvPlan's GLSL kernels compiled once (glslang, in
-// process), its buffers with guard zones of known values, runs with the
+// process) into pipelines that every plan with the same kernel shares, its buffers with guard zones of known values, runs with the
 // kernels' device times from timestamp queries.
 #pragma once
 
 #include "executor.hpp"
 #include "vulkan_device.hpp"
+
+#include <map>
+#include <memory>
+#include <string>
 
 namespace wino {
 
@@ -15,6 +19,21 @@ public:
     const DeviceLimits& limits() const override { return limits_; }
     VulkanDevice& device() { return device_; }
 
+    // Pipelines by kernel source: a kernel that many plans share (the tuner's
+    // candidates differ in one kernel at a time) is compiled by the driver
+    // once, and its first-launch JIT is paid once. Beyond `capacity` entries,
+    // those no loaded layer holds are dropped.
+    class PipelineCache {
+    public:
+        explicit PipelineCache(VulkanDevice& device) : device_(device) {}
+        std::shared_ptr<const VulkanDevice::Pipeline> get(const EmittedKernel& kernel);
+
+    private:
+        static constexpr std::size_t capacity = 256;
+        VulkanDevice& device_;
+        std::map<std::string, std::shared_ptr<const VulkanDevice::Pipeline>> pipelines_;
+    };
+
 protected:
     std::unique_ptr<LoadedLayer> load_plan(ConvPlan plan) override;
 
@@ -23,6 +42,7 @@ private:
     DeviceIdentity identity_;
     DeviceLimits limits_;
     bool validation_;
+    PipelineCache pipelines_;
 };
 
 }  // namespace wino
