@@ -134,7 +134,12 @@ std::string value_text(const ParamSpec& spec, const ParamValue& v) {
 ParamValue parse_value(const ParamSpec& spec, const std::string& text) {
     switch (spec.type) {
         case ParamType::count: return {number(spec, text), 0};
-        case ParamType::unroll: return {text == "full" ? 0 : number(spec, text), 0};
+        case ParamType::unroll: {
+            if (text == "full") return {0, 0};
+            const int factor = number(spec, text);  // 0 is how "full" is held, not a factor
+            if (factor == 0) throw InputError(fmt::format("{} must be {} to {} or full, not 0", spec.flag, spec.min, spec.max));
+            return {factor, 0};
+        }
         case ParamType::pair: {
             const std::size_t comma = text.find(',');
             if (comma == std::string::npos) throw InputError(fmt::format("{} takes two numbers A,B, not '{}'", spec.flag, text));

@@ -134,7 +134,7 @@ TEST_CASE("run checks a layer on Vulkan and reads and writes npy files") {
     std::system(("rm -rf " + dir).c_str());
 }
 
-TEST_CASE("run bad input: one line, exit 2; no CUDA device: exit 1") {
+TEST_CASE("run bad input: one line, exit 2, and no CUDA device: exit 1") {
     require_bad_input("run --input-shape 1,3,10 --filters 4", "--input-shape");
     require_bad_input("run --input-shape 1,3,10,10", "--filters");
     require_bad_input("run --input-shape 1,3,2,2 --filters 4 --r 5", "leaves no output");
@@ -143,7 +143,7 @@ TEST_CASE("run bad input: one line, exit 2; no CUDA device: exit 1") {
     require_bad_input("run --input /nonexistent.npy --filters 4", "cannot read");
     require_bad_input("run --input-shape 1,3,8,8 --filters 4 --variant nonfused --gemm-registers 6,4", "multiples of 4");
     require_bad_input("run --input-shape 1,3,8,8 --filters 4 --transform-tiles 3", "1 or 4");
-    require_bad_input("run --input-shape 1,3,8,8 --filters 4 --workgroup-size -2", "at least 1");
+    require_bad_input("run --input-shape 1,3,8,8 --filters 4 --workgroup-size -2", "from 1 to 1024");
     require_bad_input("run --input-shape 1,3,8,8 --filters 4 --unroll 0", "--unroll");
     auto cuda = run_wino_gen("run --backend cuda --input-shape 1,3,8,8 --filters 4");
     CHECK(cuda.exit_code == 1);

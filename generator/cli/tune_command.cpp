@@ -6,6 +6,7 @@
 #include "errors.hpp"
 #include "json_text.hpp"
 #include "layer_list.hpp"
+#include "model_layers.hpp"
 #include "tuner.hpp"
 
 #include <fmt/format.h>
@@ -24,19 +25,31 @@ namespace {
 struct TuneCli {
     DeviceOptions where;
     LayerOptions layer;
-    std::string layers, strategy = "guided", db, format = "text", export_file, import_file;
+    std::string layers, model, strategy = "guided", db, format = "text", export_file, import_file;
+    int batch = 1;
     double budget = 0;
     bool show = false;
 };
 
-std::vector<NamedLayer> layers_of(const TuneCli& o) {
-    if (!o.layers.empty() && !o.layer.input_shape.empty()) throw InputError("tune takes --layers or --input-shape, not both");
-    if (!o.layers.empty()) return read_layer_list(o.layers);
-    if (o.layer.input_shape.empty()) throw InputError("tune needs --layers FILE or --input-shape N,C,H,W --filters K");
+// The layers to tune, and the model's Conv nodes that are not among them.
+ModelLayers layers_of(const TuneCli& o) {
+    if (!o.layers.empty() + !o.layer.input_shape.empty() + !o.model.empty() > 1)
+        throw InputError("tune takes one of --layers, --input-shape and --model");
+    if (o.batch < 1) throw InputError(fmt::format("--batch must be at least 1, not {}", o.batch));
+    if (!o.layers.empty()) return {read_layer_list(o.layers), {}};
+    if (!o.model.empty()) {
+        ModelLayers model = read_model_layers(o.model, o.batch);
+        if (model.layers.empty())
+            throw InputError(fmt::format("{} has no convolution a Winograd kernel can run ({} Conv nodes skipped)", o.model,
+                                         model.skipped.size()));
+        return model;
+    }
+    if (o.layer.input_shape.empty())
+        throw InputError("tune needs --layers FILE, --model FILE.onnx or --input-shape N,C,H,W --filters K");
     if (!o.layer.filters) throw InputError("tune --input-shape needs --filters K");
     const std::vector<long long> d = parse_shape(o.layer.input_shape);
     const ConvShape s{int(d[0]), int(d[1]), int(d[2]), int(d[3]), *o.layer.filters, o.layer.r, o.layer.pad};
-    return {{fmt::format("{}x{}x{}x{}-k{}-r{}-p{}", s.N, s.C, s.H, s.W, s.K, s.R, s.pad), s}};
+    return {{{fmt::format("{}x{}x{}x{}-k{}-r{}-p{}", s.N, s.C, s.H, s.W, s.K, s.R, s.pad), s}}, {}};
 }
 
 std::string config_text(const Candidate& c) {
@@ -82,19 +95,34 @@ void tune(const TuneCli& o) {
     if (o.format != "text" && o.format != "json") throw InputError(fmt::format("--format must be text or json, not '{}'", o.format));
     if (!(o.budget >= 0) || !std::isfinite(o.budget)) throw InputError("--budget-seconds must be a number of seconds, 0 or more");
     strategy_named(o.strategy);
-    const std::vector<NamedLayer> layers = layers_of(o);
+    const ModelLayers model = layers_of(o);
+    const std::vector<NamedLayer>& layers = model.layers;
     TuningDb db(tuning_db_path(o.db));
     const std::unique_ptr<Executor> executor = open_device(o.where);
     const TuneOptions options{o.strategy, o.budget};
     nlohmann::ordered_json out = {{"device", executor->identity().label}, {"db", db.path().string()},
                                   {"strategy", o.strategy}, {"layers", nlohmann::ordered_json::array()}};
+    if (!o.model.empty()) {
+        out["skipped"] = nlohmann::ordered_json::array();
+        for (const SkippedConv& s : model.skipped) {
+            out["skipped"].push_back({{"node", s.node}, {"reason", s.reason}});
+            if (o.format == "text") fmt::print("skipped {}: {}\n", s.node, s.reason);
+        }
+        if (o.format == "text")
+            for (const NamedLayer& l : layers)
+                fmt::print("layer {}: {}x{}x{}x{} -> {}, {}x{}, pad {}\n", l.name, l.shape.N, l.shape.C, l.shape.H, l.shape.W,
+                           l.shape.K, l.shape.R, l.shape.R, l.shape.pad);
+    }
     for (std::size_t i = 0; i < layers.size(); ++i) {
         const NamedLayer& l = layers[i];
         ProgressLine line(l.name, static_cast<int>(i + 1), static_cast<int>(layers.size()), o.strategy == "brute");
         const LayerTuning t = tune_layer(*executor, db, l.shape, options, [&](const TuneProgress& p) { line.update(p); });
         line.finish();
         const double speedup = t.untuned_ms > 0 ? t.untuned_ms / t.time_ms : 0;
-        out["layers"].push_back({{"layer", l.name}, {"config", to_json(t.best)}, {"time_ms", t.time_ms},
+        const ConvShape& s = l.shape;
+        out["layers"].push_back({{"layer", l.name},
+                                 {"shape", {{"N", s.N}, {"C", s.C}, {"H", s.H}, {"W", s.W}, {"K", s.K}, {"R", s.R}, {"pad", s.pad}}},
+                                 {"config", to_json(t.best)}, {"time_ms", t.time_ms},
                                  {"untuned_ms", t.untuned_ms}, {"speedup", speedup}, {"candidates", t.candidates},
                                  {"failed", t.failed}, {"stored", t.reused}, {"space", t.space}, {"seconds", t.seconds}});
         if (o.format == "text")
@@ -160,6 +188,10 @@ Command add_tune_command(CLI::App& app) {
     CLI::App* sub = app.add_subcommand("tune", "Tune layers on a device into the tuning database (run then uses it)");
     add_device_options(sub, o->where);
     sub->add_option("--layers", o->layers, "layer list: 'name N C H W K R pad' per line (examples/layers/*.txt)");
+    sub->add_option("--model", o->model,
+                    "ONNX model: every Conv a Winograd kernel runs (stride 1, dilation 1, group 1, square R of the "
+                    "recipes, symmetric padding) is a layer, the others are listed as skipped");
+    sub->add_option("--batch", o->batch, "with --model: the batch size a dynamic batch dimension stands for")->default_str("1");
     add_layer_options(sub, o->layer);
     std::vector<std::string> names;
     for (const StrategySpec& s : strategies()) names.push_back(fmt::format("{} ({})", s.name, s.help));

@@ -1,0 +1,31 @@
+// The convolution layers of an ONNX model (shapes inferred by ONNX's own
+// shape inference): every Conv node a Winograd kernel can run becomes a layer
+// to tune, every other Conv node is listed with the reason it is not one.
+#pragma once
+
+#include "layer_list.hpp"
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace wino {
+
+struct SkippedConv {
+    std::string node;    // the node's name, else its first output
+    std::string reason;  // "stride 2x2", "1x1 filter: a GEMM, not Winograd", ...
+};
+
+struct ModelLayers {
+    // One per distinct shape, in model order; a shape that several nodes share
+    // is named after the first, with the count ("conv2 (x3)").
+    std::vector<NamedLayer> layers;
+    std::vector<SkippedConv> skipped;
+};
+
+// `batch` stands for a symbolic (dynamic) batch dimension. Throws InputError
+// for a file that is not a readable ONNX model or whose shapes cannot be
+// inferred.
+ModelLayers read_model_layers(const std::filesystem::path& model, int batch);
+
+}  // namespace wino
