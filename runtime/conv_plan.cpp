@@ -72,6 +72,27 @@ ConvPlan make_plan(const ConvShape& s, const ConvConfig& config, Backend backend
     return plan;
 }
 
+void check_device_limits(const ConvShape& s, const ConvConfig& config, const DeviceLimits& limits) {
+    const Tiling tiling = tiling_of(s, config.variant, config.m);
+    for (const KernelKind kind : spec_of(config.variant).kinds) {
+        const KindSpec& spec = spec_of(kind);
+        for (const BufferUse& use : spec.buffers(config.params)) {
+            const auto floats = static_cast<std::size_t>(buffer_floats(use.buffer, s, tiling));
+            if (use.writes && limits.max_buffer_bytes && floats * sizeof(float) > limits.max_buffer_bytes)
+                throw DeviceError(fmt::format("buffer '{}' needs {} bytes, past the device's {} per buffer", to_string(use.buffer),
+                                              floats * sizeof(float), limits.max_buffer_bytes));
+            if (!use.writes && limits.max_texel_elements && floats / use.width > limits.max_texel_elements)
+                throw DeviceError(fmt::format("buffer '{}' is read as {} texels of {} floats, past the device's {} per texel buffer",
+                                              to_string(use.buffer), floats / use.width, use.width, limits.max_texel_elements));
+        }
+        const std::array<std::uint32_t, 3> groups = spec.groups(s, tiling, config.params, spec.workgroup_size(config.params));
+        for (int axis = 0; axis < 3; ++axis)
+            if (groups[axis] > limits.max_groups[axis])
+                throw DeviceError(fmt::format("the {} kernel needs {} workgroups along axis {}, the device allows {}", spec.name,
+                                              groups[axis], axis, limits.max_groups[axis]));
+    }
+}
+
 KernelParams suggested_params(const ConvShape& s, int m, Backend backend) {
     KernelParams p = default_params(backend);
     p["vector_rows"][0] = m % 4 == 0 && s.out_w() % 4 == 0;

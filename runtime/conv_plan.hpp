@@ -47,6 +47,12 @@ struct ConvPlan {
 
 ConvPlan make_plan(const ConvShape& shape, const ConvConfig& config, Backend backend);
 
+// Throws DeviceError when the layer's kernels would pass a limit of the device
+// that the layer, m and the variant decide together, not one parameter alone
+// (those are the parameter table's): a buffer past the device's buffer or
+// texel-buffer size, a launch past its workgroup counts. Nothing is emitted.
+void check_device_limits(const ConvShape& shape, const ConvConfig& config, const DeviceLimits& limits);
+
 // Kernel parameters to start from before tuning: the default GEMM workgroup
 // covers 64 tile positions, which idles most threads when a layer has few
 // tiles (13×13, 6×6 images), so such layers spread the workgroup along K.

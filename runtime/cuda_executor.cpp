@@ -1,17 +1,16 @@
 // CUDA executor of a ConvPlan: NVRTC, cudaLibrary kernels, cuBLAS, events.
 #include "cuda_executor.hpp"
 
+#include "cuda_compiler.hpp"
 #include "errors.hpp"
 
 #include <cublas_v2.h>
 #include <cuda_runtime.h>
-#include <nvrtc.h>
 
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <map>
-#include <mutex>
 
 namespace wino {
 namespace {
@@ -24,42 +23,20 @@ void check(cublasStatus_t status, const char* what) {
     if (status != CUBLAS_STATUS_SUCCESS) throw DeviceError(fmt::format("{}: cuBLAS status {}", what, int(status)));
 }
 
-// NVRTC: CUDA source → CUBIN for sm_<arch>, cached by (source, arch).
-std::string compile_cuda(const std::string& source, const std::string& name, int arch) {
-    static std::mutex guard;
-    static std::map<std::pair<std::string, int>, std::string> cache;
-    std::lock_guard lock(guard);
-    auto hit = cache.find({source, arch});
-    if (hit != cache.end()) return hit->second;
-    nvrtcProgram program;
-    if (nvrtcCreateProgram(&program, source.c_str(), (name + ".cu").c_str(), 0, nullptr, nullptr) != NVRTC_SUCCESS)
-        throw DeviceError("NVRTC could not create a program");
-    const std::string arch_flag = fmt::format("--gpu-architecture=sm_{}", arch);
-    const char* flags[] = {arch_flag.c_str(), "--std=c++17"};
-    const nvrtcResult compiled = nvrtcCompileProgram(program, 2, flags);
-    std::size_t log_size = 0;
-    nvrtcGetProgramLogSize(program, &log_size);
-    std::string log(log_size, '\0');
-    nvrtcGetProgramLog(program, log.data());
-    if (compiled != NVRTC_SUCCESS) {
-        nvrtcDestroyProgram(&program);
-        throw DeviceError(fmt::format("NVRTC could not compile {}: {}", name, log));
-    }
-    std::size_t size = 0;
-    nvrtcGetCUBINSize(program, &size);
-    std::string cubin(size, '\0');
-    nvrtcGetCUBIN(program, cubin.data());
-    nvrtcDestroyProgram(&program);
-    return cache[{source, arch}] = cubin;
-}
-
 class CudaLayer : public LoadedLayer {
 public:
-    CudaLayer(int arch, bool cublas_gemm, ConvPlan plan) : LoadedLayer(std::move(plan)), cublas_gemm_(cublas_gemm) {
+    CudaLayer(int arch, const DeviceLimits& limits, ConvPlan plan)
+        : LoadedLayer(std::move(plan)), cublas_gemm_(plan_.config.params["cublas"][0] != 0) {
+        std::vector<CudaBinary> binaries;
         for (const EmittedKernel& k : plan_.kernels) {
-            const std::string cubin = compile_cuda(k.source, k.name, arch);
+            binaries.push_back(compile_cuda(k.source, k.name, arch));
+            check_registers(k, binaries.back().registers, limits);  // before anything is loaded
+        }
+        for (std::size_t i = 0; i < plan_.kernels.size(); ++i) {
+            const EmittedKernel& k = plan_.kernels[i];
             cudaLibrary_t library;
-            check(cudaLibraryLoadData(&library, cubin.data(), nullptr, nullptr, 0, nullptr, nullptr, 0), "cudaLibraryLoadData");
+            check(cudaLibraryLoadData(&library, binaries[i].cubin.data(), nullptr, nullptr, 0, nullptr, nullptr, 0),
+                  "cudaLibraryLoadData");
             libraries_.push_back(library);
             cudaKernel_t kernel;
             check(cudaLibraryGetKernel(&kernel, library, k.name.c_str()), "cudaLibraryGetKernel");
@@ -160,7 +137,7 @@ private:
 
 class CudaExecutor : public Executor {
 public:
-    explicit CudaExecutor(const ExecutorOptions& options) : cublas_(options.cublas) {
+    explicit CudaExecutor(const ExecutorOptions& options) {
         int count = 0;
         const cudaError_t status = cudaGetDeviceCount(&count);
         if (status != cudaSuccess) throw DeviceError(fmt::format("no CUDA device ({})", cudaGetErrorString(status)));
@@ -178,18 +155,21 @@ public:
         limits_ = {static_cast<std::uint32_t>(std::min(p.maxThreadsPerBlock, p.maxThreadsDim[0])),
                    {static_cast<std::uint32_t>(p.maxGridSize[0]), static_cast<std::uint32_t>(p.maxGridSize[1]),
                     static_cast<std::uint32_t>(p.maxGridSize[2])},
-                   p.sharedMemPerBlock};
+                   p.sharedMemPerBlock,
+                   p.totalGlobalMem,
+                   0,  // no texel buffers: kernels read through pointers
+                   static_cast<std::uint32_t>(p.regsPerBlock),
+                   true};
     }
     const DeviceIdentity& identity() const override { return identity_; }
     const DeviceLimits& limits() const override { return limits_; }
 
 protected:
     std::unique_ptr<LoadedLayer> load_plan(ConvPlan plan) override {
-        return std::make_unique<CudaLayer>(arch_, cublas_, std::move(plan));
+        return std::make_unique<CudaLayer>(arch_, limits_, std::move(plan));
     }
 
 private:
-    bool cublas_;
     int arch_ = 0;
     DeviceIdentity identity_;
     DeviceLimits limits_;

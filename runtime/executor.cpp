@@ -46,14 +46,16 @@ std::unique_ptr<LoadedLayer> Executor::load(const ConvShape& shape, const ConvCo
 std::unique_ptr<LoadedLayer> Executor::load(ConvPlan plan) {
     const ConvConfig& config = plan.config;
     check_params(config.params, {spec_of(config.variant).kinds, &plan.shape, config.m, &limits()});
-    for (const std::vector<Launch>* launches : {&plan.filter_launches, &plan.input_launches})
-        for (const Launch& launch : *launches)
-            for (int axis = 0; axis < 3; ++axis)
-                if (launch.groups[axis] > limits().max_groups[axis])
-                    throw DeviceError(fmt::format("{} needs {} workgroups along axis {}, the device allows {}",
-                                                  plan.kernels[launch.kernel].name, launch.groups[axis], axis,
-                                                  limits().max_groups[axis]));
+    check_device_limits(plan.shape, config, limits());
     return load_plan(std::move(plan));
+}
+
+void check_registers(const EmittedKernel& kernel, int registers, const DeviceLimits& limits) {
+    if (!limits.max_registers) return;
+    const long long per_warp = (32LL * registers + 255) / 256 * 256, warps = (kernel.workgroup_size + 31) / 32;
+    if (per_warp * warps > limits.max_registers)
+        throw DeviceError(fmt::format("{} uses {} registers a thread, {} for its workgroup of {}, past the device's {}",
+                                      kernel.name, registers, per_warp * warps, kernel.workgroup_size, limits.max_registers));
 }
 
 std::unique_ptr<Executor> open_executor(Backend backend, const ExecutorOptions& options) {

@@ -28,7 +28,6 @@ struct DeviceIdentity {
 struct ExecutorOptions {
     int device_index = -1;    // -1: the API's default ($WINO_VULKAN_DEVICE, else 0)
     bool validation = false;  // Vulkan: the Khronos validation layer; any message fails a run
-    bool cublas = false;      // CUDA, nonfused: the product by cuBLAS instead of our GEMM kernel
 };
 
 // Per-kernel device times of one run, in launch order.
@@ -78,6 +77,11 @@ public:
 protected:
     virtual std::unique_ptr<LoadedLayer> load_plan(ConvPlan plan) = 0;
 };
+
+// Throws DeviceError when `kernel`, compiled to `registers` per thread, cannot
+// run its workgroup on the device (limits.max_registers; 0: not known). The
+// compiler allocates registers to each warp of 32 threads in units of 256.
+void check_registers(const EmittedKernel& kernel, int registers, const DeviceLimits& limits);
 
 // The executor of a backend's API; throws DeviceError when there is no such device.
 std::unique_ptr<Executor> open_executor(Backend backend, const ExecutorOptions& options);

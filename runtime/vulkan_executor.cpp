@@ -113,7 +113,9 @@ VulkanExecutor::VulkanExecutor(const ExecutorOptions& options)
     const vk::PhysicalDeviceLimits& l = p.limits;
     limits_ = {std::min(l.maxComputeWorkGroupInvocations, l.maxComputeWorkGroupSize[0]),
                {l.maxComputeWorkGroupCount[0], l.maxComputeWorkGroupCount[1], l.maxComputeWorkGroupCount[2]},
-               l.maxComputeSharedMemorySize};
+               l.maxComputeSharedMemorySize,
+               l.maxStorageBufferRange,
+               l.maxTexelBufferElements};
 }
 
 std::unique_ptr<LoadedLayer> VulkanExecutor::load_plan(ConvPlan plan) {

@@ -31,7 +31,8 @@ const std::vector<ParamSpec> table = {
     {"gemm_threads", "--gemm-threads", "GEMM workgroup threads along K,P", ParamType::pair, "t", {"K", "P"}, {1, 8},
      {{Backend::cuda, {2, 32}}},  // a warp along p: U is one broadcast per warp, V and M coalesce (unmeasured)
      1, 1024, {{1, 8}, {8, 1}, {2, 32}, {4, 16}}, {K::gemm},
-     {{Needs::device, [](const KernelParams& p, const ParamContext& c) { return over_workgroup_limit(threads(p["gemm_threads"]), c); }}}},
+     {{Needs::device, [](const KernelParams& p, const ParamContext& c) { return over_workgroup_limit(threads(p["gemm_threads"]), c); }}},
+     "cublas"},
     {"gemm_registers", "--gemm-registers", "GEMM register tile along K,P (multiples of 4)", ParamType::pair, "r", {"K", "P"}, {16, 8}, {},
      4, 64, {{16, 8}, {8, 8}, {16, 4}, {8, 16}, {4, 4}}, {K::gemm},
      {{Needs::value, [](const KernelParams& p, const ParamContext&) {
@@ -39,6 +40,13 @@ const std::vector<ParamSpec> table = {
           return v[0] % 4 || v[1] % 4
                      ? fmt::format("--gemm-registers must be multiples of 4 (U and V are read 4 at a time), not {}x{}", v[0], v[1])
                      : std::string();
+      }}},
+     "cublas"},
+    {"cublas", "--cublas", "the non-fused product by the vendor's BLAS (CUDA: cuBLAS strided-batched SGEMM) "
+     "instead of the GEMM kernel: on or off", ParamType::flag, "cublas", {}, {0, 0}, {}, 0, 1, {{0, 0}, {1, 0}}, {K::gemm},
+     {{Needs::device, [](const KernelParams& p, const ParamContext& c) {
+          return p["cublas"][0] && !c.limits->vendor_gemm ? std::string("--cublas needs a device whose API has cuBLAS (CUDA)")
+                                                          : std::string();
       }}}},
     {"fused_tile", "--fused-tile", "fused workgroup: filters,tiles", ParamType::pair, "f", {"FILTERS", "TILES"}, {16, 4}, {}, 1, 1024,
      {{16, 4}, {8, 8}, {32, 2}}, {K::fused},

@@ -35,6 +35,11 @@ struct DeviceLimits {
     std::uint32_t max_workgroup_size = 0;                  // threads per workgroup
     std::array<std::uint32_t, 3> max_groups = {0, 0, 0};   // workgroups along each axis
     std::size_t max_shared_bytes = 0;                      // per workgroup
+    // Sizes of one buffer a kernel binds; 0 where the device sets no limit.
+    std::size_t max_buffer_bytes = 0;    // a buffer it writes (Vulkan: a storage buffer's range)
+    std::size_t max_texel_elements = 0;  // a buffer it reads, in elements of its width (Vulkan: texel buffers)
+    std::uint32_t max_registers = 0;     // per workgroup, of the compiler's count per thread (CUDA); 0: not known
+    bool vendor_gemm = false;            // the API's BLAS can compute the non-fused product (CUDA: cuBLAS)
 };
 
 // What a constraint may read. A constraint that needs the layer or the device
@@ -67,6 +72,10 @@ struct ParamSpec {
     std::vector<ParamValue> candidates;                          // what the tuner tries (with the starting value)
     std::vector<KernelKind> kinds;                               // the kernels whose code it shapes
     std::vector<ParamConstraint> constraints;
+    // A switch that, when on, leaves this parameter without effect (cuBLAS
+    // computes the product the GEMM kernel's tiles would): the tuner keeps
+    // its starting value then, rather than time identical candidates.
+    const char* inert_when = nullptr;
 };
 
 const std::vector<ParamSpec>& param_table();

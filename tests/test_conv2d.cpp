@@ -21,7 +21,7 @@ using namespace wino;
 namespace {
 
 VulkanExecutor& executor() {
-    static VulkanExecutor e({-1, true, false});
+    static VulkanExecutor e({-1, true});
     return e;
 }
 

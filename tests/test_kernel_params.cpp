@@ -50,6 +50,7 @@ std::map<std::string, std::vector<Breach>> breaches() {
         {"workgroup_size", {{{64, 0}, everything(&small_workgroups), true, "device limit 32"}}},
         {"gemm_threads", {{{8, 8}, everything(&small_workgroups), true, "device limit 32"}}},
         {"gemm_registers", {{{6, 8}, everything(), false, "multiples of 4"}}},
+        {"cublas", {{{1, 0}, everything(), true, "cuBLAS"}}},  // roomy has no vendor BLAS
         {"fused_tile",
          {{{16, 4}, everything(&small_workgroups), true, "device limit 32"},
           {{1, 64}, everything(&small_shared), true, "shared memory"}}},

@@ -30,7 +30,7 @@ namespace fs = std::filesystem;
 namespace {
 
 VulkanExecutor& vulkan() {
-    static VulkanExecutor e({-1, false, false});
+    static VulkanExecutor e({-1, false});
     return e;
 }
 
@@ -93,7 +93,9 @@ int count_rows(const fs::path& db) { return static_cast<int>(TuningDb(db, true).
 }  // namespace
 
 TEST_CASE("the space covers variants, every m of the recipes and the table's values, untuned first") {
-    const std::vector<Candidate> space = search_space(tiny, Backend::glsl, roomy);
+    DeviceLimits with_blas = roomy;
+    with_blas.vendor_gemm = true;
+    const std::vector<Candidate> space = search_space(tiny, Backend::glsl, with_blas);
     CHECK(space.front() == untuned_candidate(tiny, Backend::glsl));
     for (int m = 2; m <= 10; ++m)
         for (Variant v : {Variant::fused, Variant::nonfused})
@@ -132,6 +134,64 @@ TEST_CASE("each constraint removes from the space what the device or the layer c
     const ConvShape odd{1, 4, 7, 7, 4, 3, 1};
     CHECK(any_of(search_space(tiny, Backend::glsl, roomy), [](const Candidate& c) { return c.params["vector_rows"][0] == 1; }));
     for (const Candidate& c : search_space(odd, Backend::glsl, roomy)) CHECK(c.params["vector_rows"][0] == 0);
+    // The vendor's BLAS product: only where the API has one, and then once per
+    // (variant, m) and set of transform parameters, the GEMM tiles it leaves
+    // inert at their suggested values.
+    const auto blas = [](const Candidate& c) { return c.params["cublas"][0] == 1; };
+    CHECK_FALSE(any_of(search_space(tiny, Backend::glsl, roomy), blas));
+    DeviceLimits with_blas = roomy;
+    with_blas.vendor_gemm = true;
+    const std::vector<Candidate> space = search_space(tiny, Backend::cuda, with_blas);
+    CHECK(any_of(space, blas));
+    for (const Candidate& c : space)
+        if (blas(c)) {
+            const KernelParams start = suggested_params(tiny, c.m, Backend::cuda);
+            CHECK(c.params["gemm_threads"] == start["gemm_threads"]);
+            CHECK(c.params["gemm_registers"] == start["gemm_registers"]);
+        }
+}
+
+TEST_CASE("buffer, texel-buffer and workgroup-count limits remove what they must before anything is compiled") {
+    const ConvShape layer{1, 16, 20, 20, 16, 3, 1};
+    const std::vector<Candidate> all = search_space(layer, Backend::glsl, roomy);
+    // Bytes of the largest buffer a candidate writes, and of the largest it reads, in texels.
+    const auto largest = [&](const Candidate& c, bool writes) {
+        std::size_t most = 0;
+        const Tiling t = tiling_of(layer, c.variant, c.m);
+        for (KernelKind kind : spec_of(c.variant).kinds)
+            for (const BufferUse& use : spec_of(kind).buffers(c.params))
+                if (use.writes == writes) {
+                    const auto floats = static_cast<std::size_t>(buffer_floats(use.buffer, layer, t));
+                    most = std::max(most, writes ? floats * sizeof(float) : floats / use.width);
+                }
+        return most;
+    };
+    std::vector<std::size_t> written, read;
+    for (const Candidate& c : all) written.push_back(largest(c, true)), read.push_back(largest(c, false));
+    std::sort(written.begin(), written.end());
+    std::sort(read.begin(), read.end());
+    DeviceLimits small_buffers = roomy, small_texels = roomy, few_groups = roomy;
+    small_buffers.max_buffer_bytes = written[written.size() / 2];  // about half the space passes it
+    small_texels.max_texel_elements = read[read.size() / 2];
+    for (const auto& [limits, writes] : {std::pair{small_buffers, true}, {small_texels, false}}) {
+        const std::vector<Candidate> kept = search_space(layer, Backend::glsl, limits);
+        CHECK(kept.size() < all.size());
+        CHECK(kept.size() > 0);
+        const std::size_t bound = writes ? limits.max_buffer_bytes : limits.max_texel_elements;
+        for (const Candidate& c : kept) CHECK(largest(c, writes) <= bound);
+        CHECK(std::count_if(all.begin(), all.end(), [&](const Candidate& c) { return largest(c, writes) <= bound; }) ==
+              static_cast<long>(kept.size()));
+        ConvConfig over = *std::find_if(all.begin(), all.end(), [&](const Candidate& c) { return largest(c, writes) > bound; });
+        CHECK_THROWS_AS(check_device_limits(layer, over, limits), DeviceError);
+    }
+    few_groups.max_groups = {2, 65535, 65535};
+    for (const Candidate& c : search_space(layer, Backend::glsl, few_groups)) {
+        const Tiling t = tiling_of(layer, c.variant, c.m);
+        for (KernelKind kind : spec_of(c.variant).kinds) {
+            const KindSpec& k = spec_of(kind);
+            CHECK(k.groups(layer, t, c.params, k.workgroup_size(c.params))[0] <= 2);
+        }
+    }
 }
 
 TEST_CASE("a candidate with a wrong output is recorded as failed and never chosen") {

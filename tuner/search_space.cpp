@@ -41,6 +41,12 @@ std::vector<int> ms_for(int r) {
 
 }  // namespace
 
+Candidate without_inert(Candidate c, const KernelParams& start) {
+    for (const ParamSpec& spec : param_table())
+        if (spec.inert_when && c.params[spec.inert_when][0]) c.params[spec.name] = start[spec.name];
+    return c;
+}
+
 Candidate untuned_candidate(const ConvShape& shape, Backend backend) {
     const std::vector<int> ms = ms_for(shape.R);
     int m = 4;
@@ -56,6 +62,7 @@ std::vector<Candidate> search_space(const ConvShape& shape, Backend backend, con
         try {
             validate_shape(shape, c);
             check_params(c.params, {spec_of(c.variant).kinds, &shape, c.m, &limits});
+            check_device_limits(shape, c, limits);
         } catch (const InputError&) {
             return;
         } catch (const DeviceError&) {
@@ -69,8 +76,9 @@ std::vector<Candidate> search_space(const ConvShape& shape, Backend backend, con
         if (!variant.winograd) continue;
         for (int m : ms_for(shape.R)) {
             // Each (variant, m) group starts with its suggested parameters.
-            std::vector<Candidate> product = {{variant.variant, m, suggested_params(shape, m, backend)}};
-            add(product.front());
+            const Candidate start{variant.variant, m, suggested_params(shape, m, backend)};
+            std::vector<Candidate> product = {start};
+            add(start);
             for (const ParamSpec& spec : param_table()) {
                 if (std::none_of(variant.kinds.begin(), variant.kinds.end(), [&](KernelKind k) { return applies_to(spec, k); }))
                     continue;
@@ -81,6 +89,7 @@ std::vector<Candidate> search_space(const ConvShape& shape, Backend backend, con
                         next.params[spec.name] = value;
                         grown.push_back(next);
                     }
+                for (Candidate& c : grown) c = without_inert(c, start.params);
                 product = std::move(grown);
             }
             for (const Candidate& c : product) add(c);

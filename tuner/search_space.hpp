@@ -24,6 +24,11 @@ std::string candidate_key(const Candidate& candidate);
 // Throws InputError for a malformed object.
 Candidate candidate_from_json(const nlohmann::json& j, Backend backend);
 
+// `c` with every parameter that one of its switches leaves inert (the GEMM
+// tiles under cuBLAS) set back to `start`'s value: the one form the space
+// holds of candidates that run alike.
+Candidate without_inert(Candidate c, const KernelParams& start);
+
 // What `run` starts from without tuning: nonfused, m 4 (the largest m ≤ 4 the
 // layer's r allows), suggested_params.
 Candidate untuned_candidate(const ConvShape& shape, Backend backend);

@@ -112,8 +112,7 @@ int main(int argc, char** argv) {
     }
     try {
         const auto layers = read_layers(argv[1]);
-        const std::unique_ptr<Executor> ours = open_cuda_executor({0, false, false});
-        const std::unique_ptr<Executor> ours_cublas = open_cuda_executor({0, false, true});
+        const std::unique_ptr<Executor> ours = open_cuda_executor({0, false});
         cudnnHandle_t handle;
         if (cudnnCreate(&handle) != CUDNN_STATUS_SUCCESS) throw DeviceError("cudnnCreate failed");
         fmt::print("{:<18} {:<26} {:>9} | {:>10} {:>10} {:>10} | {:>7}\n", "layer", "best wino-gen", "ms",
@@ -131,8 +130,9 @@ int main(int argc, char** argv) {
                     for (int m : {2, 4, 6}) {
                         if (cublas && variant == Variant::fused) continue;
                         try {
-                            const std::unique_ptr<LoadedLayer> conv = (cublas ? ours_cublas : ours)->load(
-                                l.shape, {variant, m, suggested_params(l.shape, m, Backend::cuda)});
+                            KernelParams params = suggested_params(l.shape, m, Backend::cuda);
+                            params["cublas"][0] = cublas;
+                            const std::unique_ptr<LoadedLayer> conv = ours->load(l.shape, {variant, m, params});
                             conv->set_filters(w);
                             const double ms = total_ms(conv->median_run(x, 3, 10));
                             if (best < 0 || ms < best)

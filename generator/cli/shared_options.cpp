@@ -25,7 +25,6 @@ void add_device_options(CLI::App* sub, DeviceOptions& o) {
     for (const BackendSpec& b : backends()) apis.push_back(b.api);
     sub->add_option("--backend", o.backend, fmt::format("{}", fmt::join(apis, " or ")))->default_str(apis.front());
     sub->add_option("--device", o.device, "vulkan:N (default: $WINO_VULKAN_DEVICE, else 0) or cuda:N (default 0)");
-    sub->add_flag("--cublas", o.cublas, "cuda, nonfused: the product by cuBLAS strided-batched SGEMM");
     sub->add_flag("--validation", o.validation, "enable the Khronos validation layer; any message fails the run");
 }
 
@@ -38,7 +37,7 @@ void add_layer_options(CLI::App* sub, LayerOptions& o) {
 
 std::unique_ptr<Executor> open_device(const DeviceOptions& o) {
     const Backend backend = parse_backend(o.backend);
-    return open_executor(backend, {device_index(o.device, spec_of(backend).api), o.validation, o.cublas});
+    return open_executor(backend, {device_index(o.device, spec_of(backend).api), o.validation});
 }
 
 std::vector<long long> parse_shape(const std::string& text) {

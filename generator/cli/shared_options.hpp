@@ -1,5 +1,5 @@
 // The flags `run` and `tune` share: where a layer runs (backend, device,
-// validation, cuBLAS) and which layer (--input-shape, --filters, --r, --pad).
+// validation) and which layer (--input-shape, --filters, --r, --pad).
 #pragma once
 
 #include "executor.hpp"
@@ -15,7 +15,7 @@ namespace wino::cli {
 
 struct DeviceOptions {
     std::string backend = "vulkan", device;
-    bool validation = false, cublas = false;
+    bool validation = false;
 };
 
 void add_device_options(CLI::App* sub, DeviceOptions& options);

@@ -23,6 +23,7 @@ namespace {
 struct Group {
     Candidate best;
     double time_ms;
+    const Candidate* start;  // the group's suggested candidate
 };
 
 }  // namespace
@@ -38,7 +39,7 @@ void guided_search(SearchContext& context) {
     std::vector<Group> groups;
     for (const auto& [key, c] : firsts) {
         if (context.out_of_budget()) return;
-        if (auto t = context.measure(*c)) groups.push_back({*c, *t});
+        if (auto t = context.measure(*c)) groups.push_back({*c, *t, c});
     }
     auto by_time = [](const Group& a, const Group& b) { return a.time_ms < b.time_ms; };
     std::stable_sort(groups.begin(), groups.end(), by_time);
@@ -53,10 +54,11 @@ void guided_search(SearchContext& context) {
             for (const ParamValue& value : spec.candidates) {
                 Candidate next = g.best;
                 next.params[spec.name] = value;
+                next = without_inert(next, g.start->params);
                 if (next == g.best || !in_space.count(candidate_key(next))) continue;
                 if (context.out_of_budget()) return false;
                 if (auto t = context.measure(next); t && *t < g.time_ms) {
-                    g = {next, *t};
+                    g = {next, *t, g.start};
                     improved = true;
                 }
             }

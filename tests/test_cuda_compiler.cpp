@@ -1,0 +1,34 @@
+// NVRTC in process (no GPU needed): emitted kernels compile with ptxas's
+// register and spill report, which the executor checks against the device
+// before anything is loaded. Built with the CUDA toolkit only.
+#include "cuda_compiler.hpp"
+#include "emitter.hpp"
+#include "errors.hpp"
+#include "executor.hpp"
+#include "recipe_db.hpp"
+
+#include <catch2/catch.hpp>
+
+using namespace wino;
+
+TEST_CASE("NVRTC reports each kernel's registers, and a workgroup past the device's registers is refused") {
+    const RecipeSet recipes = recipes_for(6, 3, default_points(8), {});
+    for (const EmittedKernel& k : emit_variant(Variant::nonfused, &recipes, 3, default_params(Backend::cuda), Backend::cuda)) {
+        INFO(k.name);
+        const CudaBinary binary = compile_cuda(k.source, k.name, 90);
+        CHECK(binary.cubin.size() > 1000);
+        CHECK(binary.registers >= 8);
+        CHECK(binary.registers <= 255);
+        CHECK(binary.spill_bytes == 0);
+        CHECK(compile_cuda(k.source, k.name, 90).cubin == binary.cubin);  // cached
+        // Registers go to warps of 32 threads in units of 256.
+        const auto needed = static_cast<std::uint32_t>((32 * binary.registers + 255) / 256 * 256 * ((k.workgroup_size + 31) / 32));
+        DeviceLimits limits{1024, {65535, 65535, 65535}, 49152};
+        limits.max_registers = needed;
+        CHECK_NOTHROW(check_registers(k, binary.registers, limits));
+        limits.max_registers = needed - 1;
+        CHECK_THROWS_AS(check_registers(k, binary.registers, limits), DeviceError);
+        CHECK_THROWS_WITH(check_registers(k, binary.registers, limits), Catch::Contains(k.name));
+    }
+    CHECK_THROWS_AS(compile_cuda("__global__ void broken( {", "broken", 90), DeviceError);
+}
