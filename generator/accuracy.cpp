@@ -180,10 +180,11 @@ AccuracyResult run_trials(int m, int r, const AccuracyOptions& o, MakeEvaluator 
             errors[t] = relative_error(d, g, y, static_cast<std::size_t>(m), static_cast<std::size_t>(r));
         }
     };
-    std::vector<std::thread> pool;
-    for (int i = 1; i < threads; ++i) pool.emplace_back(worker, i);
-    worker(0);
-    for (auto& t : pool) t.join();
+    {
+        std::vector<std::jthread> pool;  // joined however this scope ends (a thread that fails to start)
+        for (int i = 1; i < threads; ++i) pool.emplace_back(worker, i);
+        worker(0);
+    }
     auto middle = errors.begin() + errors.size() / 2;
     std::nth_element(errors.begin(), middle, errors.end());
     return {*middle, o.trials, std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count()};

@@ -55,10 +55,9 @@ void evaluate_all(std::vector<Candidate>& candidates, int r, int trials, std::ui
         for (std::size_t i; (i = next++) < candidates.size();)
             candidates[i].error = screen_error(texts[i], r, trials, seed);
     };
-    std::vector<std::thread> pool;
+    std::vector<std::jthread> pool;  // joined however this scope ends (a thread that fails to start)
     for (int i = 1; i < threads; ++i) pool.emplace_back(worker);
     worker();
-    for (auto& t : pool) t.join();
 }
 
 std::vector<std::vector<Rational>> extensions(const std::vector<Rational>& points, int room,

@@ -111,8 +111,8 @@ const char* to_string(FractionsIn where) {
 void validate_tile(int m, int r) {
     if (m < 1) throw InputError(fmt::format("m must be at least 1, got {}", m));
     if (r < 1) throw InputError(fmt::format("r must be at least 1, got {}", r));
-    if (m + r - 1 > max_alpha)
-        throw InputError(fmt::format("alpha = m + r - 1 = {} exceeds the maximum {}", m + r - 1, max_alpha));
+    if (1LL * m + r - 1 > max_alpha)
+        throw InputError(fmt::format("alpha = m + r - 1 = {} exceeds the maximum {}", 1LL * m + r - 1, max_alpha));
 }
 
 ToomCook1D build_toom_cook(int m, int r, const PointSet& points, FractionsIn fractions_in) {

@@ -2,6 +2,7 @@
 #include "recipe_db.hpp"
 
 #include "atomic_file.hpp"
+#include "checked.hpp"
 #include "errors.hpp"
 #include "json_text.hpp"
 #include "recipe_format.hpp"
@@ -40,9 +41,7 @@ const Json& require(const Json& j, const char* key) {
 }
 
 int require_int(const Json& j, const char* key) {
-    const Json& v = require(j, key);
-    if (!v.is_number_integer()) throw InputError(fmt::format("field '{}' is not an integer", key));
-    return v.get<int>();
+    return static_cast<int>(json_integer(require(j, key), 0, max_alpha, fmt::format("field '{}'", key)));
 }
 
 std::vector<Rational> require_rationals(const Json& j, const char* key, std::size_t size) {
@@ -229,9 +228,10 @@ void write_standard_recipes(const std::filesystem::path& dir, int threads,
             }
         }
     };
-    std::vector<std::thread> pool;
-    for (int t = 0; t < std::max(1, threads); ++t) pool.emplace_back(worker);
-    for (auto& t : pool) t.join();
+    {
+        std::vector<std::jthread> pool;  // joined however this scope ends (a thread that fails to start)
+        for (int t = 0; t < std::max(1, threads); ++t) pool.emplace_back(worker);
+    }
     if (failure) std::rethrow_exception(failure);
 }
 

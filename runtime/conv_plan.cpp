@@ -13,9 +13,7 @@
 namespace wino {
 
 void validate_shape(const ConvShape& s, const ConvConfig& c) {
-    for (auto [name, value] : {std::pair{"N", s.N}, {"C", s.C}, {"H", s.H}, {"W", s.W}, {"K", s.K}, {"R", s.R}})
-        if (value < 1) throw InputError(fmt::format("{} must be at least 1, got {}", name, value));
-    if (s.pad < 0) throw InputError(fmt::format("--pad must be at least 0, got {}", s.pad));
+    check_ranges(s);
     if (s.out_h() < 1 || s.out_w() < 1)
         throw InputError(fmt::format("a {}x{} filter with pad {} leaves no output of a {}x{} input", s.R, s.R, s.pad, s.H, s.W));
     const VariantSpec& variant = spec_of(c.variant);

@@ -43,6 +43,11 @@ double layer_error_bound(int m, int r) {
     return it->second;
 }
 
+double check_bound(const ConvConfig& config, const ConvShape& s) {
+    if (spec_of(config.variant).winograd) return layer_error_bound(config.m, s.R);
+    return 10 * std::sqrt(double(s.C) * s.R * s.R) * std::ldexp(1.0, -24);
+}
+
 LayerReport run_layer(Executor& executor, const LayerJob& job) {
     LayerReport report;
     const std::unique_ptr<LoadedLayer> layer = executor.load(job.shape, job.config);

@@ -26,6 +26,11 @@ LayerErrors compare_with_reference(const std::vector<float>& output, const std::
 // (1000 tiles, in the order the kernels compute) plus 1e-6. The tests and the
 // tuner's correctness gate both use it.
 double layer_error_bound(int m, int r);
+// What `run --check` holds a configuration to: layer_error_bound for a
+// Winograd variant; for the direct kernel, whose fp32 sums of n = C·R²
+// products err like a random walk, 10·√n·2⁻²⁴ (8e-7 measured at n = 2304,
+// under a tenth of its bound).
+double check_bound(const ConvConfig& config, const ConvShape& shape);
 
 struct LayerJob {
     ConvShape shape;

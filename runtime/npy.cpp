@@ -1,11 +1,15 @@
-// .npy version 1.0/2.0 reader and 1.0 writer for little-endian float32.
+// .npy reader (versions 1.0 to 3.0) and 1.0 writer for little-endian float32;
+// the header's lengths and shape are checked against the file before anything
+// the size of the data is allocated.
 #include "npy.hpp"
 
 #include "atomic_file.hpp"
+#include "checked.hpp"
 #include "errors.hpp"
 
 #include <fmt/format.h>
 
+#include <climits>
 #include <cstring>
 #include <fstream>
 #include <numeric>
@@ -13,22 +17,33 @@
 #include <sstream>
 
 namespace wino {
+namespace {
+
+// numpy itself refuses headers past 10,000 bytes by default.
+constexpr std::size_t max_header_bytes = 1 << 16;
+
+}  // namespace
 
 NpyArray read_npy(const std::filesystem::path& path) {
     auto fail = [&](const std::string& why) { return InputError(fmt::format("{}: {}", path.string(), why)); };
     std::ifstream in(path, std::ios::binary);
     if (!in) throw fail("cannot read it");
+    if (std::filesystem::is_directory(path)) throw fail("a directory, not a .npy file");
+    std::error_code ec;
+    const std::uintmax_t file_bytes = std::filesystem::file_size(path, ec);
+    if (ec) throw fail("cannot read it");
     char magic[8];
     if (!in.read(magic, 8) || std::memcmp(magic, "\x93NUMPY", 6) != 0) throw fail("not a .npy file");
-    std::size_t header_len = 0;
+    const int version = static_cast<unsigned char>(magic[6]);
+    if (version < 1 || version > 3) throw fail(fmt::format("format version {}.{} (1.0 to 3.0 only)", version, int(magic[7])));
+    // Version 1 has a 2-byte header length, 2 and 3 a 4-byte one.
     unsigned char len[4] = {};
-    if (magic[6] == 1) {
-        in.read(reinterpret_cast<char*>(len), 2);
-        header_len = len[0] | (len[1] << 8);
-    } else {
-        in.read(reinterpret_cast<char*>(len), 4);
-        header_len = len[0] | (len[1] << 8) | (len[2] << 16) | (std::size_t(len[3]) << 24);
-    }
+    const int len_bytes = version == 1 ? 2 : 4;
+    if (!in.read(reinterpret_cast<char*>(len), len_bytes)) throw fail("truncated header");
+    std::size_t header_len = len[0] | (len[1] << 8) | (std::size_t(len[2]) << 16) | (std::size_t(len[3]) << 24);
+    const std::size_t data_start = 8 + len_bytes + header_len;
+    if (header_len > max_header_bytes) throw fail(fmt::format("a header of {} bytes (at most {})", header_len, max_header_bytes));
+    if (data_start > file_bytes) throw fail("truncated header");
     std::string header(header_len, '\0');
     if (!in.read(header.data(), static_cast<std::streamsize>(header_len))) throw fail("truncated header");
     if (header.find("'descr': '<f4'") == std::string::npos) throw fail("not float32 ('<f4')");
@@ -37,9 +52,17 @@ NpyArray read_npy(const std::filesystem::path& path) {
     if (!std::regex_search(header, shape_match, std::regex(R"('shape': \(([0-9, ]*)\))"))) throw fail("no shape");
     NpyArray a;
     std::stringstream dims(shape_match[1].str());
-    for (std::string item; std::getline(dims, item, ',');)
-        if (item.find_first_not_of(' ') != std::string::npos) a.shape.push_back(std::stoll(item));
-    const long long count = std::accumulate(a.shape.begin(), a.shape.end(), 1LL, std::multiplies<>());
+    long long count = 1;
+    for (std::string item; std::getline(dims, item, ',');) {
+        const std::size_t first = item.find_first_not_of(' '), last = item.find_last_not_of(' ');
+        if (first == std::string::npos) continue;
+        a.shape.push_back(parse_integer(item.substr(first, last - first + 1), 0, LLONG_MAX, path.string() + ": a dimension"));
+        count = saturating_product({count, a.shape.back()});
+    }
+    if (count > static_cast<long long>((file_bytes - data_start) / 4))
+        throw fail(fmt::format("truncated data (shape {} needs {} floats, the file holds {})", shape_match[1].str(),
+                               count == LLONG_MAX ? std::string("more than 2^63") : std::to_string(count),
+                               (file_bytes - data_start) / 4));
     a.data.resize(static_cast<std::size_t>(count));
     if (!in.read(reinterpret_cast<char*>(a.data.data()), static_cast<std::streamsize>(count * 4)))
         throw fail(fmt::format("truncated data (shape needs {} floats)", count));

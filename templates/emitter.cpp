@@ -1,6 +1,8 @@
 // Kernel assembly: header comment, backend preamble, filled template.
 #include "emitter.hpp"
 
+#include "errors.hpp"
+
 #include "meta_code.hpp"
 #include "recipe_format.hpp"
 
@@ -56,8 +58,11 @@ EmittedKernel emit_kernel(KernelKind kind, const RecipeSet* s, int r, const Kern
     const BackendSpec& b = spec_of(backend);
     const KernelInterface interface{kernel_name(kind, s, r, p), spec.workgroup_size(p), spec.buffers(p)};
     const std::string body = fill_template(template_text(spec.name), spec.values(s, r, p, b.dialect));
-    return {kind, interface.name, header(spec, s, r, p, b) + b.preamble(interface) + defines(kind, p) + "\n" + body,
-            interface.workgroup_size, interface.buffers};
+    std::string source = header(spec, s, r, p, b) + b.preamble(interface) + defines(kind, p) + "\n" + body;
+    if (source.size() > max_kernel_bytes)
+        throw InputError(fmt::format("{} would be {} bytes of source, past the {} a kernel may have: lower --unroll or the tiles",
+                                     interface.name, source.size(), max_kernel_bytes));
+    return {kind, interface.name, std::move(source), interface.workgroup_size, interface.buffers};
 }
 
 std::vector<EmittedKernel> emit_variant(Variant variant, const RecipeSet* s, int r, const KernelParams& p,

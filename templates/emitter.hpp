@@ -31,6 +31,11 @@ std::string kernel_name(KernelKind kind, const RecipeSet* recipes, int r, const 
 
 // `recipes` may be null for the kinds that do not need them. Throws InputError
 // for parameters out of range.
+// The largest kernel source emitted (the largest standard kernel, F(10,7)
+// fused with full unroll, is 160 KB): past it a compiler takes minutes.
+inline constexpr std::size_t max_kernel_bytes = 2 << 20;
+
+// Throws InputError for a kernel past max_kernel_bytes.
 EmittedKernel emit_kernel(KernelKind kind, const RecipeSet* recipes, int r, const KernelParams& params,
                           Backend backend);
 

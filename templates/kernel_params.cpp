@@ -1,6 +1,7 @@
 // The parameter table, and everything derived from it that is not a flag.
 #include "kernel_params.hpp"
 
+#include "checked.hpp"
 #include "errors.hpp"
 
 #include <fmt/format.h>
@@ -22,6 +23,12 @@ std::string over_workgroup_limit(long long wanted, const ParamContext& c) {
                : "";
 }
 
+// No API runs more than 1024 threads in a workgroup, whatever the device.
+std::string over_api_limit(const char* flag, const ParamValue& v) {
+    return threads(v) > 1024 ? fmt::format("{} {}x{} is {} threads, more than the 1024 a workgroup may have", flag, v[0], v[1], threads(v))
+                             : std::string();
+}
+
 const std::vector<ParamSpec> table = {
     {"unroll", "--unroll", "transform loop unroll: 1, 2, 4, 6, ... or full", ParamType::unroll, "u", {}, {0, 0}, {}, 1, 1024, {{0, 0}, {1, 0}, {2, 0}, {4, 0}, {6, 0}},
      {K::filter_transform, K::input_transform, K::output_transform, K::fused}, {}},
@@ -31,7 +38,8 @@ const std::vector<ParamSpec> table = {
     {"gemm_threads", "--gemm-threads", "GEMM workgroup threads along K,P", ParamType::pair, "t", {"K", "P"}, {1, 8},
      {{Backend::cuda, {2, 32}}},  // a warp along p: U is one broadcast per warp, V and M coalesce (unmeasured)
      1, 1024, {{1, 8}, {8, 1}, {2, 32}, {4, 16}}, {K::gemm},
-     {{Needs::device, [](const KernelParams& p, const ParamContext& c) { return over_workgroup_limit(threads(p["gemm_threads"]), c); }}},
+     {{Needs::value, [](const KernelParams& p, const ParamContext&) { return over_api_limit("--gemm-threads", p["gemm_threads"]); }},
+      {Needs::device, [](const KernelParams& p, const ParamContext& c) { return over_workgroup_limit(threads(p["gemm_threads"]), c); }}},
      "cublas"},
     {"gemm_registers", "--gemm-registers", "GEMM register tile along K,P (multiples of 4)", ParamType::pair, "r", {"K", "P"}, {16, 8}, {},
      4, 64, {{16, 8}, {8, 8}, {16, 4}, {8, 16}, {4, 4}}, {K::gemm},
@@ -40,6 +48,14 @@ const std::vector<ParamSpec> table = {
           return v[0] % 4 || v[1] % 4
                      ? fmt::format("--gemm-registers must be multiples of 4 (U and V are read 4 at a time), not {}x{}", v[0], v[1])
                      : std::string();
+      }},
+      // A thread's accumulators: past 256 every GPU spills (255 registers a
+      // thread at most on NVIDIA), and the compilers take minutes (64x32: 7 s
+      // on lavapipe, 64x64: no end).
+      {Needs::value, [](const KernelParams& p, const ParamContext&) {
+          const ParamValue& v = p["gemm_registers"];
+          return threads(v) > 256 ? fmt::format("--gemm-registers {}x{} is {} accumulators a thread, more than 256", v[0], v[1], threads(v))
+                                  : std::string();
       }}},
      "cublas"},
     {"cublas", "--cublas", "the non-fused product by the vendor's BLAS (CUDA: cuBLAS strided-batched SGEMM) "
@@ -50,7 +66,8 @@ const std::vector<ParamSpec> table = {
       }}}},
     {"fused_tile", "--fused-tile", "fused workgroup: filters,tiles", ParamType::pair, "f", {"FILTERS", "TILES"}, {16, 4}, {}, 1, 1024,
      {{16, 4}, {8, 8}, {32, 2}}, {K::fused},
-     {{Needs::device, [](const KernelParams& p, const ParamContext& c) { return over_workgroup_limit(threads(p["fused_tile"]), c); }},
+     {{Needs::value, [](const KernelParams& p, const ParamContext&) { return over_api_limit("--fused-tile", p["fused_tile"]); }},
+      {Needs::device, [](const KernelParams& p, const ParamContext& c) { return over_workgroup_limit(threads(p["fused_tile"]), c); }},
       {Needs::device, [](const KernelParams& p, const ParamContext& c) {
           if (!c.shape) return std::string();
           const long long alpha = c.m + c.shape->R - 1, bytes = 1LL * p["fused_tile"][1] * alpha * alpha * 4;
@@ -196,12 +213,12 @@ KernelParams params_from_json(const nlohmann::json& j, KernelParams params) {
         ParamValue& value = params[key];
         switch (spec->type) {
             case ParamType::count:
-                if (!v.is_number_integer()) throw bad();
-                value = {v.get<int>(), 0};
+                value = {static_cast<int>(json_integer(v, spec->min, spec->max, fmt::format("kernel parameter '{}'", key))), 0};
                 break;
             case ParamType::pair:
-                if (!v.is_array() || v.size() != 2 || !v[0].is_number_integer() || !v[1].is_number_integer()) throw bad();
-                value = {v[0].get<int>(), v[1].get<int>()};
+                if (!v.is_array() || v.size() != 2) throw bad();
+                value = {static_cast<int>(json_integer(v[0], spec->min, spec->max, fmt::format("kernel parameter '{}'", key))),
+                         static_cast<int>(json_integer(v[1], spec->min, spec->max, fmt::format("kernel parameter '{}'", key)))};
                 break;
             case ParamType::unroll:
                 if (!v.is_string()) throw bad();

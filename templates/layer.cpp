@@ -1,18 +1,44 @@
 // Tiling, buffer sizes and the argument block of a layer.
 #include "layer.hpp"
 
+#include "checked.hpp"
 #include "errors.hpp"
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <limits>
 
 namespace wino {
 
-std::size_t ConvShape::input_size() const { return std::size_t(N) * C * H * W; }
-std::size_t ConvShape::filter_size() const { return std::size_t(K) * C * R * R; }
-std::size_t ConvShape::output_size() const { return std::size_t(N) * K * out_h() * out_w(); }
+std::size_t ConvShape::input_size() const { return saturating_product({N, C, H, W}); }
+std::size_t ConvShape::filter_size() const { return saturating_product({K, C, R, R}); }
+std::size_t ConvShape::output_size() const { return saturating_product({N, K, std::max(0, out_h()), std::max(0, out_w())}); }
 double ConvShape::flops() const { return 2.0 * N * K * C * R * R * out_h() * out_w(); }
+
+const std::vector<LayerField>& layer_fields() {
+    // 2^20 rows or columns, 2^16 images, channels, filters and pad, R to 31:
+    // H + 2·pad stays far inside an int, N·tiles_h·tiles_w inside 2^63.
+    static const std::vector<LayerField> fields = {
+        {"N", &ConvShape::N, 1, 1 << 16},      {"C", &ConvShape::C, 1, 1 << 16}, {"H", &ConvShape::H, 1, 1 << 20},
+        {"W", &ConvShape::W, 1, 1 << 20},      {"K", &ConvShape::K, 1, 1 << 16}, {"R", &ConvShape::R, 1, 31},
+        {"pad", &ConvShape::pad, 0, 1 << 16}};
+    return fields;
+}
+
+ConvShape checked_shape(const std::array<long long, 7>& values, const std::string& context) {
+    ConvShape s;
+    for (std::size_t i = 0; i < values.size(); ++i) {
+        const LayerField& f = layer_fields()[i];
+        check_range(values[i], f.min, f.max, context + f.name);
+        s.*f.member = static_cast<int>(values[i]);
+    }
+    return s;
+}
+
+void check_ranges(const ConvShape& s, const std::string& context) {
+    for (const LayerField& f : layer_fields()) check_range(s.*f.member, f.min, f.max, context + f.name);
+}
 
 namespace {
 
@@ -39,9 +65,9 @@ long long buffer_floats(BufferId buffer, const ConvShape& s, const Tiling& t) {
         case BufferId::images: return static_cast<long long>(s.input_size());
         case BufferId::filters: return static_cast<long long>(s.filter_size());
         case BufferId::result: return static_cast<long long>(s.output_size());
-        case BufferId::u: return a2 * t.k_padded * s.C;
-        case BufferId::v: return a2 * s.C * t.tiles_padded;
-        case BufferId::product: return a2 * s.K * t.tiles_padded;
+        case BufferId::u: return saturating_product({a2, t.k_padded, s.C});
+        case BufferId::v: return saturating_product({a2, s.C, t.tiles_padded});
+        case BufferId::product: return saturating_product({a2, s.K, t.tiles_padded});
     }
     throw std::logic_error("unknown buffer");
 }

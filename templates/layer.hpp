@@ -7,6 +7,7 @@
 
 #include "kernel_kinds.hpp"
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -18,11 +19,29 @@ struct ConvShape {
     int N = 1, C = 1, H = 1, W = 1, K = 1, R = 3, pad = 0;
     int out_h() const { return H + 2 * pad - R + 1; }
     int out_w() const { return W + 2 * pad - R + 1; }
+    // Element counts; past 2^63 they saturate (compare as too large).
     std::size_t input_size() const;
     std::size_t filter_size() const;
     std::size_t output_size() const;
     double flops() const;  // 2·N·K·C·R·R·H'·W'
 };
+
+// The range of each size of a layer, stated once: every source of a layer
+// (--input-shape, --filters, --r, --pad, a layer file, a .npy header, an ONNX
+// model, a tuning database) is read against it before anything is narrowed,
+// and within it the padded extents and tile counts cannot overflow.
+struct LayerField {
+    const char* name;  // "N", ..., "pad": as layer files and JSON name it
+    int ConvShape::*member;
+    long long min, max;
+};
+const std::vector<LayerField>& layer_fields();
+
+// The shape of N, C, H, W, K, R, pad; throws InputError naming the first
+// field out of its range (and `context`, e.g. "layers.txt:3: ", before it).
+ConvShape checked_shape(const std::array<long long, 7>& values, const std::string& context = "");
+// The same for a shape already held, e.g. from flags parsed as int.
+void check_ranges(const ConvShape& shape, const std::string& context = "");
 
 // How a variant tiles a layer (all zero but k_padded for the direct kernel).
 // U and V are read 4 values at a time, so K and the tile count are padded to

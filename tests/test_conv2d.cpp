@@ -112,7 +112,7 @@ TEST_CASE("a layer past the device or index limits is refused with a clear error
     odd_tile.params["gemm_registers"][0] = 6;
     CHECK_THROWS_WITH(validate_shape({1, 1, 8, 8, 1, 3, 1}, odd_tile), Catch::Contains("multiples of 4"));
     ConvConfig huge{Variant::fused, 4, {}};
-    huge.params["fused_tile"] = {64, 64};
+    huge.params["fused_tile"] = {1, 1024};  // 1024 tiles of alpha² floats: past the shared memory
     CHECK_THROWS_AS(executor().load({1, 1, 8, 8, 1, 3, 1}, huge), DeviceError);
     // Read-only buffers are texel buffers: element count and alignment limits.
     using Binding = VulkanDevice::Binding;

@@ -48,11 +48,13 @@ std::map<std::string, std::vector<Breach>> breaches() {
     return {
         {"unroll", {}},
         {"workgroup_size", {{{64, 0}, everything(&small_workgroups), true, "device limit 32"}}},
-        {"gemm_threads", {{{8, 8}, everything(&small_workgroups), true, "device limit 32"}}},
-        {"gemm_registers", {{{6, 8}, everything(), false, "multiples of 4"}}},
+        {"gemm_threads",
+         {{{64, 32}, everything(), false, "more than the 1024"}, {{8, 8}, everything(&small_workgroups), true, "device limit 32"}}},
+        {"gemm_registers", {{{6, 8}, everything(), false, "multiples of 4"}, {{64, 8}, everything(), false, "more than 256"}}},
         {"cublas", {{{1, 0}, everything(), true, "cuBLAS"}}},  // roomy has no vendor BLAS
         {"fused_tile",
-         {{{16, 4}, everything(&small_workgroups), true, "device limit 32"},
+         {{{64, 32}, everything(), false, "more than the 1024"},
+          {{16, 4}, everything(&small_workgroups), true, "device limit 32"},
           {{1, 64}, everything(&small_shared), true, "shared memory"}}},
         {"transform_tiles", {{{2, 0}, everything(), false, "1 or 4"}}},
         {"vector_rows",

@@ -1,6 +1,7 @@
 // Reading layer lists.
 #include "layer_list.hpp"
 
+#include "checked.hpp"
 #include "errors.hpp"
 
 #include <fmt/format.h>
@@ -20,16 +21,18 @@ std::vector<NamedLayer> read_layer_list(const std::filesystem::path& file) {
         ++number;
         line = line.substr(0, line.find('#'));
         std::istringstream fields(line);
-        NamedLayer l;
-        if (!(fields >> l.name)) continue;
-        ConvShape& s = l.shape;
-        std::string extra;
-        if (!(fields >> s.N >> s.C >> s.H >> s.W >> s.K >> s.R >> s.pad) || (fields >> extra))
-            throw InputError(fmt::format("{}:{}: expected 'name N C H W K R pad', got '{}'", file.string(), number, line));
-        for (int v : {s.N, s.C, s.H, s.W, s.K, s.R})
-            if (v < 1) throw InputError(fmt::format("{}:{}: sizes must be at least 1", file.string(), number));
-        if (s.pad < 0) throw InputError(fmt::format("{}:{}: pad must be at least 0", file.string(), number));
-        layers.push_back(l);
+        std::vector<std::string> words;
+        for (std::string word; fields >> word;) words.push_back(word);
+        if (words.empty()) continue;
+        const std::string where = fmt::format("{}:{}: ", file.string(), number);
+        if (words.size() != 8)
+            throw InputError(fmt::format("{}expected 'name N C H W K R pad', got '{}'", where, line.substr(0, 120)));
+        std::array<long long, 7> values;
+        for (std::size_t i = 0; i < values.size(); ++i) {
+            const LayerField& f = layer_fields()[i];
+            values[i] = parse_integer(words[i + 1], f.min, f.max, where + f.name);
+        }
+        layers.push_back({words[0], checked_shape(values, where)});
     }
     if (layers.empty()) throw InputError(fmt::format("layer list {} holds no layer", file.string()));
     return layers;

@@ -1,6 +1,7 @@
 // The space as the product of the table's candidate values, pruned by its constraints.
 #include "search_space.hpp"
 
+#include "checked.hpp"
 #include "errors.hpp"
 #include "recipe_db.hpp"
 
@@ -26,7 +27,7 @@ Candidate candidate_from_json(const nlohmann::json& j, Backend backend) {
     nlohmann::json params = j;
     params.erase("variant");
     params.erase("m");
-    return {parse_variant(j["variant"].get<std::string>()), j["m"].get<int>(),
+    return {parse_variant(j["variant"].get<std::string>()), static_cast<int>(json_integer(j["m"], 1, max_alpha, "a candidate's m")),
             params_from_json(params, default_params(backend))};
 }
 

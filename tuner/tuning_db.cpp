@@ -1,6 +1,7 @@
 // The SQLite tuning database.
 #include "tuning_db.hpp"
 
+#include "checked.hpp"
 #include "errors.hpp"
 
 #include <fmt/format.h>
@@ -173,8 +174,12 @@ TuningResult result_from_json(const nlohmann::json& j) {
                     field(d, "name").get<std::string>(), ""};
         const nlohmann::json& l = field(j, "layer");
         if (field(l, "precision") != precision) throw InputError("only fp32 layers are tuned");
-        r.layer = {field(l, "N").get<int>(), field(l, "C").get<int>(), field(l, "H").get<int>(), field(l, "W").get<int>(),
-                   field(l, "K").get<int>(), field(l, "R").get<int>(), field(l, "pad").get<int>()};
+        std::array<long long, 7> sizes;
+        for (std::size_t i = 0; i < sizes.size(); ++i) {
+            const LayerField& f = layer_fields()[i];
+            sizes[i] = json_integer(field(l, f.name), f.min, f.max, fmt::format("layer field '{}'", f.name));
+        }
+        r.layer = checked_shape(sizes);
         r.kernels_hash = field(j, "kernels_hash").get<std::string>();
         r.version = field(j, "version").get<std::string>();
         r.candidate = candidate_from_json(field(j, "candidate"), r.device.backend);

@@ -79,13 +79,14 @@ Command add_accuracy_command(CLI::App& app) {
     sub->add_option("--m", o->m, "output tile size m");
     sub->add_option("--r", o->r, "filter size r");
     sub->add_option("--points", o->points, "alpha-1 distinct finite points (default: best-known set)");
-    sub->add_option("--trials", o->trials, "random tiles")->default_str("10000");
+    sub->add_option("--trials", o->trials, "random tiles")->default_str("10000")->check(CLI::Range(1, 10000000));
     sub->add_option("--seed", o->seed, "random seed")->default_str("1");
-    sub->add_option("--threads", o->threads, "threads (default: all cores)");
+    sub->add_option("--threads", o->threads, "threads, 1 to 256 (default: all cores)")->check(CLI::Range(1, 256));
     sub->add_option("--order", o->order, "dense (matrix products) or recipe (as the kernels compute)")->default_str("dense");
     sub->add_option("--format", o->format, "text or json")->default_str("text");
     sub->add_flag("--growth", o->growth, "error against alpha for the default points (needs --r)");
-    sub->add_option("--max-alpha", o->max_alpha_growth, "largest alpha for --growth")->default_str("16");
+    sub->add_option("--max-alpha", o->max_alpha_growth, "largest alpha for --growth")->default_str("16")->check(
+        CLI::Range(2, max_alpha));
     return {sub, [o] { print_accuracy(*o); }};
 }
 

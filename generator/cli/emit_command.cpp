@@ -29,6 +29,8 @@ void emit(const EmitCli& o) {
     validate_tile(o.m, o.r);
     KernelParams params = default_params(backend);
     apply_kernel_options(o.kernel, params);
+    check_params(params, {spec_of(variant).kinds});
+    check_writable_folder(o.out);  // before recipes that may take minutes to make
     OptimizerOptions options;
     options.fma = !o.no_fma;
     const RecipeSet recipes = recipes_for(o.m, o.r, default_points(o.m + o.r - 1), options,
@@ -40,10 +42,8 @@ void emit(const EmitCli& o) {
     if (*language.transform_header_extension)
         files.push_back({std::filesystem::path(o.out) / fmt::format("winograd_f{}_{}{}", o.m, o.r, language.transform_header_extension),
                          render_transform_header(recipes)});
-    for (const auto& [file, text] : files) {
-        write_file_atomically(file, text);
-        fmt::print("{}\n", file.string());
-    }
+    write_files_atomically(files);
+    for (const auto& [file, text] : files) fmt::print("{}\n", file.string());
 }
 
 }  // namespace

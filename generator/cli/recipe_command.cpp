@@ -1,6 +1,7 @@
 // `wino-gen recipe`: the optimized transform recipes of F(m,r) as text, JSON or C;
 // --report compares them with the dense matrix product for the standard configs;
 // --write-db regenerates the recipe database.
+#include "atomic_file.hpp"
 #include "command.hpp"
 #include "errors.hpp"
 #include "json_text.hpp"
@@ -115,8 +116,9 @@ void print_report() {
 }
 
 void write_database(const RecipeOptions& o) {
-    write_standard_recipes(o.write_db->empty() ? database_dir() : std::filesystem::path(*o.write_db), o.threads,
-                           print_progress);
+    const std::filesystem::path folder = o.write_db->empty() ? database_dir() : std::filesystem::path(*o.write_db);
+    check_writable_folder(folder);  // before a minute of work
+    write_standard_recipes(folder, o.threads, print_progress);
 }
 
 }  // namespace
@@ -136,7 +138,7 @@ Command add_recipe_command(CLI::App& app) {
     sub->add_flag("--report", o->report, "dense vs optimized op counts for every standard config");
     sub->add_option("--write-db", o->write_db, "regenerate the standard recipe files into DIR (default: the database)")
         ->expected(0, 1);
-    sub->add_option("--threads", o->threads, "threads for --write-db")->default_str("2");
+    sub->add_option("--threads", o->threads, "threads for --write-db, 1 to 256")->default_str("2")->check(CLI::Range(1, 256));
     return {sub, [o] {
                 if (o->write_db) return write_database(*o);
                 if (o->report) return print_report();

@@ -46,14 +46,14 @@ ConvShape resolve_shape(const RunCli& o, std::optional<NpyArray>& x, std::option
     }
     if (in.empty()) throw InputError("run needs --input-shape N,C,H,W or --input x.npy");
     if (!o.layer.filters && !w) throw InputError("run needs --filters K or --weights w.npy");
-    ConvShape s{int(in[0]), int(in[1]), int(in[2]), int(in[3]), o.layer.filters.value_or(0), o.layer.r, o.layer.pad};
+    long long filters = o.layer.filters.value_or(0);
     if (w) {
         const std::vector<long long> want = {o.layer.filters.value_or(w->shape.empty() ? 0 : w->shape[0]), in[1], o.layer.r, o.layer.r};
         if (w->shape != want)
             throw InputError(fmt::format("{} has shape {}, the layer needs K,C,R,R = {}", o.weights, dims_text(w->shape), dims_text(want)));
-        s.K = int(w->shape[0]);
+        filters = w->shape[0];
     }
-    return s;
+    return layer_shape(in, filters, o.layer);
 }
 
 // The configuration to run: the tuning database's choice for this device and
@@ -97,6 +97,8 @@ nlohmann::ordered_json report_json(const RunCli& o, const LayerJob& job, const D
     if (r.errors) {
         out["rel_err"] = r.errors->relative;
         out["max_abs_err"] = r.errors->max_abs;
+        out["bound"] = check_bound(job.config, job.shape);
+        out["check"] = r.errors->relative <= check_bound(job.config, job.shape) ? "pass" : "fail";
     }
     return out;
 }
@@ -143,6 +145,12 @@ void run(const RunCli& o) {
     const LayerReport report = run_layer(*executor, job);
     if (!o.output.empty()) write_npy(o.output, {{job.shape.N, job.shape.K, job.shape.out_h(), job.shape.out_w()}, report.output});
     print_result(o, job.shape, report_json(o, job, executor->identity(), tuning, report));
+    if (report.errors && !(report.errors->relative <= check_bound(job.config, job.shape)))
+        throw std::runtime_error(fmt::format("check failed: rel_err {:.3e} is past the bound {:.3e} of {}", report.errors->relative,
+                                             check_bound(job.config, job.shape),
+                                             spec_of(job.config.variant).winograd
+                                                 ? fmt::format("F({},{})", job.config.m, job.shape.R)
+                                                 : std::string("the direct kernel")));
 }
 
 }  // namespace
@@ -158,11 +166,13 @@ Command add_run_command(CLI::App& app) {
     sub->add_option("--weights", o->weights, "filters, float32 .npy K,C,R,R");
     sub->add_option("--output", o->output, "write the output here (.npy)");
     sub->add_option("--seed", o->seed, "seed of the random tensors")->default_str("1");
-    sub->add_flag("--check", o->check, "compare with the fp64 host reference (rel_err, max_abs_err)");
+    sub->add_flag("--check", o->check,
+                  "compare with the fp64 host reference (rel_err, max_abs_err); exit 1 when rel_err passes the bound "
+                  "of F(m,r) (100x the median tile error) or the output is not finite");
     sub->add_flag("--bench", o->bench, "time: median of repeats after warm-up");
     sub->add_option("--baseline", o->baseline, "with --bench: also time the direct kernel");
-    sub->add_option("--warmup", o->warmup, "warm-up runs for --bench")->default_str("2");
-    sub->add_option("--repeats", o->repeats, "timed runs for --bench")->default_str("5");
+    sub->add_option("--warmup", o->warmup, "warm-up runs for --bench")->default_str("2")->check(CLI::Range(0, 1000));
+    sub->add_option("--repeats", o->repeats, "timed runs for --bench")->default_str("5")->check(CLI::Range(1, 10000));
     sub->add_option("--db", o->db, "tuning database (default: $WINO_TUNING_DB, else $XDG_DATA_HOME/wino-gen/tuning.db)");
     sub->add_flag("--no-tuning-db", o->no_tuning_db, "ignore the tuning database: start from suggested parameters");
     sub->add_option("--format", o->format, "text or json")->default_str("text");

@@ -1,6 +1,7 @@
 // The flags run and tune share.
 #include "shared_options.hpp"
 
+#include "checked.hpp"
 #include "errors.hpp"
 
 #include <fmt/format.h>
@@ -15,7 +16,7 @@ int device_index(const std::string& device, const std::string& prefix) {
     if (device.rfind(want, 0) != 0 || device.size() == want.size() || device.size() > want.size() + 6 ||
         device.find_first_not_of("0123456789", want.size()) != std::string::npos)
         throw InputError(fmt::format("--device must look like {}0, not '{}'", want, device));
-    return std::stoi(device.substr(want.size()));
+    return static_cast<int>(parse_integer(device.substr(want.size()), 0, 1 << 16, "--device's index"));
 }
 
 }  // namespace
@@ -41,18 +42,27 @@ std::unique_ptr<Executor> open_device(const DeviceOptions& o) {
 }
 
 std::vector<long long> parse_shape(const std::string& text) {
-    std::vector<long long> dims;
-    std::size_t from = 0;
-    while (from <= text.size()) {
+    std::vector<std::string> items;
+    for (std::size_t from = 0; from <= text.size();) {
         const std::size_t comma = std::min(text.find(',', from), text.size());
-        const std::string item = text.substr(from, comma - from);
-        if (item.empty() || item.size() > 9 || item.find_first_not_of("0123456789") != std::string::npos)
-            throw InputError(fmt::format("--input-shape must be N,C,H,W with positive integers, not '{}'", text));
-        dims.push_back(std::stoll(item));
+        items.push_back(text.substr(from, comma - from));
         from = comma + 1;
     }
-    if (dims.size() != 4) throw InputError(fmt::format("--input-shape needs 4 numbers N,C,H,W, got '{}'", text));
+    if (items.size() != 4) throw InputError(fmt::format("--input-shape needs 4 numbers N,C,H,W, got '{}'", text.substr(0, 80)));
+    std::vector<long long> dims;
+    for (std::size_t i = 0; i < items.size(); ++i) {
+        const LayerField& f = layer_fields()[i];
+        dims.push_back(parse_integer(items[i], f.min, f.max, fmt::format("--input-shape's {}", f.name)));
+    }
     return dims;
+}
+
+ConvShape layer_shape(const std::vector<long long>& nchw, long long filters, const LayerOptions& o) {
+    const std::vector<LayerField>& f = layer_fields();  // N C H W K R pad
+    check_range(filters, f[4].min, f[4].max, "--filters");
+    check_range(o.r, f[5].min, f[5].max, "--r");
+    check_range(o.pad, f[6].min, f[6].max, "--pad");
+    return checked_shape({nchw[0], nchw[1], nchw[2], nchw[3], filters, o.r, o.pad});
 }
 
 }  // namespace wino::cli

@@ -31,7 +31,10 @@ void add_layer_options(CLI::App* sub, LayerOptions& options);
 // Throws InputError for a bad backend or device name, DeviceError for no device.
 std::unique_ptr<Executor> open_device(const DeviceOptions& options);
 
-// "1,64,56,56" → {1, 64, 56, 56}; throws InputError naming --input-shape.
+// "1,64,56,56" → {1, 64, 56, 56}, each against its range (layer_fields);
+// throws InputError naming --input-shape.
 std::vector<long long> parse_shape(const std::string& text);
+// The layer of N,C,H,W, K filters and the flags' R and pad, checked.
+ConvShape layer_shape(const std::vector<long long>& nchw, long long filters, const LayerOptions& options);
 
 }  // namespace wino::cli

@@ -47,8 +47,7 @@ ModelLayers layers_of(const TuneCli& o) {
     if (o.layer.input_shape.empty())
         throw InputError("tune needs --layers FILE, --model FILE.onnx or --input-shape N,C,H,W --filters K");
     if (!o.layer.filters) throw InputError("tune --input-shape needs --filters K");
-    const std::vector<long long> d = parse_shape(o.layer.input_shape);
-    const ConvShape s{int(d[0]), int(d[1]), int(d[2]), int(d[3]), *o.layer.filters, o.layer.r, o.layer.pad};
+    const ConvShape s = layer_shape(parse_shape(o.layer.input_shape), *o.layer.filters, o.layer);
     return {{{fmt::format("{}x{}x{}x{}-k{}-r{}-p{}", s.N, s.C, s.H, s.W, s.K, s.R, s.pad), s}}, {}};
 }
 
