@@ -32,22 +32,14 @@ struct Slot {
 std::array<Slot, 64> slots;
 std::mutex slots_guard;
 
+// What SIGINT and SIGTERM did before: done after the temporaries are gone.
+struct sigaction previous_int {}, previous_term {};
+
 extern "C" void remove_temporaries_and_reraise(int signal) {
     for (Slot& s : slots)
         if (s.used) ::unlink(s.path);
-    std::signal(signal, SIG_DFL);
+    sigaction(signal, signal == SIGINT ? &previous_int : &previous_term, nullptr);
     std::raise(signal);
-}
-
-void install_handlers() {
-    static std::once_flag once;
-    std::call_once(once, [] {
-        for (int signal : {SIGINT, SIGTERM}) {
-            struct sigaction current {};
-            sigaction(signal, nullptr, &current);
-            if (current.sa_handler == SIG_DFL) std::signal(signal, remove_temporaries_and_reraise);
-        }
-    });
 }
 
 // A temporary of this process, registered until it is renamed or removed.
@@ -55,7 +47,6 @@ class Temporary {
 public:
     explicit Temporary(const std::filesystem::path& target)
         : path_(target.parent_path() / fmt::format(".{}{}{}", target.filename().string(), marker, ::getpid())) {
-        install_handlers();
         std::lock_guard lock(slots_guard);
         for (std::size_t i = 0; i < slots.size(); ++i)
             if (!slots[i].used && path_.native().size() < sizeof(slots[i].path)) {
@@ -119,11 +110,24 @@ void rename_over(Temporary& t, const std::filesystem::path& target) {
 
 }  // namespace
 
+void remove_temporaries_on_signals() {
+    for (int signal : {SIGINT, SIGTERM}) {
+        struct sigaction ours {}, before {};
+        ours.sa_handler = remove_temporaries_and_reraise;
+        sigemptyset(&ours.sa_mask);
+        sigaction(signal, &ours, &before);
+        if (before.sa_handler == remove_temporaries_and_reraise) before.sa_handler = SIG_DFL;  // installed twice
+        (signal == SIGINT ? previous_int : previous_term) = before;
+    }
+}
+
 void write_file_atomically(const std::filesystem::path& path, std::string_view content) {
     write_files_atomically({{path, std::string(content)}});
 }
 
 void write_files_atomically(const std::vector<std::pair<std::filesystem::path, std::string>>& files) {
+    for (const auto& [path, content] : files)  // what rename would refuse, before any file changes
+        if (std::filesystem::is_directory(path)) throw std::runtime_error(fmt::format("cannot replace {}: a folder", path.string()));
     std::vector<std::unique_ptr<Temporary>> temporaries;
     for (const auto& [path, content] : files) {
         make_parent(path);

@@ -1,8 +1,9 @@
 // Writing files so that readers see the old content or the new, never a part:
 // each is written to a temporary beside it, then renamed over it. Temporaries
 // are hidden and carry their writer's pid (".name.wino-tmp-<pid>"), so they are
-// never mistaken for output: SIGINT and SIGTERM remove them at once, and the
-// next write into a folder removes those whose writer is gone (kill -9).
+// never mistaken for output: SIGINT and SIGTERM remove them at once (see
+// below), and the next write into a folder removes those whose writer is gone
+// (kill -9).
 #pragma once
 
 #include <filesystem>
@@ -12,6 +13,10 @@
 #include <vector>
 
 namespace wino {
+
+// Makes SIGINT and SIGTERM remove this process's temporaries, then do what
+// they did before (the CLI installs it at start).
+void remove_temporaries_on_signals();
 
 // Creates missing parent folders; throws std::runtime_error naming the path on
 // failure, leaving no temporary behind.

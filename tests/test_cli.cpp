@@ -6,6 +6,10 @@
 
 #include <nlohmann/json.hpp>
 
+#include <fstream>
+#include <limits>
+#include <vector>
+
 using wino::test::run_wino_gen;
 
 namespace {
@@ -145,10 +149,57 @@ TEST_CASE("run bad input: one line, exit 2, and no CUDA device: exit 1") {
     require_bad_input("run --input-shape 1,3,8,8 --filters 4 --transform-tiles 3", "1 or 4");
     require_bad_input("run --input-shape 1,3,8,8 --filters 4 --workgroup-size -2", "from 1 to 1024");
     require_bad_input("run --input-shape 1,3,8,8 --filters 4 --unroll 0", "--unroll");
+    // Numbers past their range or past 64 bits, never wrapped or truncated.
+    require_bad_input("run --input-shape 1,1,8,8 --filters 1 --pad 2147483647", "--pad must be from 0 to 65536");
+    require_bad_input("run --input-shape 4294967297,1,8,8 --filters 1", "--input-shape's N");
+    require_bad_input("run --input-shape 1,1,4294967304,8 --filters 1", "--input-shape's H");
+    require_bad_input("run --input-shape 1,1,99999999999999999999999,8 --filters 1", "--input-shape's H");
+    require_bad_input("run --input-shape 1,1,8,8 --filters 99999999999999999999", "--filters");
+    require_bad_input("run --input-shape 1,1,8,8 --filters 1 --device vulkan:99999999", "--device");
+    // Unbounded parameters are bounded, and refused at once.
+    require_bad_input("run --input-shape 1,1,8,8 --filters 1 --gemm-registers 64,64", "more than 256");
+    require_bad_input("emit --backend glsl --gemm-registers 1000000,4 --out /tmp/never", "--gemm-registers");
+    require_bad_input("run --input-shape 1,1,8,8 --filters 1 --gemm-threads 64,32", "more than the 1024");
+    require_bad_input("run --input-shape 1,1,8,8 --filters 1 --workgroup-size 0", "--workgroup-size");
+    require_bad_input("run --input-shape 1,1,8,8 --filters 1 --repeats 0", "--repeats");
+    require_bad_input("run --input-shape 1,1,8,8 --filters 1 --warmup -1", "--warmup");
+    require_bad_input("accuracy --m 4 --r 3 --threads 100000", "--threads");
+    require_bad_input("search --alpha 6 --threads 100000", "--threads");
+    require_bad_input("recipe --write-db /tmp/never --threads 0", "--threads");
+    require_bad_input("matrices --m 2147483647 --r 2", "alpha = m + r - 1 = 2147483648");
+    // Checked before any work or output.
+    require_bad_input("accuracy --growth --r 3 --max-alpha 100", "--max-alpha");
+    require_bad_input("recipe --write-db /proc/never", "cannot write into /proc/never");
+    require_bad_input("emit --backend glsl --out /proc/never", "cannot write into /proc/never");
     auto cuda = run_wino_gen("run --backend cuda --input-shape 1,3,8,8 --filters 4");
     CHECK(cuda.exit_code == 1);
     CHECK(cuda.err.rfind("wino-gen: no CUDA device", 0) == 0);
     CHECK(line_count(cuda.err) == 1);
+}
+
+TEST_CASE("run --check fails with exit 1 past the bound or on a non-finite output") {
+    const std::string dir = "/tmp/wino-check-" + std::to_string(::getpid());
+    std::system(("mkdir -p " + dir).c_str());
+    // A 1x2x6x6 float32 input with one NaN.
+    std::string header = "{'descr': '<f4', 'fortran_order': False, 'shape': (1, 2, 6, 6), }";
+    while ((10 + header.size() + 1) % 64) header += ' ';
+    header += '\n';
+    std::string file = std::string("\x93NUMPY\x01\x00", 8) + char(header.size()) + '\0' + header;
+    std::vector<float> values(72, 0.5f);
+    values[5] = std::numeric_limits<float>::quiet_NaN();
+    file.append(reinterpret_cast<const char*>(values.data()), values.size() * 4);
+    std::ofstream(dir + "/nan.npy", std::ios::binary) << file;
+    auto failed = run_wino_gen("run --input " + dir + "/nan.npy --filters 2 --pad 1 --check --no-tuning-db --format json");
+    CHECK(failed.exit_code == 1);
+    CHECK(line_count(failed.err) == 1);
+    CHECK(failed.err.find("check failed: rel_err nan is past the bound") != std::string::npos);
+    CHECK(nlohmann::json::parse(failed.out)["check"] == "fail");
+    auto passed = run_wino_gen("run --input-shape 1,2,6,6 --filters 2 --pad 1 --check --no-tuning-db --format json");
+    CHECK(passed.exit_code == 0);
+    const auto out = nlohmann::json::parse(passed.out);
+    CHECK(out["check"] == "pass");
+    CHECK(out["rel_err"].get<double>() <= out["bound"].get<double>());
+    std::system(("rm -rf " + dir).c_str());
 }
 
 TEST_CASE("emit writes readable kernel files atomically") {

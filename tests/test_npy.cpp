@@ -4,6 +4,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <chrono>
 #include <fstream>
 #include <unistd.h>
 
@@ -30,4 +31,44 @@ TEST_CASE("files that are not float32 C-order npy are refused with the file's na
     CHECK_THROWS_WITH(read_npy(path), Catch::Contains("truncated"));
     CHECK_THROWS_AS(read_npy("/nonexistent/x.npy"), InputError);
     std::filesystem::remove(path);
+}
+
+namespace {
+
+// A .npy file of the given version, header text and float count, byte by byte.
+void write_raw(const std::filesystem::path& path, int version, const std::string& header, std::size_t floats,
+               std::uint32_t claimed_header_len = 0) {
+    std::string file = "\x93NUMPY";
+    file += static_cast<char>(version);
+    file += '\0';
+    const std::uint32_t len = claimed_header_len ? claimed_header_len : static_cast<std::uint32_t>(header.size());
+    for (int i = 0; i < (version == 1 ? 2 : 4); ++i) file += static_cast<char>((len >> (8 * i)) & 0xff);
+    file += header;
+    file.append(floats * 4, '\0');
+    std::ofstream(path, std::ios::binary) << file;
+}
+
+}  // namespace
+
+TEST_CASE("npy headers are checked before anything their size is allocated") {
+    const auto path = std::filesystem::temp_directory_path() / ("wino-hostile-" + std::to_string(::getpid()) + ".npy");
+    const std::string header = "{'descr': '<f4', 'fortran_order': False, 'shape': (2, 3), }\n";
+    for (int version : {1, 2, 3}) {
+        write_raw(path, version, header, 6);
+        CHECK(read_npy(path).shape == std::vector<long long>{2, 3});
+    }
+    write_raw(path, 7, header, 6);
+    CHECK_THROWS_WITH(read_npy(path), Catch::Contains("version 7"));
+    // A 4 GiB header length: refused at once, nothing allocated.
+    write_raw(path, 2, header, 6, 0xffffffffu);
+    const auto start = std::chrono::steady_clock::now();
+    CHECK_THROWS_WITH(read_npy(path), Catch::Contains("header of 4294967295 bytes"));
+    CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(1));
+    // A shape of 100000^4 floats on a file of 6: the data size against the file.
+    write_raw(path, 1, "{'descr': '<f4', 'fortran_order': False, 'shape': (100000, 100000, 100000, 100000), }\n", 6);
+    CHECK_THROWS_WITH(read_npy(path), Catch::Contains("truncated data") && Catch::Contains("more than 2^63"));
+    write_raw(path, 1, "{'descr': '<f4', 'fortran_order': False, 'shape': (99999999999999999999999, 2), }\n", 6);
+    CHECK_THROWS_WITH(read_npy(path), Catch::Contains("a dimension"));
+    std::filesystem::remove(path);
+    CHECK_THROWS_WITH(read_npy(std::filesystem::temp_directory_path()), Catch::Contains("a directory"));
 }

@@ -89,6 +89,12 @@ TEST_CASE("an edited or corrupt recipe file is refused with its path and reason"
     Json wrong_format = good;
     wrong_format["format"] = "something else";
     refused(wrong_format, "'format'");
+    Json wrapping_m = good;
+    wrapping_m["m"] = 4294967298LL;  // 2 when narrowed to 32 bits
+    refused(wrapping_m, "field 'm' must be an integer from 0 to 32, not 4294967298");
+    Json past_64_bits = good;
+    past_64_bits["r"] = 18446744073709551615ULL;
+    refused(past_64_bits, "field 'r' must be an integer");
     std::ofstream(file) << "{ \"format\": ";
     CHECK_THROWS_WITH(load_recipe_file(file), Catch::Contains("not valid JSON"));
     fs::remove_all(dir);

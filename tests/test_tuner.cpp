@@ -348,6 +348,9 @@ TEST_CASE("lookups fall back from this driver to this device to this vendor, and
     for (auto& r : broken["results"])
         if (!r["time_ms"].is_null()) r["time_ms"] = r["time_ms"].get<double>() / 100;
     CHECK_THROWS_AS(fresh.import_json(broken), InputError);
+    nlohmann::json wrapping = slower;  // N = 2^32 + 1 would be 1 narrowed to 32 bits
+    wrapping["results"][0]["layer"]["N"] = 4294967297LL;
+    CHECK_THROWS_WITH(fresh.import_json(wrapping), Catch::Contains("layer field 'N' must be an integer from 1 to 65536"));
     CHECK(fresh.best(here, tiny, current).time_ms == 1.5);
     fs::remove_all(dir);
 }
@@ -356,9 +359,11 @@ TEST_CASE("tune refuses bad input with one line") {
     const fs::path dir = scratch("bad");
     const std::string db = " --db " + (dir / "t.db").string();
     std::ofstream(dir / "layers.txt") << "ok 1 4 6 6 4 3 1\nbroken 1 4 six 6 4 3 1\n";
+    std::ofstream(dir / "huge.txt") << "# sizes past their range are refused, not truncated\nhuge 1 4 4294967302 6 4 3 1\n";
     for (const std::string& args : std::vector<std::string>{
              "tune --layers " + (dir / "layers.txt").string(), "tune --layers /nonexistent", "tune --input-shape 1,4,6,8",
           "tune --input-shape 1,4,6,8 --filters 4 --strategy random", "tune --input-shape 1,4,6,8 --filters 4 --budget-seconds -1",
+          "tune --input-shape 1,4,6,8 --filters 4 --budget-seconds nan", "tune --layers " + (dir / "huge.txt").string(),
           "tune --import /nonexistent", "tune"}) {
         INFO(args);
         auto r = test::run_wino_gen(args + db);
@@ -366,5 +371,7 @@ TEST_CASE("tune refuses bad input with one line") {
         CHECK(std::count(r.err.begin(), r.err.end(), '\n') == 1);
     }
     CHECK(test::run_wino_gen("tune --layers " + (dir / "layers.txt").string() + db).err.find("layers.txt:2") != std::string::npos);
+    CHECK(test::run_wino_gen("tune --layers " + (dir / "huge.txt").string() + db).err.find("huge.txt:2: H must be an integer from 1") !=
+          std::string::npos);
     fs::remove_all(dir);
 }

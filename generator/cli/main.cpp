@@ -1,5 +1,6 @@
 // wino-gen: one binary, one subcommand per stage of the pipeline (DESIGN.md, CLI).
 // Exit codes: 0 ok, 2 bad input (one line on stderr), 1 failure.
+#include "atomic_file.hpp"
 #include "command.hpp"
 #include "errors.hpp"
 
@@ -12,6 +13,7 @@
 #include <vector>
 
 int main(int argc, char** argv) {
+    wino::remove_temporaries_on_signals();
     CLI::App app{"wino-gen: exact Winograd convolution matrices, transform recipes and GPU kernels"};
     app.require_subcommand(1);
     std::vector<wino::cli::Command> commands = {wino::cli::add_matrices_command(app),
