@@ -52,8 +52,8 @@ TEST_CASE("bad input: one line, exit 2") {
     require_bad_input("matrices --m 2 --r 3 --points 0,1,abc", "'abc' is not a rational");
     require_bad_input("matrices --m 2 --r 3 --points 0,1,1/0", "zero denominator");
     require_bad_input("matrices --m 2 --r 3 --points 0,1,2/", "'2/' is not a rational");
-    require_bad_input("matrices --m 0 --r 3", "m must be at least 1");
-    require_bad_input("matrices --m 2 --r 0", "r must be at least 1");
+    require_bad_input("matrices --m 0 --r 3", "--m: must be an integer from 1 to 32, not 0");
+    require_bad_input("matrices --m 2 --r 0", "--r: must be an integer from 1 to 32, not 0");
     require_bad_input("matrices --m 30 --r 5", "exceeds the maximum");
     require_bad_input("matrices --m 2 --r 3 --format xml", "--format");
     require_bad_input("matrices --m 2 --r 3 --fractions-in C", "--fractions-in");
@@ -89,7 +89,8 @@ TEST_CASE("recipe bad input: one line, exit 2") {
     require_bad_input("recipe --m 4 --r 3 --format xml", "--format");
     require_bad_input("recipe --m 4", "--m and --r");
     require_bad_input("recipe --m 4 --r 3 --points 0,1,1,2,3", "appears twice");
-    require_bad_input("recipe --m 40 --r 3", "exceeds the maximum");
+    require_bad_input("recipe --m 40 --r 3", "--m: must be an integer from 1 to 32, not 40");
+    require_bad_input("recipe --m 30 --r 5", "exceeds the maximum");
 }
 
 TEST_CASE("accuracy and search answer in JSON") {
@@ -150,7 +151,7 @@ TEST_CASE("run bad input: one line, exit 2, and no CUDA device: exit 1") {
     require_bad_input("run --input-shape 1,3,8,8 --filters 4 --workgroup-size -2", "from 1 to 1024");
     require_bad_input("run --input-shape 1,3,8,8 --filters 4 --unroll 0", "--unroll");
     // Numbers past their range or past 64 bits, never wrapped or truncated.
-    require_bad_input("run --input-shape 1,1,8,8 --filters 1 --pad 2147483647", "--pad must be from 0 to 65536");
+    require_bad_input("run --input-shape 1,1,8,8 --filters 1 --pad 2147483647", "--pad: must be an integer from 0 to 65536");
     require_bad_input("run --input-shape 4294967297,1,8,8 --filters 1", "--input-shape's N");
     require_bad_input("run --input-shape 1,1,4294967304,8 --filters 1", "--input-shape's H");
     require_bad_input("run --input-shape 1,1,99999999999999999999999,8 --filters 1", "--input-shape's H");
@@ -166,7 +167,10 @@ TEST_CASE("run bad input: one line, exit 2, and no CUDA device: exit 1") {
     require_bad_input("accuracy --m 4 --r 3 --threads 100000", "--threads");
     require_bad_input("search --alpha 6 --threads 100000", "--threads");
     require_bad_input("recipe --write-db /tmp/never --threads 0", "--threads");
-    require_bad_input("matrices --m 2147483647 --r 2", "alpha = m + r - 1 = 2147483648");
+    require_bad_input("matrices --m 2147483647 --r 2", "--m: must be an integer from 1 to 32, not 2147483647");
+    require_bad_input("matrices --m 30 --r 7", "alpha = m + r - 1 = 36 exceeds the maximum 32");
+    require_bad_input("run --input-shape 1,1,8,8 --filters 1 --seed 999999999999999999999999", "--seed: must be an integer");
+    require_bad_input("accuracy --m 4 --r 3 --trials 1e3", "--trials: must be an integer");
     // Checked before any work or output.
     require_bad_input("accuracy --growth --r 3 --max-alpha 100", "--max-alpha");
     require_bad_input("recipe --write-db /proc/never", "cannot write into /proc/never");

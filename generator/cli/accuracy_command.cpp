@@ -2,11 +2,14 @@
 // --growth prints the error against alpha for the default points (Figure 4).
 #include "accuracy.hpp"
 #include "command.hpp"
+#include "shared_options.hpp"
 #include "errors.hpp"
 #include "json_text.hpp"
 #include "recipe_db.hpp"
 
 #include <fmt/format.h>
+
+#include <climits>
 
 #include <memory>
 #include <optional>
@@ -76,17 +79,16 @@ void print_accuracy(const AccuracyCli& o) {
 Command add_accuracy_command(CLI::App& app) {
     auto o = std::make_shared<AccuracyCli>();
     CLI::App* sub = app.add_subcommand("accuracy", "fp32 error of a 2D tile against fp64 direct correlation (median)");
-    sub->add_option("--m", o->m, "output tile size m");
-    sub->add_option("--r", o->r, "filter size r");
+    sub->add_option("--m", o->m, "output tile size m")->check(integer_range(1, max_alpha));
+    sub->add_option("--r", o->r, "filter size r")->check(integer_range(1, max_alpha));
     sub->add_option("--points", o->points, "alpha-1 distinct finite points (default: best-known set)");
-    sub->add_option("--trials", o->trials, "random tiles")->default_str("10000")->check(CLI::Range(1, 10000000));
-    sub->add_option("--seed", o->seed, "random seed")->default_str("1");
-    sub->add_option("--threads", o->threads, "threads, 1 to 256 (default: all cores)")->check(CLI::Range(1, 256));
+    sub->add_option("--trials", o->trials, "random tiles")->default_str("10000")->check(integer_range(1, 10000000));
+    sub->add_option("--seed", o->seed, "random seed")->default_str("1")->check(integer_range(0, LLONG_MAX));
+    sub->add_option("--threads", o->threads, "threads, 1 to 256 (default: all cores)")->check(integer_range(1, 256));
     sub->add_option("--order", o->order, "dense (matrix products) or recipe (as the kernels compute)")->default_str("dense");
     sub->add_option("--format", o->format, "text or json")->default_str("text");
     sub->add_flag("--growth", o->growth, "error against alpha for the default points (needs --r)");
-    sub->add_option("--max-alpha", o->max_alpha_growth, "largest alpha for --growth")->default_str("16")->check(
-        CLI::Range(2, max_alpha));
+    sub->add_option("--max-alpha", o->max_alpha_growth, "largest alpha for --growth")->default_str("16")->check(integer_range(2, max_alpha));
     return {sub, [o] { print_accuracy(*o); }};
 }
 

@@ -2,6 +2,7 @@
 // CUDA (.cu) files, each written atomically.
 #include "atomic_file.hpp"
 #include "command.hpp"
+#include "shared_options.hpp"
 #include "emitter.hpp"
 #include "errors.hpp"
 #include "kernel_options.hpp"
@@ -9,6 +10,8 @@
 #include "recipe_format.hpp"
 
 #include <fmt/format.h>
+
+#include <climits>
 
 #include <memory>
 
@@ -52,8 +55,8 @@ Command add_emit_command(CLI::App& app) {
     auto o = std::make_shared<EmitCli>();
     CLI::App* sub = app.add_subcommand("emit", "Write the Winograd kernels of a variant as GLSL or CUDA source");
     sub->add_option("--backend", o->backend, backend_names());
-    sub->add_option("--m", o->m, "output tile size")->default_str("4");
-    sub->add_option("--r", o->r, "filter size")->default_str("3");
+    sub->add_option("--m", o->m, "output tile size")->default_str("4")->check(integer_range(1, max_alpha));
+    sub->add_option("--r", o->r, "filter size")->default_str("3")->check(integer_range(1, max_alpha));
     add_kernel_options(sub, o->kernel);
     sub->add_flag("--no-fma", o->no_fma, "transform recipes without FMA");
     sub->add_option("--out", o->out, "folder for the kernel files")->default_str(".");

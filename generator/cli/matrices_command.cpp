@@ -1,11 +1,14 @@
 // `wino-gen matrices`: build, prove and print the exact Toom-Cook matrices; with
 // --sweep, time building and proving the standard configs.
 #include "command.hpp"
+#include "shared_options.hpp"
 #include "errors.hpp"
 #include "matrix_format.hpp"
 #include "verify.hpp"
 
 #include <fmt/format.h>
+
+#include <climits>
 
 #include <chrono>
 #include <memory>
@@ -69,13 +72,13 @@ void print_matrices(const MatricesOptions& o) {
 Command add_matrices_command(CLI::App& app) {
     auto o = std::make_shared<MatricesOptions>();
     CLI::App* sub = app.add_subcommand("matrices", "Exact Winograd matrices AT, G, BT for F(m,r), proved before printing");
-    sub->add_option("--m", o->m, "output tile size m (>= 1)");
-    sub->add_option("--r", o->r, "filter size r (>= 1)");
+    sub->add_option("--m", o->m, "output tile size m (>= 1)")->check(integer_range(1, max_alpha));
+    sub->add_option("--r", o->r, "filter size r (>= 1)")->check(integer_range(1, max_alpha));
     sub->add_option("--points", o->points,
                     "alpha-1 distinct finite points, comma separated (0,1,-1,1/2); infinity is added; "
                     "default: best-known set");
-    sub->add_option("--m2", o->m2, "2D: output tile size along the width");
-    sub->add_option("--r2", o->r2, "2D: filter size along the width");
+    sub->add_option("--m2", o->m2, "2D: output tile size along the width")->check(integer_range(1, max_alpha));
+    sub->add_option("--r2", o->r2, "2D: filter size along the width")->check(integer_range(1, max_alpha));
     sub->add_option("--points2", o->points2, "2D: points along the width (default: --points when alpha matches)");
     sub->add_option("--fractions-in", o->fractions_in, "matrix that takes the denominators: G, A or B")
         ->default_str("G");

@@ -3,12 +3,15 @@
 // --write-db regenerates the recipe database.
 #include "atomic_file.hpp"
 #include "command.hpp"
+#include "shared_options.hpp"
 #include "errors.hpp"
 #include "json_text.hpp"
 #include "recipe_db.hpp"
 #include "recipe_format.hpp"
 
 #include <fmt/format.h>
+
+#include <climits>
 
 #include <algorithm>
 #include <memory>
@@ -126,8 +129,8 @@ void write_database(const RecipeOptions& o) {
 Command add_recipe_command(CLI::App& app) {
     auto o = std::make_shared<RecipeOptions>();
     CLI::App* sub = app.add_subcommand("recipe", "Optimized transform recipes (CSE, factoring, FMA, scaling), proved exact");
-    sub->add_option("--m", o->m, "output tile size m (>= 1)");
-    sub->add_option("--r", o->r, "filter size r (>= 1)");
+    sub->add_option("--m", o->m, "output tile size m (>= 1)")->check(integer_range(1, max_alpha));
+    sub->add_option("--r", o->r, "filter size r (>= 1)")->check(integer_range(1, max_alpha));
     sub->add_option("--points", o->points, "alpha-1 distinct finite points (default: best-known set)");
     sub->add_option("--transform", o->transform, "only this transform: input, filter or output");
     sub->add_flag("--no-cse", o->no_cse, "no common subexpressions or value reuse");
@@ -138,7 +141,7 @@ Command add_recipe_command(CLI::App& app) {
     sub->add_flag("--report", o->report, "dense vs optimized op counts for every standard config");
     sub->add_option("--write-db", o->write_db, "regenerate the standard recipe files into DIR (default: the database)")
         ->expected(0, 1);
-    sub->add_option("--threads", o->threads, "threads for --write-db, 1 to 256")->default_str("2")->check(CLI::Range(1, 256));
+    sub->add_option("--threads", o->threads, "threads for --write-db, 1 to 256")->default_str("2")->check(integer_range(1, 256));
     return {sub, [o] {
                 if (o->write_db) return write_database(*o);
                 if (o->report) return print_report();

@@ -12,6 +12,8 @@
 
 #include <fmt/format.h>
 
+#include <climits>
+
 #include <memory>
 #include <optional>
 
@@ -160,19 +162,20 @@ Command add_run_command(CLI::App& app) {
     CLI::App* sub = app.add_subcommand("run", "Run a convolution layer on a device; check it and time it");
     add_device_options(sub, o->where);
     add_layer_options(sub, o->layer);
-    sub->add_option("--m", o->m, "Winograd output tile size (default: the tuning database's, else 4)");
+    sub->add_option("--m", o->m, "Winograd output tile size (default: the tuning database's, else 4)")->check(
+        integer_range(1, max_alpha));
     add_kernel_options(sub, o->kernel);
     sub->add_option("--input", o->input, "input tensor, float32 .npy N,C,H,W");
     sub->add_option("--weights", o->weights, "filters, float32 .npy K,C,R,R");
     sub->add_option("--output", o->output, "write the output here (.npy)");
-    sub->add_option("--seed", o->seed, "seed of the random tensors")->default_str("1");
+    sub->add_option("--seed", o->seed, "seed of the random tensors")->default_str("1")->check(integer_range(0, LLONG_MAX));
     sub->add_flag("--check", o->check,
                   "compare with the fp64 host reference (rel_err, max_abs_err); exit 1 when rel_err passes the bound "
                   "of F(m,r) (100x the median tile error) or the output is not finite");
     sub->add_flag("--bench", o->bench, "time: median of repeats after warm-up");
     sub->add_option("--baseline", o->baseline, "with --bench: also time the direct kernel");
-    sub->add_option("--warmup", o->warmup, "warm-up runs for --bench")->default_str("2")->check(CLI::Range(0, 1000));
-    sub->add_option("--repeats", o->repeats, "timed runs for --bench")->default_str("5")->check(CLI::Range(1, 10000));
+    sub->add_option("--warmup", o->warmup, "warm-up runs for --bench")->default_str("2")->check(integer_range(0, 1000));
+    sub->add_option("--repeats", o->repeats, "timed runs for --bench")->default_str("5")->check(integer_range(1, 10000));
     sub->add_option("--db", o->db, "tuning database (default: $WINO_TUNING_DB, else $XDG_DATA_HOME/wino-gen/tuning.db)");
     sub->add_flag("--no-tuning-db", o->no_tuning_db, "ignore the tuning database: start from suggested parameters");
     sub->add_option("--format", o->format, "text or json")->default_str("text");

@@ -1,11 +1,14 @@
 // `wino-gen search`: find points with low fp32 error for a tile size; --compare
 // measures the published sets and the default table side by side.
 #include "command.hpp"
+#include "shared_options.hpp"
 #include "errors.hpp"
 #include "json_text.hpp"
 #include "point_search.hpp"
 
 #include <fmt/format.h>
+
+#include <climits>
 
 #include <fstream>
 #include <memory>
@@ -121,14 +124,15 @@ void run_compare(const SearchCli& o) {
 Command add_search_command(CLI::App& app) {
     auto o = std::make_shared<SearchCli>();
     CLI::App* sub = app.add_subcommand("search", "Search interpolation points with low fp32 error (beam search)");
-    sub->add_option("--alpha", o->alpha, "tile size alpha = m + r - 1 (4..32)");
-    sub->add_option("--r", o->r, "filter size")->default_str("3");
-    sub->add_option("--trials", o->trials, "trials of the final re-rank")->default_str("10000");
-    sub->add_option("--screen-trials", o->screen_trials, "trials per candidate during the beam")->default_str("400");
-    sub->add_option("--beam", o->beam, "beam width")->default_str("8");
+    sub->add_option("--alpha", o->alpha, "tile size alpha = m + r - 1 (4..32)")->check(integer_range(1, max_alpha));
+    sub->add_option("--r", o->r, "filter size")->default_str("3")->check(integer_range(1, max_alpha));
+    sub->add_option("--trials", o->trials, "trials of the final re-rank")->default_str("10000")->check(integer_range(1, 10000000));
+    sub->add_option("--screen-trials", o->screen_trials, "trials per candidate during the beam")->default_str("400")->check(
+        integer_range(1, 10000000));
+    sub->add_option("--beam", o->beam, "beam width")->default_str("8")->check(integer_range(1, 1024));
     sub->add_option("--start", o->start, "points the search starts from: 0,1,-1 and more from the domain");
-    sub->add_option("--seed", o->seed, "random seed")->default_str("1");
-    sub->add_option("--threads", o->threads, "threads, 1 to 256 (default: all cores)")->check(CLI::Range(1, 256));
+    sub->add_option("--seed", o->seed, "random seed")->default_str("1")->check(integer_range(0, LLONG_MAX));
+    sub->add_option("--threads", o->threads, "threads, 1 to 256 (default: all cores)")->check(integer_range(1, 256));
     sub->add_option("--budget-seconds", o->budget, "past 80% of it the beam narrows to one (0: no budget)");
     sub->add_option("--format", o->format, "text or json")->default_str("text");
     sub->add_flag("--record", o->record, "put the found set into the default table when it measures lower");

@@ -6,6 +6,8 @@
 
 #include <fmt/format.h>
 
+#include <climits>
+
 namespace wino::cli {
 namespace {
 
@@ -21,6 +23,19 @@ int device_index(const std::string& device, const std::string& prefix) {
 
 }  // namespace
 
+CLI::Validator integer_range(long long min, long long max) {
+    return CLI::Validator(
+        [min, max](std::string& text) {
+            try {
+                parse_integer(text, min, max, "");
+                return std::string();
+            } catch (const InputError& e) {
+                return std::string(e.what()).substr(1);  // " must be ...": CLI11 puts the flag before it
+            }
+        },
+        fmt::format("INT {}..{}", min, max));
+}
+
 void add_device_options(CLI::App* sub, DeviceOptions& o) {
     std::vector<std::string> apis;
     for (const BackendSpec& b : backends()) apis.push_back(b.api);
@@ -31,9 +46,10 @@ void add_device_options(CLI::App* sub, DeviceOptions& o) {
 
 void add_layer_options(CLI::App* sub, LayerOptions& o) {
     sub->add_option("--input-shape", o.input_shape, "N,C,H,W");
-    sub->add_option("--filters", o.filters, "K, the number of filters");
-    sub->add_option("--r", o.r, "filter size R = S")->default_str("3");
-    sub->add_option("--pad", o.pad, "zero padding")->default_str("0");
+    const std::vector<LayerField>& f = layer_fields();  // N C H W K R pad
+    sub->add_option("--filters", o.filters, "K, the number of filters")->check(integer_range(f[4].min, f[4].max));
+    sub->add_option("--r", o.r, "filter size R = S")->default_str("3")->check(integer_range(f[5].min, f[5].max));
+    sub->add_option("--pad", o.pad, "zero padding")->default_str("0")->check(integer_range(f[6].min, f[6].max));
 }
 
 std::unique_ptr<Executor> open_device(const DeviceOptions& o) {

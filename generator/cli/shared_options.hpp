@@ -1,5 +1,6 @@
-// The flags `run` and `tune` share: where a layer runs (backend, device,
-// validation) and which layer (--input-shape, --filters, --r, --pad).
+// The flags the subcommands share: where a layer runs (backend, device,
+// validation), which layer (--input-shape, --filters, --r, --pad), and the
+// check every integer flag gets.
 #pragma once
 
 #include "executor.hpp"
@@ -30,6 +31,11 @@ void add_layer_options(CLI::App* sub, LayerOptions& options);
 
 // Throws InputError for a bad backend or device name, DeviceError for no device.
 std::unique_ptr<Executor> open_device(const DeviceOptions& options);
+
+// Every integer flag's check, on its text before CLI11 converts it: a decimal
+// integer in [min, max], never wrapped or saturated ("--pad: must be an
+// integer from 0 to 65536, not 2147483648").
+CLI::Validator integer_range(long long min, long long max);
 
 // "1,64,56,56" → {1, 64, 56, 56}, each against its range (layer_fields);
 // throws InputError naming --input-shape.

@@ -11,6 +11,8 @@
 
 #include <fmt/format.h>
 
+#include <climits>
+
 #include <cmath>
 #include <fstream>
 #include <map>
@@ -190,7 +192,8 @@ Command add_tune_command(CLI::App& app) {
     sub->add_option("--model", o->model,
                     "ONNX model: every Conv a Winograd kernel runs (stride 1, dilation 1, group 1, square R of the "
                     "recipes, symmetric padding) is a layer, the others are listed as skipped");
-    sub->add_option("--batch", o->batch, "with --model: the batch size a dynamic batch dimension stands for")->default_str("1");
+    sub->add_option("--batch", o->batch, "with --model: the batch size a dynamic batch dimension stands for")->default_str("1")->check(
+        integer_range(layer_fields()[0].min, layer_fields()[0].max));
     add_layer_options(sub, o->layer);
     std::vector<std::string> names;
     for (const StrategySpec& s : strategies()) names.push_back(fmt::format("{} ({})", s.name, s.help));
