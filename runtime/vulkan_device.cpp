@@ -9,6 +9,9 @@
 #include <cstring>
 #include <mutex>
 
+#include <dlfcn.h>
+#include <link.h>
+
 namespace wino {
 
 struct VulkanDevice::Messages {
@@ -39,6 +42,23 @@ int chosen_index(int requested) {
     if (*end || value < 0) throw DeviceError(fmt::format("WINO_VULKAN_DEVICE must be a device number, not '{}'", env));
     return static_cast<int>(value);
 }
+
+#if defined(__SANITIZE_ADDRESS__)
+// Under LeakSanitizer: the loader unloads the drivers with the last instance,
+// and what their globals still held then looks leaked at exit. The loaded
+// drivers are marked never to be unloaded.
+void keep_drivers_loaded() {
+    dl_iterate_phdr(
+        [](dl_phdr_info* info, std::size_t, void*) {
+            if (info->dlpi_name && std::strstr(info->dlpi_name, "libvulkan_"))
+                dlopen(info->dlpi_name, RTLD_NOW | RTLD_NOLOAD | RTLD_NODELETE);
+            return 0;
+        },
+        nullptr);
+}
+#else
+void keep_drivers_loaded() {}
+#endif
 
 bool layer_available(const vk::raii::Context& context, const char* name) {
     for (const auto& layer : context.enumerateInstanceLayerProperties())
@@ -77,6 +97,7 @@ VulkanDevice::VulkanDevice(const VulkanOptions& options) : messages_(std::make_u
                 .pUserData = messages_.get()});
         }
         vk::raii::PhysicalDevices devices(instance_);
+        keep_drivers_loaded();
         index_ = chosen_index(options.device_index);
         if (devices.empty()) throw DeviceError("no Vulkan device (install mesa-vulkan-drivers for lavapipe)");
         if (index_ >= static_cast<int>(devices.size()))
