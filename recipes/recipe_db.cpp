@@ -141,7 +141,7 @@ RecipeSet from_recipe_file(const Json& file) {
 
 RecipeSet load_recipe_file(const std::filesystem::path& path) {
     std::ifstream in(path);
-    if (!in) throw InputError(fmt::format("recipe file {}: cannot read it", path.string()));
+    if (!in || std::filesystem::is_directory(path)) throw InputError(fmt::format("recipe file {}: cannot read it", path.string()));
     try {
         return from_recipe_file(Json::parse(in));
     } catch (const Json::exception& e) {

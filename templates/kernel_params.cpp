@@ -206,7 +206,9 @@ nlohmann::ordered_json to_json(const KernelParams& params) {
 
 KernelParams params_from_json(const nlohmann::json& j, KernelParams params) {
     if (!j.is_object()) throw InputError(fmt::format("a kernel configuration must be a JSON object, not {}", j.dump()));
-    for (const auto& [key, v] : j.items()) {
+    for (const auto& item : j.items()) {
+        const std::string key = item.key();  // not a structured binding: lambdas below take them (clang 14)
+        const nlohmann::json& v = item.value();
         const auto spec = std::find_if(table.begin(), table.end(), [&](const ParamSpec& s) { return key == s.name; });
         if (spec == table.end()) throw InputError(fmt::format("unknown kernel parameter '{}'", key));
         auto bad = [&] { return InputError(fmt::format("kernel parameter '{}' cannot be {}", key, v.dump())); };

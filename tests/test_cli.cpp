@@ -173,6 +173,8 @@ TEST_CASE("run bad input: one line, exit 2, and no CUDA device: exit 1") {
     require_bad_input("accuracy --m 4 --r 3 --trials 1e3", "--trials: must be an integer");
     // Checked before any work or output.
     require_bad_input("accuracy --growth --r 3 --max-alpha 100", "--max-alpha");
+    require_bad_input("search --alpha 6 --budget-seconds nan", "--budget-seconds: must be a number of seconds");
+    require_bad_input("search --alpha 6 --budget-seconds inf", "--budget-seconds: must be a number of seconds");
     require_bad_input("recipe --write-db /proc/never", "cannot write into /proc/never");
     require_bad_input("emit --backend glsl --out /proc/never", "cannot write into /proc/never");
     auto cuda = run_wino_gen("run --backend cuda --input-shape 1,3,8,8 --filters 4");

@@ -95,6 +95,7 @@ TEST_CASE("an edited or corrupt recipe file is refused with its path and reason"
     Json past_64_bits = good;
     past_64_bits["r"] = 18446744073709551615ULL;
     refused(past_64_bits, "field 'r' must be an integer");
+    CHECK_THROWS_WITH(load_recipe_file(dir), Catch::Contains("cannot read it"));  // a folder where a file should be
     std::ofstream(file) << "{ \"format\": ";
     CHECK_THROWS_WITH(load_recipe_file(file), Catch::Contains("not valid JSON"));
     fs::remove_all(dir);

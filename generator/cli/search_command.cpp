@@ -133,7 +133,7 @@ Command add_search_command(CLI::App& app) {
     sub->add_option("--start", o->start, "points the search starts from: 0,1,-1 and more from the domain");
     sub->add_option("--seed", o->seed, "random seed")->default_str("1")->check(integer_range(0, LLONG_MAX));
     sub->add_option("--threads", o->threads, "threads, 1 to 256 (default: all cores)")->check(integer_range(1, 256));
-    sub->add_option("--budget-seconds", o->budget, "past 80% of it the beam narrows to one (0: no budget)");
+    sub->add_option("--budget-seconds", o->budget, "past 80% of it the beam narrows to one (0: no budget)")->check(seconds_range());
     sub->add_option("--format", o->format, "text or json")->default_str("text");
     sub->add_flag("--record", o->record, "put the found set into the default table when it measures lower");
     sub->add_flag("--compare", o->compare, "published sets vs the default table, alpha 4..16, side by side");

@@ -6,6 +6,8 @@
 
 #include <fmt/format.h>
 
+#include <cmath>
+
 #include <climits>
 
 namespace wino::cli {
@@ -34,6 +36,22 @@ CLI::Validator integer_range(long long min, long long max) {
             }
         },
         fmt::format("INT {}..{}", min, max));
+}
+
+CLI::Validator seconds_range() {
+    return CLI::Validator(
+        [](std::string& text) {
+            std::size_t used = 0;
+            double seconds = -1;
+            try {
+                seconds = std::stod(text, &used);
+            } catch (const std::exception&) {
+            }
+            if (used != text.size() || !std::isfinite(seconds) || seconds < 0 || seconds > 365 * 86400.0)
+                return fmt::format("must be a number of seconds from 0 to {}, not '{}'", 365 * 86400, text.substr(0, 40));
+            return std::string();
+        },
+        "SECONDS");
 }
 
 void add_device_options(CLI::App* sub, DeviceOptions& o) {

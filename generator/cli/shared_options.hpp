@@ -36,6 +36,8 @@ std::unique_ptr<Executor> open_device(const DeviceOptions& options);
 // integer in [min, max], never wrapped or saturated ("--pad: must be an
 // integer from 0 to 65536, not 2147483648").
 CLI::Validator integer_range(long long min, long long max);
+// A number of seconds: finite, 0 to a year (no nan, no inf, no negative).
+CLI::Validator seconds_range();
 
 // "1,64,56,56" → {1, 64, 56, 56}, each against its range (layer_fields);
 // throws InputError naming --input-shape.

@@ -94,7 +94,6 @@ private:
 
 void tune(const TuneCli& o) {
     if (o.format != "text" && o.format != "json") throw InputError(fmt::format("--format must be text or json, not '{}'", o.format));
-    if (!(o.budget >= 0) || !std::isfinite(o.budget)) throw InputError("--budget-seconds must be a number of seconds, 0 or more");
     strategy_named(o.strategy);
     const ModelLayers model = layers_of(o);
     const std::vector<NamedLayer>& layers = model.layers;
@@ -199,7 +198,8 @@ Command add_tune_command(CLI::App& app) {
     for (const StrategySpec& s : strategies()) names.push_back(fmt::format("{} ({})", s.name, s.help));
     sub->add_option("--strategy", o->strategy, fmt::format("{}", fmt::join(names, "; ")))->default_str("guided");
     sub->add_option("--budget-seconds", o->budget,
-                    "per layer, for the search (0: none); the fastest found are then timed again at length");
+                    "per layer, for the search (0: none); the fastest found are then timed again at length")
+        ->check(seconds_range());
     sub->add_option("--db", o->db, "tuning database (default: $WINO_TUNING_DB, else $XDG_DATA_HOME/wino-gen/tuning.db)");
     sub->add_option("--format", o->format, "text or json")->default_str("text");
     sub->add_flag("--show", o->show, "list what the database holds, per device and layer");
