@@ -13,7 +13,6 @@
 
 #include <climits>
 
-#include <cmath>
 #include <fstream>
 #include <map>
 #include <memory>
