@@ -137,11 +137,15 @@ TuningResult result_of(const Statement& s) {
     r.device.device_id = static_cast<std::uint32_t>(s.integer(2));
     r.device.driver_version = s.text(3);
     r.device.name = s.text(4);
-    r.layer = {int(s.integer(5)), int(s.integer(6)), int(s.integer(7)), int(s.integer(8)), int(s.integer(9)),
-               int(s.integer(10)), int(s.integer(11))};
+    r.layer = checked_shape({s.integer(5), s.integer(6), s.integer(7), s.integer(8), s.integer(9), s.integer(10), s.integer(11)},
+                            "a stored layer's ");
     r.kernels_hash = s.text(13);
     r.version = s.text(14);
-    r.candidate = candidate_from_json(nlohmann::json::parse(s.text(15)), r.device.backend);
+    try {
+        r.candidate = candidate_from_json(nlohmann::json::parse(s.text(15)), r.device.backend);
+    } catch (const nlohmann::json::exception& e) {
+        throw InputError(fmt::format("a stored candidate is not JSON ({})", e.what()));
+    }
     r.time_ms = s.real(16);
     r.failure = s.text(17);
     return r;
