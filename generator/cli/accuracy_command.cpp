@@ -10,7 +10,6 @@
 #include <fmt/format.h>
 
 #include <climits>
-
 #include <memory>
 #include <optional>
 

@@ -11,8 +11,6 @@
 
 #include <fmt/format.h>
 
-#include <climits>
-
 #include <memory>
 
 namespace wino::cli {

@@ -8,8 +8,6 @@
 
 #include <fmt/format.h>
 
-#include <climits>
-
 #include <chrono>
 #include <memory>
 #include <optional>

@@ -11,8 +11,6 @@
 
 #include <fmt/format.h>
 
-#include <climits>
-
 #include <algorithm>
 #include <memory>
 #include <optional>

@@ -13,7 +13,6 @@
 #include <fmt/format.h>
 
 #include <climits>
-
 #include <memory>
 #include <optional>
 

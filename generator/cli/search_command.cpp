@@ -9,7 +9,6 @@
 #include <fmt/format.h>
 
 #include <climits>
-
 #include <fstream>
 #include <memory>
 #include <optional>

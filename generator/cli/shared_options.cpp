@@ -1,4 +1,4 @@
-// The flags run and tune share.
+// The flags the subcommands share.
 #include "shared_options.hpp"
 
 #include "checked.hpp"
@@ -7,8 +7,6 @@
 #include <fmt/format.h>
 
 #include <cmath>
-
-#include <climits>
 
 namespace wino::cli {
 namespace {

@@ -11,8 +11,6 @@
 
 #include <fmt/format.h>
 
-#include <climits>
-
 #include <fstream>
 #include <map>
 #include <memory>
@@ -36,7 +34,6 @@ struct TuneCli {
 ModelLayers layers_of(const TuneCli& o) {
     if (!o.layers.empty() + !o.layer.input_shape.empty() + !o.model.empty() > 1)
         throw InputError("tune takes one of --layers, --input-shape and --model");
-    if (o.batch < 1) throw InputError(fmt::format("--batch must be at least 1, not {}", o.batch));
     if (!o.layers.empty()) return {read_layer_list(o.layers), {}};
     if (!o.model.empty()) {
         ModelLayers model = read_model_layers(o.model, o.batch);
