@@ -4,7 +4,7 @@
 // kernels). Fine: each surviving group takes one pass of coordinate descent
 // over the parameter table (one parameter at a time, each of its candidate
 // values with the others held, keeping the best), then the better half of the
-// groups goes on, until one is left; it descends until a pass improves
+// groups goes on, until two are left; each descends until a pass improves
 // nothing. A group's suggested parameters can rank it wrongly (m 7 was 5th of
 // 9 at them and first after tuning on a 14x14 layer), so no group is judged
 // before it has been tuned once. The parameters mostly shape different
@@ -27,6 +27,11 @@ struct Group {
 };
 
 }  // namespace
+
+// Groups whose best times lie within a median's noise of each other cannot be
+// ranked by one: the last two descend to the end, and the tuner's side-by-side
+// re-timing of the fastest decides.
+constexpr std::size_t finalists = 2;
 
 void guided_search(SearchContext& context) {
     std::set<std::string> in_space;
@@ -64,14 +69,15 @@ void guided_search(SearchContext& context) {
             }
         return improved;
     };
-    while (groups.size() > 1) {
+    while (groups.size() > finalists) {
         for (Group& g : groups) descend(g);
         if (context.out_of_budget()) return;
         std::stable_sort(groups.begin(), groups.end(), by_time);
-        groups.resize((groups.size() + 1) / 2);
+        groups.resize(std::max(finalists, (groups.size() + 1) / 2));
     }
-    for (int pass = 0; pass < 3 && descend(groups.front()); ++pass) {
-    }
+    for (Group& g : groups)
+        for (int pass = 0; pass < 3 && descend(g); ++pass) {
+        }
 }
 
 }  // namespace wino
