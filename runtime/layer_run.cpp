@@ -65,7 +65,10 @@ LayerReport run_layer(Executor& executor, const LayerJob& job) {
             report.baseline_ms = total_ms(direct->median_run(job.input, job.warmup, job.repeats));
         }
     }
-    if (job.check) report.errors = compare_with_reference(report.output, reference_conv2d(job.shape, job.input, job.filters));
+    if (job.check) {
+        report.errors = compare_with_reference(report.output, reference_conv2d(job.shape, job.input, job.filters));
+        report.errors->bound = check_bound(job.config, job.shape);
+    }
     return report;
 }
 

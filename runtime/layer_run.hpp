@@ -10,9 +10,11 @@
 namespace wino {
 
 // Relative L2 error ‖y − ref‖ / ‖ref‖ and the largest absolute error; a
-// non-finite output value counts as an infinite error.
+// non-finite output value counts as an infinite error. `bound` is what the
+// configuration is held to (check_bound); NaN never passes it.
 struct LayerErrors {
-    double relative, max_abs;
+    double relative, max_abs, bound = 0;
+    bool passed() const { return relative <= bound; }
 };
 
 // n values uniform in [-1, 1), the same for the same seed: the inputs and
