@@ -1,7 +1,7 @@
 // fp32 tile evaluation (dense or recipe order), fp64 reference, median error.
 #include "accuracy.hpp"
 
-#include "errors.hpp"
+#include <wino/errors.hpp>
 
 #include <fmt/format.h>
 

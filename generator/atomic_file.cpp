@@ -2,7 +2,7 @@
 // with the temporaries registered for the signal handler and swept when stale.
 #include "atomic_file.hpp"
 
-#include "errors.hpp"
+#include <wino/errors.hpp>
 
 #include <fmt/format.h>
 

@@ -1,7 +1,7 @@
 // Checked parsing and saturating sizes.
 #include "checked.hpp"
 
-#include "errors.hpp"
+#include <wino/errors.hpp>
 
 #include <fmt/format.h>
 

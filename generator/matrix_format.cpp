@@ -1,7 +1,7 @@
 // Text, JSON, LaTeX and C++ renderings of the Toom-Cook matrices.
 #include "matrix_format.hpp"
 
-#include "errors.hpp"
+#include <wino/errors.hpp>
 #include "json_text.hpp"
 
 #include <fmt/format.h>

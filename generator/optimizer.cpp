@@ -10,7 +10,7 @@
 // emitted code cannot disagree.
 #include "optimizer.hpp"
 
-#include "errors.hpp"
+#include <wino/errors.hpp>
 #include "verify.hpp"
 
 #include <fmt/format.h>

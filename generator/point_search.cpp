@@ -2,7 +2,7 @@
 #include "point_search.hpp"
 
 #include "atomic_file.hpp"
-#include "errors.hpp"
+#include <wino/errors.hpp>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>

@@ -1,7 +1,7 @@
 // Point parsing, validation and the default point table.
 #include "points.hpp"
 
-#include "errors.hpp"
+#include <wino/errors.hpp>
 
 #include <fmt/format.h>
 

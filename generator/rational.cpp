@@ -1,7 +1,7 @@
 // Parsing, printing and small linear algebra over CLN rationals.
 #include "rational.hpp"
 
-#include "errors.hpp"
+#include <wino/errors.hpp>
 
 #include <cln/integer.h>
 #include <cln/integer_io.h>

@@ -1,7 +1,7 @@
 // Recipe IR: names, counts, structural checks and exact evaluation.
 #include "recipe.hpp"
 
-#include "errors.hpp"
+#include <wino/errors.hpp>
 
 #include <fmt/format.h>
 

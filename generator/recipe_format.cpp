@@ -1,7 +1,7 @@
 // Recipe JSON, text and statement rendering.
 #include "recipe_format.hpp"
 
-#include "errors.hpp"
+#include <wino/errors.hpp>
 
 #include <fmt/format.h>
 

@@ -6,7 +6,7 @@
 // the coefficient vector of the Lagrange basis polynomial of point l.
 #include "toomcook.hpp"
 
-#include "errors.hpp"
+#include <wino/errors.hpp>
 
 #include <fmt/format.h>
 

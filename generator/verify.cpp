@@ -2,7 +2,7 @@
 // Σ_l AT[i][l]·G[l][k]·BT[l][j] and must be 1 when j = i + k, else 0.
 #include "verify.hpp"
 
-#include "errors.hpp"
+#include <wino/errors.hpp>
 
 #include <fmt/format.h>
 

@@ -3,7 +3,8 @@
 
 #include "atomic_file.hpp"
 #include "checked.hpp"
-#include "errors.hpp"
+#include <wino/errors.hpp>
+#include "install_paths.hpp"
 #include "json_text.hpp"
 #include "recipe_format.hpp"
 
@@ -157,7 +158,7 @@ void write_recipe_file(const std::filesystem::path& path, const RecipeSet& set) 
 
 std::filesystem::path database_dir() {
     const std::string from_env = env_or_empty("WINO_GEN_RECIPES");
-    return from_env.empty() ? std::filesystem::path(WINO_RECIPES_DIR) : std::filesystem::path(from_env);
+    return from_env.empty() ? data_dir() / "recipes" : std::filesystem::path(from_env);
 }
 
 std::filesystem::path cache_dir() {

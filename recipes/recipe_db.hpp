@@ -24,7 +24,8 @@ RecipeSet from_recipe_file(const nlohmann::ordered_json& file);
 RecipeSet load_recipe_file(const std::filesystem::path& path);
 void write_recipe_file(const std::filesystem::path& path, const RecipeSet& set);
 
-// $WINO_GEN_RECIPES, else the source tree's recipes/db.
+// $WINO_GEN_RECIPES, else data_dir()/recipes (in a build tree, a link to
+// the source tree's recipes/db, so `recipe --write-db` updates it).
 std::filesystem::path database_dir();
 // $XDG_CACHE_HOME/wino-gen, else ~/.cache/wino-gen.
 std::filesystem::path cache_dir();

@@ -1,7 +1,7 @@
 // Shape checks, the reference convolution, and the launch plan of a variant.
 #include "conv_plan.hpp"
 
-#include "errors.hpp"
+#include <wino/errors.hpp>
 #include "recipe_db.hpp"
 
 #include <fmt/format.h>

@@ -2,7 +2,7 @@
 // toolkit): there is never a device.
 #include "cuda_executor.hpp"
 
-#include "errors.hpp"
+#include <wino/errors.hpp>
 
 namespace wino {
 

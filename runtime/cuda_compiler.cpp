@@ -1,7 +1,7 @@
 // NVRTC with ptxas's verbose report, parsed.
 #include "cuda_compiler.hpp"
 
-#include "errors.hpp"
+#include <wino/errors.hpp>
 
 #include <nvrtc.h>
 

@@ -1,8 +1,9 @@
-// CUDA executor of a ConvPlan: NVRTC, cudaLibrary kernels, cuBLAS, events.
+// CUDA executor of a ConvPlan: NVRTC, cudaLibrary kernels, cuBLAS, events;
+// the CUDA module's one entry point (cuda_executor.hpp).
 #include "cuda_executor.hpp"
 
 #include "cuda_compiler.hpp"
-#include "errors.hpp"
+#include <wino/errors.hpp>
 
 #include <cublas_v2.h>
 #include <cuda_runtime.h>
@@ -177,8 +178,8 @@ private:
 
 }  // namespace
 
-std::unique_ptr<Executor> open_cuda_executor(const ExecutorOptions& options) {
-    return std::make_unique<CudaExecutor>(options);
-}
-
 }  // namespace wino
+
+extern "C" wino::Executor* wino_cuda_open_executor(const wino::ExecutorOptions* options) {
+    return new wino::CudaExecutor(*options);
+}

@@ -1,8 +1,10 @@
 // The CUDA executor: a ConvPlan's CUDA kernels compiled in process with NVRTC
 // for the device's architecture (cached), the non-fused product by our GEMM
 // kernel or by cuBLAS strided-batched SGEMM, per-kernel times from CUDA
-// events. Built when the CUDA toolkit is found; otherwise (cuda_absent.cpp),
-// and on a machine without a GPU, opening it throws DeviceError.
+// events. It lives in its own module, libwinogen_cuda.so, the only part of
+// wino-gen linked to the CUDA libraries: the runtime loads it on first use
+// (cuda_loader.cpp), so nothing else pays for CUDA at startup or needs it
+// installed. Built without the toolkit, cuda_absent.cpp stands in.
 #pragma once
 
 #include "executor.hpp"
@@ -11,6 +13,13 @@
 
 namespace wino {
 
+// Throws DeviceError when the module or the CUDA libraries cannot be loaded,
+// or when there is no CUDA device.
 std::unique_ptr<Executor> open_cuda_executor(const ExecutorOptions& options);
 
 }  // namespace wino
+
+// The module's entry point, looked up by this name; it throws as open_cuda_executor.
+extern "C" wino::Executor* wino_cuda_open_executor(const wino::ExecutorOptions* options);
+inline constexpr const char* wino_cuda_module = "libwinogen_cuda.so";
+inline constexpr const char* wino_cuda_entry = "wino_cuda_open_executor";

@@ -2,7 +2,7 @@
 #include "executor.hpp"
 
 #include "cuda_executor.hpp"
-#include "errors.hpp"
+#include <wino/errors.hpp>
 #include "vulkan_executor.hpp"
 
 #include <fmt/format.h>

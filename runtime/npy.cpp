@@ -5,7 +5,7 @@
 
 #include "atomic_file.hpp"
 #include "checked.hpp"
-#include "errors.hpp"
+#include <wino/errors.hpp>
 
 #include <fmt/format.h>
 

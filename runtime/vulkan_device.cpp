@@ -251,8 +251,9 @@ std::vector<double> VulkanDevice::run(const std::vector<Dispatch>& dispatches) {
         device_.updateDescriptorSets(writes, nullptr);
         cmd.bindPipeline(vk::PipelineBindPoint::eCompute, *d.pipeline->pipeline);
         cmd.bindDescriptorSets(vk::PipelineBindPoint::eCompute, *d.pipeline->layout, 0, {*sets.back()}, nullptr);
-        (*cmd).pushConstants(*d.pipeline->layout, vk::ShaderStageFlagBits::eCompute, 0, d.pipeline->push_constant_bytes,
-                             d.push_constants);
+        // Through the RAII dispatcher: the Vulkan loader is opened at run time, not linked.
+        cmd.getDispatcher()->vkCmdPushConstants(*cmd, *d.pipeline->layout, VK_SHADER_STAGE_COMPUTE_BIT, 0,
+                                                d.pipeline->push_constant_bytes, d.push_constants);
         cmd.dispatch(d.groups[0], d.groups[1], d.groups[2]);
         vk::MemoryBarrier barrier{.srcAccessMask = vk::AccessFlagBits::eShaderWrite,
                                   .dstAccessMask = vk::AccessFlagBits::eShaderRead | vk::AccessFlagBits::eHostRead};

@@ -6,7 +6,7 @@
 #define VULKAN_HPP_NO_CONSTRUCTORS
 #include <vulkan/vulkan_raii.hpp>
 
-#include "errors.hpp"
+#include <wino/errors.hpp>
 
 #include <cstdint>
 #include <memory>

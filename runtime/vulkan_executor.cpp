@@ -1,7 +1,7 @@
 // Vulkan executor of a ConvPlan: pipelines, guarded buffers, dispatch, timing.
 #include "vulkan_executor.hpp"
 
-#include "errors.hpp"
+#include <wino/errors.hpp>
 #include "glsl_compiler.hpp"
 
 #include <fmt/format.h>

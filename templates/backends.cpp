@@ -1,7 +1,7 @@
 // The backend table and each backend's kernel interface writer.
 #include "backends.hpp"
 
-#include "errors.hpp"
+#include <wino/errors.hpp>
 #include "layer.hpp"
 #include "meta_code.hpp"
 

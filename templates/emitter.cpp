@@ -1,7 +1,7 @@
 // Kernel assembly: header comment, backend preamble, filled template.
 #include "emitter.hpp"
 
-#include "errors.hpp"
+#include <wino/errors.hpp>
 
 #include "meta_code.hpp"
 #include "recipe_format.hpp"

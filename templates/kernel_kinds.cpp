@@ -2,7 +2,7 @@
 // grid and the values of its template's placeholders.
 #include "kernel_kinds.hpp"
 
-#include "errors.hpp"
+#include <wino/errors.hpp>
 #include "kernel_params.hpp"
 #include "meta_code.hpp"
 #include "optimizer.hpp"

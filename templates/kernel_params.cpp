@@ -2,7 +2,7 @@
 #include "kernel_params.hpp"
 
 #include "checked.hpp"
-#include "errors.hpp"
+#include <wino/errors.hpp>
 
 #include <fmt/format.h>
 

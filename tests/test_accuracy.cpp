@@ -1,7 +1,7 @@
 // The accuracy evaluator: the metric on a hand-computed case, exactness where
 // fp32 is exact, reproducibility, and the orders against each other.
 #include "accuracy.hpp"
-#include "errors.hpp"
+#include <wino/errors.hpp>
 #include "test_support.hpp"
 
 #include <catch2/catch.hpp>

@@ -2,7 +2,7 @@
 // carry their writer's pid, vanish on SIGTERM, and are swept by the next write
 // into their folder once their writer is gone (kill -9).
 #include "atomic_file.hpp"
-#include "errors.hpp"
+#include <wino/errors.hpp>
 #include "test_support.hpp"
 
 #include <catch2/catch.hpp>

@@ -3,7 +3,7 @@
 // poisoned with NaN and guard zones checked, errors bounded by the accuracy
 // evaluator's figure for the tile size.
 #include "accuracy.hpp"
-#include "errors.hpp"
+#include <wino/errors.hpp>
 #include "layer_run.hpp"
 #include "vulkan_executor.hpp"
 #include "recipe_db.hpp"

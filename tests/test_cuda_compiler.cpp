@@ -3,7 +3,7 @@
 // before anything is loaded. Built with the CUDA toolkit only.
 #include "cuda_compiler.hpp"
 #include "emitter.hpp"
-#include "errors.hpp"
+#include <wino/errors.hpp>
 #include "executor.hpp"
 #include "recipe_db.hpp"
 

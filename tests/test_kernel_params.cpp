@@ -3,7 +3,7 @@
 // constraint refuses what it should, and only where its kernels are made; the
 // argument block and the kernel names follow from the tables.
 #include "emitter.hpp"
-#include "errors.hpp"
+#include <wino/errors.hpp>
 #include "recipe_db.hpp"
 #include "test_support.hpp"
 

@@ -1,7 +1,7 @@
 // ONNX models as layer sources: tests/data/resnet_block.onnx (made by
 // make_resnet_block.py beside it, torch's exporter) gives each tunable Conv's
 // shape once, and every other Conv with its reason; bad files are refused.
-#include "errors.hpp"
+#include <wino/errors.hpp>
 #include "model_layers.hpp"
 #include "test_support.hpp"
 

@@ -1,5 +1,5 @@
 // .npy files: round trip, and refusal of what is not float32 C-order.
-#include "errors.hpp"
+#include <wino/errors.hpp>
 #include "npy.hpp"
 
 #include <catch2/catch.hpp>

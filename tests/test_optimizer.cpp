@@ -1,6 +1,6 @@
 // The recipe optimizer: exactness for standard and random configs, the op-count
 // targets of the best hand-written transforms, and each pass switchable.
-#include "errors.hpp"
+#include <wino/errors.hpp>
 #include "optimizer.hpp"
 #include "test_support.hpp"
 #include "verify.hpp"

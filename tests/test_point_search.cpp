@@ -1,5 +1,5 @@
 // The point search: reproducible, never worse than its seeds, domain respected.
-#include "errors.hpp"
+#include <wino/errors.hpp>
 #include "point_search.hpp"
 #include "test_support.hpp"
 

@@ -1,5 +1,5 @@
 // Point lists: parsing, validation, the default table.
-#include "errors.hpp"
+#include <wino/errors.hpp>
 #include "points.hpp"
 
 #include <catch2/catch.hpp>

@@ -1,5 +1,5 @@
 // Exact rationals: parsing, printing, float conversion, content.
-#include "errors.hpp"
+#include <wino/errors.hpp>
 #include "rational.hpp"
 
 #include <catch2/catch.hpp>

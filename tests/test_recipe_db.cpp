@@ -1,6 +1,6 @@
 // The recipe database: every standard file loads and is proved; edited or
 // corrupt files are refused; other configs are generated into the cache once.
-#include "errors.hpp"
+#include <wino/errors.hpp>
 #include "json_text.hpp"
 #include "recipe_db.hpp"
 #include "test_support.hpp"

@@ -1,6 +1,6 @@
 // Recipe JSON round trip and refusal of malformed recipes; the C rendering
 // compiles and agrees with exact evaluation.
-#include "errors.hpp"
+#include <wino/errors.hpp>
 #include "optimizer.hpp"
 #include "recipe_format.hpp"
 #include "test_support.hpp"

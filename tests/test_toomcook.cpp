@@ -1,6 +1,6 @@
 // The Toom-Cook construction: known matrices, integrality by fractions placement,
 // and proofs for every F(m,r) with alpha 2..20, default and random points.
-#include "errors.hpp"
+#include <wino/errors.hpp>
 #include "test_support.hpp"
 #include "toomcook.hpp"
 #include "verify.hpp"

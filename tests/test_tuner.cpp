@@ -1,7 +1,7 @@
 // The tuner: the space and its pruning, the correctness gate, the tuning
 // database (resume after kill -9, concurrent writers, refusals, export/import,
 // the fallback chain), and `run` picking the tuned configuration.
-#include "errors.hpp"
+#include <wino/errors.hpp>
 #include "layer_run.hpp"
 #include "test_support.hpp"
 #include "tuner.hpp"

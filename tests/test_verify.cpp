@@ -1,6 +1,6 @@
 // The exact proofs: they accept correct algorithms (1D and nested 2D, square and
 // non-square) and reject any single wrong entry.
-#include "errors.hpp"
+#include <wino/errors.hpp>
 #include "test_support.hpp"
 #include "verify.hpp"
 

@@ -2,7 +2,7 @@
 #include "layer_list.hpp"
 
 #include "checked.hpp"
-#include "errors.hpp"
+#include <wino/errors.hpp>
 
 #include <fmt/format.h>
 

@@ -6,7 +6,7 @@
 
 #include "model_layers.hpp"
 
-#include "errors.hpp"
+#include <wino/errors.hpp>
 #include "recipe_db.hpp"
 
 #include <fmt/format.h>

@@ -2,7 +2,7 @@
 #include "search_space.hpp"
 
 #include "checked.hpp"
-#include "errors.hpp"
+#include <wino/errors.hpp>
 #include "recipe_db.hpp"
 
 #include <fmt/format.h>

@@ -1,7 +1,7 @@
 // The strategy table.
 #include "strategy.hpp"
 
-#include "errors.hpp"
+#include <wino/errors.hpp>
 
 #include <fmt/format.h>
 

@@ -1,7 +1,7 @@
 // Measure, check, record, resume.
 #include "tuner.hpp"
 
-#include "errors.hpp"
+#include <wino/errors.hpp>
 #include "layer_run.hpp"
 
 #include <fmt/format.h>

@@ -2,7 +2,7 @@
 #include "tuning_db.hpp"
 
 #include "checked.hpp"
-#include "errors.hpp"
+#include <wino/errors.hpp>
 
 #include <fmt/format.h>
 #include <sqlite3.h>

@@ -5,7 +5,7 @@
 // WINOGRAD_NONFUSED, each the median of 10 timed runs after warm-up.
 // usage: cudnn_compare LAYER_FILE   (lines: name N C H W K R pad)
 #include "cuda_executor.hpp"
-#include "errors.hpp"
+#include <wino/errors.hpp>
 
 #include <cuda_runtime.h>
 #include <cudnn.h>

@@ -3,7 +3,7 @@
 #include "accuracy.hpp"
 #include "command.hpp"
 #include "shared_options.hpp"
-#include "errors.hpp"
+#include <wino/errors.hpp>
 #include "json_text.hpp"
 #include "recipe_db.hpp"
 

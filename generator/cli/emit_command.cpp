@@ -4,7 +4,7 @@
 #include "command.hpp"
 #include "shared_options.hpp"
 #include "emitter.hpp"
-#include "errors.hpp"
+#include <wino/errors.hpp>
 #include "kernel_options.hpp"
 #include "recipe_db.hpp"
 #include "recipe_format.hpp"

@@ -2,7 +2,7 @@
 // Exit codes: 0 ok, 2 bad input (one line on stderr), 1 failure.
 #include "atomic_file.hpp"
 #include "command.hpp"
-#include "errors.hpp"
+#include <wino/errors.hpp>
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>

@@ -2,7 +2,7 @@
 // --sweep, time building and proving the standard configs.
 #include "command.hpp"
 #include "shared_options.hpp"
-#include "errors.hpp"
+#include <wino/errors.hpp>
 #include "matrix_format.hpp"
 #include "verify.hpp"
 

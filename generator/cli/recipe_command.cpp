@@ -4,7 +4,7 @@
 #include "atomic_file.hpp"
 #include "command.hpp"
 #include "shared_options.hpp"
-#include "errors.hpp"
+#include <wino/errors.hpp>
 #include "json_text.hpp"
 #include "recipe_db.hpp"
 #include "recipe_format.hpp"

@@ -3,7 +3,7 @@
 // it (median of repeats after warm-up) against the direct kernel.
 #include "command.hpp"
 #include "shared_options.hpp"
-#include "errors.hpp"
+#include <wino/errors.hpp>
 #include "json_text.hpp"
 #include "kernel_options.hpp"
 #include "layer_run.hpp"

@@ -2,7 +2,8 @@
 // measures the published sets and the default table side by side.
 #include "command.hpp"
 #include "shared_options.hpp"
-#include "errors.hpp"
+#include <wino/errors.hpp>
+#include "install_paths.hpp"
 #include "json_text.hpp"
 #include "point_search.hpp"
 
@@ -18,12 +19,18 @@ namespace {
 
 using Json = nlohmann::ordered_json;
 
+// The point tables: installed in share/wino-gen/points; in a build tree, a
+// link to the source tree's generator/data, so --record updates the table
+// that is embedded at the next build.
+std::filesystem::path point_tables_dir() { return data_dir() / "points"; }
+std::filesystem::path default_points_file() { return point_tables_dir() / "default-points.json"; }
+
 struct SearchCli {
     std::optional<int> alpha;
     int r = 3, trials = 10000, screen_trials = 400, beam = 8, threads = 0;
     std::uint64_t seed = 1;
     double budget = 0;
-    std::string format = "text", published = WINO_PUBLISHED_POINTS, start;
+    std::string format = "text", published = (point_tables_dir() / "published-points.json").string(), start;
     bool compare = false, record = false;
 };
 
@@ -55,12 +62,12 @@ void record_in_table(const SearchCli& o, const SearchResult& found) {
     const std::string how = fmt::format("wino-gen search: seed {}, {} trials (screen {}), beam {}, budget {} s; took {:.0f} s "
                                         "over {} candidates",
                                         o.seed, o.trials, o.screen_trials, o.beam, o.budget, found.seconds, found.candidates);
-    const double current = record_default_points(WINO_DEFAULT_POINTS_FILE, *o.alpha, found, a, how);
+    const double current = record_default_points(default_points_file(), *o.alpha, found, a, how);
     if (found.error >= current)
         progress(fmt::format("kept the table's set for alpha {} (error {:.3e} <= {:.3e})", *o.alpha, current, found.error));
     else
         progress(fmt::format("recorded alpha {} in {}; rebuild and run `wino-gen recipe --write-db`", *o.alpha,
-                             WINO_DEFAULT_POINTS_FILE));
+                             default_points_file().string()));
 }
 
 void run_search(const SearchCli& o) {

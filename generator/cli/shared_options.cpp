@@ -2,7 +2,7 @@
 #include "shared_options.hpp"
 
 #include "checked.hpp"
-#include "errors.hpp"
+#include <wino/errors.hpp>
 
 #include <fmt/format.h>
 

@@ -3,7 +3,7 @@
 #include "atomic_file.hpp"
 #include "command.hpp"
 #include "shared_options.hpp"
-#include "errors.hpp"
+#include <wino/errors.hpp>
 #include "json_text.hpp"
 #include "layer_list.hpp"
 #include "model_layers.hpp"

@@ -1,5 +1,5 @@
 // The layer-file parser: any bytes as a layer list.
-#include "errors.hpp"
+#include <wino/errors.hpp>
 #include "fuzz_input.hpp"
 #include "layer_list.hpp"
 

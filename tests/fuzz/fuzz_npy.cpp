@@ -1,5 +1,5 @@
 // The .npy reader: any bytes as a file.
-#include "errors.hpp"
+#include <wino/errors.hpp>
 #include "fuzz_input.hpp"
 #include "npy.hpp"
 

@@ -4,7 +4,7 @@
 // device taken from the first bytes, and emitted when it passes.
 #include "checked.hpp"
 #include "emitter.hpp"
-#include "errors.hpp"
+#include <wino/errors.hpp>
 #include "kernel_params.hpp"
 #include "recipe_db.hpp"
 

@@ -1,5 +1,5 @@
 // The point parser: any text, any alpha from the first byte.
-#include "errors.hpp"
+#include <wino/errors.hpp>
 #include "points.hpp"
 
 #include <string_view>

@@ -1,5 +1,5 @@
 // The recipe JSON loader (parse, validate, prove): any bytes as a recipe file.
-#include "errors.hpp"
+#include <wino/errors.hpp>
 #include "fuzz_input.hpp"
 #include "recipe_db.hpp"
 
