@@ -40,6 +40,9 @@ struct ConvPlan {
     ConvConfig config;
     Tiling tiling;
     std::vector<EmittedKernel> kernels;
+    // Per kernel, SPIR-V compiled ahead of time (a generated registry's, for
+    // the Vulkan backend); none: the executor compiles the source.
+    std::vector<std::vector<std::uint32_t>> spirv;
     std::map<BufferId, std::size_t> buffer_floats;        // every buffer a kernel binds
     std::vector<Launch> filter_launches, input_launches;  // once per weight tensor; per input
     KernelArgs args;

@@ -24,6 +24,24 @@ void check(cublasStatus_t status, const char* what) {
     if (status != CUBLAS_STATUS_SUCCESS) throw DeviceError(fmt::format("{}: cuBLAS status {}", what, int(status)));
 }
 
+class CudaArray : public DeviceArray {
+public:
+    explicit CudaArray(std::size_t floats) : DeviceArray(floats) {
+        check(cudaMalloc(&pointer_, std::max<std::size_t>(floats, 1) * sizeof(float)), "cudaMalloc");
+    }
+    ~CudaArray() override { cudaFree(pointer_); }
+    void write(const float* values) override {
+        check(cudaMemcpy(pointer_, values, floats_ * sizeof(float), cudaMemcpyHostToDevice), "cudaMemcpy");
+    }
+    void read(float* values) const override {
+        check(cudaMemcpy(values, pointer_, floats_ * sizeof(float), cudaMemcpyDeviceToHost), "cudaMemcpy");
+    }
+    float* pointer() const { return pointer_; }
+
+private:
+    float* pointer_ = nullptr;
+};
+
 class CudaLayer : public LoadedLayer {
 public:
     CudaLayer(int arch, const DeviceLimits& limits, ConvPlan plan)
@@ -66,16 +84,38 @@ public:
 protected:
     void upload_filters(const std::vector<float>& filters) override {
         copy_in(BufferId::filters, filters);
-        for (const Launch& l : plan_.filter_launches) launch(l);
+        for (const Launch& l : plan_.filter_launches) launch(l, buffers_);
         check(cudaDeviceSynchronize(), "filter transform");
     }
 
     KernelTimes run_input(const std::vector<float>& input, float poison, std::vector<float>& output) override {
         copy_in(BufferId::images, input);
         copy_in(BufferId::result, std::vector<float>(plan_.shape.output_size(), poison));
+        const KernelTimes times = launch_input(buffers_);
+        output.resize(plan_.shape.output_size());
+        check(cudaMemcpy(output.data(), buffers_.at(BufferId::result), output.size() * sizeof(float), cudaMemcpyDeviceToHost),
+              "cudaMemcpy");
+        return times;
+    }
+
+    KernelTimes run_arrays(const DeviceArray& input, DeviceArray& output) override {
+        std::map<BufferId, float*> buffers = buffers_;
+        buffers[BufferId::images] = own(input).pointer();
+        buffers[BufferId::result] = own(output).pointer();
+        return launch_input(buffers);
+    }
+
+private:
+    static const CudaArray& own(const DeviceArray& array) {
+        const auto* mine = dynamic_cast<const CudaArray*>(&array);
+        if (!mine) throw InputError("the buffer belongs to another device");
+        return *mine;
+    }
+
+    KernelTimes launch_input(const std::map<BufferId, float*>& buffers) {
         check(cudaEventRecord(events_[0]), "cudaEventRecord");
         for (std::size_t i = 0; i < plan_.input_launches.size(); ++i) {
-            launch(plan_.input_launches[i]);
+            launch(plan_.input_launches[i], buffers);
             check(cudaEventRecord(events_[i + 1]), "cudaEventRecord");
         }
         check(cudaEventSynchronize(events_.back()), "convolution");
@@ -85,22 +125,18 @@ protected:
             check(cudaEventElapsedTime(&ms, events_[i], events_[i + 1]), "cudaEventElapsedTime");
             times.push_back({plan_.kernels[plan_.input_launches[i].kernel].name, ms});
         }
-        output.resize(plan_.shape.output_size());
-        check(cudaMemcpy(output.data(), buffers_.at(BufferId::result), output.size() * sizeof(float), cudaMemcpyDeviceToHost),
-              "cudaMemcpy");
         return times;
     }
 
-private:
     void copy_in(BufferId id, const std::vector<float>& values) {
         check(cudaMemcpy(buffers_.at(id), values.data(), values.size() * sizeof(float), cudaMemcpyHostToDevice), "cudaMemcpy");
     }
 
-    void launch(const Launch& l) {
+    void launch(const Launch& l, const std::map<BufferId, float*>& buffers) {
         const EmittedKernel& k = plan_.kernels[l.kernel];
         if (k.kind == KernelKind::gemm && cublas_gemm_) return gemm_by_cublas();
         std::vector<float*> pointers;
-        for (const BufferUse& use : k.buffers) pointers.push_back(buffers_.at(use.buffer));
+        for (const BufferUse& use : k.buffers) pointers.push_back(buffers.at(use.buffer));
         std::vector<void*> args;
         for (float*& p : pointers) args.push_back(&p);
         args.push_back(&plan_.args);  // the Params struct, by value
@@ -164,6 +200,7 @@ public:
     }
     const DeviceIdentity& identity() const override { return identity_; }
     const DeviceLimits& limits() const override { return limits_; }
+    std::unique_ptr<DeviceArray> allocate(std::size_t floats) override { return std::make_unique<CudaArray>(floats); }
 
 protected:
     std::unique_ptr<LoadedLayer> load_plan(ConvPlan plan) override {

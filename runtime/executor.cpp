@@ -13,10 +13,6 @@
 
 namespace wino {
 
-double total_ms(const KernelTimes& times) {
-    return std::accumulate(times.begin(), times.end(), 0.0, [](double sum, const auto& t) { return sum + t.second; });
-}
-
 void LoadedLayer::set_filters(const std::vector<float>& filters) {
     if (filters.size() != plan_.shape.filter_size())
         throw InputError(fmt::format("filters hold {} values, the shape needs {}", filters.size(), plan_.shape.filter_size()));
@@ -27,6 +23,15 @@ KernelTimes LoadedLayer::run(const std::vector<float>& input, std::vector<float>
     if (input.size() != plan_.shape.input_size())
         throw InputError(fmt::format("the input holds {} values, the shape needs {}", input.size(), plan_.shape.input_size()));
     return run_input(input, std::numeric_limits<float>::quiet_NaN(), output);
+}
+
+KernelTimes LoadedLayer::run(const DeviceArray& input, DeviceArray& output) {
+    if (input.floats() < plan_.shape.input_size())
+        throw InputError(fmt::format("the input buffer holds {} values, the shape needs {}", input.floats(), plan_.shape.input_size()));
+    if (output.floats() < plan_.shape.output_size())
+        throw InputError(
+            fmt::format("the output buffer holds {} values, the shape needs {}", output.floats(), plan_.shape.output_size()));
+    return run_arrays(input, output);
 }
 
 KernelTimes LoadedLayer::median_run(const std::vector<float>& input, int warmup, int repeats) {

@@ -8,6 +8,8 @@
 #include "conv_plan.hpp"
 #include "kernel_params.hpp"
 
+#include <wino/conv2d.hpp>
+
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -30,10 +32,18 @@ struct ExecutorOptions {
     bool validation = false;  // Vulkan: the Khronos validation layer; any message fails a run
 };
 
-// Per-kernel device times of one run, in launch order.
-using KernelTimes = std::vector<std::pair<std::string, double>>;
+// Float32 memory on a device, owned by whoever allocated it (wino::Buffer).
+class DeviceArray {
+public:
+    virtual ~DeviceArray() = default;
+    std::size_t floats() const { return floats_; }
+    virtual void write(const float* values) = 0;  // floats() of them
+    virtual void read(float* values) const = 0;
 
-double total_ms(const KernelTimes& times);
+protected:
+    explicit DeviceArray(std::size_t floats) : floats_(floats) {}
+    std::size_t floats_;
+};
 
 // A plan whose kernels are compiled and whose buffers exist on a device.
 class LoadedLayer {
@@ -46,6 +56,9 @@ public:
     // One convolution; the output is poisoned (NaN) first. Times are those of
     // the per-input kernels (the filters are already transformed).
     KernelTimes run(const std::vector<float>& input, std::vector<float>& output);
+    // One convolution from and into arrays of the same executor: no host copy.
+    // Throws InputError for an array too small or of another device.
+    KernelTimes run(const DeviceArray& input, DeviceArray& output);
     // Of `repeats` runs after `warmup` untimed ones, the times of the run whose
     // total is the median.
     KernelTimes median_run(const std::vector<float>& input, int warmup, int repeats);
@@ -58,6 +71,8 @@ protected:
     virtual void upload_filters(const std::vector<float>& filters) = 0;
     // Writes the input, poisons the output with `poison`, runs the per-input launches.
     virtual KernelTimes run_input(const std::vector<float>& input, float poison, std::vector<float>& output) = 0;
+    // The per-input launches on the caller's arrays, whose sizes are checked.
+    virtual KernelTimes run_arrays(const DeviceArray& input, DeviceArray& output) = 0;
 
     ConvPlan plan_;
 };
@@ -67,6 +82,7 @@ public:
     virtual ~Executor() = default;
     virtual const DeviceIdentity& identity() const = 0;
     virtual const DeviceLimits& limits() const = 0;
+    virtual std::unique_ptr<DeviceArray> allocate(std::size_t floats) = 0;
 
     // Plans the layer for this backend, checks the plan against the device
     // (DeviceError), and loads it.

@@ -2,6 +2,7 @@
 #include "layer_run.hpp"
 
 #include "accuracy.hpp"
+#include "api_state.hpp"
 #include "recipe_db.hpp"
 
 #include <algorithm>
@@ -48,21 +49,21 @@ double check_bound(const ConvConfig& config, const ConvShape& s) {
     return 10 * std::sqrt(double(s.C) * s.R * s.R) * std::ldexp(1.0, -24);
 }
 
-LayerReport run_layer(Executor& executor, const LayerJob& job) {
+LayerReport run_layer(Device& device, const LayerJob& job) {
     LayerReport report;
-    const std::unique_ptr<LoadedLayer> layer = executor.load(job.shape, job.config);
-    layer->set_filters(job.filters);
-    layer->run(job.input, report.output);
-    report.kernels = layer->run(job.input, report.output);
+    Conv2d conv = detail::Conv2dState::make(device, job.shape, job.config);
+    conv.set_filters(job.filters);
+    conv.run(job.input, report.output);
+    report.kernels = conv.run(job.input, report.output);
     report.time_ms = total_ms(report.kernels);
     if (job.bench) {
-        report.kernels = layer->median_run(job.input, job.warmup, job.repeats);
+        report.kernels = conv.median_times(job.input, job.warmup, job.repeats);
         report.time_ms = total_ms(report.kernels);
         if (job.baseline_direct) {
-            const std::unique_ptr<LoadedLayer> direct =
-                executor.load(job.shape, {Variant::direct, job.config.m, default_params(executor.identity().backend)});
-            direct->set_filters(job.filters);
-            report.baseline_ms = total_ms(direct->median_run(job.input, job.warmup, job.repeats));
+            Conv2d direct =
+                detail::Conv2dState::make(device, job.shape, {Variant::direct, job.config.m, default_params(device.backend())});
+            direct.set_filters(job.filters);
+            report.baseline_ms = total_ms(direct.median_times(job.input, job.warmup, job.repeats));
         }
     }
     if (job.check) {

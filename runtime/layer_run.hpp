@@ -54,6 +54,7 @@ struct LayerReport {
     std::vector<float> output;
 };
 
-LayerReport run_layer(Executor& executor, const LayerJob& job);
+// Through the public API (Conv2d), as a user of the library runs a layer.
+LayerReport run_layer(Device& device, const LayerJob& job);
 
 }  // namespace wino

@@ -28,6 +28,20 @@ struct GuardedBuffer {
     }
 };
 
+class VulkanArray : public DeviceArray {
+public:
+    VulkanArray(VulkanDevice& device, std::size_t floats)
+        : DeviceArray(floats), device_(&device), storage_(device.make_buffer(std::max<std::size_t>(floats, 1) * sizeof(float))) {}
+    void write(const float* values) override { std::copy(values, values + floats_, storage_->floats()); }
+    void read(float* values) const override { std::copy(storage_->floats(), storage_->floats() + floats_, values); }
+    const VulkanDevice* device() const { return device_; }
+    VulkanDevice::BufferView view(std::size_t floats) const { return {storage_.get(), 0, floats * sizeof(float)}; }
+
+private:
+    const VulkanDevice* device_;
+    std::unique_ptr<VulkanDevice::Buffer> storage_;
+};
+
 VulkanDevice::Binding binding_of(const BufferUse& use) {
     using Binding = VulkanDevice::Binding;
     return use.writes ? Binding::storage : use.width == 4 ? Binding::texels4 : Binding::texels1;
@@ -37,7 +51,8 @@ class VulkanLayer : public LoadedLayer {
 public:
     VulkanLayer(VulkanDevice& device, bool validation, ConvPlan plan, VulkanExecutor::PipelineCache& cache)
         : LoadedLayer(std::move(plan)), device_(device), validation_(validation) {
-        for (const EmittedKernel& k : plan_.kernels) pipelines_.push_back(cache.get(k));
+        for (std::size_t i = 0; i < plan_.kernels.size(); ++i)
+            pipelines_.push_back(cache.get(plan_.kernels[i], i < plan_.spirv.size() ? plan_.spirv[i] : std::vector<std::uint32_t>{}));
         for (const auto& [id, floats] : plan_.buffer_floats) {
             GuardedBuffer& g = buffers_[id];
             g.floats = floats;
@@ -61,20 +76,42 @@ protected:
         std::copy(input.begin(), input.end(), buffers_.at(BufferId::images).payload());
         GuardedBuffer& result = buffers_.at(BufferId::result);
         std::fill(result.payload(), result.payload() + result.floats, poison);
-        const std::vector<double> ms = dispatch(plan_.input_launches);
-        KernelTimes times;
-        for (std::size_t i = 0; i < ms.size(); ++i) times.push_back({plan_.kernels[plan_.input_launches[i].kernel].name, ms[i]});
+        const KernelTimes times = input_times(dispatch(plan_.input_launches));
         output.assign(result.payload(), result.payload() + result.floats);
         return times;
     }
 
+    KernelTimes run_arrays(const DeviceArray& input, DeviceArray& output) override {
+        const std::map<BufferId, VulkanDevice::BufferView> callers = {
+            {BufferId::images, own(input).view(buffers_.at(BufferId::images).floats)},
+            {BufferId::result, own(output).view(buffers_.at(BufferId::result).floats)}};
+        return input_times(dispatch(plan_.input_launches, callers));
+    }
+
 private:
-    std::vector<double> dispatch(const std::vector<Launch>& launches) {
+    const VulkanArray& own(const DeviceArray& array) const {
+        const auto* mine = dynamic_cast<const VulkanArray*>(&array);
+        if (!mine || mine->device() != &device_) throw InputError("the buffer belongs to another device");
+        return *mine;
+    }
+
+    KernelTimes input_times(const std::vector<double>& ms) const {
+        KernelTimes times;
+        for (std::size_t i = 0; i < ms.size(); ++i) times.push_back({plan_.kernels[plan_.input_launches[i].kernel].name, ms[i]});
+        return times;
+    }
+
+    // `callers`: the buffers bound in place of the layer's own.
+    std::vector<double> dispatch(const std::vector<Launch>& launches,
+                                 const std::map<BufferId, VulkanDevice::BufferView>& callers = {}) {
         std::vector<VulkanDevice::Dispatch> dispatches;
         for (const Launch& launch : launches) {
             VulkanDevice::Dispatch d{pipelines_[launch.kernel].get(), {}, &plan_.args,
                                      {launch.groups[0], launch.groups[1], launch.groups[2]}};
-            for (const BufferUse& use : plan_.kernels[launch.kernel].buffers) d.buffers.push_back(buffers_.at(use.buffer).view());
+            for (const BufferUse& use : plan_.kernels[launch.kernel].buffers) {
+                const auto caller = callers.find(use.buffer);
+                d.buffers.push_back(caller != callers.end() ? caller->second : buffers_.at(use.buffer).view());
+            }
             dispatches.push_back(std::move(d));
         }
         const std::vector<double> ms = device_.run(dispatches);
@@ -92,14 +129,15 @@ private:
 
 }  // namespace
 
-std::shared_ptr<const VulkanDevice::Pipeline> VulkanExecutor::PipelineCache::get(const EmittedKernel& kernel) {
+std::shared_ptr<const VulkanDevice::Pipeline> VulkanExecutor::PipelineCache::get(const EmittedKernel& kernel,
+                                                                                 const std::vector<std::uint32_t>& spirv) {
     if (const auto hit = pipelines_.find(kernel.source); hit != pipelines_.end()) return hit->second;
     if (pipelines_.size() >= capacity)
         std::erase_if(pipelines_, [](const auto& entry) { return entry.second.use_count() == 1; });
     std::vector<VulkanDevice::Binding> bindings;
     for (const BufferUse& use : kernel.buffers) bindings.push_back(binding_of(use));
     auto pipeline = std::make_shared<const VulkanDevice::Pipeline>(
-        device_.make_pipeline(compile_glsl(kernel.source), bindings, sizeof(KernelArgs)));
+        device_.make_pipeline(spirv.empty() ? compile_glsl(kernel.source) : spirv, bindings, sizeof(KernelArgs)));
     return pipelines_[kernel.source] = pipeline;
 }
 
@@ -116,6 +154,10 @@ VulkanExecutor::VulkanExecutor(const ExecutorOptions& options)
                l.maxComputeSharedMemorySize,
                l.maxStorageBufferRange,
                l.maxTexelBufferElements};
+}
+
+std::unique_ptr<DeviceArray> VulkanExecutor::allocate(std::size_t floats) {
+    return std::make_unique<VulkanArray>(device_, floats);
 }
 
 std::unique_ptr<LoadedLayer> VulkanExecutor::load_plan(ConvPlan plan) {

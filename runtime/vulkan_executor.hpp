@@ -17,6 +17,7 @@ public:
     explicit VulkanExecutor(const ExecutorOptions& options);
     const DeviceIdentity& identity() const override { return identity_; }
     const DeviceLimits& limits() const override { return limits_; }
+    std::unique_ptr<DeviceArray> allocate(std::size_t floats) override;
     VulkanDevice& device() { return device_; }
 
     // Pipelines by kernel source: a kernel that many plans share (the tuner's
@@ -26,7 +27,8 @@ public:
     class PipelineCache {
     public:
         explicit PipelineCache(VulkanDevice& device) : device_(device) {}
-        std::shared_ptr<const VulkanDevice::Pipeline> get(const EmittedKernel& kernel);
+        // `spirv`: the kernel compiled ahead of time; empty: compiled here.
+        std::shared_ptr<const VulkanDevice::Pipeline> get(const EmittedKernel& kernel, const std::vector<std::uint32_t>& spirv);
 
     private:
         static constexpr std::size_t capacity = 256;

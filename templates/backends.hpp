@@ -8,12 +8,12 @@
 #include "kernel_kinds.hpp"
 #include "recipe_format.hpp"
 
+#include <wino/kinds.hpp>
+
 #include <string>
 #include <vector>
 
 namespace wino {
-
-enum class Backend { glsl, cuda };
 
 // What a kernel's preamble declares.
 struct KernelInterface {

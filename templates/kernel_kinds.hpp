@@ -5,6 +5,8 @@
 // a list of kinds in launch order.
 #pragma once
 
+#include <wino/kinds.hpp>
+
 #include <array>
 #include <cstdint>
 #include <map>
@@ -20,7 +22,6 @@ struct Tiling;
 class KernelParams;
 
 enum class KernelKind { filter_transform, input_transform, gemm, output_transform, fused, direct };
-enum class Variant { fused, nonfused, direct };
 enum class BufferId { images, filters, u, v, product, result };
 
 const char* to_string(BufferId buffer);  // its name in the kernels: "images", "u", ...

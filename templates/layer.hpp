@@ -7,6 +7,8 @@
 
 #include "kernel_kinds.hpp"
 
+#include <wino/shape.hpp>
+
 #include <array>
 #include <cstddef>
 #include <cstdint>
@@ -14,17 +16,6 @@
 #include <vector>
 
 namespace wino {
-
-struct ConvShape {
-    int N = 1, C = 1, H = 1, W = 1, K = 1, R = 3, pad = 0;
-    int out_h() const { return H + 2 * pad - R + 1; }
-    int out_w() const { return W + 2 * pad - R + 1; }
-    // Element counts; past 2^63 they saturate (compare as too large).
-    std::size_t input_size() const;
-    std::size_t filter_size() const;
-    std::size_t output_size() const;
-    double flops() const;  // 2·N·K·C·R·R·H'·W'
-};
 
 // The range of each size of a layer, stated once: every source of a layer
 // (--input-shape, --filters, --r, --pad, a layer file, a .npy header, an ONNX

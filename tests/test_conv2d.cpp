@@ -4,6 +4,7 @@
 // evaluator's figure for the tile size.
 #include "accuracy.hpp"
 #include <wino/errors.hpp>
+#include "api_state.hpp"
 #include "layer_run.hpp"
 #include "vulkan_executor.hpp"
 #include "recipe_db.hpp"
@@ -20,10 +21,13 @@ using namespace wino;
 
 namespace {
 
-VulkanExecutor& executor() {
-    static VulkanExecutor e({-1, true});
-    return e;
+// One device for every test, opened through the API as run opens it.
+Device& api_device() {
+    static Device d({Backend::glsl, -1, true});
+    return d;
 }
+
+VulkanExecutor& executor() { return dynamic_cast<VulkanExecutor&>(detail::DeviceState::executor_of(api_device())); }
 
 VulkanDevice& device() { return executor().device(); }
 
@@ -153,7 +157,7 @@ TEST_CASE("a layer is run, checked and timed through the executor interface") {
     job.filters = random_tensor(job.shape.filter_size(), 4);
     job.check = job.bench = job.baseline_direct = true;
     job.repeats = 3;
-    const LayerReport report = run_layer(executor(), job);
+    const LayerReport report = run_layer(api_device(), job);
     REQUIRE(report.errors);
     CHECK(report.errors->relative <= layer_error_bound(4, 3));
     CHECK(report.baseline_ms.value_or(0) > 0);

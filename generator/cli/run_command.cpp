@@ -133,8 +133,9 @@ void run(const RunCli& o) {
                           suggested_params(job.shape, o.m.value_or(4), backend)};
     apply_kernel_options(o.kernel, flags_only.params);
     validate_shape(job.shape, flags_only);
-    const std::unique_ptr<Executor> executor = open_device(o.where);
-    const auto [config, tuning] = choose_config(o, job.shape, *executor);
+    Device device = open_device(o.where);
+    const Executor& executor = detail::DeviceState::executor_of(device);
+    const auto [config, tuning] = choose_config(o, job.shape, executor);
     job.config = config;
     job.input = x ? x->data : random_tensor(job.shape.input_size(), o.seed);
     job.filters = w ? w->data : random_tensor(job.shape.filter_size(), o.seed + 1);
@@ -143,9 +144,9 @@ void run(const RunCli& o) {
     job.baseline_direct = o.baseline == "direct";
     job.warmup = o.warmup;
     job.repeats = o.repeats;
-    const LayerReport report = run_layer(*executor, job);
+    const LayerReport report = run_layer(device, job);
     if (!o.output.empty()) write_npy(o.output, {{job.shape.N, job.shape.K, job.shape.out_h(), job.shape.out_w()}, report.output});
-    print_result(o, job.shape, report_json(o, job, executor->identity(), tuning, report));
+    print_result(o, job.shape, report_json(o, job, executor.identity(), tuning, report));
     if (report.errors && !report.errors->passed())
         throw std::runtime_error(fmt::format("check failed: rel_err {:.3e} is past the bound {:.3e} of {}", report.errors->relative,
                                              report.errors->bound,

@@ -68,9 +68,9 @@ void add_layer_options(CLI::App* sub, LayerOptions& o) {
     sub->add_option("--pad", o.pad, "zero padding")->default_str("0")->check(integer_range(f[6].min, f[6].max));
 }
 
-std::unique_ptr<Executor> open_device(const DeviceOptions& o) {
+Device open_device(const DeviceOptions& o) {
     const Backend backend = parse_backend(o.backend);
-    return open_executor(backend, {device_index(o.device, spec_of(backend).api), o.validation});
+    return Device(wino::DeviceOptions{backend, device_index(o.device, spec_of(backend).api), o.validation});
 }
 
 std::vector<long long> parse_shape(const std::string& text) {

@@ -3,7 +3,7 @@
 // check every integer flag gets.
 #pragma once
 
-#include "executor.hpp"
+#include "api_state.hpp"
 
 #include <CLI/CLI.hpp>
 
@@ -30,7 +30,7 @@ struct LayerOptions {
 void add_layer_options(CLI::App* sub, LayerOptions& options);
 
 // Throws InputError for a bad backend or device name, DeviceError for no device.
-std::unique_ptr<Executor> open_device(const DeviceOptions& options);
+Device open_device(const DeviceOptions& options);
 
 // Every integer flag's check, on its text before CLI11 converts it: a decimal
 // integer in [min, max], never wrapped or saturated ("--pad: must be an

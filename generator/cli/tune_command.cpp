@@ -94,7 +94,8 @@ void tune(const TuneCli& o) {
     const ModelLayers model = layers_of(o);
     const std::vector<NamedLayer>& layers = model.layers;
     TuningDb db(tuning_db_path(o.db));
-    const std::unique_ptr<Executor> executor = open_device(o.where);
+    Device device = open_device(o.where);
+    Executor* executor = &detail::DeviceState::executor_of(device);
     const TuneOptions options{o.strategy, o.budget};
     nlohmann::ordered_json out = {{"device", executor->identity().label}, {"db", db.path().string()},
                                   {"strategy", o.strategy}, {"layers", nlohmann::ordered_json::array()}};

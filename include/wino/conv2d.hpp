@@ -1,0 +1,120 @@
+// The C++ API: open a device, make a Conv2d for a layer from a kernel choice
+// or from a generated KernelSet, upload its filters once, and run it on
+// device buffers the caller owns or on host vectors. Every error is an
+// exception of <wino/errors.hpp> with a one-line message. `wino-gen run`
+// runs its layers through this API.
+#pragma once
+
+#include <wino/errors.hpp>
+#include <wino/kernel_set.hpp>
+#include <wino/kinds.hpp>
+#include <wino/shape.hpp>
+
+#include <cstddef>
+#include <map>
+#include <memory>
+#include <span>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace wino {
+
+namespace detail {
+struct DeviceState;
+struct BufferState;
+struct Conv2dState;
+}  // namespace detail
+
+struct DeviceOptions {
+    Backend backend = Backend::glsl;
+    int index = -1;           // -1: the API's default ($WINO_VULKAN_DEVICE, else 0)
+    bool validation = false;  // Vulkan: the Khronos validation layer; any message fails a run
+};
+
+// One GPU through one API. Throws DeviceError when there is none (for CUDA,
+// also when the CUDA libraries are not installed).
+class Device {
+public:
+    explicit Device(const DeviceOptions& options = {});
+    ~Device();
+    Device(Device&&) noexcept;
+    Device& operator=(Device&&) noexcept;
+
+    Backend backend() const;
+    std::string name() const;  // "vulkan:0 llvmpipe (LLVM 15.0.6, 256 bits)"
+
+private:
+    friend class Buffer;
+    friend class Conv2d;
+    friend struct detail::DeviceState;
+    friend struct detail::Conv2dState;
+    std::shared_ptr<detail::DeviceState> state_;
+};
+
+// `floats` float32 values in the device's memory, owned by the caller.
+class Buffer {
+public:
+    Buffer(Device& device, std::size_t floats);
+    ~Buffer();
+    Buffer(Buffer&&) noexcept;
+    Buffer& operator=(Buffer&&) noexcept;
+
+    std::size_t size() const;
+    // Copies between the host and the buffer; the span's size must be size().
+    void write(std::span<const float> values);
+    void read(std::span<float> values) const;
+
+private:
+    friend class Conv2d;
+    std::unique_ptr<detail::BufferState> state_;
+};
+
+// Which kernels a Conv2d makes: the variant, the output tile m, and kernel
+// parameters by name with the text `wino-gen run` takes for them
+// ({"gemm_threads", "1,8"}, {"unroll", "full"}); the others are the ones
+// suggested for the layer.
+struct KernelChoice {
+    Variant variant = Variant::nonfused;
+    int m = 4;
+    std::map<std::string, std::string> params;
+};
+
+using KernelTimes = std::vector<std::pair<std::string, double>>;  // kernel name, device ms; launch order
+
+class Conv2d {
+public:
+    // Kernels emitted from the recipe database and compiled on the device.
+    Conv2d(Device& device, const ConvShape& shape, const KernelChoice& choice = {});
+    // The kernels of a generated registry (SPIR-V built in: nothing is
+    // compiled but by the driver). Throws InputError when the set is not for
+    // this device's backend or not what this wino-gen makes for the layer.
+    Conv2d(Device& device, const ConvShape& shape, const KernelSet& kernels);
+    ~Conv2d();
+    Conv2d(Conv2d&&) noexcept;
+    Conv2d& operator=(Conv2d&&) noexcept;
+
+    const ConvShape& shape() const;
+    const KernelChoice& choice() const;
+    std::vector<std::string> kernel_names() const;  // in launch order
+
+    // K·C·R·R values; uploaded and transformed once, kept for every run.
+    void set_filters(std::span<const float> filters);
+    // On the device: input holds at least N·C·H·W values, output N·K·H'·W'.
+    // No host copy; returns the kernels' device times.
+    KernelTimes run(const Buffer& input, Buffer& output);
+    // From and to host memory, through the layer's own buffers; the output is
+    // poisoned (NaN) first, so a value a kernel missed shows.
+    KernelTimes run(std::span<const float> input, std::vector<float>& output);
+    // The times of the median (by total) of `repeats` runs after `warmup`.
+    KernelTimes median_times(std::span<const float> input, int warmup, int repeats);
+
+private:
+    friend struct detail::Conv2dState;
+    explicit Conv2d(std::unique_ptr<detail::Conv2dState> state);
+    std::unique_ptr<detail::Conv2dState> state_;
+};
+
+double total_ms(const KernelTimes& times);
+
+}  // namespace wino

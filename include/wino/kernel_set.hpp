@@ -1,0 +1,63 @@
+// The kernels that `wino_generate()` builds into a program, as plain data:
+// the generated <target>_kernels.hpp holds a Registry of KernelSets (one per
+// configuration, its kernels' systematic names and SPIR-V words or CUDA
+// source) and, for a layer list with a tuning database, the tuned set of
+// each layer. Conv2d runs a KernelSet directly.
+#pragma once
+
+#include <wino/kinds.hpp>
+#include <wino/shape.hpp>
+
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <string_view>
+
+namespace wino {
+
+struct GeneratedKernel {
+    const char* name;  // wino_f4_3_gemm_t1x8_r16x8: the kernel's systematic name
+    const char* kind;  // filter_transform, input_transform, gemm, output_transform, fused, direct
+    std::span<const std::uint32_t> spirv;  // glsl: the compiled shader
+    const char* source;                    // cuda: the kernel's source, for NVRTC; glsl: its GLSL
+};
+
+struct KernelSet {
+    const char* name;  // wino_f4_3_nonfused_<the parameters of its kernels>
+    Backend backend;
+    Variant variant;
+    int m, r;
+    const char* params_json;  // every kernel parameter, as `wino-gen run --format json` writes "config"
+    std::span<const GeneratedKernel> kernels;  // in launch order
+};
+
+// A layer of the LAYERS file and the set tuned for it.
+struct LayerKernels {
+    ConvShape shape;
+    const KernelSet* set;
+};
+
+struct Registry {
+    std::span<const KernelSet> sets;
+    std::span<const LayerKernels> layers;
+
+    // The first set of that F(m,r) and variant, or null.
+    const KernelSet* find(int m, int r, Variant variant) const {
+        for (const KernelSet& s : sets)
+            if (s.m == m && s.r == r && s.variant == variant) return &s;
+        return nullptr;
+    }
+    // The set tuned for exactly this layer, or null.
+    const KernelSet* find(const ConvShape& shape) const {
+        for (const LayerKernels& l : layers)
+            if (l.shape == shape) return l.set;
+        return nullptr;
+    }
+    const KernelSet* find(std::string_view name) const {
+        for (const KernelSet& s : sets)
+            if (name == s.name) return &s;
+        return nullptr;
+    }
+};
+
+}  // namespace wino

@@ -1,0 +1,123 @@
+// The public API (<wino/conv2d.hpp>) on the Vulkan device: a Conv2d from a
+// kernel choice and from a generated kernel set, run on host vectors and on
+// device buffers the caller owns, and its refusals, each one exception.
+#include "api_state.hpp"
+#include "conv_plan.hpp"
+#include "glsl_compiler.hpp"
+#include "layer_run.hpp"
+
+#include <wino/conv2d.hpp>
+
+#include <catch2/catch.hpp>
+
+#include <cmath>
+#include <string>
+#include <vector>
+
+using namespace wino;
+
+namespace {
+
+Device& vulkan() {
+    static Device d({Backend::glsl, -1, true});
+    return d;
+}
+
+const ConvShape odd{2, 3, 11, 13, 5, 3, 1};
+
+// A kernel set as wino_generate() writes one: the plan's kernels, their names,
+// sources and SPIR-V, and the parameters as JSON.
+struct OwnedSet {
+    std::vector<std::vector<std::uint32_t>> spirv;
+    std::vector<GeneratedKernel> kernels;
+    std::string params, name = "wino_f4_3_nonfused_test";
+    std::vector<std::string> names, sources;
+    KernelSet set() const { return {name.c_str(), Backend::glsl, Variant::nonfused, 4, 3, params.c_str(), kernels}; }
+};
+
+OwnedSet generated_set(const ConvShape& shape) {
+    const ConvConfig config{Variant::nonfused, 4, suggested_params(shape, 4, Backend::glsl)};
+    const ConvPlan plan = make_plan(shape, config, Backend::glsl);
+    OwnedSet s;
+    s.params = to_json(config.params).dump();
+    for (const EmittedKernel& k : plan.kernels) {
+        s.spirv.push_back(compile_glsl(k.source));
+        s.names.push_back(k.name);
+        s.sources.push_back(k.source);
+    }
+    for (std::size_t i = 0; i < plan.kernels.size(); ++i)
+        s.kernels.push_back({s.names[i].c_str(), to_string(plan.kernels[i].kind), s.spirv[i], s.sources[i].c_str()});
+    return s;
+}
+
+}  // namespace
+
+TEST_CASE("a Conv2d from a kernel choice runs on host vectors within the bound of F(m,r)") {
+    for (const Variant variant : {Variant::nonfused, Variant::fused}) {
+        Conv2d conv(vulkan(), odd, {variant, 4, {{"unroll", "2"}}});
+        CHECK(conv.choice().params.at("unroll") == "2");
+        const std::vector<float> x = random_tensor(odd.input_size(), 1), w = random_tensor(odd.filter_size(), 2);
+        conv.set_filters(w);
+        std::vector<float> y;
+        const KernelTimes times = conv.run(x, y);
+        CHECK(times.size() == conv.kernel_names().size() - 1);  // the filter transform ran in set_filters
+        CHECK(compare_with_reference(y, reference_conv2d(odd, x, w)).relative <= layer_error_bound(4, 3));
+    }
+}
+
+TEST_CASE("a Conv2d runs on the caller's device buffers and gives what the host path gives") {
+    Conv2d conv(vulkan(), odd);
+    const std::vector<float> x = random_tensor(odd.input_size(), 3), w = random_tensor(odd.filter_size(), 4);
+    conv.set_filters(w);
+    std::vector<float> from_host;
+    conv.run(x, from_host);
+    Buffer input(vulkan(), odd.input_size()), output(vulkan(), odd.output_size());
+    input.write(x);
+    output.write(std::vector<float>(odd.output_size(), NAN));
+    CHECK(total_ms(conv.run(input, output)) > 0);
+    std::vector<float> on_device(odd.output_size());
+    output.read(on_device);
+    CHECK(on_device == from_host);
+}
+
+TEST_CASE("a generated kernel set runs with its own SPIR-V") {
+    const OwnedSet s = generated_set(odd);
+    Conv2d conv(vulkan(), odd, s.set());
+    CHECK(conv.kernel_names() == s.names);
+    const std::vector<float> x = random_tensor(odd.input_size(), 5), w = random_tensor(odd.filter_size(), 6);
+    conv.set_filters(w);
+    std::vector<float> y;
+    conv.run(x, y);
+    CHECK(compare_with_reference(y, reference_conv2d(odd, x, w)).relative <= layer_error_bound(4, 3));
+}
+
+TEST_CASE("the API refuses what it cannot run with one exception") {
+    CHECK_THROWS_WITH(Conv2d(vulkan(), odd, {Variant::nonfused, 4, {{"no_such", "1"}}}),
+                      "no kernel parameter is called 'no_such'");
+    CHECK_THROWS_AS(Conv2d(vulkan(), odd, {Variant::nonfused, 0, {}}), InputError);
+    CHECK_THROWS_AS(Conv2d(vulkan(), {1, 1, 2, 2, 1, 3, 0}), InputError);  // no output
+
+    Conv2d conv(vulkan(), odd);
+    Buffer small(vulkan(), odd.input_size() - 1), output(vulkan(), odd.output_size());
+    CHECK_THROWS_WITH(conv.run(small, output), Catch::Contains("the input buffer holds"));
+    CHECK_THROWS_AS(small.write(std::vector<float>(3)), InputError);
+
+    OwnedSet other = generated_set(odd);
+    other.names[0] += "_x";
+    other.kernels[0].name = other.names[0].c_str();
+    CHECK_THROWS_WITH(Conv2d(vulkan(), odd, other.set()), Catch::Contains("another version of wino-gen"));
+    const OwnedSet s = generated_set(odd);
+    KernelSet cuda = s.set();
+    cuda.backend = Backend::cuda;
+    CHECK_THROWS_WITH(Conv2d(vulkan(), odd, cuda), Catch::Contains("is cuda, the device runs glsl"));
+    KernelSet r5 = s.set();
+    r5.r = 5;
+    CHECK_THROWS_AS(Conv2d(vulkan(), odd, r5), InputError);
+}
+
+TEST_CASE("a buffer of another device is refused") {
+    Device second({Backend::glsl, -1, false});
+    Conv2d conv(vulkan(), odd);
+    Buffer input(second, odd.input_size()), output(vulkan(), odd.output_size());
+    CHECK_THROWS_WITH(conv.run(input, output), "the buffer belongs to another device");
+}
