@@ -8,6 +8,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include <stdexcept>
 
 namespace wino {
@@ -47,6 +49,15 @@ std::string kernel_name(KernelKind kind, const RecipeSet* s, int r, const Kernel
                          : fmt::format("wino_{}_r{}", to_string(kind), r);
     for (const ParamSpec& spec : param_table())
         if (applies_to(spec, kind))
+            if (const std::string part = name_part(spec, p[spec.name]); !part.empty()) name += "_" + part;
+    return name;
+}
+
+std::string kernel_set_name(Variant variant, int m, int r, const KernelParams& p) {
+    const VariantSpec& v = spec_of(variant);
+    std::string name = v.winograd ? fmt::format("wino_f{}_{}_{}", m, r, v.name) : fmt::format("wino_{}_r{}", v.name, r);
+    for (const ParamSpec& spec : param_table())
+        if (std::any_of(v.kinds.begin(), v.kinds.end(), [&](KernelKind k) { return applies_to(spec, k); }))
             if (const std::string part = name_part(spec, p[spec.name]); !part.empty()) name += "_" + part;
     return name;
 }

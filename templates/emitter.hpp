@@ -29,6 +29,11 @@ struct EmittedKernel {
 // defaults included, so a name keeps its meaning when a default changes.
 std::string kernel_name(KernelKind kind, const RecipeSet* recipes, int r, const KernelParams& params);
 
+// The systematic name of a variant's kernel set, the CUTLASS way:
+// wino_f<m>_<r>_<variant> (wino_direct_r<r>), then every parameter that shapes
+// one of its kernels: wino_f4_3_nonfused_ufull_wg64_tt4_t1x8_r16x8.
+std::string kernel_set_name(Variant variant, int m, int r, const KernelParams& params);
+
 // `recipes` may be null for the kinds that do not need them. Throws InputError
 // for parameters out of range.
 // The largest kernel source emitted (the largest standard kernel, F(10,7)

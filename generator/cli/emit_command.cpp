@@ -1,48 +1,129 @@
 // `wino-gen emit`: writes the kernels of a variant as readable GLSL (.comp) or
-// CUDA (.cu) files, each written atomically.
+// CUDA (.cu) files, all of them renamed into place together. With
+// --registry-unit it also writes the C++ unit wino_generate() compiles (and,
+// for GLSL, the list of kernels for glslangValidator); with --layers, the
+// kernel set of each layer of a list, tuned from --db.
 #include "atomic_file.hpp"
 #include "command.hpp"
 #include "shared_options.hpp"
+#include "conv_plan.hpp"
 #include "emitter.hpp"
-#include <wino/errors.hpp>
 #include "kernel_options.hpp"
+#include "layer_list.hpp"
 #include "recipe_db.hpp"
 #include "recipe_format.hpp"
+#include "registry_unit.hpp"
+#include "tuning_db.hpp"
+
+#include <wino/errors.hpp>
 
 #include <fmt/format.h>
 
 #include <memory>
+#include <set>
 
 namespace wino::cli {
 namespace {
 
 struct EmitCli {
-    std::string backend, out = ".";
+    std::string backend, out = ".", registry_unit, layers, db, device_name;
     int m = 4, r = 3;
     bool no_fma = false;
     KernelOptions kernel;
 };
 
+using Files = std::vector<std::pair<std::filesystem::path, std::string>>;
+
+void progress(const std::string& line) { fmt::print(stderr, "wino-gen: {}\n", line); }
+
+// The one device of the database's results for the backend (or the one whose
+// name holds `name_part`): whose tuning a build takes.
+DeviceIdentity tuned_device(TuningDb& db, Backend backend, const std::string& name_part) {
+    std::vector<DeviceIdentity> found;
+    std::set<std::string> seen;
+    for (const TuningResult& r : db.all())
+        if (r.device.backend == backend && r.device.name.find(name_part) != std::string::npos &&
+            seen.insert(r.device.name + "\n" + r.device.driver_version).second)
+            found.push_back(r.device);
+    if (found.size() == 1) return found.front();
+    std::vector<std::string> names;
+    for (const DeviceIdentity& d : found) names.push_back(fmt::format("'{}' (driver {})", d.name, d.driver_version));
+    if (found.empty())
+        throw InputError(fmt::format("{} holds no {} results{}", db.path().string(), spec_of(backend).name,
+                                     name_part.empty() ? "" : fmt::format(" of a device named '*{}*'", name_part)));
+    throw InputError(fmt::format("{} holds results of {} devices, {}: name one with --device-name", db.path().string(),
+                                 found.size(), fmt::join(names, ", ")));
+}
+
+UnitSet unit_set(Variant variant, int m, int r, const KernelParams& params, Backend backend, std::vector<EmittedKernel> kernels) {
+    return {kernel_set_name(variant, m, r, params), backend, variant, m, r, params, std::move(kernels)};
+}
+
+// --layers: each layer's configuration from the tuning database (the untuned
+// one where it has none), one set per distinct configuration.
+RegistryUnit layer_unit(const EmitCli& o, Backend backend) {
+    RegistryUnit unit{o.registry_unit, {}, {}};
+    std::unique_ptr<TuningDb> db;
+    DeviceIdentity device;
+    if (!o.db.empty()) {
+        db = std::make_unique<TuningDb>(o.db, true);
+        device = tuned_device(*db, backend, o.device_name);
+    }
+    for (const NamedLayer& l : read_layer_list(o.layers)) {
+        ConvConfig config = untuned_candidate(l.shape, backend);
+        if (db) {
+            const TuningChoice choice = db->best(device, l.shape, [&](const Candidate& c) {
+                return current_kernels_hash(l.shape, c, backend);
+            });
+            if (choice.candidate)
+                config = *choice.candidate;
+            else
+                progress(fmt::format("{}: no tuning result for {}; its kernels are the untuned ones", l.name, device.name));
+        }
+        ConvPlan plan = make_plan(l.shape, config, backend);
+        UnitSet set = unit_set(config.variant, config.m, l.shape.R, config.params, backend, std::move(plan.kernels));
+        std::size_t index = 0;
+        while (index < unit.sets.size() && unit.sets[index].name != set.name) ++index;
+        if (index == unit.sets.size()) unit.sets.push_back(std::move(set));
+        unit.layers.push_back({l.shape, index});
+    }
+    return unit;
+}
+
 void emit(const EmitCli& o) {
     if (o.backend.empty()) throw InputError(fmt::format("emit needs --backend {}", backend_names()));
     const Backend backend = parse_backend(o.backend);
-    const Variant variant = parse_variant(o.kernel.variant.value_or(default_variant));
-    validate_tile(o.m, o.r);
-    KernelParams params = default_params(backend);
-    apply_kernel_options(o.kernel, params);
-    check_params(params, {spec_of(variant).kinds});
-    check_writable_folder(o.out);  // before recipes that may take minutes to make
-    OptimizerOptions options;
-    options.fma = !o.no_fma;
-    const RecipeSet recipes = recipes_for(o.m, o.r, default_points(o.m + o.r - 1), options,
-                                          [](const std::string& line) { fmt::print(stderr, "wino-gen: {}\n", line); });
     const BackendSpec& language = spec_of(backend);
-    std::vector<std::pair<std::filesystem::path, std::string>> files;
-    for (const EmittedKernel& k : emit_variant(variant, &recipes, o.r, params, backend))
-        files.push_back({std::filesystem::path(o.out) / (k.name + language.extension), k.source});
-    if (*language.transform_header_extension)
-        files.push_back({std::filesystem::path(o.out) / fmt::format("winograd_f{}_{}{}", o.m, o.r, language.transform_header_extension),
-                         render_transform_header(recipes)});
+    if (!o.layers.empty() && o.registry_unit.empty()) throw InputError("--layers needs --registry-unit");
+    if (o.layers.empty() && (!o.db.empty() || !o.device_name.empty())) throw InputError("--db and --device-name need --layers");
+    check_writable_folder(o.out);  // before recipes that may take minutes to make
+    const std::filesystem::path out(o.out);
+    Files files;
+    RegistryUnit unit;
+    if (!o.layers.empty()) {
+        unit = layer_unit(o, backend);
+    } else {
+        const Variant variant = parse_variant(o.kernel.variant.value_or(default_variant));
+        validate_tile(o.m, o.r);
+        KernelParams params = default_params(backend);
+        apply_kernel_options(o.kernel, params);
+        check_params(params, {spec_of(variant).kinds});
+        OptimizerOptions options;
+        options.fma = !o.no_fma;
+        const RecipeSet recipes = recipes_for(o.m, o.r, default_points(o.m + o.r - 1), options, progress);
+        unit = {o.registry_unit, {unit_set(variant, o.m, o.r, params, backend, emit_variant(variant, &recipes, o.r, params, backend))}, {}};
+        if (*language.transform_header_extension)
+            files.push_back({out / fmt::format("winograd_f{}_{}{}", o.m, o.r, language.transform_header_extension),
+                             render_transform_header(recipes)});
+    }
+    std::set<std::string> written;
+    for (const UnitSet& set : unit.sets)
+        for (const EmittedKernel& k : set.kernels)
+            if (written.insert(k.name).second) files.push_back({out / (k.name + language.extension), k.source});
+    if (!o.registry_unit.empty()) {
+        files.push_back({out / (o.registry_unit + ".cpp"), render_registry_unit(unit)});
+        files.push_back({out / (o.registry_unit + ".spirv.txt"), render_spirv_list(unit, language.extension)});
+    }
     write_files_atomically(files);
     for (const auto& [file, text] : files) fmt::print("{}\n", file.string());
 }
@@ -58,6 +139,13 @@ Command add_emit_command(CLI::App& app) {
     add_kernel_options(sub, o->kernel);
     sub->add_flag("--no-fma", o->no_fma, "transform recipes without FMA");
     sub->add_option("--out", o->out, "folder for the kernel files")->default_str(".");
+    sub->add_option("--registry-unit", o->registry_unit,
+                    "also write <ID>.cpp, the kernel set as <wino/kernel_set.hpp> records for wino_generate(), and "
+                    "<ID>.spirv.txt, the GLSL kernels for glslangValidator; ID is a C identifier");
+    sub->add_option("--layers", o->layers,
+                    "instead of one configuration, the kernel set of each layer of this list (\"name N C H W K R pad\" a line)");
+    sub->add_option("--db", o->db, "with --layers: each layer's configuration is the fastest in this tuning database");
+    sub->add_option("--device-name", o->device_name, "with --db holding several devices: the one whose name holds this");
     return {sub, [o] { emit(*o); }};
 }
 

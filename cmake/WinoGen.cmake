@@ -1,0 +1,222 @@
+# wino_generate(): Winograd kernels generated at build time into a target,
+# with a registry header to find them by F(m,r) and variant, by name, or by
+# layer shape. Included by WinoGenConfig.cmake (find_package(WinoGen)) and by
+# wino-gen's own CMakeLists (add_subdirectory), after WINO_GEN_RECIPES_DIR is
+# set to the recipe database that the targets' wino-gen reads.
+#
+#   wino_generate(<target> BACKEND glsl|cuda
+#                 CONFIGS F4_3 F6_3 F2_5 ... | LAYERS <layer file>
+#                 [VARIANTS nonfused fused] [TUNING_DB <file>] [DEVICE_NAME <text>]
+#                 [UNROLL <n|full>] [OUTPUT_DIR <dir>])
+#
+# CONFIGS: one kernel set per config and variant (nonfused unless VARIANTS),
+# each regenerated only when its inputs change. LAYERS: a layer list ("name
+# N C H W K R pad" a line) and one set per layer, the fastest in TUNING_DB
+# for its device (DEVICE_NAME picks one of several), else the untuned one.
+# GLSL kernels are compiled to SPIR-V by glslangValidator and embedded; CUDA
+# kernels are embedded as source for NVRTC. The target gets the sources and
+# <target>_kernels.hpp: <target>_kernels::registry() (<wino/kernel_set.hpp>);
+# link WinoGen::runtime to run its sets with wino::Conv2d.
+include_guard(GLOBAL)
+
+set_property(GLOBAL PROPERTY WINO_GEN_RECIPES_DIR "${WINO_GEN_RECIPES_DIR}")
+set_property(GLOBAL PROPERTY WINO_GEN_EMIT_SCRIPT "${CMAKE_CURRENT_LIST_DIR}/WinoGenEmit.cmake")
+if(NOT TARGET WinoGen::glslangValidator)
+  find_program(WINO_GEN_GLSLANG_VALIDATOR glslangValidator DOC "GLSL -> SPIR-V for wino_generate(BACKEND glsl)")
+  if(WINO_GEN_GLSLANG_VALIDATOR)
+    add_executable(WinoGen::glslangValidator IMPORTED GLOBAL)
+    set_target_properties(WinoGen::glslangValidator PROPERTIES IMPORTED_LOCATION "${WINO_GEN_GLSLANG_VALIDATOR}")
+  endif()
+endif()
+
+function(_wino_generate_fail where)
+  list(JOIN ARGN "" text)
+  message(FATAL_ERROR "${where}: ${text}")
+endfunction()
+
+# An existing file named by `argument`, as an absolute path.
+function(_wino_generate_file where argument path out)
+  cmake_path(ABSOLUTE_PATH path BASE_DIRECTORY "${CMAKE_CURRENT_SOURCE_DIR}" OUTPUT_VARIABLE absolute)
+  if(NOT EXISTS "${absolute}" OR IS_DIRECTORY "${absolute}")
+    _wino_generate_fail("${where}" "${argument} ${path}: no such file")
+  endif()
+  set(${out} "${absolute}" PARENT_SCOPE)
+endfunction()
+
+function(wino_generate target)
+  set(where "wino_generate(${target})")
+  cmake_parse_arguments(PARSE_ARGV 1 arg "" "BACKEND;LAYERS;TUNING_DB;DEVICE_NAME;UNROLL;OUTPUT_DIR" "CONFIGS;VARIANTS")
+  if(arg_UNPARSED_ARGUMENTS)
+    list(JOIN arg_UNPARSED_ARGUMENTS " " extra)
+    _wino_generate_fail("${where}" "unknown argument(s) '${extra}'")
+  endif()
+  if(arg_KEYWORDS_MISSING_VALUES)
+    _wino_generate_fail("${where}" "${arg_KEYWORDS_MISSING_VALUES} needs a value")
+  endif()
+  if(NOT TARGET ${target})
+    _wino_generate_fail("${where}" "no target named '${target}': call it after add_executable or add_library")
+  endif()
+  if(NOT arg_BACKEND MATCHES "^(glsl|cuda)$")
+    _wino_generate_fail("${where}" "BACKEND must be glsl or cuda, not '${arg_BACKEND}'")
+  endif()
+  if(arg_BACKEND STREQUAL "glsl" AND NOT TARGET WinoGen::glslangValidator)
+    _wino_generate_fail("${where}" "BACKEND glsl needs glslangValidator (Debian: glslang-tools), which was not found")
+  endif()
+  if(arg_CONFIGS AND arg_LAYERS)
+    _wino_generate_fail("${where}" "give CONFIGS or LAYERS, not both")
+  endif()
+  if(NOT arg_CONFIGS AND NOT arg_LAYERS)
+    _wino_generate_fail("${where}" "needs CONFIGS F<m>_<r>... or LAYERS <layer file>")
+  endif()
+  if((arg_TUNING_DB OR arg_DEVICE_NAME) AND NOT arg_LAYERS)
+    _wino_generate_fail("${where}" "TUNING_DB and DEVICE_NAME tune the sets of LAYERS; CONFIGS sets are untuned")
+  endif()
+  if(NOT arg_VARIANTS)
+    set(arg_VARIANTS nonfused)
+  endif()
+  foreach(variant IN LISTS arg_VARIANTS)
+    if(NOT variant MATCHES "^(nonfused|fused)$")
+      _wino_generate_fail("${where}" "VARIANTS takes nonfused and fused, not '${variant}'")
+    endif()
+  endforeach()
+  set(common --backend ${arg_BACKEND})
+  if(DEFINED arg_UNROLL)
+    if(NOT arg_UNROLL MATCHES "^([1-9][0-9]*|full)$")
+      _wino_generate_fail("${where}" "UNROLL must be a positive count or full, not '${arg_UNROLL}'")
+    endif()
+    list(APPEND common --unroll ${arg_UNROLL})
+  endif()
+  set(out_dir "${CMAKE_CURRENT_BINARY_DIR}/${target}_kernels")
+  if(arg_OUTPUT_DIR)
+    cmake_path(ABSOLUTE_PATH arg_OUTPUT_DIR BASE_DIRECTORY "${CMAKE_CURRENT_BINARY_DIR}" OUTPUT_VARIABLE out_dir)
+  endif()
+
+  get_property(recipes GLOBAL PROPERTY WINO_GEN_RECIPES_DIR)
+  get_property(script GLOBAL PROPERTY WINO_GEN_EMIT_SCRIPT)
+  file(GLOB standard RELATIVE "${recipes}" "${recipes}/F*_*.json")
+  list(TRANSFORM standard REPLACE "\\.json$" "")
+  list(SORT standard COMPARE NATURAL)
+  list(JOIN standard " " standard_text)
+  string(MAKE_C_IDENTIFIER "${target}" ident)
+
+  # What every unit's command runs with and depends on: wino-gen (as the
+  # target, in-tree, so it is built first), the emit script, glslangValidator.
+  set(tools "$<TARGET_FILE:WinoGen::wino-gen>" "${script}")
+  get_target_property(wino_gen WinoGen::wino-gen ALIASED_TARGET)
+  if(wino_gen)
+    list(APPEND tools ${wino_gen})
+  endif()
+  set(glslang "")
+  if(arg_BACKEND STREQUAL "glsl")
+    set(glslang "$<TARGET_FILE:WinoGen::glslangValidator>")
+    list(APPEND tools "${glslang}")
+  endif()
+
+  set(units "")
+  set(sources "")
+  macro(_wino_generate_unit unit inputs)
+    set(unit_dir "${out_dir}/${unit}")
+    list(JOIN emit_args "|" joined)
+    add_custom_command(OUTPUT "${unit_dir}/${unit}.cpp"
+      COMMAND "${CMAKE_COMMAND}" "-DWINO_GEN=$<TARGET_FILE:WinoGen::wino-gen>" "-DGLSLANG=${glslang}" "-DOUT=${unit_dir}"
+              "-DUNIT=${unit}" "-DEMIT_ARGS=${joined}" -P "${script}"
+      DEPENDS ${tools} ${inputs}
+      COMMENT "wino-gen: kernels ${unit} for ${target}"
+      VERBATIM)
+    list(APPEND units ${unit})
+    list(APPEND sources "${unit_dir}/${unit}.cpp")
+  endmacro()
+
+  if(arg_CONFIGS)
+    foreach(config IN LISTS arg_CONFIGS)
+      if(NOT config MATCHES "^F([0-9]+)_([0-9]+)$")
+        _wino_generate_fail("${where}" "CONFIGS: '${config}' is not a config: write F<m>_<r>, e.g. F4_3 for F(4,3)")
+      endif()
+      if(NOT config IN_LIST standard)
+        _wino_generate_fail("${where}" "CONFIGS: the recipe database has no ${config}; it has ${standard_text}")
+      endif()
+      set(m ${CMAKE_MATCH_1})
+      set(r ${CMAKE_MATCH_2})
+      foreach(variant IN LISTS arg_VARIANTS)
+        string(TOLOWER "${ident}_${config}_${variant}" unit)
+        set(emit_args ${common} --m ${m} --r ${r} --variant ${variant})
+        _wino_generate_unit(${unit} "${recipes}/${config}.json")
+      endforeach()
+    endforeach()
+  else()
+    _wino_generate_file("${where}" LAYERS "${arg_LAYERS}" layers)
+    set(emit_args ${common} --layers "${layers}")
+    set(inputs "${layers}")
+    if(arg_TUNING_DB)
+      _wino_generate_file("${where}" TUNING_DB "${arg_TUNING_DB}" db)
+      list(APPEND emit_args --db "${db}")
+      list(APPEND inputs "${db}")
+    endif()
+    if(arg_DEVICE_NAME)
+      list(APPEND emit_args --device-name "${arg_DEVICE_NAME}")
+    endif()
+    list(TRANSFORM standard REPLACE "^(.*)$" "${recipes}/\\1.json" OUTPUT_VARIABLE recipe_files)
+    _wino_generate_unit(${ident}_layers "${inputs};${recipe_files}")
+  endif()
+
+  # The registry: written at configure time from the unit list alone, and
+  # only when it changes, so a rebuild recompiles just the units that did.
+  set(declarations "")
+  set(set_spans "")
+  set(layer_spans "")
+  foreach(unit IN LISTS units)
+    string(APPEND declarations "extern const std::span<const wino::KernelSet> ${unit}_sets;\n"
+                               "extern const std::span<const wino::LayerKernels> ${unit}_layers;\n")
+    list(APPEND set_spans "wino_generated::${unit}_sets")
+    list(APPEND layer_spans "wino_generated::${unit}_layers")
+  endforeach()
+  list(JOIN set_spans ", " set_spans)
+  list(JOIN layer_spans ", " layer_spans)
+  file(CONFIGURE OUTPUT "${out_dir}/${target}_kernels.hpp" CONTENT
+"// Generated by wino_generate(${target}): the registry of the kernel sets built into
+// ${target}. Find a set by F(m,r) and variant, by name or by layer shape, and run
+// it with wino::Conv2d(device, shape, *set) (link WinoGen::runtime).
+#pragma once
+
+#include <wino/kernel_set.hpp>
+
+namespace ${ident}_kernels {
+
+const wino::Registry& registry();
+
+}  // namespace ${ident}_kernels
+" @ONLY)
+  file(CONFIGURE OUTPUT "${out_dir}/${target}_kernels.cpp" CONTENT
+"// Generated by wino_generate(${target}): gathers the units' kernel sets.
+#include \"${target}_kernels.hpp\"
+
+#include <initializer_list>
+#include <span>
+#include <vector>
+
+namespace wino_generated {
+${declarations}}  // namespace wino_generated
+
+namespace ${ident}_kernels {
+
+const wino::Registry& registry() {
+    static const std::vector<wino::KernelSet> sets = [] {
+        std::vector<wino::KernelSet> all;
+        for (const auto unit : {${set_spans}}) all.insert(all.end(), unit.begin(), unit.end());
+        return all;
+    }();
+    static const std::vector<wino::LayerKernels> layers = [] {
+        std::vector<wino::LayerKernels> all;
+        for (const auto unit : {${layer_spans}}) all.insert(all.end(), unit.begin(), unit.end());
+        return all;
+    }();
+    static const wino::Registry registry{sets, layers};
+    return registry;
+}
+
+}  // namespace ${ident}_kernels
+" @ONLY)
+  target_compile_features(${target} PRIVATE cxx_std_20)
+  target_sources(${target} PRIVATE ${sources} "${out_dir}/${target}_kernels.cpp")
+  target_include_directories(${target} PRIVATE "${out_dir}" "$<TARGET_PROPERTY:WinoGen::runtime,INTERFACE_INCLUDE_DIRECTORIES>")
+endfunction()

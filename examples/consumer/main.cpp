@@ -1,0 +1,83 @@
+// Runs every kernel set built into this program on the default Vulkan device,
+// on host vectors and on device buffers, and checks each against a direct
+// convolution loop in double. Exit 0 when every set is within its bound.
+#include "consumer_kernels.hpp"
+
+#include <wino/conv2d.hpp>
+
+#include <cmath>
+#include <cstdio>
+#include <random>
+#include <vector>
+
+namespace {
+
+std::vector<float> random_values(std::size_t n, unsigned seed) {
+    std::mt19937 rng(seed);
+    std::uniform_real_distribution<float> uniform(-1.0f, 1.0f);
+    std::vector<float> v(n);
+    for (float& x : v) x = uniform(rng);
+    return v;
+}
+
+std::vector<double> direct(const wino::ConvShape& s, const std::vector<float>& x, const std::vector<float>& w) {
+    std::vector<double> y(s.output_size());
+    for (int n = 0; n < s.N; ++n)
+        for (int k = 0; k < s.K; ++k)
+            for (int i = 0; i < s.out_h(); ++i)
+                for (int j = 0; j < s.out_w(); ++j) {
+                    double sum = 0;
+                    for (int c = 0; c < s.C; ++c)
+                        for (int u = 0; u < s.R; ++u)
+                            for (int v = 0; v < s.R; ++v) {
+                                const int h = i + u - s.pad, ww = j + v - s.pad;
+                                if (h < 0 || h >= s.H || ww < 0 || ww >= s.W) continue;
+                                sum += double(x[((n * s.C + c) * s.H + h) * s.W + ww]) * w[((k * s.C + c) * s.R + u) * s.R + v];
+                            }
+                    y[((n * s.K + k) * s.out_h() + i) * s.out_w() + j] = sum;
+                }
+    return y;
+}
+
+double max_relative_error(const std::vector<float>& y, const std::vector<double>& ref) {
+    double diff = 0, scale = 0;
+    for (std::size_t i = 0; i < y.size(); ++i) {
+        diff = std::fmax(diff, std::isfinite(y[i]) ? std::fabs(y[i] - ref[i]) : INFINITY);
+        scale = std::fmax(scale, std::fabs(ref[i]));
+    }
+    return diff / scale;
+}
+
+}  // namespace
+
+int main() try {
+    const wino::Registry& registry = consumer_kernels::registry();
+    wino::Device device;
+    std::printf("%s: %zu kernel sets\n", device.name().c_str(), registry.sets.size());
+    bool all_good = !registry.sets.empty();
+    for (const wino::KernelSet& set : registry.sets) {
+        const wino::ConvShape shape{2, 3, 11, 10, 5, set.r, set.r / 2};
+        const std::vector<float> x = random_values(shape.input_size(), 1), w = random_values(shape.filter_size(), 2);
+        wino::Conv2d conv(device, shape, set);
+        conv.set_filters(w);
+        std::vector<float> from_host;
+        conv.run(x, from_host);
+        wino::Buffer input(device, shape.input_size()), output(device, shape.output_size());
+        input.write(x);
+        conv.run(input, output);
+        std::vector<float> on_device(shape.output_size());
+        output.read(on_device);
+        const std::vector<double> ref = direct(shape, x, w);
+        const double host_error = max_relative_error(from_host, ref), device_error = max_relative_error(on_device, ref);
+        // fp32 Winograd: a few hundred ulps of the largest output at these sizes.
+        const bool good = host_error < 1e-4 && device_error == host_error;
+        all_good = all_good && good;
+        std::printf("%s F(%d,%d) %s: %zu kernels, max rel err %.3e (device buffers %.3e) %s\n", set.name, set.m, set.r,
+                    set.variant == wino::Variant::fused ? "fused" : "nonfused", set.kernels.size(), host_error, device_error,
+                    good ? "ok" : "FAILED");
+    }
+    return all_good ? 0 : 1;
+} catch (const std::exception& e) {
+    std::fprintf(stderr, "consumer: %s\n", e.what());
+    return 1;
+}
