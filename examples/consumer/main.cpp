@@ -2,6 +2,9 @@
 // on host vectors and on device buffers, and checks each against a direct
 // convolution loop in double. Exit 0 when every set is within its bound.
 #include "consumer_kernels.hpp"
+#ifdef CONSUMER_TUNED
+#include "tuned_kernels.hpp"
+#endif
 
 #include <wino/conv2d.hpp>
 
@@ -48,6 +51,29 @@ double max_relative_error(const std::vector<float>& y, const std::vector<double>
     return diff / scale;
 }
 
+// Runs `set` on `shape` from host vectors and device buffers; true when both
+// agree and are within fp32 Winograd's error of the direct loop.
+bool check(wino::Device& device, const wino::ConvShape& shape, const wino::KernelSet& set) {
+    const std::vector<float> x = random_values(shape.input_size(), 1), w = random_values(shape.filter_size(), 2);
+    wino::Conv2d conv(device, shape, set);
+    conv.set_filters(w);
+    std::vector<float> from_host;
+    conv.run(x, from_host);
+    wino::Buffer input(device, shape.input_size()), output(device, shape.output_size());
+    input.write(x);
+    conv.run(input, output);
+    std::vector<float> on_device(shape.output_size());
+    output.read(on_device);
+    const std::vector<double> ref = direct(shape, x, w);
+    const double host_error = max_relative_error(from_host, ref), device_error = max_relative_error(on_device, ref);
+    // fp32 Winograd: a few hundred ulps of the largest output at these sizes.
+    const bool good = host_error < 1e-4 && device_error == host_error;
+    std::printf("%s F(%d,%d) %s: %zu kernels, max rel err %.3e (device buffers %.3e) %s\n", set.name, set.m, set.r,
+                set.variant == wino::Variant::fused ? "fused" : "nonfused", set.kernels.size(), host_error, device_error,
+                good ? "ok" : "FAILED");
+    return good;
+}
+
 }  // namespace
 
 int main() try {
@@ -55,27 +81,16 @@ int main() try {
     wino::Device device;
     std::printf("%s: %zu kernel sets\n", device.name().c_str(), registry.sets.size());
     bool all_good = !registry.sets.empty();
-    for (const wino::KernelSet& set : registry.sets) {
-        const wino::ConvShape shape{2, 3, 11, 10, 5, set.r, set.r / 2};
-        const std::vector<float> x = random_values(shape.input_size(), 1), w = random_values(shape.filter_size(), 2);
-        wino::Conv2d conv(device, shape, set);
-        conv.set_filters(w);
-        std::vector<float> from_host;
-        conv.run(x, from_host);
-        wino::Buffer input(device, shape.input_size()), output(device, shape.output_size());
-        input.write(x);
-        conv.run(input, output);
-        std::vector<float> on_device(shape.output_size());
-        output.read(on_device);
-        const std::vector<double> ref = direct(shape, x, w);
-        const double host_error = max_relative_error(from_host, ref), device_error = max_relative_error(on_device, ref);
-        // fp32 Winograd: a few hundred ulps of the largest output at these sizes.
-        const bool good = host_error < 1e-4 && device_error == host_error;
-        all_good = all_good && good;
-        std::printf("%s F(%d,%d) %s: %zu kernels, max rel err %.3e (device buffers %.3e) %s\n", set.name, set.m, set.r,
-                    set.variant == wino::Variant::fused ? "fused" : "nonfused", set.kernels.size(), host_error, device_error,
-                    good ? "ok" : "FAILED");
+    for (const wino::KernelSet& set : registry.sets) all_good = check(device, {2, 3, 11, 10, 5, set.r, set.r / 2}, set) && all_good;
+#ifdef CONSUMER_TUNED
+    const wino::Registry& tuned = tuned_kernels::registry();
+    all_good = all_good && !tuned.layers.empty();
+    for (const wino::LayerKernels& layer : tuned.layers) {
+        const wino::ConvShape& s = layer.shape;
+        std::printf("layer %dx%dx%dx%d -> %d, r %d, pad %d: ", s.N, s.C, s.H, s.W, s.K, s.R, s.pad);
+        all_good = tuned.find(s) == layer.set && check(device, s, *layer.set) && all_good;
     }
+#endif
     return all_good ? 0 : 1;
 } catch (const std::exception& e) {
     std::fprintf(stderr, "consumer: %s\n", e.what());

@@ -84,7 +84,9 @@ nlohmann::ordered_json report_json(const RunCli& o, const LayerJob& job, const D
                                    TuningMatch tuning, const LayerReport& r) {
     nlohmann::ordered_json out = {{"device", device.label}, {"backend", spec_of(device.backend).api},
                                   {"variant", to_string(job.config.variant)}, {"m", job.config.m}, {"r", o.layer.r},
-                                  {"tuning", to_string(tuning)}, {"config", to_json(job.config)}, {"time_ms", r.time_ms}};
+                                  {"tuning", to_string(tuning)}, {"config", to_json(job.config)},
+                                  {"kernel_set", kernel_set_name(job.config.variant, job.config.m, o.layer.r, job.config.params)},
+                                  {"time_ms", r.time_ms}};
     if (job.bench) {
         out["gflops"] = job.shape.flops() / (r.time_ms * 1e6);
         nlohmann::ordered_json kernels;

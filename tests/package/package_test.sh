@@ -1,0 +1,72 @@
+#!/bin/bash
+# The installed package from a user's side: no installed file names the source
+# or build tree; with both hidden (a private mount namespace puts an empty
+# tmpfs over the source tree, where it can), the consumer example is
+# configured against the prefix alone, built (its kernels generated), and run
+# on the Vulkan device; then its config list is edited and only the new
+# configs' kernels are generated, and an upgraded wino-gen regenerates all;
+# last, a layer list tuned here builds in each layer's tuned set.
+# usage: package_test.sh <prefix> <source dir> <build dir>
+set -euo pipefail
+prefix=$1 source=$2 build=$3
+
+if grep -rlF -e "$source" -e "$build" "$prefix"; then
+  echo "FAIL: the installed files above name the source or build tree" >&2
+  exit 1
+fi
+work=$(mktemp -d /tmp/wino-package.XXXXXX)
+trap 'rm -rf "$work"' EXIT
+cp -r "$source/examples/consumer" "$work/consumer"
+
+hidden() {  # runs "$@" with the source (and build) tree out of reach, where a mount namespace can be made
+  if unshare -m true 2>/dev/null; then
+    unshare -m sh -c 'mount -t tmpfs none "$0" && exec "$@"' "$source" "$@"
+  else
+    "$@"
+  fi
+}
+unshare -m true 2>/dev/null || echo "note: no mount namespace here; the trees stay visible, the grep above is the check"
+
+generated() {  # the units a build generated, from its log
+  grep -o 'wino-gen: kernels [a-z0-9_]* for consumer' "$1" | awk '{print $3}' | sort | tr '\n' ' '
+}
+
+cd "$work/consumer"
+hidden cmake -S . -B build -DCMAKE_PREFIX_PATH="$prefix" -DCONSUMER_CONFIGS="F4_3;F2_5" >"$work/configure.log"
+hidden cmake --build build >"$work/build1.log"
+first=$(generated "$work/build1.log")
+[ "$first" = "consumer_f2_5_fused consumer_f2_5_nonfused consumer_f4_3_fused consumer_f4_3_nonfused " ] ||
+  { echo "FAIL: the first build generated '$first'" >&2; exit 1; }
+hidden build/consumer
+f4_3_unit=build/consumer_kernels/consumer_f4_3_nonfused/consumer_f4_3_nonfused.cpp
+before=$(stat -c %Y.%N "$f4_3_unit" | cut -d' ' -f1)
+
+hidden cmake build -DCONSUMER_CONFIGS="F4_3;F6_3" >>"$work/configure.log"
+hidden cmake --build build >"$work/build2.log"
+second=$(generated "$work/build2.log")
+[ "$second" = "consumer_f6_3_fused consumer_f6_3_nonfused " ] ||
+  { echo "FAIL: after adding F6_3 the build generated '$second', not just F6_3's kernels" >&2; exit 1; }
+[ "$(stat -c %Y.%N "$f4_3_unit" | cut -d' ' -f1)" = "$before" ] || { echo "FAIL: F4_3's unit was rewritten" >&2; exit 1; }
+hidden build/consumer | tee "$work/run2.log"
+grep -q "F(6,3)" "$work/run2.log" && ! grep -q "F(2,5)" "$work/run2.log" ||
+  { echo "FAIL: the registry does not follow the config list" >&2; exit 1; }
+
+touch "$prefix/bin/wino-gen"  # an upgraded wino-gen
+hidden cmake --build build >"$work/build3.log"
+third=$(generated "$work/build3.log")
+[ "$third" = "consumer_f4_3_fused consumer_f4_3_nonfused consumer_f6_3_fused consumer_f6_3_nonfused " ] ||
+  { echo "FAIL: after wino-gen changed the build generated '$third'" >&2; exit 1; }
+# A layer list tuned on this device: each layer's registry entry is the set
+# `wino-gen run` picks from the same database.
+printf 'small 1 8 12 12 8 3 1\nwide 1 4 10 10 4 5 2\n' >"$work/layers.txt"
+hidden "$prefix/bin/wino-gen" tune --layers "$work/layers.txt" --db "$work/tune.db" --budget-seconds 2 >"$work/tune.log"
+hidden cmake build -DCONSUMER_LAYERS="$work/layers.txt" -DCONSUMER_TUNING_DB="$work/tune.db" >>"$work/configure.log"
+hidden cmake --build build >"$work/build4.log"
+hidden build/consumer | tee "$work/run4.log"
+while read -r name n c h w k r pad; do
+  expected=$(hidden "$prefix/bin/wino-gen" run --db "$work/tune.db" --input-shape "$n,$c,$h,$w" --filters "$k" --r "$r" \
+               --pad "$pad" --format json | grep -o '"kernel_set": "[^"]*"' | cut -d'"' -f4)
+  grep -q "^layer ${n}x${c}x${h}x${w} -> $k, r $r, pad $pad: $expected F(.* ok$" "$work/run4.log" ||
+    { echo "FAIL: layer $name did not run its tuned set $expected" >&2; exit 1; }
+done <"$work/layers.txt"
+echo "package test passed"
