@@ -1,6 +1,7 @@
 // Runs every kernel set built into this program on the default Vulkan device,
 // on host vectors and on device buffers, and checks each against a direct
 // convolution loop in double. Exit 0 when every set is within its bound.
+#include "consumer_cuda_kernels.hpp"
 #include "consumer_kernels.hpp"
 #ifdef CONSUMER_TUNED
 #include "tuned_kernels.hpp"
@@ -82,6 +83,13 @@ int main() try {
     std::printf("%s: %zu kernel sets\n", device.name().c_str(), registry.sets.size());
     bool all_good = !registry.sets.empty();
     for (const wino::KernelSet& set : registry.sets) all_good = check(device, {2, 3, 11, 10, 5, set.r, set.r / 2}, set) && all_good;
+    try {
+        wino::Device cuda({wino::Backend::cuda});
+        for (const wino::KernelSet& set : consumer_cuda_kernels::registry().sets)
+            all_good = check(cuda, {2, 3, 11, 10, 5, set.r, set.r / 2}, set) && all_good;
+    } catch (const wino::DeviceError& e) {
+        std::printf("%zu CUDA kernel sets not run: %s\n", consumer_cuda_kernels::registry().sets.size(), e.what());
+    }
 #ifdef CONSUMER_TUNED
     const wino::Registry& tuned = tuned_kernels::registry();
     all_good = all_good && !tuned.layers.empty();
