@@ -88,7 +88,8 @@ int main() try {
         for (const wino::KernelSet& set : consumer_cuda_kernels::registry().sets)
             all_good = check(cuda, {2, 3, 11, 10, 5, set.r, set.r / 2}, set) && all_good;
     } catch (const wino::DeviceError& e) {
-        std::printf("%zu CUDA kernel sets not run: %s\n", consumer_cuda_kernels::registry().sets.size(), e.what());
+        for (const wino::KernelSet& set : consumer_cuda_kernels::registry().sets)
+            std::printf("%s (CUDA) not run: %s\n", set.name, e.what());
     }
 #ifdef CONSUMER_TUNED
     const wino::Registry& tuned = tuned_kernels::registry();

@@ -37,7 +37,8 @@ hidden cmake --build build >"$work/build1.log"
 first=$(generated "$work/build1.log")
 [ "$first" = "consumer_cuda_f4_3_nonfused consumer_f2_5_fused consumer_f2_5_nonfused consumer_f4_3_fused consumer_f4_3_nonfused " ] ||
   { echo "FAIL: the first build generated '$first'" >&2; exit 1; }
-hidden build/consumer
+hidden build/consumer | tee "$work/run1.log"
+grep -q "^wino_f4_3_nonfused_u2_.* (CUDA) not run" "$work/run1.log" || { echo "FAIL: UNROLL 2 did not reach the CUDA set" >&2; exit 1; }
 f4_3_unit=build/consumer_kernels/consumer_f4_3_nonfused/consumer_f4_3_nonfused.cpp
 before=$(stat -c %Y.%N "$f4_3_unit" | cut -d' ' -f1)
 
