@@ -53,7 +53,7 @@ std::vector<double> reference_conv2d(const ConvShape& s, const std::vector<float
 
 ConvPlan make_plan(const ConvShape& s, const ConvConfig& config, Backend backend) {
     validate_shape(s, config);
-    ConvPlan plan{s, config, tiling_of(s, config.variant, config.m), {}, {}, {}, {}, {}};
+    ConvPlan plan{s, config, tiling_of(s, config.variant, config.m), {}, {}, {}, {}, {}, {}};
     plan.args = kernel_args(s, plan.tiling);
     std::unique_ptr<RecipeSet> recipes;
     if (spec_of(config.variant).winograd)

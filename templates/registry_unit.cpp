@@ -6,7 +6,9 @@
 #include <wino/errors.hpp>
 
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
+#include <cctype>
 #include <set>
 
 namespace wino {

@@ -226,6 +226,35 @@ TEST_CASE("emit writes readable kernel files atomically") {
     std::system(("rm -rf " + dir).c_str());
 }
 
+TEST_CASE("emit --registry-unit writes the unit and its SPIR-V list, and --layers one set per distinct layer config") {
+    const std::string dir = "/tmp/wino-unit-" + std::to_string(::getpid());
+    REQUIRE(run_wino_gen("emit --backend glsl --m 2 --r 3 --variant fused --registry-unit f2_3 --out " + dir).exit_code == 0);
+    const std::string unit = wino::test::slurp(dir + "/f2_3.cpp");
+    CHECK(unit.find("extern const std::span<const wino::KernelSet> f2_3_sets = sets;") != std::string::npos);
+    CHECK(unit.find("{\"wino_f2_3_fused_ufull_wg64_f16x4\", wino::Backend::glsl, wino::Variant::fused, 2, 3,") !=
+          std::string::npos);
+    CHECK(wino::test::slurp(dir + "/f2_3.spirv.txt") ==
+          "wino_f2_3_filter_transform_ufull_wg64.comp wino_f2_3_filter_transform_ufull_wg64.spv.h "
+          "wino_f2_3_filter_transform_ufull_wg64_spirv\n"
+          "wino_f2_3_fused_ufull_f16x4.comp wino_f2_3_fused_ufull_f16x4.spv.h wino_f2_3_fused_ufull_f16x4_spirv\n");
+    {
+        std::ofstream layers(dir + "/layers.txt");
+        layers << "a 1 8 12 12 8 3 1\nb 2 8 12 12 8 3 1\nc 1 4 9 9 4 5 2\n";
+    }
+    REQUIRE(run_wino_gen("emit --backend cuda --layers " + dir + "/layers.txt --registry-unit net --out " + dir).exit_code == 0);
+    const std::string net = wino::test::slurp(dir + "/net.cpp");
+    CHECK(net.find("{{1, 8, 12, 12, 8, 3, 1}, &sets[0]}") != std::string::npos);
+    CHECK(net.find("{{2, 8, 12, 12, 8, 3, 1}, &sets[0]}") != std::string::npos);  // the same untuned set, made once
+    CHECK(net.find("{{1, 4, 9, 9, 4, 5, 2}, &sets[1]}") != std::string::npos);
+    CHECK(wino::test::slurp(dir + "/net.spirv.txt").empty());  // CUDA sets carry their source
+    require_bad_input("emit --backend glsl --registry-unit 9lives --out " + dir, "--registry-unit must be a C identifier");
+    require_bad_input("emit --backend glsl --layers " + dir + "/layers.txt --out " + dir, "--layers needs --registry-unit");
+    require_bad_input("emit --backend glsl --db x.db --out " + dir, "--db and --device-name need --layers");
+    require_bad_input("emit --backend glsl --layers " + dir + "/layers.txt --registry-unit u --db " + dir + "/none.db --out " + dir,
+                      "none.db");
+    std::system(("rm -rf " + dir).c_str());
+}
+
 TEST_CASE("help names every option") {
     auto help = run_wino_gen("matrices --help");
     CHECK(help.exit_code == 0);

@@ -12,8 +12,10 @@ void guided_search(SearchContext& context);  // strategies/guided.cpp
 
 const std::vector<StrategySpec>& strategies() {
     static const std::vector<StrategySpec> table = {
-        {"guided", "every (variant, m) at its suggested parameters, then rounds of coordinate descent over the "
-                   "parameter table, halving the (variant, m) groups each round", guided_search},
+        {"guided",
+         "every (variant, m) at its suggested parameters, then rounds of coordinate descent over the parameter table, "
+         "halving the (variant, m) groups each round until two are left, which both descend to the end",
+         guided_search},
         {"brute", "every candidate of the space", brute_search},
     };
     return table;
