@@ -1,6 +1,8 @@
 // fp32 tile evaluation (dense or recipe order), fp64 reference, median error.
 #include "accuracy.hpp"
 
+#include "recipe_run.hpp"
+
 #include <wino/errors.hpp>
 
 #include <fmt/format.h>
@@ -26,36 +28,6 @@ FloatMatrix to_floats(const RationalMatrix& m) {
         for (std::size_t j = 0; j < m.cols(); ++j) f.v[i * m.cols() + j] = to_float(m(i, j));
     return f;
 }
-
-// A recipe ready to run on floats: constants rounded once.
-struct FloatRecipe {
-    Recipe recipe;
-    std::vector<float> constants;
-    explicit FloatRecipe(const Recipe& r) : recipe(r) {
-        for (Op& op : recipe.ops) {
-            constants.push_back(to_float(op.c));
-            op.c = 0;  // no exact value is left for the worker threads to share
-        }
-    }
-    void run(const float* x, std::size_t x_stride, float* y, std::size_t y_stride, std::vector<float>& values) const {
-        values.resize(static_cast<std::size_t>(recipe.value_count()));
-        for (int i = 0; i < recipe.n_inputs; ++i) values[i] = x[i * x_stride];
-        for (std::size_t k = 0; k < recipe.ops.size(); ++k) {
-            const Op& op = recipe.ops[k];
-            const float a = values[op.a], b = op.b >= 0 ? values[op.b] : 0.0f, c = constants[k];
-            float& out = values[recipe.n_inputs + k];
-            switch (op.code) {
-                case Opcode::add: out = a + b; break;
-                case Opcode::sub: out = a - b; break;
-                case Opcode::neg: out = -a; break;
-                case Opcode::mul: out = a * c; break;
-                case Opcode::fma: out = std::fma(a, c, b); break;
-                case Opcode::copy: out = a; break;
-            }
-        }
-        for (std::size_t i = 0; i < recipe.outputs.size(); ++i) y[i * y_stride] = values[recipe.outputs[i]];
-    }
-};
 
 // How one tile is computed in fp32: Y (m×m) from d (α×α) and g (r×r).
 class TileEvaluator {
@@ -105,16 +77,6 @@ private:
     std::vector<float> t1_, t2_, u_;
 };
 
-// Applies a 1D recipe to every column of a (rows_in × cols) block, then to every
-// row of the result.
-void apply_2d(const FloatRecipe& r, const float* in, std::size_t n_in, std::size_t n_out, float* out,
-              std::vector<float>& scratch, std::vector<float>& values) {
-    // columns: in is n_in × n_in, scratch becomes n_out × n_in
-    scratch.resize(n_out * n_in);
-    for (std::size_t j = 0; j < n_in; ++j) r.run(in + j, n_in, scratch.data() + j, n_in, values);
-    for (std::size_t i = 0; i < n_out; ++i) r.run(scratch.data() + i * n_in, 1, out + i * n_out, 1, values);
-}
-
 class RecipeTile : public TileEvaluator {
 public:
     explicit RecipeTile(const RecipeSet& s)
@@ -122,14 +84,14 @@ public:
           m_(s.algorithm.m) {}
     void evaluate(const std::vector<float>& d, const std::vector<float>& g, std::vector<float>& y) override {
         u_.resize(alpha_ * alpha_), v_.resize(alpha_ * alpha_), y.resize(m_ * m_);
-        apply_2d(filter_, g.data(), r_, alpha_, u_.data(), scratch_, values_);
-        apply_2d(input_, d.data(), alpha_, alpha_, v_.data(), scratch_, values_);
+        filter_.run_2d(g.data(), r_, alpha_, u_.data(), scratch_, values_);
+        input_.run_2d(d.data(), alpha_, alpha_, v_.data(), scratch_, values_);
         for (std::size_t i = 0; i < u_.size(); ++i) v_[i] *= u_[i];
-        apply_2d(output_, v_.data(), alpha_, m_, y.data(), scratch_, values_);
+        output_.run_2d(v_.data(), alpha_, m_, y.data(), scratch_, values_);
     }
 
 private:
-    FloatRecipe input_, filter_, output_;
+    RecipeRun<float> input_, filter_, output_;
     std::size_t alpha_, r_, m_;
     std::vector<float> u_, v_, scratch_, values_;
 };

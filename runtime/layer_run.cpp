@@ -21,16 +21,25 @@ std::vector<float> random_tensor(std::size_t n, std::uint64_t seed) {
     return v;
 }
 
-LayerErrors compare_with_reference(const std::vector<float>& y, const std::vector<double>& ref) {
-    double diff2 = 0, ref2 = 0, max_abs = 0;
+namespace {
+
+template <class T>
+LayerErrors compare(const std::vector<T>& y, const std::vector<double>& ref) {
+    double diff2 = 0, ref2 = 0, max_abs = 0, max_ref = 0;
     for (std::size_t i = 0; i < y.size(); ++i) {
         const double d = std::isfinite(y[i]) ? y[i] - ref[i] : INFINITY;
         diff2 += d * d;
         ref2 += ref[i] * ref[i];
         max_abs = std::max(max_abs, std::abs(d));
+        max_ref = std::max(max_ref, std::abs(ref[i]));
     }
-    return {std::sqrt(diff2) / std::max(std::sqrt(ref2), 1e-300), max_abs};
+    return {std::sqrt(diff2) / std::max(std::sqrt(ref2), 1e-300), max_abs, max_abs / std::max(max_ref, 1e-300)};
 }
+
+}  // namespace
+
+LayerErrors compare_with_reference(const std::vector<float>& y, const std::vector<double>& ref) { return compare(y, ref); }
+LayerErrors compare_with_reference(const std::vector<double>& y, const std::vector<double>& ref) { return compare(y, ref); }
 
 double layer_error_bound(int m, int r) {
     static std::mutex guard;

@@ -9,11 +9,12 @@
 
 namespace wino {
 
-// Relative L2 error ‖y − ref‖ / ‖ref‖ and the largest absolute error; a
-// non-finite output value counts as an infinite error. `bound` is what the
-// configuration is held to (check_bound); NaN never passes it.
+// Relative L2 error ‖y − ref‖ / ‖ref‖, the largest absolute error, and that
+// over the largest |ref| (the metric ncnn's comparisons quote); a non-finite
+// output value counts as an infinite error. `bound` is what the configuration
+// is held to (check_bound); NaN never passes it.
 struct LayerErrors {
-    double relative, max_abs, bound = 0;
+    double relative, max_abs, max_relative, bound = 0;
     bool passed() const { return relative <= bound; }
 };
 
@@ -22,6 +23,7 @@ struct LayerErrors {
 std::vector<float> random_tensor(std::size_t n, std::uint64_t seed);
 
 LayerErrors compare_with_reference(const std::vector<float>& output, const std::vector<double>& reference);
+LayerErrors compare_with_reference(const std::vector<double>& output, const std::vector<double>& reference);
 
 // The relative error a correct Winograd F(m,r) layer stays under: a hundred
 // times the accuracy evaluator's median tile error for the default points

@@ -1,10 +1,13 @@
 // `wino-gen accuracy`: the fp32 error of F(m,r) by the EuroSys'20 metric;
-// --growth prints the error against alpha for the default points (Figure 4).
+// --growth prints the error against alpha for the default points (Figure 4);
+// --layer models a whole layer's error in the kernels' order, by stage.
 #include "accuracy.hpp"
 #include "command.hpp"
 #include "shared_options.hpp"
 #include <wino/errors.hpp>
 #include "json_text.hpp"
+#include "layer_error.hpp"
+#include "layer_run.hpp"
 #include "recipe_db.hpp"
 
 #include <fmt/format.h>
@@ -18,7 +21,8 @@ namespace {
 
 struct AccuracyCli {
     std::optional<int> m, r;
-    std::string points, order = "dense", format = "text";
+    std::string points, order = "dense", format = "text", layer;
+    int pad = 0;
     int trials = 10000, threads = 0;
     std::uint64_t seed = 1;
     bool growth = false;
@@ -50,10 +54,47 @@ void print_growth(const AccuracyCli& o) {
     }
 }
 
+void progress(const std::string& line) { fmt::print(stderr, "wino-gen: {}\n", line); }
+
+nlohmann::ordered_json error_json(const LayerErrors& e) { return {{"rel_err", e.relative}, {"max_rel_err", e.max_relative}}; }
+
+// The inputs are run's for the same --seed (input: seed, filters: seed + 1),
+// so `run --check` on the device sees the same tensors.
+void print_layer_accuracy(const AccuracyCli& o) {
+    const std::vector<long long> nchwk = parse_shape(o.layer, "--layer", 5);
+    const ConvShape shape = checked_shape({nchwk[0], nchwk[1], nchwk[2], nchwk[3], nchwk[4], o.r.value_or(3), o.pad}, "--layer: ");
+    const int m = o.m.value_or(4);
+    validate_shape(shape, {Variant::nonfused, m, {}});
+    const int alpha = m + shape.R - 1;
+    const PointSet points = o.points.empty() ? default_points(alpha) : parse_points(o.points, alpha);
+    const RecipeSet recipes = recipes_for(m, shape.R, points, {}, progress);
+    const LayerErrorModel model = model_layer_error(shape, recipes, random_tensor(shape.input_size(), o.seed),
+                                                    random_tensor(shape.filter_size(), o.seed + 1));
+    if (o.format == "json") {
+        nlohmann::ordered_json stages;
+        for (std::size_t i = 0; i < layer_stages.size(); ++i) stages[to_string(layer_stages[i])] = error_json(model.stages[i]);
+        nlohmann::ordered_json out = {{"layer", {{"N", shape.N}, {"C", shape.C}, {"H", shape.H}, {"W", shape.W}, {"K", shape.K},
+                                                 {"R", shape.R}, {"pad", shape.pad}}},
+                                      {"m", m}, {"points", point_strings(points)}, {"seed", o.seed}};
+        out.update(error_json(model.all));
+        out["stages"] = stages;
+        fmt::print("{}", to_readable_json(out));
+        return;
+    }
+    fmt::print("F({},{}) on {}x{}x{}x{} -> {}, pad {}, points {}: rel_err {:.3e}, max_rel_err {:.3e}\n", m, shape.R, shape.N,
+               shape.C, shape.H, shape.W, shape.K, shape.pad, fmt::join(point_strings(points), ", "), model.all.relative,
+               model.all.max_relative);
+    fmt::print("  each stage alone in fp32 (rel_err / max_rel_err):");
+    for (std::size_t i = 0; i < layer_stages.size(); ++i)
+        fmt::print("  {} {:.2e} / {:.2e}", to_string(layer_stages[i]), model.stages[i].relative, model.stages[i].max_relative);
+    fmt::print("\n");
+}
+
 void print_accuracy(const AccuracyCli& o) {
-    if (o.growth) return print_growth(o);
-    if (!o.m || !o.r) throw InputError("accuracy needs --m and --r (or --growth --r R)");
     if (o.format != "text" && o.format != "json") throw InputError(fmt::format("--format must be text or json, not '{}'", o.format));
+    if (!o.layer.empty()) return print_layer_accuracy(o);
+    if (o.growth) return print_growth(o);
+    if (!o.m || !o.r) throw InputError("accuracy needs --m and --r (or --growth --r R, or --layer N,C,H,W,K)");
     validate_tile(*o.m, *o.r);
     const int alpha = *o.m + *o.r - 1;
     const PointSet points = o.points.empty() ? default_points(alpha) : parse_points(o.points, alpha);
@@ -86,6 +127,11 @@ Command add_accuracy_command(CLI::App& app) {
     sub->add_option("--threads", o->threads, "threads, 1 to 256 (default: all cores)")->check(integer_range(1, 256));
     sub->add_option("--order", o->order, "dense (matrix products) or recipe (as the kernels compute)")->default_str("dense");
     sub->add_option("--format", o->format, "text or json")->default_str("text");
+    sub->add_option("--layer", o->layer,
+                    "N,C,H,W,K: model this layer's error on the device (the kernels' order; --r, --pad, --m, --points, "
+                    "--seed as run takes them), with each stage's share");
+    sub->add_option("--pad", o->pad, "with --layer: zero padding")->default_str("0")->check(
+        integer_range(layer_fields()[6].min, layer_fields()[6].max));
     sub->add_flag("--growth", o->growth, "error against alpha for the default points (needs --r)");
     sub->add_option("--max-alpha", o->max_alpha_growth, "largest alpha for --growth")->default_str("16")->check(integer_range(2, max_alpha));
     return {sub, [o] { print_accuracy(*o); }};

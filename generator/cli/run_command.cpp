@@ -100,6 +100,7 @@ nlohmann::ordered_json report_json(const RunCli& o, const LayerJob& job, const D
     if (r.errors) {
         out["rel_err"] = r.errors->relative;
         out["max_abs_err"] = r.errors->max_abs;
+        out["max_rel_err"] = r.errors->max_relative;
         out["bound"] = r.errors->bound;
         out["check"] = r.errors->passed() ? "pass" : "fail";
     }

@@ -73,18 +73,21 @@ Device open_device(const DeviceOptions& o) {
     return Device(wino::DeviceOptions{backend, device_index(o.device, spec_of(backend).api), o.validation});
 }
 
-std::vector<long long> parse_shape(const std::string& text) {
+std::vector<long long> parse_shape(const std::string& text, const std::string& flag, std::size_t count) {
     std::vector<std::string> items;
     for (std::size_t from = 0; from <= text.size();) {
         const std::size_t comma = std::min(text.find(',', from), text.size());
         items.push_back(text.substr(from, comma - from));
         from = comma + 1;
     }
-    if (items.size() != 4) throw InputError(fmt::format("--input-shape needs 4 numbers N,C,H,W, got '{}'", text.substr(0, 80)));
+    std::vector<std::string> names;
+    for (std::size_t i = 0; i < count; ++i) names.push_back(layer_fields()[i].name);
+    if (items.size() != count)
+        throw InputError(fmt::format("{} needs {} numbers {}, got '{}'", flag, count, fmt::join(names, ","), text.substr(0, 80)));
     std::vector<long long> dims;
     for (std::size_t i = 0; i < items.size(); ++i) {
         const LayerField& f = layer_fields()[i];
-        dims.push_back(parse_integer(items[i], f.min, f.max, fmt::format("--input-shape's {}", f.name)));
+        dims.push_back(parse_integer(items[i], f.min, f.max, fmt::format("{}'s {}", flag, f.name)));
     }
     return dims;
 }

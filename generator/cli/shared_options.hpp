@@ -39,9 +39,9 @@ CLI::Validator integer_range(long long min, long long max);
 // A number of seconds: finite, 0 to a year (no nan, no inf, no negative).
 CLI::Validator seconds_range();
 
-// "1,64,56,56" → {1, 64, 56, 56}, each against its range (layer_fields);
-// throws InputError naming --input-shape.
-std::vector<long long> parse_shape(const std::string& text);
+// "1,64,56,56" → {1, 64, 56, 56}: the first `count` of N, C, H, W, K, each
+// against its range (layer_fields); throws InputError naming `flag`.
+std::vector<long long> parse_shape(const std::string& text, const std::string& flag = "--input-shape", std::size_t count = 4);
 // The layer of N,C,H,W, K filters and the flags' R and pad, checked.
 ConvShape layer_shape(const std::vector<long long>& nchw, long long filters, const LayerOptions& options);
 

@@ -1,0 +1,63 @@
+// Recipes run on floating-point values, in the order the kernels compute:
+// each op in turn, FMA fused, constants rounded once to the working type. The
+// accuracy evaluator (one tile) and the layer error model (a whole layer, a
+// stage at a time in fp32 or fp64) both run recipes through this.
+#pragma once
+
+#include "rational.hpp"
+#include "recipe.hpp"
+
+#include <cmath>
+#include <cstddef>
+#include <vector>
+
+namespace wino {
+
+template <class T>
+class RecipeRun {
+public:
+    explicit RecipeRun(const Recipe& r) : recipe_(r) {
+        for (Op& op : recipe_.ops) {
+            if constexpr (sizeof(T) == sizeof(float))
+                constants_.push_back(to_float(op.c));
+            else
+                constants_.push_back(to_double(op.c));
+            op.c = 0;  // no exact value is left for worker threads to share
+        }
+    }
+
+    // y[i·y_stride] = the recipe's outputs of x[i·x_stride].
+    void run(const T* x, std::size_t x_stride, T* y, std::size_t y_stride, std::vector<T>& values) const {
+        values.resize(static_cast<std::size_t>(recipe_.value_count()));
+        for (int i = 0; i < recipe_.n_inputs; ++i) values[i] = x[i * x_stride];
+        for (std::size_t k = 0; k < recipe_.ops.size(); ++k) {
+            const Op& op = recipe_.ops[k];
+            const T a = values[op.a], b = op.b >= 0 ? values[op.b] : T(0), c = constants_[k];
+            T& out = values[recipe_.n_inputs + k];
+            switch (op.code) {
+                case Opcode::add: out = a + b; break;
+                case Opcode::sub: out = a - b; break;
+                case Opcode::neg: out = -a; break;
+                case Opcode::mul: out = a * c; break;
+                case Opcode::fma: out = std::fma(a, c, b); break;
+                case Opcode::copy: out = a; break;
+            }
+        }
+        for (std::size_t i = 0; i < recipe_.outputs.size(); ++i) y[i * y_stride] = values[recipe_.outputs[i]];
+    }
+
+    // The 2D transform of an n_in × n_in block into n_out × n_out: the recipe
+    // on every column, then on every row of the result.
+    void run_2d(const T* in, std::size_t n_in, std::size_t n_out, T* out, std::vector<T>& scratch,
+                std::vector<T>& values) const {
+        scratch.resize(n_out * n_in);
+        for (std::size_t j = 0; j < n_in; ++j) run(in + j, n_in, scratch.data() + j, n_in, values);
+        for (std::size_t i = 0; i < n_out; ++i) run(scratch.data() + i * n_in, 1, out + i * n_out, 1, values);
+    }
+
+private:
+    Recipe recipe_;
+    std::vector<T> constants_;
+};
+
+}  // namespace wino

@@ -1,0 +1,145 @@
+// The layer error model: the kernels' arithmetic on the host, stage by stage.
+#include "layer_error.hpp"
+
+#include "conv_plan.hpp"
+#include "recipe_run.hpp"
+
+#include <wino/errors.hpp>
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+
+namespace wino {
+namespace {
+
+struct Tiles {
+    int m, r, alpha, tiles_h, tiles_w, count;
+};
+
+Tiles tiles_of(const ConvShape& s, int m) {
+    const int th = (s.out_h() + m - 1) / m, tw = (s.out_w() + m - 1) / m;
+    return {m, s.R, m + s.R - 1, th, tw, s.N * th * tw};
+}
+
+// U[(k·C + c)·α² + ξ]: each filter transformed.
+template <class T>
+void filter_stage(const ConvShape& s, const Tiles& t, const RecipeSet& recipes, const std::vector<float>& w,
+                  std::vector<double>& u) {
+    const RecipeRun<T> run(recipes.filter);
+    const std::size_t a2 = static_cast<std::size_t>(t.alpha) * t.alpha, r2 = static_cast<std::size_t>(s.R) * s.R;
+    u.assign(static_cast<std::size_t>(s.K) * s.C * a2, 0.0);
+    std::vector<T> g(r2), out(a2), scratch, values;
+    for (std::size_t kc = 0; kc < static_cast<std::size_t>(s.K) * s.C; ++kc) {
+        for (std::size_t i = 0; i < r2; ++i) g[i] = static_cast<T>(w[kc * r2 + i]);
+        run.run_2d(g.data(), s.R, t.alpha, out.data(), scratch, values);
+        std::copy(out.begin(), out.end(), u.begin() + kc * a2);
+    }
+}
+
+// V[(c·P + p)·α² + ξ]: each tile's α×α patch (zero outside the image) transformed.
+template <class T>
+void input_stage(const ConvShape& s, const Tiles& t, const RecipeSet& recipes, const std::vector<float>& x,
+                 std::vector<double>& v) {
+    const RecipeRun<T> run(recipes.input);
+    const std::size_t a2 = static_cast<std::size_t>(t.alpha) * t.alpha;
+    v.assign(static_cast<std::size_t>(s.C) * t.count * a2, 0.0);
+    std::vector<T> d(a2), out(a2), scratch, values;
+    for (int c = 0; c < s.C; ++c)
+        for (int p = 0; p < t.count; ++p) {
+            const int n = p / (t.tiles_h * t.tiles_w), top = (p / t.tiles_w) % t.tiles_h * t.m - s.pad,
+                      left = p % t.tiles_w * t.m - s.pad;
+            for (int i = 0; i < t.alpha; ++i)
+                for (int j = 0; j < t.alpha; ++j) {
+                    const int h = top + i, w = left + j;
+                    d[i * t.alpha + j] = h >= 0 && h < s.H && w >= 0 && w < s.W
+                                             ? static_cast<T>(x[((static_cast<std::size_t>(n) * s.C + c) * s.H + h) * s.W + w])
+                                             : T(0);
+                }
+            run.run_2d(d.data(), t.alpha, t.alpha, out.data(), scratch, values);
+            std::copy(out.begin(), out.end(), v.begin() + (static_cast<std::size_t>(c) * t.count + p) * a2);
+        }
+}
+
+// M[(k·P + p)·α² + ξ] = Σ_c U·V, c ascending, each step one FMA.
+template <class T>
+void product_stage(const ConvShape& s, const Tiles& t, const std::vector<double>& u, const std::vector<double>& v,
+                   std::vector<double>& product) {
+    const std::size_t a2 = static_cast<std::size_t>(t.alpha) * t.alpha;
+    product.assign(static_cast<std::size_t>(s.K) * t.count * a2, 0.0);
+    std::vector<T> acc(a2);
+    for (int k = 0; k < s.K; ++k)
+        for (int p = 0; p < t.count; ++p) {
+            std::fill(acc.begin(), acc.end(), T(0));
+            for (int c = 0; c < s.C; ++c) {
+                const double* uk = &u[(static_cast<std::size_t>(k) * s.C + c) * a2];
+                const double* vp = &v[(static_cast<std::size_t>(c) * t.count + p) * a2];
+                for (std::size_t xi = 0; xi < a2; ++xi) acc[xi] = std::fma(static_cast<T>(uk[xi]), static_cast<T>(vp[xi]), acc[xi]);
+            }
+            std::copy(acc.begin(), acc.end(), product.begin() + (static_cast<std::size_t>(k) * t.count + p) * a2);
+        }
+}
+
+// y: each product tile transformed to m×m, the part inside the output kept.
+template <class T>
+void output_stage(const ConvShape& s, const Tiles& t, const RecipeSet& recipes, const std::vector<double>& product,
+                  std::vector<double>& y) {
+    const RecipeRun<T> run(recipes.output);
+    const std::size_t a2 = static_cast<std::size_t>(t.alpha) * t.alpha;
+    y.assign(s.output_size(), 0.0);
+    std::vector<T> in(a2), out(static_cast<std::size_t>(t.m) * t.m), scratch, values;
+    for (int k = 0; k < s.K; ++k)
+        for (int p = 0; p < t.count; ++p) {
+            const double* tile = &product[(static_cast<std::size_t>(k) * t.count + p) * a2];
+            for (std::size_t xi = 0; xi < a2; ++xi) in[xi] = static_cast<T>(tile[xi]);
+            run.run_2d(in.data(), t.alpha, t.m, out.data(), scratch, values);
+            const int n = p / (t.tiles_h * t.tiles_w), top = (p / t.tiles_w) % t.tiles_h * t.m, left = p % t.tiles_w * t.m;
+            for (int i = 0; i < t.m && top + i < s.out_h(); ++i)
+                for (int j = 0; j < t.m && left + j < s.out_w(); ++j)
+                    y[((static_cast<std::size_t>(n) * s.K + k) * s.out_h() + top + i) * s.out_w() + left + j] =
+                        out[i * t.m + j];
+        }
+}
+
+}  // namespace
+
+const char* to_string(LayerStage stage) {
+    switch (stage) {
+        case LayerStage::filter_transform: return "filter_transform";
+        case LayerStage::input_transform: return "input_transform";
+        case LayerStage::product: return "product";
+        case LayerStage::output_transform: return "output_transform";
+    }
+    throw std::logic_error("unknown stage");
+}
+
+std::vector<double> winograd_on_host(const ConvShape& s, const RecipeSet& recipes, const std::vector<float>& input,
+                                     const std::vector<float>& filters, const std::array<bool, 4>& fp32) {
+    validate_shape(s, {Variant::nonfused, recipes.algorithm.m, {}});
+    if (recipes.algorithm.r != s.R)
+        throw InputError(fmt::format("the recipes are for r = {}, the layer's filters are {}", recipes.algorithm.r, s.R));
+    if (input.size() != s.input_size() || filters.size() != s.filter_size())
+        throw InputError("the tensors do not have the layer's sizes");
+    const Tiles t = tiles_of(s, recipes.algorithm.m);
+    std::vector<double> u, v, product, y;
+    fp32[0] ? filter_stage<float>(s, t, recipes, filters, u) : filter_stage<double>(s, t, recipes, filters, u);
+    fp32[1] ? input_stage<float>(s, t, recipes, input, v) : input_stage<double>(s, t, recipes, input, v);
+    fp32[2] ? product_stage<float>(s, t, u, v, product) : product_stage<double>(s, t, u, v, product);
+    fp32[3] ? output_stage<float>(s, t, recipes, product, y) : output_stage<double>(s, t, recipes, product, y);
+    return y;
+}
+
+LayerErrorModel model_layer_error(const ConvShape& s, const RecipeSet& recipes, const std::vector<float>& input,
+                                  const std::vector<float>& filters) {
+    const std::vector<double> ref = reference_conv2d(s, input, filters);
+    LayerErrorModel model{compare_with_reference(winograd_on_host(s, recipes, input, filters, {true, true, true, true}), ref), {}};
+    for (std::size_t i = 0; i < layer_stages.size(); ++i) {
+        std::array<bool, 4> alone{};
+        alone[i] = true;
+        model.stages[i] = compare_with_reference(winograd_on_host(s, recipes, input, filters, alone), ref);
+    }
+    return model;
+}
+
+}  // namespace wino

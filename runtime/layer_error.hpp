@@ -1,0 +1,37 @@
+// The error a Winograd layer shows on the device, computed on the host in the
+// kernels' order of operations: the same recipes (FMA where they fuse), the
+// 2D transforms as columns then rows, tiles cut as the kernels cut them, and
+// the product accumulated over C in ascending order with FMA, as the GEMM and
+// fused kernels do. Each stage can run in fp32 (as on the device) or fp64; a
+// stage's share of the error is measured by running it alone in fp32.
+#pragma once
+
+#include "layer.hpp"
+#include "layer_run.hpp"
+#include "optimizer.hpp"
+
+#include <array>
+#include <vector>
+
+namespace wino {
+
+enum class LayerStage { filter_transform, input_transform, product, output_transform };
+inline constexpr std::array<LayerStage, 4> layer_stages = {LayerStage::filter_transform, LayerStage::input_transform,
+                                                           LayerStage::product, LayerStage::output_transform};
+const char* to_string(LayerStage stage);
+
+// The layer's output through `recipes` (an F(m,r) for the shape's R), each
+// stage in fp32 where `fp32` says so, else in fp64.
+std::vector<double> winograd_on_host(const ConvShape& shape, const RecipeSet& recipes, const std::vector<float>& input,
+                                     const std::vector<float>& filters, const std::array<bool, 4>& fp32);
+
+// Errors as compare_with_reference gives them (the bound is left at 0).
+struct LayerErrorModel {
+    LayerErrors all;                    // every stage in fp32: the device's error
+    std::array<LayerErrors, 4> stages;  // that stage alone in fp32, the others in fp64
+};
+
+LayerErrorModel model_layer_error(const ConvShape& shape, const RecipeSet& recipes, const std::vector<float>& input,
+                                  const std::vector<float>& filters);
+
+}  // namespace wino
