@@ -68,6 +68,10 @@ PointSet parse_points(std::string_view list, int alpha) {
     return points;
 }
 
+PointSet points_or_default(std::string_view list, int alpha) {
+    return list.empty() ? default_points(alpha) : parse_points(list, alpha);
+}
+
 PointSet default_points(int alpha) {
     if (alpha < 1 || alpha > max_alpha)
         throw InputError(fmt::format("alpha = {} is outside 1..{}", alpha, max_alpha));

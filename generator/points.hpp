@@ -25,6 +25,10 @@ std::vector<Rational> parse_point_list(std::string_view list);
 // entry, a duplicate, or a count other than alpha − 1.
 PointSet parse_points(std::string_view list, int alpha);
 
+// What every --points flag means: the list parsed for alpha, or the default
+// set when it is empty.
+PointSet points_or_default(std::string_view list, int alpha);
+
 // Checks count and distinctness of already-parsed points.
 void validate_points(const PointSet& points, int alpha);
 

@@ -12,12 +12,25 @@
 
 namespace wino {
 
+PointSet points_of(const ConvConfig& config, int r) { return points_or_default(config.points, config.m + r - 1); }
+
+std::string canonical_points(const std::string& text, int m, int r) {
+    validate_tile(m, r);
+    const std::string given = finite_points_text(points_or_default(text, m + r - 1));
+    return given == finite_points_text(default_points(m + r - 1)) ? "" : given;
+}
+
 void validate_shape(const ConvShape& s, const ConvConfig& c) {
     check_ranges(s);
     if (s.out_h() < 1 || s.out_w() < 1)
         throw InputError(fmt::format("a {}x{} filter with pad {} leaves no output of a {}x{} input", s.R, s.R, s.pad, s.H, s.W));
     const VariantSpec& variant = spec_of(c.variant);
-    if (variant.winograd) validate_tile(c.m, s.R);
+    if (variant.winograd) {
+        validate_tile(c.m, s.R);
+        points_of(c, s.R);
+    } else if (!c.points.empty()) {
+        throw InputError("the direct kernel has no interpolation points: --points is for nonfused and fused");
+    }
     check_params(c.params, {variant.kinds, &s, c.m});
     const Tiling tiling = tiling_of(s, c.variant, c.m);
     long long largest = 0;
@@ -57,7 +70,7 @@ ConvPlan make_plan(const ConvShape& s, const ConvConfig& config, Backend backend
     plan.args = kernel_args(s, plan.tiling);
     std::unique_ptr<RecipeSet> recipes;
     if (spec_of(config.variant).winograd)
-        recipes = std::make_unique<RecipeSet>(recipes_for(config.m, s.R, default_points(static_cast<int>(plan.tiling.alpha)), {}));
+        recipes = std::make_unique<RecipeSet>(recipes_for(config.m, s.R, points_of(config, s.R), {}));
     plan.kernels = emit_variant(config.variant, recipes.get(), s.R, config.params, backend);
     for (std::size_t i = 0; i < plan.kernels.size(); ++i) {
         const EmittedKernel& k = plan.kernels[i];

@@ -6,10 +6,12 @@
 
 #include "emitter.hpp"
 #include "layer.hpp"
+#include "points.hpp"
 
 #include <array>
 #include <cstdint>
 #include <map>
+#include <string>
 #include <vector>
 
 namespace wino {
@@ -18,8 +20,18 @@ struct ConvConfig {
     Variant variant = Variant::fused;
     int m = 4;
     KernelParams params;
+    // The interpolation points as --points takes them ("0,1,-1,1/2,-2"; the
+    // point at infinity is implied); empty: the default set for alpha. A
+    // Winograd variant's only.
+    std::string points = "";
     friend bool operator==(const ConvConfig&, const ConvConfig&) = default;
 };
+
+// The config's points for a layer of filter size r (validated).
+PointSet points_of(const ConvConfig& config, int r);
+// --points text as a config holds it: parsed for F(m,r), written back the one
+// way ("0,1,-1,1/2,-2"), and empty when it is the default set.
+std::string canonical_points(const std::string& text, int m, int r);
 
 // Throws InputError for non-positive sizes, empty outputs, an m the recipes do
 // not allow, parameters the layer does not allow (the parameter table's

@@ -10,6 +10,7 @@
 #include <map>
 #include <mutex>
 #include <random>
+#include <tuple>
 
 namespace wino {
 
@@ -41,20 +42,20 @@ LayerErrors compare(const std::vector<T>& y, const std::vector<double>& ref) {
 LayerErrors compare_with_reference(const std::vector<float>& y, const std::vector<double>& ref) { return compare(y, ref); }
 LayerErrors compare_with_reference(const std::vector<double>& y, const std::vector<double>& ref) { return compare(y, ref); }
 
-double layer_error_bound(int m, int r) {
+double layer_error_bound(int m, int r, const std::string& points) {
     static std::mutex guard;
-    static std::map<std::pair<int, int>, double> bounds;
+    static std::map<std::tuple<int, int, std::string>, double> bounds;
     std::lock_guard lock(guard);
-    auto [it, fresh] = bounds.try_emplace({m, r}, 0.0);
+    auto [it, fresh] = bounds.try_emplace({m, r, points}, 0.0);
     if (fresh) {
-        const RecipeSet s = recipes_for(m, r, default_points(m + r - 1), {});
+        const RecipeSet s = recipes_for(m, r, points_or_default(points, m + r - 1), {});
         it->second = 100 * measure_accuracy(s, {1000, 1, 1, EvaluationOrder::recipe}).error + 1e-6;
     }
     return it->second;
 }
 
 double check_bound(const ConvConfig& config, const ConvShape& s) {
-    if (spec_of(config.variant).winograd) return layer_error_bound(config.m, s.R);
+    if (spec_of(config.variant).winograd) return layer_error_bound(config.m, s.R, config.points);
     return 10 * std::sqrt(double(s.C) * s.R * s.R) * std::ldexp(1.0, -24);
 }
 

@@ -29,7 +29,7 @@ LayerErrors compare_with_reference(const std::vector<double>& output, const std:
 // times the accuracy evaluator's median tile error for the default points
 // (1000 tiles, in the order the kernels compute) plus 1e-6. The tests and the
 // tuner's correctness gate both use it.
-double layer_error_bound(int m, int r);
+double layer_error_bound(int m, int r, const std::string& points = "");
 // What `run --check` holds a configuration to: layer_error_bound for a
 // Winograd variant; for the direct kernel, whose fp32 sums of n = C·R²
 // products err like a random walk, 10·√n·2⁻²⁴ (8e-7 measured at n = 2304,

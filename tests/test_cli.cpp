@@ -255,6 +255,38 @@ TEST_CASE("emit --registry-unit writes the unit and its SPIR-V list, and --layer
     std::system(("rm -rf " + dir).c_str());
 }
 
+TEST_CASE("points on run, emit and tune: the parser of matrices, the config's points end to end") {
+    const std::string dir = "/tmp/wino-points-" + std::to_string(::getpid());
+    auto run = run_wino_gen("run --input-shape 1,6,11,9 --filters 5 --pad 1 --points 0,1,-1,2,-2 --check --format json");
+    REQUIRE(run.exit_code == 0);
+    const auto j = nlohmann::json::parse(run.out);
+    CHECK(j["points"] == std::vector<std::string>{"0", "1", "-1", "2", "-2", "inf"});
+    CHECK(j["check"] == "pass");
+    CHECK(j["config"]["points"] == "0,1,-1,2,-2");
+    // the default set, however written, is the default configuration
+    auto same = run_wino_gen("run --input-shape 1,6,11,9 --filters 5 --pad 1 --points 0,-1,1,1/2,-2 --format json");
+    REQUIRE(same.exit_code == 0);
+    CHECK_FALSE(nlohmann::json::parse(same.out)["config"].contains("points"));
+    require_bad_input("run --input-shape 1,6,11,9 --filters 5 --points 0,1,-1,2", "needs 5 finite points");
+    require_bad_input("run --input-shape 1,6,11,9 --filters 5 --points 0,1,1,2,-2", "appears twice");
+    require_bad_input("run --input-shape 1,6,11,9 --filters 5 --variant direct --points 0,1,-1,2,-2", "no interpolation points");
+
+    REQUIRE(run_wino_gen("emit --backend glsl --m 4 --r 3 --points 0,1,-1,2,-2 --out " + dir).exit_code == 0);
+    CHECK(wino::test::slurp(dir + "/wino_f4_3_input_transform_ufull_wg64_tt4.comp").find("points 0, 1, -1, 2, -2, inf") !=
+          std::string::npos);
+    require_bad_input("emit --backend glsl --m 4 --r 3 --points 0,1 --out " + dir, "needs 5 finite points");
+
+    auto tuned = run_wino_gen("tune --input-shape 1,4,8,8 --filters 4 --pad 1 --points 0,1,1/2 --budget-seconds 1 --db " + dir +
+                              "/t.db --format json");
+    REQUIRE(tuned.exit_code == 0);
+    const auto config = nlohmann::json::parse(tuned.out)["layers"][0]["config"];
+    CHECK(config["m"] == 2);  // three finite points: alpha 4, so m = 2 for r = 3
+    CHECK(config["points"] == "0,1,1/2");
+    require_bad_input("tune --input-shape 1,4,8,8 --filters 4 --points 0,1,2,3,4,5,6,7,8,9,10,11 --db " + dir + "/t.db",
+                      "no kernel of the space runs");
+    std::system(("rm -rf " + dir).c_str());
+}
+
 TEST_CASE("help names every option") {
     auto help = run_wino_gen("matrices --help");
     CHECK(help.exit_code == 0);

@@ -14,6 +14,7 @@ namespace wino {
 
 nlohmann::ordered_json to_json(const Candidate& c) {
     nlohmann::ordered_json j = {{"variant", to_string(c.variant)}, {"m", c.m}};
+    if (!c.points.empty()) j["points"] = c.points;  // default points: the keys of earlier databases
     j.update(to_json(c.params));
     return j;
 }
@@ -24,11 +25,12 @@ Candidate candidate_from_json(const nlohmann::json& j, Backend backend) {
     if (!j.is_object() || !j.contains("variant") || !j["variant"].is_string() || !j.contains("m") ||
         !j["m"].is_number_integer())
         throw InputError(fmt::format("a candidate needs \"variant\" and \"m\": {}", j.dump()));
+    if (j.contains("points") && !j["points"].is_string())
+        throw InputError(fmt::format("a candidate's points are a string as --points takes them: {}", j.dump()));
     nlohmann::json params = j;
-    params.erase("variant");
-    params.erase("m");
+    for (const char* key : {"variant", "m", "points"}) params.erase(key);
     return {parse_variant(j["variant"].get<std::string>()), static_cast<int>(json_integer(j["m"], 1, max_alpha, "a candidate's m")),
-            params_from_json(params, default_params(backend))};
+            params_from_json(params, default_params(backend)), j.value("points", "")};
 }
 
 namespace {

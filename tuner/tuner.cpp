@@ -19,7 +19,14 @@ LayerTuning tune_layer(Executor& executor, TuningDb& db, const ConvShape& layer,
     const auto start = std::chrono::steady_clock::now();
     auto elapsed = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(); };
     const DeviceIdentity& device = executor.identity();
-    const std::vector<Candidate> space = search_space(layer, device.backend, executor.limits());
+    std::vector<Candidate> space = search_space(layer, device.backend, executor.limits());
+    if (!options.points.empty()) {
+        const int m = static_cast<int>(parse_point_list(options.points).size()) + 2 - layer.R;
+        const std::string points = canonical_points(options.points, m, layer.R);
+        std::erase_if(space, [&](const Candidate& c) { return c.m != m; });
+        if (space.empty()) throw InputError(fmt::format("--points {} make F({},{}), which no kernel of the space runs", options.points, m, layer.R));
+        for (Candidate& c : space) c.points = points;
+    }
     const std::vector<float> input = random_tensor(layer.input_size(), 1), filters = random_tensor(layer.filter_size(), 2);
     const std::vector<double> reference = reference_conv2d(layer, input, filters);
 

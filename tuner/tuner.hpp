@@ -24,6 +24,9 @@ struct TuneOptions {
     // `finalists` and the untuned candidate are timed again side by side,
     // `final_rounds` medians of `final_repeats` runs each, the best counting.
     int finalists = 4, final_rounds = 5, final_repeats = 10;
+    // --points: the space keeps the m these points are for, every candidate
+    // with them; empty: every m, default points.
+    std::string points = "";
 };
 
 struct TuneProgress {

@@ -66,7 +66,7 @@ void print_layer_accuracy(const AccuracyCli& o) {
     const int m = o.m.value_or(4);
     validate_shape(shape, {Variant::nonfused, m, {}});
     const int alpha = m + shape.R - 1;
-    const PointSet points = o.points.empty() ? default_points(alpha) : parse_points(o.points, alpha);
+    const PointSet points = points_or_default(o.points, alpha);
     const RecipeSet recipes = recipes_for(m, shape.R, points, {}, progress);
     const LayerErrorModel model = model_layer_error(shape, recipes, random_tensor(shape.input_size(), o.seed),
                                                     random_tensor(shape.filter_size(), o.seed + 1));
@@ -97,7 +97,7 @@ void print_accuracy(const AccuracyCli& o) {
     if (!o.m || !o.r) throw InputError("accuracy needs --m and --r (or --growth --r R, or --layer N,C,H,W,K)");
     validate_tile(*o.m, *o.r);
     const int alpha = *o.m + *o.r - 1;
-    const PointSet points = o.points.empty() ? default_points(alpha) : parse_points(o.points, alpha);
+    const PointSet points = points_or_default(o.points, alpha);
     const AccuracyResult res = measure(*o.m, *o.r, points, accuracy_options(o));
     if (o.format == "json")
         fmt::print("{}", to_readable_json({{"m", *o.m},

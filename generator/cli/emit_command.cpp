@@ -26,7 +26,7 @@ namespace wino::cli {
 namespace {
 
 struct EmitCli {
-    std::string backend, out = ".", registry_unit, layers, db, device_name;
+    std::string backend, out = ".", registry_unit, layers, db, device_name, points;
     int m = 4, r = 3;
     bool no_fma = false;
     KernelOptions kernel;
@@ -96,6 +96,7 @@ void emit(const EmitCli& o) {
     const BackendSpec& language = spec_of(backend);
     if (!o.layers.empty() && o.registry_unit.empty()) throw InputError("--layers needs --registry-unit");
     if (o.layers.empty() && (!o.db.empty() || !o.device_name.empty())) throw InputError("--db and --device-name need --layers");
+    if (!o.layers.empty() && !o.points.empty()) throw InputError("--points is for one configuration, not --layers");
     check_writable_folder(o.out);  // before recipes that may take minutes to make
     const std::filesystem::path out(o.out);
     Files files;
@@ -110,7 +111,7 @@ void emit(const EmitCli& o) {
         check_params(params, {spec_of(variant).kinds});
         OptimizerOptions options;
         options.fma = !o.no_fma;
-        const RecipeSet recipes = recipes_for(o.m, o.r, default_points(o.m + o.r - 1), options, progress);
+        const RecipeSet recipes = recipes_for(o.m, o.r, points_or_default(o.points, o.m + o.r - 1), options, progress);
         unit = {o.registry_unit, {unit_set(variant, o.m, o.r, params, backend, emit_variant(variant, &recipes, o.r, params, backend))}, {}};
         if (*language.transform_header_extension)
             files.push_back({out / fmt::format("winograd_f{}_{}{}", o.m, o.r, language.transform_header_extension),
@@ -138,6 +139,8 @@ Command add_emit_command(CLI::App& app) {
     sub->add_option("--r", o->r, "filter size")->default_str("3")->check(integer_range(1, max_alpha));
     add_kernel_options(sub, o->kernel);
     sub->add_flag("--no-fma", o->no_fma, "transform recipes without FMA");
+    sub->add_option("--points", o->points,
+                    "the m+r-2 finite interpolation points, as matrices takes them (default: the best-known set)");
     sub->add_option("--out", o->out, "folder for the kernel files")->default_str(".");
     sub->add_option("--registry-unit", o->registry_unit,
                     "also write <ID>.cpp, the kernel set as <wino/kernel_set.hpp> records for wino_generate(), and "

@@ -24,7 +24,7 @@ struct MatricesOptions {
 PointSet points_for(int m, int r, const std::string& list) {
     validate_tile(m, r);
     const int alpha = m + r - 1;
-    return list.empty() ? default_points(alpha) : parse_points(list, alpha);
+    return points_or_default(list, alpha);
 }
 
 void sweep_standard_configs(const MatricesOptions& o) {

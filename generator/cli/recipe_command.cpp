@@ -76,7 +76,7 @@ void print_recipes(const RecipeOptions& o) {
         throw InputError(fmt::format("--format must be text, json or c, not '{}'", o.format));
     validate_tile(*o.m, *o.r);
     const int alpha = *o.m + *o.r - 1;
-    const PointSet points = o.points.empty() ? default_points(alpha) : parse_points(o.points, alpha);
+    const PointSet points = points_or_default(o.points, alpha);
     const RecipeSet s = recipes_for(*o.m, *o.r, points, optimizer_options(o), print_progress);
     if (o.format == "json")
         fmt::print("{}", to_readable_json(json_of(s, which)));

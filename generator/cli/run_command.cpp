@@ -23,7 +23,7 @@ struct RunCli {
     DeviceOptions where;
     LayerOptions layer;
     std::string format = "text", baseline, db;
-    std::string input, weights, output;
+    std::string input, weights, output, points;
     std::optional<int> m;
     int warmup = 2, repeats = 5;
     KernelOptions kernel;
@@ -64,17 +64,18 @@ std::pair<ConvConfig, TuningMatch> choose_config(const RunCli& o, const ConvShap
     const Backend backend = executor.identity().backend;
     std::pair<ConvConfig, TuningMatch> chosen{untuned_candidate(shape, backend), TuningMatch::none};
     const std::filesystem::path db_path = tuning_db_path(o.db);
-    if (!o.no_tuning_db && !o.m && !o.kernel.variant && std::filesystem::exists(db_path)) {
+    if (!o.no_tuning_db && !o.m && !o.kernel.variant && o.points.empty() && std::filesystem::exists(db_path)) {
         TuningDb db(db_path, true);
         const TuningChoice choice =
             db.best(executor.identity(), shape, [&](const Candidate& c) { return current_kernels_hash(shape, c, backend); });
         if (choice.candidate) chosen = {*choice.candidate, choice.match};
     }
     ConvConfig& config = chosen.first;
-    if (o.m || o.kernel.variant) {
+    if (o.m || o.kernel.variant || !o.points.empty()) {
         config.m = o.m.value_or(config.m);
         config.variant = parse_variant(o.kernel.variant.value_or(to_string(config.variant)));
         config.params = suggested_params(shape, config.m, backend);
+        config.points = canonical_points(o.points, config.m, shape.R);
     }
     apply_kernel_options(o.kernel, config.params);
     return chosen;
@@ -84,6 +85,9 @@ nlohmann::ordered_json report_json(const RunCli& o, const LayerJob& job, const D
                                    TuningMatch tuning, const LayerReport& r) {
     nlohmann::ordered_json out = {{"device", device.label}, {"backend", spec_of(device.backend).api},
                                   {"variant", to_string(job.config.variant)}, {"m", job.config.m}, {"r", o.layer.r},
+                                  {"points", spec_of(job.config.variant).winograd
+                                                 ? point_strings(points_of(job.config, o.layer.r))
+                                                 : std::vector<std::string>{}},
                                   {"tuning", to_string(tuning)}, {"config", to_json(job.config)},
                                   {"kernel_set", kernel_set_name(job.config.variant, job.config.m, o.layer.r, job.config.params)},
                                   {"time_ms", r.time_ms}};
@@ -133,7 +137,7 @@ void run(const RunCli& o) {
     // Flags are checked before the device opens: a bad one is exit 2 wherever it runs.
     const Backend backend = parse_backend(o.where.backend);
     ConvConfig flags_only{parse_variant(o.kernel.variant.value_or(default_variant)), o.m.value_or(4),
-                          suggested_params(job.shape, o.m.value_or(4), backend)};
+                          suggested_params(job.shape, o.m.value_or(4), backend), o.points};
     apply_kernel_options(o.kernel, flags_only.params);
     validate_shape(job.shape, flags_only);
     Device device = open_device(o.where);
@@ -168,6 +172,9 @@ Command add_run_command(CLI::App& app) {
     sub->add_option("--m", o->m, "Winograd output tile size (default: the tuning database's, else 4)")->check(
         integer_range(1, max_alpha));
     add_kernel_options(sub, o->kernel);
+    sub->add_option("--points", o->points,
+                    "the m+r-2 finite interpolation points, as matrices takes them (default: the best-known set); "
+                    "like --m, it names a configuration: the tuning database is not read");
     sub->add_option("--input", o->input, "input tensor, float32 .npy N,C,H,W");
     sub->add_option("--weights", o->weights, "filters, float32 .npy K,C,R,R");
     sub->add_option("--output", o->output, "write the output here (.npy)");

@@ -24,7 +24,7 @@ namespace {
 struct TuneCli {
     DeviceOptions where;
     LayerOptions layer;
-    std::string layers, model, strategy = "guided", db, format = "text", export_file, import_file;
+    std::string layers, model, strategy = "guided", db, format = "text", export_file, import_file, points;
     int batch = 1;
     double budget = 0;
     bool show = false;
@@ -96,7 +96,8 @@ void tune(const TuneCli& o) {
     TuningDb db(tuning_db_path(o.db));
     Device device = open_device(o.where);
     Executor* executor = &detail::DeviceState::executor_of(device);
-    const TuneOptions options{o.strategy, o.budget};
+    TuneOptions options{o.strategy, o.budget};
+    options.points = o.points;
     nlohmann::ordered_json out = {{"device", executor->identity().label}, {"db", db.path().string()},
                                   {"strategy", o.strategy}, {"layers", nlohmann::ordered_json::array()}};
     if (!o.model.empty()) {
@@ -194,6 +195,8 @@ Command add_tune_command(CLI::App& app) {
     std::vector<std::string> names;
     for (const StrategySpec& s : strategies()) names.push_back(fmt::format("{} ({})", s.name, s.help));
     sub->add_option("--strategy", o->strategy, fmt::format("{}", fmt::join(names, "; ")))->default_str("guided");
+    sub->add_option("--points", o->points,
+                    "tune F(m,r) at these interpolation points (as matrices takes them; they fix m = count + 2 - r)");
     sub->add_option("--budget-seconds", o->budget,
                     "per layer, for the search (0: none); the fastest found are then timed again at length")
         ->check(seconds_range());
