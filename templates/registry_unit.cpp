@@ -65,8 +65,8 @@ std::string render_registry_unit(const RegistryUnit& unit) {
     out += "\nconst wino::KernelSet sets[] = {\n";
     for (std::size_t i = 0; i < unit.sets.size(); ++i) {
         const UnitSet& set = unit.sets[i];
-        out += fmt::format("    {{{}, {}, {}, {}, {}, {}, set{}_kernels}},\n", quoted(set.name), enum_name(set.backend),
-                           enum_name(set.variant), set.m, set.r, quoted(to_json(set.params).dump()), i);
+        out += fmt::format("    {{{}, {}, {}, {}, {}, {}, {}, set{}_kernels}},\n", quoted(set.name), enum_name(set.backend),
+                           enum_name(set.variant), set.m, set.r, quoted(to_json(set.params).dump()), quoted(set.points), i);
     }
     out += "};\n";
     std::string layers = "{}";

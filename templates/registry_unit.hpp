@@ -19,6 +19,7 @@ struct UnitSet {
     Variant variant;
     int m, r;
     KernelParams params;
+    std::string points;                  // as ConvConfig holds them ("": the default set)
     std::vector<EmittedKernel> kernels;  // in launch order
 };
 

@@ -30,15 +30,18 @@ const ConvShape odd{2, 3, 11, 13, 5, 3, 1};
 struct OwnedSet {
     std::vector<std::vector<std::uint32_t>> spirv;
     std::vector<GeneratedKernel> kernels;
-    std::string params, name = "wino_f4_3_nonfused_test";
+    std::string params, name = "wino_f4_3_nonfused_test", points;
     std::vector<std::string> names, sources;
-    KernelSet set() const { return {name.c_str(), Backend::glsl, Variant::nonfused, 4, 3, params.c_str(), kernels}; }
+    KernelSet set() const {
+        return {name.c_str(), Backend::glsl, Variant::nonfused, 4, 3, params.c_str(), points.c_str(), kernels};
+    }
 };
 
-OwnedSet generated_set(const ConvShape& shape) {
-    const ConvConfig config{Variant::nonfused, 4, suggested_params(shape, 4, Backend::glsl)};
+OwnedSet generated_set(const ConvShape& shape, const std::string& points = "") {
+    const ConvConfig config{Variant::nonfused, 4, suggested_params(shape, 4, Backend::glsl), points};
     const ConvPlan plan = make_plan(shape, config, Backend::glsl);
     OwnedSet s;
+    s.points = points;
     s.params = to_json(config.params).dump();
     for (const EmittedKernel& k : plan.kernels) {
         s.spirv.push_back(compile_glsl(k.source));
@@ -80,15 +83,34 @@ TEST_CASE("a Conv2d runs on the caller's device buffers and gives what the host 
     CHECK(on_device == from_host);
 }
 
-TEST_CASE("a generated kernel set runs with its own SPIR-V") {
-    const OwnedSet s = generated_set(odd);
-    Conv2d conv(vulkan(), odd, s.set());
-    CHECK(conv.kernel_names() == s.names);
-    const std::vector<float> x = random_tensor(odd.input_size(), 5), w = random_tensor(odd.filter_size(), 6);
+TEST_CASE("a generated kernel set runs with its own SPIR-V, at its own points") {
+    for (const std::string points : {"", "0,1,-1,2,-2"}) {
+        const OwnedSet s = generated_set(odd, points);
+        Conv2d conv(vulkan(), odd, s.set());
+        CHECK(conv.kernel_names() == s.names);
+        CHECK(conv.choice().points == points);
+        const std::vector<float> x = random_tensor(odd.input_size(), 5), w = random_tensor(odd.filter_size(), 6);
+        conv.set_filters(w);
+        std::vector<float> y;
+        conv.run(x, y);
+        CHECK(compare_with_reference(y, reference_conv2d(odd, x, w)).relative <= layer_error_bound(4, 3, points));
+    }
+    // a set's SPIR-V is of its points: named with others, it is not what this wino-gen makes
+    OwnedSet other = generated_set(odd, "0,1,-1,2,-2");
+    other.points = "";
+    CHECK_THROWS_WITH(Conv2d(vulkan(), odd, other.set()), Catch::Contains("another version of wino-gen"));
+}
+
+TEST_CASE("a kernel choice takes points as --points does, the default set however written") {
+    Conv2d conv(vulkan(), odd, {Variant::fused, 4, {}, "0,1,-1,2,-2"});
+    CHECK(conv.choice().points == "0,1,-1,2,-2");
+    CHECK(Conv2d(vulkan(), odd, {Variant::fused, 4, {}, "0,-1,1,1/2,-2"}).choice().points.empty());
+    const std::vector<float> x = random_tensor(odd.input_size(), 7), w = random_tensor(odd.filter_size(), 8);
     conv.set_filters(w);
     std::vector<float> y;
     conv.run(x, y);
-    CHECK(compare_with_reference(y, reference_conv2d(odd, x, w)).relative <= layer_error_bound(4, 3));
+    CHECK(compare_with_reference(y, reference_conv2d(odd, x, w)).relative <= layer_error_bound(4, 3, "0,1,-1,2,-2"));
+    CHECK_THROWS_WITH(Conv2d(vulkan(), odd, {Variant::fused, 4, {}, "0,1"}), Catch::Contains("needs 5 finite points"));
 }
 
 TEST_CASE("the API refuses what it cannot run with one exception") {

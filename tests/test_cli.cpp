@@ -275,6 +275,8 @@ TEST_CASE("points on run, emit and tune: the parser of matrices, the config's po
     CHECK(wino::test::slurp(dir + "/wino_f4_3_input_transform_ufull_wg64_tt4.comp").find("points 0, 1, -1, 2, -2, inf") !=
           std::string::npos);
     require_bad_input("emit --backend glsl --m 4 --r 3 --points 0,1 --out " + dir, "needs 5 finite points");
+    REQUIRE(run_wino_gen("emit --backend glsl --m 4 --r 3 --points 0,1,-1,2,-2 --registry-unit p --out " + dir).exit_code == 0);
+    CHECK(wino::test::slurp(dir + "/p.cpp").find(R"(, "0,1,-1,2,-2", set0_kernels})") != std::string::npos);
 
     auto tuned = run_wino_gen("tune --input-shape 1,4,8,8 --filters 4 --pad 1 --points 0,1,1/2 --budget-seconds 1 --db " + dir +
                               "/t.db --format json");

@@ -55,8 +55,9 @@ DeviceIdentity tuned_device(TuningDb& db, Backend backend, const std::string& na
                                  found.size(), fmt::join(names, ", ")));
 }
 
-UnitSet unit_set(Variant variant, int m, int r, const KernelParams& params, Backend backend, std::vector<EmittedKernel> kernels) {
-    return {kernel_set_name(variant, m, r, params), backend, variant, m, r, params, std::move(kernels)};
+UnitSet unit_set(const ConvConfig& config, int r, Backend backend, std::vector<EmittedKernel> kernels) {
+    return {kernel_set_name(config.variant, config.m, r, config.params), backend, config.variant, config.m, r, config.params,
+            config.points, std::move(kernels)};
 }
 
 // --layers: each layer's configuration from the tuning database (the untuned
@@ -81,7 +82,7 @@ RegistryUnit layer_unit(const EmitCli& o, Backend backend) {
                 progress(fmt::format("{}: no tuning result for {}; its kernels are the untuned ones", l.name, device.name));
         }
         ConvPlan plan = make_plan(l.shape, config, backend);
-        UnitSet set = unit_set(config.variant, config.m, l.shape.R, config.params, backend, std::move(plan.kernels));
+        UnitSet set = unit_set(config, l.shape.R, backend, std::move(plan.kernels));
         std::size_t index = 0;
         while (index < unit.sets.size() && unit.sets[index].name != set.name) ++index;
         if (index == unit.sets.size()) unit.sets.push_back(std::move(set));
@@ -111,8 +112,9 @@ void emit(const EmitCli& o) {
         check_params(params, {spec_of(variant).kinds});
         OptimizerOptions options;
         options.fma = !o.no_fma;
-        const RecipeSet recipes = recipes_for(o.m, o.r, points_or_default(o.points, o.m + o.r - 1), options, progress);
-        unit = {o.registry_unit, {unit_set(variant, o.m, o.r, params, backend, emit_variant(variant, &recipes, o.r, params, backend))}, {}};
+        const ConvConfig config{variant, o.m, params, canonical_points(o.points, o.m, o.r)};
+        const RecipeSet recipes = recipes_for(o.m, o.r, points_of(config, o.r), options, progress);
+        unit = {o.registry_unit, {unit_set(config, o.r, backend, emit_variant(variant, &recipes, o.r, params, backend))}, {}};
         if (*language.transform_header_extension)
             files.push_back({out / fmt::format("winograd_f{}_{}{}", o.m, o.r, language.transform_header_extension),
                              render_transform_header(recipes)});

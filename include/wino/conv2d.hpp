@@ -70,14 +70,16 @@ private:
     std::unique_ptr<detail::BufferState> state_;
 };
 
-// Which kernels a Conv2d makes: the variant, the output tile m, and kernel
+// Which kernels a Conv2d makes: the variant, the output tile m, kernel
 // parameters by name with the text `wino-gen run` takes for them
-// ({"gemm_threads", "1,8"}, {"unroll", "full"}); the others are the ones
-// suggested for the layer.
+// ({"gemm_threads", "1,8"}, {"unroll", "full"}; the others are the ones
+// suggested for the layer), and the interpolation points as --points takes
+// them ("0,1,-1,2,-2"; empty: the default set).
 struct KernelChoice {
     Variant variant = Variant::nonfused;
     int m = 4;
-    std::map<std::string, std::string> params;
+    std::map<std::string, std::string> params = {};
+    std::string points = "";
 };
 
 using KernelTimes = std::vector<std::pair<std::string, double>>;  // kernel name, device ms; launch order

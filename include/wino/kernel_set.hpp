@@ -28,6 +28,7 @@ struct KernelSet {
     Variant variant;
     int m, r;
     const char* params_json;  // every kernel parameter, as `wino-gen run --format json` writes "config"
+    const char* points;       // as --points takes them; "": the default set
     std::span<const GeneratedKernel> kernels;  // in launch order
 };
 
