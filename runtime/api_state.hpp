@@ -29,6 +29,8 @@ struct Conv2dState {
     std::unique_ptr<LoadedLayer> layer;
     // A Conv2d for a configuration the table's types already hold.
     static Conv2d make(Device& device, const ConvShape& shape, const ConvConfig& config);
+    // The one way a Conv2d is loaded: a plan (a generated set's carries its SPIR-V).
+    static Conv2d load(Device& device, ConvPlan plan);
 };
 
 }  // namespace wino::detail

@@ -95,11 +95,14 @@ void Buffer::read(std::span<float> values) const {
 }
 
 Conv2d detail::Conv2dState::make(Device& device, const ConvShape& shape, const ConvConfig& config) {
-    Executor& executor = DeviceState::executor_of(device);
+    return load(device, make_plan(shape, config, device.backend()));
+}
+
+Conv2d detail::Conv2dState::load(Device& device, ConvPlan plan) {
     auto state = std::make_unique<Conv2dState>();
     state->executor = device.state_->executor;
-    state->choice = choice_of(config);
-    state->layer = executor.load(shape, config);
+    state->choice = choice_of(plan.config);
+    state->layer = state->executor->load(std::move(plan));
     return Conv2d(std::move(state));
 }
 
@@ -109,12 +112,7 @@ Conv2d::Conv2d(Device& device, const ConvShape& shape, const KernelChoice& choic
     : Conv2d(detail::Conv2dState::make(device, shape, config_of(shape, choice, device.backend()))) {}
 
 Conv2d::Conv2d(Device& device, const ConvShape& shape, const KernelSet& kernels)
-    : state_(std::make_unique<detail::Conv2dState>()) {
-    ConvPlan plan = plan_of(shape, kernels, device.backend());
-    state_->executor = device.state_->executor;
-    state_->choice = choice_of(plan.config);
-    state_->layer = state_->executor->load(std::move(plan));
-}
+    : Conv2d(detail::Conv2dState::load(device, plan_of(shape, kernels, device.backend()))) {}
 
 Conv2d::~Conv2d() = default;
 Conv2d::Conv2d(Conv2d&&) noexcept = default;
