@@ -22,7 +22,7 @@ struct FloatMatrix {
     float operator()(std::size_t i, std::size_t j) const { return v[i * cols + j]; }
 };
 
-FloatMatrix to_floats(const RationalMatrix& m) {
+FloatMatrix to_floats(const ExactMatrix& m) {
     FloatMatrix f{m.rows(), m.cols(), std::vector<float>(m.rows() * m.cols())};
     for (std::size_t i = 0; i < m.rows(); ++i)
         for (std::size_t j = 0; j < m.cols(); ++j) f.v[i * m.cols() + j] = to_float(m(i, j));

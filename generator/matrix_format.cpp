@@ -13,7 +13,7 @@ namespace {
 
 struct NamedMatrix {
     const char* name;
-    const RationalMatrix* matrix;
+    const ExactMatrix* matrix;
 };
 
 std::vector<NamedMatrix> matrices_of(const ToomCook1D& t) { return {{"AT", &t.AT}, {"G", &t.G}, {"BT", &t.BT}}; }
@@ -22,7 +22,7 @@ std::string title(const ToomCook1D& t) { return fmt::format("F({},{})", t.m, t.r
 
 std::string points_line(const ToomCook1D& t) { return fmt::format("{}", fmt::join(point_strings(t.points), ", ")); }
 
-std::string aligned_text(const RationalMatrix& m) {
+std::string aligned_text(const ExactMatrix& m) {
     std::vector<std::size_t> width(m.cols(), 1);
     for (std::size_t i = 0; i < m.rows(); ++i)
         for (std::size_t j = 0; j < m.cols(); ++j) width[j] = std::max(width[j], to_string(m(i, j)).size());
@@ -42,13 +42,6 @@ std::string text_of(const ToomCook1D& t) {
     return out;
 }
 
-std::string latex_number(const Rational& x) {
-    if (is_integer(x)) return to_string(x);
-    const char* sign = cln::minusp(x) ? "-" : "";
-    return fmt::format("{}\\frac{{{}}}{{{}}}", sign, to_string(cln::abs(cln::numerator(x))),
-                       to_string(cln::denominator(x)));
-}
-
 std::string latex_of(const ToomCook1D& t, std::string_view label) {
     std::string out = fmt::format("% {}{}, points {}\n", label, title(t), points_line(t));
     const char* symbol[] = {"A^T", "G", "B^T"};
@@ -57,7 +50,7 @@ std::string latex_of(const ToomCook1D& t, std::string_view label) {
         out += fmt::format("{} = \\begin{{bmatrix}}\n", symbol[n++]);
         for (std::size_t i = 0; i < nm.matrix->rows(); ++i) {
             std::vector<std::string> cells;
-            for (std::size_t j = 0; j < nm.matrix->cols(); ++j) cells.push_back(latex_number((*nm.matrix)(i, j)));
+            for (std::size_t j = 0; j < nm.matrix->cols(); ++j) cells.push_back(to_latex((*nm.matrix)(i, j)));
             out += fmt::format("  {} \\\\\n", fmt::join(cells, " & "));
         }
         out += "\\end{bmatrix}\n";
@@ -69,7 +62,7 @@ std::string cpp_of(const ToomCook1D& t, std::string_view prefix) {
     std::string out = fmt::format("// {}, alpha = {}, points {}; fractions in {}.\n", title(t), t.alpha, points_line(t),
                                   to_string(t.fractions_in));
     for (const NamedMatrix& nm : matrices_of(t)) {
-        const RationalMatrix& m = *nm.matrix;
+        const ExactMatrix& m = *nm.matrix;
         out += fmt::format("constexpr float {}{}[{}][{}] = {{\n", prefix, nm.name, m.rows(), m.cols());
         for (std::size_t i = 0; i < m.rows(); ++i) {
             std::vector<std::string> cells;
@@ -108,7 +101,7 @@ MatrixFormat parse_matrix_format(std::string_view name) {
     throw InputError(fmt::format("--format must be text, json, latex or cpp, not '{}'", name));
 }
 
-nlohmann::ordered_json to_json(const RationalMatrix& m) {
+nlohmann::ordered_json to_json(const ExactMatrix& m) {
     nlohmann::ordered_json rows = nlohmann::ordered_json::array();
     for (std::size_t i = 0; i < m.rows(); ++i) {
         nlohmann::ordered_json row = nlohmann::ordered_json::array();

@@ -14,7 +14,7 @@ namespace wino {
 enum class MatrixFormat { text, json, latex, cpp };
 MatrixFormat parse_matrix_format(std::string_view name);
 
-nlohmann::ordered_json to_json(const RationalMatrix& m);
+nlohmann::ordered_json to_json(const ExactMatrix& m);
 nlohmann::ordered_json to_json(const ToomCook1D& t);
 
 // Each renders the algorithm(s) and ends with the proof statement; the caller

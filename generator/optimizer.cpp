@@ -24,11 +24,11 @@
 namespace wino {
 namespace {
 
-using Form = std::vector<Rational>;  // a linear form over the recipe's inputs
+using Form = std::vector<Exact>;  // a linear form over the recipe's inputs
 
 struct Term {
     int value;
-    Rational coef;
+    Exact coef;
 };
 using Terms = std::vector<Term>;
 
@@ -80,15 +80,15 @@ int emit_plain_sum(Sink& sink, Terms terms, bool fma) {
     return acc;
 }
 
-Rational most_common_coefficient(const Terms& terms) {
-    std::map<Rational, int> seen;
-    Rational best = terms.front().coef;
+Exact most_common_coefficient(const Terms& terms) {
+    std::map<Exact, int> seen;
+    Exact best = terms.front().coef;
     for (const Term& t : terms)
         if (++seen[t.coef] > seen[best]) best = t.coef;
     return best;
 }
 
-Terms divided(Terms terms, const Rational& by) {
+Terms divided(Terms terms, const Exact& by) {
     for (Term& t : terms) t.coef = t.coef / by;
     return terms;
 }
@@ -103,7 +103,7 @@ template <class Sink>
 int emit_sum(Sink& sink, Terms terms, const OptimizerOptions& o) {
     if (terms.empty()) throw std::logic_error("recipe row with no terms");
     if (o.factor && terms.size() >= 2 && !has_unit(terms)) {
-        const Rational c = most_common_coefficient(terms);
+        const Exact c = most_common_coefficient(terms);
         const Terms inner = divided(terms, c);
         if (c != -1 && sum_cost(inner, o) + 1 < sum_cost(terms, {o.cse, false, o.fma, o.scaling})) {
             const int v = emit_sum(sink, inner, o);
@@ -115,16 +115,18 @@ int emit_sum(Sink& sink, Terms terms, const OptimizerOptions& o) {
 
 // Bits of the constants a sum multiplies by: among equally cheap choices the one
 // with the plainest constants (4x0 − 5x2 + x4 rather than x0 − 5/4·x2 + 1/4·x4)
-// is kept. Denominators weigh most: integers up to 2^24 are exact in fp32.
+// is kept. Denominators weigh most: integers up to 2^24 are exact in fp32. An
+// algebraic constant a + b√d weighs its two rational coordinates.
 std::size_t constant_bits(const Terms& terms) {
     std::size_t bits = 0;
     for (const Term& t : terms)
-        if (cln::abs(t.coef) != 1)
-            bits += 64 * (cln::integer_length(cln::denominator(t.coef)) - 1) +
-                    cln::integer_length(cln::numerator(t.coef));
+        if (!is_unit(t.coef))
+            for (const Rational& x : {t.coef.rational_part(), t.coef.radical_coefficient()})
+                if (!cln::zerop(x))
+                    bits += 64 * (cln::integer_length(cln::denominator(x)) - 1) +
+                            cln::integer_length(cln::numerator(x));
     return bits;
 }
-
 
 // The value numbering of the recipe being built, with the linear form of each value.
 class Program {
@@ -132,7 +134,7 @@ public:
     Program(int n_inputs, OptimizerOptions options) : options_(options) {
         recipe_.n_inputs = n_inputs;
         for (int i = 0; i < n_inputs; ++i) {
-            Form e(static_cast<std::size_t>(n_inputs), Rational(0));
+            Form e(static_cast<std::size_t>(n_inputs), Exact(0));
             e[i] = 1;
             forms_.push_back(std::move(e));
             depths_.push_back(0);
@@ -172,7 +174,7 @@ using Cost = std::tuple<int, int, std::size_t>;
 
 struct Choice {
     Terms terms;
-    Rational scale = 1;  // the emitted value is target / scale
+    Exact scale = 1;  // the emitted value is target / scale
     Cost cost;
 };
 
@@ -184,20 +186,20 @@ int chain_depth(const Program& p, const Terms& terms) {
     return deepest + static_cast<int>(terms.size()) - 1;
 }
 
-void consider(Choice& best, const Program& p, Terms terms, const Rational& scale) {
+void consider(Choice& best, const Program& p, Terms terms, const Exact& scale) {
     const Cost cost{sum_cost(terms, p.options()), chain_depth(p, terms), constant_bits(terms)};
     if (best.terms.empty() || cost < best.cost) best = {std::move(terms), scale, cost};
 }
 
 // target / scale = sign·value + residual over the inputs; nothing when that
 // takes more than max_terms terms (most values are far from the target).
-std::optional<Terms> reuse_terms(int value, const Rational& sign, const Form& target, const Form& of_value,
-                                 const Rational& scale, std::size_t max_terms) {
+std::optional<Terms> reuse_terms(int value, const Exact& sign, const Form& target, const Form& of_value,
+                                 const Exact& scale, std::size_t max_terms) {
     Terms terms{{value, sign}};
     for (std::size_t j = 0; j < target.size(); ++j) {
-        if (cln::zerop(target[j]) && cln::zerop(of_value[j])) continue;
-        const Rational r = target[j] / scale - sign * of_value[j];
-        if (cln::zerop(r)) continue;
+        if (is_zero(target[j]) && is_zero(of_value[j])) continue;
+        const Exact r = target[j] / scale - sign * of_value[j];
+        if (is_zero(r)) continue;
         if (terms.size() == max_terms) return std::nullopt;
         terms.push_back({static_cast<int>(j), r});
     }
@@ -206,10 +208,10 @@ std::optional<Terms> reuse_terms(int value, const Rational& sign, const Form& ta
 
 // Scales s with target ≈ s·value on at least two entries: only those can leave a
 // residual shorter than the target itself.
-std::vector<Rational> shared_scales(const Form& target, const Form& of_value) {
-    std::vector<Rational> ratios, shared;
+std::vector<Exact> shared_scales(const Form& target, const Form& of_value) {
+    std::vector<Exact> ratios, shared;
     for (std::size_t j = 0; j < target.size(); ++j)
-        if (!cln::zerop(target[j]) && !cln::zerop(of_value[j])) ratios.push_back(target[j] / of_value[j]);
+        if (!is_zero(target[j]) && !is_zero(of_value[j])) ratios.push_back(target[j] / of_value[j]);
     for (std::size_t i = 0; i < ratios.size(); ++i)
         for (std::size_t k = i + 1; k < ratios.size(); ++k)
             if (ratios[i] == ratios[k] && std::find(shared.begin(), shared.end(), ratios[i]) == shared.end())
@@ -230,9 +232,9 @@ Choice choose(const Program& p, const Form& target, const Terms& own, bool free)
     if (!o.cse) return best;
     for (int v = 0; v < p.value_count(); ++v) {
         const Form& f = p.form(v);
-        std::vector<std::pair<Rational, Rational>> sign_and_scale;
+        std::vector<std::pair<Exact, Exact>> sign_and_scale;
         if (free)
-            for (const Rational& s : shared_scales(target, f)) sign_and_scale.push_back({1, s});
+            for (const Exact& s : shared_scales(target, f)) sign_and_scale.push_back({1, s});
         else
             sign_and_scale = {{1, 1}, {-1, 1}};
         for (const auto& [sign, scale] : sign_and_scale)
@@ -243,16 +245,16 @@ Choice choose(const Program& p, const Form& target, const Terms& own, bool free)
 
 // A row or temporary during pair extraction: variable → coefficient. Variables
 // are the inputs, then the temporaries in order of creation.
-using Sparse = std::map<int, Rational>;
+using Sparse = std::map<int, Exact>;
 
 struct Temporary {
     int a, b;
-    Rational coef_a, coef_b;
+    Exact coef_a, coef_b;
 };
 
 struct PairKey {
     int a, b;
-    Rational ratio;
+    Exact ratio;
     bool operator==(const PairKey& o) const { return a == o.a && b == o.b && ratio == o.ratio; }
     bool operator<(const PairKey& o) const { return std::tie(a, b) < std::tie(o.a, o.b) || (a == o.a && b == o.b && ratio < o.ratio); }
 };
@@ -260,7 +262,7 @@ struct PairKey {
 struct PairKeyHash {
     std::size_t operator()(const PairKey& k) const {
         return (static_cast<std::size_t>(k.a) * 1000003u + static_cast<std::size_t>(k.b)) * 31u +
-               cln::equal_hashcode(k.ratio);
+               k.ratio.hash();
     }
 };
 
@@ -283,15 +285,15 @@ Terms as_terms(const Sparse& s) {
 
 // The temporary's scale c in c·(a + ratio·b): cheap to compute, and leaving the
 // rows a +1 term where their scale is fixed.
-Rational temporary_scale(const std::vector<Sparse>& rows, const std::vector<std::size_t>& where, const PairKey& key,
+Exact temporary_scale(const std::vector<Sparse>& rows, const std::vector<std::size_t>& where, const PairKey& key,
                          bool rows_free, const OptimizerOptions& o) {
-    std::vector<Rational> candidates;
+    std::vector<Exact> candidates;
     for (std::size_t i : where) candidates.push_back(rows[i].at(key.a));
     candidates.push_back(1);
     candidates.push_back(1 / key.ratio);
-    Rational best = candidates.front();
+    Exact best = candidates.front();
     std::pair<int, std::size_t> best_score{-1, 0};
-    for (const Rational& c : candidates) {
+    for (const Exact& c : candidates) {
         const Terms definition{{key.a, c}, {key.b, c * key.ratio}};
         std::pair<int, std::size_t> score{sum_cost(definition, o), constant_bits(definition)};
         if (!rows_free)
@@ -318,18 +320,18 @@ std::vector<Temporary> extract_pairs(std::vector<Sparse>& rows, int n_inputs, bo
             if (it->second.size() < 2) continue;
             // Deterministic despite the hash order: ties go to the smallest key.
             auto rank = [](const auto& entry) {
-                return std::make_tuple(entry.second.size(), cln::abs(entry.first.ratio) == 1);
+                return std::make_tuple(entry.second.size(), is_unit(entry.first.ratio));
             };
             if (best == found.end() || rank(*it) > rank(*best) || (rank(*it) == rank(*best) && it->first < best->first))
                 best = it;
         }
         if (best == found.end()) return temps;
         const PairKey key = best->first;
-        const Rational c = temporary_scale(rows, best->second, key, rows_free, o);
+        const Exact c = temporary_scale(rows, best->second, key, rows_free, o);
         const int var = n_inputs + static_cast<int>(temps.size());
         temps.push_back({key.a, key.b, c, c * key.ratio});
         for (std::size_t i : best->second) {
-            const Rational coef = rows[i].at(key.a) / c;
+            const Exact coef = rows[i].at(key.a) / c;
             rows[i].erase(key.a);
             rows[i].erase(key.b);
             rows[i][var] = coef;
@@ -338,7 +340,7 @@ std::vector<Temporary> extract_pairs(std::vector<Sparse>& rows, int n_inputs, bo
 }
 
 Form form_of(const Terms& terms, const Program& p) {
-    Form f(p.form(0).size(), Rational(0));
+    Form f(p.form(0).size(), Exact(0));
     for (const Term& t : terms)
         for (std::size_t j = 0; j < f.size(); ++j) f[j] = f[j] + t.coef * p.form(t.value)[j];
     return f;
@@ -350,20 +352,20 @@ Terms on_values(Terms terms, const std::vector<int>& value_of_var) {
 }
 
 // Emits target (or a multiple when free); returns the value and the scale.
-std::pair<int, Rational> emit_target(Program& p, const Terms& own_on_values, bool free) {
+std::pair<int, Exact> emit_target(Program& p, const Terms& own_on_values, bool free) {
     Choice c = choose(p, form_of(own_on_values, p), own_on_values, free);
     return {emit_sum(p, c.terms, p.options()), c.scale};
 }
 
 }  // namespace
 
-Recipe compile_linear_map(const RationalMatrix& m, bool rows_free, const OptimizerOptions& o,
-                          RationalMatrix* realized) {
+Recipe compile_linear_map(const ExactMatrix& m, bool rows_free, const OptimizerOptions& o,
+                          ExactMatrix* realized) {
     const int n = static_cast<int>(m.cols());
     std::vector<Sparse> rows(m.rows());
     for (std::size_t i = 0; i < m.rows(); ++i)
         for (std::size_t j = 0; j < m.cols(); ++j)
-            if (!cln::zerop(m(i, j))) rows[i][static_cast<int>(j)] = m(i, j);
+            if (!is_zero(m(i, j))) rows[i][static_cast<int>(j)] = m(i, j);
     const bool free = rows_free && o.scaling;
     std::vector<Temporary> temps = o.cse ? extract_pairs(rows, n, free, o) : std::vector<Temporary>{};
 
@@ -373,7 +375,7 @@ Recipe compile_linear_map(const RationalMatrix& m, bool rows_free, const Optimiz
     for (const Temporary& t : temps)
         value_of_var.push_back(
             emit_target(p, on_values({{t.a, t.coef_a}, {t.b, t.coef_b}}, value_of_var), false).first);
-    if (realized) *realized = RationalMatrix(m.rows(), m.cols());
+    if (realized) *realized = ExactMatrix(m.rows(), m.cols());
     for (std::size_t i = 0; i < rows.size(); ++i) {
         auto [value, scale] = emit_target(p, on_values(as_terms(rows[i]), value_of_var), free);
         p.add_output(value);
@@ -386,16 +388,16 @@ Recipe compile_linear_map(const RationalMatrix& m, bool rows_free, const Optimiz
 namespace {
 
 // G' row l = G row l / (output scale l · input scale l), keeping AT'·G'·BT' exact.
-RationalMatrix compensated_filter(const RationalMatrix& g, const std::vector<Rational>& out_scale,
-                                  const std::vector<Rational>& in_scale) {
-    RationalMatrix scaled = g;
+ExactMatrix compensated_filter(const ExactMatrix& g, const std::vector<Exact>& out_scale,
+                                  const std::vector<Exact>& in_scale) {
+    ExactMatrix scaled = g;
     for (std::size_t l = 0; l < g.rows(); ++l)
         for (std::size_t k = 0; k < g.cols(); ++k) scaled(l, k) = g(l, k) / (out_scale[l] * in_scale[l]);
     return scaled;
 }
 
-RationalMatrix scaled_columns(const RationalMatrix& a, const std::vector<Rational>& scale) {
-    RationalMatrix scaled = a;
+ExactMatrix scaled_columns(const ExactMatrix& a, const std::vector<Exact>& scale) {
+    ExactMatrix scaled = a;
     for (std::size_t i = 0; i < a.rows(); ++i)
         for (std::size_t l = 0; l < a.cols(); ++l) scaled(i, l) = a(i, l) * scale[l];
     return scaled;
@@ -403,8 +405,8 @@ RationalMatrix scaled_columns(const RationalMatrix& a, const std::vector<Rationa
 
 // Cost of the output transform, then of the filter transform, for column scales;
 // the filter is not compiled when the output alone is already worse than `bound`.
-std::pair<int, int> output_choice_cost(const ToomCook1D& c, const std::vector<Rational>& out_scale,
-                                       const std::vector<Rational>& in_scale, const OptimizerOptions& o,
+std::pair<int, int> output_choice_cost(const ToomCook1D& c, const std::vector<Exact>& out_scale,
+                                       const std::vector<Exact>& in_scale, const OptimizerOptions& o,
                                        std::pair<int, int> bound = {1 << 30, 0}) {
     const int out = compile_linear_map(scaled_columns(c.AT, out_scale), false, o).counts().total();
     if (out > bound.first) return {out, 0};
@@ -414,17 +416,17 @@ std::pair<int, int> output_choice_cost(const ToomCook1D& c, const std::vector<Ra
 
 // Scales for AT column l worth trying: each makes one entry of AT column l or of
 // G row l equal to ±1.
-std::vector<Rational> output_scale_candidates(const ToomCook1D& c, std::size_t l, const Rational& in_scale) {
-    std::vector<Rational> candidates;
-    auto add = [&](const Rational& s) {
-        for (const Rational& signed_s : {s, Rational(-s)})
+std::vector<Exact> output_scale_candidates(const ToomCook1D& c, std::size_t l, const Exact& in_scale) {
+    std::vector<Exact> candidates;
+    auto add = [&](const Exact& s) {
+        for (const Exact& signed_s : {s, Exact(-s)})
             if (std::find(candidates.begin(), candidates.end(), signed_s) == candidates.end())
                 candidates.push_back(signed_s);
     };
     for (std::size_t i = 0; i < c.AT.rows(); ++i)
-        if (!cln::zerop(c.AT(i, l))) add(1 / c.AT(i, l));
+        if (!is_zero(c.AT(i, l))) add(1 / c.AT(i, l));
     for (std::size_t k = 0; k < c.G.cols(); ++k)
-        if (!cln::zerop(c.G(l, k))) add(c.G(l, k) / in_scale);
+        if (!is_zero(c.G(l, k))) add(c.G(l, k) / in_scale);
     return candidates;
 }
 
@@ -443,17 +445,17 @@ std::vector<std::size_t> mirror_columns(const ToomCook1D& c) {
 
 // Descends from `scale`: moves rescale one column, or a column and its mirror by
 // the same factor, while the (output, filter) cost drops.
-std::vector<Rational> descend(const ToomCook1D& c, std::vector<Rational> scale, const std::vector<Rational>& in_scale,
+std::vector<Exact> descend(const ToomCook1D& c, std::vector<Exact> scale, const std::vector<Exact>& in_scale,
                               const OptimizerOptions& o, std::pair<int, int>& best) {
     const std::vector<std::size_t> mirror = mirror_columns(c);
     best = output_choice_cost(c, scale, in_scale, o);
     for (bool improved = true; improved;) {
         improved = false;
         for (std::size_t l = 0; l < scale.size(); ++l)
-            for (const Rational& s : output_scale_candidates(c, l, in_scale[l]))
+            for (const Exact& s : output_scale_candidates(c, l, in_scale[l]))
                 for (bool with_mirror : {false, true}) {
                     if (s == scale[l] || (with_mirror && mirror[l] == l)) continue;
-                    std::vector<Rational> trial = scale;
+                    std::vector<Exact> trial = scale;
                     trial[l] = s;
                     if (with_mirror) trial[mirror[l]] = scale[mirror[l]] * s / scale[l];
                     auto cost = output_choice_cost(c, trial, in_scale, o, best);
@@ -467,26 +469,26 @@ std::vector<Rational> descend(const ToomCook1D& c, std::vector<Rational> scale, 
 // filter transform (run per weight). Two starts: the canonical scaling, and the
 // one that leaves G the plain evaluation matrix (rows 1, p, p², …), whose even
 // parts g0 + p²g2 + … reuse one another.
-std::vector<Rational> choose_output_scales(const ToomCook1D& c, const std::vector<Rational>& in_scale,
+std::vector<Exact> choose_output_scales(const ToomCook1D& c, const std::vector<Exact>& in_scale,
                                            const OptimizerOptions& o) {
-    std::vector<Rational> ones(static_cast<std::size_t>(c.alpha), Rational(1));
+    std::vector<Exact> ones(static_cast<std::size_t>(c.alpha), Exact(1));
     if (!o.scaling) return ones;
-    std::vector<Rational> evaluation(ones.size());
+    std::vector<Exact> evaluation(ones.size());
     for (std::size_t l = 0; l < ones.size(); ++l) {
-        std::vector<Rational> row;
+        std::vector<Exact> row;
         for (std::size_t k = 0; k < c.G.cols(); ++k) row.push_back(c.G(l, k) / in_scale[l]);
-        evaluation[l] = content(row) * (cln::minusp(row[row[0] == 0 ? row.size() - 1 : 0]) ? -1 : 1);
+        evaluation[l] = content(row) * (is_negative(row[row[0] == 0 ? row.size() - 1 : 0]) ? -1 : 1);
     }
     std::pair<int, int> cost_a, cost_b;
-    std::vector<Rational> a = descend(c, ones, in_scale, o, cost_a);
-    std::vector<Rational> b = descend(c, evaluation, in_scale, o, cost_b);
+    std::vector<Exact> a = descend(c, ones, in_scale, o, cost_a);
+    std::vector<Exact> b = descend(c, evaluation, in_scale, o, cost_b);
     return cost_b < cost_a ? b : a;
 }
 
 }  // namespace
 
-ToomCook1D apply_scaling(const ToomCook1D& canonical, const std::vector<Rational>& input_scale,
-                         const std::vector<Rational>& output_scale) {
+ToomCook1D apply_scaling(const ToomCook1D& canonical, const std::vector<Exact>& input_scale,
+                         const std::vector<Exact>& output_scale) {
     ToomCook1D scaled = canonical;
     scaled.AT = scaled_columns(canonical.AT, output_scale);
     scaled.G = compensated_filter(canonical.G, output_scale, input_scale);
@@ -497,12 +499,12 @@ ToomCook1D apply_scaling(const ToomCook1D& canonical, const std::vector<Rational
 
 RecipeSet optimize_recipes(const ToomCook1D& canonical, const OptimizerOptions& o) {
     RecipeSet set{canonical, o, {}, {}, {}, {}, {}};
-    RationalMatrix bt;
+    ExactMatrix bt;
     set.input = compile_linear_map(canonical.BT, true, o, &bt);
     set.input_scale.resize(static_cast<std::size_t>(canonical.alpha));
     for (std::size_t l = 0; l < set.input_scale.size(); ++l)
         for (std::size_t j = 0; j < bt.cols(); ++j)
-            if (!cln::zerop(bt(l, j))) set.input_scale[l] = bt(l, j) / canonical.BT(l, j);
+            if (!is_zero(bt(l, j))) set.input_scale[l] = bt(l, j) / canonical.BT(l, j);
     set.output_scale = choose_output_scales(canonical, set.input_scale, o);
     set.algorithm = apply_scaling(canonical, set.input_scale, set.output_scale);
     set.output = compile_linear_map(set.algorithm.AT, false, o);

@@ -27,7 +27,7 @@ struct OptimizerOptions {
 struct RecipeSet {
     ToomCook1D algorithm;
     OptimizerOptions options;
-    std::vector<Rational> input_scale, output_scale;
+    std::vector<Exact> input_scale, output_scale;
     Recipe input, filter, output;
 };
 
@@ -37,23 +37,23 @@ struct TransformPart {
     const char* name;     // "input", "filter", "output"
     const char* formula;  // "V = BT d"
     const Recipe& recipe;
-    const RationalMatrix& matrix;
+    const ExactMatrix& matrix;
     int per_tile;  // 1D applications a 2D tile needs: over the columns, then the rows of the result
 };
 std::array<TransformPart, 3> transform_parts(const RecipeSet& set);
 
 // BT row l times input_scale[l], AT column l times output_scale[l], G row l
 // divided by both: the diagonal freedom, which keeps the algorithm correct.
-ToomCook1D apply_scaling(const ToomCook1D& canonical, const std::vector<Rational>& input_scale,
-                         const std::vector<Rational>& output_scale);
+ToomCook1D apply_scaling(const ToomCook1D& canonical, const std::vector<Exact>& input_scale,
+                         const std::vector<Exact>& output_scale);
 
 // `canonical` is the algorithm with fractions in G (build_toom_cook's default).
 RecipeSet optimize_recipes(const ToomCook1D& canonical, const OptimizerOptions& options = {});
 
 // One linear map y = M x as a recipe. Rows marked free may come out scaled by
 // any nonzero factor (the scaling freedom); realized gets the rows computed.
-Recipe compile_linear_map(const RationalMatrix& m, bool rows_free, const OptimizerOptions& options,
-                          RationalMatrix* realized = nullptr);
+Recipe compile_linear_map(const ExactMatrix& m, bool rows_free, const OptimizerOptions& options,
+                          ExactMatrix* realized = nullptr);
 
 // Throws ProofError unless the recipes compute exactly the set's matrices and
 // those matrices form a correct algorithm (checked by verify.hpp).

@@ -19,19 +19,19 @@ namespace wino {
 namespace {
 
 struct Candidate {
-    std::vector<Rational> points;
+    std::vector<Exact> points;
     double error = 0;
 };
 
-std::string key_of(const std::vector<Rational>& points) {
-    std::vector<Rational> sorted = points;
+std::string key_of(const std::vector<Exact>& points) {
+    std::vector<Exact> sorted = points;
     std::sort(sorted.begin(), sorted.end());
     std::string key;
-    for (const Rational& p : sorted) key += to_string(p) + ",";
+    for (const Exact& p : sorted) key += to_string(p) + ",";
     return key;
 }
 
-bool contains(const std::vector<Rational>& points, const Rational& p) {
+bool contains(const std::vector<Exact>& points, const Exact& p) {
     return std::find(points.begin(), points.end(), p) != points.end();
 }
 
@@ -60,15 +60,15 @@ void evaluate_all(std::vector<Candidate>& candidates, int r, int trials, std::ui
     worker();
 }
 
-std::vector<std::vector<Rational>> extensions(const std::vector<Rational>& points, int room,
-                                              const std::vector<Rational>& domain) {
-    std::vector<std::vector<Rational>> out;
-    for (const Rational& p : domain) {
+std::vector<std::vector<Exact>> extensions(const std::vector<Exact>& points, int room,
+                                              const std::vector<Exact>& domain) {
+    std::vector<std::vector<Exact>> out;
+    for (const Exact& p : domain) {
         if (contains(points, p)) continue;
-        std::vector<Rational> one = points;
+        std::vector<Exact> one = points;
         one.push_back(p);
         out.push_back(one);
-        if (room >= 2 && cln::plusp(p) && !contains(points, -p)) {
+        if (room >= 2 && is_positive(p) && !contains(points, -p)) {
             one.push_back(-p);
             out.push_back(std::move(one));
         }
@@ -89,19 +89,19 @@ int recipe_ops(const ToomCook1D& t) {
 }
 
 // The root of the beam: {0, 1, −1} and any further points of the domain.
-std::vector<Rational> start_points(const PointSet& start, int alpha) {
-    const std::vector<Rational> base = {Rational(0), Rational(1), Rational(-1)};
+std::vector<Exact> start_points(const PointSet& start, int alpha) {
+    const std::vector<Exact> base = {Exact(0), Exact(1), Exact(-1)};
     if (start.finite.empty()) return base;
-    const std::vector<Rational> domain = search_domain();
+    const std::vector<Exact> domain = search_domain();
     for (std::size_t i = 0; i < start.finite.size(); ++i) {
-        const Rational& p = start.finite[i];
+        const Exact& p = start.finite[i];
         if (!contains(base, p) && !contains(domain, p))
             throw InputError(fmt::format("start point {} is outside the search domain a/b, |a| <= 9, 1 <= b <= 9",
                                          to_string(p)));
         if (std::find(start.finite.begin(), start.finite.begin() + i, p) != start.finite.begin() + i)
             throw InputError(fmt::format("start point {} appears twice", to_string(p)));
     }
-    for (const Rational& p : base)
+    for (const Exact& p : base)
         if (!contains(start.finite, p)) throw InputError("the start points must include 0, 1 and -1");
     if (static_cast<int>(start.finite.size()) >= alpha - 1)
         throw InputError(fmt::format("the start set has {} points; alpha = {} leaves nothing to search",
@@ -124,11 +124,11 @@ double best_placement_error(int m, int r, const PointSet& points, const Accuracy
     return best;
 }
 
-std::vector<Rational> search_domain() {
-    std::set<Rational> values;
+std::vector<Exact> search_domain() {
+    std::set<Exact> values;
     for (int a = -9; a <= 9; ++a)
-        for (int b = 1; b <= 9; ++b) values.insert(Rational(a) / b);
-    for (int skip : {0, 1, -1}) values.erase(Rational(skip));
+        for (int b = 1; b <= 9; ++b) values.insert(Exact(a) / b);
+    for (int skip : {0, 1, -1}) values.erase(Exact(skip));
     return {values.begin(), values.end()};
 }
 
@@ -139,12 +139,12 @@ SearchResult search_points(const SearchOptions& o) {
     if (o.trials < 1 || o.screen_trials < 1 || o.beam < 1)
         throw InputError("--trials, the screening trials and --beam must be positive");
     for (const PointSet& s : o.seeds) validate_points(s, o.alpha);
-    const std::vector<Rational> root = start_points(o.start, o.alpha);
+    const std::vector<Exact> root = start_points(o.start, o.alpha);
     const auto start = std::chrono::steady_clock::now();
     const auto elapsed = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(); };
     const int threads = o.threads > 0 ? o.threads : std::max(1u, std::thread::hardware_concurrency());
     const std::size_t target = static_cast<std::size_t>(o.alpha - 1);
-    const std::vector<Rational> domain = search_domain();
+    const std::vector<Exact> domain = search_domain();
 
     // beams[s]: the best sets of s finite points found so far.
     std::map<std::size_t, std::vector<Candidate>> beams;

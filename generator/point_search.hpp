@@ -55,6 +55,6 @@ double record_default_points(const std::filesystem::path& table_file, int alpha,
                              const AccuracyOptions& options, const std::string& how);
 
 // The values a/b of the search domain other than 0 and ±1, ascending.
-std::vector<Rational> search_domain();
+std::vector<Exact> search_domain();
 
 }  // namespace wino

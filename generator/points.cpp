@@ -45,9 +45,9 @@ std::optional<std::string> table_entry(int alpha) {
 
 }  // namespace
 
-std::vector<Rational> parse_point_list(std::string_view list) {
-    std::vector<Rational> values;
-    for (std::string_view item : split_commas(list)) values.push_back(parse_rational(item, "point"));
+std::vector<Exact> parse_point_list(std::string_view list) {
+    std::vector<Exact> values;
+    for (std::string_view item : split_commas(list)) values.push_back(parse_exact(item, "point"));
     return values;
 }
 
@@ -60,6 +60,7 @@ void validate_points(const PointSet& points, int alpha) {
         for (std::size_t j = 0; j < i; ++j)
             if (points.finite[i] == points.finite[j])
                 throw InputError(fmt::format("point {} appears twice", to_string(points.finite[i])));
+    common_radicand(points.finite, "the points");
 }
 
 PointSet parse_points(std::string_view list, int alpha) {
@@ -79,7 +80,7 @@ PointSet default_points(int alpha) {
     if (auto listed = table_entry(std::min(alpha, 16))) {
         PointSet points{parse_point_list(*listed)};
         if (alpha <= 16) return points;
-        std::vector<Rational> extra = parse_point_list(extension_beyond_16);
+        std::vector<Exact> extra = parse_point_list(extension_beyond_16);
         points.finite.insert(points.finite.end(), extra.begin(), extra.begin() + (alpha - 1 - points.finite.size()));
         return points;
     }
@@ -88,13 +89,13 @@ PointSet default_points(int alpha) {
 
 std::string finite_points_text(const PointSet& points) {
     std::vector<std::string> texts;
-    for (const Rational& p : points.finite) texts.push_back(to_string(p));
+    for (const Exact& p : points.finite) texts.push_back(to_string(p));
     return fmt::format("{}", fmt::join(texts, ","));
 }
 
 std::vector<std::string> point_strings(const PointSet& points) {
     std::vector<std::string> out;
-    for (const Rational& p : points.finite) out.push_back(to_string(p));
+    for (const Exact& p : points.finite) out.push_back(to_string(p));
     out.push_back("inf");
     return out;
 }

@@ -1,8 +1,9 @@
-// Interpolation points of a Toom-Cook algorithm: α−1 distinct finite rationals
-// plus the point at infinity (always present, never listed by the user).
+// Interpolation points of a Toom-Cook algorithm: α−1 distinct finite points of one
+// field (rationals, or Q(√d) as 0, ±√2, ±√2/2) plus the point at infinity
+// (always present, never listed by the user).
 #pragma once
 
-#include "rational.hpp"
+#include "exact.hpp"
 
 #include <string>
 #include <string_view>
@@ -14,22 +15,23 @@ namespace wino {
 inline constexpr int max_alpha = 32;
 
 struct PointSet {
-    std::vector<Rational> finite;  // in row order; infinity is the last row
+    std::vector<Exact> finite;  // in row order; infinity is the last row
     friend bool operator==(const PointSet&, const PointSet&) = default;  // same points in the same order
 };
 
 // Parses "0,1,-1,1/2" as they are, with no count or duplicate check.
-std::vector<Rational> parse_point_list(std::string_view list);
+std::vector<Exact> parse_point_list(std::string_view list);
 
-// Parses "0,1,-1,1/2" for a tile of size alpha; throws InputError on a bad
-// entry, a duplicate, or a count other than alpha − 1.
+// Parses "0,1,-1,1/2" or "0,sqrt2,-sqrt2,sqrt(2)/2,-sqrt(2)/2" for a tile of
+// size alpha; throws InputError on a bad entry, a duplicate, points of two
+// fields, or a count other than alpha − 1.
 PointSet parse_points(std::string_view list, int alpha);
 
 // What every --points flag means: the list parsed for alpha, or the default
 // set when it is empty.
 PointSet points_or_default(std::string_view list, int alpha);
 
-// Checks count and distinctness of already-parsed points.
+// Checks count, distinctness and the one field of already-parsed points.
 void validate_points(const PointSet& points, int alpha);
 
 // The best-known points for alpha (see points.cpp for the sources).

@@ -77,21 +77,21 @@ void check_structure(const Recipe& recipe) {
         if (out < 0 || out >= recipe.value_count()) throw InputError("recipe output names an undefined value");
 }
 
-RationalMatrix matrix_of(const Recipe& recipe) {
+ExactMatrix matrix_of(const Recipe& recipe) {
     check_structure(recipe);
     const std::size_t n = static_cast<std::size_t>(recipe.n_inputs);
-    std::vector<std::vector<Rational>> form(n, std::vector<Rational>(n, Rational(0)));
+    std::vector<std::vector<Exact>> form(n, std::vector<Exact>(n, Exact(0)));
     for (std::size_t i = 0; i < n; ++i) form[i][i] = 1;
     for (const Op& op : recipe.ops) form.push_back(form_of(op, form));
-    RationalMatrix m(recipe.outputs.size(), n);
+    ExactMatrix m(recipe.outputs.size(), n);
     for (std::size_t i = 0; i < recipe.outputs.size(); ++i)
         for (std::size_t j = 0; j < n; ++j) m(i, j) = form[recipe.outputs[i]][j];
     return m;
 }
 
-std::vector<Rational> form_of(const Op& op, const std::vector<std::vector<Rational>>& forms) {
-    const std::vector<Rational>& a = forms[op.a];
-    std::vector<Rational> v(a.size());
+std::vector<Exact> form_of(const Op& op, const std::vector<std::vector<Exact>>& forms) {
+    const std::vector<Exact>& a = forms[op.a];
+    std::vector<Exact> v(a.size());
     for (std::size_t j = 0; j < a.size(); ++j) switch (op.code) {
             case Opcode::add: v[j] = a[j] + forms[op.b][j]; break;
             case Opcode::sub: v[j] = a[j] - forms[op.b][j]; break;

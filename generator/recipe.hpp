@@ -3,7 +3,7 @@
 // applies it to the columns, then to the rows of a tile.
 #pragma once
 
-#include "rational.hpp"
+#include "exact.hpp"
 
 #include <string>
 #include <vector>
@@ -20,7 +20,7 @@ Opcode parse_opcode(const std::string& name);  // throws InputError
 struct Op {
     Opcode code;
     int a = -1, b = -1;
-    Rational c = 0;
+    Exact c = 0;
 };
 
 struct OpCounts {
@@ -44,11 +44,11 @@ struct Recipe {
 
 // The exact matrix the recipe computes (outputs × inputs), by evaluating it on
 // linear forms: the proof that a recipe equals its matrix compares this.
-RationalMatrix matrix_of(const Recipe& recipe);
+ExactMatrix matrix_of(const Recipe& recipe);
 
 // The linear form (over a recipe's inputs) of the value `op` defines, from the
 // forms of the values before it.
-std::vector<Rational> form_of(const Op& op, const std::vector<std::vector<Rational>>& forms);
+std::vector<Exact> form_of(const Op& op, const std::vector<std::vector<Exact>>& forms);
 
 // Throws InputError when an op reads a value not yet defined or an output is
 // out of range (a structurally broken recipe, e.g. from an edited file).

@@ -38,7 +38,7 @@ std::vector<std::string> arguments(const Op& op, const std::vector<std::string>&
 }
 
 std::string expression(const Op& op, const std::vector<std::string>& names,
-                       const std::function<std::string(const Rational&)>& constant, const std::string& fma_name) {
+                       const std::function<std::string(const Exact&)>& constant, const std::string& fma_name) {
     switch (op.code) {
         case Opcode::add: return fmt::format("{} + {}", names[op.a], names[op.b]);
         case Opcode::sub: return fmt::format("{} - {}", names[op.a], names[op.b]);
@@ -52,7 +52,7 @@ std::string expression(const Op& op, const std::vector<std::string>& names,
     return "";
 }
 
-std::string exact_constant(const Rational& c) { return cln::minusp(c) ? fmt::format("({})", to_string(c)) : to_string(c); }
+std::string exact_constant(const Exact& c) { return is_negative(c) ? fmt::format("({})", to_string(c)) : to_string(c); }
 
 }  // namespace
 
@@ -94,7 +94,7 @@ Recipe recipe_from_json(const nlohmann::ordered_json& j) {
     };
     auto constant = [&](const nlohmann::ordered_json& c) {
         if (!c.is_string()) throw InputError(fmt::format("recipe constant {} is not an exact string", c.dump()));
-        return parse_rational(c.get<std::string>(), "recipe constant");
+        return parse_exact(c.get<std::string>(), "recipe constant");
     };
     for (const auto& name : field(j, "inputs")) define(name);
     recipe.n_inputs = static_cast<int>(value_of.size());
@@ -133,7 +133,7 @@ std::string render_statements(const Recipe& recipe, const Dialect& dialect, cons
                               const std::string& indent, const std::vector<std::string>& output_names) {
     std::vector<std::string> names = recipe.value_names();
     for (int i = 0; i < recipe.n_inputs; ++i) names[i] = input_names[i];
-    auto literal = [](const Rational& c) { return fmt::format("{} /* {} */", float_literal(c), to_string(c)); };
+    auto literal = [](const Exact& c) { return fmt::format("{} /* {} */", float_literal(c), to_string(c)); };
     std::string out;
     for (std::size_t k = 0; k < recipe.ops.size(); ++k)
         out += fmt::format("{}{} {} = {};\n", indent, dialect.declare, names[recipe.n_inputs + k],

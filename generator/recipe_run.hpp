@@ -4,7 +4,7 @@
 // stage at a time in fp32 or fp64) both run recipes through this.
 #pragma once
 
-#include "rational.hpp"
+#include "exact.hpp"
 #include "recipe.hpp"
 
 #include <cmath>

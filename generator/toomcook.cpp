@@ -13,10 +13,10 @@
 namespace wino {
 namespace {
 
-using Polynomial = std::vector<Rational>;  // coefficients, lowest degree first
+using Polynomial = std::vector<Exact>;  // coefficients, lowest degree first
 
-Polynomial times_linear(const Polynomial& p, const Rational& root) {  // p(x)·(x − root)
-    Polynomial q(p.size() + 1, Rational(0));
+Polynomial times_linear(const Polynomial& p, const Exact& root) {  // p(x)·(x − root)
+    Polynomial q(p.size() + 1, Exact(0));
     for (std::size_t i = 0; i < p.size(); ++i) {
         q[i + 1] = q[i + 1] + p[i];
         q[i] = q[i] - root * p[i];
@@ -25,32 +25,32 @@ Polynomial times_linear(const Polynomial& p, const Rational& root) {  // p(x)·(
 }
 
 // Π_{j ∉ skip} (x − p_j), padded to alpha coefficients.
-Polynomial node_polynomial(const std::vector<Rational>& points, std::size_t skip, int alpha) {
-    Polynomial p{Rational(1)};
+Polynomial node_polynomial(const std::vector<Exact>& points, std::size_t skip, int alpha) {
+    Polynomial p{Exact(1)};
     for (std::size_t j = 0; j < points.size(); ++j)
         if (j != skip) p = times_linear(p, points[j]);
-    p.resize(static_cast<std::size_t>(alpha), Rational(0));
+    p.resize(static_cast<std::size_t>(alpha), Exact(0));
     return p;
 }
 
 // Evaluation matrix (alpha × n) of an n-term polynomial at the points and at infinity
 // (the leading coefficient).
-RationalMatrix evaluation_matrix(const std::vector<Rational>& points, int n) {
+ExactMatrix evaluation_matrix(const std::vector<Exact>& points, int n) {
     const std::size_t rows = points.size() + 1, cols = static_cast<std::size_t>(n);
-    RationalMatrix e(rows, cols);
+    ExactMatrix e(rows, cols);
     for (std::size_t l = 0; l < points.size(); ++l) {
-        Rational power = 1;
+        Exact power = 1;
         for (std::size_t k = 0; k < cols; ++k, power = power * points[l]) e(l, k) = power;
     }
     e(rows - 1, cols - 1) = 1;
     return e;
 }
 
-RationalMatrix interpolation_transposed(const std::vector<Rational>& points, int alpha) {
-    RationalMatrix bt(static_cast<std::size_t>(alpha), static_cast<std::size_t>(alpha));
+ExactMatrix interpolation_transposed(const std::vector<Exact>& points, int alpha) {
+    ExactMatrix bt(static_cast<std::size_t>(alpha), static_cast<std::size_t>(alpha));
     for (std::size_t l = 0; l <= points.size(); ++l) {
         Polynomial row = node_polynomial(points, l, alpha);  // l == size: all nodes (infinity row)
-        Rational scale = 1;
+        Exact scale = 1;
         for (std::size_t j = 0; j < points.size() && l < points.size(); ++j)
             if (j != l) scale = scale * (points[l] - points[j]);
         for (std::size_t k = 0; k < row.size(); ++k) bt(l, k) = row[k] / scale;
@@ -58,17 +58,17 @@ RationalMatrix interpolation_transposed(const std::vector<Rational>& points, int
     return bt;
 }
 
-std::vector<Rational> row_of(const RationalMatrix& m, std::size_t i) {
-    std::vector<Rational> v;
+std::vector<Exact> row_of(const ExactMatrix& m, std::size_t i) {
+    std::vector<Exact> v;
     for (std::size_t j = 0; j < m.cols(); ++j) v.push_back(m(i, j));
     return v;
 }
 
-void scale_row(RationalMatrix& m, std::size_t i, const Rational& s) {
+void scale_row(ExactMatrix& m, std::size_t i, const Exact& s) {
     for (std::size_t j = 0; j < m.cols(); ++j) m(i, j) = m(i, j) * s;
 }
 
-void scale_col(RationalMatrix& m, std::size_t j, const Rational& s) {
+void scale_col(ExactMatrix& m, std::size_t j, const Exact& s) {
     for (std::size_t i = 0; i < m.rows(); ++i) m(i, j) = m(i, j) * s;
 }
 
@@ -76,9 +76,9 @@ void scale_col(RationalMatrix& m, std::size_t j, const Rational& s) {
 // scaled by a, g, b with a·g·b = 1. Two matrices become primitive integer, the
 // third takes the product of the inverse factors.
 void place_fractions(ToomCook1D& t) {
-    const RationalMatrix A = transpose(t.AT);
+    const ExactMatrix A = transpose(t.AT);
     for (std::size_t l = 0; l < static_cast<std::size_t>(t.alpha); ++l) {
-        Rational a = 1 / content(row_of(A, l)), g = 1 / content(row_of(t.G, l)), b = 1 / content(row_of(t.BT, l));
+        Exact a = 1 / content(row_of(A, l)), g = 1 / content(row_of(t.G, l)), b = 1 / content(row_of(t.BT, l));
         switch (t.fractions_in) {
             case FractionsIn::G: g = 1 / (a * b); break;
             case FractionsIn::A: a = 1 / (g * b); break;

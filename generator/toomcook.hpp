@@ -4,7 +4,7 @@
 #pragma once
 
 #include "points.hpp"
-#include "rational.hpp"
+#include "exact.hpp"
 
 #include <string_view>
 
@@ -21,9 +21,9 @@ struct ToomCook1D {
     int m = 0, r = 0, alpha = 0;
     PointSet points;
     FractionsIn fractions_in = FractionsIn::G;
-    RationalMatrix AT;  // m × alpha
-    RationalMatrix G;   // alpha × r
-    RationalMatrix BT;  // alpha × alpha
+    ExactMatrix AT;  // m × alpha
+    ExactMatrix G;   // alpha × r
+    ExactMatrix BT;  // alpha × alpha
 };
 
 // F(m,r) along the height (h) nested with F(m2,r2) along the width (w):

@@ -9,24 +9,24 @@
 namespace wino {
 namespace {
 
-std::string describe(const char* form, const std::string& where, const Rational& got, int expected) {
+std::string describe(const char* form, const std::string& where, const Exact& got, int expected) {
     return fmt::format("{}: coefficient of {} is {}, expected {}", form, where, to_string(got), expected);
 }
 
 // Row vector u (alpha) ↦ BTᵀ u, i.e. the coefficients of d that the weights u on
 // the transformed input produce.
-std::vector<Rational> pull_back(const RationalMatrix& bt, const std::vector<Rational>& u) {
-    std::vector<Rational> out(bt.cols(), Rational(0));
+std::vector<Exact> pull_back(const ExactMatrix& bt, const std::vector<Exact>& u) {
+    std::vector<Exact> out(bt.cols(), Exact(0));
     for (std::size_t l = 0; l < bt.rows(); ++l) {
-        if (cln::zerop(u[l])) continue;
+        if (is_zero(u[l])) continue;
         for (std::size_t j = 0; j < bt.cols(); ++j) out[j] = out[j] + u[l] * bt(l, j);
     }
     return out;
 }
 
 // Weights on the transformed input for output i and basis filter k: AT[i][l]·G[l][k].
-std::vector<Rational> tile_weights(const ToomCook1D& t, std::size_t i, std::size_t k) {
-    std::vector<Rational> u(static_cast<std::size_t>(t.alpha));
+std::vector<Exact> tile_weights(const ToomCook1D& t, std::size_t i, std::size_t k) {
+    std::vector<Exact> u(static_cast<std::size_t>(t.alpha));
     for (std::size_t l = 0; l < u.size(); ++l) u[l] = t.AT(i, l) * t.G(l, k);
     return u;
 }
@@ -36,7 +36,7 @@ std::vector<Rational> tile_weights(const ToomCook1D& t, std::size_t i, std::size
 std::optional<std::string> find_defect_1d(const ToomCook1D& t) {
     for (int i = 0; i < t.m; ++i)
         for (int k = 0; k < t.r; ++k) {
-            std::vector<Rational> coeff = pull_back(t.BT, tile_weights(t, i, k));
+            std::vector<Exact> coeff = pull_back(t.BT, tile_weights(t, i, k));
             for (int j = 0; j < t.alpha; ++j) {
                 const int expected = j == i + k ? 1 : 0;
                 if (coeff[j] != expected)
@@ -56,12 +56,12 @@ std::optional<std::string> find_defect_2d(const ToomCook2D& t) {
                     // With g the basis filter e(k1,k2), U = G_h g G_wᵀ is the outer product of
                     // two G columns; output (i1,i2) weighs the transformed input by
                     // (AT_h row ⊗ AT_w row) ⊙ U, and pulls back through BT_h and BT_w.
-                    std::vector<Rational> rows = pull_back(h.BT, tile_weights(h, i1, k1));
-                    std::vector<Rational> cols = pull_back(w.BT, tile_weights(w, i2, k2));
+                    std::vector<Exact> rows = pull_back(h.BT, tile_weights(h, i1, k1));
+                    std::vector<Exact> cols = pull_back(w.BT, tile_weights(w, i2, k2));
                     for (int j1 = 0; j1 < h.alpha; ++j1)
                         for (int j2 = 0; j2 < w.alpha; ++j2) {
                             const int expected = (j1 == i1 + k1 && j2 == i2 + k2) ? 1 : 0;
-                            const Rational got = rows[j1] * cols[j2];
+                            const Exact got = rows[j1] * cols[j2];
                             if (got != expected)
                                 return describe(fmt::format("F({}x{},{}x{})", h.m, w.m, h.r, w.r).c_str(),
                                                 fmt::format("g[{}][{}]*d[{}][{}] in Y[{}][{}]", k1, k2, j1, j2, i1, i2),

@@ -30,9 +30,9 @@ Json options_json(const OptimizerOptions& o) {
     return {{"cse", o.cse}, {"factor", o.factor}, {"fma", o.fma}, {"scaling", o.scaling}};
 }
 
-Json rationals_json(const std::vector<Rational>& v) {
+Json rationals_json(const std::vector<Exact>& v) {
     Json out = Json::array();
-    for (const Rational& x : v) out.push_back(to_string(x));
+    for (const Exact& x : v) out.push_back(to_string(x));
     return out;
 }
 
@@ -45,14 +45,14 @@ int require_int(const Json& j, const char* key) {
     return static_cast<int>(json_integer(require(j, key), 0, max_alpha, fmt::format("field '{}'", key)));
 }
 
-std::vector<Rational> require_rationals(const Json& j, const char* key, std::size_t size) {
+std::vector<Exact> require_rationals(const Json& j, const char* key, std::size_t size) {
     const Json& v = require(j, key);
     if (!v.is_array() || v.size() != size) throw InputError(fmt::format("field '{}' needs {} entries", key, size));
-    std::vector<Rational> out;
+    std::vector<Exact> out;
     for (const Json& x : v) {
         if (!x.is_string()) throw InputError(fmt::format("field '{}' holds a non-string", key));
-        out.push_back(parse_rational(x.get<std::string>(), key));
-        if (cln::zerop(out.back())) throw InputError(fmt::format("field '{}' holds a zero scale", key));
+        out.push_back(parse_exact(x.get<std::string>(), key));
+        if (is_zero(out.back())) throw InputError(fmt::format("field '{}' holds a zero scale", key));
     }
     return out;
 }

@@ -131,13 +131,13 @@ void check_config(int m, int r) {
     std::istringstream got(shell((dir / "host").string()).output);
     for (const TransformPart& part : transform_parts(s))
         for (std::size_t i = 0; i < 16; ++i) {
-            const RationalMatrix* mat = &part.matrix;
+            const ExactMatrix* mat = &part.matrix;
             double value = 0;
             got >> value;
             if (i >= mat->rows()) continue;
-            Rational exact = 0;
+            Exact exact = 0;
             for (std::size_t j = 0; j < mat->cols(); ++j)
-                exact = exact + (*mat)(i, j) * Rational(static_cast<int>((j * 37) % 19) - 9) / 8;
+                exact = exact + (*mat)(i, j) * Exact(static_cast<int>((j * 37) % 19) - 9) / 8;
             CHECK(value == Approx(to_double(exact)).margin(1e-5).epsilon(1e-5));
         }
     write(fs::path(WINO_BINARY_DIR) / fmt::format("cuda-report-F{}_{}.txt", m, r), report);

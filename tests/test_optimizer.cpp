@@ -86,8 +86,8 @@ TEST_CASE("without scaling the recipes compute the canonical matrices") {
 }
 
 TEST_CASE("factoring a common coefficient pays without FMA") {
-    RationalMatrix half(1, 3);
-    for (std::size_t k = 0; k < 3; ++k) half(0, k) = Rational(1) / 2;
+    ExactMatrix half(1, 3);
+    for (std::size_t k = 0; k < 3; ++k) half(0, k) = Exact(1) / 2;
     CHECK(compile_linear_map(half, false, {true, true, false, true}).counts().total() == 3);
     CHECK(compile_linear_map(half, false, {true, false, false, true}).counts().total() == 5);
 }
@@ -100,4 +100,40 @@ TEST_CASE("a tampered recipe fails its proof") {
         if (op.b < 0) op.b = 0;
         CHECK_THROWS_AS(prove(s), ProofError);
     }
+}
+
+TEST_CASE("algebraic recipes: sqrt(2) times a value is one multiply, and the sqrt(2) F(4,3) costs a tile what 0, +-1, +-2 does") {
+    ExactMatrix one(1, 1);
+    one(0, 0) = Exact(0, 1, 2) * 3 / 4;
+    const Recipe scaled = compile_linear_map(one, false, {});
+    REQUIRE(scaled.ops.size() == 1);
+    CHECK(scaled.ops[0].code == Opcode::mul);
+    CHECK(scaled.ops[0].c == one(0, 0));
+    // x0·√2/2 + x1·√2/2 factors to (x0 + x1)·√2/2 without FMA.
+    ExactMatrix row(1, 2);
+    row(0, 0) = row(0, 1) = Exact(0, 1, 2) / 2;
+    CHECK(compile_linear_map(row, false, {true, true, false, true}).counts().total() == 2);
+
+    const RecipeSet root2 = recipes(4, 3, "0,sqrt2,-sqrt2,sqrt2/2,-sqrt2/2");
+    const RecipeSet rational = recipes(4, 3, "0,1,-1,2,-2");
+    CHECK(matrix_of(root2.input) == root2.algorithm.BT);
+    CHECK(matrix_of(root2.filter) == root2.algorithm.G);
+    CHECK(matrix_of(root2.output) == root2.algorithm.AT);
+    CHECK_FALSE(find_defect_1d(root2.algorithm));
+    CHECK(root2.input.counts().total() <= rational.input.counts().total());
+    CHECK(root2.filter.counts().total() <= rational.filter.counts().total() + 1);  // once per weight, not per tile
+    CHECK(root2.output.counts().total() <= rational.output.counts().total());
+}
+
+TEST_CASE("recipes for random algebraic point sets are proved exact, with every pass on or off") {
+    std::mt19937 rng(1201);
+    for (long d : {2L, 3L, 5L})
+        for (int trial = 0; trial < 3; ++trial) {
+            const int m = 2 + trial, r = 3;
+            const ToomCook1D t = build_toom_cook(m, r, test::random_points(m + r - 1, rng, d));
+            for (OptimizerOptions o : {OptimizerOptions{}, OptimizerOptions{false, false, false, false}}) {
+                INFO("F(" << m << ",3) in Q(sqrt " << d << "), cse " << o.cse);
+                CHECK_NOTHROW(prove(optimize_recipes(t, o)));
+            }
+        }
 }

@@ -34,12 +34,12 @@ TEST_CASE("a seeded search is reproducible, whatever the thread count") {
 
 TEST_CASE("the search keeps 0, 1, -1 and draws the rest from the domain") {
     const SearchResult r = search_points(small(7, 0));
-    const std::vector<Rational> domain = search_domain();
+    const std::vector<Exact> domain = search_domain();
     REQUIRE(r.points.finite.size() == 6);
     for (int base : {0, 1, -1})
-        CHECK(std::find(r.points.finite.begin(), r.points.finite.end(), Rational(base)) != r.points.finite.end());
-    for (const Rational& p : r.points.finite)
-        CHECK((cln::abs(p) == 1 || cln::zerop(p) || std::find(domain.begin(), domain.end(), p) != domain.end()));
+        CHECK(std::find(r.points.finite.begin(), r.points.finite.end(), Exact(base)) != r.points.finite.end());
+    for (const Exact& p : r.points.finite)
+        CHECK((is_unit(p) || is_zero(p) || std::find(domain.begin(), domain.end(), p) != domain.end()));
     CHECK_NOTHROW(validate_points(r.points, 7));
 }
 
@@ -52,11 +52,11 @@ TEST_CASE("the result is never worse than a seed set") {
 }
 
 TEST_CASE("the search domain is the reduced a/b without 0 and +-1") {
-    const std::vector<Rational> d = search_domain();
-    CHECK(std::find(d.begin(), d.end(), Rational(9)) != d.end());
-    CHECK(std::find(d.begin(), d.end(), Rational(-1) / 9) != d.end());
-    CHECK(std::find(d.begin(), d.end(), Rational(10)) == d.end());
-    CHECK(std::find(d.begin(), d.end(), Rational(1)) == d.end());
+    const std::vector<Exact> d = search_domain();
+    CHECK(std::find(d.begin(), d.end(), Exact(9)) != d.end());
+    CHECK(std::find(d.begin(), d.end(), Exact(-1) / 9) != d.end());
+    CHECK(std::find(d.begin(), d.end(), Exact(10)) == d.end());
+    CHECK(std::find(d.begin(), d.end(), Exact(1)) == d.end());
     CHECK(std::is_sorted(d.begin(), d.end()));
 }
 

@@ -31,3 +31,13 @@ TEST_CASE("default points exist for every alpha and are distinct") {
     CHECK(point_strings(default_points(4)) == std::vector<std::string>{"0", "1", "-1", "inf"});
     CHECK(point_strings(default_points(3)) == std::vector<std::string>{"0", "1", "inf"});
 }
+
+TEST_CASE("algebraic points: one field per set, duplicates seen through any spelling") {
+    const PointSet ncnn = parse_points("0,sqrt2,-sqrt2,sqrt(2)/2,-1/sqrt(2)", 6);
+    CHECK(point_strings(ncnn) == std::vector<std::string>{"0", "sqrt(2)", "-sqrt(2)", "sqrt(2)/2", "-sqrt(2)/2", "inf"});
+    CHECK(parse_points(finite_points_text(ncnn), 6) == ncnn);
+    CHECK_THROWS_AS(parse_points("0,sqrt2,sqrt3,1,-1", 6), InputError);       // two fields
+    CHECK_THROWS_AS(parse_points("0,sqrt2,2/sqrt(2),1,-1", 6), InputError);   // sqrt(2) twice
+    CHECK_THROWS_AS(parse_points("0,sqrt(-2),1,-1,2", 6), InputError);        // not real
+    CHECK(parse_points("0,1,-1,1+sqrt(5),1-sqrt(5)", 6).finite[3] == 1 + Exact(0, 1, 5));
+}

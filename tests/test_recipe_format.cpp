@@ -14,7 +14,8 @@ using Json = nlohmann::ordered_json;
 
 namespace {
 
-RecipeSet f43() { return optimize_recipes(build_toom_cook(4, 3, parse_points("0,1,-1,2,-2", 6))); }
+RecipeSet f43(const char* points = "0,1,-1,2,-2") { return optimize_recipes(build_toom_cook(4, 3, parse_points(points, 6))); }
+constexpr const char* root2_points = "0,sqrt2,-sqrt2,sqrt2/2,-sqrt2/2";
 
 }  // namespace
 
@@ -32,6 +33,15 @@ TEST_CASE("recipe JSON has inputs, outputs, ops and counts, and reads back") {
     const Recipe back = recipe_from_json(j);
     CHECK(matrix_of(back) == matrix_of(r));
     CHECK(back.counts() == r.counts());
+}
+
+TEST_CASE("algebraic constants are written exactly as text and read back to the same field elements") {
+    for (const Recipe& r : {f43(root2_points).input, f43(root2_points).filter, f43(root2_points).output}) {
+        const Json j = to_json(r);
+        CHECK(j.dump().find("sqrt(2)") != std::string::npos);
+        const Recipe back = recipe_from_json(Json::parse(j.dump()));
+        CHECK(matrix_of(back) == matrix_of(r));
+    }
 }
 
 TEST_CASE("malformed recipe JSON is refused with the reason") {
@@ -56,7 +66,9 @@ TEST_CASE("malformed recipe JSON is refused with the reason") {
 }
 
 TEST_CASE("the C rendering compiles and matches exact evaluation") {
-    const RecipeSet s = f43();
+    const RecipeSet s = GENERATE(as<const char*>{}, "0,1,-1,2,-2", root2_points) == std::string(root2_points)
+                            ? f43(root2_points)
+                            : f43();
     const std::string dir = "/tmp/wino-c-" + std::to_string(::getpid());
     std::system(("mkdir -p " + dir).c_str());
     std::vector<std::string> inputs;
@@ -72,12 +84,12 @@ TEST_CASE("the C rendering compiles and matches exact evaluation") {
     }
     REQUIRE(std::system(("cc -std=c99 -Wall -Werror " + dir + "/input.c -lm -o " + dir + "/input").c_str()) == 0);
     FILE* pipe = popen((dir + "/input").c_str(), "r");
-    const std::vector<Rational> x = {Rational(1) / 2, Rational(-5) / 4, 2, Rational(3) / 4, -3, Rational(3) / 2};
-    const RationalMatrix bt = s.algorithm.BT;
+    const std::vector<Exact> x = {Exact(1) / 2, Exact(-5) / 4, 2, Exact(3) / 4, -3, Exact(3) / 2};
+    const ExactMatrix bt = s.algorithm.BT;
     for (std::size_t i = 0; i < 6; ++i) {
         double got = 0;
         REQUIRE(std::fscanf(pipe, "%lf", &got) == 1);
-        Rational exact = 0;
+        Exact exact = 0;
         for (std::size_t j = 0; j < 6; ++j) exact = exact + bt(i, j) * x[j];
         CHECK(got == Approx(to_double(exact)).margin(1e-6));
     }

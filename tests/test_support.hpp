@@ -42,13 +42,15 @@ inline RunResult run_wino_gen(const std::string& args) {
 }
 
 // alpha − 1 distinct rationals a/b with |a| <= 9, 1 <= b <= 9, seeded.
-inline PointSet random_points(int alpha, std::mt19937& rng) {
+// Distinct points a/b (radicand 1), or a/b + c/e·√radicand with both parts drawn.
+inline PointSet random_points(int alpha, std::mt19937& rng, long radicand = 1) {
     std::uniform_int_distribution<int> numer(-9, 9), denom(1, 9);
     PointSet points;
     while (points.finite.size() < static_cast<std::size_t>(alpha - 1)) {
-        Rational p = Rational(numer(rng)) / denom(rng);
+        Exact p = Exact(numer(rng)) / denom(rng);
+        if (radicand != 1) p = p + Exact(numer(rng)) / denom(rng) * Exact(0, 1, radicand);
         bool fresh = true;
-        for (const Rational& q : points.finite) fresh = fresh && q != p;
+        for (const Exact& q : points.finite) fresh = fresh && q != p;
         if (fresh) points.finite.push_back(p);
     }
     return points;

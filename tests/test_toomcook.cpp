@@ -11,14 +11,14 @@ using namespace wino;
 
 namespace {
 
-RationalMatrix matrix(std::vector<std::vector<const char*>> rows) {
-    RationalMatrix m(rows.size(), rows[0].size());
+ExactMatrix matrix(std::vector<std::vector<const char*>> rows) {
+    ExactMatrix m(rows.size(), rows[0].size());
     for (std::size_t i = 0; i < rows.size(); ++i)
-        for (std::size_t j = 0; j < rows[i].size(); ++j) m(i, j) = parse_rational(rows[i][j], "entry");
+        for (std::size_t j = 0; j < rows[i].size(); ++j) m(i, j) = parse_exact(rows[i][j], "entry");
     return m;
 }
 
-bool all_integer(const RationalMatrix& m) {
+bool all_integer(const ExactMatrix& m) {
     for (std::size_t i = 0; i < m.rows(); ++i)
         for (std::size_t j = 0; j < m.cols(); ++j)
             if (!is_integer(m(i, j))) return false;
@@ -89,6 +89,41 @@ TEST_CASE("every F(m,r) with alpha 2..20 is proved exact with random rational po
             INFO("F(" << m << "," << r << ") points " << point_strings(t.points).size());
             CHECK_FALSE(find_defect_1d(t));
         }
+}
+
+TEST_CASE("algebraic points of Q(sqrt 2), Q(sqrt 3), Q(sqrt 5) build exact algorithms that prove") {
+    std::mt19937 rng(20261201);
+    for (long d : {2L, 3L, 5L})
+        for (int alpha = 3; alpha <= 12; ++alpha)
+            for (int r : {2, 3, 5}) {
+                if (r >= alpha) continue;
+                const int m = alpha - r + 1;
+                ToomCook1D t = build_toom_cook(m, r, test::random_points(alpha, rng, d));
+                INFO("F(" << m << "," << r << ") in Q(sqrt " << d << ")");
+                CHECK_FALSE(find_defect_1d(t));
+            }
+    // ncnn's F(4,3) points: G's rows are 1, p, p² up to a rational scale, and the
+    // matrices hold no radical but sqrt(2).
+    const ToomCook1D t = build_toom_cook(4, 3, parse_points("0,sqrt2,-sqrt2,sqrt2/2,-sqrt2/2", 6));
+    CHECK_FALSE(find_defect_1d(t));
+    for (std::size_t l = 1; l < 5; ++l) {
+        const Exact p = t.points.finite[l];
+        CHECK(t.G(l, 1) == t.G(l, 0) * p);
+        CHECK(t.G(l, 2) == t.G(l, 0) * p * p);
+    }
+    for (const ExactMatrix* m : {&t.AT, &t.G, &t.BT})
+        for (std::size_t i = 0; i < m->rows(); ++i)
+            for (std::size_t j = 0; j < m->cols(); ++j) CHECK(((*m)(i, j).is_rational() || (*m)(i, j).radicand() == 2));
+    ToomCook2D nested{t, build_toom_cook(2, 3, parse_points("0,1,-1", 4))};
+    CHECK_FALSE(find_defect_2d(nested));
+}
+
+TEST_CASE("a wrong algebraic entry is caught by the exact proof") {
+    ToomCook1D t = build_toom_cook(4, 3, parse_points("0,sqrt2,-sqrt2,sqrt2/2,-sqrt2/2", 6));
+    // 1.4142135 is sqrt(2) to fp32 accuracy, but not sqrt(2).
+    t.BT(1, 1) = t.BT(1, 1) * parse_exact("14142135/10000000", "x") / Exact(0, 1, 2);
+    CHECK(find_defect_1d(t));
+    CHECK_THROWS_AS(prove(t), ProofError);
 }
 
 TEST_CASE("the largest tiles build and prove") {

@@ -16,9 +16,9 @@ ToomCook1D standard(int m, int r) { return build_toom_cook(m, r, default_points(
 
 TEST_CASE("a single wrong entry in any matrix fails the 1D proof") {
     ToomCook1D good = standard(4, 3);
-    for (RationalMatrix ToomCook1D::*which : {&ToomCook1D::AT, &ToomCook1D::G, &ToomCook1D::BT}) {
+    for (ExactMatrix ToomCook1D::*which : {&ToomCook1D::AT, &ToomCook1D::G, &ToomCook1D::BT}) {
         ToomCook1D bad = good;
-        (bad.*which)(1, 1) = (bad.*which)(1, 1) + Rational(1) / 1024;
+        (bad.*which)(1, 1) = (bad.*which)(1, 1) + Exact(1) / 1024;
         auto defect = find_defect_1d(bad);
         REQUIRE(defect);
         CHECK(defect->find("F(4,3)") != std::string::npos);
@@ -58,7 +58,7 @@ TEST_CASE("a wrong entry along either axis fails the 2D proof") {
     ToomCook2D good{standard(4, 3), standard(2, 5)};
     ToomCook2D bad_h = good, bad_w = good;
     bad_h.h.BT(2, 3) = bad_h.h.BT(2, 3) + 1;
-    bad_w.w.AT(1, 0) = bad_w.w.AT(1, 0) - Rational(1) / 3;
+    bad_w.w.AT(1, 0) = bad_w.w.AT(1, 0) - Exact(1) / 3;
     CHECK(find_defect_2d(bad_h));
     CHECK(find_defect_2d(bad_w));
     CHECK_THROWS_AS(prove(bad_w), ProofError);
