@@ -23,6 +23,7 @@ namespace {
 // Radicands beyond this are no interpolation point anyone wants, and keep the
 // factorization below trivial.
 constexpr long max_radicand = 1000000;
+constexpr std::size_t max_expression_length = 200;
 
 long field_of(const Exact& x, const Exact& y) {
     if (x.is_rational()) return y.radicand();
@@ -247,6 +248,13 @@ Exact parse_exact(std::string_view text, std::string_view what) {
     if (s.empty() || s.find_first_of(" \t\n\r") != std::string::npos)
         throw InputError(fmt::format("{} '{}' is not an exact number (expected forms like 2, -1/2, sqrt(2)/2)", what, s));
     if (auto plain = read_plain(s, what)) return *plain;
+    // Only the four operations, brackets and sqrt reach GiNaC, in a short text:
+    // its reader evaluates as it reads, and 9^(9^9) or exp(…) would never end.
+    static const std::regex arithmetic(R"((?:[0-9+*/()-]|sqrt)+)");
+    if (s.size() > max_expression_length || !std::regex_match(s, arithmetic))
+        throw InputError(fmt::format("{} '{}' is not an exact number: write integers, + - * /, brackets and sqrt(N), "
+                                     "at most {} characters",
+                                     what, s, max_expression_length));
     // GiNaC spells √N only as sqrt(N).
     static const std::regex shorthand(R"(sqrt([0-9]+))");
     return read_expression(std::regex_replace(s, shorthand, "sqrt($1)"), what);
@@ -256,12 +264,11 @@ std::string to_string(const Exact& x) {
     if (x.is_rational()) return rational_text(x.rational_part());
     const Rational& b = x.radical_coefficient();
     const cln::cl_I numer = cln::abs(cln::numerator(b)), denom = cln::denominator(b);
-    std::string radical = numer == 1 ? "" : rational_text(numer) + "*";
-    radical += fmt::format("sqrt({})", x.radicand());
-    if (denom != 1) radical += "/" + rational_text(denom);
-    const char* radical_sign = cln::minusp(b) ? "-" : "+";
-    if (cln::zerop(x.rational_part())) return (cln::minusp(b) ? "-" : "") + radical;
-    return rational_text(x.rational_part()) + radical_sign + radical;
+    std::string radical = fmt::format("sqrt({})", x.radicand());
+    if (numer != 1) radical = fmt::format("{}*{}", rational_text(numer), radical);
+    if (denom != 1) radical = fmt::format("{}/{}", radical, rational_text(denom));
+    const std::string rational = cln::zerop(x.rational_part()) ? "" : rational_text(x.rational_part());
+    return fmt::format("{}{}{}", rational, cln::minusp(b) ? "-" : (rational.empty() ? "" : "+"), radical);
 }
 
 std::string to_latex(const Exact& x) {
@@ -272,7 +279,7 @@ std::string to_latex(const Exact& x) {
     const Rational& a = x.rational_part();
     std::string text;
     if (!cln::zerop(a) || x.is_rational())
-        text = (cln::minusp(a) ? "-" : "") + fraction(cln::abs(cln::numerator(a)), cln::denominator(a), "");
+        text = fmt::format("{}{}", cln::minusp(a) ? "-" : "", fraction(cln::abs(cln::numerator(a)), cln::denominator(a), ""));
     if (!x.is_rational()) {
         const Rational& b = x.radical_coefficient();
         text += cln::minusp(b) ? "-" : (text.empty() ? "" : "+");

@@ -67,9 +67,9 @@ bool is_integer(const Exact& x);
 long common_radicand(const std::vector<Exact>& numbers, std::string_view what);
 
 // Reads "3", "-7/9", "sqrt(2)/2", "sqrt2", "1-3*sqrt(5)/4", and through GiNaC
-// any exact real expression in one square root ("1/sqrt(2)", "(1+sqrt(3))/2").
-// Throws InputError naming `what` otherwise (empty, "abc", "1.5", "1/0", spaces,
-// sqrt(-2), pi, two different roots).
+// any exact real expression of + - * /, brackets and one square root
+// ("1/sqrt(2)", "(1+sqrt(3))/2"). Throws InputError naming `what` otherwise
+// (empty, "abc", "1.5", "1/0", spaces, sqrt(-2), pi, 2^3, two different roots).
 Exact parse_exact(std::string_view text, std::string_view what);
 
 // "p/q", "p", or "a+b*sqrt(d)/q" forms; parse_exact reads it back exactly and

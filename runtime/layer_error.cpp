@@ -2,6 +2,7 @@
 #include "layer_error.hpp"
 
 #include "conv_plan.hpp"
+#include "kernel_kinds.hpp"
 #include "recipe_run.hpp"
 
 #include <wino/errors.hpp>
@@ -62,20 +63,26 @@ void input_stage(const ConvShape& s, const Tiles& t, const RecipeSet& recipes, c
         }
 }
 
-// M[(k·P + p)·α² + ξ] = Σ_c U·V, c ascending, each step one FMA.
+// M[(k·P + p)·α² + ξ] = Σ_c U·V, c ascending, each step one FMA into the
+// block's partial sum, each block of product_sum_block channels then added.
 template <class T>
 void product_stage(const ConvShape& s, const Tiles& t, const std::vector<double>& u, const std::vector<double>& v,
                    std::vector<double>& product) {
     const std::size_t a2 = static_cast<std::size_t>(t.alpha) * t.alpha;
     product.assign(static_cast<std::size_t>(s.K) * t.count * a2, 0.0);
-    std::vector<T> acc(a2);
+    std::vector<T> acc(a2), part(a2);
     for (int k = 0; k < s.K; ++k)
         for (int p = 0; p < t.count; ++p) {
             std::fill(acc.begin(), acc.end(), T(0));
-            for (int c = 0; c < s.C; ++c) {
-                const double* uk = &u[(static_cast<std::size_t>(k) * s.C + c) * a2];
-                const double* vp = &v[(static_cast<std::size_t>(c) * t.count + p) * a2];
-                for (std::size_t xi = 0; xi < a2; ++xi) acc[xi] = std::fma(static_cast<T>(uk[xi]), static_cast<T>(vp[xi]), acc[xi]);
+            for (int block = 0; block < s.C; block += product_sum_block) {
+                std::fill(part.begin(), part.end(), T(0));
+                for (int c = block; c < std::min(s.C, block + product_sum_block); ++c) {
+                    const double* uk = &u[(static_cast<std::size_t>(k) * s.C + c) * a2];
+                    const double* vp = &v[(static_cast<std::size_t>(c) * t.count + p) * a2];
+                    for (std::size_t xi = 0; xi < a2; ++xi)
+                        part[xi] = std::fma(static_cast<T>(uk[xi]), static_cast<T>(vp[xi]), part[xi]);
+                }
+                for (std::size_t xi = 0; xi < a2; ++xi) acc[xi] += part[xi];
             }
             std::copy(acc.begin(), acc.end(), product.begin() + (static_cast<std::size_t>(k) * t.count + p) * a2);
         }

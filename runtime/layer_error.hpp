@@ -1,8 +1,8 @@
 // The error a Winograd layer shows on the device, computed on the host in the
 // kernels' order of operations: the same recipes (FMA where they fuse), the
 // 2D transforms as columns then rows, tiles cut as the kernels cut them, and
-// the product accumulated over C in ascending order with FMA, as the GEMM and
-// fused kernels do. Each stage can run in fp32 (as on the device) or fp64; a
+// the product accumulated over C in ascending order with FMA, in blocks of
+// product_sum_block channels, as the GEMM and fused kernels do. Each stage can run in fp32 (as on the device) or fp64; a
 // stage's share of the error is measured by running it alone in fp32.
 #pragma once
 

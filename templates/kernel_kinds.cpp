@@ -67,23 +67,29 @@ TemplateValues gemm_values(const RecipeSet*, int, const KernelParams& p, const D
     for (int i = 0; i < kq; ++i) declare += fmt::format("    int k_quad{0} = min(k_first + {0}, p.k_quads - 1);\n", i);
     for (int j = 0; j < pq; ++j)
         declare += fmt::format("    int p_quad{0} = min(p_first + {1}, p.p_quads - 1);\n", j, j * wg_p);
+    std::string block_start, block_end;
     for (int i = 0; i < reg_k; ++i)
-        for (int j = 0; j < reg_p; ++j) declare += fmt::format("    float acc{}_{} = 0.0f;\n", i, j);
+        for (int j = 0; j < reg_p; ++j) {
+            declare += fmt::format("    float acc{}_{} = 0.0f;\n", i, j);
+            block_start += fmt::format("        float part{}_{} = 0.0f;\n", i, j);
+            block_end += fmt::format("        acc{0}_{1} += part{0}_{1};\n", i, j);
+        }
     for (int i = 0; i < kq; ++i)
-        multiply += fmt::format("        FLOAT4 a{0} = FETCH4(u, u_base + c * p.k_quads + k_quad{0});\n", i);
+        multiply += fmt::format("            FLOAT4 a{0} = FETCH4(u, u_base + c * p.k_quads + k_quad{0});\n", i);
     for (int j = 0; j < pq; ++j)
-        multiply += fmt::format("        FLOAT4 b{0} = FETCH4(v, v_base + c * p.p_quads + p_quad{0});\n", j);
+        multiply += fmt::format("            FLOAT4 b{0} = FETCH4(v, v_base + c * p.p_quads + p_quad{0});\n", j);
     for (int i = 0; i < reg_k; ++i)
         for (int j = 0; j < reg_p; ++j)
-            multiply += fmt::format("        acc{0}_{1} = FMA(a{2}.{3}, b{4}.{5}, acc{0}_{1});\n", i, j, i / 4, lanes[i % 4],
-                                    j / 4, lanes[j % 4]);
+            multiply += fmt::format("            part{0}_{1} = FMA(a{2}.{3}, b{4}.{5}, part{0}_{1});\n", i, j, i / 4,
+                                    lanes[i % 4], j / 4, lanes[j % 4]);
     for (int i = 0; i < reg_k; ++i)
         store += fmt::format("    int row{0} = (xi * p.K + min(k_quad{1} * 4 + {2}, p.K - 1)) * p.p_quads;\n", i, i / 4, i % 4);
     for (int i = 0; i < reg_k; ++i)
         for (int j = 0; j < pq; ++j)
             store += fmt::format("    product[row{} + p_quad{}] = {};\n", i, j,
                                  float4_of([&](int e) { return fmt::format("acc{}_{}", i, 4 * j + e); }));
-    return {{"declare", declare}, {"multiply", multiply}, {"store", store}};
+    return {{"declare", declare}, {"block_start", block_start}, {"multiply", multiply}, {"block_end", block_end},
+            {"store", store}, {"sum_block", std::to_string(product_sum_block)}};
 }
 
 TemplateValues output_transform_values(const RecipeSet* s, int, const KernelParams& p, const Dialect& d) {
@@ -106,7 +112,8 @@ TemplateValues output_transform_values(const RecipeSet* s, int, const KernelPara
 
 TemplateValues fused_values(const RecipeSet* s, int, const KernelParams& p, const Dialect& d) {
     const int m = s->algorithm.m, alpha = s->algorithm.alpha;
-    TemplateValues v{{"alpha", std::to_string(alpha)}, {"m", std::to_string(m)}};
+    TemplateValues v{{"alpha", std::to_string(alpha)}, {"m", std::to_string(m)},
+                     {"sum_block", std::to_string(product_sum_block)}};
     // One 1D transform per job: a column of a patch (stride alpha), then a row.
     auto strided = [alpha](const std::string& array) {
         return [=](int i, const std::string&) { return fmt::format("{}[base + {} * {}]", array, i, alpha); };

@@ -55,6 +55,12 @@ struct VariantSpec {
     std::vector<KernelKind> kinds;  // in launch order
 };
 
+// The product sums the channels of a block apart, from zero, and then adds the
+// block to the running sum: the rounding chain over C is C / block + block long
+// instead of C, which is most of the layer error at C >= 64 (issue 15), for one
+// add per block. The GEMM, the fused kernel and the layer error model all sum so.
+inline constexpr int product_sum_block = 8;
+
 const std::vector<KindSpec>& kernel_kinds();
 const KindSpec& spec_of(KernelKind kind);
 const std::vector<VariantSpec>& variants();

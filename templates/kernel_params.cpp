@@ -41,7 +41,10 @@ const std::vector<ParamSpec> table = {
      {{Needs::value, [](const KernelParams& p, const ParamContext&) { return over_api_limit("--gemm-threads", p["gemm_threads"]); }},
       {Needs::device, [](const KernelParams& p, const ParamContext& c) { return over_workgroup_limit(threads(p["gemm_threads"]), c); }}},
      "cublas"},
-    {"gemm_registers", "--gemm-registers", "GEMM register tile along K,P (multiples of 4)", ParamType::pair, "r", {"K", "P"}, {16, 8}, {},
+    // CUDA: the running sums and the block's partial sums (product_sum_block)
+    // of 16x8 are 256 values, past the 255 registers a thread; 8x8 is 128.
+    {"gemm_registers", "--gemm-registers", "GEMM register tile along K,P (multiples of 4)", ParamType::pair, "r", {"K", "P"}, {16, 8},
+     {{Backend::cuda, {8, 8}}},
      4, 64, {{16, 8}, {8, 8}, {16, 4}, {8, 16}, {4, 4}}, {K::gemm},
      {{Needs::value, [](const KernelParams& p, const ParamContext&) {
           const ParamValue& v = p["gemm_registers"];
@@ -49,13 +52,15 @@ const std::vector<ParamSpec> table = {
                      ? fmt::format("--gemm-registers must be multiples of 4 (U and V are read 4 at a time), not {}x{}", v[0], v[1])
                      : std::string();
       }},
-      // A thread's accumulators: past 256 every GPU spills (255 registers a
-      // thread at most on NVIDIA), and the compilers take minutes (64x32: 7 s
-      // on lavapipe, 64x64: no end).
+      // A thread's sums, running and partial: past 256 every GPU spills (255
+      // registers a thread at most on NVIDIA), and the compilers take minutes
+      // (64x32: 7 s on lavapipe, 64x64: no end).
       {Needs::value, [](const KernelParams& p, const ParamContext&) {
           const ParamValue& v = p["gemm_registers"];
-          return threads(v) > 256 ? fmt::format("--gemm-registers {}x{} is {} accumulators a thread, more than 256", v[0], v[1], threads(v))
-                                  : std::string();
+          return 2 * threads(v) > 256
+                     ? fmt::format("--gemm-registers {}x{} holds {} sums a thread (running and partial), more than 256",
+                                   v[0], v[1], 2 * threads(v))
+                     : std::string();
       }}},
      "cublas"},
     {"cublas", "--cublas", "the non-fused product by the vendor's BLAS (CUDA: cuBLAS strided-batched SGEMM) "

@@ -49,9 +49,9 @@ TEST_CASE("the sweep builds and proves the standard configs") {
 TEST_CASE("bad input: one line, exit 2") {
     require_bad_input("matrices --m 2 --r 3 --points 0,1,1", "appears twice");
     require_bad_input("matrices --m 2 --r 3 --points 0,1", "needs 3 finite points");
-    require_bad_input("matrices --m 2 --r 3 --points 0,1,abc", "'abc' is not a rational");
+    require_bad_input("matrices --m 2 --r 3 --points 0,1,abc", "'abc' is not an exact number");
     require_bad_input("matrices --m 2 --r 3 --points 0,1,1/0", "zero denominator");
-    require_bad_input("matrices --m 2 --r 3 --points 0,1,2/", "'2/' is not a rational");
+    require_bad_input("matrices --m 2 --r 3 --points 0,1,2/", "'2/' is not an exact number");
     require_bad_input("matrices --m 0 --r 3", "--m: must be an integer from 1 to 32, not 0");
     require_bad_input("matrices --m 2 --r 0", "--r: must be an integer from 1 to 32, not 0");
     require_bad_input("matrices --m 30 --r 5", "exceeds the maximum");
@@ -264,7 +264,7 @@ TEST_CASE("points on run, emit and tune: the parser of matrices, the config's po
     CHECK(j["check"] == "pass");
     CHECK(j["config"]["points"] == "0,1,-1,2,-2");
     // the default set, however written, is the default configuration
-    auto same = run_wino_gen("run --input-shape 1,6,11,9 --filters 5 --pad 1 --points 0,-1,1,1/2,-2 --format json");
+    auto same = run_wino_gen("run --input-shape 1,6,11,9 --filters 5 --pad 1 --points '0,sqrt2,-sqrt(2),1/sqrt2,-sqrt(1/2)' --format json");
     REQUIRE(same.exit_code == 0);
     CHECK_FALSE(nlohmann::json::parse(same.out)["config"].contains("points"));
     require_bad_input("run --input-shape 1,6,11,9 --filters 5 --points 0,1,-1,2", "needs 5 finite points");

@@ -48,6 +48,7 @@ TEST_CASE("emitted code names F(m,r), the points and the op counts, constants wi
     CHECK(k.source.find("F(4x4,3x3)") != std::string::npos);
     CHECK(k.source.find("points") != std::string::npos);
     CHECK(k.source.find("1D recipe ops") != std::string::npos);
-    CHECK(k.source.find("/* -5 */") != std::string::npos);
+    CHECK(k.source.find("1.4142135f /* sqrt(2) */") != std::string::npos);
+    CHECK(k.source.find("/* -5/2 */") != std::string::npos);
     CHECK(k.name == "wino_f4_3_input_transform_ufull_wg64_tt4");
 }

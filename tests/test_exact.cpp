@@ -24,6 +24,7 @@ TEST_CASE("malformed rationals are input errors; exact arithmetic reads as its v
     CHECK(parse_exact("1/-2", "x") == Exact(-1) / 2);
     CHECK(parse_exact("1/2/3", "x") == Exact(1) / 6);
     CHECK(parse_exact("2*(3-1/2)", "x") == 5);
+    CHECK_THROWS_AS(parse_exact(std::string(150, '(') + "1" + std::string(150, ')'), "x"), InputError);  // too long
 }
 
 TEST_CASE("float conversion rounds to nearest") {
@@ -55,7 +56,7 @@ Exact sqrt_of(long d) { return Exact(0, 1, d); }
 
 TEST_CASE("algebraic numbers read in every spelling to one value, and print so they read back") {
     const Exact half_root2 = sqrt_of(2) / 2;
-    for (const char* text : {"sqrt(2)/2", "sqrt2/2", "1/sqrt(2)", "1/sqrt2", "sqrt(1/2)", "sqrt(8)/4", "2^(-1/2)",
+    for (const char* text : {"sqrt(2)/2", "sqrt2/2", "1/sqrt(2)", "1/sqrt2", "sqrt(1/2)", "sqrt(8)/4",
                              "(sqrt(2)+sqrt(2))/4", "1/(2*sqrt(2))*2"})
         CHECK(to_string(parse_exact(text, "x")) == to_string(half_root2));
     CHECK(to_string(half_root2) == "sqrt(2)/2");
@@ -111,7 +112,8 @@ TEST_CASE("algebraic conversions round once to the nearest float and double") {
 
 TEST_CASE("inexact, complex, non-algebraic and two-field expressions are input errors naming the text") {
     for (const char* bad : {"sqrt(-2)", "pi", "Pi", "x", "sqrt(2)+sqrt(3)", "sqrt(sqrt(2))", "2^(1/3)", "sqrt(2.0)",
-                            "1/(sqrt(2)-sqrt(2))", "sqrt(", "sqrt(2)/0", "I"}) {
+                            "1/(sqrt(2)-sqrt(2))", "sqrt(", "sqrt(2)/0", "I", "9^(9^9)", "exp(1)",
+                            "pow(9,99999999)"}) {
         INFO(bad);
         try {
             parse_exact(bad, "point");
