@@ -37,34 +37,42 @@ bool contains(const std::vector<Exact>& points, const Exact& p) {
 
 // A partial set of s finite points is judged as the largest algorithm it
 // supports: alpha' = s + 1, r' = min(r, s), m' = alpha' − r' + 1.
-double screen_error(const std::string& points, int r, int trials, std::uint64_t seed) {
+double screen_error(const std::string& points, const SearchOptions& o) {
     const int alpha = static_cast<int>(std::count(points.begin(), points.end(), ',')) + 2;
-    const int r_eval = std::min(r, alpha - 1);
+    const int r_eval = std::min(o.r, alpha - 1);
     const ToomCook1D t = build_toom_cook(alpha - r_eval + 1, r_eval, parse_points(points, alpha));
-    return measure_accuracy(t, {trials, seed, 1, EvaluationOrder::dense}).error;
+    return o.objective ? o.objective(t) : measure_accuracy(t, {o.screen_trials, o.seed, 1, EvaluationOrder::dense}).error;
 }
 
 // Evaluates every candidate on the worker threads; deterministic per candidate.
-// Workers get the points as text: CLN values must not be shared across threads
-// (their reference counts are not atomic).
-void evaluate_all(std::vector<Candidate>& candidates, int r, int trials, std::uint64_t seed, int threads) {
+// Workers get the points as text (which parse_exact reads without GiNaC): CLN
+// values must not be shared across threads (their reference counts are not
+// atomic), and GiNaC is not thread-safe at all.
+void evaluate_all(std::vector<Candidate>& candidates, const SearchOptions& o, int threads) {
     std::vector<std::string> texts;
     for (const Candidate& c : candidates) texts.push_back(finite_points_text(PointSet{c.points}));
     std::atomic<std::size_t> next{0};
     auto worker = [&] {
-        for (std::size_t i; (i = next++) < candidates.size();)
-            candidates[i].error = screen_error(texts[i], r, trials, seed);
+        for (std::size_t i; (i = next++) < candidates.size();) candidates[i].error = screen_error(texts[i], o);
     };
     std::vector<std::jthread> pool;  // joined however this scope ends (a thread that fails to start)
     for (int i = 1; i < threads; ++i) pool.emplace_back(worker);
     worker();
 }
 
+// The field of a set: the radicand of its algebraic points, 1 when it has none.
+long field_of(const std::vector<Exact>& points) {
+    for (const Exact& p : points)
+        if (!p.is_rational()) return p.radicand();
+    return 1;
+}
+
 std::vector<std::vector<Exact>> extensions(const std::vector<Exact>& points, int room,
                                               const std::vector<Exact>& domain) {
     std::vector<std::vector<Exact>> out;
+    const long field = field_of(points);
     for (const Exact& p : domain) {
-        if (contains(points, p)) continue;
+        if (contains(points, p) || (field != 1 && !p.is_rational() && p.radicand() != field)) continue;
         std::vector<Exact> one = points;
         one.push_back(p);
         out.push_back(one);
@@ -88,21 +96,21 @@ int recipe_ops(const ToomCook1D& t) {
     return s.input.counts().total() + s.filter.counts().total() + s.output.counts().total();
 }
 
-// The root of the beam: {0, 1, −1} and any further points of the domain.
-std::vector<Exact> start_points(const PointSet& start, int alpha) {
+// The root of the beam: {0, 1, −1}, or the start set: 0 and points of the domain.
+std::vector<Exact> start_points(const PointSet& start, int alpha, const std::vector<Exact>& domain) {
     const std::vector<Exact> base = {Exact(0), Exact(1), Exact(-1)};
     if (start.finite.empty()) return base;
-    const std::vector<Exact> domain = search_domain();
     for (std::size_t i = 0; i < start.finite.size(); ++i) {
         const Exact& p = start.finite[i];
         if (!contains(base, p) && !contains(domain, p))
-            throw InputError(fmt::format("start point {} is outside the search domain a/b, |a| <= 9, 1 <= b <= 9",
+            throw InputError(fmt::format("start point {} is outside the search domain (a/b, |a| <= 9, 1 <= b <= 9, and "
+                                         "c*sqrt(d), c = +-a/b, a, b <= 4, for the fields asked for)",
                                          to_string(p)));
         if (std::find(start.finite.begin(), start.finite.begin() + i, p) != start.finite.begin() + i)
             throw InputError(fmt::format("start point {} appears twice", to_string(p)));
     }
-    for (const Exact& p : base)
-        if (!contains(start.finite, p)) throw InputError("the start points must include 0, 1 and -1");
+    common_radicand(start.finite, "the start points");
+    if (!contains(start.finite, Exact(0))) throw InputError("the start points must include 0");
     if (static_cast<int>(start.finite.size()) >= alpha - 1)
         throw InputError(fmt::format("the start set has {} points; alpha = {} leaves nothing to search",
                                      start.finite.size(), alpha));
@@ -124,11 +132,15 @@ double best_placement_error(int m, int r, const PointSet& points, const Accuracy
     return best;
 }
 
-std::vector<Exact> search_domain() {
+std::vector<Exact> search_domain(const std::vector<long>& radicands) {
     std::set<Exact> values;
     for (int a = -9; a <= 9; ++a)
         for (int b = 1; b <= 9; ++b) values.insert(Exact(a) / b);
     for (int skip : {0, 1, -1}) values.erase(Exact(skip));
+    for (long d : radicands) {
+        for (int a = -4; a <= 4; ++a)
+            for (int b = 1; b <= 4 && a != 0; ++b) values.insert(Exact(a) / b * Exact(0, 1, d));
+    }
     return {values.begin(), values.end()};
 }
 
@@ -138,13 +150,18 @@ SearchResult search_points(const SearchOptions& o) {
     if (o.r < 1 || o.r >= o.alpha) throw InputError(fmt::format("--r must be in 1..{}, got {}", o.alpha - 1, o.r));
     if (o.trials < 1 || o.screen_trials < 1 || o.beam < 1)
         throw InputError("--trials, the screening trials and --beam must be positive");
+    for (long d : o.radicands) {
+        bool square_free = d >= 2 && d <= 1000;
+        for (long f = 2; square_free && f * f <= d; ++f) square_free = d % (f * f) != 0;
+        if (!square_free) throw InputError(fmt::format("field sqrt({}): the radicand must be square-free, 2..1000", d));
+    }
     for (const PointSet& s : o.seeds) validate_points(s, o.alpha);
-    const std::vector<Exact> root = start_points(o.start, o.alpha);
+    const std::vector<Exact> domain = search_domain(o.radicands);
+    const std::vector<Exact> root = start_points(o.start, o.alpha, domain);
     const auto start = std::chrono::steady_clock::now();
     const auto elapsed = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(); };
     const int threads = o.threads > 0 ? o.threads : std::max(1u, std::thread::hardware_concurrency());
     const std::size_t target = static_cast<std::size_t>(o.alpha - 1);
-    const std::vector<Exact> domain = search_domain();
 
     // beams[s]: the best sets of s finite points found so far.
     std::map<std::size_t, std::vector<Candidate>> beams;
@@ -159,7 +176,7 @@ SearchResult search_points(const SearchOptions& o) {
         for (const Candidate& c : beams[size])
             for (auto& points : extensions(c.points, static_cast<int>(target - size), domain))
                 if (seen.insert(key_of(points)).second) grown.push_back({std::move(points), 0});
-        evaluate_all(grown, o.r, o.screen_trials, o.seed, threads);
+        evaluate_all(grown, o, threads);
         result.candidates += static_cast<int>(grown.size());
         for (Candidate& c : grown) beams[c.points.size()].push_back(std::move(c));
         for (auto& [s, pool] : beams)
@@ -169,8 +186,9 @@ SearchResult search_points(const SearchOptions& o) {
                                    grown.size(), beams[size + 1].empty() ? 0.0 : beams[size + 1][0].error, elapsed()));
     }
 
-    // Re-rank the final beam and the seeds on the full trial count, with every
-    // placement of the denominators.
+    // Re-rank the final beam and the seeds: the tile error on the full trial
+    // count, with every placement of the denominators; a given objective as is
+    // (the kernels' recipes do not depend on the placement).
     std::vector<Candidate> finalists = beams[target];
     for (const PointSet& s : o.seeds) finalists.push_back({s.finite, 0});
     struct Ranked {
@@ -186,8 +204,9 @@ SearchResult search_points(const SearchOptions& o) {
         if (std::find(seen.begin(), seen.end(), PointSet{c.points}) != seen.end()) continue;
         seen.push_back(PointSet{c.points});
         Ranked entry{PointSet{c.points}, FractionsIn::G, 0};
-        entry.error = best_placement_error(m, o.r, entry.points, {o.trials, o.seed, threads, EvaluationOrder::dense},
-                                           &entry.where);
+        entry.error = o.objective ? o.objective(build_toom_cook(m, o.r, entry.points))
+                                  : best_placement_error(m, o.r, entry.points,
+                                                         {o.trials, o.seed, threads, EvaluationOrder::dense}, &entry.where);
         ranked.push_back(std::move(entry));
         ++result.candidates;
     }
@@ -195,7 +214,8 @@ SearchResult search_points(const SearchOptions& o) {
         return a.error != b.error ? a.error < b.error : key_of(a.points.finite) < key_of(b.points.finite);
     });
     if (o.progress)
-        o.progress(fmt::format("re-ranked {} finalists on {} trials, {:.1f} s", ranked.size(), o.trials, elapsed()));
+        o.progress(o.objective ? fmt::format("re-ranked {} finalists, {:.1f} s", ranked.size(), elapsed())
+                               : fmt::format("re-ranked {} finalists on {} trials, {:.1f} s", ranked.size(), o.trials, elapsed()));
     // Near ties (within 1%) go to the cheaper recipe; at most three are compiled.
     std::size_t best = 0;
     int best_ops = recipe_ops(build_toom_cook(m, o.r, ranked[0].points));

@@ -1,10 +1,12 @@
 // Search for interpolation points that keep the fp32 error of large tiles low
-// (EuroSys'20 §3.1.1). Points come from {a/b : |a| <= 9, 1 <= b <= 9}, always
-// with 0, 1, −1 and infinity. A size-synchronous beam search adds one point or a
-// ±p pair at a time, screening each candidate on a short trial count; the final
-// beam, plus the seed sets given (the published ones), is re-ranked with the full
-// trial count, with each placement of the denominators (the scaling), and the
-// recipe op count breaks near ties.
+// (EuroSys'20 §3.1.1). Points come from {a/b : |a| <= 9, 1 <= b <= 9} and, for
+// each field Q(√d) asked for, {c·√d : c = ±a/b, a, b <= 4}; a set keeps to one
+// field. The root is 0, 1, −1 (or the start set given, which holds 0). A
+// size-synchronous beam search adds one point or a ±p pair at a time, screening
+// each candidate; the final beam, plus the seed sets given (the published ones),
+// is re-ranked, and the recipe op count breaks near ties. The objective is the
+// single-tile error (screened on few trials, re-ranked on many with every
+// placement of the denominators), or one given, e.g. the layer error model.
 #pragma once
 
 #include "accuracy.hpp"
@@ -26,6 +28,10 @@ struct SearchOptions {
     double budget_seconds = 0; // 0: none; past 80% of it the beam narrows to 1
     std::vector<PointSet> seeds;
     PointSet start;            // the beam's root; empty: {0, 1, −1}
+    std::vector<long> radicands;  // fields Q(√d) whose points join the domain
+    // Lower is better; called on the worker threads with values of their own.
+    // Empty: the single-tile error.
+    std::function<double(const ToomCook1D&)> objective;
     std::function<void(const std::string&)> progress;
 };
 
@@ -38,8 +44,9 @@ struct SearchResult {
     double seconds = 0;
 };
 
-// Throws InputError for alpha outside 4..max_alpha, r outside 1..alpha−1, or a
-// start set that lacks 0, 1, −1, leaves the domain, repeats a point or is full.
+// Throws InputError for alpha outside 4..max_alpha, r outside 1..alpha−1, a
+// radicand that is not square-free, or a start set that lacks 0, leaves the
+// domain, repeats a point or is full.
 SearchResult search_points(const SearchOptions& options);
 
 // The dense-order error of F(m,r) with the points under the best placement of
@@ -54,7 +61,7 @@ double best_placement_error(int m, int r, const PointSet& points, const Accuracy
 double record_default_points(const std::filesystem::path& table_file, int alpha, const SearchResult& found,
                              const AccuracyOptions& options, const std::string& how);
 
-// The values a/b of the search domain other than 0 and ±1, ascending.
-std::vector<Exact> search_domain();
+// The values a/b other than 0 and ±1, then c·√d for each radicand, ascending.
+std::vector<Exact> search_domain(const std::vector<long>& radicands = {});
 
 }  // namespace wino

@@ -149,4 +149,13 @@ LayerErrorModel model_layer_error(const ConvShape& s, const RecipeSet& recipes, 
     return model;
 }
 
+double modelled_layer_error(const ToomCook1D& algorithm, int channels) {
+    const int side = 4 * algorithm.m;
+    const ConvShape s{1, channels, side, side, 8, algorithm.r, algorithm.r / 2};
+    const std::vector<float> x = random_tensor(s.input_size(), 1), w = random_tensor(s.filter_size(), 2);
+    const RecipeSet recipes = optimize_recipes(algorithm);
+    return compare_with_reference(winograd_on_host(s, recipes, x, w, {true, true, true, true}), reference_conv2d(s, x, w))
+        .relative;
+}
+
 }  // namespace wino

@@ -34,4 +34,10 @@ struct LayerErrorModel {
 LayerErrorModel model_layer_error(const ConvShape& shape, const RecipeSet& recipes, const std::vector<float>& input,
                                   const std::vector<float>& filters);
 
+// The point search's "layer" objective: the modelled relative L2 error (every
+// stage in fp32) of one small layer with `channels` input channels, 1×C×4m×4m
+// → 8 filters, padded r/2, on seeded uniform tensors, through the algorithm's
+// optimized recipes. Safe on worker threads; touches no database.
+double modelled_layer_error(const ToomCook1D& algorithm, int channels);
+
 }  // namespace wino

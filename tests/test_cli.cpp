@@ -107,6 +107,14 @@ TEST_CASE("accuracy and search answer in JSON") {
     CHECK(s["points"].size() == 5);
     for (const char* key : {"error", "ops", "candidates", "seconds"}) CHECK(s.contains(key));
     CHECK(search.err.find("re-ranked") != std::string::npos);
+    // With the field Q(sqrt 2) and 0 as the only start, the tile objective finds ncnn's F(4,3) points.
+    auto algebraic = run_wino_gen("search --alpha 6 --fields 2 --start 0 --beam 4 --trials 2000 --format json");
+    REQUIRE(algebraic.exit_code == 0);
+    auto a = nlohmann::json::parse(algebraic.out);
+    std::vector<std::string> points = a["points"];
+    std::sort(points.begin(), points.end());
+    CHECK(points == std::vector<std::string>{"-sqrt(2)", "-sqrt(2)/2", "0", "inf", "sqrt(2)", "sqrt(2)/2"});
+    CHECK(a["objective"] == "tile");
 }
 
 TEST_CASE("accuracy and search bad input: one line, exit 2") {
@@ -115,6 +123,10 @@ TEST_CASE("accuracy and search bad input: one line, exit 2") {
     require_bad_input("accuracy --m 4 --r 3 --order sideways", "--order");
     require_bad_input("search --alpha 6 --start 0,1,-1,11", "outside the search domain");
     require_bad_input("search --alpha 6 --start 0,1,-1,1/2,1/2", "appears twice");
+    require_bad_input("search --alpha 6 --fields 4", "square-free");
+    require_bad_input("search --alpha 6 --fields 2,3 --start 0,sqrt2,sqrt3", "one field");
+    require_bad_input("search --alpha 6 --objective speed", "--objective must be tile or layer");
+    require_bad_input("search --alpha 6 --objective layer --record", "--record keeps the table of the tile objective");
     require_bad_input("search --alpha 99", "--alpha");
 }
 

@@ -4,6 +4,7 @@
 #include "api_state.hpp"
 #include "layer_error.hpp"
 #include "layer_run.hpp"
+#include "point_search.hpp"
 #include "recipe_db.hpp"
 
 #include <catch2/catch.hpp>
@@ -87,4 +88,22 @@ TEST_CASE("the default F(4,3) is at least as accurate as ncnn's on ncnn's first 
     const LayerErrorModel model = model_layer_error(odd, recipes(4, 3), xo, wo);
     CHECK(device_error.relative <= 2 * model.all.relative);
     CHECK(device_error.relative >= model.all.relative / 2);
+}
+
+TEST_CASE("the layer objective ranks by the layer error model: reproducible, never worse than its seed") {
+    SearchOptions o;
+    o.alpha = 6;
+    o.beam = 1;
+    o.threads = 1;
+    o.radicands = {2};
+    o.beam = 1;
+    o.objective = [](const ToomCook1D& t) { return modelled_layer_error(t, 8); };
+    o.seeds = {parse_points("0,sqrt2,-sqrt2,sqrt2/2,-sqrt2/2", 6)};
+    const SearchResult a = search_points(o);
+    o.threads = 2;
+    const SearchResult b = search_points(o);
+    CHECK(point_strings(a.points) == point_strings(b.points));
+    CHECK(a.error == b.error);
+    CHECK(a.error <= modelled_layer_error(build_toom_cook(4, 3, o.seeds[0]), 8));
+    CHECK(a.error == modelled_layer_error(build_toom_cook(4, 3, a.points), 8));
 }

@@ -66,8 +66,31 @@ TEST_CASE("bad search requests are input errors") {
     CHECK_THROWS_WITH(search_points(o), Catch::Contains("outside the search domain"));
     o.start.finite = parse_point_list("0,1,-1,2,2");
     CHECK_THROWS_WITH(search_points(o), Catch::Contains("appears twice"));
-    o.start.finite = parse_point_list("0,1,2");
-    CHECK_THROWS_WITH(search_points(o), Catch::Contains("0, 1 and -1"));
+    o.start.finite = parse_point_list("1,-1,2");
+    CHECK_THROWS_WITH(search_points(o), Catch::Contains("must include 0"));
+    o.start.finite = parse_point_list("0,sqrt2");
+    CHECK_THROWS_WITH(search_points(o), Catch::Contains("outside the search domain"));  // no field asked for
+    o.radicands = {2, 3};
+    o.start.finite = parse_point_list("0,sqrt2,sqrt3");
+    CHECK_THROWS_WITH(search_points(o), Catch::Contains("one field"));
+    o.start = {};
+    o.radicands = {8};
+    CHECK_THROWS_WITH(search_points(o), Catch::Contains("square-free"));
     CHECK_THROWS_AS(search_points(small(3, 1)), InputError);
     CHECK_THROWS_AS(search_points(small(max_alpha + 1, 1)), InputError);
+}
+
+TEST_CASE("the algebraic domain adds c*sqrt(d) for each field asked for, and a search keeps to one field") {
+    const std::vector<Exact> rational = search_domain(), with_roots = search_domain({2, 5});
+    CHECK(with_roots.size() == rational.size() + 2 * 2 * 11);  // ±a/b·√d, a, b ≤ 4: 11 reduced values a sign and field
+    for (const char* p : {"sqrt2", "-sqrt2/2", "4*sqrt5", "-3*sqrt5/4", "sqrt2/3"})
+        CHECK(std::find(with_roots.begin(), with_roots.end(), parse_exact(p, "p")) != with_roots.end());
+    CHECK(std::is_sorted(with_roots.begin(), with_roots.end()));
+
+    SearchOptions o = small(6, 2);
+    o.radicands = {2, 3};
+    o.start.finite = parse_point_list("0");
+    const SearchResult r = search_points(o);
+    CHECK_NOTHROW(validate_points(r.points, 6));  // one field
+    CHECK(r.ops > 0);
 }

@@ -5,6 +5,7 @@
 #include <wino/errors.hpp>
 #include "install_paths.hpp"
 #include "json_text.hpp"
+#include "layer_error.hpp"
 #include "point_search.hpp"
 
 #include <fmt/format.h>
@@ -31,6 +32,9 @@ struct SearchCli {
     std::uint64_t seed = 1;
     double budget = 0;
     std::string format = "text", published = (point_tables_dir() / "published-points.json").string(), start;
+    std::string objective = "tile";
+    int channels = 64;
+    std::vector<long> fields;
     bool compare = false, record = false;
 };
 
@@ -73,8 +77,18 @@ void record_in_table(const SearchCli& o, const SearchResult& found) {
 void run_search(const SearchCli& o) {
     if (!o.alpha) throw InputError("search needs --alpha (or --compare)");
     if (o.format != "text" && o.format != "json") throw InputError(fmt::format("--format must be text or json, not '{}'", o.format));
-    SearchOptions s{*o.alpha, o.r, o.trials, o.screen_trials, o.beam, o.seed, o.threads, o.budget, {}, {}, progress};
+    if (o.objective != "tile" && o.objective != "layer")
+        throw InputError(fmt::format("--objective must be tile or layer, not '{}'", o.objective));
+    if (o.record && o.objective != "tile")
+        throw InputError("--record keeps the table of the tile objective; pass --objective tile");
+    SearchOptions s{*o.alpha, o.r, o.trials, o.screen_trials, o.beam, o.seed, o.threads, o.budget, {}, {}, o.fields, {},
+                    progress};
+    if (o.objective == "layer") {
+        const int channels = o.channels;
+        s.objective = [channels](const ToomCook1D& t) { return modelled_layer_error(t, channels); };
+    }
     s.start.finite = parse_point_list(o.start);
+    s.seeds.push_back(default_points(*o.alpha));  // never worse than the default
     if (o.r == 3 && *o.alpha <= 16) {
         const Json published = read_json_file(o.published);
         for (const auto& [name, family] : published.items())
@@ -82,10 +96,11 @@ void run_search(const SearchCli& o) {
                 if (auto set = published_set(family, *o.alpha)) s.seeds.push_back(*set);
     }
     const SearchResult res = search_points(s);
-    const Json out = {{"alpha", *o.alpha},
+    Json out = {{"alpha", *o.alpha},
                       {"r", o.r},
                       {"points", point_strings(res.points)},
                       {"fractions_in", to_string(res.fractions_in)},
+                      {"objective", o.objective},
                       {"error", res.error},
                       {"ops", res.ops},
                       {"candidates", res.candidates},
@@ -94,12 +109,14 @@ void run_search(const SearchCli& o) {
                       {"trials", o.trials},
                       {"screen_trials", o.screen_trials},
                       {"beam", o.beam}};
+    if (o.objective == "layer") out["channels"] = o.channels;
     if (o.record) record_in_table(o, res);
     if (o.format == "json")
         fmt::print("{}", to_readable_json(out));
     else
-        fmt::print("alpha {}: points {} (fractions in {}), error {:.3e}, recipe ops {}; {} candidates in {:.1f} s\n",
-                   *o.alpha, fmt::join(point_strings(res.points), ", "), to_string(res.fractions_in), res.error,
+        fmt::print("alpha {}: points {} (fractions in {}), {} error {:.3e}, recipe ops {}; {} candidates in {:.1f} s\n",
+                   *o.alpha, fmt::join(point_strings(res.points), ", "), to_string(res.fractions_in),
+                   o.objective == "layer" ? fmt::format("layer (C = {})", o.channels) : std::string("tile"), res.error,
                    res.ops, res.candidates, res.seconds);
 }
 
@@ -136,7 +153,16 @@ Command add_search_command(CLI::App& app) {
     sub->add_option("--screen-trials", o->screen_trials, "trials per candidate during the beam")->default_str("400")->check(
         integer_range(1, 10000000));
     sub->add_option("--beam", o->beam, "beam width")->default_str("8")->check(integer_range(1, 1024));
-    sub->add_option("--start", o->start, "points the search starts from: 0,1,-1 and more from the domain");
+    sub->add_option("--start", o->start, "points the search starts from: 0 and more from the domain (default 0,1,-1)");
+    sub->add_option("--fields", o->fields, "also points c*sqrt(d) of the fields Q(sqrt d), e.g. 2,3,5 (one field a set)")
+        ->delimiter(',')
+        ->check(integer_range(2, 1000));
+    sub->add_option("--objective", o->objective,
+                    "tile: fp32 error of one tile (dense order); layer: the layer error model (accuracy --layer) of a "
+                    "small layer with --channels inputs, in the kernels' order")
+        ->default_str("tile");
+    sub->add_option("--channels", o->channels, "input channels C of --objective layer")->default_str("64")->check(
+        integer_range(1, 4096));
     sub->add_option("--seed", o->seed, "random seed")->default_str("1")->check(integer_range(0, LLONG_MAX));
     sub->add_option("--threads", o->threads, "threads, 1 to 256 (default: all cores)")->check(integer_range(1, 256));
     sub->add_option("--budget-seconds", o->budget, "past 80% of it the beam narrows to one (0: no budget)")->check(seconds_range());
