@@ -16,6 +16,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cmath>
 #include <map>
 #include <optional>
 #include <tuple>
@@ -485,6 +486,18 @@ std::vector<Exact> choose_output_scales(const ToomCook1D& c, const std::vector<E
     return cost_b < cost_a ? b : a;
 }
 
+double l1_norm(const ExactMatrix& m, std::size_t row) {
+    double sum = 0;
+    for (std::size_t j = 0; j < m.cols(); ++j) sum += std::abs(to_double(m(row, j)));
+    return sum;
+}
+
+// The power of two nearest x > 0 on a log scale, exactly.
+Exact power_of_two_near(double x) {
+    const int e = static_cast<int>(std::lround(std::log2(x)));
+    return e >= 0 ? Exact(cln::ash(1, e)) : Exact(1) / Exact(cln::ash(1, -e));
+}
+
 }  // namespace
 
 ToomCook1D apply_scaling(const ToomCook1D& canonical, const std::vector<Exact>& input_scale,
@@ -498,6 +511,20 @@ ToomCook1D apply_scaling(const ToomCook1D& canonical, const std::vector<Exact>& 
 }
 
 RecipeSet optimize_recipes(const ToomCook1D& canonical, const OptimizerOptions& o) {
+    if (o.balanced) {
+        std::vector<Exact> in_scale, out_scale;
+        for (std::size_t l = 0; l < static_cast<std::size_t>(canonical.alpha); ++l) {
+            in_scale.push_back(power_of_two_near(1 / l1_norm(canonical.BT, l)));
+            // G' row = G row / (in · out) has L1 near 1 when out ≈ L1(G row) / in.
+            out_scale.push_back(power_of_two_near(l1_norm(canonical.G, l) / to_double(in_scale.back())));
+        }
+        RecipeSet set{apply_scaling(canonical, in_scale, out_scale), o, in_scale, out_scale, {}, {}, {}};
+        set.input = compile_linear_map(set.algorithm.BT, false, o);
+        set.output = compile_linear_map(set.algorithm.AT, false, o);
+        set.filter = compile_linear_map(set.algorithm.G, false, o);
+        prove(set);
+        return set;
+    }
     RecipeSet set{canonical, o, {}, {}, {}, {}, {}};
     ExactMatrix bt;
     set.input = compile_linear_map(canonical.BT, true, o, &bt);

@@ -18,6 +18,13 @@ namespace wino {
 
 struct OptimizerOptions {
     bool cse = true, factor = true, fma = true, scaling = true;
+    // The diagonal freedom spent on range instead of op counts, for 16-bit
+    // intermediates (WinRS): each row of BT and of G scaled by the power of two
+    // that brings its L1 norm nearest 1, so |V| <= max|d| and |U| <= max|g| up
+    // to a factor of sqrt 2 and M = Σ U·V stays far from fp16's 65504; AT's
+    // columns take the product of the inverse scales, in fp32. Powers of two are
+    // exact in every float format, so they change no rounding, only the range.
+    bool balanced = false;
     friend bool operator==(const OptimizerOptions&, const OptimizerOptions&) = default;
 };
 
@@ -48,6 +55,7 @@ ToomCook1D apply_scaling(const ToomCook1D& canonical, const std::vector<Exact>& 
                          const std::vector<Exact>& output_scale);
 
 // `canonical` is the algorithm with fractions in G (build_toom_cook's default).
+// With options.balanced the scales are balanced_scales', not op-count chosen.
 RecipeSet optimize_recipes(const ToomCook1D& canonical, const OptimizerOptions& options = {});
 
 // One linear map y = M x as a recipe. Rows marked free may come out scaled by

@@ -26,8 +26,12 @@ constexpr const char* format_tag = "wino-gen-recipe/1";
 
 using Json = nlohmann::ordered_json;
 
+// "balanced" only when on: the files (and file-name hashes) of every earlier
+// recipe stay what they were.
 Json options_json(const OptimizerOptions& o) {
-    return {{"cse", o.cse}, {"factor", o.factor}, {"fma", o.fma}, {"scaling", o.scaling}};
+    Json j = {{"cse", o.cse}, {"factor", o.factor}, {"fma", o.fma}, {"scaling", o.scaling}};
+    if (o.balanced) j["balanced"] = true;
+    return j;
 }
 
 Json rationals_json(const std::vector<Exact>& v) {
@@ -63,6 +67,10 @@ OptimizerOptions options_from(const Json& j) {
         const Json& v = require(j, key);
         if (!v.is_boolean()) throw InputError(fmt::format("option '{}' is not true/false", key));
         *flag = v.get<bool>();
+    }
+    if (j.contains("balanced")) {
+        if (!j["balanced"].is_boolean()) throw InputError("option 'balanced' is not true/false");
+        o.balanced = j["balanced"].get<bool>();
     }
     return o;
 }

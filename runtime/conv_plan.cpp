@@ -30,6 +30,9 @@ void validate_shape(const ConvShape& s, const ConvConfig& c) {
         points_of(c, s.R);
     } else if (!c.points.empty()) {
         throw InputError("the direct kernel has no interpolation points: --points is for nonfused and fused");
+    } else if (c.precision != Precision::fp32) {
+        throw InputError(fmt::format("the direct kernel has no intermediates to keep in 16 bits: --precision {} is for "
+                                     "nonfused and fused", to_string(c.precision)));
     }
     check_params(c.params, {variant.kinds, &s, c.m});
     const Tiling tiling = tiling_of(s, c.variant, c.m);
@@ -70,13 +73,16 @@ ConvPlan make_plan(const ConvShape& s, const ConvConfig& config, Backend backend
     plan.args = kernel_args(s, plan.tiling);
     std::unique_ptr<RecipeSet> recipes;
     if (spec_of(config.variant).winograd)
-        recipes = std::make_unique<RecipeSet>(recipes_for(config.m, s.R, points_of(config, s.R), {}));
-    plan.kernels = emit_variant(config.variant, recipes.get(), s.R, config.params, backend);
+        recipes = std::make_unique<RecipeSet>(
+            recipes_for(config.m, s.R, points_of(config, s.R), optimizer_options(config.precision)));
+    plan.kernels = emit_variant(config.variant, recipes.get(), s.R, config.params, backend, config.precision);
     for (std::size_t i = 0; i < plan.kernels.size(); ++i) {
         const EmittedKernel& k = plan.kernels[i];
         const KindSpec& kind = spec_of(k.kind);
-        for (const BufferUse& use : k.buffers)
-            plan.buffer_floats[use.buffer] = static_cast<std::size_t>(buffer_floats(use.buffer, s, plan.tiling));
+        for (const BufferUse& use : k.buffers) {
+            const auto elements = static_cast<std::size_t>(buffer_floats(use.buffer, s, plan.tiling));
+            plan.buffer_floats[use.buffer] = use.half ? (elements + 1) / 2 : elements;
+        }
         const Launch launch{i, kind.groups(s, plan.tiling, config.params, k.workgroup_size)};
         (kind.per_weight ? plan.filter_launches : plan.input_launches).push_back(launch);
     }
@@ -85,16 +91,22 @@ ConvPlan make_plan(const ConvShape& s, const ConvConfig& config, Backend backend
 
 void check_device_limits(const ConvShape& s, const ConvConfig& config, const DeviceLimits& limits) {
     const Tiling tiling = tiling_of(s, config.variant, config.m);
+    const PrecisionSpec& precision = spec_of(config.precision);
+    if (precision.half_intermediates && !limits.half_storage)
+        throw DeviceError(fmt::format("--precision {} needs 16-bit storage buffers and 16-bit texel formats, which this "
+                                      "device does not offer (Vulkan: storageBuffer16BitAccess)",
+                                      precision.name));
     for (const KernelKind kind : spec_of(config.variant).kinds) {
         const KindSpec& spec = spec_of(kind);
         for (const BufferUse& use : spec.buffers(config.params)) {
-            const auto floats = static_cast<std::size_t>(buffer_floats(use.buffer, s, tiling));
-            if (use.writes && limits.max_buffer_bytes && floats * sizeof(float) > limits.max_buffer_bytes)
+            const auto elements = static_cast<std::size_t>(buffer_floats(use.buffer, s, tiling));
+            const std::size_t bytes = elements * (is_half(precision, use.buffer) ? 2 : 4);
+            if (use.writes && limits.max_buffer_bytes && bytes > limits.max_buffer_bytes)
                 throw DeviceError(fmt::format("buffer '{}' needs {} bytes, past the device's {} per buffer", to_string(use.buffer),
-                                              floats * sizeof(float), limits.max_buffer_bytes));
-            if (!use.writes && limits.max_texel_elements && floats / use.width > limits.max_texel_elements)
-                throw DeviceError(fmt::format("buffer '{}' is read as {} texels of {} floats, past the device's {} per texel buffer",
-                                              to_string(use.buffer), floats / use.width, use.width, limits.max_texel_elements));
+                                              bytes, limits.max_buffer_bytes));
+            if (!use.writes && limits.max_texel_elements && elements / use.width > limits.max_texel_elements)
+                throw DeviceError(fmt::format("buffer '{}' is read as {} texels of {} elements, past the device's {} per texel buffer",
+                                              to_string(use.buffer), elements / use.width, use.width, limits.max_texel_elements));
         }
         const std::array<std::uint32_t, 3> groups = spec.groups(s, tiling, config.params, spec.workgroup_size(config.params));
         for (int axis = 0; axis < 3; ++axis)

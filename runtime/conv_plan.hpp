@@ -24,6 +24,7 @@ struct ConvConfig {
     // point at infinity is implied); empty: the default set for alpha. A
     // Winograd variant's only.
     std::string points = "";
+    Precision precision = Precision::fp32;  // a Winograd variant's only
     friend bool operator==(const ConvConfig&, const ConvConfig&) = default;
 };
 
@@ -55,7 +56,9 @@ struct ConvPlan {
     // Per kernel, SPIR-V compiled ahead of time (a generated registry's, for
     // the Vulkan backend); none: the executor compiles the source.
     std::vector<std::vector<std::uint32_t>> spirv;
-    std::map<BufferId, std::size_t> buffer_floats;        // every buffer a kernel binds
+    // Every buffer a kernel binds, in 32-bit words (a 16-bit buffer holds two
+    // elements a word).
+    std::map<BufferId, std::size_t> buffer_floats;
     std::vector<Launch> filter_launches, input_launches;  // once per weight tensor; per input
     KernelArgs args;
 };
@@ -65,7 +68,8 @@ ConvPlan make_plan(const ConvShape& shape, const ConvConfig& config, Backend bac
 // Throws DeviceError when the layer's kernels would pass a limit of the device
 // that the layer, m and the variant decide together, not one parameter alone
 // (those are the parameter table's): a buffer past the device's buffer or
-// texel-buffer size, a launch past its workgroup counts. Nothing is emitted.
+// texel-buffer size, a launch past its workgroup counts, a precision the
+// device cannot store. Nothing is emitted.
 void check_device_limits(const ConvShape& shape, const ConvConfig& config, const DeviceLimits& limits);
 
 // Kernel parameters to start from before tuning: the default GEMM workgroup

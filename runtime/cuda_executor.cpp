@@ -196,7 +196,8 @@ public:
                    p.totalGlobalMem,
                    0,  // no texel buffers: kernels read through pointers
                    static_cast<std::uint32_t>(p.regsPerBlock),
-                   true};
+                   true,
+                   true};  // __half loads and stores: every architecture NVRTC targets here (sm_75 on)
     }
     const DeviceIdentity& identity() const override { return identity_; }
     const DeviceLimits& limits() const override { return limits_; }

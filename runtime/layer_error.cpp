@@ -109,6 +109,12 @@ void output_stage(const ConvShape& s, const Tiles& t, const RecipeSet& recipes, 
         }
 }
 
+// fp16 to nearest even from the fp32 value, as the kernels store a float; an
+// out-of-range value becomes ±inf, as on the device.
+void round_to_half(std::vector<double>& values) {
+    for (double& x : values) x = static_cast<float>(static_cast<_Float16>(static_cast<float>(x)));
+}
+
 }  // namespace
 
 const char* to_string(LayerStage stage) {
@@ -122,7 +128,8 @@ const char* to_string(LayerStage stage) {
 }
 
 std::vector<double> winograd_on_host(const ConvShape& s, const RecipeSet& recipes, const std::vector<float>& input,
-                                     const std::vector<float>& filters, const std::array<bool, 4>& fp32) {
+                                     const std::vector<float>& filters, const std::array<bool, 4>& fp32,
+                                     const HalfBuffers& half) {
     validate_shape(s, {Variant::nonfused, recipes.algorithm.m, {}});
     if (recipes.algorithm.r != s.R)
         throw InputError(fmt::format("the recipes are for r = {}, the layer's filters are {}", recipes.algorithm.r, s.R));
@@ -131,21 +138,31 @@ std::vector<double> winograd_on_host(const ConvShape& s, const RecipeSet& recipe
     const Tiles t = tiles_of(s, recipes.algorithm.m);
     std::vector<double> u, v, product, y;
     fp32[0] ? filter_stage<float>(s, t, recipes, filters, u) : filter_stage<double>(s, t, recipes, filters, u);
+    if (half.u) round_to_half(u);
     fp32[1] ? input_stage<float>(s, t, recipes, input, v) : input_stage<double>(s, t, recipes, input, v);
+    if (half.v) round_to_half(v);
     fp32[2] ? product_stage<float>(s, t, u, v, product) : product_stage<double>(s, t, u, v, product);
+    if (half.product) round_to_half(product);
     fp32[3] ? output_stage<float>(s, t, recipes, product, y) : output_stage<double>(s, t, recipes, product, y);
     return y;
 }
 
 LayerErrorModel model_layer_error(const ConvShape& s, const RecipeSet& recipes, const std::vector<float>& input,
-                                  const std::vector<float>& filters) {
+                                  const std::vector<float>& filters, const HalfBuffers& half) {
     const std::vector<double> ref = reference_conv2d(s, input, filters);
-    LayerErrorModel model{compare_with_reference(winograd_on_host(s, recipes, input, filters, {true, true, true, true}), ref), {}};
+    LayerErrorModel model{
+        compare_with_reference(winograd_on_host(s, recipes, input, filters, {true, true, true, true}, half), ref), {}, {}};
     for (std::size_t i = 0; i < layer_stages.size(); ++i) {
         std::array<bool, 4> alone{};
         alone[i] = true;
         model.stages[i] = compare_with_reference(winograd_on_host(s, recipes, input, filters, alone), ref);
     }
+    for (auto [name, member] : {std::pair{"u", &HalfBuffers::u}, {"v", &HalfBuffers::v}, {"product", &HalfBuffers::product}})
+        if (half.*member) {
+            HalfBuffers alone;
+            alone.*member = true;
+            model.storage.push_back({name, compare_with_reference(winograd_on_host(s, recipes, input, filters, {}, alone), ref)});
+        }
     return model;
 }
 

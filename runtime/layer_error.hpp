@@ -9,6 +9,7 @@
 #include "layer.hpp"
 #include "layer_run.hpp"
 #include "optimizer.hpp"
+#include "precision.hpp"
 
 #include <array>
 #include <vector>
@@ -21,18 +22,22 @@ inline constexpr std::array<LayerStage, 4> layer_stages = {LayerStage::filter_tr
 const char* to_string(LayerStage stage);
 
 // The layer's output through `recipes` (an F(m,r) for the shape's R), each
-// stage in fp32 where `fp32` says so, else in fp64.
+// stage in fp32 where `fp32` says so, else in fp64, and U, V, M rounded to
+// fp16 (to nearest even, as the kernels convert) where `half` says so.
 std::vector<double> winograd_on_host(const ConvShape& shape, const RecipeSet& recipes, const std::vector<float>& input,
-                                     const std::vector<float>& filters, const std::array<bool, 4>& fp32);
+                                     const std::vector<float>& filters, const std::array<bool, 4>& fp32,
+                                     const HalfBuffers& half = {});
 
 // Errors as compare_with_reference gives them (the bound is left at 0).
 struct LayerErrorModel {
-    LayerErrors all;                    // every stage in fp32: the device's error
-    std::array<LayerErrors, 4> stages;  // that stage alone in fp32, the others in fp64
+    LayerErrors all;                    // every stage in fp32 and the 16-bit buffers rounded: the device's error
+    std::array<LayerErrors, 4> stages;  // that stage alone in fp32, the others in fp64, nothing rounded to fp16
+    // Each 16-bit buffer alone rounded to fp16, all arithmetic in fp64: "u", "v", "product".
+    std::vector<std::pair<std::string, LayerErrors>> storage;
 };
 
 LayerErrorModel model_layer_error(const ConvShape& shape, const RecipeSet& recipes, const std::vector<float>& input,
-                                  const std::vector<float>& filters);
+                                  const std::vector<float>& filters, const HalfBuffers& half = {});
 
 // The point search's "layer" objective: the modelled relative L2 error (every
 // stage in fp32) of one small layer with `channels` input channels, 1×C×4m×4m

@@ -112,7 +112,16 @@ VulkanDevice::VulkanDevice(const VulkanOptions& options) : messages_(std::make_u
         queue_family_ = static_cast<std::uint32_t>(compute - families.begin());
         const float priority = 1.0f;
         vk::DeviceQueueCreateInfo queue_info{.queueFamilyIndex = queue_family_, .queueCount = 1, .pQueuePriorities = &priority};
-        device_ = vk::raii::Device(physical_, vk::DeviceCreateInfo{.queueCreateInfoCount = 1, .pQueueCreateInfos = &queue_info});
+        const auto features = physical_.getFeatures2<vk::PhysicalDeviceFeatures2, vk::PhysicalDevice16BitStorageFeatures>();
+        auto texel_format_readable = [&](vk::Format format) {
+            return static_cast<bool>(physical_.getFormatProperties(format).bufferFeatures &
+                                     vk::FormatFeatureFlagBits::eUniformTexelBuffer);
+        };
+        half_storage_ = features.get<vk::PhysicalDevice16BitStorageFeatures>().storageBuffer16BitAccess &&
+                        texel_format_readable(vk::Format::eR16Sfloat) && texel_format_readable(vk::Format::eR16G16B16A16Sfloat);
+        const vk::PhysicalDevice16BitStorageFeatures enabled{.storageBuffer16BitAccess = half_storage_};
+        device_ = vk::raii::Device(physical_, vk::DeviceCreateInfo{.pNext = &enabled, .queueCreateInfoCount = 1,
+                                                                   .pQueueCreateInfos = &queue_info});
         queue_ = device_.getQueue(queue_family_, 0);
         pool_ = device_.createCommandPool(vk::CommandPoolCreateInfo{
             .flags = vk::CommandPoolCreateFlagBits::eResetCommandBuffer, .queueFamilyIndex = queue_family_});
@@ -158,10 +167,24 @@ vk::DescriptorType descriptor_type(VulkanDevice::Binding binding) {
 }
 
 vk::Format texel_format(VulkanDevice::Binding binding) {
-    return binding == VulkanDevice::Binding::texels4 ? vk::Format::eR32G32B32A32Sfloat : vk::Format::eR32Sfloat;
+    using Binding = VulkanDevice::Binding;
+    switch (binding) {
+        case Binding::texels4: return vk::Format::eR32G32B32A32Sfloat;
+        case Binding::half_texels1: return vk::Format::eR16Sfloat;
+        case Binding::half_texels4: return vk::Format::eR16G16B16A16Sfloat;
+        default: return vk::Format::eR32Sfloat;
+    }
 }
 
-std::size_t texel_bytes(VulkanDevice::Binding binding) { return binding == VulkanDevice::Binding::texels4 ? 16 : 4; }
+std::size_t texel_bytes(VulkanDevice::Binding binding) {
+    using Binding = VulkanDevice::Binding;
+    switch (binding) {
+        case Binding::texels4: return 16;
+        case Binding::half_texels1: return 2;
+        case Binding::half_texels4: return 8;
+        default: return 4;
+    }
+}
 
 }  // namespace
 

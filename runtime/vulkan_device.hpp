@@ -38,8 +38,8 @@ public:
     };
 
     // How a shader sees a buffer: written (storage buffer) or read through a
-    // uniform texel buffer of one or four floats per texel.
-    enum class Binding { storage, texels1, texels4 };
+    // uniform texel buffer of one or four floats, or 16-bit floats, per texel.
+    enum class Binding { storage, texels1, texels4, half_texels1, half_texels4 };
 
     struct Pipeline {
         vk::raii::DescriptorSetLayout set_layout;
@@ -68,6 +68,8 @@ public:
     std::string name() const;  // "vulkan:0 llvmpipe (...)"
     int index() const { return index_; }
     const vk::PhysicalDeviceProperties& properties() const { return properties_; }
+    // 16-bit storage buffers (enabled when offered) and 16-bit texel formats.
+    bool half_storage() const { return half_storage_; }
     const vk::PhysicalDeviceLimits& limits() const { return properties_.limits; }
 
     // Throws DeviceError when bytes exceed the device's storage buffer range.
@@ -97,6 +99,7 @@ private:
     vk::raii::Queue queue_{nullptr};
     vk::raii::CommandPool pool_{nullptr};
     vk::PhysicalDeviceProperties properties_;
+    bool half_storage_ = false;
     std::uint32_t queue_family_ = 0;
     int index_ = 0;
 };

@@ -44,7 +44,9 @@ private:
 
 VulkanDevice::Binding binding_of(const BufferUse& use) {
     using Binding = VulkanDevice::Binding;
-    return use.writes ? Binding::storage : use.width == 4 ? Binding::texels4 : Binding::texels1;
+    if (use.writes) return Binding::storage;
+    if (use.half) return use.width == 4 ? Binding::half_texels4 : Binding::half_texels1;
+    return use.width == 4 ? Binding::texels4 : Binding::texels1;
 }
 
 class VulkanLayer : public LoadedLayer {
@@ -153,7 +155,10 @@ VulkanExecutor::VulkanExecutor(const ExecutorOptions& options)
                {l.maxComputeWorkGroupCount[0], l.maxComputeWorkGroupCount[1], l.maxComputeWorkGroupCount[2]},
                l.maxComputeSharedMemorySize,
                l.maxStorageBufferRange,
-               l.maxTexelBufferElements};
+               l.maxTexelBufferElements,
+               0,
+               false,
+               device_.half_storage()};
 }
 
 std::unique_ptr<DeviceArray> VulkanExecutor::allocate(std::size_t floats) {

@@ -7,6 +7,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 namespace wino {
 namespace {
 
@@ -16,27 +18,47 @@ std::string argument_fields() {
     return fields;
 }
 
+bool any_half(const KernelInterface& k) {
+    return std::any_of(k.buffers.begin(), k.buffers.end(), [](const BufferUse& use) { return use.half; });
+}
+
+// The intermediates U, V and M are stored through STORED_<buffer>(x), which
+// converts to the buffer's element type where it is 16-bit.
+bool intermediate(BufferId id) { return id == BufferId::u || id == BufferId::v || id == BufferId::product; }
+
 // GLSL needs #version first: the interface, then the prelude. Read-only
-// buffers are uniform texel buffers, written ones storage buffers.
+// buffers are uniform texel buffers (a 16-bit one is read through a 16-bit
+// texel format, as floats), written ones storage buffers.
 std::string glsl_preamble(const KernelInterface& k) {
-    std::string out = fmt::format("#version 450\nlayout(local_size_x = {}) in;\n", k.workgroup_size);
+    std::string out = fmt::format("#version 450\n{}layout(local_size_x = {}) in;\n",
+                                  any_half(k) ? "#extension GL_EXT_shader_16bit_storage : require\n" : "",
+                                  k.workgroup_size);
     for (std::size_t b = 0; b < k.buffers.size(); ++b) {
         const BufferUse& use = k.buffers[b];
+        const char* type = use.half ? (use.width == 4 ? "f16vec4" : "float16_t") : (use.width == 4 ? "vec4" : "float");
         out += use.writes ? fmt::format("layout(std430, binding = {}) writeonly buffer Buffer{} {{ {} {}[]; }};\n", b, b,
-                                        use.width == 4 ? "vec4" : "float", to_string(use.buffer))
+                                        type, to_string(use.buffer))
                           : fmt::format("layout(binding = {}) uniform samplerBuffer {};\n", b, to_string(use.buffer));
+        if (use.writes && intermediate(use.buffer))
+            out += fmt::format("#define STORED_{}(x) {}(x)\n", to_string(use.buffer), use.half ? type : "");
     }
     out += fmt::format("layout(push_constant) uniform Params {{{} }} p;\n", argument_fields());
     return out + template_text("prelude.glsl");
 }
 
-// One resident block is the minimum asked of ptxas, so it may use the registers it needs.
+// One resident block is the minimum asked of ptxas, so it may use the registers
+// it needs. 16-bit buffers are __half (half4 4 at a time); FETCH and FETCH4 read
+// either as floats, and a float (float4) converts to __half (half4) on store.
 std::string cuda_preamble(const KernelInterface& k) {
-    std::string args;
-    for (const BufferUse& use : k.buffers)
-        args += use.writes ? fmt::format("{}* __restrict__ {}, ", use.width == 4 ? "float4" : "float", to_string(use.buffer))
-                           : fmt::format("const float* __restrict__ {}, ", to_string(use.buffer));
-    return template_text("prelude.cuh") +
+    std::string args, stored;
+    for (const BufferUse& use : k.buffers) {
+        const char* element = use.half ? "__half" : "float";
+        args += use.writes ? fmt::format("{}* __restrict__ {}, ", use.width == 4 ? (use.half ? "half4" : "float4") : element,
+                                         to_string(use.buffer))
+                           : fmt::format("const {}* __restrict__ {}, ", element, to_string(use.buffer));
+        if (use.writes && intermediate(use.buffer)) stored += fmt::format("#define STORED_{}(x) (x)\n", to_string(use.buffer));
+    }
+    return template_text("prelude.cuh") + (any_half(k) ? template_text("prelude.half.cuh") : std::string()) + stored +
            fmt::format("struct Params {{{} }};\n#define KERNEL_NAME __launch_bounds__({}, 1) {}\n#define KERNEL_ARGS {}Params p\n",
                        argument_fields(), k.workgroup_size, k.name, args);
 }

@@ -15,8 +15,24 @@
 namespace wino {
 namespace {
 
-std::string header(const KindSpec& kind, const RecipeSet* s, int r, const KernelParams& p, const BackendSpec& backend) {
+// The kind's buffers at the precision: which are 16-bit.
+std::vector<BufferUse> buffers_of(KernelKind kind, const KernelParams& p, Precision precision) {
+    std::vector<BufferUse> buffers = spec_of(kind).buffers(p);
+    for (BufferUse& use : buffers) use.half = is_half(spec_of(precision), use.buffer);
+    return buffers;
+}
+
+bool binds_half(KernelKind kind, const KernelParams& p, Precision precision) {
+    const std::vector<BufferUse> buffers = buffers_of(kind, p, precision);
+    return std::any_of(buffers.begin(), buffers.end(), [](const BufferUse& use) { return use.half; });
+}
+
+
+std::string header(const KindSpec& kind, const RecipeSet* s, int r, const KernelParams& p, const BackendSpec& backend,
+                   Precision precision) {
     std::string out = fmt::format("// wino-gen {} kernel, {}.\n", kind.name, backend.language);
+    if (binds_half(kind.kind, p, precision))
+        out += fmt::format("// Precision {}: {}.\n", to_string(precision), spec_of(precision).help);
     if (s) {
         const ToomCook1D& a = s->algorithm;
         out += fmt::format("// Winograd F({}x{},{}x{}), alpha {}, points {}.\n", a.m, a.m, a.r, a.r, a.alpha,
@@ -44,32 +60,38 @@ std::string defines(KernelKind kind, const KernelParams& p) {
 
 }  // namespace
 
-std::string kernel_name(KernelKind kind, const RecipeSet* s, int r, const KernelParams& p) {
+std::string kernel_name(KernelKind kind, const RecipeSet* s, int r, const KernelParams& p, Precision precision) {
     std::string name = s ? fmt::format("wino_f{}_{}_{}", s->algorithm.m, s->algorithm.r, to_string(kind))
                          : fmt::format("wino_{}_r{}", to_string(kind), r);
+    if (binds_half(kind, p, precision)) name += fmt::format("_{}", spec_of(precision).tag);
     for (const ParamSpec& spec : param_table())
         if (applies_to(spec, kind))
             if (const std::string part = name_part(spec, p[spec.name]); !part.empty()) name += "_" + part;
     return name;
 }
 
-std::string kernel_set_name(Variant variant, int m, int r, const KernelParams& p) {
+std::string kernel_set_name(Variant variant, int m, int r, const KernelParams& p, Precision precision) {
     const VariantSpec& v = spec_of(variant);
     std::string name = v.winograd ? fmt::format("wino_f{}_{}_{}", m, r, v.name) : fmt::format("wino_{}_r{}", v.name, r);
+    if (std::any_of(v.kinds.begin(), v.kinds.end(), [&](KernelKind k) { return binds_half(k, p, precision); }))
+        name += fmt::format("_{}", spec_of(precision).tag);
     for (const ParamSpec& spec : param_table())
         if (std::any_of(v.kinds.begin(), v.kinds.end(), [&](KernelKind k) { return applies_to(spec, k); }))
             if (const std::string part = name_part(spec, p[spec.name]); !part.empty()) name += "_" + part;
     return name;
 }
 
-EmittedKernel emit_kernel(KernelKind kind, const RecipeSet* s, int r, const KernelParams& p, Backend backend) {
+EmittedKernel emit_kernel(KernelKind kind, const RecipeSet* s, int r, const KernelParams& p, Backend backend,
+                          Precision precision) {
     const KindSpec& spec = spec_of(kind);
     if (spec.needs_recipes && !s) throw std::logic_error("a Winograd kernel needs recipes");
     check_params(p, {{kind}});
     const BackendSpec& b = spec_of(backend);
-    const KernelInterface interface{kernel_name(kind, s, r, p), spec.workgroup_size(p), spec.buffers(p)};
+    const KernelInterface interface{kernel_name(kind, s, r, p, precision), spec.workgroup_size(p),
+                                    buffers_of(kind, p, precision)};
     const std::string body = fill_template(template_text(spec.name), spec.values(s, r, p, b.dialect));
-    std::string source = header(spec, s, r, p, b) + b.preamble(interface) + defines(kind, p) + "\n" + body;
+    std::string source =
+        header(spec, s, r, p, b, precision) + b.preamble(interface) + defines(kind, p) + "\n" + body;
     if (source.size() > max_kernel_bytes)
         throw InputError(fmt::format("{} would be {} bytes of source, past the {} a kernel may have: lower --unroll or the tiles",
                                      interface.name, source.size(), max_kernel_bytes));
@@ -77,9 +99,9 @@ EmittedKernel emit_kernel(KernelKind kind, const RecipeSet* s, int r, const Kern
 }
 
 std::vector<EmittedKernel> emit_variant(Variant variant, const RecipeSet* s, int r, const KernelParams& p,
-                                        Backend backend) {
+                                        Backend backend, Precision precision) {
     std::vector<EmittedKernel> out;
-    for (KernelKind kind : spec_of(variant).kinds) out.push_back(emit_kernel(kind, s, r, p, backend));
+    for (KernelKind kind : spec_of(variant).kinds) out.push_back(emit_kernel(kind, s, r, p, backend, precision));
     return out;
 }
 

@@ -8,6 +8,7 @@
 #include "kernel_kinds.hpp"
 #include "kernel_params.hpp"
 #include "optimizer.hpp"
+#include "precision.hpp"
 
 #include <string>
 #include <vector>
@@ -26,13 +27,18 @@ struct EmittedKernel {
 // the direct kernel), then the value of every parameter that shapes the kind,
 // each as its tag and value: wino_f4_3_gemm_t1x8_r16x8,
 // wino_f4_3_input_transform_ufull_wg64_tt4. Every shaping parameter is named,
-// defaults included, so a name keeps its meaning when a default changes.
-std::string kernel_name(KernelKind kind, const RecipeSet* recipes, int r, const KernelParams& params);
+// defaults included, so a name keeps its meaning when a default changes. A
+// kernel that binds a 16-bit buffer names its precision after the kind:
+// wino_f4_3_gemm_hs_t1x8_r16x8.
+std::string kernel_name(KernelKind kind, const RecipeSet* recipes, int r, const KernelParams& params,
+                        Precision precision = Precision::fp32);
 
 // The systematic name of a variant's kernel set, the CUTLASS way:
 // wino_f<m>_<r>_<variant> (wino_direct_r<r>), then every parameter that shapes
-// one of its kernels: wino_f4_3_nonfused_ufull_wg64_tt4_t1x8_r16x8.
-std::string kernel_set_name(Variant variant, int m, int r, const KernelParams& params);
+// one of its kernels: wino_f4_3_nonfused_ufull_wg64_tt4_t1x8_r16x8, its
+// precision after the variant where one of its kernels binds a 16-bit buffer.
+std::string kernel_set_name(Variant variant, int m, int r, const KernelParams& params,
+                            Precision precision = Precision::fp32);
 
 // `recipes` may be null for the kinds that do not need them. Throws InputError
 // for parameters out of range.
@@ -42,10 +48,10 @@ inline constexpr std::size_t max_kernel_bytes = 2 << 20;
 
 // Throws InputError for a kernel past max_kernel_bytes.
 EmittedKernel emit_kernel(KernelKind kind, const RecipeSet* recipes, int r, const KernelParams& params,
-                          Backend backend);
+                          Backend backend, Precision precision = Precision::fp32);
 
 // The kernels of a variant in launch order.
 std::vector<EmittedKernel> emit_variant(Variant variant, const RecipeSet* recipes, int r, const KernelParams& params,
-                                        Backend backend);
+                                        Backend backend, Precision precision = Precision::fp32);
 
 }  // namespace wino

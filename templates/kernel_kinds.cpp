@@ -35,7 +35,7 @@ TemplateValues filter_transform_values(const RecipeSet* s, int r, const KernelPa
     v["load"] = assign_each(r * r, element("g"), [](int i) { return fmt::format("FETCH(filters, g_base + {})", i); }, in4);
     std::tie(v["columns"], v["rows"]) = transform_2d(s->filter, "g", "gg", "ut", r, alpha, unroll(p), d, in4);
     v["store"] = assign_each(alpha * alpha, [](int xi) { return fmt::format("u[({} * p.C + c) * columns + column]", xi); },
-                             element("ut"), in4);
+                             [](int xi) { return fmt::format("STORED_u(ut[{}])", xi); }, in4);
     return v;
 }
 
@@ -51,7 +51,7 @@ TemplateValues input_transform_values(const RecipeSet* s, int, const KernelParam
         alpha * alpha, [](int xi) { return fmt::format("v[({} * p.C + c) * groups + group]", xi); },
         [&](int xi) {
             auto tile = [xi](int e) { return fmt::format("vt{}[{}]", e, xi); };
-            return group == 4 ? float4_of(tile) : tile(0);
+            return fmt::format("STORED_v({})", group == 4 ? float4_of(tile) : tile(0));
         },
         in4);
     return {{"tiles", tiles}, {"store", store}};
@@ -86,7 +86,7 @@ TemplateValues gemm_values(const RecipeSet*, int, const KernelParams& p, const D
         store += fmt::format("    int row{0} = (xi * p.K + min(k_quad{1} * 4 + {2}, p.K - 1)) * p.p_quads;\n", i, i / 4, i % 4);
     for (int i = 0; i < reg_k; ++i)
         for (int j = 0; j < pq; ++j)
-            store += fmt::format("    product[row{} + p_quad{}] = {};\n", i, j,
+            store += fmt::format("    product[row{} + p_quad{}] = STORED_product({});\n", i, j,
                                  float4_of([&](int e) { return fmt::format("acc{}_{}", i, 4 * j + e); }));
     return {{"declare", declare}, {"block_start", block_start}, {"multiply", multiply}, {"block_end", block_end},
             {"store", store}, {"sum_block", std::to_string(product_sum_block)}};

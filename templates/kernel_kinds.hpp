@@ -31,6 +31,7 @@ struct BufferUse {
     BufferId buffer;
     bool writes;
     int width = 1;  // 1 or 4
+    bool half = false;  // 16-bit elements (precision.hpp)
 };
 
 using TemplateValues = std::map<std::string, std::string>;

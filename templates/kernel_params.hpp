@@ -40,6 +40,7 @@ struct DeviceLimits {
     std::size_t max_texel_elements = 0;  // a buffer it reads, in elements of its width (Vulkan: texel buffers)
     std::uint32_t max_registers = 0;     // per workgroup, of the compiler's count per thread (CUDA); 0: not known
     bool vendor_gemm = false;            // the API's BLAS can compute the non-fused product (CUDA: cuBLAS)
+    bool half_storage = false;           // 16-bit buffers, read and written (precision fp16-storage)
 };
 
 // What a constraint may read. A constraint that needs the layer or the device

@@ -1,6 +1,8 @@
 // Registry units as C++ source.
 #include "registry_unit.hpp"
 
+#include "precision.hpp"
+
 #include "kernel_params.hpp"
 
 #include <wino/errors.hpp>
@@ -34,6 +36,7 @@ std::string quoted(const std::string& text) { return nlohmann::json(text).dump()
 const char* enum_name(Backend b) { return b == Backend::glsl ? "wino::Backend::glsl" : "wino::Backend::cuda"; }
 
 std::string enum_name(Variant v) { return fmt::format("wino::Variant::{}", to_string(v)); }
+std::string enum_name(Precision p) { return fmt::format("wino::Precision::{}", spec_of(p).identifier); }
 
 }  // namespace
 
@@ -65,8 +68,9 @@ std::string render_registry_unit(const RegistryUnit& unit) {
     out += "\nconst wino::KernelSet sets[] = {\n";
     for (std::size_t i = 0; i < unit.sets.size(); ++i) {
         const UnitSet& set = unit.sets[i];
-        out += fmt::format("    {{{}, {}, {}, {}, {}, {}, {}, set{}_kernels}},\n", quoted(set.name), enum_name(set.backend),
-                           enum_name(set.variant), set.m, set.r, quoted(to_json(set.params).dump()), quoted(set.points), i);
+        out += fmt::format("    {{{}, {}, {}, {}, {}, {}, {}, {}, set{}_kernels}},\n", quoted(set.name),
+                           enum_name(set.backend), enum_name(set.variant), set.m, set.r, quoted(to_json(set.params).dump()),
+                           quoted(set.points), enum_name(set.precision), i);
     }
     out += "};\n";
     std::string layers = "{}";

@@ -20,6 +20,7 @@ struct UnitSet {
     int m, r;
     KernelParams params;
     std::string points;                  // as ConvConfig holds them ("": the default set)
+    Precision precision;
     std::vector<EmittedKernel> kernels;  // in launch order
 };
 

@@ -15,6 +15,7 @@ namespace wino {
 nlohmann::ordered_json to_json(const Candidate& c) {
     nlohmann::ordered_json j = {{"variant", to_string(c.variant)}, {"m", c.m}};
     if (!c.points.empty()) j["points"] = c.points;  // default points: the keys of earlier databases
+    if (c.precision != Precision::fp32) j["precision"] = to_string(c.precision);  // so too fp32
     j.update(to_json(c.params));
     return j;
 }
@@ -28,9 +29,12 @@ Candidate candidate_from_json(const nlohmann::json& j, Backend backend) {
     if (j.contains("points") && !j["points"].is_string())
         throw InputError(fmt::format("a candidate's points are a string as --points takes them: {}", j.dump()));
     nlohmann::json params = j;
-    for (const char* key : {"variant", "m", "points"}) params.erase(key);
+    if (j.contains("precision") && !j["precision"].is_string())
+        throw InputError(fmt::format("a candidate's precision is a string as --precision takes it: {}", j.dump()));
+    for (const char* key : {"variant", "m", "points", "precision"}) params.erase(key);
     return {parse_variant(j["variant"].get<std::string>()), static_cast<int>(json_integer(j["m"], 1, max_alpha, "a candidate's m")),
-            params_from_json(params, default_params(backend)), j.value("points", "")};
+            params_from_json(params, default_params(backend)), j.value("points", ""),
+            parse_precision(j.value("precision", "fp32"))};
 }
 
 namespace {

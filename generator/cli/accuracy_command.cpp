@@ -21,8 +21,9 @@ namespace {
 
 struct AccuracyCli {
     std::optional<int> m, r;
-    std::string points, order = "dense", format = "text", layer;
+    std::string points, order = "dense", format = "text", layer, variant = "nonfused", precision = "fp32";
     int pad = 0;
+    bool unbalanced = false;
     int trials = 10000, threads = 0;
     std::uint64_t seed = 1;
     bool growth = false;
@@ -64,30 +65,50 @@ void print_layer_accuracy(const AccuracyCli& o) {
     const std::vector<long long> nchwk = parse_shape(o.layer, "--layer", 5);
     const ConvShape shape = checked_shape({nchwk[0], nchwk[1], nchwk[2], nchwk[3], nchwk[4], o.r.value_or(3), o.pad}, "--layer: ");
     const int m = o.m.value_or(4);
-    validate_shape(shape, {Variant::nonfused, m, {}});
+    const Variant variant = parse_variant(o.variant);
+    const Precision precision = parse_precision(o.precision);
+    validate_shape(shape, {variant, m, {}, "", precision});
+    if (o.unbalanced && !spec_of(precision).half_intermediates)
+        throw InputError("--unbalanced is for a 16-bit precision (--precision fp16-storage)");
     const int alpha = m + shape.R - 1;
     const PointSet points = points_or_default(o.points, alpha);
-    const RecipeSet recipes = recipes_for(m, shape.R, points, {}, progress);
+    OptimizerOptions options = optimizer_options(precision);
+    options.balanced = options.balanced && !o.unbalanced;
+    const RecipeSet recipes = recipes_for(m, shape.R, points, options, progress);
     const LayerErrorModel model = model_layer_error(shape, recipes, random_tensor(shape.input_size(), o.seed),
-                                                    random_tensor(shape.filter_size(), o.seed + 1));
+                                                    random_tensor(shape.filter_size(), o.seed + 1),
+                                                    half_buffers(variant, precision));
     if (o.format == "json") {
         nlohmann::ordered_json stages;
         for (std::size_t i = 0; i < layer_stages.size(); ++i) stages[to_string(layer_stages[i])] = error_json(model.stages[i]);
         nlohmann::ordered_json out = {{"layer", {{"N", shape.N}, {"C", shape.C}, {"H", shape.H}, {"W", shape.W}, {"K", shape.K},
                                                  {"R", shape.R}, {"pad", shape.pad}}},
-                                      {"m", m}, {"points", point_strings(points)}, {"seed", o.seed}};
+                                      {"m", m}, {"points", point_strings(points)}, {"seed", o.seed},
+                                      {"variant", to_string(variant)}, {"precision", to_string(precision)},
+                                      {"balanced", options.balanced}};
         out.update(error_json(model.all));
         out["stages"] = stages;
+        if (!model.storage.empty()) {
+            nlohmann::ordered_json storage;
+            for (const auto& [name, e] : model.storage) storage[name] = error_json(e);
+            out["storage"] = storage;
+        }
         fmt::print("{}", to_readable_json(out));
         return;
     }
-    fmt::print("F({},{}) on {}x{}x{}x{} -> {}, pad {}, points {}: rel_err {:.3e}, max_rel_err {:.3e}\n", m, shape.R, shape.N,
-               shape.C, shape.H, shape.W, shape.K, shape.pad, fmt::join(point_strings(points), ", "), model.all.relative,
+    fmt::print("F({},{}) {} {}{} on {}x{}x{}x{} -> {}, pad {}, points {}: rel_err {:.3e}, max_rel_err {:.3e}\n", m, shape.R,
+               to_string(variant), to_string(precision), options.balanced ? " (balanced)" : "", shape.N, shape.C, shape.H,
+               shape.W, shape.K, shape.pad, fmt::join(point_strings(points), ", "), model.all.relative,
                model.all.max_relative);
     fmt::print("  each stage alone in fp32 (rel_err / max_rel_err):");
     for (std::size_t i = 0; i < layer_stages.size(); ++i)
         fmt::print("  {} {:.2e} / {:.2e}", to_string(layer_stages[i]), model.stages[i].relative, model.stages[i].max_relative);
     fmt::print("\n");
+    if (!model.storage.empty()) {
+        fmt::print("  each 16-bit buffer alone (rel_err / max_rel_err):");
+        for (const auto& [name, e] : model.storage) fmt::print("  {} {:.2e} / {:.2e}", name, e.relative, e.max_relative);
+        fmt::print("\n");
+    }
 }
 
 void print_accuracy(const AccuracyCli& o) {
@@ -122,6 +143,12 @@ Command add_accuracy_command(CLI::App& app) {
     sub->add_option("--m", o->m, "output tile size m")->check(integer_range(1, max_alpha));
     sub->add_option("--r", o->r, "filter size r")->check(integer_range(1, max_alpha));
     sub->add_option("--points", o->points, "alpha-1 distinct finite points (default: best-known set)");
+    sub->add_option("--variant", o->variant, "with --layer: nonfused or fused (which buffers a 16-bit precision keeps)")
+        ->default_str("nonfused");
+    sub->add_option("--precision", o->precision, fmt::format("with --layer: {}", precision_names()))->default_str("fp32");
+    sub->add_flag("--unbalanced", o->unbalanced,
+                  "with --layer and a 16-bit precision: the op-count scaling instead of the balanced one, to show what "
+                  "balancing buys");
     sub->add_option("--trials", o->trials, "random tiles")->default_str("10000")->check(integer_range(1, 10000000));
     sub->add_option("--seed", o->seed, "random seed")->default_str("1")->check(integer_range(0, LLONG_MAX));
     sub->add_option("--threads", o->threads, "threads, 1 to 256 (default: all cores)")->check(integer_range(1, 256));

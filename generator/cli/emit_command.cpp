@@ -26,7 +26,7 @@ namespace wino::cli {
 namespace {
 
 struct EmitCli {
-    std::string backend, out = ".", registry_unit, layers, db, device_name, points;
+    std::string backend, out = ".", registry_unit, layers, db, device_name, points, precision = "fp32";
     int m = 4, r = 3;
     bool no_fma = false;
     KernelOptions kernel;
@@ -56,8 +56,8 @@ DeviceIdentity tuned_device(TuningDb& db, Backend backend, const std::string& na
 }
 
 UnitSet unit_set(const ConvConfig& config, int r, Backend backend, std::vector<EmittedKernel> kernels) {
-    return {kernel_set_name(config.variant, config.m, r, config.params), backend, config.variant, config.m, r, config.params,
-            config.points, std::move(kernels)};
+    return {kernel_set_name(config.variant, config.m, r, config.params, config.precision), backend, config.variant, config.m, r,
+            config.params, config.points, config.precision, std::move(kernels)};
 }
 
 // --layers: each layer's configuration from the tuning database (the untuned
@@ -98,6 +98,9 @@ void emit(const EmitCli& o) {
     if (!o.layers.empty() && o.registry_unit.empty()) throw InputError("--layers needs --registry-unit");
     if (o.layers.empty() && (!o.db.empty() || !o.device_name.empty())) throw InputError("--db and --device-name need --layers");
     if (!o.layers.empty() && !o.points.empty()) throw InputError("--points is for one configuration, not --layers");
+    const Precision precision = parse_precision(o.precision);
+    if (!o.layers.empty() && precision != Precision::fp32)
+        throw InputError("--precision is for one configuration, not --layers (their configurations are the tuning database's)");
     check_writable_folder(o.out);  // before recipes that may take minutes to make
     const std::filesystem::path out(o.out);
     Files files;
@@ -112,9 +115,13 @@ void emit(const EmitCli& o) {
         check_params(params, {spec_of(variant).kinds});
         OptimizerOptions options;
         options.fma = !o.no_fma;
-        const ConvConfig config{variant, o.m, params, canonical_points(o.points, o.m, o.r)};
+        if (!spec_of(variant).winograd && precision != Precision::fp32)
+            throw InputError(fmt::format("the direct kernel has no intermediates to keep in 16 bits: --precision {} is for "
+                                         "nonfused and fused", o.precision));
+        const ConvConfig config{variant, o.m, params, canonical_points(o.points, o.m, o.r), precision};
         const RecipeSet recipes = recipes_for(o.m, o.r, points_of(config, o.r), options, progress);
-        unit = {o.registry_unit, {unit_set(config, o.r, backend, emit_variant(variant, &recipes, o.r, params, backend))}, {}};
+        unit = {o.registry_unit,
+                {unit_set(config, o.r, backend, emit_variant(variant, &recipes, o.r, params, backend, precision))}, {}};
         if (*language.transform_header_extension)
             files.push_back({out / fmt::format("winograd_f{}_{}{}", o.m, o.r, language.transform_header_extension),
                              render_transform_header(recipes)});
@@ -143,6 +150,9 @@ Command add_emit_command(CLI::App& app) {
     sub->add_flag("--no-fma", o->no_fma, "transform recipes without FMA");
     sub->add_option("--points", o->points,
                     "the m+r-2 finite interpolation points, as matrices takes them (default: the best-known set)");
+    sub->add_option("--precision", o->precision,
+                    fmt::format("{}: fp16-storage keeps U, V and M in 16-bit buffers", precision_names()))
+        ->default_str("fp32");
     sub->add_option("--out", o->out, "folder for the kernel files")->default_str(".");
     sub->add_option("--registry-unit", o->registry_unit,
                     "also write <ID>.cpp, the kernel set as <wino/kernel_set.hpp> records for wino_generate(), and "

@@ -23,7 +23,7 @@ struct RunCli {
     DeviceOptions where;
     LayerOptions layer;
     std::string format = "text", baseline, db;
-    std::string input, weights, output, points;
+    std::string input, weights, output, points, precision = "fp32";
     std::optional<int> m;
     int warmup = 2, repeats = 5;
     KernelOptions kernel;
@@ -64,18 +64,21 @@ std::pair<ConvConfig, TuningMatch> choose_config(const RunCli& o, const ConvShap
     const Backend backend = executor.identity().backend;
     std::pair<ConvConfig, TuningMatch> chosen{untuned_candidate(shape, backend), TuningMatch::none};
     const std::filesystem::path db_path = tuning_db_path(o.db);
-    if (!o.no_tuning_db && !o.m && !o.kernel.variant && o.points.empty() && std::filesystem::exists(db_path)) {
+    const Precision precision = parse_precision(o.precision);
+    const bool named = o.m || o.kernel.variant || !o.points.empty() || precision != Precision::fp32;
+    if (!o.no_tuning_db && !named && std::filesystem::exists(db_path)) {
         TuningDb db(db_path, true);
         const TuningChoice choice =
             db.best(executor.identity(), shape, [&](const Candidate& c) { return current_kernels_hash(shape, c, backend); });
         if (choice.candidate) chosen = {*choice.candidate, choice.match};
     }
     ConvConfig& config = chosen.first;
-    if (o.m || o.kernel.variant || !o.points.empty()) {
+    if (named) {
         config.m = o.m.value_or(config.m);
         config.variant = parse_variant(o.kernel.variant.value_or(to_string(config.variant)));
         config.params = suggested_params(shape, config.m, backend);
         config.points = canonical_points(o.points, config.m, shape.R);
+        config.precision = precision;
     }
     apply_kernel_options(o.kernel, config.params);
     return chosen;
@@ -89,7 +92,9 @@ nlohmann::ordered_json report_json(const RunCli& o, const LayerJob& job, const D
                                                  ? point_strings(points_of(job.config, o.layer.r))
                                                  : std::vector<std::string>{}},
                                   {"tuning", to_string(tuning)}, {"config", to_json(job.config)},
-                                  {"kernel_set", kernel_set_name(job.config.variant, job.config.m, o.layer.r, job.config.params)},
+                                  {"precision", to_string(job.config.precision)},
+                                  {"kernel_set", kernel_set_name(job.config.variant, job.config.m, o.layer.r, job.config.params,
+                                                                 job.config.precision)},
                                   {"time_ms", r.time_ms}};
     if (job.bench) {
         out["gflops"] = job.shape.flops() / (r.time_ms * 1e6);
@@ -137,7 +142,7 @@ void run(const RunCli& o) {
     // Flags are checked before the device opens: a bad one is exit 2 wherever it runs.
     const Backend backend = parse_backend(o.where.backend);
     ConvConfig flags_only{parse_variant(o.kernel.variant.value_or(default_variant)), o.m.value_or(4),
-                          suggested_params(job.shape, o.m.value_or(4), backend), o.points};
+                          suggested_params(job.shape, o.m.value_or(4), backend), o.points, parse_precision(o.precision)};
     apply_kernel_options(o.kernel, flags_only.params);
     validate_shape(job.shape, flags_only);
     Device device = open_device(o.where);
@@ -175,6 +180,11 @@ Command add_run_command(CLI::App& app) {
     sub->add_option("--points", o->points,
                     "the m+r-2 finite interpolation points, as matrices takes them (default: the best-known set); "
                     "like --m, it names a configuration: the tuning database is not read");
+    sub->add_option("--precision", o->precision,
+                    fmt::format("{}: fp16-storage keeps U, V and M in 16-bit buffers, arithmetic in fp32; like --m, "
+                                "it names a configuration",
+                                precision_names()))
+        ->default_str("fp32");
     sub->add_option("--input", o->input, "input tensor, float32 .npy N,C,H,W");
     sub->add_option("--weights", o->weights, "filters, float32 .npy K,C,R,R");
     sub->add_option("--output", o->output, "write the output here (.npy)");

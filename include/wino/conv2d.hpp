@@ -80,6 +80,7 @@ struct KernelChoice {
     int m = 4;
     std::map<std::string, std::string> params = {};
     std::string points = "";
+    Precision precision = Precision::fp32;  // a Winograd variant's only
 };
 
 using KernelTimes = std::vector<std::pair<std::string, double>>;  // kernel name, device ms; launch order

@@ -29,6 +29,7 @@ struct KernelSet {
     int m, r;
     const char* params_json;  // every kernel parameter, as `wino-gen run --format json` writes "config"
     const char* points;       // as --points takes them; "": the default set
+    Precision precision;
     std::span<const GeneratedKernel> kernels;  // in launch order
 };
 

@@ -1,6 +1,6 @@
 // What a kernel set is for: the language its kernels are written in (and so
-// the API that runs them), and the variant, the way a convolution is split
-// into kernels.
+// the API that runs them), the variant, the way a convolution is split into
+// kernels, and the precision its intermediates are kept in.
 #pragma once
 
 namespace wino {
@@ -11,5 +11,10 @@ enum class Backend { glsl, cuda };
 // nonfused: filter transform, input transform, batched GEMM, output transform;
 // fused: one kernel a tile; direct: the plain correlation, the reference kernel.
 enum class Variant { fused, nonfused, direct };
+
+// fp32: everything in 32 bits; fp16_storage: the transformed filters U, the
+// transformed input V and the product M are kept in 16-bit buffers (half the
+// memory traffic between the kernels), all arithmetic in fp32.
+enum class Precision { fp32, fp16_storage };
 
 }  // namespace wino

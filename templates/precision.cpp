@@ -1,0 +1,65 @@
+// The precision table.
+#include "precision.hpp"
+
+#include <wino/errors.hpp>
+
+#include <fmt/format.h>
+
+#include <stdexcept>
+
+namespace wino {
+
+const std::vector<PrecisionSpec>& precisions() {
+    static const std::vector<PrecisionSpec> table = {
+        {Precision::fp32, "fp32", "fp32", "", "everything in 32 bits", false, 0x1p-24},
+        {Precision::fp16_storage, "fp16-storage", "fp16_storage", "hs",
+         "U, V and M in 16-bit buffers (half the traffic between the kernels), arithmetic in fp32", true, 0x1p-11},
+    };
+    return table;
+}
+
+const PrecisionSpec& spec_of(Precision precision) {
+    for (const PrecisionSpec& spec : precisions())
+        if (spec.precision == precision) return spec;
+    throw std::logic_error("unknown precision");
+}
+
+const char* to_string(Precision precision) { return spec_of(precision).name; }
+
+std::string precision_names() {
+    std::vector<std::string> names;
+    for (const PrecisionSpec& spec : precisions()) names.push_back(spec.name);
+    return fmt::format("{}", fmt::join(names, " or "));
+}
+
+Precision parse_precision(const std::string& name) {
+    for (const PrecisionSpec& spec : precisions())
+        if (name == spec.name) return spec.precision;
+    throw InputError(fmt::format("--precision must be {}, not '{}'", precision_names(), name));
+}
+
+bool is_half(const PrecisionSpec& precision, BufferId buffer) {
+    return precision.half_intermediates &&
+           (buffer == BufferId::u || buffer == BufferId::v || buffer == BufferId::product);
+}
+
+HalfBuffers half_buffers(Variant variant, Precision precision) {
+    HalfBuffers half;
+    const PrecisionSpec& spec = spec_of(precision);
+    for (KernelKind kind : spec_of(variant).kinds)
+        for (const BufferUse& use : spec_of(kind).buffers(KernelParams()))
+            if (is_half(spec, use.buffer)) {
+                half.u |= use.buffer == BufferId::u;
+                half.v |= use.buffer == BufferId::v;
+                half.product |= use.buffer == BufferId::product;
+            }
+    return half;
+}
+
+OptimizerOptions optimizer_options(Precision precision) {
+    OptimizerOptions options;
+    options.balanced = spec_of(precision).half_intermediates;
+    return options;
+}
+
+}  // namespace wino

@@ -1,0 +1,52 @@
+// The precisions of a kernel set as data: what each keeps in 16 bits, what it
+// asks of the device, its part of the kernel names, and the error bound of
+// `run --check` relative to fp32's. Flags, names, kernels, buffers and the
+// layer error model all derive from this one table.
+#pragma once
+
+#include "kernel_kinds.hpp"
+#include "kernel_params.hpp"
+#include "optimizer.hpp"
+
+#include <wino/kinds.hpp>
+
+#include <string>
+#include <vector>
+
+namespace wino {
+
+struct PrecisionSpec {
+    Precision precision;
+    const char* name;        // as --precision takes it: "fp16-storage"
+    const char* identifier;  // its enumerator: "fp16_storage"
+    const char* tag;   // its part of kernel and set names: "" for fp32, "hs"
+    const char* help;
+    bool half_intermediates;  // U, V and M in 16-bit buffers
+    // The unit roundoff of what the intermediates are stored in: 2^-24 or 2^-11.
+    double unit_roundoff;
+};
+
+const std::vector<PrecisionSpec>& precisions();
+const PrecisionSpec& spec_of(Precision precision);
+const char* to_string(Precision precision);
+// Throws InputError naming the precisions.
+Precision parse_precision(const std::string& name);
+// "fp32 or fp16-storage", for help texts.
+std::string precision_names();
+
+// Whether the precision keeps the buffer in 16 bits: only the intermediates
+// (U, V, M) ever are; the input, filters and output stay fp32.
+bool is_half(const PrecisionSpec& precision, BufferId buffer);
+
+// Which intermediates a variant keeps in 16 bits at a precision: those its
+// kernels bind (the fused kernel has no V or M buffer).
+struct HalfBuffers {
+    bool u = false, v = false, product = false;
+};
+HalfBuffers half_buffers(Variant variant, Precision precision);
+
+// The recipes' optimizer options at a precision: 16-bit intermediates take the
+// balanced scaling (optimizer.hpp).
+OptimizerOptions optimizer_options(Precision precision);
+
+}  // namespace wino
