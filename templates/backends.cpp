@@ -47,16 +47,16 @@ std::string glsl_preamble(const KernelInterface& k) {
 }
 
 // One resident block is the minimum asked of ptxas, so it may use the registers
-// it needs. 16-bit buffers are __half (half4 4 at a time); FETCH and FETCH4 read
-// either as floats, and a float (float4) converts to __half (half4) on store.
+// it needs. 16-bit buffers are wino_half (half4 4 at a time, prelude.half.cuh).
 std::string cuda_preamble(const KernelInterface& k) {
     std::string args, stored;
     for (const BufferUse& use : k.buffers) {
-        const char* element = use.half ? "__half" : "float";
+        const char* element = use.half ? "wino_half" : "float";
         args += use.writes ? fmt::format("{}* __restrict__ {}, ", use.width == 4 ? (use.half ? "half4" : "float4") : element,
                                          to_string(use.buffer))
                            : fmt::format("const {}* __restrict__ {}, ", element, to_string(use.buffer));
-        if (use.writes && intermediate(use.buffer)) stored += fmt::format("#define STORED_{}(x) (x)\n", to_string(use.buffer));
+        if (use.writes && intermediate(use.buffer))
+            stored += fmt::format("#define STORED_{}(x) {}(x)\n", to_string(use.buffer), use.half ? "wino_to_half" : "");
     }
     return template_text("prelude.cuh") + (any_half(k) ? template_text("prelude.half.cuh") : std::string()) + stored +
            fmt::format("struct Params {{{} }};\n#define KERNEL_NAME __launch_bounds__({}, 1) {}\n#define KERNEL_ARGS {}Params p\n",

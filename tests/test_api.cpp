@@ -143,3 +143,17 @@ TEST_CASE("a buffer of another device is refused") {
     Buffer input(second, odd.input_size()), output(vulkan(), odd.output_size());
     CHECK_THROWS_WITH(conv.run(input, output), "the buffer belongs to another device");
 }
+
+TEST_CASE("a kernel choice at fp16-storage runs with 16-bit intermediates, within its bound") {
+    const ConvShape shape{1, 9, 10, 7, 6, 3, 1};
+    Conv2d conv(vulkan(), shape, {Variant::nonfused, 4, {}, "", Precision::fp16_storage});
+    CHECK(conv.choice().precision == Precision::fp16_storage);
+    const std::vector<float> x = random_tensor(shape.input_size(), 3), w = random_tensor(shape.filter_size(), 4);
+    conv.set_filters(w);
+    std::vector<float> y;
+    conv.run(x, y);
+    const LayerErrors e = compare_with_reference(y, reference_conv2d(shape, x, w));
+    CHECK(e.relative < 6e-3);
+    CHECK(e.relative > 1e-5);
+}
+

@@ -267,6 +267,32 @@ TEST_CASE("emit --registry-unit writes the unit and its SPIR-V list, and --layer
     std::system(("rm -rf " + dir).c_str());
 }
 
+TEST_CASE("--precision on run and emit: 16-bit buffers named in the kernels, checked, refused where meaningless") {
+    const std::string dir = "/tmp/wino-precision-" + std::to_string(::getpid());
+    auto run = run_wino_gen("run --input-shape 2,6,11,9 --filters 5 --pad 1 --precision fp16-storage --check --format json");
+    REQUIRE(run.exit_code == 0);
+    const auto j = nlohmann::json::parse(run.out);
+    CHECK(j["precision"] == "fp16-storage");
+    CHECK(j["config"]["precision"] == "fp16-storage");
+    CHECK(j["kernel_set"].get<std::string>().find("_hs_") != std::string::npos);
+    CHECK(j["check"] == "pass");
+    CHECK(j["rel_err"].get<double>() < 1e-2);
+    CHECK(j["rel_err"].get<double>() > 1e-5);  // 16-bit, not 32-bit, buffers
+    require_bad_input("run --input-shape 1,6,11,9 --filters 5 --precision fp8", "--precision must be fp32 or fp16-storage");
+    require_bad_input("run --input-shape 1,6,11,9 --filters 5 --variant direct --precision fp16-storage", "no intermediates");
+
+    REQUIRE(run_wino_gen("emit --backend glsl --m 4 --r 3 --precision fp16-storage --registry-unit h --out " + dir).exit_code == 0);
+    const std::string gemm = wino::test::slurp(dir + "/wino_f4_3_gemm_hs_t1x8_r16x8.comp");
+    CHECK(gemm.find("// Precision fp16-storage") != std::string::npos);
+    CHECK(gemm.find("f16vec4 product[]") != std::string::npos);
+    CHECK(wino::test::slurp(dir + "/h.cpp").find("wino::Precision::fp16_storage") != std::string::npos);
+    REQUIRE(run_wino_gen("emit --backend cuda --m 4 --r 3 --precision fp16-storage --out " + dir).exit_code == 0);
+    CHECK(wino::test::slurp(dir + "/wino_f4_3_input_transform_hs_ufull_wg64_tt1.cu").find("wino_half* __restrict__ v") !=
+          std::string::npos);
+    require_bad_input("emit --backend glsl --m 4 --r 3 --variant direct --precision fp16-storage --out " + dir, "no intermediates");
+    std::system(("rm -rf " + dir).c_str());
+}
+
 TEST_CASE("points on run, emit and tune: the parser of matrices, the config's points end to end") {
     const std::string dir = "/tmp/wino-points-" + std::to_string(::getpid());
     auto run = run_wino_gen("run --input-shape 1,6,11,9 --filters 5 --pad 1 --points 0,1,-1,2,-2 --check --format json");
@@ -288,7 +314,8 @@ TEST_CASE("points on run, emit and tune: the parser of matrices, the config's po
           std::string::npos);
     require_bad_input("emit --backend glsl --m 4 --r 3 --points 0,1 --out " + dir, "needs 5 finite points");
     REQUIRE(run_wino_gen("emit --backend glsl --m 4 --r 3 --points 0,1,-1,2,-2 --registry-unit p --out " + dir).exit_code == 0);
-    CHECK(wino::test::slurp(dir + "/p.cpp").find(R"(, "0,1,-1,2,-2", set0_kernels})") != std::string::npos);
+    CHECK(wino::test::slurp(dir + "/p.cpp").find(R"(, "0,1,-1,2,-2", wino::Precision::fp32, set0_kernels})") !=
+          std::string::npos);
 
     auto tuned = run_wino_gen("tune --input-shape 1,4,8,8 --filters 4 --pad 1 --points 0,1,1/2 --budget-seconds 1 --db " + dir +
                               "/t.db --format json");

@@ -11,6 +11,18 @@
 
 using namespace wino;
 
+TEST_CASE("NVRTC compiles the fp16-storage kernels (cuda_fp16.h is NVRTC's own) without spills") {
+    const RecipeSet recipes = recipes_for(4, 3, default_points(6), optimizer_options(Precision::fp16_storage));
+    for (Variant v : {Variant::nonfused, Variant::fused})
+        for (const EmittedKernel& k :
+             emit_variant(v, &recipes, 3, default_params(Backend::cuda), Backend::cuda, Precision::fp16_storage)) {
+            INFO(k.name);
+            const CudaBinary binary = compile_cuda(k.source, k.name, 80);
+            CHECK(binary.cubin.size() > 1000);
+            CHECK(binary.spill_bytes == 0);
+        }
+}
+
 TEST_CASE("NVRTC reports each kernel's registers, and a workgroup past the device's registers is refused") {
     const RecipeSet recipes = recipes_for(6, 3, default_points(8), {});
     for (const EmittedKernel& k : emit_variant(Variant::nonfused, &recipes, 3, default_params(Backend::cuda), Backend::cuda)) {

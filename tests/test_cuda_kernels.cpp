@@ -59,20 +59,20 @@ std::map<std::string, int> f32_ops_per_entry(const std::string& ptx) {
     return counts;
 }
 
-void check_config(int m, int r) {
+void check_config(int m, int r, Precision precision = Precision::fp32) {
     if (!*nvcc()) {
         WARN("nvcc not found: CUDA compile checks skipped");
         return;
     }
     const fs::path dir = scratch(m, r);
-    const RecipeSet s = recipes_for(m, r, default_points(m + r - 1), {});
-    std::string report = fmt::format("F({},{})\n", m, r);
+    const RecipeSet s = recipes_for(m, r, default_points(m + r - 1), optimizer_options(precision));
+    std::string report = fmt::format("F({},{}) {}\n", m, r, to_string(precision));
     const std::string archs = "-gencode arch=compute_75,code=sm_75 -gencode arch=compute_80,code=sm_80 "
                               "-gencode arch=compute_86,code=sm_86 -gencode arch=compute_89,code=sm_89 "
                               "-gencode arch=compute_90,code=sm_90";
     std::set<std::string> compiled;
     for (Variant v : {Variant::fused, Variant::nonfused})
-        for (const EmittedKernel& k : emit_variant(v, &s, r, default_params(Backend::cuda), Backend::cuda)) {
+        for (const EmittedKernel& k : emit_variant(v, &s, r, default_params(Backend::cuda), Backend::cuda, precision)) {
             if (!compiled.insert(k.name).second) continue;
             const fs::path cu = dir / (k.name + ".cu");
             write(cu, k.source);
@@ -140,7 +140,9 @@ void check_config(int m, int r) {
                 exact = exact + (*mat)(i, j) * Exact(static_cast<int>((j * 37) % 19) - 9) / 8;
             CHECK(value == Approx(to_double(exact)).margin(1e-5).epsilon(1e-5));
         }
-    write(fs::path(WINO_BINARY_DIR) / fmt::format("cuda-report-F{}_{}.txt", m, r), report);
+    write(fs::path(WINO_BINARY_DIR) / fmt::format("cuda-report-F{}_{}{}.txt", m, r,
+                                                  precision == Precision::fp32 ? "" : "-" + std::string(to_string(precision))),
+          report);
     fs::remove_all(dir);
 }
 
@@ -151,3 +153,9 @@ TEST_CASE("CUDA kernels of F4_3 compile for sm_75..sm_90 without spills") { chec
 TEST_CASE("CUDA kernels of F6_3 compile for sm_75..sm_90 without spills") { check_config(6, 3); }
 TEST_CASE("CUDA kernels of F2_5 compile for sm_75..sm_90 without spills") { check_config(2, 5); }
 TEST_CASE("CUDA kernels of F4_5 compile for sm_75..sm_90 without spills") { check_config(4, 5); }
+TEST_CASE("fp16-storage CUDA kernels of F4_3 compile for sm_75..sm_90 without spills") {
+    check_config(4, 3, Precision::fp16_storage);
+}
+TEST_CASE("fp16-storage CUDA kernels of F6_3 compile for sm_75..sm_90 without spills") {
+    check_config(6, 3, Precision::fp16_storage);
+}
