@@ -267,7 +267,7 @@ TEST_CASE("emit --registry-unit writes the unit and its SPIR-V list, and --layer
     std::system(("rm -rf " + dir).c_str());
 }
 
-TEST_CASE("--precision on run and emit: 16-bit buffers named in the kernels, checked, refused where meaningless") {
+TEST_CASE("precision on run and emit: 16-bit buffers named in the kernels, checked, refused where meaningless") {
     const std::string dir = "/tmp/wino-precision-" + std::to_string(::getpid());
     auto run = run_wino_gen("run --input-shape 2,6,11,9 --filters 5 --pad 1 --precision fp16-storage --check --format json");
     REQUIRE(run.exit_code == 0);
