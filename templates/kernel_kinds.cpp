@@ -58,38 +58,51 @@ TemplateValues input_transform_values(const RecipeSet* s, int, const KernelParam
 }
 
 // The GEMM's register tile as scalars: 4-wide loads of U and V groups, then the
-// outer-product FMAs, then 4-wide stores at the (clamped) elements they are.
+// outer-product FMAs, then 4-wide stores at the (clamped) elements they are. A
+// whole block of product_sum_block channels is one load of each of its
+// channels' groups and, per accumulator, one FMA chain from the block's first
+// channel product, added to the running sum: no partial sums live across
+// channels. The last, partial block sums the same way in a loop.
 TemplateValues gemm_values(const RecipeSet*, int, const KernelParams& p, const Dialect&) {
     const int wg_p = p["gemm_threads"][1];
     const auto [reg_k, reg_p] = p["gemm_registers"];
     const int kq = reg_k / 4, pq = reg_p / 4;
-    std::string declare, multiply, store;
+    std::string declare, whole_block, tail_start, tail_multiply, tail_end, store;
     for (int i = 0; i < kq; ++i) declare += fmt::format("    int k_quad{0} = min(k_first + {0}, p.k_quads - 1);\n", i);
     for (int j = 0; j < pq; ++j)
         declare += fmt::format("    int p_quad{0} = min(p_first + {1}, p.p_quads - 1);\n", j, j * wg_p);
-    std::string block_start, block_end;
+    auto a = [&](int i, int ch) { return fmt::format("a{}_{}.{}", i / 4, ch, lanes[i % 4]); };
+    auto b = [&](int j, int ch) { return fmt::format("b{}_{}.{}", j / 4, ch, lanes[j % 4]); };
+    for (int ch = 0; ch < product_sum_block; ++ch) {
+        for (int i = 0; i < kq; ++i)
+            whole_block += fmt::format("        FLOAT4 a{0}_{1} = FETCH4(u, u_base + (c_block + {1}) * p.k_quads + k_quad{0});\n", i, ch);
+        for (int j = 0; j < pq; ++j)
+            whole_block += fmt::format("        FLOAT4 b{0}_{1} = FETCH4(v, v_base + (c_block + {1}) * p.p_quads + p_quad{0});\n", j, ch);
+    }
     for (int i = 0; i < reg_k; ++i)
         for (int j = 0; j < reg_p; ++j) {
             declare += fmt::format("    float acc{}_{} = 0.0f;\n", i, j);
-            block_start += fmt::format("        float part{}_{} = 0.0f;\n", i, j);
-            block_end += fmt::format("        acc{0}_{1} += part{0}_{1};\n", i, j);
+            std::string chain = fmt::format("{} * {}", a(i, 0), b(j, 0));
+            for (int ch = 1; ch < product_sum_block; ++ch) chain = fmt::format("FMA({}, {}, {})", a(i, ch), b(j, ch), chain);
+            whole_block += fmt::format("        acc{}_{} += {};\n", i, j, chain);
+            tail_start += fmt::format("        float part{}_{} = 0.0f;\n", i, j);
+            tail_multiply += fmt::format("            part{0}_{1} = FMA({2}, {3}, part{0}_{1});\n", i, j, a(i, 0), b(j, 0));
+            tail_end += fmt::format("        acc{0}_{1} += part{0}_{1};\n", i, j);
         }
+    std::string tail_loads;
     for (int i = 0; i < kq; ++i)
-        multiply += fmt::format("            FLOAT4 a{0} = FETCH4(u, u_base + c * p.k_quads + k_quad{0});\n", i);
+        tail_loads += fmt::format("            FLOAT4 a{0}_0 = FETCH4(u, u_base + c * p.k_quads + k_quad{0});\n", i);
     for (int j = 0; j < pq; ++j)
-        multiply += fmt::format("            FLOAT4 b{0} = FETCH4(v, v_base + c * p.p_quads + p_quad{0});\n", j);
-    for (int i = 0; i < reg_k; ++i)
-        for (int j = 0; j < reg_p; ++j)
-            multiply += fmt::format("            part{0}_{1} = FMA(a{2}.{3}, b{4}.{5}, part{0}_{1});\n", i, j, i / 4,
-                                    lanes[i % 4], j / 4, lanes[j % 4]);
+        tail_loads += fmt::format("            FLOAT4 b{0}_0 = FETCH4(v, v_base + c * p.p_quads + p_quad{0});\n", j);
     for (int i = 0; i < reg_k; ++i)
         store += fmt::format("    int row{0} = (xi * p.K + min(k_quad{1} * 4 + {2}, p.K - 1)) * p.p_quads;\n", i, i / 4, i % 4);
     for (int i = 0; i < reg_k; ++i)
         for (int j = 0; j < pq; ++j)
             store += fmt::format("    product[row{} + p_quad{}] = STORED_product({});\n", i, j,
                                  float4_of([&](int e) { return fmt::format("acc{}_{}", i, 4 * j + e); }));
-    return {{"declare", declare}, {"block_start", block_start}, {"multiply", multiply}, {"block_end", block_end},
-            {"store", store}, {"sum_block", std::to_string(product_sum_block)}};
+    return {{"declare", declare},       {"whole_block", whole_block},       {"tail_start", tail_start},
+            {"tail_multiply", tail_loads + tail_multiply}, {"tail_end", tail_end}, {"store", store},
+            {"sum_block", std::to_string(product_sum_block)}};
 }
 
 TemplateValues output_transform_values(const RecipeSet* s, int, const KernelParams& p, const Dialect& d) {
