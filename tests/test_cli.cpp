@@ -290,6 +290,20 @@ TEST_CASE("precision on run and emit: 16-bit buffers named in the kernels, check
     CHECK(wino::test::slurp(dir + "/wino_f4_3_input_transform_hs_ufull_wg64_tt1.cu").find("wino_half* __restrict__ v") !=
           std::string::npos);
     require_bad_input("emit --backend glsl --m 4 --r 3 --variant direct --precision fp16-storage --out " + dir, "no intermediates");
+
+    // Tuned at fp16-storage: run at that precision takes the result, run at fp32 does not.
+    const std::string db = " --db " + dir + "/h.db";
+    auto tuned = run_wino_gen("tune --input-shape 1,8,10,10 --filters 8 --pad 1 --precision fp16-storage --budget-seconds 1 "
+                              "--format json" + db);
+    REQUIRE(tuned.exit_code == 0);
+    CHECK(nlohmann::json::parse(tuned.out)["layers"][0]["config"]["precision"] == "fp16-storage");
+    auto half_run = run_wino_gen("run --input-shape 1,8,10,10 --filters 8 --pad 1 --precision fp16-storage --format json" + db);
+    REQUIRE(half_run.exit_code == 0);
+    CHECK(nlohmann::json::parse(half_run.out)["tuning"] == "exact");
+    auto full_run = run_wino_gen("run --input-shape 1,8,10,10 --filters 8 --pad 1 --format json" + db);
+    REQUIRE(full_run.exit_code == 0);
+    CHECK(nlohmann::json::parse(full_run.out)["tuning"] == "none");
+    CHECK(nlohmann::json::parse(full_run.out)["precision"] == "fp32");
     std::system(("rm -rf " + dir).c_str());
 }
 

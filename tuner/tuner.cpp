@@ -27,6 +27,10 @@ LayerTuning tune_layer(Executor& executor, TuningDb& db, const ConvShape& layer,
         if (space.empty()) throw InputError(fmt::format("--points {} make F({},{}), which no kernel of the space runs", options.points, m, layer.R));
         for (Candidate& c : space) c.points = points;
     }
+    if (options.precision != Precision::fp32) {
+        std::erase_if(space, [](const Candidate& c) { return !spec_of(c.variant).winograd; });
+        for (Candidate& c : space) c.precision = options.precision;
+    }
     const std::vector<float> input = random_tensor(layer.input_size(), 1), filters = random_tensor(layer.filter_size(), 2);
     const std::vector<double> reference = reference_conv2d(layer, input, filters);
 
@@ -113,7 +117,8 @@ LayerTuning tune_layer(Executor& executor, TuningDb& db, const ConvShape& layer,
             if (!best_retimed || *seen[key] < best_retimed) best_retimed = *seen[key];
     }
     // What `run` will take: the database's fastest current result.
-    const TuningChoice choice = db.best(device, layer, [&](const Candidate& c) { return current_kernels_hash(layer, c, device.backend); });
+    const TuningChoice choice = db.best(
+        device, layer, [&](const Candidate& c) { return current_kernels_hash(layer, c, device.backend); }, options.precision);
     out.best = choice.candidate.value_or(out.best);
     state.best_ms = choice.time_ms;
     out.untuned_ms = seen[untuned].value_or(0);

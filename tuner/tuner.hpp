@@ -27,6 +27,9 @@ struct TuneOptions {
     // --points: the space keeps the m these points are for, every candidate
     // with them; empty: every m, default points.
     std::string points = "";
+    // --precision: every candidate at it (the space drops the direct kernel,
+    // which has no intermediates to keep in 16 bits).
+    Precision precision = Precision::fp32;
 };
 
 struct TuneProgress {

@@ -17,7 +17,6 @@ namespace {
 constexpr int application_id = 0x57474e54;  // "WGNT": a wino-gen tuning database
 constexpr int schema_version = 1;
 constexpr const char* export_format = "wino-gen-tuning/1";
-constexpr const char* precision = "fp32";
 
 constexpr const char* key_columns =
     "backend, vendor_id, device_id, driver, device, n, c, h, w, k, r, pad, precision, kernels_hash, candidate";
@@ -107,8 +106,10 @@ void bind_device(Statement& s, const DeviceIdentity& d) {
     s.bind(spec_of(d.backend).name).bind(d.vendor_id).bind(d.device_id).bind(d.driver_version).bind(d.name);
 }
 
-void bind_layer(Statement& s, const ConvShape& l) {
-    s.bind(l.N).bind(l.C).bind(l.H).bind(l.W).bind(l.K).bind(l.R).bind(l.pad).bind(std::string(precision));
+// The layer at a precision: a candidate's precision is part of what it is
+// tuned for, so an fp16-storage result never answers an fp32 lookup.
+void bind_layer(Statement& s, const ConvShape& l, Precision precision) {
+    s.bind(l.N).bind(l.C).bind(l.H).bind(l.W).bind(l.K).bind(l.R).bind(l.pad).bind(std::string(to_string(precision)));
 }
 
 constexpr const char* all_columns = "backend, vendor_id, device_id, driver, device, n, c, h, w, k, r, pad, precision, "
@@ -157,7 +158,7 @@ nlohmann::ordered_json to_json(const TuningResult& r) {
               {"device_id", r.device.device_id}, {"driver", r.device.driver_version}, {"name", r.device.name}}},
             {"layer",
              {{"N", r.layer.N}, {"C", r.layer.C}, {"H", r.layer.H}, {"W", r.layer.W}, {"K", r.layer.K}, {"R", r.layer.R},
-              {"pad", r.layer.pad}, {"precision", precision}}},
+              {"pad", r.layer.pad}, {"precision", to_string(r.candidate.precision)}}},
             {"kernels_hash", r.kernels_hash},
             {"version", r.version},
             {"candidate", to_json(r.candidate)},
@@ -177,7 +178,6 @@ TuningResult result_from_json(const nlohmann::json& j) {
                     field(d, "device_id").get<std::uint32_t>(), field(d, "driver").get<std::string>(),
                     field(d, "name").get<std::string>(), ""};
         const nlohmann::json& l = field(j, "layer");
-        if (field(l, "precision") != precision) throw InputError("only fp32 layers are tuned");
         std::array<long long, 7> sizes;
         for (std::size_t i = 0; i < sizes.size(); ++i) {
             const LayerField& f = layer_fields()[i];
@@ -187,6 +187,9 @@ TuningResult result_from_json(const nlohmann::json& j) {
         r.kernels_hash = field(j, "kernels_hash").get<std::string>();
         r.version = field(j, "version").get<std::string>();
         r.candidate = candidate_from_json(field(j, "candidate"), r.device.backend);
+        if (field(l, "precision") != to_string(r.candidate.precision))
+            throw InputError(fmt::format("the layer's precision {} is not its candidate's, {}", field(l, "precision").dump(),
+                                         to_string(r.candidate.precision)));
         const nlohmann::json& t = field(j, "time_ms");
         if (!t.is_null()) r.time_ms = t.get<double>();
         r.failure = field(j, "failure").get<std::string>();
@@ -280,7 +283,7 @@ void TuningDb::record(const TuningResult& r) {
     Statement s(*db_, fmt::format("INSERT OR REPLACE INTO results ({}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                                   all_columns));
     bind_device(s, r.device);
-    bind_layer(s, r.layer);
+    bind_layer(s, r.layer, r.candidate.precision);
     s.bind(r.kernels_hash).bind(r.version).bind(candidate_key(r.candidate)).bind(r.time_ms).bind(r.failure);
     s.step();
 }
@@ -290,14 +293,14 @@ std::optional<TuningResult> TuningDb::find(const DeviceIdentity& device, const C
     Statement s(*db_, fmt::format("SELECT {} FROM results WHERE ({}) = (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", all_columns,
                                   key_columns));
     bind_device(s, device);
-    bind_layer(s, layer);
+    bind_layer(s, layer, candidate.precision);
     s.bind(hash).bind(candidate_key(candidate));
     if (!s.step()) return std::nullopt;
     return result_of(s);
 }
 
 TuningChoice TuningDb::best(const DeviceIdentity& device, const ConvShape& layer,
-                            const std::function<std::string(const Candidate&)>& current_hash) {
+                            const std::function<std::string(const Candidate&)>& current_hash, Precision precision) {
     const struct {
         TuningMatch match;
         const char* where;
@@ -311,7 +314,7 @@ TuningChoice TuningDb::best(const DeviceIdentity& device, const ConvShape& layer
                                       "(?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13) AND time_ms IS NOT NULL ORDER BY time_ms",
                                       all_columns, level.where));
         bind_device(s, device);
-        bind_layer(s, layer);
+        bind_layer(s, layer, precision);
         while (s.step()) {
             TuningResult r = result_of(s);
             if (current_hash(r.candidate) == r.kernels_hash) return {level.match, r.candidate, *r.time_ms};

@@ -67,10 +67,12 @@ public:
     // The stored result of this candidate on these kernels, if any.
     std::optional<TuningResult> find(const DeviceIdentity& device, const ConvShape& layer, const std::string& kernels_hash,
                                      const Candidate& candidate);
-    // The fastest current result for the layer, along the fallback chain.
-    // `current_hash` gives the hash of the kernels a candidate emits today.
+    // The fastest current result for the layer at the precision, along the
+    // fallback chain. `current_hash` gives the hash of the kernels a candidate
+    // emits today.
     TuningChoice best(const DeviceIdentity& device, const ConvShape& layer,
-                      const std::function<std::string(const Candidate&)>& current_hash);
+                      const std::function<std::string(const Candidate&)>& current_hash,
+                      Precision precision = Precision::fp32);
 
     std::vector<TuningResult> all();
     nlohmann::ordered_json export_json();

@@ -65,11 +65,12 @@ std::pair<ConvConfig, TuningMatch> choose_config(const RunCli& o, const ConvShap
     std::pair<ConvConfig, TuningMatch> chosen{untuned_candidate(shape, backend), TuningMatch::none};
     const std::filesystem::path db_path = tuning_db_path(o.db);
     const Precision precision = parse_precision(o.precision);
-    const bool named = o.m || o.kernel.variant || !o.points.empty() || precision != Precision::fp32;
+    chosen.first.precision = precision;
+    const bool named = o.m || o.kernel.variant || !o.points.empty();
     if (!o.no_tuning_db && !named && std::filesystem::exists(db_path)) {
         TuningDb db(db_path, true);
-        const TuningChoice choice =
-            db.best(executor.identity(), shape, [&](const Candidate& c) { return current_kernels_hash(shape, c, backend); });
+        const TuningChoice choice = db.best(
+            executor.identity(), shape, [&](const Candidate& c) { return current_kernels_hash(shape, c, backend); }, precision);
         if (choice.candidate) chosen = {*choice.candidate, choice.match};
     }
     ConvConfig& config = chosen.first;
@@ -181,8 +182,8 @@ Command add_run_command(CLI::App& app) {
                     "the m+r-2 finite interpolation points, as matrices takes them (default: the best-known set); "
                     "like --m, it names a configuration: the tuning database is not read");
     sub->add_option("--precision", o->precision,
-                    fmt::format("{}: fp16-storage keeps U, V and M in 16-bit buffers, arithmetic in fp32; like --m, "
-                                "it names a configuration",
+                    fmt::format("{}: fp16-storage keeps U, V and M in 16-bit buffers, arithmetic in fp32; the tuning "
+                                "database's result at this precision is taken",
                                 precision_names()))
         ->default_str("fp32");
     sub->add_option("--input", o->input, "input tensor, float32 .npy N,C,H,W");

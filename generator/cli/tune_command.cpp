@@ -24,7 +24,7 @@ namespace {
 struct TuneCli {
     DeviceOptions where;
     LayerOptions layer;
-    std::string layers, model, strategy = "guided", db, format = "text", export_file, import_file, points;
+    std::string layers, model, strategy = "guided", db, format = "text", export_file, import_file, points, precision = "fp32";
     int batch = 1;
     double budget = 0;
     bool show = false;
@@ -98,6 +98,7 @@ void tune(const TuneCli& o) {
     Executor* executor = &detail::DeviceState::executor_of(device);
     TuneOptions options{o.strategy, o.budget};
     options.points = o.points;
+    options.precision = parse_precision(o.precision);
     nlohmann::ordered_json out = {{"device", executor->identity().label}, {"db", db.path().string()},
                                   {"strategy", o.strategy}, {"layers", nlohmann::ordered_json::array()}};
     if (!o.model.empty()) {
@@ -197,6 +198,9 @@ Command add_tune_command(CLI::App& app) {
     sub->add_option("--strategy", o->strategy, fmt::format("{}", fmt::join(names, "; ")))->default_str("guided");
     sub->add_option("--points", o->points,
                     "tune F(m,r) at these interpolation points (as matrices takes them; they fix m = count + 2 - r)");
+    sub->add_option("--precision", o->precision,
+                    fmt::format("{}: tune at this precision; `run --precision` then takes the result", precision_names()))
+        ->default_str("fp32");
     sub->add_option("--budget-seconds", o->budget,
                     "per layer, for the search (0: none); the fastest found are then timed again at length")
         ->check(seconds_range());
