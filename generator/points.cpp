@@ -1,6 +1,8 @@
 // Point parsing, validation and the default point table.
 #include "points.hpp"
 
+#include "stable_hash.hpp"
+
 #include <wino/errors.hpp>
 
 #include <fmt/format.h>
@@ -91,6 +93,12 @@ std::string finite_points_text(const PointSet& points) {
     std::vector<std::string> texts;
     for (const Exact& p : points.finite) texts.push_back(to_string(p));
     return fmt::format("{}", fmt::join(texts, ","));
+}
+
+std::string points_tag(const PointSet& points) {
+    const int alpha = static_cast<int>(points.finite.size()) + 1;
+    if (points == default_points(alpha)) return "";
+    return fmt::format("p{}", stable_hash(finite_points_text(points)).substr(0, 8));
 }
 
 std::vector<std::string> point_strings(const PointSet& points) {

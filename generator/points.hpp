@@ -42,6 +42,10 @@ std::vector<std::string> point_strings(const PointSet& points);
 // The finite points as parse_points reads them: "0,1,-1,1/2".
 std::string finite_points_text(const PointSet& points);
 
+// Their part of kernel and set names: "" for the default set of their alpha,
+// else "p" and 8 hex digits of a stable hash of finite_points_text.
+std::string points_tag(const PointSet& points);
+
 // The default table as JSON text ({"sets": {"alpha": {"points": [...], ...}}}),
 // embedded from generator/data/default-points.json at build time.
 const char* default_points_table();

@@ -7,6 +7,7 @@
 #include "install_paths.hpp"
 #include "json_text.hpp"
 #include "recipe_format.hpp"
+#include "stable_hash.hpp"
 
 #include <fmt/format.h>
 
@@ -89,13 +90,6 @@ PointSet points_from(const Json& j, int alpha) {
 std::string env_or_empty(const char* name) {
     const char* value = std::getenv(name);
     return value ? value : "";
-}
-
-// FNV-1a: a stable file-name hash; the file itself records the full key.
-std::string stable_hash(const std::string& text) {
-    std::uint64_t h = 1469598103934665603ull;
-    for (unsigned char c : text) h = (h ^ c) * 1099511628211ull;
-    return fmt::format("{:016x}", h);
 }
 
 bool is_standard(int m, int r, const PointSet& points, const OptimizerOptions& options) {

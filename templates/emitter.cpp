@@ -64,17 +64,22 @@ std::string kernel_name(KernelKind kind, const RecipeSet* s, int r, const Kernel
     std::string name = s ? fmt::format("wino_f{}_{}_{}", s->algorithm.m, s->algorithm.r, to_string(kind))
                          : fmt::format("wino_{}_r{}", to_string(kind), r);
     if (binds_half(kind, p, precision)) name += fmt::format("_{}", spec_of(precision).tag);
+    if (s && spec_of(kind).needs_recipes)
+        if (const std::string tag = points_tag(s->algorithm.points); !tag.empty()) name += "_" + tag;
     for (const ParamSpec& spec : param_table())
         if (applies_to(spec, kind))
             if (const std::string part = name_part(spec, p[spec.name]); !part.empty()) name += "_" + part;
     return name;
 }
 
-std::string kernel_set_name(Variant variant, int m, int r, const KernelParams& p, Precision precision) {
+std::string kernel_set_name(Variant variant, int m, int r, const KernelParams& p, Precision precision,
+                            const std::string& points) {
     const VariantSpec& v = spec_of(variant);
     std::string name = v.winograd ? fmt::format("wino_f{}_{}_{}", m, r, v.name) : fmt::format("wino_{}_r{}", v.name, r);
     if (std::any_of(v.kinds.begin(), v.kinds.end(), [&](KernelKind k) { return binds_half(k, p, precision); }))
         name += fmt::format("_{}", spec_of(precision).tag);
+    if (!points.empty())
+        if (const std::string tag = points_tag(parse_points(points, m + r - 1)); !tag.empty()) name += "_" + tag;
     for (const ParamSpec& spec : param_table())
         if (std::any_of(v.kinds.begin(), v.kinds.end(), [&](KernelKind k) { return applies_to(spec, k); }))
             if (const std::string part = name_part(spec, p[spec.name]); !part.empty()) name += "_" + part;

@@ -28,17 +28,19 @@ struct EmittedKernel {
 // each as its tag and value: wino_f4_3_gemm_t1x8_r16x8,
 // wino_f4_3_input_transform_ufull_wg64_tt4. Every shaping parameter is named,
 // defaults included, so a name keeps its meaning when a default changes. A
-// kernel that binds a 16-bit buffer names its precision after the kind:
-// wino_f4_3_gemm_hs_t1x8_r16x8.
+// kernel that binds a 16-bit buffer names its precision after the kind
+// (wino_f4_3_gemm_hs_t1x8_r16x8), and a transform at points other than the
+// default names them by points_tag (wino_f4_3_input_transform_p1c2d3e4f_...).
 std::string kernel_name(KernelKind kind, const RecipeSet* recipes, int r, const KernelParams& params,
                         Precision precision = Precision::fp32);
 
 // The systematic name of a variant's kernel set, the CUTLASS way:
 // wino_f<m>_<r>_<variant> (wino_direct_r<r>), then every parameter that shapes
 // one of its kernels: wino_f4_3_nonfused_ufull_wg64_tt4_t1x8_r16x8, its
-// precision after the variant where one of its kernels binds a 16-bit buffer.
+// precision after the variant where one of its kernels binds a 16-bit buffer,
+// then its points' tag where `points` (as ConvConfig holds them) are not the default.
 std::string kernel_set_name(Variant variant, int m, int r, const KernelParams& params,
-                            Precision precision = Precision::fp32);
+                            Precision precision = Precision::fp32, const std::string& points = "");
 
 // `recipes` may be null for the kinds that do not need them. Throws InputError
 // for parameters out of range.

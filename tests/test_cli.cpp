@@ -1,11 +1,13 @@
 // The wino-gen command line: outputs, and every bad input gives exit 2 with one
 // line on stderr.
+#include "points.hpp"
 #include "test_support.hpp"
 
 #include <catch2/catch.hpp>
 
 #include <nlohmann/json.hpp>
 
+#include <filesystem>
 #include <fstream>
 #include <limits>
 #include <vector>
@@ -323,9 +325,14 @@ TEST_CASE("points on run, emit and tune: the parser of matrices, the config's po
     require_bad_input("run --input-shape 1,6,11,9 --filters 5 --points 0,1,1,2,-2", "appears twice");
     require_bad_input("run --input-shape 1,6,11,9 --filters 5 --variant direct --points 0,1,-1,2,-2", "no interpolation points");
 
+    CHECK(j["kernel_set"] == "wino_f4_3_nonfused_" + wino::points_tag(wino::parse_points("0,1,-1,2,-2", 6)) + "_ufull_wg64_t8x1_r16x4_tt4");
     REQUIRE(run_wino_gen("emit --backend glsl --m 4 --r 3 --points 0,1,-1,2,-2 --out " + dir).exit_code == 0);
-    CHECK(wino::test::slurp(dir + "/wino_f4_3_input_transform_ufull_wg64_tt4.comp").find("points 0, 1, -1, 2, -2, inf") !=
+    // The transforms at other points are other kernels, and say so by name; the GEMM is the same kernel.
+    const std::string tag = wino::points_tag(wino::parse_points("0,1,-1,2,-2", 6));
+    CHECK(tag.size() == 9);
+    CHECK(wino::test::slurp(dir + "/wino_f4_3_input_transform_" + tag + "_ufull_wg64_tt4.comp").find("points 0, 1, -1, 2, -2, inf") !=
           std::string::npos);
+    CHECK(std::filesystem::exists(dir + "/wino_f4_3_gemm_t1x8_r16x8.comp"));
     require_bad_input("emit --backend glsl --m 4 --r 3 --points 0,1 --out " + dir, "needs 5 finite points");
     REQUIRE(run_wino_gen("emit --backend glsl --m 4 --r 3 --points 0,1,-1,2,-2 --registry-unit p --out " + dir).exit_code == 0);
     CHECK(wino::test::slurp(dir + "/p.cpp").find(R"(, "0,1,-1,2,-2", wino::Precision::fp32, set0_kernels})") !=

@@ -56,7 +56,8 @@ DeviceIdentity tuned_device(TuningDb& db, Backend backend, const std::string& na
 }
 
 UnitSet unit_set(const ConvConfig& config, int r, Backend backend, std::vector<EmittedKernel> kernels) {
-    return {kernel_set_name(config.variant, config.m, r, config.params, config.precision), backend, config.variant, config.m, r,
+    return {kernel_set_name(config.variant, config.m, r, config.params, config.precision, config.points), backend,
+            config.variant, config.m, r,
             config.params, config.points, config.precision, std::move(kernels)};
 }
 

@@ -95,7 +95,7 @@ nlohmann::ordered_json report_json(const RunCli& o, const LayerJob& job, const D
                                   {"tuning", to_string(tuning)}, {"config", to_json(job.config)},
                                   {"precision", to_string(job.config.precision)},
                                   {"kernel_set", kernel_set_name(job.config.variant, job.config.m, o.layer.r, job.config.params,
-                                                                 job.config.precision)},
+                                                                 job.config.precision, job.config.points)},
                                   {"time_ms", r.time_ms}};
     if (job.bench) {
         out["gflops"] = job.shape.flops() / (r.time_ms * 1e6);
