@@ -30,10 +30,8 @@ void validate_shape(const ConvShape& s, const ConvConfig& c) {
         points_of(c, s.R);
     } else if (!c.points.empty()) {
         throw InputError("the direct kernel has no interpolation points: --points is for nonfused and fused");
-    } else if (c.precision != Precision::fp32) {
-        throw InputError(fmt::format("the direct kernel has no intermediates to keep in 16 bits: --precision {} is for "
-                                     "nonfused and fused", to_string(c.precision)));
     }
+    check_precision(c.variant, c.precision);
     check_params(c.params, {variant.kinds, &s, c.m});
     const Tiling tiling = tiling_of(s, c.variant, c.m);
     long long largest = 0;

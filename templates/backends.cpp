@@ -4,6 +4,7 @@
 #include <wino/errors.hpp>
 #include "layer.hpp"
 #include "meta_code.hpp"
+#include "precision.hpp"
 
 #include <fmt/format.h>
 
@@ -24,8 +25,6 @@ bool any_half(const KernelInterface& k) {
 
 // The intermediates U, V and M are stored through STORED_<buffer>(x), which
 // converts to the buffer's element type where it is 16-bit.
-bool intermediate(BufferId id) { return id == BufferId::u || id == BufferId::v || id == BufferId::product; }
-
 // GLSL needs #version first: the interface, then the prelude. Read-only
 // buffers are uniform texel buffers (a 16-bit one is read through a 16-bit
 // texel format, as floats), written ones storage buffers.
@@ -39,7 +38,7 @@ std::string glsl_preamble(const KernelInterface& k) {
         out += use.writes ? fmt::format("layout(std430, binding = {}) writeonly buffer Buffer{} {{ {} {}[]; }};\n", b, b,
                                         type, to_string(use.buffer))
                           : fmt::format("layout(binding = {}) uniform samplerBuffer {};\n", b, to_string(use.buffer));
-        if (use.writes && intermediate(use.buffer))
+        if (use.writes && is_intermediate(use.buffer))
             out += fmt::format("#define STORED_{}(x) {}(x)\n", to_string(use.buffer), use.half ? type : "");
     }
     out += fmt::format("layout(push_constant) uniform Params {{{} }} p;\n", argument_fields());
@@ -55,7 +54,7 @@ std::string cuda_preamble(const KernelInterface& k) {
         args += use.writes ? fmt::format("{}* __restrict__ {}, ", use.width == 4 ? (use.half ? "half4" : "float4") : element,
                                          to_string(use.buffer))
                            : fmt::format("const {}* __restrict__ {}, ", element, to_string(use.buffer));
-        if (use.writes && intermediate(use.buffer))
+        if (use.writes && is_intermediate(use.buffer))
             stored += fmt::format("#define STORED_{}(x) {}(x)\n", to_string(use.buffer), use.half ? "wino_to_half" : "");
     }
     return template_text("prelude.cuh") + (any_half(k) ? template_text("prelude.half.cuh") : std::string()) + stored +

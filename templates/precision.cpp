@@ -38,9 +38,16 @@ Precision parse_precision(const std::string& name) {
     throw InputError(fmt::format("--precision must be {}, not '{}'", precision_names(), name));
 }
 
-bool is_half(const PrecisionSpec& precision, BufferId buffer) {
-    return precision.half_intermediates &&
-           (buffer == BufferId::u || buffer == BufferId::v || buffer == BufferId::product);
+bool is_intermediate(BufferId buffer) {
+    return buffer == BufferId::u || buffer == BufferId::v || buffer == BufferId::product;
+}
+
+bool is_half(const PrecisionSpec& precision, BufferId buffer) { return precision.half_intermediates && is_intermediate(buffer); }
+
+void check_precision(Variant variant, Precision precision) {
+    if (!spec_of(variant).winograd && spec_of(precision).half_intermediates)
+        throw InputError(fmt::format("the direct kernel has no intermediates to keep in 16 bits: --precision {} is for "
+                                     "nonfused and fused", to_string(precision)));
 }
 
 HalfBuffers half_buffers(Variant variant, Precision precision) {

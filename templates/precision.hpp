@@ -34,9 +34,14 @@ Precision parse_precision(const std::string& name);
 // "fp32 or fp16-storage", for help texts.
 std::string precision_names();
 
-// Whether the precision keeps the buffer in 16 bits: only the intermediates
-// (U, V, M) ever are; the input, filters and output stay fp32.
+// U, V and M: what a precision may keep in 16 bits (the input, filters and
+// output stay fp32).
+bool is_intermediate(BufferId buffer);
 bool is_half(const PrecisionSpec& precision, BufferId buffer);
+
+// Throws InputError for a 16-bit precision with a variant that has no
+// intermediates (the direct kernel).
+void check_precision(Variant variant, Precision precision);
 
 // Which intermediates a variant keeps in 16 bits at a precision: those its
 // kernels bind (the fused kernel has no V or M buffer).

@@ -1,10 +1,12 @@
 // The wino-gen command line: outputs, and every bad input gives exit 2 with one
 // line on stderr.
+#include "optimizer.hpp"
 #include "points.hpp"
 #include "test_support.hpp"
 
 #include <catch2/catch.hpp>
 
+#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include <filesystem>
@@ -288,6 +290,13 @@ TEST_CASE("precision on run and emit: 16-bit buffers named in the kernels, check
     CHECK(gemm.find("// Precision fp16-storage") != std::string::npos);
     CHECK(gemm.find("f16vec4 product[]") != std::string::npos);
     CHECK(wino::test::slurp(dir + "/h.cpp").find("wino::Precision::fp16_storage") != std::string::npos);
+    // emit makes the recipes run's plan makes at this precision: the balanced ones.
+    wino::OptimizerOptions balanced;
+    balanced.balanced = true;
+    const wino::RecipeSet recipes = wino::optimize_recipes(wino::build_toom_cook(4, 3, wino::default_points(6)), balanced);
+    const wino::OpCounts in = recipes.input.counts();
+    CHECK(wino::test::slurp(dir + "/wino_f4_3_input_transform_hs_ufull_wg64_tt4.comp")
+              .find(fmt::format("input {}/{}/{},", in.add, in.mul, in.fma)) != std::string::npos);
     REQUIRE(run_wino_gen("emit --backend cuda --m 4 --r 3 --precision fp16-storage --out " + dir).exit_code == 0);
     CHECK(wino::test::slurp(dir + "/wino_f4_3_input_transform_hs_ufull_wg64_tt1.cu").find("wino_half* __restrict__ v") !=
           std::string::npos);

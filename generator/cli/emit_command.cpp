@@ -114,11 +114,10 @@ void emit(const EmitCli& o) {
         KernelParams params = default_params(backend);
         apply_kernel_options(o.kernel, params);
         check_params(params, {spec_of(variant).kinds});
-        OptimizerOptions options;
+        check_precision(variant, precision);
+        // The recipes run's plan takes at this precision (balanced for 16-bit intermediates).
+        OptimizerOptions options = optimizer_options(precision);
         options.fma = !o.no_fma;
-        if (!spec_of(variant).winograd && precision != Precision::fp32)
-            throw InputError(fmt::format("the direct kernel has no intermediates to keep in 16 bits: --precision {} is for "
-                                         "nonfused and fused", o.precision));
         const ConvConfig config{variant, o.m, params, canonical_points(o.points, o.m, o.r), precision};
         const RecipeSet recipes = recipes_for(o.m, o.r, points_of(config, o.r), options, progress);
         unit = {o.registry_unit,
