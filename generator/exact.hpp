@@ -86,6 +86,13 @@ double to_double(const Exact& x);
 // "0.5f", "-4.0f", "0.70710677f".
 std::string float_literal(const Exact& x);
 
+// The binary16 number nearest to x (ties to even, ±inf past 65504), as the
+// float that holds it exactly: the constant fp16 kernels compute with. Rounded
+// once from x itself, not from its float.
+float to_half(const Exact& x);
+// Its IEEE binary16 bits (0x39a8 for √2/2).
+unsigned short half_bits(float half);
+
 // Dense row-major matrix of exact numbers.
 class ExactMatrix {
 public:

@@ -56,6 +56,8 @@ std::string exact_constant(const Exact& c) { return is_negative(c) ? fmt::format
 
 }  // namespace
 
+std::string float_constant(const Exact& c) { return fmt::format("{} /* {} */", float_literal(c), to_string(c)); }
+
 nlohmann::ordered_json to_json(const OpCounts& c) {
     return {{"add", c.add}, {"mul", c.mul}, {"fma", c.fma}, {"total", c.total()}};
 }
@@ -133,11 +135,10 @@ std::string render_statements(const Recipe& recipe, const Dialect& dialect, cons
                               const std::string& indent, const std::vector<std::string>& output_names) {
     std::vector<std::string> names = recipe.value_names();
     for (int i = 0; i < recipe.n_inputs; ++i) names[i] = input_names[i];
-    auto literal = [](const Exact& c) { return fmt::format("{} /* {} */", float_literal(c), to_string(c)); };
     std::string out;
     for (std::size_t k = 0; k < recipe.ops.size(); ++k)
         out += fmt::format("{}{} {} = {};\n", indent, dialect.declare, names[recipe.n_inputs + k],
-                           expression(recipe.ops[k], names, literal, dialect.fma));
+                           expression(recipe.ops[k], names, dialect.constant, dialect.fma));
     for (std::size_t i = 0; i < output_names.size(); ++i)
         out += fmt::format("{}{} = {};\n", indent, output_names[i], names[recipe.outputs[i]]);
     return out;

@@ -21,11 +21,16 @@ Recipe recipe_from_json(const nlohmann::ordered_json& j);
 // "y1 = t0 + t1" per line.
 std::string render_text(const Recipe& recipe);
 
-// How a dialect spells a statement; constants are printed as float literals with
-// their exact value in a comment.
+// A constant as a float literal with its exact value in a comment:
+// "0.70710677f /* sqrt(2)/2 */".
+std::string float_constant(const Exact& c);
+
+// How a dialect spells a statement. `constant` writes each constant, with its
+// exact value in a comment.
 struct Dialect {
     std::string declare = "const float";  // prefix of a value definition
     std::string fma = "fmaf";             // fused multiply-add function
+    std::string (*constant)(const Exact&) = float_constant;
 };
 
 // One definition per op ("const float t0 = fmaf(x2, -4.0f /* -4 */, x4);"),

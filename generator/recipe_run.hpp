@@ -1,14 +1,17 @@
 // Recipes run on floating-point values, in the order the kernels compute:
-// each op in turn, FMA fused, constants rounded once to the working type. The
-// accuracy evaluator (one tile) and the layer error model (a whole layer, a
-// stage at a time in fp32 or fp64) both run recipes through this.
+// each op in turn, FMA fused, constants rounded once to the working type
+// (float, double or Half). The accuracy evaluator (one tile) and the layer
+// error model (a whole layer, a stage at a time in fp16, fp32 or fp64) both run
+// recipes through this.
 #pragma once
 
 #include "exact.hpp"
+#include "half.hpp"
 #include "recipe.hpp"
 
 #include <cmath>
 #include <cstddef>
+#include <type_traits>
 #include <vector>
 
 namespace wino {
@@ -18,7 +21,9 @@ class RecipeRun {
 public:
     explicit RecipeRun(const Recipe& r) : recipe_(r) {
         for (Op& op : recipe_.ops) {
-            if constexpr (sizeof(T) == sizeof(float))
+            if constexpr (std::is_same_v<T, Half>)
+                constants_.push_back(Half(to_half(op.c)));
+            else if constexpr (std::is_same_v<T, float>)
                 constants_.push_back(to_float(op.c));
             else
                 constants_.push_back(to_double(op.c));
@@ -28,6 +33,7 @@ public:
 
     // y[i·y_stride] = the recipe's outputs of x[i·x_stride].
     void run(const T* x, std::size_t x_stride, T* y, std::size_t y_stride, std::vector<T>& values) const {
+        using std::fma;
         values.resize(static_cast<std::size_t>(recipe_.value_count()));
         for (int i = 0; i < recipe_.n_inputs; ++i) values[i] = x[i * x_stride];
         for (std::size_t k = 0; k < recipe_.ops.size(); ++k) {
@@ -39,7 +45,7 @@ public:
                 case Opcode::sub: out = a - b; break;
                 case Opcode::neg: out = -a; break;
                 case Opcode::mul: out = a * c; break;
-                case Opcode::fma: out = std::fma(a, c, b); break;
+                case Opcode::fma: out = fma(a, c, b); break;
                 case Opcode::copy: out = a; break;
             }
         }

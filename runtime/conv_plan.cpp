@@ -94,6 +94,10 @@ void check_device_limits(const ConvShape& s, const ConvConfig& config, const Dev
         throw DeviceError(fmt::format("--precision {} needs 16-bit storage buffers and 16-bit texel formats, which this "
                                       "device does not offer (Vulkan: storageBuffer16BitAccess)",
                                       precision.name));
+    if (precision.half_arithmetic && !limits.half_arithmetic)
+        throw DeviceError(fmt::format("--precision {} needs fp16 arithmetic in shaders, which this device does not offer "
+                                      "(Vulkan: shaderFloat16 and shaderRoundingModeRTEFloat16); fp16-storage keeps the arithmetic in fp32",
+                                      precision.name));
     for (const KernelKind kind : spec_of(config.variant).kinds) {
         const KindSpec& spec = spec_of(kind);
         for (const BufferUse& use : spec.buffers(config.params)) {

@@ -197,7 +197,9 @@ public:
                    0,  // no texel buffers: kernels read through pointers
                    static_cast<std::uint32_t>(p.regsPerBlock),
                    true,
-                   true};  // __half loads and stores: every architecture NVRTC targets here (sm_75 on)
+                   // 16-bit loads, stores and f16 arithmetic: every architecture NVRTC targets here (sm_75 on)
+                   true,
+                   true};
     }
     const DeviceIdentity& identity() const override { return identity_; }
     const DeviceLimits& limits() const override { return limits_; }

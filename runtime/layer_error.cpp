@@ -33,7 +33,7 @@ void filter_stage(const ConvShape& s, const Tiles& t, const RecipeSet& recipes, 
     u.assign(static_cast<std::size_t>(s.K) * s.C * a2, 0.0);
     std::vector<T> g(r2), out(a2), scratch, values;
     for (std::size_t kc = 0; kc < static_cast<std::size_t>(s.K) * s.C; ++kc) {
-        for (std::size_t i = 0; i < r2; ++i) g[i] = static_cast<T>(w[kc * r2 + i]);
+        for (std::size_t i = 0; i < r2; ++i) if constexpr (std::is_same_v<T, Half>) g[i] = static_cast<Half>(w[kc * r2 + i]); else g[i] = static_cast<T>(w[kc * r2 + i]);
         run.run_2d(g.data(), s.R, t.alpha, out.data(), scratch, values);
         std::copy(out.begin(), out.end(), u.begin() + kc * a2);
     }
@@ -55,7 +55,7 @@ void input_stage(const ConvShape& s, const Tiles& t, const RecipeSet& recipes, c
                 for (int j = 0; j < t.alpha; ++j) {
                     const int h = top + i, w = left + j;
                     d[i * t.alpha + j] = h >= 0 && h < s.H && w >= 0 && w < s.W
-                                             ? static_cast<T>(x[((static_cast<std::size_t>(n) * s.C + c) * s.H + h) * s.W + w])
+                                             ? (std::is_same_v<T, Half> ? T(static_cast<Half>(x[((static_cast<std::size_t>(n) * s.C + c) * s.H + h) * s.W + w])) : static_cast<T>(x[((static_cast<std::size_t>(n) * s.C + c) * s.H + h) * s.W + w]))
                                              : T(0);
                 }
             run.run_2d(d.data(), t.alpha, t.alpha, out.data(), scratch, values);
@@ -79,8 +79,9 @@ void product_stage(const ConvShape& s, const Tiles& t, const std::vector<double>
                 for (int c = block; c < std::min(s.C, block + product_sum_block); ++c) {
                     const double* uk = &u[(static_cast<std::size_t>(k) * s.C + c) * a2];
                     const double* vp = &v[(static_cast<std::size_t>(c) * t.count + p) * a2];
+                    using std::fma;
                     for (std::size_t xi = 0; xi < a2; ++xi)
-                        part[xi] = std::fma(static_cast<T>(uk[xi]), static_cast<T>(vp[xi]), part[xi]);
+                        part[xi] = fma(static_cast<T>(uk[xi]), static_cast<T>(vp[xi]), part[xi]);
                 }
                 for (std::size_t xi = 0; xi < a2; ++xi) acc[xi] += part[xi];
             }
@@ -110,12 +111,26 @@ void output_stage(const ConvShape& s, const Tiles& t, const RecipeSet& recipes, 
 }
 
 // fp16 to nearest even from the fp32 value, as the kernels store a float; an
-// out-of-range value becomes ±inf, as on the device.
+// out-of-range value becomes ±inf, as on the device. A Half is unchanged.
 void round_to_half(std::vector<double>& values) {
     for (double& x : values) x = static_cast<float>(static_cast<_Float16>(static_cast<float>(x)));
 }
 
+// Calls stage with a value of the arithmetic's type.
+template <class Stage>
+void in_arithmetic(Arithmetic arithmetic, Stage&& stage) {
+    switch (arithmetic) {
+        case Arithmetic::fp16: return stage(Half());
+        case Arithmetic::fp32: return stage(0.0f);
+        case Arithmetic::fp64: return stage(0.0);
+    }
+}
+
 }  // namespace
+
+Arithmetic arithmetic_of(Precision precision) {
+    return spec_of(precision).half_arithmetic ? Arithmetic::fp16 : Arithmetic::fp32;
+}
 
 const char* to_string(LayerStage stage) {
     switch (stage) {
@@ -128,7 +143,7 @@ const char* to_string(LayerStage stage) {
 }
 
 std::vector<double> winograd_on_host(const ConvShape& s, const RecipeSet& recipes, const std::vector<float>& input,
-                                     const std::vector<float>& filters, const std::array<bool, 4>& fp32,
+                                     const std::vector<float>& filters, const std::array<Arithmetic, 4>& arithmetic,
                                      const HalfBuffers& half) {
     validate_shape(s, {Variant::nonfused, recipes.algorithm.m, {}});
     if (recipes.algorithm.r != s.R)
@@ -137,24 +152,24 @@ std::vector<double> winograd_on_host(const ConvShape& s, const RecipeSet& recipe
         throw InputError("the tensors do not have the layer's sizes");
     const Tiles t = tiles_of(s, recipes.algorithm.m);
     std::vector<double> u, v, product, y;
-    fp32[0] ? filter_stage<float>(s, t, recipes, filters, u) : filter_stage<double>(s, t, recipes, filters, u);
+    in_arithmetic(arithmetic[0], [&](auto type) { filter_stage<decltype(type)>(s, t, recipes, filters, u); });
     if (half.u) round_to_half(u);
-    fp32[1] ? input_stage<float>(s, t, recipes, input, v) : input_stage<double>(s, t, recipes, input, v);
+    in_arithmetic(arithmetic[1], [&](auto type) { input_stage<decltype(type)>(s, t, recipes, input, v); });
     if (half.v) round_to_half(v);
-    fp32[2] ? product_stage<float>(s, t, u, v, product) : product_stage<double>(s, t, u, v, product);
+    in_arithmetic(arithmetic[2], [&](auto type) { product_stage<decltype(type)>(s, t, u, v, product); });
     if (half.product) round_to_half(product);
-    fp32[3] ? output_stage<float>(s, t, recipes, product, y) : output_stage<double>(s, t, recipes, product, y);
+    in_arithmetic(arithmetic[3], [&](auto type) { output_stage<decltype(type)>(s, t, recipes, product, y); });
     return y;
 }
 
 LayerErrorModel model_layer_error(const ConvShape& s, const RecipeSet& recipes, const std::vector<float>& input,
-                                  const std::vector<float>& filters, const HalfBuffers& half) {
+                                  const std::vector<float>& filters, const HalfBuffers& half, Arithmetic arithmetic) {
     const std::vector<double> ref = reference_conv2d(s, input, filters);
-    LayerErrorModel model{
-        compare_with_reference(winograd_on_host(s, recipes, input, filters, {true, true, true, true}, half), ref), {}, {}};
+    const std::array<Arithmetic, 4> device{arithmetic, arithmetic, arithmetic, arithmetic};
+    LayerErrorModel model{compare_with_reference(winograd_on_host(s, recipes, input, filters, device, half), ref), {}, {}};
     for (std::size_t i = 0; i < layer_stages.size(); ++i) {
-        std::array<bool, 4> alone{};
-        alone[i] = true;
+        std::array<Arithmetic, 4> alone{};
+        alone[i] = arithmetic;
         model.stages[i] = compare_with_reference(winograd_on_host(s, recipes, input, filters, alone), ref);
     }
     for (auto [name, member] : {std::pair{"u", &HalfBuffers::u}, {"v", &HalfBuffers::v}, {"product", &HalfBuffers::product}})
@@ -171,8 +186,8 @@ double modelled_layer_error(const ToomCook1D& algorithm, int channels) {
     const ConvShape s{1, channels, side, side, 8, algorithm.r, algorithm.r / 2};
     const std::vector<float> x = random_tensor(s.input_size(), 1), w = random_tensor(s.filter_size(), 2);
     const RecipeSet recipes = optimize_recipes(algorithm);
-    return compare_with_reference(winograd_on_host(s, recipes, x, w, {true, true, true, true}), reference_conv2d(s, x, w))
-        .relative;
+    const std::array<Arithmetic, 4> fp32{Arithmetic::fp32, Arithmetic::fp32, Arithmetic::fp32, Arithmetic::fp32};
+    return compare_with_reference(winograd_on_host(s, recipes, x, w, fp32), reference_conv2d(s, x, w)).relative;
 }
 
 }  // namespace wino

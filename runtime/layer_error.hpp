@@ -2,8 +2,9 @@
 // kernels' order of operations: the same recipes (FMA where they fuse), the
 // 2D transforms as columns then rows, tiles cut as the kernels cut them, and
 // the product accumulated over C in ascending order with FMA, in blocks of
-// product_sum_block channels, as the GEMM and fused kernels do. Each stage can run in fp32 (as on the device) or fp64; a
-// stage's share of the error is measured by running it alone in fp32.
+// product_sum_block channels, as the GEMM and fused kernels do. Each stage can
+// run in fp16 or fp32 (as on the device) or in fp64; a stage's share of the
+// error is measured by running it alone in the device's arithmetic.
 #pragma once
 
 #include "layer.hpp"
@@ -21,23 +22,30 @@ inline constexpr std::array<LayerStage, 4> layer_stages = {LayerStage::filter_tr
                                                            LayerStage::product, LayerStage::output_transform};
 const char* to_string(LayerStage stage);
 
+// What a stage computes in: fp64 (as good as exact here), or as the kernels do.
+enum class Arithmetic { fp64, fp32, fp16 };
+// The kernels' arithmetic at a precision.
+Arithmetic arithmetic_of(Precision precision);
+
 // The layer's output through `recipes` (an F(m,r) for the shape's R), each
-// stage in fp32 where `fp32` says so, else in fp64, and U, V, M rounded to
-// fp16 (to nearest even, as the kernels convert) where `half` says so.
+// stage in its `arithmetic` (in layer_stages' order; {} is all fp64), and U, V,
+// M rounded to fp16 (to nearest even, as the kernels convert) where `half`
+// says so.
 std::vector<double> winograd_on_host(const ConvShape& shape, const RecipeSet& recipes, const std::vector<float>& input,
-                                     const std::vector<float>& filters, const std::array<bool, 4>& fp32,
+                                     const std::vector<float>& filters, const std::array<Arithmetic, 4>& arithmetic,
                                      const HalfBuffers& half = {});
 
 // Errors as compare_with_reference gives them (the bound is left at 0).
 struct LayerErrorModel {
-    LayerErrors all;                    // every stage in fp32 and the 16-bit buffers rounded: the device's error
-    std::array<LayerErrors, 4> stages;  // that stage alone in fp32, the others in fp64, nothing rounded to fp16
+    LayerErrors all;                    // every stage in the device's arithmetic, the 16-bit buffers rounded: the device's error
+    std::array<LayerErrors, 4> stages;  // that stage alone so, the others in fp64, no buffer rounded to fp16
     // Each 16-bit buffer alone rounded to fp16, all arithmetic in fp64: "u", "v", "product".
     std::vector<std::pair<std::string, LayerErrors>> storage;
 };
 
 LayerErrorModel model_layer_error(const ConvShape& shape, const RecipeSet& recipes, const std::vector<float>& input,
-                                  const std::vector<float>& filters, const HalfBuffers& half = {});
+                                  const std::vector<float>& filters, const HalfBuffers& half = {},
+                                  Arithmetic arithmetic = Arithmetic::fp32);
 
 // The point search's "layer" objective: the modelled relative L2 error (every
 // stage in fp32) of one small layer with `channels` input channels, 1×C×4m×4m

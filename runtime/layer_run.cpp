@@ -54,13 +54,9 @@ double layer_error_bound(int m, int r, const std::string& points) {
     return it->second;
 }
 
-// A 16-bit precision widens the fp32 bound by a tenth of the ratio of unit
-// roundoffs (819x for fp16): the fp32 bound's factor of 100 covers rounding in
-// every stage, fp16-storage rounds three of them.
 double check_bound(const ConvConfig& config, const ConvShape& s) {
     if (spec_of(config.variant).winograd)
-        return layer_error_bound(config.m, s.R, config.points) *
-               std::max(1.0, spec_of(config.precision).unit_roundoff / spec_of(Precision::fp32).unit_roundoff / 10);
+        return layer_error_bound(config.m, s.R, config.points) * spec_of(config.precision).bound_factor;
     return 10 * std::sqrt(double(s.C) * s.R * s.R) * std::ldexp(1.0, -24);
 }
 

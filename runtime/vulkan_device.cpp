@@ -73,7 +73,7 @@ VulkanDevice::Buffer::Buffer(vk::raii::Buffer buffer, vk::raii::DeviceMemory mem
 
 VulkanDevice::VulkanDevice(const VulkanOptions& options) : messages_(std::make_unique<Messages>()) {
     try {
-        vk::ApplicationInfo app{.pApplicationName = "wino-gen", .apiVersion = VK_API_VERSION_1_1};
+        vk::ApplicationInfo app{.pApplicationName = "wino-gen", .apiVersion = VK_API_VERSION_1_2};
         std::vector<const char*> layers, extensions;
         if (options.validation) {
             if (!layer_available(context_, validation_layer))
@@ -112,14 +112,26 @@ VulkanDevice::VulkanDevice(const VulkanOptions& options) : messages_(std::make_u
         queue_family_ = static_cast<std::uint32_t>(compute - families.begin());
         const float priority = 1.0f;
         vk::DeviceQueueCreateInfo queue_info{.queueFamilyIndex = queue_family_, .queueCount = 1, .pQueuePriorities = &priority};
-        const auto features = physical_.getFeatures2<vk::PhysicalDeviceFeatures2, vk::PhysicalDevice16BitStorageFeatures>();
+        const auto features = physical_.getFeatures2<vk::PhysicalDeviceFeatures2, vk::PhysicalDevice16BitStorageFeatures,
+                                                     vk::PhysicalDeviceShaderFloat16Int8Features>();
         auto texel_format_readable = [&](vk::Format format) {
             return static_cast<bool>(physical_.getFormatProperties(format).bufferFeatures &
                                      vk::FormatFeatureFlagBits::eUniformTexelBuffer);
         };
         half_storage_ = features.get<vk::PhysicalDevice16BitStorageFeatures>().storageBuffer16BitAccess &&
                         texel_format_readable(vk::Format::eR16Sfloat) && texel_format_readable(vk::Format::eR16G16B16A16Sfloat);
-        const vk::PhysicalDevice16BitStorageFeatures enabled{.storageBuffer16BitAccess = half_storage_};
+        // fp16 kernels ask for conversions rounded to nearest even (their
+        // RoundingModeRTE execution mode): unasked, lavapipe rounds fp32 to
+        // fp16 toward zero.
+        if (properties_.apiVersion >= VK_API_VERSION_1_2) {
+            const auto float_controls =
+                physical_.getProperties2<vk::PhysicalDeviceProperties2, vk::PhysicalDeviceFloatControlsProperties>();
+            half_arithmetic_ = features.get<vk::PhysicalDeviceShaderFloat16Int8Features>().shaderFloat16 &&
+                               float_controls.get<vk::PhysicalDeviceFloatControlsProperties>().shaderRoundingModeRTEFloat16;
+        }
+        const vk::PhysicalDeviceShaderFloat16Int8Features float16{.shaderFloat16 = half_arithmetic_};
+        const vk::PhysicalDevice16BitStorageFeatures enabled{.pNext = const_cast<vk::PhysicalDeviceShaderFloat16Int8Features*>(&float16),
+                                                             .storageBuffer16BitAccess = half_storage_};
         device_ = vk::raii::Device(physical_, vk::DeviceCreateInfo{.pNext = &enabled, .queueCreateInfoCount = 1,
                                                                    .pQueueCreateInfos = &queue_info});
         queue_ = device_.getQueue(queue_family_, 0);

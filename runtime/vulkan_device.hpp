@@ -70,6 +70,8 @@ public:
     const vk::PhysicalDeviceProperties& properties() const { return properties_; }
     // 16-bit storage buffers (enabled when offered) and 16-bit texel formats.
     bool half_storage() const { return half_storage_; }
+    // fp16 arithmetic in shaders (shaderFloat16, enabled when offered).
+    bool half_arithmetic() const { return half_arithmetic_; }
     const vk::PhysicalDeviceLimits& limits() const { return properties_.limits; }
 
     // Throws DeviceError when bytes exceed the device's storage buffer range.
@@ -100,6 +102,7 @@ private:
     vk::raii::CommandPool pool_{nullptr};
     vk::PhysicalDeviceProperties properties_;
     bool half_storage_ = false;
+    bool half_arithmetic_ = false;
     std::uint32_t queue_family_ = 0;
     int index_ = 0;
 };

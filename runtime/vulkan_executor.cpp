@@ -158,7 +158,8 @@ VulkanExecutor::VulkanExecutor(const ExecutorOptions& options)
                l.maxTexelBufferElements,
                0,
                false,
-               device_.half_storage()};
+               device_.half_storage(),
+               device_.half_arithmetic()};
 }
 
 std::unique_ptr<DeviceArray> VulkanExecutor::allocate(std::size_t floats) {

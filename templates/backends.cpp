@@ -23,14 +23,25 @@ bool any_half(const KernelInterface& k) {
     return std::any_of(k.buffers.begin(), k.buffers.end(), [](const BufferUse& use) { return use.half; });
 }
 
-// The intermediates U, V and M are stored through STORED_<buffer>(x), which
-// converts to the buffer's element type where it is 16-bit.
+// Every written buffer is stored through STORED_<buffer>(x), which converts the
+// working type (REAL, REAL4) to the buffer's element type. Values are read as
+// floats (FETCH, FETCH4) or in the working type (FETCH_REAL, FETCH_REAL4).
 // GLSL needs #version first: the interface, then the prelude. Read-only
 // buffers are uniform texel buffers (a 16-bit one is read through a 16-bit
 // texel format, as floats), written ones storage buffers.
+// fp16 arithmetic, with conversions to fp16 rounded to nearest even as CUDA's
+// cvt.rn and the layer error model round them: SPIR-V's RoundingModeRTE (4462)
+// for 16-bit floats, from SPV_KHR_float_controls (capability 4467), which GLSL
+// can only ask for through its SPIR-V intrinsics.
+constexpr const char* glsl_half_arithmetic =
+    "#extension GL_EXT_shader_explicit_arithmetic_types_float16 : require\n"
+    "#extension GL_EXT_spirv_intrinsics : require\n"
+    "spirv_execution_mode(extensions = [\"SPV_KHR_float_controls\"], capabilities = [4467], 4462, 16);\n";
+
 std::string glsl_preamble(const KernelInterface& k) {
-    std::string out = fmt::format("#version 450\n{}layout(local_size_x = {}) in;\n",
+    std::string out = fmt::format("#version 450\n{}{}layout(local_size_x = {}) in;\n",
                                   any_half(k) ? "#extension GL_EXT_shader_16bit_storage : require\n" : "",
+                                  k.half_arithmetic ? glsl_half_arithmetic : "",
                                   k.workgroup_size);
     for (std::size_t b = 0; b < k.buffers.size(); ++b) {
         const BufferUse& use = k.buffers[b];
@@ -38,15 +49,16 @@ std::string glsl_preamble(const KernelInterface& k) {
         out += use.writes ? fmt::format("layout(std430, binding = {}) writeonly buffer Buffer{} {{ {} {}[]; }};\n", b, b,
                                         type, to_string(use.buffer))
                           : fmt::format("layout(binding = {}) uniform samplerBuffer {};\n", b, to_string(use.buffer));
-        if (use.writes && is_intermediate(use.buffer))
-            out += fmt::format("#define STORED_{}(x) {}(x)\n", to_string(use.buffer), use.half ? type : "");
+        if (use.writes) out += fmt::format("#define STORED_{}(x) {}(x)\n", to_string(use.buffer), type);
     }
     out += fmt::format("layout(push_constant) uniform Params {{{} }} p;\n", argument_fields());
+    out += k.half_arithmetic ? "#define REAL float16_t\n#define REAL4 f16vec4\n" : "#define REAL float\n#define REAL4 vec4\n";
     return out + template_text("prelude.glsl");
 }
 
 // One resident block is the minimum asked of ptxas, so it may use the registers
-// it needs. 16-bit buffers are wino_half (half4 4 at a time, prelude.half.cuh).
+// it needs. 16-bit buffers are wino_half (half4 4 at a time, prelude.half.cuh);
+// fp16 arithmetic is wino_f16 (prelude.fp16.cuh).
 std::string cuda_preamble(const KernelInterface& k) {
     std::string args, stored;
     for (const BufferUse& use : k.buffers) {
@@ -54,20 +66,34 @@ std::string cuda_preamble(const KernelInterface& k) {
         args += use.writes ? fmt::format("{}* __restrict__ {}, ", use.width == 4 ? (use.half ? "half4" : "float4") : element,
                                          to_string(use.buffer))
                            : fmt::format("const {}* __restrict__ {}, ", element, to_string(use.buffer));
-        if (use.writes && is_intermediate(use.buffer))
-            stored += fmt::format("#define STORED_{}(x) {}(x)\n", to_string(use.buffer), use.half ? "wino_to_half" : "");
+        if (use.writes)
+            stored += fmt::format("#define STORED_{}(x) {}(x)\n", to_string(use.buffer),
+                                  use.half ? "wino_to_half" : (k.half_arithmetic ? "wino_to_float" : ""));
     }
-    return template_text("prelude.cuh") + (any_half(k) ? template_text("prelude.half.cuh") : std::string()) + stored +
+    const std::string working = k.half_arithmetic ? template_text("prelude.fp16.cuh") : template_text("prelude.fp32.cuh");
+    return template_text("prelude.cuh") +
+           (any_half(k) || k.half_arithmetic ? template_text("prelude.half.cuh") : std::string()) + working + stored +
            fmt::format("struct Params {{{} }};\n#define KERNEL_NAME __launch_bounds__({}, 1) {}\n#define KERNEL_ARGS {}Params p\n",
                        argument_fields(), k.workgroup_size, k.name, args);
+}
+
+// fp16 constants: GLSL converts the float that holds the binary16 value exactly,
+// CUDA takes its bits (no conversion runs for a constant).
+std::string glsl_half_constant(const Exact& c) {
+    return fmt::format("float16_t({}) /* {} */", fmt::format("{}", to_half(c)), to_string(c));
+}
+std::string cuda_half_constant(const Exact& c) {
+    return fmt::format("wino_f16_bits(0x{:04x}) /* {} = {} */", half_bits(to_half(c)), to_string(c), to_half(c));
 }
 
 }  // namespace
 
 const std::vector<BackendSpec>& backends() {
     static const std::vector<BackendSpec> table = {
-        {Backend::glsl, "glsl", "vulkan", "GLSL", ".comp", "", Dialect{"float", "FMA"}, glsl_preamble},
-        {Backend::cuda, "cuda", "cuda", "CUDA", ".cu", ".cuh", Dialect{"const float", "FMA"}, cuda_preamble},
+        {Backend::glsl, "glsl", "vulkan", "GLSL", ".comp", "", Dialect{"REAL", "FMA"},
+         Dialect{"REAL", "FMA", glsl_half_constant}, glsl_preamble},
+        {Backend::cuda, "cuda", "cuda", "CUDA", ".cu", ".cuh", Dialect{"const REAL", "FMA"},
+         Dialect{"const REAL", "FMA", cuda_half_constant}, cuda_preamble},
     };
     return table;
 }

@@ -20,6 +20,7 @@ struct KernelInterface {
     std::string name;
     int workgroup_size;
     std::vector<BufferUse> buffers;  // in binding / argument order
+    bool half_arithmetic = false;    // computes in fp16 (REAL is a 16-bit float)
 };
 
 struct BackendSpec {
@@ -32,6 +33,7 @@ struct BackendSpec {
     // (render_transform_header), the extension emit writes them with; else "".
     const char* transform_header_extension;
     Dialect dialect;        // how recipe statements are written
+    Dialect half_dialect;   // ... in fp16 arithmetic (constants rounded once to fp16)
     std::string (*preamble)(const KernelInterface& kernel);
 };
 

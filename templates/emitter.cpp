@@ -92,9 +92,11 @@ EmittedKernel emit_kernel(KernelKind kind, const RecipeSet* s, int r, const Kern
     if (spec.needs_recipes && !s) throw std::logic_error("a Winograd kernel needs recipes");
     check_params(p, {{kind}});
     const BackendSpec& b = spec_of(backend);
+    const bool half_arithmetic = spec_of(precision).half_arithmetic;
     const KernelInterface interface{kernel_name(kind, s, r, p, precision), spec.workgroup_size(p),
-                                    buffers_of(kind, p, precision)};
-    const std::string body = fill_template(template_text(spec.name), spec.values(s, r, p, b.dialect));
+                                    buffers_of(kind, p, precision), half_arithmetic};
+    const std::string body =
+        fill_template(template_text(spec.name), spec.values(s, r, p, half_arithmetic ? b.half_dialect : b.dialect));
     std::string source =
         header(spec, s, r, p, b, precision) + b.preamble(interface) + defines(kind, p) + "\n" + body;
     if (source.size() > max_kernel_bytes)

@@ -32,7 +32,7 @@ const std::string in4(4, ' '), in8(8, ' '), in12(12, ' ');
 TemplateValues filter_transform_values(const RecipeSet* s, int r, const KernelParams& p, const Dialect& d) {
     const int alpha = s->algorithm.alpha;
     TemplateValues v{{"alpha", std::to_string(alpha)}, {"r", std::to_string(r)}};
-    v["load"] = assign_each(r * r, element("g"), [](int i) { return fmt::format("FETCH(filters, g_base + {})", i); }, in4);
+    v["load"] = assign_each(r * r, element("g"), [](int i) { return fmt::format("FETCH_REAL(filters, g_base + {})", i); }, in4);
     std::tie(v["columns"], v["rows"]) = transform_2d(s->filter, "g", "gg", "ut", r, alpha, unroll(p), d, in4);
     v["store"] = assign_each(alpha * alpha, [](int xi) { return fmt::format("u[({} * p.C + c) * columns + column]", xi); },
                              [](int xi) { return fmt::format("STORED_u(ut[{}])", xi); }, in4);
@@ -75,25 +75,25 @@ TemplateValues gemm_values(const RecipeSet*, int, const KernelParams& p, const D
     auto b = [&](int j, int ch) { return fmt::format("b{}_{}.{}", j / 4, ch, lanes[j % 4]); };
     for (int ch = 0; ch < product_sum_block; ++ch) {
         for (int i = 0; i < kq; ++i)
-            whole_block += fmt::format("        FLOAT4 a{0}_{1} = FETCH4(u, u_base + (c_block + {1}) * p.k_quads + k_quad{0});\n", i, ch);
+            whole_block += fmt::format("        REAL4 a{0}_{1} = FETCH_REAL4(u, u_base + (c_block + {1}) * p.k_quads + k_quad{0});\n", i, ch);
         for (int j = 0; j < pq; ++j)
-            whole_block += fmt::format("        FLOAT4 b{0}_{1} = FETCH4(v, v_base + (c_block + {1}) * p.p_quads + p_quad{0});\n", j, ch);
+            whole_block += fmt::format("        REAL4 b{0}_{1} = FETCH_REAL4(v, v_base + (c_block + {1}) * p.p_quads + p_quad{0});\n", j, ch);
     }
     for (int i = 0; i < reg_k; ++i)
         for (int j = 0; j < reg_p; ++j) {
-            declare += fmt::format("    float acc{}_{} = 0.0f;\n", i, j);
+            declare += fmt::format("    REAL acc{}_{} = REAL(0);\n", i, j);
             std::string chain = fmt::format("{} * {}", a(i, 0), b(j, 0));
             for (int ch = 1; ch < product_sum_block; ++ch) chain = fmt::format("FMA({}, {}, {})", a(i, ch), b(j, ch), chain);
             whole_block += fmt::format("        acc{}_{} += {};\n", i, j, chain);
-            tail_start += fmt::format("        float part{}_{} = 0.0f;\n", i, j);
+            tail_start += fmt::format("        REAL part{}_{} = REAL(0);\n", i, j);
             tail_multiply += fmt::format("            part{0}_{1} = FMA({2}, {3}, part{0}_{1});\n", i, j, a(i, 0), b(j, 0));
             tail_end += fmt::format("        acc{0}_{1} += part{0}_{1};\n", i, j);
         }
     std::string tail_loads;
     for (int i = 0; i < kq; ++i)
-        tail_loads += fmt::format("            FLOAT4 a{0}_0 = FETCH4(u, u_base + c * p.k_quads + k_quad{0});\n", i);
+        tail_loads += fmt::format("            REAL4 a{0}_0 = FETCH_REAL4(u, u_base + c * p.k_quads + k_quad{0});\n", i);
     for (int j = 0; j < pq; ++j)
-        tail_loads += fmt::format("            FLOAT4 b{0}_0 = FETCH4(v, v_base + c * p.p_quads + p_quad{0});\n", j);
+        tail_loads += fmt::format("            REAL4 b{0}_0 = FETCH_REAL4(v, v_base + c * p.p_quads + p_quad{0});\n", j);
     for (int i = 0; i < reg_k; ++i)
         store += fmt::format("    int row{0} = (xi * p.K + min(k_quad{1} * 4 + {2}, p.K - 1)) * p.p_quads;\n", i, i / 4, i % 4);
     for (int i = 0; i < reg_k; ++i)
@@ -109,8 +109,8 @@ TemplateValues output_transform_values(const RecipeSet* s, int, const KernelPara
     const int alpha = s->algorithm.alpha, m = s->algorithm.m, group = tiles_per_thread(p);
     const bool grouped = group == 4;
     const std::string load = assign_each(
-        alpha * alpha, [&](int xi) { return fmt::format("{} mq{}", grouped ? "FLOAT4" : "float", xi); },
-        [&](int xi) { return fmt::format("{}(product, ({} * p.K + k) * groups + group)", grouped ? "FETCH4" : "FETCH", xi); },
+        alpha * alpha, [&](int xi) { return fmt::format("{} mq{}", grouped ? "REAL4" : "REAL", xi); },
+        [&](int xi) { return fmt::format("{}(product, ({} * p.K + k) * groups + group)", grouped ? "FETCH_REAL4" : "FETCH_REAL", xi); },
         in4);
     const std::string tiles = tile_copies(template_text("output_tile"), alpha, m, group, [&](int e) {
         TemplateValues tile{{"store", block_store(m, p["vector_rows"][0] != 0, in8)}};

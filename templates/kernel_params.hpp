@@ -41,6 +41,7 @@ struct DeviceLimits {
     std::uint32_t max_registers = 0;     // per workgroup, of the compiler's count per thread (CUDA); 0: not known
     bool vendor_gemm = false;            // the API's BLAS can compute the non-fused product (CUDA: cuBLAS)
     bool half_storage = false;           // 16-bit buffers, read and written (precision fp16-storage)
+    bool half_arithmetic = false;        // fp16 arithmetic (precision fp16; Vulkan: shaderFloat16, RTE rounding)
 };
 
 // What a constraint may read. A constraint that needs the layer or the device

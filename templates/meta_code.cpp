@@ -42,7 +42,7 @@ std::pair<std::string, std::string> transform_2d(const Recipe& recipe, const std
 }
 
 std::string float4_of(const std::function<std::string(int)>& part) {
-    return fmt::format("MAKE_FLOAT4({}, {}, {}, {})", part(0), part(1), part(2), part(3));
+    return fmt::format("MAKE_REAL4({}, {}, {}, {})", part(0), part(1), part(2), part(3));
 }
 
 std::string assign_each(int n, const std::function<std::string(int)>& lhs, const std::function<std::string(int)>& rhs,
@@ -66,8 +66,8 @@ std::string patch_load(int alpha, const std::string& indent) {
                            j, indent);
     for (int i = 0; i < alpha; ++i)
         for (int j = 0; j < alpha; ++j)
-            out += fmt::format("{3}float pixel{0}_{1} = FETCH(images, (plane + row{0}) * p.W + col{1});\n"
-                               "{3}d[{2}] = row{0}_in && col{1}_in ? pixel{0}_{1} : 0.0f;\n", i, j, i * alpha + j, indent);
+            out += fmt::format("{3}REAL pixel{0}_{1} = FETCH_REAL(images, (plane + row{0}) * p.W + col{1});\n"
+                               "{3}d[{2}] = row{0}_in && col{1}_in ? pixel{0}_{1} : REAL(0);\n", i, j, i * alpha + j, indent);
     return out;
 }
 
@@ -77,14 +77,14 @@ std::string block_store(int m, bool vector_rows, const std::string& indent) {
         for (int i = m - 1; i >= 0; --i)
             for (int q = m / 4 - 1; q >= 0; --q)
                 out += fmt::format("{}result[((out_base + min(th * {} + {}, p.out_h - 1)) * p.out_w) / 4 + "
-                                   "min(tw * {} + {}, p.out_w / 4 - 1)] = {};\n",
+                                   "min(tw * {} + {}, p.out_w / 4 - 1)] = STORED_result({});\n",
                                    indent, m, i, m / 4, q,
                                    float4_of([&](int e) { return fmt::format("y[{}]", i * m + 4 * q + e); }));
         return out;
     }
     for (int i = m - 1; i >= 0; --i)
         for (int j = m - 1; j >= 0; --j)
-            out += fmt::format("{4}result[(out_base + min(th * {0} + {1}, p.out_h - 1)) * p.out_w + min(tw * {0} + {2}, p.out_w - 1)] = y[{3}];\n",
+            out += fmt::format("{4}result[(out_base + min(th * {0} + {1}, p.out_h - 1)) * p.out_w + min(tw * {0} + {2}, p.out_w - 1)] = STORED_result(y[{3}]);\n",
                                m, i, j, i * m + j, indent);
     return out;
 }

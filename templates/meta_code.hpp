@@ -39,7 +39,7 @@ std::pair<std::string, std::string> transform_2d(const Recipe& recipe, const std
 
 inline constexpr const char* lanes = "xyzw";
 
-// "MAKE_FLOAT4(part(0), part(1), part(2), part(3))": 4 values stored as one.
+// "MAKE_REAL4(part(0), part(1), part(2), part(3))": 4 values stored as one.
 std::string float4_of(const std::function<std::string(int)>& part);
 
 // One assignment per index i < n: "lhs(i) = rhs(i);", written out because

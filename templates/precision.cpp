@@ -11,9 +11,12 @@ namespace wino {
 
 const std::vector<PrecisionSpec>& precisions() {
     static const std::vector<PrecisionSpec> table = {
-        {Precision::fp32, "fp32", "fp32", "", "everything in 32 bits", false, 0x1p-24},
+        {Precision::fp32, "fp32", "fp32", "", "everything in 32 bits", false, false, 0x1p-24, 1},
         {Precision::fp16_storage, "fp16-storage", "fp16_storage", "hs",
-         "U, V and M in 16-bit buffers (half the traffic between the kernels), arithmetic in fp32", true, 0x1p-11},
+         "U, V and M in 16-bit buffers (half the traffic between the kernels), arithmetic in fp32", true, false, 0x1p-11,
+         0x1p13 / 10},
+        {Precision::fp16, "fp16", "fp16", "h",
+         "U, V and M in 16-bit buffers, the transforms and the product in fp16 arithmetic", true, true, 0x1p-11, 0x1p13},
     };
     return table;
 }
@@ -29,7 +32,15 @@ const char* to_string(Precision precision) { return spec_of(precision).name; }
 std::string precision_names() {
     std::vector<std::string> names;
     for (const PrecisionSpec& spec : precisions()) names.push_back(spec.name);
-    return fmt::format("{}", fmt::join(names, " or "));
+    const std::string last = names.back();
+    names.pop_back();
+    return fmt::format("{} or {}", fmt::join(names, ", "), last);
+}
+
+std::string precision_help() {
+    std::vector<std::string> parts;
+    for (const PrecisionSpec& spec : precisions()) parts.push_back(fmt::format("{}: {}", spec.name, spec.help));
+    return fmt::format("{}", fmt::join(parts, "; "));
 }
 
 Precision parse_precision(const std::string& name) {

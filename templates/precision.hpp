@@ -22,8 +22,13 @@ struct PrecisionSpec {
     const char* tag;   // its part of kernel and set names: "" for fp32, "hs"
     const char* help;
     bool half_intermediates;  // U, V and M in 16-bit buffers
+    bool half_arithmetic;     // the transforms and the product in fp16 (shaderFloat16)
     // The unit roundoff of what the intermediates are stored in: 2^-24 or 2^-11.
     double unit_roundoff;
+    // run --check's bound over fp32's: the rounding that fp32 does in every
+    // stage, a 16-bit storage does in three of them, and fp16 arithmetic in
+    // every one.
+    double bound_factor;
 };
 
 const std::vector<PrecisionSpec>& precisions();
@@ -31,8 +36,10 @@ const PrecisionSpec& spec_of(Precision precision);
 const char* to_string(Precision precision);
 // Throws InputError naming the precisions.
 Precision parse_precision(const std::string& name);
-// "fp32 or fp16-storage", for help texts.
+// "fp32, fp16-storage or fp16", for help texts.
 std::string precision_names();
+// Each precision's name and what it keeps in 16 bits, for --precision's help.
+std::string precision_help();
 
 // U, V and M: what a precision may keep in 16 bits (the input, filters and
 // output stay fp32).

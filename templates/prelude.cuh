@@ -13,7 +13,7 @@
 #define KERNEL_MAIN extern "C" __global__ void KERNEL_NAME(KERNEL_ARGS)
 // Read-only buffers through the read-only data cache; FETCH4 reads 4 floats
 // (16-byte aligned: buffers come from cudaMalloc, indices count float4s).
-#define FLOAT4 float4
-#define MAKE_FLOAT4(a, b, c, d) make_float4(a, b, c, d)
+// REAL and REAL4, the working type, come with the precision
+// (prelude.fp32.cuh, prelude.fp16.cuh).
 #define FETCH(buffer, i) __ldg(&(buffer)[i])
 #define FETCH4(buffer, i) __ldg(reinterpret_cast<const float4*>(buffer) + (i))

@@ -11,7 +11,9 @@
 #define KERNEL_MAIN void main()
 // Read-only buffers are uniform texel buffers (one float or four per texel):
 // lavapipe fetches texels as vectors, but reads storage buffers lane by lane.
-#define FLOAT4 vec4
-#define MAKE_FLOAT4(a, b, c, d) vec4(a, b, c, d)
+// REAL and REAL4, the working type, come with the precision (the preamble).
+#define MAKE_REAL4(a, b, c, d) REAL4(a, b, c, d)
 #define FETCH(buffer, i) texelFetch(buffer, i).x
 #define FETCH4(buffer, i) texelFetch(buffer, i)
+#define FETCH_REAL(buffer, i) REAL(FETCH(buffer, i))
+#define FETCH_REAL4(buffer, i) REAL4(FETCH4(buffer, i))

@@ -282,7 +282,7 @@ TEST_CASE("precision on run and emit: 16-bit buffers named in the kernels, check
     CHECK(j["check"] == "pass");
     CHECK(j["rel_err"].get<double>() < 1e-2);
     CHECK(j["rel_err"].get<double>() > 1e-5);  // 16-bit, not 32-bit, buffers
-    require_bad_input("run --input-shape 1,6,11,9 --filters 5 --precision fp8", "--precision must be fp32 or fp16-storage");
+    require_bad_input("run --input-shape 1,6,11,9 --filters 5 --precision fp8", "--precision must be fp32, fp16-storage or fp16");
     require_bad_input("run --input-shape 1,6,11,9 --filters 5 --variant direct --precision fp16-storage", "no intermediates");
 
     REQUIRE(run_wino_gen("emit --backend glsl --m 4 --r 3 --precision fp16-storage --registry-unit h --out " + dir).exit_code == 0);
@@ -301,6 +301,25 @@ TEST_CASE("precision on run and emit: 16-bit buffers named in the kernels, check
     CHECK(wino::test::slurp(dir + "/wino_f4_3_input_transform_hs_ufull_wg64_tt1.cu").find("wino_half* __restrict__ v") !=
           std::string::npos);
     require_bad_input("emit --backend glsl --m 4 --r 3 --variant direct --precision fp16-storage --out " + dir, "no intermediates");
+
+    // fp16: fp16 arithmetic, conversions asked to round to nearest even, constants rounded once from their exact value.
+    auto fp16_run = run_wino_gen("run --input-shape 2,6,11,9 --filters 5 --pad 1 --precision fp16 --check --format json");
+    REQUIRE(fp16_run.exit_code == 0);
+    const auto h = nlohmann::json::parse(fp16_run.out);
+    CHECK(h["kernel_set"].get<std::string>().find("_h_") != std::string::npos);
+    CHECK(h["check"] == "pass");
+    CHECK(h["rel_err"].get<double>() < 2e-2);
+    REQUIRE(run_wino_gen("emit --backend glsl --m 4 --r 3 --precision fp16 --out " + dir).exit_code == 0);
+    const std::string input = wino::test::slurp(dir + "/wino_f4_3_input_transform_h_ufull_wg64_tt4.comp");
+    CHECK(input.find("// Precision fp16:") != std::string::npos);
+    CHECK(input.find("#define REAL float16_t") != std::string::npos);
+    CHECK(input.find("capabilities = [4467], 4462, 16") != std::string::npos);
+    // sqrt(2)/8 (a balanced recipe's) as the fp16 nearest to it, 0.1767578125, held exactly by the float literal.
+    CHECK(input.find("float16_t(0.17675781) /* sqrt(2)/8 */") != std::string::npos);
+    REQUIRE(run_wino_gen("emit --backend cuda --m 4 --r 3 --precision fp16 --out " + dir).exit_code == 0);
+    CHECK(wino::test::slurp(dir + "/wino_f4_3_input_transform_h_ufull_wg64_tt1.cu").find("wino_f16_bits(0x31a8) /* sqrt(2)/8") !=
+          std::string::npos);
+    require_bad_input("run --input-shape 1,6,11,9 --filters 5 --variant direct --precision fp16", "no intermediates");
 
     // Tuned at fp16-storage: run at that precision takes the result, run at fp32 does not.
     const std::string db = " --db " + dir + "/h.db";

@@ -11,16 +11,21 @@
 
 using namespace wino;
 
-TEST_CASE("NVRTC compiles the fp16-storage kernels (cuda_fp16.h is NVRTC's own) without spills") {
-    const RecipeSet recipes = recipes_for(4, 3, default_points(6), optimizer_options(Precision::fp16_storage));
-    for (Variant v : {Variant::nonfused, Variant::fused})
-        for (const EmittedKernel& k :
-             emit_variant(v, &recipes, 3, default_params(Backend::cuda), Backend::cuda, Precision::fp16_storage)) {
-            INFO(k.name);
-            const CudaBinary binary = compile_cuda(k.source, k.name, 80);
-            CHECK(binary.cubin.size() > 1000);
-            CHECK(binary.spill_bytes == 0);
-        }
+TEST_CASE("NVRTC compiles the fp16-storage and fp16 kernels (PTX f16, no cuda_fp16.h) without spills") {
+    for (Precision precision : {Precision::fp16_storage, Precision::fp16}) {
+        const RecipeSet recipes = recipes_for(4, 3, default_points(6), optimizer_options(precision));
+        for (Variant v : {Variant::nonfused, Variant::fused})
+            for (const EmittedKernel& k : emit_variant(v, &recipes, 3, default_params(Backend::cuda), Backend::cuda, precision)) {
+                INFO(k.name);
+                const CudaBinary binary = compile_cuda(k.source, k.name, 80);
+                CHECK(binary.cubin.size() > 1000);
+                CHECK(binary.spill_bytes == 0);
+                if (precision == Precision::fp16 && spec_of(k.kind).needs_recipes) {
+                    // Constants are bits, not conversions at run time.
+                    CHECK_THAT(k.source, Catch::Contains("wino_f16_bits(0x"));
+                }
+            }
+    }
 }
 
 TEST_CASE("NVRTC reports each kernel's registers, and a workgroup past the device's registers is refused") {

@@ -153,7 +153,8 @@ TEST_CASE("CUDA kernels of F4_3 compile for sm_75..sm_90 without spills") { chec
 TEST_CASE("CUDA kernels of F6_3 compile for sm_75..sm_90 without spills") { check_config(6, 3); }
 TEST_CASE("CUDA kernels of F2_5 compile for sm_75..sm_90 without spills") { check_config(2, 5); }
 TEST_CASE("CUDA kernels of F4_5 compile for sm_75..sm_90 without spills") { check_config(4, 5); }
-// F4_3 at fp16-storage: test_cuda_compiler (NVRTC, 0 spills); F6_3 is the one near the register limit.
+// F4_3 at 16-bit precisions: test_cuda_compiler (NVRTC, 0 spills); F6_3 is the one near the register limit.
 TEST_CASE("fp16-storage CUDA kernels of F6_3 compile for sm_75..sm_90 without spills") {
     check_config(6, 3, Precision::fp16_storage);
 }
+TEST_CASE("fp16 CUDA kernels of F6_3 compile for sm_75..sm_90 without spills") { check_config(6, 3, Precision::fp16); }

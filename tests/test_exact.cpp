@@ -110,6 +110,23 @@ TEST_CASE("algebraic conversions round once to the nearest float and double") {
     CHECK(to_latex(Exact(1) / 2 + 3 * sqrt_of(5)) == "\\frac{1}{2}+3\\sqrt{5}");
 }
 
+TEST_CASE("fp16 constants round once from the exact value, ties to even, past 65504 to infinity") {
+    CHECK(to_half(parse_exact("sqrt(2)", "x")) == 1.4140625f);
+    CHECK(half_bits(to_half(parse_exact("sqrt(2)", "x"))) == 0x3da8);
+    CHECK(half_bits(to_half(parse_exact("-sqrt(2)/8", "x"))) == 0xb1a8);
+    CHECK(to_half(parse_exact("1/3", "x")) == 0.33325195f);
+    // 1 + 2^-11 is the tie of 1 and 1 + 2^-10: to even, 1.
+    CHECK(to_half(Exact(1) + Exact(Rational(1) / 2048)) == 1.0f);
+    // Just above the tie, the double is the tie itself; the exact value decides: up.
+    const Rational above = Rational(1) + Rational(1) / 2048 + Rational(1) / (cln::expt_pos(cln::cl_I(2), 70));
+    CHECK(to_double(Exact(above)) == 1.0 + 0x1p-11);
+    CHECK(to_half(Exact(above)) == 1.0f + 0x1p-10f);
+    CHECK(to_half(Exact(-65504)) == -65504.0f);
+    CHECK(std::isinf(to_half(Exact(65536))));
+    CHECK(to_half(Exact(0)) == 0.0f);
+    CHECK(to_half(Exact(Rational(1) / (cln::expt_pos(cln::cl_I(2), 24)))) == 0x1p-24f);  // the least subnormal
+}
+
 TEST_CASE("inexact, complex, non-algebraic and two-field expressions are input errors naming the text") {
     for (const char* bad : {"sqrt(-2)", "pi", "Pi", "x", "sqrt(2)+sqrt(3)", "sqrt(sqrt(2))", "2^(1/3)", "sqrt(2.0)",
                             "1/(sqrt(2)-sqrt(2))", "sqrt(", "sqrt(2)/0", "I", "9^(9^9)", "exp(1)",

@@ -110,35 +110,45 @@ TEST_CASE("the layer objective ranks by the layer error model: reproducible, nev
     CHECK(a.error == modelled_layer_error(build_toom_cook(3, 3, a.points), 4));
 }
 
-TEST_CASE("fp16-storage: the model rounds what the device rounds, and the balanced scaling keeps M in range at m = 6") {
+TEST_CASE("16-bit precisions: the model rounds what the device rounds, and the balanced scaling keeps M in range at m = 6") {
     Device device;
     const ConvShape s{2, 24, 13, 11, 10, 3, 1};  // N > 1, tails in H, W, C and K
     const std::vector<float> x = random_tensor(s.input_size(), 1), w = random_tensor(s.filter_size(), 2);
     const std::vector<double> ref = reference_conv2d(s, x, w);
-    for (Variant v : {Variant::nonfused, Variant::fused})
-        for (int m : {2, 4, 6}) {
-            const RecipeSet balanced = recipes_for(m, 3, default_points(m + 2), optimizer_options(Precision::fp16_storage));
-            const LayerErrorModel model = model_layer_error(s, balanced, x, w, half_buffers(v, Precision::fp16_storage));
-            LayerJob job;
-            job.shape = s;
-            job.config = {v, m, suggested_params(s, m, Backend::glsl), "", Precision::fp16_storage};
-            job.input = x;
-            job.filters = w;
-            const LayerErrors measured = compare_with_reference(run_layer(device, job).output, ref);
-            INFO(to_string(v) << " m " << m << ": model " << model.all.relative << ", device " << measured.relative);
-            // The same roundings in the same order: agreement to 10%, far inside the 2x asked of the model.
-            CHECK(model.all.relative == Approx(measured.relative).epsilon(0.1));
-            CHECK(model.storage.size() == (v == Variant::nonfused ? 3u : 1u));
-        }
-    // Op-count scaling lets M pass fp16's 65504 at m = 6 on ncnn-comparison's 128-channel layer; balanced does not.
+    for (Precision precision : {Precision::fp16_storage, Precision::fp16})
+        for (Variant v : {Variant::nonfused, Variant::fused})
+            for (int m : {2, 4, 6}) {
+                const RecipeSet balanced = recipes_for(m, 3, default_points(m + 2), optimizer_options(precision));
+                const LayerErrorModel model =
+                    model_layer_error(s, balanced, x, w, half_buffers(v, precision), arithmetic_of(precision));
+                LayerJob job;
+                job.shape = s;
+                job.config = {v, m, suggested_params(s, m, Backend::glsl), "", precision};
+                job.input = x;
+                job.filters = w;
+                const LayerErrors measured = compare_with_reference(run_layer(device, job).output, ref);
+                INFO(to_string(precision) << " " << to_string(v) << " m " << m << ": model " << model.all.relative
+                                          << ", device " << measured.relative);
+                // The same roundings in the same order: agreement to 10%, far inside the 2x asked of the
+                // model. In fp16, lavapipe rounds an FMA's product before the sum (half.hpp): 20%.
+                CHECK(model.all.relative == Approx(measured.relative).epsilon(precision == Precision::fp16 ? 0.2 : 0.1));
+                CHECK(model.storage.size() == (v == Variant::nonfused ? 3u : 1u));
+            }
+    // Op-count scaling lets M pass fp16's 65504 at m = 6 on ncnn-comparison's 128-channel layer; balanced does not,
+    // at either 16-bit precision.
     const ConvShape wide{1, 128, 28, 28, 128, 3, 1};
     const std::vector<float> xw = random_tensor(wide.input_size(), 1), ww = random_tensor(wide.filter_size(), 2);
     const std::vector<double> refw = reference_conv2d(wide, xw, ww);
-    const HalfBuffers half = half_buffers(Variant::nonfused, Precision::fp16_storage);
-    auto error_with = [&](const OptimizerOptions& options) {
-        const RecipeSet r = recipes_for(6, 3, default_points(8), options);
-        return compare_with_reference(winograd_on_host(wide, r, xw, ww, {true, true, true, true}, half), refw).relative;
-    };
-    CHECK_FALSE(std::isfinite(error_with(OptimizerOptions{})));
-    CHECK(error_with(optimizer_options(Precision::fp16_storage)) < 1e-2);
+    for (auto [precision, bound] : {std::pair{Precision::fp16_storage, 1e-2}, {Precision::fp16, 3e-2}}) {
+        INFO(to_string(precision));
+        const Arithmetic a = arithmetic_of(precision);
+        auto error_with = [&, precision = precision](const OptimizerOptions& options) {
+            const RecipeSet r = recipes_for(6, 3, default_points(8), options);
+            return compare_with_reference(
+                       winograd_on_host(wide, r, xw, ww, {a, a, a, a}, half_buffers(Variant::nonfused, precision)), refw)
+                .relative;
+        };
+        CHECK_FALSE(std::isfinite(error_with(OptimizerOptions{})));
+        CHECK(error_with(optimizer_options(precision)) < bound);
+    }
 }

@@ -69,7 +69,7 @@ void print_layer_accuracy(const AccuracyCli& o) {
     const Precision precision = parse_precision(o.precision);
     validate_shape(shape, {variant, m, {}, "", precision});
     if (o.unbalanced && !spec_of(precision).half_intermediates)
-        throw InputError("--unbalanced is for a 16-bit precision (--precision fp16-storage)");
+        throw InputError("--unbalanced is for a 16-bit precision (--precision fp16-storage or fp16)");
     const int alpha = m + shape.R - 1;
     const PointSet points = points_or_default(o.points, alpha);
     OptimizerOptions options = optimizer_options(precision);
@@ -77,7 +77,7 @@ void print_layer_accuracy(const AccuracyCli& o) {
     const RecipeSet recipes = recipes_for(m, shape.R, points, options, progress);
     const LayerErrorModel model = model_layer_error(shape, recipes, random_tensor(shape.input_size(), o.seed),
                                                     random_tensor(shape.filter_size(), o.seed + 1),
-                                                    half_buffers(variant, precision));
+                                                    half_buffers(variant, precision), arithmetic_of(precision));
     if (o.format == "json") {
         nlohmann::ordered_json stages;
         for (std::size_t i = 0; i < layer_stages.size(); ++i) stages[to_string(layer_stages[i])] = error_json(model.stages[i]);
@@ -100,7 +100,7 @@ void print_layer_accuracy(const AccuracyCli& o) {
                to_string(variant), to_string(precision), options.balanced ? " (balanced)" : "", shape.N, shape.C, shape.H,
                shape.W, shape.K, shape.pad, fmt::join(point_strings(points), ", "), model.all.relative,
                model.all.max_relative);
-    fmt::print("  each stage alone in fp32 (rel_err / max_rel_err):");
+    fmt::print("  each stage alone in {} (rel_err / max_rel_err):", spec_of(precision).half_arithmetic ? "fp16" : "fp32");
     for (std::size_t i = 0; i < layer_stages.size(); ++i)
         fmt::print("  {} {:.2e} / {:.2e}", to_string(layer_stages[i]), model.stages[i].relative, model.stages[i].max_relative);
     fmt::print("\n");

@@ -151,7 +151,7 @@ Command add_emit_command(CLI::App& app) {
     sub->add_option("--points", o->points,
                     "the m+r-2 finite interpolation points, as matrices takes them (default: the best-known set)");
     sub->add_option("--precision", o->precision,
-                    fmt::format("{}: fp16-storage keeps U, V and M in 16-bit buffers", precision_names()))
+                    precision_help())
         ->default_str("fp32");
     sub->add_option("--out", o->out, "folder for the kernel files")->default_str(".");
     sub->add_option("--registry-unit", o->registry_unit,

@@ -182,9 +182,7 @@ Command add_run_command(CLI::App& app) {
                     "the m+r-2 finite interpolation points, as matrices takes them (default: the best-known set); "
                     "like --m, it names a configuration: the tuning database is not read");
     sub->add_option("--precision", o->precision,
-                    fmt::format("{}: fp16-storage keeps U, V and M in 16-bit buffers, arithmetic in fp32; the tuning "
-                                "database's result at this precision is taken",
-                                precision_names()))
+                    fmt::format("{}. The tuning database's result at this precision is taken", precision_help()))
         ->default_str("fp32");
     sub->add_option("--input", o->input, "input tensor, float32 .npy N,C,H,W");
     sub->add_option("--weights", o->weights, "filters, float32 .npy K,C,R,R");

@@ -199,7 +199,7 @@ Command add_tune_command(CLI::App& app) {
     sub->add_option("--points", o->points,
                     "tune F(m,r) at these interpolation points (as matrices takes them; they fix m = count + 2 - r)");
     sub->add_option("--precision", o->precision,
-                    fmt::format("{}: tune at this precision; `run --precision` then takes the result", precision_names()))
+                    fmt::format("{}. Tunes at this precision; `run --precision` then takes the result", precision_help()))
         ->default_str("fp32");
     sub->add_option("--budget-seconds", o->budget,
                     "per layer, for the search (0: none); the fastest found are then timed again at length")
