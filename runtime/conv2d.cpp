@@ -78,22 +78,51 @@ Device& Device::operator=(Device&&) noexcept = default;
 Backend Device::backend() const { return state_->executor->identity().backend; }
 std::string Device::name() const { return state_->executor->identity().label; }
 
-Buffer::Buffer(Device& device, std::size_t floats)
+Buffer::Buffer(Device& device, std::size_t size, ElementType type)
     : state_(std::make_unique<detail::BufferState>(
-          detail::BufferState{device.state_->executor, device.state_->executor->allocate(floats)})) {}
+          detail::BufferState{device.state_->executor, device.state_->executor->allocate(size, type)})) {}
 Buffer::~Buffer() = default;
 Buffer::Buffer(Buffer&&) noexcept = default;
 Buffer& Buffer::operator=(Buffer&&) noexcept = default;
-std::size_t Buffer::size() const { return state_->array->floats(); }
+std::size_t Buffer::size() const { return state_->array->size(); }
+ElementType Buffer::type() const { return state_->array->type(); }
+
+namespace {
+
+void check_count(std::size_t count, const Buffer& buffer, const char* verb) {
+    if (count != buffer.size())
+        throw InputError(fmt::format("{} {} values for a buffer of {}", verb, count, buffer.size()));
+}
+
+void check_binary16(const Buffer& buffer) {
+    if (buffer.type() != ElementType::fp16) throw InputError("binary16 bits are for an fp16 buffer; this one is fp32");
+}
+
+}  // namespace
 
 void Buffer::write(std::span<const float> values) {
-    if (values.size() != size()) throw InputError(fmt::format("writing {} values into a buffer of {}", values.size(), size()));
-    state_->array->write(values.data());
+    check_count(values.size(), *this, "writing");
+    state_->array->write(encode(values, type()).data());
 }
 
 void Buffer::read(std::span<float> values) const {
-    if (values.size() != size()) throw InputError(fmt::format("reading a buffer of {} into {} values", size(), values.size()));
-    state_->array->read(values.data());
+    check_count(values.size(), *this, "reading");
+    std::vector<std::byte> bytes(state_->array->bytes());
+    state_->array->read(bytes.data());
+    const std::vector<float> decoded = decode(bytes, size(), type());
+    std::copy(decoded.begin(), decoded.end(), values.begin());
+}
+
+void Buffer::write(std::span<const std::uint16_t> binary16) {
+    check_binary16(*this);
+    check_count(binary16.size(), *this, "writing");
+    state_->array->write(reinterpret_cast<const std::byte*>(binary16.data()));
+}
+
+void Buffer::read(std::span<std::uint16_t> binary16) const {
+    check_binary16(*this);
+    check_count(binary16.size(), *this, "reading");
+    state_->array->read(reinterpret_cast<std::byte*>(binary16.data()));
 }
 
 Conv2d detail::Conv2dState::make(Device& device, const ConvShape& shape, const ConvConfig& config) {
@@ -122,6 +151,7 @@ Conv2d& Conv2d::operator=(Conv2d&&) noexcept = default;
 
 const ConvShape& Conv2d::shape() const { return state_->layer->plan().shape; }
 const KernelChoice& Conv2d::choice() const { return state_->choice; }
+ElementType Conv2d::tensor_type() const { return wino::tensor_type(state_->choice.precision); }
 
 std::vector<std::string> Conv2d::kernel_names() const {
     std::vector<std::string> names;

@@ -32,6 +32,8 @@ void validate_shape(const ConvShape& s, const ConvConfig& c) {
         throw InputError("the direct kernel has no interpolation points: --points is for nonfused and fused");
     }
     check_precision(c.variant, c.precision);
+    if (c.params["cublas"][0] && spec_of(c.precision).half_intermediates)
+        throw InputError(fmt::format("--cublas is SGEMM over fp32 U, V and M: not at --precision {}", to_string(c.precision)));
     check_params(c.params, {variant.kinds, &s, c.m});
     const Tiling tiling = tiling_of(s, c.variant, c.m);
     long long largest = 0;
@@ -90,7 +92,7 @@ ConvPlan make_plan(const ConvShape& s, const ConvConfig& config, Backend backend
 void check_device_limits(const ConvShape& s, const ConvConfig& config, const DeviceLimits& limits) {
     const Tiling tiling = tiling_of(s, config.variant, config.m);
     const PrecisionSpec& precision = spec_of(config.precision);
-    if (precision.half_intermediates && !limits.half_storage)
+    if ((precision.half_intermediates || precision.half_io) && !limits.half_storage)
         throw DeviceError(fmt::format("--precision {} needs 16-bit storage buffers and 16-bit texel formats, which this "
                                       "device does not offer (Vulkan: storageBuffer16BitAccess)",
                                       precision.name));

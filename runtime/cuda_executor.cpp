@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cstring>
 #include <map>
 
 namespace wino {
@@ -26,16 +27,14 @@ void check(cublasStatus_t status, const char* what) {
 
 class CudaArray : public DeviceArray {
 public:
-    explicit CudaArray(std::size_t floats) : DeviceArray(floats) {
-        check(cudaMalloc(&pointer_, std::max<std::size_t>(floats, 1) * sizeof(float)), "cudaMalloc");
+    CudaArray(std::size_t size, ElementType type) : DeviceArray(size, type) {
+        check(cudaMalloc(&pointer_, std::max<std::size_t>((bytes() + 3) / 4, 1) * sizeof(float)), "cudaMalloc");
     }
     ~CudaArray() override { cudaFree(pointer_); }
-    void write(const float* values) override {
-        check(cudaMemcpy(pointer_, values, floats_ * sizeof(float), cudaMemcpyHostToDevice), "cudaMemcpy");
+    void write(const std::byte* data) override {
+        check(cudaMemcpy(pointer_, data, bytes(), cudaMemcpyHostToDevice), "cudaMemcpy");
     }
-    void read(float* values) const override {
-        check(cudaMemcpy(values, pointer_, floats_ * sizeof(float), cudaMemcpyDeviceToHost), "cudaMemcpy");
-    }
+    void read(std::byte* data) const override { check(cudaMemcpy(data, pointer_, bytes(), cudaMemcpyDeviceToHost), "cudaMemcpy"); }
     float* pointer() const { return pointer_; }
 
 private:
@@ -82,19 +81,18 @@ public:
     void check_guards() const override {}  // CUDA buffers have no guard zones
 
 protected:
-    void upload_filters(const std::vector<float>& filters) override {
+    void upload_filters(const std::vector<std::byte>& filters) override {
         copy_in(BufferId::filters, filters);
         for (const Launch& l : plan_.filter_launches) launch(l, buffers_);
         check(cudaDeviceSynchronize(), "filter transform");
     }
 
-    KernelTimes run_input(const std::vector<float>& input, float poison, std::vector<float>& output) override {
+    KernelTimes run_input(const std::vector<std::byte>& input, std::uint32_t poison, std::vector<std::byte>& output) override {
         copy_in(BufferId::images, input);
-        copy_in(BufferId::result, std::vector<float>(plan_.shape.output_size(), poison));
+        output = encode_words(std::vector<std::uint32_t>(plan_.buffer_floats.at(BufferId::result), poison));
+        copy_in(BufferId::result, output);
         const KernelTimes times = launch_input(buffers_);
-        output.resize(plan_.shape.output_size());
-        check(cudaMemcpy(output.data(), buffers_.at(BufferId::result), output.size() * sizeof(float), cudaMemcpyDeviceToHost),
-              "cudaMemcpy");
+        check(cudaMemcpy(output.data(), buffers_.at(BufferId::result), output.size(), cudaMemcpyDeviceToHost), "cudaMemcpy");
         return times;
     }
 
@@ -128,8 +126,14 @@ private:
         return times;
     }
 
-    void copy_in(BufferId id, const std::vector<float>& values) {
-        check(cudaMemcpy(buffers_.at(id), values.data(), values.size() * sizeof(float), cudaMemcpyHostToDevice), "cudaMemcpy");
+    void copy_in(BufferId id, const std::vector<std::byte>& bytes) {
+        check(cudaMemcpy(buffers_.at(id), bytes.data(), bytes.size(), cudaMemcpyHostToDevice), "cudaMemcpy");
+    }
+
+    static std::vector<std::byte> encode_words(const std::vector<std::uint32_t>& words) {
+        std::vector<std::byte> bytes(words.size() * sizeof(std::uint32_t));
+        std::memcpy(bytes.data(), words.data(), bytes.size());
+        return bytes;
     }
 
     void launch(const Launch& l, const std::map<BufferId, float*>& buffers) {
@@ -203,7 +207,9 @@ public:
     }
     const DeviceIdentity& identity() const override { return identity_; }
     const DeviceLimits& limits() const override { return limits_; }
-    std::unique_ptr<DeviceArray> allocate(std::size_t floats) override { return std::make_unique<CudaArray>(floats); }
+    std::unique_ptr<DeviceArray> allocate(std::size_t size, ElementType type) override {
+        return std::make_unique<CudaArray>(size, type);
+    }
 
 protected:
     std::unique_ptr<LoadedLayer> load_plan(ConvPlan plan) override {

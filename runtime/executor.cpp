@@ -8,29 +8,72 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cstring>
+#include <tuple>
 #include <limits>
 #include <numeric>
 
 namespace wino {
 
+std::size_t element_bytes(ElementType type) { return type == ElementType::fp16 ? 2 : 4; }
+
+std::vector<std::byte> encode(std::span<const float> values, ElementType type) {
+    std::vector<std::byte> bytes(values.size() * element_bytes(type));
+    if (type == ElementType::fp32) {
+        std::memcpy(bytes.data(), values.data(), bytes.size());
+        return bytes;
+    }
+    for (std::size_t i = 0; i < values.size(); ++i) {
+        const _Float16 h = static_cast<_Float16>(values[i]);
+        std::memcpy(bytes.data() + 2 * i, &h, 2);
+    }
+    return bytes;
+}
+
+std::vector<float> decode(std::span<const std::byte> bytes, std::size_t count, ElementType type) {
+    if (bytes.size() < count * element_bytes(type)) throw std::logic_error("decoding past the bytes");
+    std::vector<float> values(count);
+    if (type == ElementType::fp32) {
+        std::memcpy(values.data(), bytes.data(), count * 4);
+        return values;
+    }
+    for (std::size_t i = 0; i < count; ++i) {
+        _Float16 h;
+        std::memcpy(&h, bytes.data() + 2 * i, 2);
+        values[i] = static_cast<float>(h);
+    }
+    return values;
+}
+
+ElementType LoadedLayer::tensor_type() const { return wino::tensor_type(plan_.config.precision); }
+
 void LoadedLayer::set_filters(const std::vector<float>& filters) {
     if (filters.size() != plan_.shape.filter_size())
         throw InputError(fmt::format("filters hold {} values, the shape needs {}", filters.size(), plan_.shape.filter_size()));
-    upload_filters(filters);
+    upload_filters(encode(filters, tensor_type()));
 }
 
+// The output is poisoned with NaN in its element type: 0x7fc00000, or two 0x7e00.
 KernelTimes LoadedLayer::run(const std::vector<float>& input, std::vector<float>& output) {
     if (input.size() != plan_.shape.input_size())
         throw InputError(fmt::format("the input holds {} values, the shape needs {}", input.size(), plan_.shape.input_size()));
-    return run_input(input, std::numeric_limits<float>::quiet_NaN(), output);
+    const ElementType type = tensor_type();
+    std::vector<std::byte> bytes;
+    const KernelTimes times = run_input(encode(input, type), type == ElementType::fp16 ? 0x7e007e00u : 0x7fc00000u, bytes);
+    output = decode(bytes, plan_.shape.output_size(), type);
+    return times;
 }
 
 KernelTimes LoadedLayer::run(const DeviceArray& input, DeviceArray& output) {
-    if (input.floats() < plan_.shape.input_size())
-        throw InputError(fmt::format("the input buffer holds {} values, the shape needs {}", input.floats(), plan_.shape.input_size()));
-    if (output.floats() < plan_.shape.output_size())
-        throw InputError(
-            fmt::format("the output buffer holds {} values, the shape needs {}", output.floats(), plan_.shape.output_size()));
+    for (const auto& [array, what, needed] :
+         {std::tuple{&input, "input", plan_.shape.input_size()}, {&output, "output", plan_.shape.output_size()}}) {
+        if (array->size() < needed)
+            throw InputError(fmt::format("the {} buffer holds {} values, the shape needs {}", what, array->size(), needed));
+        if (array->type() != tensor_type())
+            throw InputError(fmt::format("the {} buffer holds {} values, the layer's tensors at --precision {} are {}", what,
+                                         to_string(array->type()), to_string(plan_.config.precision),
+                                         to_string(tensor_type())));
+    }
     return run_arrays(input, output);
 }
 

@@ -11,7 +11,9 @@
 #include <wino/conv2d.hpp>
 
 #include <cstdint>
+#include <cstddef>
 #include <memory>
+#include <span>
 #include <string>
 #include <utility>
 #include <vector>
@@ -32,17 +34,27 @@ struct ExecutorOptions {
     bool validation = false;  // Vulkan: the Khronos validation layer; any message fails a run
 };
 
-// Float32 memory on a device, owned by whoever allocated it (wino::Buffer).
+std::size_t element_bytes(ElementType type);  // 4 or 2
+// Values as a tensor of `type` holds them in memory (binary16: each rounded to
+// nearest even, as the kernels round), and back to floats (the first `count`).
+std::vector<std::byte> encode(std::span<const float> values, ElementType type);
+std::vector<float> decode(std::span<const std::byte> bytes, std::size_t count, ElementType type);
+
+// Tensor memory on a device, owned by whoever allocated it (wino::Buffer):
+// size() values of type(), bytes() bytes.
 class DeviceArray {
 public:
     virtual ~DeviceArray() = default;
-    std::size_t floats() const { return floats_; }
-    virtual void write(const float* values) = 0;  // floats() of them
-    virtual void read(float* values) const = 0;
+    std::size_t size() const { return size_; }
+    ElementType type() const { return type_; }
+    std::size_t bytes() const { return size_ * element_bytes(type_); }
+    virtual void write(const std::byte* data) = 0;  // bytes() of them
+    virtual void read(std::byte* data) const = 0;
 
 protected:
-    explicit DeviceArray(std::size_t floats) : floats_(floats) {}
-    std::size_t floats_;
+    DeviceArray(std::size_t size, ElementType type) : size_(size), type_(type) {}
+    std::size_t size_;
+    ElementType type_;
 };
 
 // A plan whose kernels are compiled and whose buffers exist on a device.
@@ -68,9 +80,13 @@ public:
 
 protected:
     explicit LoadedLayer(ConvPlan plan) : plan_(std::move(plan)) {}
-    virtual void upload_filters(const std::vector<float>& filters) = 0;
-    // Writes the input, poisons the output with `poison`, runs the per-input launches.
-    virtual KernelTimes run_input(const std::vector<float>& input, float poison, std::vector<float>& output) = 0;
+    // The tensors' element type at the plan's precision.
+    ElementType tensor_type() const;
+    // The filters as the filters buffer holds them (encode).
+    virtual void upload_filters(const std::vector<std::byte>& filters) = 0;
+    // Writes the input (encoded), fills the output buffer's 32-bit words with
+    // `poison`, runs the per-input launches, and reads the output buffer back.
+    virtual KernelTimes run_input(const std::vector<std::byte>& input, std::uint32_t poison, std::vector<std::byte>& output) = 0;
     // The per-input launches on the caller's arrays, whose sizes are checked.
     virtual KernelTimes run_arrays(const DeviceArray& input, DeviceArray& output) = 0;
 
@@ -82,7 +98,7 @@ public:
     virtual ~Executor() = default;
     virtual const DeviceIdentity& identity() const = 0;
     virtual const DeviceLimits& limits() const = 0;
-    virtual std::unique_ptr<DeviceArray> allocate(std::size_t floats) = 0;
+    virtual std::unique_ptr<DeviceArray> allocate(std::size_t size, ElementType type) = 0;
 
     // Plans the layer for this backend, checks the plan against the device
     // (DeviceError), and loads it.

@@ -151,14 +151,23 @@ std::vector<double> winograd_on_host(const ConvShape& s, const RecipeSet& recipe
     if (input.size() != s.input_size() || filters.size() != s.filter_size())
         throw InputError("the tensors do not have the layer's sizes");
     const Tiles t = tiles_of(s, recipes.algorithm.m);
+    // binary16 tensors: the input and filters as the device holds them.
+    auto held = [&](const std::vector<float>& tensor) {
+        std::vector<float> out(tensor);
+        if (half.tensors)
+            for (float& x : out) x = static_cast<float>(static_cast<_Float16>(x));
+        return out;
+    };
+    const std::vector<float> x = held(input), w = held(filters);
     std::vector<double> u, v, product, y;
-    in_arithmetic(arithmetic[0], [&](auto type) { filter_stage<decltype(type)>(s, t, recipes, filters, u); });
+    in_arithmetic(arithmetic[0], [&](auto type) { filter_stage<decltype(type)>(s, t, recipes, w, u); });
     if (half.u) round_to_half(u);
-    in_arithmetic(arithmetic[1], [&](auto type) { input_stage<decltype(type)>(s, t, recipes, input, v); });
+    in_arithmetic(arithmetic[1], [&](auto type) { input_stage<decltype(type)>(s, t, recipes, x, v); });
     if (half.v) round_to_half(v);
     in_arithmetic(arithmetic[2], [&](auto type) { product_stage<decltype(type)>(s, t, u, v, product); });
     if (half.product) round_to_half(product);
     in_arithmetic(arithmetic[3], [&](auto type) { output_stage<decltype(type)>(s, t, recipes, product, y); });
+    if (half.tensors) round_to_half(y);
     return y;
 }
 
@@ -172,7 +181,8 @@ LayerErrorModel model_layer_error(const ConvShape& s, const RecipeSet& recipes, 
         alone[i] = arithmetic;
         model.stages[i] = compare_with_reference(winograd_on_host(s, recipes, input, filters, alone), ref);
     }
-    for (auto [name, member] : {std::pair{"u", &HalfBuffers::u}, {"v", &HalfBuffers::v}, {"product", &HalfBuffers::product}})
+    for (auto [name, member] : {std::pair{"u", &HalfBuffers::u}, {"v", &HalfBuffers::v}, {"product", &HalfBuffers::product},
+                                {"tensors", &HalfBuffers::tensors}})
         if (half.*member) {
             HalfBuffers alone;
             alone.*member = true;
@@ -181,13 +191,15 @@ LayerErrorModel model_layer_error(const ConvShape& s, const RecipeSet& recipes, 
     return model;
 }
 
-double modelled_layer_error(const ToomCook1D& algorithm, int channels) {
+double modelled_layer_error(const ToomCook1D& algorithm, int channels, Precision precision) {
     const int side = 4 * algorithm.m;
     const ConvShape s{1, channels, side, side, 8, algorithm.r, algorithm.r / 2};
     const std::vector<float> x = random_tensor(s.input_size(), 1), w = random_tensor(s.filter_size(), 2);
-    const RecipeSet recipes = optimize_recipes(algorithm);
-    const std::array<Arithmetic, 4> fp32{Arithmetic::fp32, Arithmetic::fp32, Arithmetic::fp32, Arithmetic::fp32};
-    return compare_with_reference(winograd_on_host(s, recipes, x, w, fp32), reference_conv2d(s, x, w)).relative;
+    const RecipeSet recipes = optimize_recipes(algorithm, optimizer_options(precision));
+    const Arithmetic a = arithmetic_of(precision);
+    return compare_with_reference(winograd_on_host(s, recipes, x, w, {a, a, a, a}, half_buffers(Variant::nonfused, precision)),
+                                  reference_conv2d(s, x, w))
+        .relative;
 }
 
 }  // namespace wino

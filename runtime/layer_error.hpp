@@ -29,8 +29,8 @@ Arithmetic arithmetic_of(Precision precision);
 
 // The layer's output through `recipes` (an F(m,r) for the shape's R), each
 // stage in its `arithmetic` (in layer_stages' order; {} is all fp64), and U, V,
-// M rounded to fp16 (to nearest even, as the kernels convert) where `half`
-// says so.
+// M (and the input, filters and output: half.tensors) rounded to fp16 (to
+// nearest even, as the kernels convert) where `half` says so.
 std::vector<double> winograd_on_host(const ConvShape& shape, const RecipeSet& recipes, const std::vector<float>& input,
                                      const std::vector<float>& filters, const std::array<Arithmetic, 4>& arithmetic,
                                      const HalfBuffers& half = {});
@@ -39,7 +39,8 @@ std::vector<double> winograd_on_host(const ConvShape& shape, const RecipeSet& re
 struct LayerErrorModel {
     LayerErrors all;                    // every stage in the device's arithmetic, the 16-bit buffers rounded: the device's error
     std::array<LayerErrors, 4> stages;  // that stage alone so, the others in fp64, no buffer rounded to fp16
-    // Each 16-bit buffer alone rounded to fp16, all arithmetic in fp64: "u", "v", "product".
+    // Each 16-bit buffer alone rounded to fp16, all arithmetic in fp64: "u", "v", "product", and "tensors"
+    // (the input, filters and output together).
     std::vector<std::pair<std::string, LayerErrors>> storage;
 };
 
@@ -47,10 +48,11 @@ LayerErrorModel model_layer_error(const ConvShape& shape, const RecipeSet& recip
                                   const std::vector<float>& filters, const HalfBuffers& half = {},
                                   Arithmetic arithmetic = Arithmetic::fp32);
 
-// The point search's "layer" objective: the modelled relative L2 error (every
-// stage in fp32) of one small layer with `channels` input channels, 1×C×4m×4m
-// → 8 filters, padded r/2, on seeded uniform tensors, through the algorithm's
-// optimized recipes. Safe on worker threads; touches no database.
-double modelled_layer_error(const ToomCook1D& algorithm, int channels);
+// The point search's "layer" objective: the modelled relative L2 error of one
+// small layer with `channels` input channels, 1×C×4m×4m → 8 filters, padded
+// r/2, on seeded uniform tensors, through the algorithm's optimized recipes,
+// as the nonfused kernels compute it at `precision`. Safe on worker threads;
+// touches no database.
+double modelled_layer_error(const ToomCook1D& algorithm, int channels, Precision precision = Precision::fp32);
 
 }  // namespace wino

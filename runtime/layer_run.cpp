@@ -57,7 +57,10 @@ double layer_error_bound(int m, int r, const std::string& points) {
 double check_bound(const ConvConfig& config, const ConvShape& s) {
     if (spec_of(config.variant).winograd)
         return layer_error_bound(config.m, s.R, config.points) * spec_of(config.precision).bound_factor;
-    return 10 * std::sqrt(double(s.C) * s.R * s.R) * std::ldexp(1.0, -24);
+    // The direct kernel's sum in fp32; binary16 tensors round the input, the
+    // filters and the output once each.
+    const PrecisionSpec& precision = spec_of(config.precision);
+    return 10 * std::sqrt(double(s.C) * s.R * s.R) * std::ldexp(1.0, -24) + (precision.half_io ? 10 * precision.unit_roundoff : 0);
 }
 
 LayerReport run_layer(Device& device, const LayerJob& job) {

@@ -1,10 +1,12 @@
-// .npy reader (versions 1.0 to 3.0) and 1.0 writer for little-endian float32;
+// .npy reader (versions 1.0 to 3.0) and 1.0 writer for little-endian float32
+// and float16;
 // the header's lengths and shape are checked against the file before anything
 // the size of the data is allocated.
 #include "npy.hpp"
 
 #include "atomic_file.hpp"
 #include "checked.hpp"
+#include "executor.hpp"
 #include <wino/errors.hpp>
 
 #include <fmt/format.h>
@@ -46,11 +48,15 @@ NpyArray read_npy(const std::filesystem::path& path) {
     if (data_start > file_bytes) throw fail("truncated header");
     std::string header(header_len, '\0');
     if (!in.read(header.data(), static_cast<std::streamsize>(header_len))) throw fail("truncated header");
-    if (header.find("'descr': '<f4'") == std::string::npos) throw fail("not float32 ('<f4')");
+    NpyArray a;
+    if (header.find("'descr': '<f2'") != std::string::npos)
+        a.type = ElementType::fp16;
+    else if (header.find("'descr': '<f4'") == std::string::npos)
+        throw fail("not float32 ('<f4') or float16 ('<f2')");
+    const std::size_t element = a.type == ElementType::fp16 ? 2 : 4;
     if (header.find("'fortran_order': False") == std::string::npos) throw fail("not in C order");
     std::smatch shape_match;
     if (!std::regex_search(header, shape_match, std::regex(R"('shape': \(([0-9, ]*)\))"))) throw fail("no shape");
-    NpyArray a;
     std::stringstream dims(shape_match[1].str());
     long long count = 1;
     for (std::string item; std::getline(dims, item, ',');) {
@@ -59,21 +65,23 @@ NpyArray read_npy(const std::filesystem::path& path) {
         a.shape.push_back(parse_integer(item.substr(first, last - first + 1), 0, LLONG_MAX, path.string() + ": a dimension"));
         count = saturating_product({count, a.shape.back()});
     }
-    if (count > static_cast<long long>((file_bytes - data_start) / 4))
-        throw fail(fmt::format("truncated data (shape {} needs {} floats, the file holds {})", shape_match[1].str(),
+    if (count > static_cast<long long>((file_bytes - data_start) / element))
+        throw fail(fmt::format("truncated data (shape {} needs {} values, the file holds {})", shape_match[1].str(),
                                count == LLONG_MAX ? std::string("more than 2^63") : std::to_string(count),
-                               (file_bytes - data_start) / 4));
-    a.data.resize(static_cast<std::size_t>(count));
-    if (!in.read(reinterpret_cast<char*>(a.data.data()), static_cast<std::streamsize>(count * 4)))
-        throw fail(fmt::format("truncated data (shape needs {} floats)", count));
+                               (file_bytes - data_start) / element));
+    std::vector<std::byte> bytes(static_cast<std::size_t>(count) * element);
+    if (!in.read(reinterpret_cast<char*>(bytes.data()), static_cast<std::streamsize>(bytes.size())))
+        throw fail(fmt::format("truncated data (shape needs {} values)", count));
+    a.data = decode(bytes, static_cast<std::size_t>(count), a.type);
     return a;
 }
 
 void write_npy(const std::filesystem::path& path, const NpyArray& a) {
     std::vector<std::string> dims;
     for (long long d : a.shape) dims.push_back(std::to_string(d));
-    std::string header = fmt::format("{{'descr': '<f4', 'fortran_order': False, 'shape': ({}{}), }}",
-                                     fmt::join(dims, ", "), dims.size() == 1 ? "," : "");
+    std::string header = fmt::format("{{'descr': '{}', 'fortran_order': False, 'shape': ({}{}), }}",
+                                     a.type == ElementType::fp16 ? "<f2" : "<f4", fmt::join(dims, ", "),
+                                     dims.size() == 1 ? "," : "");
     while ((10 + header.size() + 1) % 64) header += ' ';
     header += '\n';
     std::string file = "\x93NUMPY";
@@ -82,7 +90,8 @@ void write_npy(const std::filesystem::path& path, const NpyArray& a) {
     file += static_cast<char>(header.size() & 0xff);
     file += static_cast<char>(header.size() >> 8);
     file += header;
-    file.append(reinterpret_cast<const char*>(a.data.data()), a.data.size() * sizeof(float));
+    const std::vector<std::byte> bytes = encode(a.data, a.type);
+    file.append(reinterpret_cast<const char*>(bytes.data()), bytes.size());
     write_file_atomically(path, file);
 }
 

@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cstring>
 
 namespace wino {
 namespace {
@@ -28,12 +29,14 @@ struct GuardedBuffer {
     }
 };
 
+// Whole 32-bit words: a layer binds its tensors in words.
 class VulkanArray : public DeviceArray {
 public:
-    VulkanArray(VulkanDevice& device, std::size_t floats)
-        : DeviceArray(floats), device_(&device), storage_(device.make_buffer(std::max<std::size_t>(floats, 1) * sizeof(float))) {}
-    void write(const float* values) override { std::copy(values, values + floats_, storage_->floats()); }
-    void read(float* values) const override { std::copy(storage_->floats(), storage_->floats() + floats_, values); }
+    VulkanArray(VulkanDevice& device, std::size_t size, ElementType type)
+        : DeviceArray(size, type), device_(&device),
+          storage_(device.make_buffer(std::max<std::size_t>((bytes() + 3) / 4, 1) * sizeof(float))) {}
+    void write(const std::byte* data) override { std::memcpy(storage_->floats(), data, bytes()); }
+    void read(std::byte* data) const override { std::memcpy(data, storage_->floats(), bytes()); }
     const VulkanDevice* device() const { return device_; }
     VulkanDevice::BufferView view(std::size_t floats) const { return {storage_.get(), 0, floats * sizeof(float)}; }
 
@@ -69,17 +72,18 @@ public:
     }
 
 protected:
-    void upload_filters(const std::vector<float>& filters) override {
-        std::copy(filters.begin(), filters.end(), buffers_.at(BufferId::filters).payload());
+    void upload_filters(const std::vector<std::byte>& filters) override {
+        std::memcpy(buffers_.at(BufferId::filters).payload(), filters.data(), filters.size());
         if (!plan_.filter_launches.empty()) dispatch(plan_.filter_launches);
     }
 
-    KernelTimes run_input(const std::vector<float>& input, float poison, std::vector<float>& output) override {
-        std::copy(input.begin(), input.end(), buffers_.at(BufferId::images).payload());
+    KernelTimes run_input(const std::vector<std::byte>& input, std::uint32_t poison, std::vector<std::byte>& output) override {
+        std::memcpy(buffers_.at(BufferId::images).payload(), input.data(), input.size());
         GuardedBuffer& result = buffers_.at(BufferId::result);
-        std::fill(result.payload(), result.payload() + result.floats, poison);
+        std::fill_n(reinterpret_cast<std::uint32_t*>(result.payload()), result.floats, poison);
         const KernelTimes times = input_times(dispatch(plan_.input_launches));
-        output.assign(result.payload(), result.payload() + result.floats);
+        output.resize(result.floats * sizeof(float));
+        std::memcpy(output.data(), result.payload(), output.size());
         return times;
     }
 
@@ -162,8 +166,8 @@ VulkanExecutor::VulkanExecutor(const ExecutorOptions& options)
                device_.half_arithmetic()};
 }
 
-std::unique_ptr<DeviceArray> VulkanExecutor::allocate(std::size_t floats) {
-    return std::make_unique<VulkanArray>(device_, floats);
+std::unique_ptr<DeviceArray> VulkanExecutor::allocate(std::size_t size, ElementType type) {
+    return std::make_unique<VulkanArray>(device_, size, type);
 }
 
 std::unique_ptr<LoadedLayer> VulkanExecutor::load_plan(ConvPlan plan) {

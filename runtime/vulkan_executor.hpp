@@ -17,7 +17,7 @@ public:
     explicit VulkanExecutor(const ExecutorOptions& options);
     const DeviceIdentity& identity() const override { return identity_; }
     const DeviceLimits& limits() const override { return limits_; }
-    std::unique_ptr<DeviceArray> allocate(std::size_t floats) override;
+    std::unique_ptr<DeviceArray> allocate(std::size_t size, ElementType type) override;
     VulkanDevice& device() { return device_; }
 
     // Pipelines by kernel source: a kernel that many plans share (the tuner's

@@ -11,12 +11,17 @@ namespace wino {
 
 const std::vector<PrecisionSpec>& precisions() {
     static const std::vector<PrecisionSpec> table = {
-        {Precision::fp32, "fp32", "fp32", "", "everything in 32 bits", false, false, 0x1p-24, 1},
+        {Precision::fp32, "fp32", "fp32", "", "everything in 32 bits", false, false, false, 0x1p-24, 1},
         {Precision::fp16_storage, "fp16-storage", "fp16_storage", "hs",
-         "U, V and M in 16-bit buffers (half the traffic between the kernels), arithmetic in fp32", true, false, 0x1p-11,
-         0x1p13 / 10},
+         "U, V and M in 16-bit buffers (half the traffic between the kernels), arithmetic in fp32", true, false, false,
+         0x1p-11, 0x1p13 / 10},
         {Precision::fp16, "fp16", "fp16", "h",
-         "U, V and M in 16-bit buffers, the transforms and the product in fp16 arithmetic", true, true, 0x1p-11, 0x1p13},
+         "U, V and M in 16-bit buffers, the transforms and the product in fp16 arithmetic", true, true, false, 0x1p-11,
+         0x1p13},
+        {Precision::fp16_storage_io, "fp16-storage-io", "fp16_storage_io", "hsio",
+         "fp16-storage with the input, filters and output in binary16 too", true, false, true, 0x1p-11, 0x1p13 / 5},
+        {Precision::fp16_io, "fp16-io", "fp16_io", "hio", "fp16 with the input, filters and output in binary16 too", true,
+         true, true, 0x1p-11, 0x1p13},
     };
     return table;
 }
@@ -53,12 +58,23 @@ bool is_intermediate(BufferId buffer) {
     return buffer == BufferId::u || buffer == BufferId::v || buffer == BufferId::product;
 }
 
-bool is_half(const PrecisionSpec& precision, BufferId buffer) { return precision.half_intermediates && is_intermediate(buffer); }
+bool is_half(const PrecisionSpec& precision, BufferId buffer) {
+    return is_intermediate(buffer) ? precision.half_intermediates : precision.half_io;
+}
+
+ElementType tensor_type(Precision precision) { return spec_of(precision).half_io ? ElementType::fp16 : ElementType::fp32; }
+
+const char* to_string(ElementType type) { return type == ElementType::fp16 ? "fp16" : "fp32"; }
 
 void check_precision(Variant variant, Precision precision) {
-    if (!spec_of(variant).winograd && spec_of(precision).half_intermediates)
+    if (spec_of(variant).winograd) return;
+    const PrecisionSpec& spec = spec_of(precision);
+    if (spec.half_arithmetic)
+        throw InputError(fmt::format("the direct kernel computes in fp32: --precision {} is for nonfused and fused{}",
+                                     spec.name, spec.half_io ? " (fp16-storage-io gives it binary16 tensors)" : ""));
+    if (spec.half_intermediates && !spec.half_io)
         throw InputError(fmt::format("the direct kernel has no intermediates to keep in 16 bits: --precision {} is for "
-                                     "nonfused and fused", to_string(precision)));
+                                     "nonfused and fused", spec.name));
 }
 
 HalfBuffers half_buffers(Variant variant, Precision precision) {
@@ -71,6 +87,7 @@ HalfBuffers half_buffers(Variant variant, Precision precision) {
                 half.v |= use.buffer == BufferId::v;
                 half.product |= use.buffer == BufferId::product;
             }
+    half.tensors = spec.half_io;
     return half;
 }
 

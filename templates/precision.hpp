@@ -23,6 +23,7 @@ struct PrecisionSpec {
     const char* help;
     bool half_intermediates;  // U, V and M in 16-bit buffers
     bool half_arithmetic;     // the transforms and the product in fp16 (shaderFloat16)
+    bool half_io;             // the input, filters and output in binary16
     // The unit roundoff of what the intermediates are stored in: 2^-24 or 2^-11.
     double unit_roundoff;
     // run --check's bound over fp32's: the rounding that fp32 does in every
@@ -41,19 +42,25 @@ std::string precision_names();
 // Each precision's name and what it keeps in 16 bits, for --precision's help.
 std::string precision_help();
 
-// U, V and M: what a precision may keep in 16 bits (the input, filters and
-// output stay fp32).
+// U, V and M: what a precision may keep in 16 bits beside the input, filters
+// and output.
 bool is_intermediate(BufferId buffer);
 bool is_half(const PrecisionSpec& precision, BufferId buffer);
+// The element type of the layer's input, filters and output at a precision.
+ElementType tensor_type(Precision precision);
+const char* to_string(ElementType type);  // "fp32", "fp16"
 
-// Throws InputError for a 16-bit precision with a variant that has no
-// intermediates (the direct kernel).
+// Throws InputError where the variant cannot do what the precision asks: the
+// direct kernel has no intermediates and computes in fp32, so it takes fp32
+// and fp16-storage-io (binary16 tensors) only.
 void check_precision(Variant variant, Precision precision);
 
 // Which intermediates a variant keeps in 16 bits at a precision: those its
-// kernels bind (the fused kernel has no V or M buffer).
+// kernels bind (the fused kernel has no V or M buffer); and whether the
+// tensors (input, filters, output) are binary16.
 struct HalfBuffers {
     bool u = false, v = false, product = false;
+    bool tensors = false;
 };
 HalfBuffers half_buffers(Variant variant, Precision precision);
 

@@ -11,6 +11,7 @@
 #include <catch2/catch.hpp>
 
 #include <cmath>
+#include <cstring>
 #include <string>
 #include <vector>
 
@@ -157,3 +158,38 @@ TEST_CASE("a kernel choice at fp16-storage runs with 16-bit intermediates, withi
     CHECK(e.relative > 1e-5);
 }
 
+
+TEST_CASE("at an _io precision a Conv2d runs on binary16 buffers, and buffers of the other type are refused") {
+    Conv2d conv(vulkan(), odd, {Variant::fused, 4, {}, "", Precision::fp16_io});
+    REQUIRE(conv.tensor_type() == ElementType::fp16);
+    const std::vector<float> x = random_tensor(odd.input_size(), 3), w = random_tensor(odd.filter_size(), 4);
+    conv.set_filters(w);
+    std::vector<float> from_host;
+    conv.run(x, from_host);
+    CHECK(compare_with_reference(from_host, reference_conv2d(odd, x, w)).relative < 1.5e-2);
+    // The input written as its binary16 bits, the output read as them: what the host path gave.
+    Buffer input(vulkan(), odd.input_size(), ElementType::fp16), output(vulkan(), odd.output_size(), ElementType::fp16);
+    std::vector<std::uint16_t> bits(odd.input_size());
+    for (std::size_t i = 0; i < bits.size(); ++i) {
+        const _Float16 h = static_cast<_Float16>(x[i]);
+        std::memcpy(&bits[i], &h, 2);
+    }
+    input.write(bits);
+    output.write(std::vector<float>(odd.output_size(), NAN));
+    conv.run(input, output);
+    std::vector<std::uint16_t> out_bits(odd.output_size());
+    output.read(out_bits);
+    std::vector<float> on_device(odd.output_size());
+    output.read(on_device);
+    CHECK(on_device == from_host);
+    for (std::size_t i = 0; i < out_bits.size(); ++i) {
+        _Float16 h;
+        std::memcpy(&h, &out_bits[i], 2);
+        REQUIRE(static_cast<float>(h) == on_device[i]);
+    }
+    Buffer fp32_input(vulkan(), odd.input_size());
+    CHECK_THROWS_WITH(conv.run(fp32_input, output), Catch::Contains("the input buffer holds fp32 values") &&
+                                                        Catch::Contains("are fp16"));
+    CHECK_THROWS_WITH(fp32_input.write(bits), Catch::Contains("binary16 bits are for an fp16 buffer"));
+    CHECK_THROWS_AS(input.write(std::vector<std::uint16_t>(3)), InputError);
+}

@@ -282,7 +282,7 @@ TEST_CASE("precision on run and emit: 16-bit buffers named in the kernels, check
     CHECK(j["check"] == "pass");
     CHECK(j["rel_err"].get<double>() < 1e-2);
     CHECK(j["rel_err"].get<double>() > 1e-5);  // 16-bit, not 32-bit, buffers
-    require_bad_input("run --input-shape 1,6,11,9 --filters 5 --precision fp8", "--precision must be fp32, fp16-storage or fp16");
+    require_bad_input("run --input-shape 1,6,11,9 --filters 5 --precision fp8", "--precision must be fp32, fp16-storage, fp16, fp16-storage-io or fp16-io");
     require_bad_input("run --input-shape 1,6,11,9 --filters 5 --variant direct --precision fp16-storage", "no intermediates");
 
     REQUIRE(run_wino_gen("emit --backend glsl --m 4 --r 3 --precision fp16-storage --registry-unit h --out " + dir).exit_code == 0);
@@ -319,7 +319,24 @@ TEST_CASE("precision on run and emit: 16-bit buffers named in the kernels, check
     REQUIRE(run_wino_gen("emit --backend cuda --m 4 --r 3 --precision fp16 --out " + dir).exit_code == 0);
     CHECK(wino::test::slurp(dir + "/wino_f4_3_input_transform_h_ufull_wg64_tt1.cu").find("wino_f16_bits(0x31a8) /* sqrt(2)/8") !=
           std::string::npos);
-    require_bad_input("run --input-shape 1,6,11,9 --filters 5 --variant direct --precision fp16", "no intermediates");
+    require_bad_input("run --input-shape 1,6,11,9 --filters 5 --variant direct --precision fp16", "computes in fp32");
+
+    // The _io precisions: binary16 tensors, read from and written to float16 .npy; the direct kernel takes them too.
+    for (const char* variant : {"nonfused", "direct"}) {
+        auto io = run_wino_gen(fmt::format("run --input-shape 2,6,11,9 --filters 5 --pad 1 --variant {} --precision "
+                                           "fp16-storage-io --check --format json --output {}-{}.npy",
+                                           variant, dir, variant));
+        REQUIRE(io.exit_code == 0);
+        const auto k = nlohmann::json::parse(io.out);
+        CHECK(k["kernel_set"].get<std::string>().find("_hsio") != std::string::npos);
+        CHECK(k["check"] == "pass");
+        const std::string npy = wino::test::slurp(fmt::format("{}-{}.npy", dir, variant));
+        CHECK(npy.find("'descr': '<f2'") != std::string::npos);
+        CHECK(npy.size() == 128 + 2 * 5 * 11 * 9 * 2);
+        // The float16 output read back as the input of a float32 run: its values exactly.
+        CHECK(run_wino_gen(fmt::format("run --input {}-{}.npy --filters 3 --pad 1 --check", dir, variant)).exit_code == 0);
+    }
+    require_bad_input("run --input-shape 1,6,11,9 --filters 5 --variant direct --precision fp16-io", "fp16-storage-io");
 
     // Tuned at fp16-storage: run at that precision takes the result, run at fp32 does not.
     const std::string db = " --db " + dir + "/h.db";

@@ -1,4 +1,4 @@
-// .npy files: round trip, and refusal of what is not float32 C-order.
+// .npy files: round trip, and refusal of what is not float32 or float16 C-order.
 #include <wino/errors.hpp>
 #include "npy.hpp"
 
@@ -18,6 +18,19 @@ TEST_CASE("npy float32 arrays round-trip") {
     const NpyArray b = read_npy(path);
     CHECK(b.shape == a.shape);
     CHECK(b.data == a.data);
+    std::filesystem::remove(path);
+}
+
+TEST_CASE("npy float16 arrays round-trip: written rounded to nearest even, read back exactly") {
+    const auto path = std::filesystem::temp_directory_path() / ("wino-npy16-" + std::to_string(::getpid()) + ".npy");
+    NpyArray a{{3}, {0.1f, -65504.0f, 1.0f + 0x1p-11f}, ElementType::fp16};
+    write_npy(path, a);
+    CHECK(std::filesystem::file_size(path) == 128 + 3 * 2);  // a header padded to 64-byte lines, 2 bytes a value
+    const NpyArray b = read_npy(path);
+    CHECK(b.type == ElementType::fp16);
+    CHECK(b.shape == a.shape);
+    // 0.1 to the nearest binary16, 0.0999755859375; the tie 1 + 2^-11 to even, 1.
+    CHECK(b.data == std::vector<float>{0.0999755859375f, -65504.0f, 1.0f});
     std::filesystem::remove(path);
 }
 
@@ -69,6 +82,8 @@ TEST_CASE("npy headers are checked before anything their size is allocated") {
     CHECK_THROWS_WITH(read_npy(path), Catch::Contains("truncated data") && Catch::Contains("more than 2^63"));
     write_raw(path, 1, "{'descr': '<f4', 'fortran_order': False, 'shape': (99999999999999999999999, 2), }\n", 6);
     CHECK_THROWS_WITH(read_npy(path), Catch::Contains("a dimension"));
+    write_raw(path, 1, "{'descr': '<f8', 'fortran_order': False, 'shape': (2,), }\n", 4);
+    CHECK_THROWS_WITH(read_npy(path), Catch::Contains("not float32 ('<f4') or float16 ('<f2')"));
     std::filesystem::remove(path);
     CHECK_THROWS_WITH(read_npy(std::filesystem::temp_directory_path()), Catch::Contains("a directory"));
 }

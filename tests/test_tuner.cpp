@@ -54,7 +54,7 @@ class WrongUnlessM2 : public Executor {
 public:
     const DeviceIdentity& identity() const override { return vulkan().identity(); }
     const DeviceLimits& limits() const override { return vulkan().limits(); }
-    std::unique_ptr<DeviceArray> allocate(std::size_t floats) override { return vulkan().allocate(floats); }
+    std::unique_ptr<DeviceArray> allocate(std::size_t size, ElementType type) override { return vulkan().allocate(size, type); }
 
 protected:
     class Layer : public LoadedLayer {
@@ -63,10 +63,14 @@ protected:
         void check_guards() const override { inner_->check_guards(); }
 
     protected:
-        void upload_filters(const std::vector<float>& filters) override { inner_->set_filters(filters); }
-        KernelTimes run_input(const std::vector<float>& input, float, std::vector<float>& output) override {
-            KernelTimes times = inner_->run(input, output);
-            if (plan_.config.m != 2) output[output.size() / 2] += 1.0f;
+        void upload_filters(const std::vector<std::byte>& filters) override {
+            inner_->set_filters(decode(filters, plan_.shape.filter_size(), tensor_type()));
+        }
+        KernelTimes run_input(const std::vector<std::byte>& input, std::uint32_t, std::vector<std::byte>& output) override {
+            std::vector<float> values;
+            KernelTimes times = inner_->run(decode(input, plan_.shape.input_size(), tensor_type()), values);
+            if (plan_.config.m != 2) values[values.size() / 2] += 1.0f;
+            output = encode(values, tensor_type());
             return times;
         }
         KernelTimes run_arrays(const DeviceArray& input, DeviceArray& output) override { return inner_->run(input, output); }

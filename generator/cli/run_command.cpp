@@ -158,7 +158,9 @@ void run(const RunCli& o) {
     job.warmup = o.warmup;
     job.repeats = o.repeats;
     const LayerReport report = run_layer(device, job);
-    if (!o.output.empty()) write_npy(o.output, {{job.shape.N, job.shape.K, job.shape.out_h(), job.shape.out_w()}, report.output});
+    if (!o.output.empty())
+        write_npy(o.output, {{job.shape.N, job.shape.K, job.shape.out_h(), job.shape.out_w()}, report.output,
+                             tensor_type(config.precision)});
     print_result(o, job.shape, report_json(o, job, executor.identity(), tuning, report));
     if (report.errors && !report.errors->passed())
         throw std::runtime_error(fmt::format("check failed: rel_err {:.3e} is past the bound {:.3e} of {}", report.errors->relative,
@@ -184,9 +186,9 @@ Command add_run_command(CLI::App& app) {
     sub->add_option("--precision", o->precision,
                     fmt::format("{}. The tuning database's result at this precision is taken", precision_help()))
         ->default_str("fp32");
-    sub->add_option("--input", o->input, "input tensor, float32 .npy N,C,H,W");
-    sub->add_option("--weights", o->weights, "filters, float32 .npy K,C,R,R");
-    sub->add_option("--output", o->output, "write the output here (.npy)");
+    sub->add_option("--input", o->input, "input tensor, float32 or float16 .npy N,C,H,W");
+    sub->add_option("--weights", o->weights, "filters, float32 or float16 .npy K,C,R,R");
+    sub->add_option("--output", o->output, "write the output here (.npy: float16 at the _io precisions, else float32)");
     sub->add_option("--seed", o->seed, "seed of the random tensors")->default_str("1")->check(integer_range(0, LLONG_MAX));
     sub->add_flag("--check", o->check,
                   "compare with the fp64 host reference (rel_err, max_abs_err); exit 1 when rel_err passes the bound "

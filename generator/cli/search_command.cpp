@@ -32,7 +32,7 @@ struct SearchCli {
     std::uint64_t seed = 1;
     double budget = 0;
     std::string format = "text", published = (point_tables_dir() / "published-points.json").string(), start;
-    std::string objective = "tile";
+    std::string objective = "tile", precision = "fp32";
     int channels = 64;
     std::vector<long> fields;
     bool compare = false, record = false;
@@ -83,9 +83,12 @@ void run_search(const SearchCli& o) {
         throw InputError("--record keeps the table of the tile objective; pass --objective tile");
     SearchOptions s{*o.alpha, o.r, o.trials, o.screen_trials, o.beam, o.seed, o.threads, o.budget, {}, {}, o.fields, {},
                     progress};
+    const Precision precision = parse_precision(o.precision);
+    if (precision != Precision::fp32 && o.objective != "layer")
+        throw InputError("--precision is the layer objective's: pass --objective layer");
     if (o.objective == "layer") {
         const int channels = o.channels;
-        s.objective = [channels](const ToomCook1D& t) { return modelled_layer_error(t, channels); };
+        s.objective = [channels, precision](const ToomCook1D& t) { return modelled_layer_error(t, channels, precision); };
     }
     s.start.finite = parse_point_list(o.start);
     s.seeds.push_back(default_points(*o.alpha));  // never worse than the default
@@ -109,14 +112,18 @@ void run_search(const SearchCli& o) {
                       {"trials", o.trials},
                       {"screen_trials", o.screen_trials},
                       {"beam", o.beam}};
-    if (o.objective == "layer") out["channels"] = o.channels;
+    if (o.objective == "layer") {
+        out["channels"] = o.channels;
+        out["precision"] = to_string(precision);
+    }
     if (o.record) record_in_table(o, res);
     if (o.format == "json")
         fmt::print("{}", to_readable_json(out));
     else
         fmt::print("alpha {}: points {} (fractions in {}), {} error {:.3e}, recipe ops {}; {} candidates in {:.1f} s\n",
                    *o.alpha, fmt::join(point_strings(res.points), ", "), to_string(res.fractions_in),
-                   o.objective == "layer" ? fmt::format("layer (C = {})", o.channels) : std::string("tile"), res.error,
+                   o.objective == "layer" ? fmt::format("layer (C = {}, {})", o.channels, to_string(precision)) : std::string("tile"),
+                   res.error,
                    res.ops, res.candidates, res.seconds);
 }
 
@@ -163,6 +170,9 @@ Command add_search_command(CLI::App& app) {
         ->default_str("tile");
     sub->add_option("--channels", o->channels, "input channels C of --objective layer")->default_str("64")->check(
         integer_range(1, 4096));
+    sub->add_option("--precision", o->precision,
+                    fmt::format("the precision --objective layer models the nonfused kernels at: {}", precision_names()))
+        ->default_str("fp32");
     sub->add_option("--seed", o->seed, "random seed")->default_str("1")->check(integer_range(0, LLONG_MAX));
     sub->add_option("--threads", o->threads, "threads, 1 to 256 (default: all cores)")->check(integer_range(1, 256));
     sub->add_option("--budget-seconds", o->budget, "past 80% of it the beam narrows to one (0: no budget)")->check(seconds_range());

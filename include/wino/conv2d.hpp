@@ -11,6 +11,7 @@
 #include <wino/shape.hpp>
 
 #include <cstddef>
+#include <cstdint>
 #include <map>
 #include <memory>
 #include <span>
@@ -52,18 +53,25 @@ private:
     std::shared_ptr<detail::DeviceState> state_;
 };
 
-// `floats` float32 values in the device's memory, owned by the caller.
+// `size` values of `type` (fp32, or binary16 for the _io precisions'
+// tensors: Conv2d::tensor_type) in the device's memory, owned by the caller.
 class Buffer {
 public:
-    Buffer(Device& device, std::size_t floats);
+    Buffer(Device& device, std::size_t size, ElementType type = ElementType::fp32);
     ~Buffer();
     Buffer(Buffer&&) noexcept;
     Buffer& operator=(Buffer&&) noexcept;
 
     std::size_t size() const;
+    ElementType type() const;
     // Copies between the host and the buffer; the span's size must be size().
+    // Floats are converted to and from the buffer's type (to binary16: to
+    // nearest even).
     void write(std::span<const float> values);
     void read(std::span<float> values) const;
+    // IEEE binary16 bits as they are, to and from an fp16 buffer.
+    void write(std::span<const std::uint16_t> binary16);
+    void read(std::span<std::uint16_t> binary16) const;
 
 private:
     friend class Conv2d;
@@ -100,6 +108,10 @@ public:
     const ConvShape& shape() const;
     const KernelChoice& choice() const;
     std::vector<std::string> kernel_names() const;  // in launch order
+    // The element type of the input and output Buffers it runs on (and of the
+    // filters on the device): fp16 at the _io precisions, else fp32. Host
+    // vectors are floats at every precision, converted on the way.
+    ElementType tensor_type() const;
 
     // K·C·R·R values; uploaded and transformed once, kept for every run.
     void set_filters(std::span<const float> filters);

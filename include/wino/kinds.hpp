@@ -15,8 +15,12 @@ enum class Variant { fused, nonfused, direct };
 // fp32: everything in 32 bits; fp16_storage: the transformed filters U, the
 // transformed input V and the product M are kept in 16-bit buffers (half the
 // memory traffic between the kernels), all arithmetic in fp32; fp16: those
-// buffers, and the transforms and the product computed in fp16 as well.
-// The input, filters and output are fp32 at every precision.
-enum class Precision { fp32, fp16_storage, fp16 };
+// buffers, and the transforms and the product computed in fp16 as well. The
+// _io precisions keep the layer's input, filters and output in binary16 too;
+// the others keep them in fp32.
+enum class Precision { fp32, fp16_storage, fp16, fp16_storage_io, fp16_io };
+
+// The element type of a tensor in device memory (wino::Buffer).
+enum class ElementType { fp32, fp16 };
 
 }  // namespace wino
