@@ -18,7 +18,7 @@ ConvConfig config_of(const ConvShape& shape, const KernelChoice& choice, Backend
     validate_shape(shape, {choice.variant, choice.m, default_params(backend), choice.points, choice.precision});
     ConvConfig config{choice.variant, choice.m, suggested_params(shape, choice.m, backend),
                       spec_of(choice.variant).winograd ? canonical_points(choice.points, choice.m, shape.R) : "",
-                      choice.precision};
+                      choice.precision, choice.epilogue};
     for (const auto& [name, text] : choice.params) {
         const auto& table = param_table();
         const auto spec = std::find_if(table.begin(), table.end(), [&](const ParamSpec& s) { return name == s.name; });
@@ -29,7 +29,7 @@ ConvConfig config_of(const ConvShape& shape, const KernelChoice& choice, Backend
 }
 
 KernelChoice choice_of(const ConvConfig& config) {
-    KernelChoice choice{config.variant, config.m, {}, config.points, config.precision};
+    KernelChoice choice{config.variant, config.m, {}, config.points, config.precision, config.epilogue};
     for (const ParamSpec& spec : param_table()) {
         const ParamValue& v = config.params[spec.name];
         choice.params[spec.name] = spec.type == ParamType::pair ? fmt::format("{},{}", v[0], v[1]) : value_text(spec, v);
@@ -50,7 +50,7 @@ ConvPlan plan_of(const ConvShape& shape, const KernelSet& set, Backend backend) 
     } catch (const nlohmann::json::exception& e) {
         throw InputError(fmt::format("kernel set {} has unreadable parameters ({})", set.name, e.what()));
     }
-    ConvPlan plan = make_plan(shape, {set.variant, set.m, params, set.points, set.precision}, backend);
+    ConvPlan plan = make_plan(shape, {set.variant, set.m, params, set.points, set.precision, set.epilogue}, backend);
     if (shape.R != set.r) throw InputError(fmt::format("kernel set {} is for r = {}, the layer's filters are {}", set.name, set.r, shape.R));
     const bool same = plan.kernels.size() == set.kernels.size() &&
                       std::equal(plan.kernels.begin(), plan.kernels.end(), set.kernels.begin(),
@@ -160,6 +160,7 @@ std::vector<std::string> Conv2d::kernel_names() const {
 }
 
 void Conv2d::set_filters(std::span<const float> filters) { state_->layer->set_filters({filters.begin(), filters.end()}); }
+void Conv2d::set_bias(std::span<const float> bias) { state_->layer->set_bias({bias.begin(), bias.end()}); }
 
 KernelTimes Conv2d::run(const Buffer& input, Buffer& output) { return state_->layer->run(*input.state_->array, *output.state_->array); }
 

@@ -75,7 +75,7 @@ ConvPlan make_plan(const ConvShape& s, const ConvConfig& config, Backend backend
     if (spec_of(config.variant).winograd)
         recipes = std::make_unique<RecipeSet>(
             recipes_for(config.m, s.R, points_of(config, s.R), optimizer_options(config.precision)));
-    plan.kernels = emit_variant(config.variant, recipes.get(), s.R, config.params, backend, config.precision);
+    plan.kernels = emit_variant(config.variant, recipes.get(), s.R, config.params, backend, config.precision, config.epilogue);
     for (std::size_t i = 0; i < plan.kernels.size(); ++i) {
         const EmittedKernel& k = plan.kernels[i];
         const KindSpec& kind = spec_of(k.kind);

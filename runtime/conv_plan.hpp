@@ -25,6 +25,7 @@ struct ConvConfig {
     // Winograd variant's only.
     std::string points = "";
     Precision precision = Precision::fp32;  // a Winograd variant's only
+    Epilogue epilogue = {};
     friend bool operator==(const ConvConfig&, const ConvConfig&) = default;
 };
 

@@ -87,6 +87,8 @@ protected:
         check(cudaDeviceSynchronize(), "filter transform");
     }
 
+    void upload_bias(const std::vector<std::byte>& bias) override { copy_in(BufferId::bias, bias); }
+
     KernelTimes run_input(const std::vector<std::byte>& input, std::uint32_t poison, std::vector<std::byte>& output) override {
         copy_in(BufferId::images, input);
         output = encode_words(std::vector<std::uint32_t>(plan_.buffer_floats.at(BufferId::result), poison));

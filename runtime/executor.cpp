@@ -53,8 +53,21 @@ void LoadedLayer::set_filters(const std::vector<float>& filters) {
     upload_filters(encode(filters, tensor_type()));
 }
 
+void LoadedLayer::set_bias(const std::vector<float>& bias) {
+    if (!plan_.config.epilogue.bias) throw InputError("the layer's epilogue adds no bias (--bias makes one that does)");
+    if (bias.size() != static_cast<std::size_t>(plan_.shape.K))
+        throw InputError(fmt::format("the bias holds {} values, the layer has K = {} filters", bias.size(), plan_.shape.K));
+    upload_bias(encode(bias, tensor_type()));
+    bias_set_ = true;
+}
+
+void LoadedLayer::check_bias_set() const {
+    if (plan_.config.epilogue.bias && !bias_set_) throw InputError("the layer's epilogue adds a bias: set it (set_bias) before a run");
+}
+
 // The output is poisoned with NaN in its element type: 0x7fc00000, or two 0x7e00.
 KernelTimes LoadedLayer::run(const std::vector<float>& input, std::vector<float>& output) {
+    check_bias_set();
     if (input.size() != plan_.shape.input_size())
         throw InputError(fmt::format("the input holds {} values, the shape needs {}", input.size(), plan_.shape.input_size()));
     const ElementType type = tensor_type();
@@ -65,6 +78,7 @@ KernelTimes LoadedLayer::run(const std::vector<float>& input, std::vector<float>
 }
 
 KernelTimes LoadedLayer::run(const DeviceArray& input, DeviceArray& output) {
+    check_bias_set();
     for (const auto& [array, what, needed] :
          {std::tuple{&input, "input", plan_.shape.input_size()}, {&output, "output", plan_.shape.output_size()}}) {
         if (array->size() < needed)

@@ -65,6 +65,8 @@ public:
 
     // Uploads the filters and runs the per-weight kernels (the filter transform).
     void set_filters(const std::vector<float>& filters);
+    // The K values the epilogue adds; throws InputError when it adds none.
+    void set_bias(const std::vector<float>& bias);
     // One convolution; the output is poisoned (NaN) first. Times are those of
     // the per-input kernels (the filters are already transformed).
     KernelTimes run(const std::vector<float>& input, std::vector<float>& output);
@@ -84,6 +86,7 @@ protected:
     ElementType tensor_type() const;
     // The filters as the filters buffer holds them (encode).
     virtual void upload_filters(const std::vector<std::byte>& filters) = 0;
+    virtual void upload_bias(const std::vector<std::byte>& bias) = 0;
     // Writes the input (encoded), fills the output buffer's 32-bit words with
     // `poison`, runs the per-input launches, and reads the output buffer back.
     virtual KernelTimes run_input(const std::vector<std::byte>& input, std::uint32_t poison, std::vector<std::byte>& output) = 0;
@@ -91,6 +94,10 @@ protected:
     virtual KernelTimes run_arrays(const DeviceArray& input, DeviceArray& output) = 0;
 
     ConvPlan plan_;
+
+private:
+    void check_bias_set() const;
+    bool bias_set_ = false;
 };
 
 class Executor {

@@ -3,6 +3,7 @@
 
 #include "accuracy.hpp"
 #include "api_state.hpp"
+#include "epilogue.hpp"
 #include "recipe_db.hpp"
 
 #include <algorithm>
@@ -67,6 +68,7 @@ LayerReport run_layer(Device& device, const LayerJob& job) {
     LayerReport report;
     Conv2d conv = detail::Conv2dState::make(device, job.shape, job.config);
     conv.set_filters(job.filters);
+    if (job.config.epilogue.bias) conv.set_bias(job.bias);
     conv.run(job.input, report.output);
     report.kernels = conv.run(job.input, report.output);
     report.time_ms = total_ms(report.kernels);
@@ -74,14 +76,19 @@ LayerReport run_layer(Device& device, const LayerJob& job) {
         report.kernels = conv.median_times(job.input, job.warmup, job.repeats);
         report.time_ms = total_ms(report.kernels);
         if (job.baseline_direct) {
-            Conv2d direct =
-                detail::Conv2dState::make(device, job.shape, {Variant::direct, job.config.m, default_params(device.backend())});
+            // The same epilogue, so both times include it.
+            Conv2d direct = detail::Conv2dState::make(
+                device, job.shape,
+                {Variant::direct, job.config.m, default_params(device.backend()), "", Precision::fp32, job.config.epilogue});
             direct.set_filters(job.filters);
+            if (job.config.epilogue.bias) direct.set_bias(job.bias);
             report.baseline_ms = total_ms(direct.median_times(job.input, job.warmup, job.repeats));
         }
     }
     if (job.check) {
-        report.errors = compare_with_reference(report.output, reference_conv2d(job.shape, job.input, job.filters));
+        std::vector<double> reference = reference_conv2d(job.shape, job.input, job.filters);
+        apply_epilogue(job.config.epilogue, job.bias, job.shape, reference);
+        report.errors = compare_with_reference(report.output, reference);
         report.errors->bound = check_bound(job.config, job.shape);
     }
     return report;

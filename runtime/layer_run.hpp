@@ -40,6 +40,7 @@ struct LayerJob {
     ConvShape shape;
     ConvConfig config;
     std::vector<float> input, filters;
+    std::vector<float> bias;       // K values, where config.epilogue adds a bias
     bool check = false;            // errors against reference_conv2d
     bool bench = false;            // median of `repeats` runs after `warmup`
     bool baseline_direct = false;  // with bench: the direct kernel timed the same way

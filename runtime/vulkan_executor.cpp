@@ -77,6 +77,10 @@ protected:
         if (!plan_.filter_launches.empty()) dispatch(plan_.filter_launches);
     }
 
+    void upload_bias(const std::vector<std::byte>& bias) override {
+        std::memcpy(buffers_.at(BufferId::bias).payload(), bias.data(), bias.size());
+    }
+
     KernelTimes run_input(const std::vector<std::byte>& input, std::uint32_t poison, std::vector<std::byte>& output) override {
         std::memcpy(buffers_.at(BufferId::images).payload(), input.data(), input.size());
         GuardedBuffer& result = buffers_.at(BufferId::result);

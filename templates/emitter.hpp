@@ -8,6 +8,7 @@
 #include "kernel_kinds.hpp"
 #include "kernel_params.hpp"
 #include "optimizer.hpp"
+#include "epilogue.hpp"
 #include "precision.hpp"
 
 #include <string>
@@ -31,16 +32,20 @@ struct EmittedKernel {
 // kernel that binds a 16-bit buffer names its precision after the kind
 // (wino_f4_3_gemm_hs_t1x8_r16x8), and a transform at points other than the
 // default names them by points_tag (wino_f4_3_input_transform_p1c2d3e4f_...).
+// A kernel that writes the output names its epilogue, if any, after those
+// (wino_f4_3_output_transform_bias_relu6_...).
 std::string kernel_name(KernelKind kind, const RecipeSet* recipes, int r, const KernelParams& params,
-                        Precision precision = Precision::fp32);
+                        Precision precision = Precision::fp32, const Epilogue& epilogue = {});
 
 // The systematic name of a variant's kernel set, the CUTLASS way:
 // wino_f<m>_<r>_<variant> (wino_direct_r<r>), then every parameter that shapes
 // one of its kernels: wino_f4_3_nonfused_ufull_wg64_tt4_t1x8_r16x8, its
 // precision after the variant where one of its kernels binds a 16-bit buffer,
-// then its points' tag where `points` (as ConvConfig holds them) are not the default.
+// then its points' tag where `points` (as ConvConfig holds them) are not the
+// default, then its epilogue's.
 std::string kernel_set_name(Variant variant, int m, int r, const KernelParams& params,
-                            Precision precision = Precision::fp32, const std::string& points = "");
+                            Precision precision = Precision::fp32, const std::string& points = "",
+                            const Epilogue& epilogue = {});
 
 // `recipes` may be null for the kinds that do not need them. Throws InputError
 // for parameters out of range.
@@ -50,10 +55,11 @@ inline constexpr std::size_t max_kernel_bytes = 2 << 20;
 
 // Throws InputError for a kernel past max_kernel_bytes.
 EmittedKernel emit_kernel(KernelKind kind, const RecipeSet* recipes, int r, const KernelParams& params,
-                          Backend backend, Precision precision = Precision::fp32);
+                          Backend backend, Precision precision = Precision::fp32, const Epilogue& epilogue = {});
 
 // The kernels of a variant in launch order.
 std::vector<EmittedKernel> emit_variant(Variant variant, const RecipeSet* recipes, int r, const KernelParams& params,
-                                        Backend backend, Precision precision = Precision::fp32);
+                                        Backend backend, Precision precision = Precision::fp32,
+                                        const Epilogue& epilogue = {});
 
 }  // namespace wino

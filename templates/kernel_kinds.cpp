@@ -213,6 +213,7 @@ const char* to_string(BufferId buffer) {
         case BufferId::v: return "v";
         case BufferId::product: return "product";
         case BufferId::result: return "result";
+        case BufferId::bias: return "bias";
     }
     throw std::logic_error("unknown buffer");
 }

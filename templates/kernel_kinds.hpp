@@ -22,7 +22,7 @@ struct Tiling;
 class KernelParams;
 
 enum class KernelKind { filter_transform, input_transform, gemm, output_transform, fused, direct };
-enum class BufferId { images, filters, u, v, product, result };
+enum class BufferId { images, filters, u, v, product, result, bias };
 
 const char* to_string(BufferId buffer);  // its name in the kernels: "images", "u", ...
 

@@ -65,6 +65,7 @@ long long buffer_floats(BufferId buffer, const ConvShape& s, const Tiling& t) {
         case BufferId::images: return static_cast<long long>(s.input_size());
         case BufferId::filters: return static_cast<long long>(s.filter_size());
         case BufferId::result: return static_cast<long long>(s.output_size());
+        case BufferId::bias: return s.K;
         case BufferId::u: return saturating_product({a2, t.k_padded, s.C});
         case BufferId::v: return saturating_product({a2, s.C, t.tiles_padded});
         case BufferId::product: return saturating_product({a2, s.K, t.tiles_padded});

@@ -79,12 +79,12 @@ std::string block_store(int m, bool vector_rows, const std::string& indent) {
                 out += fmt::format("{}result[((out_base + min(th * {} + {}, p.out_h - 1)) * p.out_w) / 4 + "
                                    "min(tw * {} + {}, p.out_w / 4 - 1)] = STORED_result({});\n",
                                    indent, m, i, m / 4, q,
-                                   float4_of([&](int e) { return fmt::format("y[{}]", i * m + 4 * q + e); }));
+                                   float4_of([&](int e) { return fmt::format("EPILOGUE(y[{}])", i * m + 4 * q + e); }));
         return out;
     }
     for (int i = m - 1; i >= 0; --i)
         for (int j = m - 1; j >= 0; --j)
-            out += fmt::format("{4}result[(out_base + min(th * {0} + {1}, p.out_h - 1)) * p.out_w + min(tw * {0} + {2}, p.out_w - 1)] = STORED_result(y[{3}]);\n",
+            out += fmt::format("{4}result[(out_base + min(th * {0} + {1}, p.out_h - 1)) * p.out_w + min(tw * {0} + {2}, p.out_w - 1)] = STORED_result(EPILOGUE(y[{3}]));\n",
                                m, i, j, i * m + j, indent);
     return out;
 }

@@ -47,6 +47,9 @@ __device__ inline wino_f16x4 wino_fetch_real4(const wino_half* b, int i) {
 __device__ inline wino_half wino_to_half(wino_f16 h) { return h.bits; }
 __device__ inline half4 wino_to_half(wino_f16x4 v) { return {v.x.bits, v.y.bits, v.z.bits, v.w.bits}; }
 __device__ inline float wino_to_float(wino_f16 h) { return wino_to_float(h.bits); }
+// Comparisons (the epilogue's min, max and sign) on the exact float values.
+__device__ inline bool operator<(wino_f16 a, wino_f16 b) { return wino_to_float(a) < wino_to_float(b); }
+__device__ inline bool operator>(wino_f16 a, wino_f16 b) { return b < a; }
 __device__ inline float4 wino_to_float(wino_f16x4 v) {
     return make_float4(wino_to_float(v.x), wino_to_float(v.y), wino_to_float(v.z), wino_to_float(v.w));
 }

@@ -1,6 +1,7 @@
 // Registry units as C++ source.
 #include "registry_unit.hpp"
 
+#include "epilogue.hpp"
 #include "precision.hpp"
 
 #include "kernel_params.hpp"
@@ -37,6 +38,10 @@ const char* enum_name(Backend b) { return b == Backend::glsl ? "wino::Backend::g
 
 std::string enum_name(Variant v) { return fmt::format("wino::Variant::{}", to_string(v)); }
 std::string enum_name(Precision p) { return fmt::format("wino::Precision::{}", spec_of(p).identifier); }
+std::string epilogue_value(const Epilogue& e) {
+    return fmt::format("{{{}, wino::Activation::{}, {}, {}, {}}}", e.bias ? "true" : "false", spec_of(e.activation).identifier,
+                       float_literal(e.alpha), float_literal(e.low), float_literal(e.high));
+}
 
 }  // namespace
 
@@ -68,9 +73,9 @@ std::string render_registry_unit(const RegistryUnit& unit) {
     out += "\nconst wino::KernelSet sets[] = {\n";
     for (std::size_t i = 0; i < unit.sets.size(); ++i) {
         const UnitSet& set = unit.sets[i];
-        out += fmt::format("    {{{}, {}, {}, {}, {}, {}, {}, {}, set{}_kernels}},\n", quoted(set.name),
+        out += fmt::format("    {{{}, {}, {}, {}, {}, {}, {}, {}, {}, set{}_kernels}},\n", quoted(set.name),
                            enum_name(set.backend), enum_name(set.variant), set.m, set.r, quoted(to_json(set.params).dump()),
-                           quoted(set.points), enum_name(set.precision), i);
+                           quoted(set.points), enum_name(set.precision), epilogue_value(set.epilogue), i);
     }
     out += "};\n";
     std::string layers = "{}";

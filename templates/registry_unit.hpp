@@ -21,6 +21,7 @@ struct UnitSet {
     KernelParams params;
     std::string points;                  // as ConvConfig holds them ("": the default set)
     Precision precision;
+    Epilogue epilogue;
     std::vector<EmittedKernel> kernels;  // in launch order
 };
 

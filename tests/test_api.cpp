@@ -10,6 +10,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <string>
@@ -34,7 +35,7 @@ struct OwnedSet {
     std::string params, name = "wino_f4_3_nonfused_test", points;
     std::vector<std::string> names, sources;
     KernelSet set() const {
-        return {name.c_str(), Backend::glsl, Variant::nonfused, 4, 3, params.c_str(), points.c_str(), Precision::fp32, kernels};
+        return {name.c_str(), Backend::glsl, Variant::nonfused, 4, 3, params.c_str(), points.c_str(), Precision::fp32, {}, kernels};
     }
 };
 
@@ -192,4 +193,27 @@ TEST_CASE("at an _io precision a Conv2d runs on binary16 buffers, and buffers of
                                                         Catch::Contains("are fp16"));
     CHECK_THROWS_WITH(fp32_input.write(bits), Catch::Contains("binary16 bits are for an fp16 buffer"));
     CHECK_THROWS_AS(input.write(std::vector<std::uint16_t>(3)), InputError);
+}
+
+TEST_CASE("a kernel choice with an epilogue takes its bias once, and refuses a run without it") {
+    Epilogue epilogue;
+    epilogue.bias = true;
+    epilogue.activation = Activation::relu;
+    Conv2d conv(vulkan(), odd, {Variant::nonfused, 4, {}, "", Precision::fp32, epilogue});
+    CHECK(conv.choice().epilogue == epilogue);
+    const std::vector<float> x = random_tensor(odd.input_size(), 3), w = random_tensor(odd.filter_size(), 4),
+                             bias = random_tensor(static_cast<std::size_t>(odd.K), 5);
+    conv.set_filters(w);
+    std::vector<float> y;
+    CHECK_THROWS_WITH(conv.run(x, y), Catch::Contains("set_bias"));
+    CHECK_THROWS_WITH(conv.set_bias(std::vector<float>(3)), Catch::Contains("the layer has K = 5 filters"));
+    conv.set_bias(bias);
+    conv.run(x, y);
+    std::vector<double> reference = reference_conv2d(odd, x, w);
+    for (std::size_t i = 0; i < reference.size(); ++i)
+        reference[i] = std::max(0.0, reference[i] + bias[(i / (odd.out_h() * odd.out_w())) % odd.K]);
+    CHECK(compare_with_reference(y, reference).relative < layer_error_bound(4, 3));
+    CHECK(std::all_of(y.begin(), y.end(), [](float v) { return v >= 0; }));
+    Conv2d bare(vulkan(), odd);
+    CHECK_THROWS_WITH(bare.set_bias(bias), Catch::Contains("adds no bias"));
 }

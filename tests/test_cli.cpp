@@ -4,6 +4,8 @@
 #include "points.hpp"
 #include "test_support.hpp"
 
+#include "npy.hpp"
+
 #include <catch2/catch.hpp>
 
 #include <fmt/format.h>
@@ -354,6 +356,45 @@ TEST_CASE("precision on run and emit: 16-bit buffers named in the kernels, check
     std::system(("rm -rf " + dir).c_str());
 }
 
+TEST_CASE("epilogue on run and emit: bias and activation in the kernels that write the output, named, checked") {
+    const std::string dir = "/tmp/wino-epilogue-" + std::to_string(::getpid());
+    auto run = run_wino_gen("run --input-shape 2,6,11,9 --filters 5 --pad 1 --bias random --activation relu6 --check --format json");
+    REQUIRE(run.exit_code == 0);
+    const auto j = nlohmann::json::parse(run.out);
+    CHECK(j["check"] == "pass");
+    CHECK(j["kernel_set"].get<std::string>().find("_bias_relu6") != std::string::npos);
+    CHECK(j["epilogue"]["activation"] == "relu6");
+    CHECK(j["epilogue"]["bias"] == true);
+    // A bias from a file: the output of a K = 1 run, flattened, is no K-vector; a (K,) float16 file is.
+    wino::write_npy(dir + "-bias.npy", {{5}, {0.5f, -1.0f, 2.0f, 0.0f, 1.5f}, wino::ElementType::fp16});
+    auto from_file = run_wino_gen("run --input-shape 1,6,11,9 --filters 5 --pad 1 --bias " + dir +
+                                  "-bias.npy --activation leaky_relu:0.1 --variant direct --check --format json");
+    REQUIRE(from_file.exit_code == 0);
+    CHECK(nlohmann::json::parse(from_file.out)["kernel_set"].get<std::string>().find("_bias_lrelu0p1") != std::string::npos);
+    require_bad_input("run --input-shape 1,6,11,9 --filters 4 --bias " + dir + "-bias.npy", "the bias needs K = 4 values");
+    require_bad_input("run --input-shape 1,6,11,9 --filters 5 --activation sigmoid", "--activation must be none, relu, relu6");
+    require_bad_input("run --input-shape 1,6,11,9 --filters 5 --activation leaky_relu:x", "'x' is not a finite number");
+    require_bad_input("run --input-shape 1,6,11,9 --filters 5 --activation clip:1", "two, clip:low,high");
+    require_bad_input("run --input-shape 1,6,11,9 --filters 5 --activation clip:2,1", "low must be below high");
+    require_bad_input("run --input-shape 1,6,11,9 --filters 5 --activation relu:3", "relu takes no parameters");
+    require_bad_input("run --input-shape 1,6,11,9 --filters 5 --bias /nonexistent.npy", "/nonexistent.npy");
+
+    REQUIRE(run_wino_gen("emit --backend glsl --m 4 --r 3 --bias --activation clip:-1,1 --registry-unit e --out " + dir)
+                .exit_code == 0);
+    const std::string output = wino::test::slurp(dir + "/wino_f4_3_output_transform_ufull_wg64_tt4_bias_clip_m1_1.comp");
+    CHECK(output.find("// Epilogue: bias, then clip:-1,1") != std::string::npos);
+    CHECK(output.find("uniform samplerBuffer bias;") != std::string::npos);
+    CHECK(output.find("#define EPILOGUE(x) min(max(((x) + bias_k), REAL(-1.0f)), REAL(1.0f))") != std::string::npos);
+    // The GEMM writes no output: no epilogue, and its name is the bare one.
+    CHECK(std::filesystem::exists(dir + "/wino_f4_3_gemm_t1x8_r16x8.comp"));
+    CHECK(wino::test::slurp(dir + "/e.cpp").find("{true, wino::Activation::clip, 0.01f, -1.0f, 1.0f}") != std::string::npos);
+    REQUIRE(run_wino_gen("emit --backend cuda --m 4 --r 3 --variant fused --precision fp16 --activation relu --out " + dir)
+                .exit_code == 0);
+    CHECK(std::filesystem::exists(dir + "/wino_f4_3_fused_h_ufull_f16x4_relu.cu"));
+    require_bad_input("emit --backend glsl --activation tanh --out " + dir, "--activation must be");
+    std::system(("rm -rf " + dir + " " + dir + "-bias.npy").c_str());
+}
+
 TEST_CASE("points on run, emit and tune: the parser of matrices, the config's points end to end") {
     const std::string dir = "/tmp/wino-points-" + std::to_string(::getpid());
     auto run = run_wino_gen("run --input-shape 1,6,11,9 --filters 5 --pad 1 --points 0,1,-1,2,-2 --check --format json");
@@ -380,7 +421,7 @@ TEST_CASE("points on run, emit and tune: the parser of matrices, the config's po
     CHECK(std::filesystem::exists(dir + "/wino_f4_3_gemm_t1x8_r16x8.comp"));
     require_bad_input("emit --backend glsl --m 4 --r 3 --points 0,1 --out " + dir, "needs 5 finite points");
     REQUIRE(run_wino_gen("emit --backend glsl --m 4 --r 3 --points 0,1,-1,2,-2 --registry-unit p --out " + dir).exit_code == 0);
-    CHECK(wino::test::slurp(dir + "/p.cpp").find(R"(, "0,1,-1,2,-2", wino::Precision::fp32, set0_kernels})") !=
+    CHECK(wino::test::slurp(dir + "/p.cpp").find(R"(, "0,1,-1,2,-2", wino::Precision::fp32, {false, wino::Activation::none, 0.01f, 0.0f, 6.0f}, set0_kernels})") !=
           std::string::npos);
 
     auto tuned = run_wino_gen("tune --input-shape 1,4,8,8 --filters 4 --pad 1 --points 0,1,1/2 --budget-seconds 1 --db " + dir +

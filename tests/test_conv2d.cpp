@@ -5,6 +5,7 @@
 #include "accuracy.hpp"
 #include <wino/errors.hpp>
 #include "api_state.hpp"
+#include "epilogue.hpp"
 #include "layer_run.hpp"
 #include "vulkan_executor.hpp"
 #include "recipe_db.hpp"
@@ -45,14 +46,18 @@ void check_layer(const ConvShape& shape, const ConvConfig& config, double bound)
     INFO("shape N" << shape.N << " C" << shape.C << " H" << shape.H << " W" << shape.W << " K" << shape.K << " R"
                    << shape.R << " pad " << shape.pad << ", variant " << to_string(config.variant) << ", m "
                    << config.m);
-    const std::vector<float> x = random_tensor(shape.input_size(), 11), w = random_tensor(shape.filter_size(), 12);
+    const std::vector<float> x = random_tensor(shape.input_size(), 11), w = random_tensor(shape.filter_size(), 12),
+                             bias = random_tensor(static_cast<std::size_t>(shape.K), 13);
     const std::unique_ptr<LoadedLayer> conv = executor().load(shape, config);
     conv->set_filters(w);
+    if (config.epilogue.bias) conv->set_bias(bias);
     std::vector<float> y;
     conv->run(x, y);
     REQUIRE(y.size() == shape.output_size());
     CHECK_NOTHROW(conv->check_guards());
-    CHECK(compare_with_reference(y, reference_conv2d(shape, x, w)).relative <= bound);
+    std::vector<double> reference = reference_conv2d(shape, x, w);
+    apply_epilogue(config.epilogue, bias, shape, reference);
+    CHECK(compare_with_reference(y, reference).relative <= bound);
     INFO(device().last_validation_message());
     CHECK(device().validation_messages() == 0);
 }
@@ -83,6 +88,41 @@ TEST_CASE("16-bit precisions on Vulkan: both variants, m 2/4/6, awkward shapes, 
                     INFO(to_string(precision));
                     check_layer(shape, {variant, m, suggested_params(shape, m, Backend::glsl), "", precision}, bound.at(m));
                 }
+}
+
+TEST_CASE("epilogues on Vulkan: bias and each activation, every variant, m 2/4, vector rows, fp16") {
+    std::vector<Epilogue> epilogues;
+    for (const ActivationSpec& a : activations())
+        for (bool bias : {false, true}) {
+            Epilogue e;
+            e.bias = bias;
+            e.activation = a.activation;
+            // Parameters that clip on both sides of random outputs (|y| about 1 to 3 here).
+            e.alpha = 0.25f;
+            e.low = -0.5f;
+            e.high = 0.75f;
+            epilogues.push_back(e);
+        }
+    const ConvShape shape{2, 5, 9, 12, 6, 3, 1};  // tails in H, K; W' = 12 for vector rows
+    for (const Epilogue& e : epilogues) {
+        INFO("epilogue " << epilogue_tag(e));
+        for (Variant variant : {Variant::fused, Variant::nonfused})
+            for (int m : {2, 4}) {
+                ConvConfig config{variant, m, suggested_params(shape, m, Backend::glsl)};
+                config.epilogue = e;
+                check_layer(shape, config, layer_error_bound(m, 3));
+            }
+        ConvConfig rows{Variant::nonfused, 4, {}};
+        rows.params["vector_rows"][0] = 1;
+        rows.epilogue = e;
+        check_layer(shape, rows, layer_error_bound(4, 3));
+        ConvConfig direct{Variant::direct, 4, {}};
+        direct.epilogue = e;
+        check_layer(shape, direct, 1e-6);
+        ConvConfig half{Variant::fused, 4, suggested_params(shape, 4, Backend::glsl), "", Precision::fp16};
+        half.epilogue = e;
+        check_layer(shape, half, 1.5e-2);
+    }
 }
 
 TEST_CASE("the direct kernel on Vulkan agrees with the reference") {

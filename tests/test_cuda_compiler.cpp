@@ -11,16 +11,20 @@
 
 using namespace wino;
 
-TEST_CASE("NVRTC compiles the fp16-storage and fp16 kernels (PTX f16, no cuda_fp16.h) without spills") {
-    for (Precision precision : {Precision::fp16_storage, Precision::fp16}) {
+TEST_CASE("NVRTC compiles the 16-bit kernels (PTX f16, no cuda_fp16.h) with an epilogue, without spills") {
+    Epilogue epilogue;
+    epilogue.bias = true;
+    epilogue.activation = Activation::leaky_relu;
+    for (Precision precision : {Precision::fp16_storage, Precision::fp16, Precision::fp16_io}) {
         const RecipeSet recipes = recipes_for(4, 3, default_points(6), optimizer_options(precision));
         for (Variant v : {Variant::nonfused, Variant::fused})
-            for (const EmittedKernel& k : emit_variant(v, &recipes, 3, default_params(Backend::cuda), Backend::cuda, precision)) {
+            for (const EmittedKernel& k :
+                 emit_variant(v, &recipes, 3, default_params(Backend::cuda), Backend::cuda, precision, epilogue)) {
                 INFO(k.name);
                 const CudaBinary binary = compile_cuda(k.source, k.name, 80);
                 CHECK(binary.cubin.size() > 1000);
                 CHECK(binary.spill_bytes == 0);
-                if (precision == Precision::fp16 && spec_of(k.kind).needs_recipes) {
+                if (spec_of(precision).half_arithmetic && spec_of(k.kind).needs_recipes) {
                     // Constants are bits, not conversions at run time.
                     CHECK_THAT(k.source, Catch::Contains("wino_f16_bits(0x"));
                 }

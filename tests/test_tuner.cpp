@@ -66,6 +66,9 @@ protected:
         void upload_filters(const std::vector<std::byte>& filters) override {
             inner_->set_filters(decode(filters, plan_.shape.filter_size(), tensor_type()));
         }
+        void upload_bias(const std::vector<std::byte>& bias) override {
+            inner_->set_bias(decode(bias, static_cast<std::size_t>(plan_.shape.K), tensor_type()));
+        }
         KernelTimes run_input(const std::vector<std::byte>& input, std::uint32_t, std::vector<std::byte>& output) override {
             std::vector<float> values;
             KernelTimes times = inner_->run(decode(input, plan_.shape.input_size(), tensor_type()), values);

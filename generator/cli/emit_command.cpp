@@ -26,7 +26,8 @@ namespace wino::cli {
 namespace {
 
 struct EmitCli {
-    std::string backend, out = ".", registry_unit, layers, db, device_name, points, precision = "fp32";
+    std::string backend, out = ".", registry_unit, layers, db, device_name, points, precision = "fp32", activation = "none";
+    bool bias = false;
     int m = 4, r = 3;
     bool no_fma = false;
     KernelOptions kernel;
@@ -56,9 +57,16 @@ DeviceIdentity tuned_device(TuningDb& db, Backend backend, const std::string& na
 }
 
 UnitSet unit_set(const ConvConfig& config, int r, Backend backend, std::vector<EmittedKernel> kernels) {
-    return {kernel_set_name(config.variant, config.m, r, config.params, config.precision, config.points), backend,
-            config.variant, config.m, r,
-            config.params, config.points, config.precision, std::move(kernels)};
+    return {kernel_set_name(config.variant, config.m, r, config.params, config.precision, config.points, config.epilogue),
+            backend, config.variant, config.m, r, config.params, config.points, config.precision, config.epilogue,
+            std::move(kernels)};
+}
+
+Epilogue epilogue_of(const EmitCli& o) {
+    Epilogue epilogue;
+    epilogue.bias = o.bias;
+    parse_activation(o.activation, epilogue);
+    return epilogue;
 }
 
 // --layers: each layer's configuration from the tuning database (the untuned
@@ -82,6 +90,7 @@ RegistryUnit layer_unit(const EmitCli& o, Backend backend) {
             else
                 progress(fmt::format("{}: no tuning result for {}; its kernels are the untuned ones", l.name, device.name));
         }
+        config.epilogue = epilogue_of(o);
         ConvPlan plan = make_plan(l.shape, config, backend);
         UnitSet set = unit_set(config, l.shape.R, backend, std::move(plan.kernels));
         std::size_t index = 0;
@@ -118,10 +127,12 @@ void emit(const EmitCli& o) {
         // The recipes run's plan takes at this precision (balanced for 16-bit intermediates).
         OptimizerOptions options = optimizer_options(precision);
         options.fma = !o.no_fma;
-        const ConvConfig config{variant, o.m, params, canonical_points(o.points, o.m, o.r), precision};
+        const ConvConfig config{variant, o.m, params, canonical_points(o.points, o.m, o.r), precision, epilogue_of(o)};
         const RecipeSet recipes = recipes_for(o.m, o.r, points_of(config, o.r), options, progress);
         unit = {o.registry_unit,
-                {unit_set(config, o.r, backend, emit_variant(variant, &recipes, o.r, params, backend, precision))}, {}};
+                {unit_set(config, o.r, backend,
+                          emit_variant(variant, &recipes, o.r, params, backend, precision, config.epilogue))},
+                {}};
         if (*language.transform_header_extension)
             files.push_back({out / fmt::format("winograd_f{}_{}{}", o.m, o.r, language.transform_header_extension),
                              render_transform_header(recipes)});
@@ -153,6 +164,8 @@ Command add_emit_command(CLI::App& app) {
     sub->add_option("--precision", o->precision,
                     precision_help())
         ->default_str("fp32");
+    sub->add_flag("--bias", o->bias, "the kernels that write the output add a bias of K values (a buffer named bias)");
+    add_activation_option(sub, o->activation);
     sub->add_option("--out", o->out, "folder for the kernel files")->default_str(".");
     sub->add_option("--registry-unit", o->registry_unit,
                     "also write <ID>.cpp, the kernel set as <wino/kernel_set.hpp> records for wino_generate(), and "

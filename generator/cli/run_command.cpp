@@ -2,6 +2,7 @@
 // random tensors; --check compares with the fp64 host reference, --bench times
 // it (median of repeats after warm-up) against the direct kernel.
 #include "command.hpp"
+#include "epilogue.hpp"
 #include "shared_options.hpp"
 #include <wino/errors.hpp>
 #include "json_text.hpp"
@@ -23,7 +24,7 @@ struct RunCli {
     DeviceOptions where;
     LayerOptions layer;
     std::string format = "text", baseline, db;
-    std::string input, weights, output, points, precision = "fp32";
+    std::string input, weights, output, points, precision = "fp32", bias, activation = "none";
     std::optional<int> m;
     int warmup = 2, repeats = 5;
     KernelOptions kernel;
@@ -57,6 +58,22 @@ ConvShape resolve_shape(const RunCli& o, std::optional<NpyArray>& x, std::option
     return layer_shape(in, filters, o.layer);
 }
 
+Epilogue epilogue_of(const RunCli& o) {
+    Epilogue epilogue;
+    epilogue.bias = !o.bias.empty();
+    parse_activation(o.activation, epilogue);
+    return epilogue;
+}
+
+// --bias: K values from the file, or seeded like the tensors.
+std::vector<float> bias_of(const RunCli& o, const ConvShape& shape) {
+    if (o.bias == "random") return random_tensor(static_cast<std::size_t>(shape.K), o.seed + 2);
+    const NpyArray b = read_npy(o.bias);
+    if (b.shape != std::vector<long long>{shape.K})
+        throw InputError(fmt::format("{} has shape {}, the bias needs K = {} values", o.bias, dims_text(b.shape), shape.K));
+    return b.data;
+}
+
 // The configuration to run: the tuning database's choice for this device and
 // layer (unless --no-tuning-db, or --variant or --m name another), else
 // suggested_params; then the tuning flags given override it.
@@ -82,6 +99,7 @@ std::pair<ConvConfig, TuningMatch> choose_config(const RunCli& o, const ConvShap
         config.precision = precision;
     }
     apply_kernel_options(o.kernel, config.params);
+    config.epilogue = epilogue_of(o);
     return chosen;
 }
 
@@ -95,8 +113,10 @@ nlohmann::ordered_json report_json(const RunCli& o, const LayerJob& job, const D
                                   {"tuning", to_string(tuning)}, {"config", to_json(job.config)},
                                   {"precision", to_string(job.config.precision)},
                                   {"kernel_set", kernel_set_name(job.config.variant, job.config.m, o.layer.r, job.config.params,
-                                                                 job.config.precision, job.config.points)},
+                                                                 job.config.precision, job.config.points, job.config.epilogue)},
                                   {"time_ms", r.time_ms}};
+    if (job.config.epilogue != Epilogue{})
+        out["epilogue"] = {{"bias", job.config.epilogue.bias}, {"activation", activation_text(job.config.epilogue)}};
     if (job.bench) {
         out["gflops"] = job.shape.flops() / (r.time_ms * 1e6);
         nlohmann::ordered_json kernels;
@@ -143,7 +163,9 @@ void run(const RunCli& o) {
     // Flags are checked before the device opens: a bad one is exit 2 wherever it runs.
     const Backend backend = parse_backend(o.where.backend);
     ConvConfig flags_only{parse_variant(o.kernel.variant.value_or(default_variant)), o.m.value_or(4),
-                          suggested_params(job.shape, o.m.value_or(4), backend), o.points, parse_precision(o.precision)};
+                          suggested_params(job.shape, o.m.value_or(4), backend), o.points, parse_precision(o.precision),
+                          epilogue_of(o)};
+    if (flags_only.epilogue.bias) job.bias = bias_of(o, job.shape);
     apply_kernel_options(o.kernel, flags_only.params);
     validate_shape(job.shape, flags_only);
     Device device = open_device(o.where);
@@ -188,6 +210,10 @@ Command add_run_command(CLI::App& app) {
         ->default_str("fp32");
     sub->add_option("--input", o->input, "input tensor, float32 or float16 .npy N,C,H,W");
     sub->add_option("--weights", o->weights, "filters, float32 or float16 .npy K,C,R,R");
+    sub->add_option("--bias", o->bias,
+                    "add a bias to each output value in the kernel that writes it: a float32 or float16 .npy of K "
+                    "values, or 'random' (seeded uniform [-1, 1), as the tensors are without --input and --weights)");
+    add_activation_option(sub, o->activation);
     sub->add_option("--output", o->output, "write the output here (.npy: float16 at the _io precisions, else float32)");
     sub->add_option("--seed", o->seed, "seed of the random tensors")->default_str("1")->check(integer_range(0, LLONG_MAX));
     sub->add_flag("--check", o->check,

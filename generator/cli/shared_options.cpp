@@ -1,6 +1,8 @@
 // The flags the subcommands share.
 #include "shared_options.hpp"
 
+#include "epilogue.hpp"
+
 #include "checked.hpp"
 #include <wino/errors.hpp>
 
@@ -58,6 +60,14 @@ void add_device_options(CLI::App* sub, DeviceOptions& o) {
     sub->add_option("--backend", o.backend, fmt::format("{}", fmt::join(apis, " or ")))->default_str(apis.front());
     sub->add_option("--device", o.device, "vulkan:N (default: $WINO_VULKAN_DEVICE, else 0) or cuda:N (default 0)");
     sub->add_flag("--validation", o.validation, "enable the Khronos validation layer; any message fails the run");
+}
+
+void add_activation_option(CLI::App* sub, std::string& activation) {
+    sub->add_option("--activation", activation,
+                    fmt::format("{}: applied to each output value (after the bias) as it is written, in the kernel "
+                                "that writes the output",
+                                activation_forms()))
+        ->default_str("none");
 }
 
 void add_layer_options(CLI::App* sub, LayerOptions& o) {

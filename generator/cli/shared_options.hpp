@@ -29,6 +29,9 @@ struct LayerOptions {
 
 void add_layer_options(CLI::App* sub, LayerOptions& options);
 
+// --activation, the same on run and emit (epilogue.hpp's forms).
+void add_activation_option(CLI::App* sub, std::string& activation);
+
 // Throws InputError for a bad backend or device name, DeviceError for no device.
 Device open_device(const DeviceOptions& options);
 

@@ -89,6 +89,7 @@ struct KernelChoice {
     std::map<std::string, std::string> params = {};
     std::string points = "";
     Precision precision = Precision::fp32;  // a Winograd variant's only
+    Epilogue epilogue = {};                 // bias and activation, applied as the output is written
 };
 
 using KernelTimes = std::vector<std::pair<std::string, double>>;  // kernel name, device ms; launch order
@@ -115,6 +116,8 @@ public:
 
     // K·C·R·R values; uploaded and transformed once, kept for every run.
     void set_filters(std::span<const float> filters);
+    // K values, when the epilogue adds a bias: set before the first run, kept.
+    void set_bias(std::span<const float> bias);
     // On the device: input holds at least N·C·H·W values, output N·K·H'·W'.
     // No host copy; returns the kernels' device times.
     KernelTimes run(const Buffer& input, Buffer& output);

@@ -30,6 +30,7 @@ struct KernelSet {
     const char* params_json;  // every kernel parameter, as `wino-gen run --format json` writes "config"
     const char* points;       // as --points takes them; "": the default set
     Precision precision;
+    Epilogue epilogue;
     std::span<const GeneratedKernel> kernels;  // in launch order
 };
 

@@ -23,4 +23,16 @@ enum class Precision { fp32, fp16_storage, fp16, fp16_storage_io, fp16_io };
 // The element type of a tensor in device memory (wino::Buffer).
 enum class ElementType { fp32, fp16 };
 
+// What the kernels that write the output (output transform, fused, direct)
+// apply to each output value while it is in registers, y = activation(y +
+// bias[k]): no extra pass over memory.
+enum class Activation { none, relu, relu6, leaky_relu, clip };
+struct Epilogue {
+    bool bias = false;  // K values, Conv2d::set_bias
+    Activation activation = Activation::none;
+    // leaky_relu: y < 0 ? alpha·y : y; clip: min(max(y, low), high).
+    float alpha = 0.01f, low = 0.0f, high = 6.0f;
+    friend bool operator==(const Epilogue&, const Epilogue&) = default;
+};
+
 }  // namespace wino
