@@ -26,6 +26,9 @@ void validate_shape(const ConvShape& s, const ConvConfig& c) {
         throw InputError(fmt::format("a {}x{} filter with pad {} leaves no output of a {}x{} input", s.R, s.R, s.pad, s.H, s.W));
     const VariantSpec& variant = spec_of(c.variant);
     if (variant.winograd) {
+        if (s.R == 1)
+            throw InputError("a 1x1 filter is not Winograd: the layer is one GEMM, K x C filters by C x N*H*W pixels "
+                             "(a BLAS sgemm, or cuBLAS), or --variant direct here");
         validate_tile(c.m, s.R);
         points_of(c, s.R);
     } else if (!c.points.empty()) {

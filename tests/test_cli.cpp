@@ -158,6 +158,8 @@ TEST_CASE("run checks a layer on Vulkan and reads and writes npy files") {
 }
 
 TEST_CASE("run bad input: one line, exit 2, and no CUDA device: exit 1") {
+    require_bad_input("run --input-shape 1,8,10,10 --filters 8 --r 1", "a 1x1 filter is not Winograd");
+    REQUIRE(run_wino_gen("run --input-shape 1,8,10,10 --filters 8 --r 1 --variant direct --check").exit_code == 0);
     require_bad_input("run --input-shape 1,3,10 --filters 4", "--input-shape");
     require_bad_input("run --input-shape 1,3,10,10", "--filters");
     require_bad_input("run --input-shape 1,3,2,2 --filters 4 --r 5", "leaves no output");
