@@ -7,12 +7,16 @@
 #   wino_generate(<target> BACKEND glsl|cuda
 #                 CONFIGS F4_3 F6_3 F2_5 ... | LAYERS <layer file>
 #                 [VARIANTS nonfused fused] [TUNING_DB <file>] [DEVICE_NAME <text>]
-#                 [UNROLL <n|full>] [NAME <registry>] [OUTPUT_DIR <dir>])
+#                 [UNROLL <n|full>] [PRECISION <precision>] [BIAS] [ACTIVATION <activation>]
+#                 [NAME <registry>] [OUTPUT_DIR <dir>])
 #
 # CONFIGS: one kernel set per config and variant (nonfused unless VARIANTS),
 # each regenerated only when its inputs change. LAYERS: a layer list ("name
 # N C H W K R pad" a line) and one set per layer, the fastest in TUNING_DB
-# for its device (DEVICE_NAME picks one of several), else the untuned one.
+# for its device (DEVICE_NAME picks one of several) at PRECISION, else the
+# untuned one. PRECISION, BIAS and ACTIVATION are `wino-gen emit`'s
+# --precision, --bias and --activation for every set (wino-gen checks their
+# values when a unit is built, and fails the build naming the forms).
 # GLSL kernels are compiled to SPIR-V by glslangValidator and embedded; CUDA
 # kernels are embedded as source for NVRTC. The target gets the sources and
 # <NAME>_kernels.hpp: <NAME>_kernels::registry() (<wino/kernel_set.hpp>);
@@ -46,7 +50,8 @@ endfunction()
 
 function(wino_generate target)
   set(where "wino_generate(${target})")
-  cmake_parse_arguments(PARSE_ARGV 1 arg "" "BACKEND;LAYERS;TUNING_DB;DEVICE_NAME;UNROLL;NAME;OUTPUT_DIR" "CONFIGS;VARIANTS")
+  cmake_parse_arguments(PARSE_ARGV 1 arg "BIAS" "BACKEND;LAYERS;TUNING_DB;DEVICE_NAME;UNROLL;PRECISION;ACTIVATION;NAME;OUTPUT_DIR"
+                        "CONFIGS;VARIANTS")
   if(arg_UNPARSED_ARGUMENTS)
     list(JOIN arg_UNPARSED_ARGUMENTS " " extra)
     _wino_generate_fail("${where}" "unknown argument(s) '${extra}'")
@@ -86,6 +91,15 @@ function(wino_generate target)
       _wino_generate_fail("${where}" "UNROLL must be a positive count or full, not '${arg_UNROLL}'")
     endif()
     list(APPEND common --unroll ${arg_UNROLL})
+  endif()
+  if(DEFINED arg_PRECISION)
+    list(APPEND common --precision ${arg_PRECISION})
+  endif()
+  if(arg_BIAS)
+    list(APPEND common --bias)
+  endif()
+  if(DEFINED arg_ACTIVATION)
+    list(APPEND common --activation ${arg_ACTIVATION})
   endif()
   set(name ${target})
   if(arg_NAME)

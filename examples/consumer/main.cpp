@@ -2,6 +2,7 @@
 // on host vectors and on device buffers, and checks each against a direct
 // convolution loop in double. Exit 0 when every set is within its bound.
 #include "consumer_cuda_kernels.hpp"
+#include "consumer_fp16_kernels.hpp"
 #include "consumer_kernels.hpp"
 #ifdef CONSUMER_TUNED
 #include "tuned_kernels.hpp"
@@ -9,6 +10,7 @@
 
 #include <wino/conv2d.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <random>
@@ -24,7 +26,14 @@ std::vector<float> random_values(std::size_t n, unsigned seed) {
     return v;
 }
 
-std::vector<double> direct(const wino::ConvShape& s, const std::vector<float>& x, const std::vector<float>& w) {
+// The set's epilogue on one output of filter k (the activations this program's sets use).
+double epilogue(const wino::Epilogue& e, double y, float bias) {
+    if (e.bias) y += bias;
+    return e.activation == wino::Activation::relu ? std::max(y, 0.0) : y;
+}
+
+std::vector<double> direct(const wino::ConvShape& s, const std::vector<float>& x, const std::vector<float>& w,
+                           const wino::Epilogue& e, const std::vector<float>& bias) {
     std::vector<double> y(s.output_size());
     for (int n = 0; n < s.N; ++n)
         for (int k = 0; k < s.K; ++k)
@@ -38,7 +47,7 @@ std::vector<double> direct(const wino::ConvShape& s, const std::vector<float>& x
                                 if (h < 0 || h >= s.H || ww < 0 || ww >= s.W) continue;
                                 sum += double(x[((n * s.C + c) * s.H + h) * s.W + ww]) * w[((k * s.C + c) * s.R + u) * s.R + v];
                             }
-                    y[((n * s.K + k) * s.out_h() + i) * s.out_w() + j] = sum;
+                    y[((n * s.K + k) * s.out_h() + i) * s.out_w() + j] = epilogue(e, sum, bias[k]);
                 }
     return y;
 }
@@ -53,11 +62,13 @@ double max_relative_error(const std::vector<float>& y, const std::vector<double>
 }
 
 // Runs `set` on `shape` from host vectors and device buffers; true when both
-// agree and are within fp32 Winograd's error of the direct loop.
+// agree and are within Winograd's error at the set's precision of the direct loop.
 bool check(wino::Device& device, const wino::ConvShape& shape, const wino::KernelSet& set) {
-    const std::vector<float> x = random_values(shape.input_size(), 1), w = random_values(shape.filter_size(), 2);
+    const std::vector<float> x = random_values(shape.input_size(), 1), w = random_values(shape.filter_size(), 2),
+                             bias = random_values(static_cast<std::size_t>(shape.K), 3);
     wino::Conv2d conv(device, shape, set);
     conv.set_filters(w);
+    if (set.epilogue.bias) conv.set_bias(bias);
     std::vector<float> from_host;
     conv.run(x, from_host);
     wino::Buffer input(device, shape.input_size()), output(device, shape.output_size());
@@ -65,10 +76,10 @@ bool check(wino::Device& device, const wino::ConvShape& shape, const wino::Kerne
     conv.run(input, output);
     std::vector<float> on_device(shape.output_size());
     output.read(on_device);
-    const std::vector<double> ref = direct(shape, x, w);
+    const std::vector<double> ref = direct(shape, x, w, set.epilogue, bias);
     const double host_error = max_relative_error(from_host, ref), device_error = max_relative_error(on_device, ref);
-    // fp32 Winograd: a few hundred ulps of the largest output at these sizes.
-    const bool good = host_error < 1e-4 && device_error == host_error;
+    // fp32 Winograd: a few hundred ulps of the largest output at these sizes; 16-bit U, V and M: fp16's 11 bits.
+    const bool good = host_error < (set.precision == wino::Precision::fp32 ? 1e-4 : 1e-2) && device_error == host_error;
     std::printf("%s F(%d,%d) %s: %zu kernels, max rel err %.3e (device buffers %.3e) %s\n", set.name, set.m, set.r,
                 set.variant == wino::Variant::fused ? "fused" : "nonfused", set.kernels.size(), host_error, device_error,
                 good ? "ok" : "FAILED");
@@ -83,6 +94,8 @@ int main() try {
     std::printf("%s: %zu kernel sets\n", device.name().c_str(), registry.sets.size());
     bool all_good = !registry.sets.empty();
     for (const wino::KernelSet& set : registry.sets) all_good = check(device, {2, 3, 11, 10, 5, set.r, set.r / 2}, set) && all_good;
+    for (const wino::KernelSet& set : consumer_fp16_kernels::registry().sets)
+        all_good = check(device, {2, 3, 11, 10, 5, set.r, set.r / 2}, set) && all_good;
     try {
         wino::Device cuda({wino::Backend::cuda});
         for (const wino::KernelSet& set : consumer_cuda_kernels::registry().sets)

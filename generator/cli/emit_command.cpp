@@ -71,7 +71,9 @@ Epilogue epilogue_of(const EmitCli& o) {
 
 // --layers: each layer's configuration from the tuning database (the untuned
 // one where it has none), one set per distinct configuration.
+// At --precision: the database's result at that precision.
 RegistryUnit layer_unit(const EmitCli& o, Backend backend) {
+    const Precision precision = parse_precision(o.precision);
     RegistryUnit unit{o.registry_unit, {}, {}};
     std::unique_ptr<TuningDb> db;
     DeviceIdentity device;
@@ -81,10 +83,10 @@ RegistryUnit layer_unit(const EmitCli& o, Backend backend) {
     }
     for (const NamedLayer& l : read_layer_list(o.layers)) {
         ConvConfig config = untuned_candidate(l.shape, backend);
+        config.precision = precision;
         if (db) {
-            const TuningChoice choice = db->best(device, l.shape, [&](const Candidate& c) {
-                return current_kernels_hash(l.shape, c, backend);
-            });
+            const TuningChoice choice = db->best(
+                device, l.shape, [&](const Candidate& c) { return current_kernels_hash(l.shape, c, backend); }, precision);
             if (choice.candidate)
                 config = *choice.candidate;
             else
@@ -109,8 +111,6 @@ void emit(const EmitCli& o) {
     if (o.layers.empty() && (!o.db.empty() || !o.device_name.empty())) throw InputError("--db and --device-name need --layers");
     if (!o.layers.empty() && !o.points.empty()) throw InputError("--points is for one configuration, not --layers");
     const Precision precision = parse_precision(o.precision);
-    if (!o.layers.empty() && precision != Precision::fp32)
-        throw InputError("--precision is for one configuration, not --layers (their configurations are the tuning database's)");
     check_writable_folder(o.out);  // before recipes that may take minutes to make
     const std::filesystem::path out(o.out);
     Files files;
@@ -172,7 +172,7 @@ Command add_emit_command(CLI::App& app) {
                     "<ID>.spirv.txt, the GLSL kernels for glslangValidator; ID is a C identifier");
     sub->add_option("--layers", o->layers,
                     "instead of one configuration, the kernel set of each layer of this list (\"name N C H W K R pad\" a line)");
-    sub->add_option("--db", o->db, "with --layers: each layer's configuration is the fastest in this tuning database");
+    sub->add_option("--db", o->db, "with --layers: each layer's configuration is the fastest in this tuning database at --precision");
     sub->add_option("--device-name", o->device_name, "with --db holding several devices: the one whose name holds this");
     return {sub, [o] { emit(*o); }};
 }
