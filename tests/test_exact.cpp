@@ -18,7 +18,7 @@ TEST_CASE("rationals parse in lowest terms and print as p/q") {
     CHECK(to_string(parse_exact("123456789012345678901234567890", "x")) == "123456789012345678901234567890");
 }
 
-TEST_CASE("malformed rationals are input errors; exact arithmetic reads as its value") {
+TEST_CASE("malformed rationals are input errors, and exact arithmetic reads as its value") {
     for (const char* bad : {"", "abc", "1/0", "2/", "/3", "1.5", " 1", "1 /2", "1/2/"})
         CHECK_THROWS_AS(parse_exact(bad, "point"), InputError);
     CHECK(parse_exact("1/-2", "x") == Exact(-1) / 2);
