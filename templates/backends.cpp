@@ -23,12 +23,6 @@ bool any_half(const KernelInterface& k) {
     return std::any_of(k.buffers.begin(), k.buffers.end(), [](const BufferUse& use) { return use.half; });
 }
 
-// Every written buffer is stored through STORED_<buffer>(x), which converts the
-// working type (REAL, REAL4) to the buffer's element type. Values are read as
-// floats (FETCH, FETCH4) or in the working type (FETCH_REAL, FETCH_REAL4).
-// GLSL needs #version first: the interface, then the prelude. Read-only
-// buffers are uniform texel buffers (a 16-bit one is read through a 16-bit
-// texel format, as floats), written ones storage buffers.
 // fp16 arithmetic, with conversions to fp16 rounded to nearest even as CUDA's
 // cvt.rn and the layer error model round them: SPIR-V's RoundingModeRTE (4462)
 // for 16-bit floats, from SPV_KHR_float_controls (capability 4467), which GLSL
@@ -38,6 +32,12 @@ constexpr const char* glsl_half_arithmetic =
     "#extension GL_EXT_spirv_intrinsics : require\n"
     "spirv_execution_mode(extensions = [\"SPV_KHR_float_controls\"], capabilities = [4467], 4462, 16);\n";
 
+// Every written buffer is stored through STORED_<buffer>(x), which converts the
+// working type (REAL, REAL4) to the buffer's element type. Values are read as
+// floats (FETCH, FETCH4) or in the working type (FETCH_REAL, FETCH_REAL4).
+// GLSL needs #version first: the interface, then the prelude. Read-only
+// buffers are uniform texel buffers (a 16-bit one is read through a 16-bit
+// texel format, as floats), written ones storage buffers.
 std::string glsl_preamble(const KernelInterface& k) {
     std::string out = fmt::format("#version 450\n{}{}layout(local_size_x = {}) in;\n",
                                   any_half(k) ? "#extension GL_EXT_shader_16bit_storage : require\n" : "",
