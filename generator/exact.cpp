@@ -297,8 +297,10 @@ double to_double(const Exact& x) {
     return x.is_rational() ? cln::double_approx(x.rational_part()) : cln::double_approx(approximate(x, 40));
 }
 
-std::string float_literal(const Exact& x) {
-    std::string s = fmt::format("{}", to_float(x));
+std::string float_literal(const Exact& x) { return float_literal(to_float(x)); }
+
+std::string float_literal(float value) {
+    std::string s = fmt::format("{}", value);
     if (s.find_first_of(".e") == std::string::npos) s += ".0";
     return s + "f";
 }

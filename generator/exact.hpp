@@ -85,6 +85,8 @@ double to_double(const Exact& x);
 // The nearest float as a C/C++/CUDA/GLSL literal that reads back exactly:
 // "0.5f", "-4.0f", "0.70710677f".
 std::string float_literal(const Exact& x);
+// A float so: "6.0f", "0.01f".
+std::string float_literal(float value);
 
 // The binary16 number nearest to x (ties to even, ±inf past 65504), as the
 // float that holds it exactly: the constant fp16 kernels compute with. Rounded

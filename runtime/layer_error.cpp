@@ -33,7 +33,7 @@ void filter_stage(const ConvShape& s, const Tiles& t, const RecipeSet& recipes, 
     u.assign(static_cast<std::size_t>(s.K) * s.C * a2, 0.0);
     std::vector<T> g(r2), out(a2), scratch, values;
     for (std::size_t kc = 0; kc < static_cast<std::size_t>(s.K) * s.C; ++kc) {
-        for (std::size_t i = 0; i < r2; ++i) if constexpr (std::is_same_v<T, Half>) g[i] = static_cast<Half>(w[kc * r2 + i]); else g[i] = static_cast<T>(w[kc * r2 + i]);
+        for (std::size_t i = 0; i < r2; ++i) g[i] = static_cast<T>(w[kc * r2 + i]);
         run.run_2d(g.data(), s.R, t.alpha, out.data(), scratch, values);
         std::copy(out.begin(), out.end(), u.begin() + kc * a2);
     }
@@ -55,7 +55,7 @@ void input_stage(const ConvShape& s, const Tiles& t, const RecipeSet& recipes, c
                 for (int j = 0; j < t.alpha; ++j) {
                     const int h = top + i, w = left + j;
                     d[i * t.alpha + j] = h >= 0 && h < s.H && w >= 0 && w < s.W
-                                             ? (std::is_same_v<T, Half> ? T(static_cast<Half>(x[((static_cast<std::size_t>(n) * s.C + c) * s.H + h) * s.W + w])) : static_cast<T>(x[((static_cast<std::size_t>(n) * s.C + c) * s.H + h) * s.W + w]))
+                                             ? static_cast<T>(x[((static_cast<std::size_t>(n) * s.C + c) * s.H + h) * s.W + w])
                                              : T(0);
                 }
             run.run_2d(d.data(), t.alpha, t.alpha, out.data(), scratch, values);

@@ -80,7 +80,7 @@ std::string cuda_preamble(const KernelInterface& k) {
 // fp16 constants: GLSL converts the float that holds the binary16 value exactly,
 // CUDA takes its bits (no conversion runs for a constant).
 std::string glsl_half_constant(const Exact& c) {
-    return fmt::format("float16_t({}) /* {} */", fmt::format("{}", to_half(c)), to_string(c));
+    return fmt::format("float16_t({}) /* {} */", to_half(c), to_string(c));
 }
 std::string cuda_half_constant(const Exact& c) {
     return fmt::format("wino_f16_bits(0x{:04x}) /* {} = {} */", half_bits(to_half(c)), to_string(c), to_half(c));

@@ -2,6 +2,7 @@
 #include "epilogue.hpp"
 
 #include <wino/errors.hpp>
+#include "exact.hpp"
 #include "kernel_params.hpp"
 
 #include <fmt/format.h>
@@ -35,12 +36,6 @@ float parse_parameter(const std::string& text, const std::string& whole) {
 }
 
 }  // namespace
-
-std::string float_literal(float value) {
-    std::string text = fmt::format("{}", value);
-    if (text.find_first_of(".e") == std::string::npos) text += ".0";
-    return text + "f";
-}
 
 const std::vector<ActivationSpec>& activations() {
     static const std::vector<ActivationSpec> table = {

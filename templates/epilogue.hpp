@@ -39,9 +39,6 @@ std::string epilogue_tag(const Epilogue& epilogue);
 // "bias, then relu6", for header comments; "" for none without bias.
 std::string epilogue_text(const Epilogue& epilogue);
 
-// A float as a C, C++, CUDA and GLSL literal that reads back exactly: "6.0f", "0.01f".
-std::string float_literal(float value);
-
 // Kinds that write the output carry the epilogue (and bind the bias).
 bool carries_epilogue(KernelKind kind);
 // The macros the templates use: EPILOGUE_SETUP (loads bias[k]) and

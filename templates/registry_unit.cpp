@@ -2,6 +2,7 @@
 #include "registry_unit.hpp"
 
 #include "epilogue.hpp"
+#include "exact.hpp"
 #include "precision.hpp"
 
 #include "kernel_params.hpp"
