@@ -80,19 +80,18 @@ private:
 class RecipeTile : public TileEvaluator {
 public:
     explicit RecipeTile(const RecipeSet& s)
-        : input_(s.input), filter_(s.filter), output_(s.output), alpha_(s.algorithm.alpha), r_(s.algorithm.r),
-          m_(s.algorithm.m) {}
+        : input_(s.input), filter_(s.filter), output_(s.output), alpha_(s.algorithm.alpha), m_(s.algorithm.m) {}
     void evaluate(const std::vector<float>& d, const std::vector<float>& g, std::vector<float>& y) override {
         u_.resize(alpha_ * alpha_), v_.resize(alpha_ * alpha_), y.resize(m_ * m_);
-        filter_.run_2d(g.data(), r_, alpha_, u_.data(), scratch_, values_);
-        input_.run_2d(d.data(), alpha_, alpha_, v_.data(), scratch_, values_);
+        run_2d(filter_, filter_, g.data(), u_.data(), scratch_, values_);
+        run_2d(input_, input_, d.data(), v_.data(), scratch_, values_);
         for (std::size_t i = 0; i < u_.size(); ++i) v_[i] *= u_[i];
-        output_.run_2d(v_.data(), alpha_, m_, y.data(), scratch_, values_);
+        run_2d(output_, output_, v_.data(), y.data(), scratch_, values_);
     }
 
 private:
     RecipeRun<float> input_, filter_, output_;
-    std::size_t alpha_, r_, m_;
+    std::size_t alpha_, m_;
     std::vector<float> u_, v_, scratch_, values_;
 };
 

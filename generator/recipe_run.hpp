@@ -52,18 +52,24 @@ public:
         for (std::size_t i = 0; i < recipe_.outputs.size(); ++i) y[i * y_stride] = values[recipe_.outputs[i]];
     }
 
-    // The 2D transform of an n_in × n_in block into n_out × n_out: the recipe
-    // on every column, then on every row of the result.
-    void run_2d(const T* in, std::size_t n_in, std::size_t n_out, T* out, std::vector<T>& scratch,
-                std::vector<T>& values) const {
-        scratch.resize(n_out * n_in);
-        for (std::size_t j = 0; j < n_in; ++j) run(in + j, n_in, scratch.data() + j, n_in, values);
-        for (std::size_t i = 0; i < n_out; ++i) run(scratch.data() + i * n_in, 1, out + i * n_out, 1, values);
-    }
+    int inputs() const { return recipe_.n_inputs; }
+    int outputs() const { return static_cast<int>(recipe_.outputs.size()); }
 
 private:
     Recipe recipe_;
     std::vector<T> constants_;
 };
+
+// The 2D transform of a block (along_h's inputs rows × along_w's inputs
+// columns, row-major): along_h on every column, then along_w on every row of
+// the result, as the kernels' transform_2d.
+template <class T>
+void run_2d(const RecipeRun<T>& along_h, const RecipeRun<T>& along_w, const T* in, T* out, std::vector<T>& scratch,
+            std::vector<T>& values) {
+    const std::size_t columns = along_w.inputs(), rows_out = along_h.outputs(), columns_out = along_w.outputs();
+    scratch.resize(rows_out * columns);
+    for (std::size_t j = 0; j < columns; ++j) along_h.run(in + j, columns, scratch.data() + j, columns, values);
+    for (std::size_t i = 0; i < rows_out; ++i) along_w.run(scratch.data() + i * columns, 1, out + i * columns_out, 1, values);
+}
 
 }  // namespace wino

@@ -14,10 +14,11 @@ namespace wino {
 namespace {
 
 ConvConfig config_of(const ConvShape& shape, const KernelChoice& choice, Backend backend) {
+    const TileSize m = tile_for(shape, choice.m);
     // before m divides anything
-    validate_shape(shape, {choice.variant, choice.m, default_params(backend), choice.points, choice.precision});
-    ConvConfig config{choice.variant, choice.m, suggested_params(shape, choice.m, backend),
-                      spec_of(choice.variant).winograd ? canonical_points(choice.points, choice.m, shape.R) : "",
+    validate_shape(shape, {choice.variant, m, default_params(backend), choice.points, choice.precision});
+    ConvConfig config{choice.variant, m, suggested_params(shape, m, backend),
+                      spec_of(choice.variant).winograd ? canonical_points(choice.points, m, shape.R, shape.S) : "",
                       choice.precision, choice.epilogue};
     for (const auto& [name, text] : choice.params) {
         const auto& table = param_table();
@@ -51,7 +52,8 @@ ConvPlan plan_of(const ConvShape& shape, const KernelSet& set, Backend backend) 
         throw InputError(fmt::format("kernel set {} has unreadable parameters ({})", set.name, e.what()));
     }
     ConvPlan plan = make_plan(shape, {set.variant, set.m, params, set.points, set.precision, set.epilogue}, backend);
-    if (shape.R != set.r) throw InputError(fmt::format("kernel set {} is for r = {}, the layer's filters are {}", set.name, set.r, shape.R));
+    if (shape.R != set.r || shape.S != set.s)
+        throw InputError(fmt::format("kernel set {} is for {}x{} filters, the layer's are {}", set.name, set.r, set.s, filter_text(shape)));
     const bool same = plan.kernels.size() == set.kernels.size() &&
                       std::equal(plan.kernels.begin(), plan.kernels.end(), set.kernels.begin(),
                                  [](const EmittedKernel& mine, const GeneratedKernel& theirs) {

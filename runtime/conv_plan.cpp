@@ -9,28 +9,63 @@
 #include <algorithm>
 #include <limits>
 #include <memory>
+#include <tuple>
 
 namespace wino {
 
-PointSet points_of(const ConvConfig& config, int r) { return points_or_default(config.points, config.m + r - 1); }
+TileSize tile_for(const ConvShape& s, TileSize m) { return {s.R == 1 ? 1 : m.h, s.S == 1 ? 1 : m.w}; }
 
-std::string canonical_points(const std::string& text, int m, int r) {
-    validate_tile(m, r);
-    const std::string given = finite_points_text(points_or_default(text, m + r - 1));
-    return given == finite_points_text(default_points(m + r - 1)) ? "" : given;
+PointSet points_of(const ConvConfig& config, int m, int r) {
+    return r == 1 ? default_points(m) : points_or_default(config.points, m + r - 1);
 }
+
+namespace {
+
+// Throws InputError for a tile the layer's filter does not allow along an axis.
+void validate_axes(const ConvShape& s, TileSize m, const std::string& points) {
+    validate_tile(m.h, s.R);
+    validate_tile(m.w, s.S);
+    for (const auto& [name, size, tile] : {std::tuple{"R", s.R, m.h}, std::tuple{"S", s.S, m.w}})
+        if (size == 1 && tile != 1)
+            throw InputError(fmt::format("the filter's {} is 1, so that axis is not transformed and its tile is 1, not {}",
+                                         name, tile));
+    if (!points.empty() && s.R > 1 && s.S > 1 && m.h + s.R != m.w + s.S)
+        throw InputError(fmt::format("--points are those of both axes, whose alphas differ ({} along H, {} along W): "
+                                     "give an m per axis that makes them equal, or no --points",
+                                     m.h + s.R - 1, m.w + s.S - 1));
+}
+
+}  // namespace
+
+std::string canonical_points(const std::string& text, TileSize m, int r, int s) {
+    validate_tile(m.h, r);
+    validate_tile(m.w, s);
+    const int alpha = points_alpha(m, r, s);
+    const std::string given = finite_points_text(points_or_default(text, alpha));
+    return given == finite_points_text(default_points(alpha)) ? "" : given;
+}
+
+LayerRecipes::LayerRecipes(const ConvShape& s, const ConvConfig& c, const OptimizerOptions& options,
+                           const std::function<void(const std::string&)>& progress)
+    : h_(recipes_for(c.m.h, s.R, points_of(c, c.m.h, s.R), options, progress)) {
+    if (c.m.w != c.m.h || s.S != s.R) w_ = recipes_for(c.m.w, s.S, points_of(c, c.m.w, s.S), options, progress);
+}
+
+ConvAlgorithm LayerRecipes::algorithm() const { return ConvAlgorithm::winograd2d(h(), w()); }
 
 void validate_shape(const ConvShape& s, const ConvConfig& c) {
     check_ranges(s);
     if (s.out_h() < 1 || s.out_w() < 1)
-        throw InputError(fmt::format("a {}x{} filter with pad {} leaves no output of a {}x{} input", s.R, s.R, s.pad, s.H, s.W));
+        throw InputError(fmt::format("a {} filter with pad {} leaves no output of a {}x{} input", filter_text(s),
+                                     padding_text(s.pad), s.H, s.W));
     const VariantSpec& variant = spec_of(c.variant);
     if (variant.winograd) {
-        if (s.R == 1)
+        if (s.R == 1 && s.S == 1)
             throw InputError("a 1x1 filter is not Winograd: the layer is one GEMM, K x C filters by C x N*H*W pixels "
                              "(a BLAS sgemm, or cuBLAS), or --variant direct here");
-        validate_tile(c.m, s.R);
-        points_of(c, s.R);
+        validate_axes(s, c.m, c.points);
+        points_of(c, c.m.h, s.R);
+        points_of(c, c.m.w, s.S);
     } else if (!c.points.empty()) {
         throw InputError("the direct kernel has no interpolation points: --points is for nonfused and fused");
     }
@@ -54,13 +89,13 @@ std::vector<double> reference_conv2d(const ConvShape& s, const std::vector<float
         for (int k = 0; k < s.K; ++k)
             for (int c = 0; c < s.C; ++c)
                 for (int i = 0; i < s.R; ++i)
-                    for (int j = 0; j < s.R; ++j) {
-                        const double g = w[((std::size_t(k) * s.C + c) * s.R + i) * s.R + j];
+                    for (int j = 0; j < s.S; ++j) {
+                        const double g = w[((std::size_t(k) * s.C + c) * s.R + i) * s.S + j];
                         for (int row = 0; row < oh; ++row) {
-                            const int in_row = row - s.pad + i;
+                            const int in_row = row - s.pad.top + i;
                             if (in_row < 0 || in_row >= s.H) continue;
                             for (int col = 0; col < ow; ++col) {
-                                const int in_col = col - s.pad + j;
+                                const int in_col = col - s.pad.left + j;
                                 if (in_col < 0 || in_col >= s.W) continue;
                                 y[((std::size_t(n) * s.K + k) * oh + row) * ow + col] +=
                                     g * x[((std::size_t(n) * s.C + c) * s.H + in_row) * s.W + in_col];
@@ -74,11 +109,10 @@ ConvPlan make_plan(const ConvShape& s, const ConvConfig& config, Backend backend
     validate_shape(s, config);
     ConvPlan plan{s, config, tiling_of(s, config.variant, config.m), {}, {}, {}, {}, {}, {}};
     plan.args = kernel_args(s, plan.tiling);
-    std::unique_ptr<RecipeSet> recipes;
-    if (spec_of(config.variant).winograd)
-        recipes = std::make_unique<RecipeSet>(
-            recipes_for(config.m, s.R, points_of(config, s.R), optimizer_options(config.precision)));
-    plan.kernels = emit_variant(config.variant, recipes.get(), s.R, config.params, backend, config.precision, config.epilogue);
+    std::optional<LayerRecipes> recipes;
+    if (spec_of(config.variant).winograd) recipes.emplace(s, config, optimizer_options(config.precision));
+    plan.kernels = emit_variant(config.variant, recipes ? recipes->algorithm() : ConvAlgorithm::direct(s.R, s.S),
+                                config.params, backend, config.precision, config.epilogue);
     for (std::size_t i = 0; i < plan.kernels.size(); ++i) {
         const EmittedKernel& k = plan.kernels[i];
         const KindSpec& kind = spec_of(k.kind);
@@ -123,10 +157,10 @@ void check_device_limits(const ConvShape& s, const ConvConfig& config, const Dev
     }
 }
 
-KernelParams suggested_params(const ConvShape& s, int m, Backend backend) {
+KernelParams suggested_params(const ConvShape& s, TileSize m, Backend backend) {
     KernelParams p = default_params(backend);
-    p["vector_rows"][0] = m % 4 == 0 && s.out_w() % 4 == 0;
-    const long long tile_quads = (1LL * s.N * ((s.out_h() + m - 1) / m) * ((s.out_w() + m - 1) / m) + 3) / 4;
+    p["vector_rows"][0] = m.w % 4 == 0 && s.out_w() % 4 == 0;
+    const long long tile_quads = (1LL * s.N * ((s.out_h() + m.h - 1) / m.h) * ((s.out_w() + m.w - 1) / m.w) + 3) / 4;
     if (tile_quads < p["gemm_threads"][1] * p["gemm_registers"][1] / 4) {
         const int threads = p["gemm_threads"][0] * p["gemm_threads"][1];
         p["gemm_threads"] = {8, std::max(1, threads / 8)};  // as many threads as the backend starts with

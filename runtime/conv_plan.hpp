@@ -1,7 +1,7 @@
 // What a convolution runs, independent of the backend: the layer, the kernels
 // of the variant (emitted from recipes), the buffers and their sizes, each
 // launch's workgroup counts, and the argument block. Every executor consumes a
-// plan. NCHW float32 input and output, KCRS filters, stride 1, zero padding.
+// plan. NCHW input and output, KCRS filters, stride 1, zero padding per side.
 #pragma once
 
 #include "emitter.hpp"
@@ -10,7 +10,9 @@
 
 #include <array>
 #include <cstdint>
+#include <functional>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -18,22 +20,46 @@ namespace wino {
 
 struct ConvConfig {
     Variant variant = Variant::fused;
-    int m = 4;
+    // The output tile along H and W: F(m.h×m.w, R×S). An axis whose filter
+    // size is 1 is not transformed, and its tile is 1 (tile_for).
+    TileSize m = 4;
     KernelParams params;
     // The interpolation points as --points takes them ("0,1,-1,1/2,-2"; the
     // point at infinity is implied); empty: the default set for alpha. A
-    // Winograd variant's only.
+    // Winograd variant's only; they are those of every axis with R or S > 1,
+    // which must then share alpha (points_alpha).
     std::string points = "";
     Precision precision = Precision::fp32;  // a Winograd variant's only
     Epilogue epilogue = {};
     friend bool operator==(const ConvConfig&, const ConvConfig&) = default;
 };
 
-// The config's points for a layer of filter size r (validated).
-PointSet points_of(const ConvConfig& config, int r);
-// --points text as a config holds it: parsed for F(m,r), written back the one
-// way ("0,1,-1,1/2,-2"), and empty when it is the default set.
-std::string canonical_points(const std::string& text, int m, int r);
+// The tile a layer runs with when asked for `m`: 1 along an axis whose filter
+// size is 1 (F(1,1) is the identity), m elsewhere.
+TileSize tile_for(const ConvShape& shape, TileSize m);
+
+// The config's points for one axis, F(m,r) (validated).
+PointSet points_of(const ConvConfig& config, int m, int r);
+// --points text as a config holds it: parsed for the tile's points_alpha,
+// written back the one way ("0,1,-1,1/2,-2"), and empty when it is the
+// default set.
+std::string canonical_points(const std::string& text, TileSize m, int r, int s);
+
+// The recipes of a Winograd config for a layer, from the recipe database
+// (`options`: the precision's, optimizer_options): F(m.h, R) along H and
+// F(m.w, S) along W, one set where both are the same.
+class LayerRecipes {
+public:
+    LayerRecipes(const ConvShape& shape, const ConvConfig& config, const OptimizerOptions& options,
+                 const std::function<void(const std::string&)>& progress = {});
+    ConvAlgorithm algorithm() const;
+    const RecipeSet& h() const { return h_; }
+    const RecipeSet& w() const { return w_ ? *w_ : h_; }
+
+private:
+    RecipeSet h_;
+    std::optional<RecipeSet> w_;  // none: the same as h_
+};
 
 // Throws InputError for non-positive sizes, empty outputs, an m the recipes do
 // not allow, parameters the layer does not allow (the parameter table's
@@ -76,6 +102,6 @@ void check_device_limits(const ConvShape& shape, const ConvConfig& config, const
 // Kernel parameters to start from before tuning: the default GEMM workgroup
 // covers 64 tile positions, which idles most threads when a layer has few
 // tiles (13×13, 6×6 images), so such layers spread the workgroup along K.
-KernelParams suggested_params(const ConvShape& shape, int m, Backend backend);
+KernelParams suggested_params(const ConvShape& shape, TileSize m, Backend backend);
 
 }  // namespace wino

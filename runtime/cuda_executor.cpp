@@ -160,7 +160,7 @@ private:
     void gemm_by_cublas() {
         const ConvShape& s = plan_.shape;
         const int k_padded = static_cast<int>(plan_.tiling.k_padded), tiles_padded = static_cast<int>(plan_.tiling.tiles_padded);
-        const int a2 = static_cast<int>(plan_.tiling.alpha * plan_.tiling.alpha);
+        const int a2 = static_cast<int>(plan_.tiling.positions());
         const float one = 1.0f, zero = 0.0f;
         check(cublasSgemmStridedBatched(cublas_, CUBLAS_OP_N, CUBLAS_OP_T, tiles_padded, s.K, s.C, &one,
                                         buffers_.at(BufferId::v), tiles_padded, static_cast<long long>(s.C) * tiles_padded,

@@ -15,60 +15,68 @@
 namespace wino {
 namespace {
 
+// How the kernels cut the layer: F(m_h×m_w, R×S) tiles of alpha_h×alpha_w positions.
 struct Tiles {
-    int m, r, alpha, tiles_h, tiles_w, count;
+    int m_h, m_w, alpha_h, alpha_w, tiles_h, tiles_w, count;
+    std::size_t positions() const { return static_cast<std::size_t>(alpha_h) * alpha_w; }
 };
 
-Tiles tiles_of(const ConvShape& s, int m) {
-    const int th = (s.out_h() + m - 1) / m, tw = (s.out_w() + m - 1) / m;
-    return {m, s.R, m + s.R - 1, th, tw, s.N * th * tw};
+Tiles tiles_of(const ConvShape& s, TileSize m) {
+    const int th = (s.out_h() + m.h - 1) / m.h, tw = (s.out_w() + m.w - 1) / m.w;
+    return {m.h, m.w, m.h + s.R - 1, m.w + s.S - 1, th, tw, s.N * th * tw};
 }
 
-// U[(k·C + c)·α² + ξ]: each filter transformed.
+// The three transforms of both axes in the stage's arithmetic.
 template <class T>
-void filter_stage(const ConvShape& s, const Tiles& t, const RecipeSet& recipes, const std::vector<float>& w,
+struct AxisRuns {
+    RecipeRun<T> h, w;
+};
+
+// U[(k·C + c)·α_h·α_w + ξ]: each filter transformed.
+template <class T>
+void filter_stage(const ConvShape& s, const Tiles& t, const ConvAlgorithm& a, const std::vector<float>& w,
                   std::vector<double>& u) {
-    const RecipeRun<T> run(recipes.filter);
-    const std::size_t a2 = static_cast<std::size_t>(t.alpha) * t.alpha, r2 = static_cast<std::size_t>(s.R) * s.R;
+    const AxisRuns<T> run{RecipeRun<T>(a.h->filter), RecipeRun<T>(a.w->filter)};
+    const std::size_t a2 = t.positions(), r2 = static_cast<std::size_t>(s.R) * s.S;
     u.assign(static_cast<std::size_t>(s.K) * s.C * a2, 0.0);
     std::vector<T> g(r2), out(a2), scratch, values;
     for (std::size_t kc = 0; kc < static_cast<std::size_t>(s.K) * s.C; ++kc) {
         for (std::size_t i = 0; i < r2; ++i) g[i] = static_cast<T>(w[kc * r2 + i]);
-        run.run_2d(g.data(), s.R, t.alpha, out.data(), scratch, values);
+        run_2d(run.h, run.w, g.data(), out.data(), scratch, values);
         std::copy(out.begin(), out.end(), u.begin() + kc * a2);
     }
 }
 
-// V[(c·P + p)·α² + ξ]: each tile's α×α patch (zero outside the image) transformed.
+// V[(c·P + p)·α_h·α_w + ξ]: each tile's α_h×α_w patch (zero outside the image) transformed.
 template <class T>
-void input_stage(const ConvShape& s, const Tiles& t, const RecipeSet& recipes, const std::vector<float>& x,
+void input_stage(const ConvShape& s, const Tiles& t, const ConvAlgorithm& a, const std::vector<float>& x,
                  std::vector<double>& v) {
-    const RecipeRun<T> run(recipes.input);
-    const std::size_t a2 = static_cast<std::size_t>(t.alpha) * t.alpha;
+    const AxisRuns<T> run{RecipeRun<T>(a.h->input), RecipeRun<T>(a.w->input)};
+    const std::size_t a2 = t.positions();
     v.assign(static_cast<std::size_t>(s.C) * t.count * a2, 0.0);
     std::vector<T> d(a2), out(a2), scratch, values;
     for (int c = 0; c < s.C; ++c)
         for (int p = 0; p < t.count; ++p) {
-            const int n = p / (t.tiles_h * t.tiles_w), top = (p / t.tiles_w) % t.tiles_h * t.m - s.pad,
-                      left = p % t.tiles_w * t.m - s.pad;
-            for (int i = 0; i < t.alpha; ++i)
-                for (int j = 0; j < t.alpha; ++j) {
+            const int n = p / (t.tiles_h * t.tiles_w), top = (p / t.tiles_w) % t.tiles_h * t.m_h - s.pad.top,
+                      left = p % t.tiles_w * t.m_w - s.pad.left;
+            for (int i = 0; i < t.alpha_h; ++i)
+                for (int j = 0; j < t.alpha_w; ++j) {
                     const int h = top + i, w = left + j;
-                    d[i * t.alpha + j] = h >= 0 && h < s.H && w >= 0 && w < s.W
-                                             ? static_cast<T>(x[((static_cast<std::size_t>(n) * s.C + c) * s.H + h) * s.W + w])
-                                             : T(0);
+                    d[i * t.alpha_w + j] = h >= 0 && h < s.H && w >= 0 && w < s.W
+                                               ? static_cast<T>(x[((static_cast<std::size_t>(n) * s.C + c) * s.H + h) * s.W + w])
+                                               : T(0);
                 }
-            run.run_2d(d.data(), t.alpha, t.alpha, out.data(), scratch, values);
+            run_2d(run.h, run.w, d.data(), out.data(), scratch, values);
             std::copy(out.begin(), out.end(), v.begin() + (static_cast<std::size_t>(c) * t.count + p) * a2);
         }
 }
 
-// M[(k·P + p)·α² + ξ] = Σ_c U·V, c ascending, each step one FMA into the
+// M[(k·P + p)·α_h·α_w + ξ] = Σ_c U·V, c ascending, each step one FMA into the
 // block's partial sum, each block of product_sum_block channels then added.
 template <class T>
 void product_stage(const ConvShape& s, const Tiles& t, const std::vector<double>& u, const std::vector<double>& v,
                    std::vector<double>& product) {
-    const std::size_t a2 = static_cast<std::size_t>(t.alpha) * t.alpha;
+    const std::size_t a2 = t.positions();
     product.assign(static_cast<std::size_t>(s.K) * t.count * a2, 0.0);
     std::vector<T> acc(a2), part(a2);
     for (int k = 0; k < s.K; ++k)
@@ -89,24 +97,24 @@ void product_stage(const ConvShape& s, const Tiles& t, const std::vector<double>
         }
 }
 
-// y: each product tile transformed to m×m, the part inside the output kept.
+// y: each product tile transformed to m_h×m_w, the part inside the output kept.
 template <class T>
-void output_stage(const ConvShape& s, const Tiles& t, const RecipeSet& recipes, const std::vector<double>& product,
+void output_stage(const ConvShape& s, const Tiles& t, const ConvAlgorithm& a, const std::vector<double>& product,
                   std::vector<double>& y) {
-    const RecipeRun<T> run(recipes.output);
-    const std::size_t a2 = static_cast<std::size_t>(t.alpha) * t.alpha;
+    const AxisRuns<T> run{RecipeRun<T>(a.h->output), RecipeRun<T>(a.w->output)};
+    const std::size_t a2 = t.positions();
     y.assign(s.output_size(), 0.0);
-    std::vector<T> in(a2), out(static_cast<std::size_t>(t.m) * t.m), scratch, values;
+    std::vector<T> in(a2), out(static_cast<std::size_t>(t.m_h) * t.m_w), scratch, values;
     for (int k = 0; k < s.K; ++k)
         for (int p = 0; p < t.count; ++p) {
             const double* tile = &product[(static_cast<std::size_t>(k) * t.count + p) * a2];
             for (std::size_t xi = 0; xi < a2; ++xi) in[xi] = static_cast<T>(tile[xi]);
-            run.run_2d(in.data(), t.alpha, t.m, out.data(), scratch, values);
-            const int n = p / (t.tiles_h * t.tiles_w), top = (p / t.tiles_w) % t.tiles_h * t.m, left = p % t.tiles_w * t.m;
-            for (int i = 0; i < t.m && top + i < s.out_h(); ++i)
-                for (int j = 0; j < t.m && left + j < s.out_w(); ++j)
+            run_2d(run.h, run.w, in.data(), out.data(), scratch, values);
+            const int n = p / (t.tiles_h * t.tiles_w), top = (p / t.tiles_w) % t.tiles_h * t.m_h, left = p % t.tiles_w * t.m_w;
+            for (int i = 0; i < t.m_h && top + i < s.out_h(); ++i)
+                for (int j = 0; j < t.m_w && left + j < s.out_w(); ++j)
                     y[((static_cast<std::size_t>(n) * s.K + k) * s.out_h() + top + i) * s.out_w() + left + j] =
-                        out[i * t.m + j];
+                        out[i * t.m_w + j];
         }
 }
 
@@ -142,15 +150,15 @@ const char* to_string(LayerStage stage) {
     throw std::logic_error("unknown stage");
 }
 
-std::vector<double> winograd_on_host(const ConvShape& s, const RecipeSet& recipes, const std::vector<float>& input,
+std::vector<double> winograd_on_host(const ConvShape& s, const ConvAlgorithm& recipes, const std::vector<float>& input,
                                      const std::vector<float>& filters, const std::array<Arithmetic, 4>& arithmetic,
                                      const HalfBuffers& half) {
-    validate_shape(s, {Variant::nonfused, recipes.algorithm.m, {}});
-    if (recipes.algorithm.r != s.R)
-        throw InputError(fmt::format("the recipes are for r = {}, the layer's filters are {}", recipes.algorithm.r, s.R));
+    validate_shape(s, {Variant::nonfused, recipes.m(), {}});
+    if (recipes.r != s.R || recipes.s != s.S)
+        throw InputError(fmt::format("the recipes are for {}x{} filters, the layer's are {}", recipes.r, recipes.s, filter_text(s)));
     if (input.size() != s.input_size() || filters.size() != s.filter_size())
         throw InputError("the tensors do not have the layer's sizes");
-    const Tiles t = tiles_of(s, recipes.algorithm.m);
+    const Tiles t = tiles_of(s, recipes.m());
     // binary16 tensors: the input and filters as the device holds them.
     auto held = [&](const std::vector<float>& tensor) {
         std::vector<float> out(tensor);
@@ -171,7 +179,7 @@ std::vector<double> winograd_on_host(const ConvShape& s, const RecipeSet& recipe
     return y;
 }
 
-LayerErrorModel model_layer_error(const ConvShape& s, const RecipeSet& recipes, const std::vector<float>& input,
+LayerErrorModel model_layer_error(const ConvShape& s, const ConvAlgorithm& recipes, const std::vector<float>& input,
                                   const std::vector<float>& filters, const HalfBuffers& half, Arithmetic arithmetic) {
     const std::vector<double> ref = reference_conv2d(s, input, filters);
     const std::array<Arithmetic, 4> device{arithmetic, arithmetic, arithmetic, arithmetic};
@@ -197,7 +205,7 @@ double modelled_layer_error(const ToomCook1D& algorithm, int channels, Precision
     const std::vector<float> x = random_tensor(s.input_size(), 1), w = random_tensor(s.filter_size(), 2);
     const RecipeSet recipes = optimize_recipes(algorithm, optimizer_options(precision));
     const Arithmetic a = arithmetic_of(precision);
-    return compare_with_reference(winograd_on_host(s, recipes, x, w, {a, a, a, a}, half_buffers(Variant::nonfused, precision)),
+    return compare_with_reference(winograd_on_host(s, ConvAlgorithm::square(recipes), x, w, {a, a, a, a}, half_buffers(Variant::nonfused, precision)),
                                   reference_conv2d(s, x, w))
         .relative;
 }

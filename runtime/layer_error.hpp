@@ -27,11 +27,11 @@ enum class Arithmetic { fp64, fp32, fp16 };
 // The kernels' arithmetic at a precision.
 Arithmetic arithmetic_of(Precision precision);
 
-// The layer's output through `recipes` (an F(m,r) for the shape's R), each
+// The layer's output through `recipes` (F(m_h×m_w, R×S) for the shape's R×S), each
 // stage in its `arithmetic` (in layer_stages' order; {} is all fp64), and U, V,
 // M (and the input, filters and output: half.tensors) rounded to fp16 (to
 // nearest even, as the kernels convert) where `half` says so.
-std::vector<double> winograd_on_host(const ConvShape& shape, const RecipeSet& recipes, const std::vector<float>& input,
+std::vector<double> winograd_on_host(const ConvShape& shape, const ConvAlgorithm& recipes, const std::vector<float>& input,
                                      const std::vector<float>& filters, const std::array<Arithmetic, 4>& arithmetic,
                                      const HalfBuffers& half = {});
 
@@ -44,7 +44,7 @@ struct LayerErrorModel {
     std::vector<std::pair<std::string, LayerErrors>> storage;
 };
 
-LayerErrorModel model_layer_error(const ConvShape& shape, const RecipeSet& recipes, const std::vector<float>& input,
+LayerErrorModel model_layer_error(const ConvShape& shape, const ConvAlgorithm& recipes, const std::vector<float>& input,
                                   const std::vector<float>& filters, const HalfBuffers& half = {},
                                   Arithmetic arithmetic = Arithmetic::fp32);
 

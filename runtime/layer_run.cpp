@@ -56,12 +56,18 @@ double layer_error_bound(int m, int r, const std::string& points) {
 }
 
 double check_bound(const ConvConfig& config, const ConvShape& s) {
-    if (spec_of(config.variant).winograd)
-        return layer_error_bound(config.m, s.R, config.points) * spec_of(config.precision).bound_factor;
+    if (spec_of(config.variant).winograd) {
+        // An F(m_h×m_w, R×S) tile errs at most as the square tile of its worse
+        // transformed axis; an axis of filter size 1 adds no rounding.
+        double bound = 0;
+        for (const auto [m, r] : {std::pair{config.m.h, s.R}, std::pair{config.m.w, s.S}})
+            if (r > 1) bound = std::max(bound, layer_error_bound(m, r, config.points));
+        return bound * spec_of(config.precision).bound_factor;
+    }
     // The direct kernel's sum in fp32; binary16 tensors round the input, the
     // filters and the output once each.
     const PrecisionSpec& precision = spec_of(config.precision);
-    return 10 * std::sqrt(double(s.C) * s.R * s.R) * std::ldexp(1.0, -24) + (precision.half_io ? 10 * precision.unit_roundoff : 0);
+    return 10 * std::sqrt(double(s.C) * s.R * s.S) * std::ldexp(1.0, -24) + (precision.half_io ? 10 * precision.unit_roundoff : 0);
 }
 
 LayerReport run_layer(Device& device, const LayerJob& job) {

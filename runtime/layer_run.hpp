@@ -31,7 +31,7 @@ LayerErrors compare_with_reference(const std::vector<double>& output, const std:
 // tuner's correctness gate both use it.
 double layer_error_bound(int m, int r, const std::string& points = "");
 // What `run --check` holds a configuration to: layer_error_bound for a
-// Winograd variant; for the direct kernel, whose fp32 sums of n = C·R²
+// Winograd variant (of its worse axis); for the direct kernel, whose fp32 sums of n = C·R·S
 // products err like a random walk, 10·√n·2⁻²⁴ (8e-7 measured at n = 2304,
 // under a tenth of its bound).
 double check_bound(const ConvConfig& config, const ConvShape& shape);

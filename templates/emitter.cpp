@@ -30,13 +30,29 @@ std::string epilogue_part(KernelKind kind, const Epilogue& epilogue) {
     return carries_epilogue(kind) ? epilogue_tag(epilogue) : "";
 }
 
+// "r3" for a square filter, "r1x7" otherwise.
+std::string direct_tag(int r, int s) { return r == s ? fmt::format("r{}", r) : fmt::format("r{}x{}", r, s); }
+
+// The points' tag where they are not the default; --points sets both
+// transformed axes alike (points_alpha), so either names them.
+std::string points_part(const ConvAlgorithm& a) {
+    const std::string h = points_tag(a.h->algorithm.points);
+    return h.empty() ? points_tag(a.w->algorithm.points) : h;
+}
+
 bool binds_half(KernelKind kind, const KernelParams& p, Precision precision) {
     const std::vector<BufferUse> buffers = buffers_of(kind, p, precision);
     return std::any_of(buffers.begin(), buffers.end(), [](const BufferUse& use) { return use.half; });
 }
 
 
-std::string header(const KindSpec& kind, const RecipeSet* s, int r, const KernelParams& p, const BackendSpec& backend,
+std::string recipe_counts(const RecipeSet& s) {
+    return fmt::format("input {}/{}/{}, filter {}/{}/{}, output {}/{}/{}", s.input.counts().add, s.input.counts().mul,
+                       s.input.counts().fma, s.filter.counts().add, s.filter.counts().mul, s.filter.counts().fma,
+                       s.output.counts().add, s.output.counts().mul, s.output.counts().fma);
+}
+
+std::string header(const KindSpec& kind, const ConvAlgorithm& a, const KernelParams& p, const BackendSpec& backend,
                    Precision precision, const Epilogue& epilogue) {
     std::string out = fmt::format("// wino-gen {} kernel, {}.\n", kind.name, backend.language);
     if (binds_half(kind.kind, p, precision))
@@ -44,16 +60,21 @@ std::string header(const KindSpec& kind, const RecipeSet* s, int r, const Kernel
     if (carries_epilogue(kind.kind))
         if (const std::string text = epilogue_text(epilogue); !text.empty())
             out += fmt::format("// Epilogue: {}, applied to each output value in registers.\n", text);
-    if (s) {
-        const ToomCook1D& a = s->algorithm;
-        out += fmt::format("// Winograd F({}x{},{}x{}), alpha {}, points {}.\n", a.m, a.m, a.r, a.r, a.alpha,
-                           fmt::join(point_strings(a.points), ", "));
-        out += fmt::format("// 1D recipe ops (add/mul/fma): input {}/{}/{}, filter {}/{}/{}, output {}/{}/{}.\n",
-                           s->input.counts().add, s->input.counts().mul, s->input.counts().fma, s->filter.counts().add,
-                           s->filter.counts().mul, s->filter.counts().fma, s->output.counts().add,
-                           s->output.counts().mul, s->output.counts().fma);
+    if (a.winograd()) {
+        const ToomCook1D &h = a.h->algorithm, &w = a.w->algorithm;
+        if (a.h == a.w) {
+            out += fmt::format("// Winograd F({}x{},{}x{}), alpha {}, points {}.\n", h.m, h.m, h.r, h.r, h.alpha,
+                               fmt::join(point_strings(h.points), ", "));
+            out += fmt::format("// 1D recipe ops (add/mul/fma): {}.\n", recipe_counts(*a.h));
+        } else {
+            out += fmt::format("// Winograd F({}x{},{}x{}): F({},{}) along H, alpha {}, points {}; F({},{}) along W, alpha {}, "
+                               "points {}.\n", h.m, w.m, h.r, w.r, h.m, h.r, h.alpha, fmt::join(point_strings(h.points), ", "),
+                               w.m, w.r, w.alpha, fmt::join(point_strings(w.points), ", "));
+            out += fmt::format("// 1D recipe ops (add/mul/fma) along H: {}; along W: {}.\n", recipe_counts(*a.h),
+                               recipe_counts(*a.w));
+        }
     } else {
-        out += fmt::format("// Direct {}x{} convolution.\n", r, r);
+        out += fmt::format("// Direct {}x{} convolution.\n", a.r, a.s);
     }
     std::vector<std::string> tuning;
     for (const ParamSpec& spec : param_table())
@@ -71,13 +92,13 @@ std::string defines(KernelKind kind, const KernelParams& p) {
 
 }  // namespace
 
-std::string kernel_name(KernelKind kind, const RecipeSet* s, int r, const KernelParams& p, Precision precision,
+std::string kernel_name(KernelKind kind, const ConvAlgorithm& a, const KernelParams& p, Precision precision,
                         const Epilogue& epilogue) {
-    std::string name = s ? fmt::format("wino_f{}_{}_{}", s->algorithm.m, s->algorithm.r, to_string(kind))
-                         : fmt::format("wino_{}_r{}", to_string(kind), r);
+    std::string name = a.winograd() ? fmt::format("wino_{}_{}", algorithm_tag(a.m(), a.r, a.s), to_string(kind))
+                                    : fmt::format("wino_{}_{}", to_string(kind), direct_tag(a.r, a.s));
     if (binds_half(kind, p, precision)) name += fmt::format("_{}", spec_of(precision).tag);
-    if (s && spec_of(kind).needs_recipes)
-        if (const std::string tag = points_tag(s->algorithm.points); !tag.empty()) name += "_" + tag;
+    if (a.winograd() && spec_of(kind).needs_recipes)
+        if (const std::string tag = points_part(a); !tag.empty()) name += "_" + tag;
     for (const ParamSpec& spec : param_table())
         if (applies_to(spec, kind))
             if (const std::string part = name_part(spec, p[spec.name]); !part.empty()) name += "_" + part;
@@ -85,14 +106,15 @@ std::string kernel_name(KernelKind kind, const RecipeSet* s, int r, const Kernel
     return name;
 }
 
-std::string kernel_set_name(Variant variant, int m, int r, const KernelParams& p, Precision precision,
+std::string kernel_set_name(Variant variant, TileSize m, int r, int s, const KernelParams& p, Precision precision,
                             const std::string& points, const Epilogue& epilogue) {
     const VariantSpec& v = spec_of(variant);
-    std::string name = v.winograd ? fmt::format("wino_f{}_{}_{}", m, r, v.name) : fmt::format("wino_{}_r{}", v.name, r);
+    std::string name = v.winograd ? fmt::format("wino_{}_{}", algorithm_tag(m, r, s), v.name)
+                                  : fmt::format("wino_{}_{}", v.name, direct_tag(r, s));
     if (std::any_of(v.kinds.begin(), v.kinds.end(), [&](KernelKind k) { return binds_half(k, p, precision); }))
         name += fmt::format("_{}", spec_of(precision).tag);
     if (!points.empty())
-        if (const std::string tag = points_tag(parse_points(points, m + r - 1)); !tag.empty()) name += "_" + tag;
+        if (const std::string tag = points_tag(parse_points(points, points_alpha(m, r, s))); !tag.empty()) name += "_" + tag;
     for (const ParamSpec& spec : param_table())
         if (std::any_of(v.kinds.begin(), v.kinds.end(), [&](KernelKind k) { return applies_to(spec, k); }))
             if (const std::string part = name_part(spec, p[spec.name]); !part.empty()) name += "_" + part;
@@ -100,18 +122,18 @@ std::string kernel_set_name(Variant variant, int m, int r, const KernelParams& p
     return name;
 }
 
-EmittedKernel emit_kernel(KernelKind kind, const RecipeSet* s, int r, const KernelParams& p, Backend backend,
+EmittedKernel emit_kernel(KernelKind kind, const ConvAlgorithm& a, const KernelParams& p, Backend backend,
                           Precision precision, const Epilogue& epilogue) {
     const KindSpec& spec = spec_of(kind);
-    if (spec.needs_recipes && !s) throw std::logic_error("a Winograd kernel needs recipes");
+    if (spec.needs_recipes && !a.winograd()) throw std::logic_error("a Winograd kernel needs recipes");
     check_params(p, {{kind}});
     const BackendSpec& b = spec_of(backend);
     const bool half_arithmetic = spec_of(precision).half_arithmetic;
-    const KernelInterface interface{kernel_name(kind, s, r, p, precision, epilogue), spec.workgroup_size(p),
+    const KernelInterface interface{kernel_name(kind, a, p, precision, epilogue), spec.workgroup_size(p),
                                     buffers_of(kind, p, precision, epilogue), half_arithmetic};
     const std::string body =
-        fill_template(template_text(spec.name), spec.values(s, r, p, half_arithmetic ? b.half_dialect : b.dialect));
-    std::string source = header(spec, s, r, p, b, precision, epilogue) + b.preamble(interface) + defines(kind, p) +
+        fill_template(template_text(spec.name), spec.values(a, p, half_arithmetic ? b.half_dialect : b.dialect));
+    std::string source = header(spec, a, p, b, precision, epilogue) + b.preamble(interface) + defines(kind, p) +
                          (carries_epilogue(kind) ? epilogue_macros(epilogue) : "") + "\n" + body;
     if (source.size() > max_kernel_bytes)
         throw InputError(fmt::format("{} would be {} bytes of source, past the {} a kernel may have: lower --unroll or the tiles",
@@ -119,10 +141,10 @@ EmittedKernel emit_kernel(KernelKind kind, const RecipeSet* s, int r, const Kern
     return {kind, interface.name, std::move(source), interface.workgroup_size, interface.buffers};
 }
 
-std::vector<EmittedKernel> emit_variant(Variant variant, const RecipeSet* s, int r, const KernelParams& p,
+std::vector<EmittedKernel> emit_variant(Variant variant, const ConvAlgorithm& a, const KernelParams& p,
                                         Backend backend, Precision precision, const Epilogue& epilogue) {
     std::vector<EmittedKernel> out;
-    for (KernelKind kind : spec_of(variant).kinds) out.push_back(emit_kernel(kind, s, r, p, backend, precision, epilogue));
+    for (KernelKind kind : spec_of(variant).kinds) out.push_back(emit_kernel(kind, a, p, backend, precision, epilogue));
     return out;
 }
 

@@ -25,7 +25,8 @@ struct EmittedKernel {
 };
 
 // The systematic name of a kernel: wino_f<m>_<r>_<kind> (wino_direct_r<r> for
-// the direct kernel), then the value of every parameter that shapes the kind,
+// the direct kernel; F(m×n, r×s) off the square: wino_f4x2_3x5_<kind>,
+// wino_direct_r1x7), then the value of every parameter that shapes the kind,
 // each as its tag and value: wino_f4_3_gemm_t1x8_r16x8,
 // wino_f4_3_input_transform_ufull_wg64_tt4. Every shaping parameter is named,
 // defaults included, so a name keeps its meaning when a default changes. A
@@ -34,7 +35,7 @@ struct EmittedKernel {
 // default names them by points_tag (wino_f4_3_input_transform_p1c2d3e4f_...).
 // A kernel that writes the output names its epilogue, if any, after those
 // (wino_f4_3_output_transform_bias_relu6_...).
-std::string kernel_name(KernelKind kind, const RecipeSet* recipes, int r, const KernelParams& params,
+std::string kernel_name(KernelKind kind, const ConvAlgorithm& algorithm, const KernelParams& params,
                         Precision precision = Precision::fp32, const Epilogue& epilogue = {});
 
 // The systematic name of a variant's kernel set, the CUTLASS way:
@@ -43,22 +44,22 @@ std::string kernel_name(KernelKind kind, const RecipeSet* recipes, int r, const 
 // precision after the variant where one of its kernels binds a 16-bit buffer,
 // then its points' tag where `points` (as ConvConfig holds them) are not the
 // default, then its epilogue's.
-std::string kernel_set_name(Variant variant, int m, int r, const KernelParams& params,
+std::string kernel_set_name(Variant variant, TileSize m, int r, int s, const KernelParams& params,
                             Precision precision = Precision::fp32, const std::string& points = "",
                             const Epilogue& epilogue = {});
 
-// `recipes` may be null for the kinds that do not need them. Throws InputError
-// for parameters out of range.
+// The kinds that do not need recipes take a direct algorithm. Throws
+// InputError for parameters out of range.
 // The largest kernel source emitted (the largest standard kernel, F(10,7)
 // fused with full unroll, is 160 KB): past it a compiler takes minutes.
 inline constexpr std::size_t max_kernel_bytes = 2 << 20;
 
 // Throws InputError for a kernel past max_kernel_bytes.
-EmittedKernel emit_kernel(KernelKind kind, const RecipeSet* recipes, int r, const KernelParams& params,
+EmittedKernel emit_kernel(KernelKind kind, const ConvAlgorithm& algorithm, const KernelParams& params,
                           Backend backend, Precision precision = Precision::fp32, const Epilogue& epilogue = {});
 
 // The kernels of a variant in launch order.
-std::vector<EmittedKernel> emit_variant(Variant variant, const RecipeSet* recipes, int r, const KernelParams& params,
+std::vector<EmittedKernel> emit_variant(Variant variant, const ConvAlgorithm& algorithm, const KernelParams& params,
                                         Backend backend, Precision precision = Precision::fp32,
                                         const Epilogue& epilogue = {});
 

@@ -29,26 +29,37 @@ Groups per_tile_group(long long rows, const Tiling& t, const KernelParams& p, in
 
 const std::string in4(4, ' '), in8(8, ' '), in12(12, ' ');
 
-TemplateValues filter_transform_values(const RecipeSet* s, int r, const KernelParams& p, const Dialect& d) {
-    const int alpha = s->algorithm.alpha;
-    TemplateValues v{{"alpha", std::to_string(alpha)}, {"r", std::to_string(r)}};
-    v["load"] = assign_each(r * r, element("g"), [](int i) { return fmt::format("FETCH_REAL(filters, g_base + {})", i); }, in4);
-    std::tie(v["columns"], v["rows"]) = transform_2d(s->filter, "g", "gg", "ut", r, alpha, unroll(p), d, in4);
-    v["store"] = assign_each(alpha * alpha, [](int xi) { return fmt::format("u[({} * p.C + c) * columns + column]", xi); },
+int alpha_h(const ConvAlgorithm& a) { return a.h->algorithm.alpha; }
+int alpha_w(const ConvAlgorithm& a) { return a.w->algorithm.alpha; }
+
+// The per-axis sizes the transform templates name: %(alpha_h), %(m_w), ...
+TemplateValues axis_values(const ConvAlgorithm& a, std::initializer_list<const char*> names) {
+    const std::map<std::string, int> all = {{"alpha_h", alpha_h(a)}, {"alpha_w", alpha_w(a)}, {"m_h", a.m().h},
+                                            {"m_w", a.m().w}, {"r_h", a.r}, {"r_w", a.s}};
+    TemplateValues v;
+    for (const char* name : names) v[name] = std::to_string(all.at(name));
+    return v;
+}
+
+TemplateValues filter_transform_values(const ConvAlgorithm& a, const KernelParams& p, const Dialect& d) {
+    TemplateValues v = axis_values(a, {"alpha_h", "alpha_w", "r_h", "r_w"});
+    v["load"] = assign_each(a.r * a.s, element("g"), [](int i) { return fmt::format("FETCH_REAL(filters, g_base + {})", i); }, in4);
+    std::tie(v["columns"], v["rows"]) = transform_2d(a.h->filter, a.w->filter, "g", "gg", "ut", unroll(p), d, in4);
+    v["store"] = assign_each(alpha_h(a) * alpha_w(a), [](int xi) { return fmt::format("u[({} * p.C + c) * columns + column]", xi); },
                              [](int xi) { return fmt::format("STORED_u(ut[{}])", xi); }, in4);
     return v;
 }
 
-TemplateValues input_transform_values(const RecipeSet* s, int, const KernelParams& p, const Dialect& d) {
-    const int alpha = s->algorithm.alpha, group = tiles_per_thread(p);
-    const std::string tiles = tile_copies(template_text("input_tile"), alpha, s->algorithm.m, group, [&](int e) {
-        TemplateValues tile{{"load", patch_load(alpha, in8)}};
+TemplateValues input_transform_values(const ConvAlgorithm& a, const KernelParams& p, const Dialect& d) {
+    const int group = tiles_per_thread(p);
+    const std::string tiles = tile_copies(template_text("input_tile"), axis_values(a, {"alpha_h", "alpha_w", "m_h", "m_w"}), group, [&](int e) {
+        TemplateValues tile{{"load", patch_load(alpha_h(a), alpha_w(a), in8)}};
         std::tie(tile["columns"], tile["rows"]) =
-            transform_2d(s->input, "d", "bd", fmt::format("vt{}", e), alpha, alpha, unroll(p), d, in8);
+            transform_2d(a.h->input, a.w->input, "d", "bd", fmt::format("vt{}", e), unroll(p), d, in8);
         return tile;
     });
     const std::string store = assign_each(
-        alpha * alpha, [](int xi) { return fmt::format("v[({} * p.C + c) * groups + group]", xi); },
+        alpha_h(a) * alpha_w(a), [](int xi) { return fmt::format("v[({} * p.C + c) * groups + group]", xi); },
         [&](int xi) {
             auto tile = [xi](int e) { return fmt::format("vt{}[{}]", e, xi); };
             return fmt::format("STORED_v({})", group == 4 ? float4_of(tile) : tile(0));
@@ -63,7 +74,7 @@ TemplateValues input_transform_values(const RecipeSet* s, int, const KernelParam
 // channels' groups and, per accumulator, one FMA chain from the block's first
 // channel product, added to the running sum: no partial sums live across
 // channels. The last, partial block sums the same way in a loop.
-TemplateValues gemm_values(const RecipeSet*, int, const KernelParams& p, const Dialect&) {
+TemplateValues gemm_values(const ConvAlgorithm&, const KernelParams& p, const Dialect&) {
     const int wg_p = p["gemm_threads"][1];
     const auto [reg_k, reg_p] = p["gemm_registers"];
     const int kq = reg_k / 4, pq = reg_p / 4;
@@ -105,43 +116,42 @@ TemplateValues gemm_values(const RecipeSet*, int, const KernelParams& p, const D
             {"sum_block", std::to_string(product_sum_block)}};
 }
 
-TemplateValues output_transform_values(const RecipeSet* s, int, const KernelParams& p, const Dialect& d) {
-    const int alpha = s->algorithm.alpha, m = s->algorithm.m, group = tiles_per_thread(p);
+TemplateValues output_transform_values(const ConvAlgorithm& a, const KernelParams& p, const Dialect& d) {
+    const int positions = alpha_h(a) * alpha_w(a), group = tiles_per_thread(p);
     const bool grouped = group == 4;
     const std::string load = assign_each(
-        alpha * alpha, [&](int xi) { return fmt::format("{} mq{}", grouped ? "REAL4" : "REAL", xi); },
+        positions, [&](int xi) { return fmt::format("{} mq{}", grouped ? "REAL4" : "REAL", xi); },
         [&](int xi) { return fmt::format("{}(product, ({} * p.K + k) * groups + group)", grouped ? "FETCH_REAL4" : "FETCH_REAL", xi); },
         in4);
-    const std::string tiles = tile_copies(template_text("output_tile"), alpha, m, group, [&](int e) {
-        TemplateValues tile{{"store", block_store(m, p["vector_rows"][0] != 0, in8)}};
-        tile["pick"] = assign_each(alpha * alpha, element("mt"), [&](int xi) {
+    const std::string tiles = tile_copies(template_text("output_tile"), axis_values(a, {"alpha_h", "alpha_w", "m_h", "m_w"}), group, [&](int e) {
+        TemplateValues tile{{"store", block_store(a.m(), p["vector_rows"][0] != 0, in8)}};
+        tile["pick"] = assign_each(positions, element("mt"), [&](int xi) {
             return grouped ? fmt::format("mq{}.{}", xi, lanes[e]) : fmt::format("mq{}", xi);
         }, in8);
-        std::tie(tile["columns"], tile["rows"]) = transform_2d(s->output, "mt", "am", "y", alpha, m, unroll(p), d, in8);
+        std::tie(tile["columns"], tile["rows"]) = transform_2d(a.h->output, a.w->output, "mt", "am", "y", unroll(p), d, in8);
         return tile;
     });
     return {{"load", load}, {"tiles", tiles}};
 }
 
-TemplateValues fused_values(const RecipeSet* s, int, const KernelParams& p, const Dialect& d) {
-    const int m = s->algorithm.m, alpha = s->algorithm.alpha;
-    TemplateValues v{{"alpha", std::to_string(alpha)}, {"m", std::to_string(m)},
-                     {"sum_block", std::to_string(product_sum_block)}};
-    // One 1D transform per job: a column of a patch (stride alpha), then a row.
-    auto strided = [alpha](const std::string& array) {
-        return [=](int i, const std::string&) { return fmt::format("{}[base + {} * {}]", array, i, alpha); };
+TemplateValues fused_values(const ConvAlgorithm& a, const KernelParams& p, const Dialect& d) {
+    TemplateValues v = axis_values(a, {"alpha_h", "alpha_w", "m_h", "m_w"});
+    v["sum_block"] = std::to_string(product_sum_block);
+    // One 1D transform per job: a column of a patch (stride alpha_w), then a row.
+    auto strided = [stride = alpha_w(a)](const std::string& array) {
+        return [=](int i, const std::string&) { return fmt::format("{}[base + {} * {}]", array, i, stride); };
     };
     auto contiguous = [](const std::string& array) {
         return [=](int i, const std::string&) { return fmt::format("{}[base + {}]", array, i); };
     };
-    v["input_columns"] = recipe_loop(s->input, 1, 0, strided("patches"), strided("half_done"), d, in12);
-    v["input_rows"] = recipe_loop(s->input, 1, 0, contiguous("half_done"), contiguous("patches"), d, in12);
-    std::tie(v["output_columns"], v["output_rows"]) = transform_2d(s->output, "acc", "am", "y", alpha, m, unroll(p), d, in4);
+    v["input_columns"] = recipe_loop(a.h->input, 1, 0, strided("patches"), strided("half_done"), d, in12);
+    v["input_rows"] = recipe_loop(a.w->input, 1, 0, contiguous("half_done"), contiguous("patches"), d, in12);
+    std::tie(v["output_columns"], v["output_rows"]) = transform_2d(a.h->output, a.w->output, "acc", "am", "y", unroll(p), d, in4);
     return v;
 }
 
-TemplateValues direct_values(const RecipeSet*, int r, const KernelParams&, const Dialect&) {
-    return {{"r", std::to_string(r)}};
+TemplateValues direct_values(const ConvAlgorithm& a, const KernelParams&, const Dialect&) {
+    return {{"r_h", std::to_string(a.r)}, {"r_w", std::to_string(a.s)}};
 }
 
 const std::vector<KindSpec> kinds = {
@@ -164,7 +174,7 @@ const std::vector<KindSpec> kinds = {
          const auto [wg_k, wg_p] = p["gemm_threads"];
          const auto [reg_k, reg_p] = p["gemm_registers"];
          return Groups{ceil_div(t.tiles_padded, wg_p * reg_p), ceil_div(t.k_padded, wg_k * reg_k),
-                       static_cast<std::uint32_t>(t.alpha * t.alpha)};
+                       static_cast<std::uint32_t>(t.positions())};
      },
      gemm_values},
     {KernelKind::output_transform, "output_transform", false, true,
@@ -204,6 +214,22 @@ const std::vector<VariantSpec> variant_table = {
 };
 
 }  // namespace
+
+TileSize ConvAlgorithm::m() const { return {h->algorithm.m, w->algorithm.m}; }
+
+ConvAlgorithm ConvAlgorithm::square(const RecipeSet& set) { return winograd2d(set, set); }
+
+ConvAlgorithm ConvAlgorithm::winograd2d(const RecipeSet& h, const RecipeSet& w) {
+    return {h.algorithm.r, w.algorithm.r, &h, &w};
+}
+
+ConvAlgorithm ConvAlgorithm::direct(int r, int s) { return {r, s, nullptr, nullptr}; }
+
+std::string algorithm_tag(TileSize m, int r, int s) {
+    return m.square() && r == s ? fmt::format("f{}_{}", m.h, r) : fmt::format("f{}x{}_{}x{}", m.h, m.w, r, s);
+}
+
+int points_alpha(TileSize m, int r, int s) { return r > 1 ? m.h + r - 1 : m.w + s - 1; }
 
 const char* to_string(BufferId buffer) {
     switch (buffer) {

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <wino/kinds.hpp>
+#include <wino/shape.hpp>
 
 #include <array>
 #include <cstdint>
@@ -17,7 +18,6 @@ namespace wino {
 
 struct RecipeSet;
 struct Dialect;
-struct ConvShape;
 struct Tiling;
 class KernelParams;
 
@@ -36,6 +36,28 @@ struct BufferUse {
 
 using TemplateValues = std::map<std::string, std::string>;
 
+// What a kernel set computes: an R×S correlation, by Winograd F(m_h×m_w, R×S)
+// through one 1D recipe set per axis (h: over each column of a tile, along
+// its rows; w: over each row), or directly where it has none. An axis whose
+// filter size is 1 is F(1,1), the identity: a 1D layer, or 1×7.
+struct ConvAlgorithm {
+    int r = 3, s = 3;
+    const RecipeSet* h = nullptr;
+    const RecipeSet* w = nullptr;
+    bool winograd() const { return h != nullptr; }
+    TileSize m() const;  // a Winograd algorithm's
+    static ConvAlgorithm square(const RecipeSet& set);  // the same F(m,r) on both axes
+    static ConvAlgorithm winograd2d(const RecipeSet& h, const RecipeSet& w);
+    static ConvAlgorithm direct(int r, int s);
+};
+
+// "f4_3" for F(4×4, 3×3), "f4x2_3x5" for F(4×2, 3×5): the algorithm's part of
+// kernel and set names.
+std::string algorithm_tag(TileSize m, int r, int s);
+// The alpha that --points are given for: that of the axes the filter is
+// longer than 1 along (validate_axes makes them agree), else alpha_w.
+int points_alpha(TileSize m, int r, int s);
+
 struct KindSpec {
     KernelKind kind;
     const char* name;  // also its template's name and its part of the kernel names
@@ -45,8 +67,8 @@ struct KindSpec {
     int (*workgroup_size)(const KernelParams& params);
     std::array<std::uint32_t, 3> (*groups)(const ConvShape& shape, const Tiling& tiling, const KernelParams& params,
                                            int workgroup_size);
-    // `recipes` is null for kinds that do not need them.
-    TemplateValues (*values)(const RecipeSet* recipes, int r, const KernelParams& params, const Dialect& dialect);
+    // Kinds that need recipes get a Winograd algorithm.
+    TemplateValues (*values)(const ConvAlgorithm& algorithm, const KernelParams& params, const Dialect& dialect);
 };
 
 struct VariantSpec {

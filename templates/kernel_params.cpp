@@ -75,7 +75,7 @@ const std::vector<ParamSpec> table = {
       {Needs::device, [](const KernelParams& p, const ParamContext& c) { return over_workgroup_limit(threads(p["fused_tile"]), c); }},
       {Needs::device, [](const KernelParams& p, const ParamContext& c) {
           if (!c.shape) return std::string();
-          const long long alpha = c.m + c.shape->R - 1, bytes = 1LL * p["fused_tile"][1] * alpha * alpha * 4;
+          const long long bytes = 1LL * p["fused_tile"][1] * (c.m.h + c.shape->R - 1) * (c.m.w + c.shape->S - 1) * 4;
           return bytes > static_cast<long long>(c.limits->max_shared_bytes)
                      ? fmt::format("the fused kernel needs {} bytes of shared memory, the device has {}", bytes,
                                    c.limits->max_shared_bytes)
@@ -90,12 +90,12 @@ const std::vector<ParamSpec> table = {
           return tiles == 1 || tiles == 4 ? std::string()
                                           : fmt::format("--transform-tiles must be 1 or 4, not {}", tiles);
       }}}},
-    {"vector_rows", "--vector-rows", "store output rows 4 values at a time: on or off (needs m and the output width "
-     "to be multiples of 4)", ParamType::flag, "vr", {}, {0, 0}, {}, 0, 1, {{0, 0}, {1, 0}}, {K::output_transform},
+    {"vector_rows", "--vector-rows", "store output rows 4 values at a time: on or off (needs the tile's width m_w "
+     "and the output width to be multiples of 4)", ParamType::flag, "vr", {}, {0, 0}, {}, 0, 1, {{0, 0}, {1, 0}}, {K::output_transform},
      {{Needs::layer, [](const KernelParams& p, const ParamContext& c) {
-          if (!p["vector_rows"][0] || (c.m % 4 == 0 && c.shape->out_w() % 4 == 0)) return std::string();
-          return fmt::format("vector output rows need m and the output width to be multiples of 4, not m {} and {}", c.m,
-                             c.shape->out_w());
+          if (!p["vector_rows"][0] || (c.m.w % 4 == 0 && c.shape->out_w() % 4 == 0)) return std::string();
+          return fmt::format("vector output rows need the tile's and the output's width to be multiples of 4, not {} and {}",
+                             c.m.w, c.shape->out_w());
       }}}},
 };
 

@@ -50,7 +50,7 @@ struct DeviceLimits {
 struct ParamContext {
     std::vector<KernelKind> kinds;
     const ConvShape* shape = nullptr;
-    int m = 0;
+    TileSize m = 0;
     const DeviceLimits* limits = nullptr;
 };
 

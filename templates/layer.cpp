@@ -12,32 +12,106 @@
 namespace wino {
 
 std::size_t ConvShape::input_size() const { return saturating_product({N, C, H, W}); }
-std::size_t ConvShape::filter_size() const { return saturating_product({K, C, R, R}); }
+std::size_t ConvShape::filter_size() const { return saturating_product({K, C, R, S}); }
 std::size_t ConvShape::output_size() const { return saturating_product({N, K, std::max(0, out_h()), std::max(0, out_w())}); }
-double ConvShape::flops() const { return 2.0 * N * K * C * R * R * out_h() * out_w(); }
+double ConvShape::flops() const { return 2.0 * N * K * C * R * S * out_h() * out_w(); }
 
 const std::vector<LayerField>& layer_fields() {
-    // 2^20 rows or columns, 2^16 images, channels, filters and pad, R to 31:
-    // H + 2·pad stays far inside an int, N·tiles_h·tiles_w inside 2^63.
+    // 2^20 rows or columns, 2^16 images, channels, filters and pad sides, R
+    // and S to 31: H + top + bottom stays far inside an int, N·tiles_h·tiles_w
+    // inside 2^63.
     static const std::vector<LayerField> fields = {
-        {"N", &ConvShape::N, 1, 1 << 16},      {"C", &ConvShape::C, 1, 1 << 16}, {"H", &ConvShape::H, 1, 1 << 20},
-        {"W", &ConvShape::W, 1, 1 << 20},      {"K", &ConvShape::K, 1, 1 << 16}, {"R", &ConvShape::R, 1, 31},
-        {"pad", &ConvShape::pad, 0, 1 << 16}};
+        {"N", &ConvShape::N, nullptr, 1, 1 << 16},
+        {"C", &ConvShape::C, nullptr, 1, 1 << 16},
+        {"H", &ConvShape::H, nullptr, 1, 1 << 20},
+        {"W", &ConvShape::W, nullptr, 1, 1 << 20},
+        {"K", &ConvShape::K, nullptr, 1, 1 << 16},
+        {"R", &ConvShape::R, nullptr, 1, 31},
+        {"S", &ConvShape::S, nullptr, 1, 31},
+        {"pad_top", nullptr, &Padding::top, 0, 1 << 16},
+        {"pad_bottom", nullptr, &Padding::bottom, 0, 1 << 16},
+        {"pad_left", nullptr, &Padding::left, 0, 1 << 16},
+        {"pad_right", nullptr, &Padding::right, 0, 1 << 16}};
     return fields;
 }
 
-ConvShape checked_shape(const std::array<long long, 7>& values, const std::string& context) {
+const LayerField& layer_field(std::string_view name) {
+    for (const LayerField& f : layer_fields())
+        if (name == f.name) return f;
+    throw std::logic_error(fmt::format("no layer field '{}'", name));
+}
+
+ConvShape checked_shape(const std::array<long long, layer_field_count>& values, const std::string& context) {
     ConvShape s;
     for (std::size_t i = 0; i < values.size(); ++i) {
         const LayerField& f = layer_fields()[i];
         check_range(values[i], f.min, f.max, context + f.name);
-        s.*f.member = static_cast<int>(values[i]);
+        f.set(s, static_cast<int>(values[i]));
     }
     return s;
 }
 
 void check_ranges(const ConvShape& s, const std::string& context) {
-    for (const LayerField& f : layer_fields()) check_range(s.*f.member, f.min, f.max, context + f.name);
+    for (const LayerField& f : layer_fields()) check_range(f.get(s), f.min, f.max, context + f.name);
+}
+
+namespace {
+
+std::vector<std::string> split(const std::string& text, const std::string& separators) {
+    std::vector<std::string> items;
+    for (std::size_t from = 0; from <= text.size();) {
+        const std::size_t end = std::min(text.find_first_of(separators, from), text.size());
+        items.push_back(text.substr(from, end - from));
+        from = end + 1;
+    }
+    return items;
+}
+
+}  // namespace
+
+std::pair<int, int> parse_filter_shape(const std::string& text, const std::string& what, bool one_number_is_square) {
+    const std::vector<std::string> items = split(text, ",x");
+    if (items.size() > 2)
+        throw InputError(fmt::format("{} is R,S (or S for a 1D layer), not '{}'", what, text.substr(0, 80)));
+    const LayerField &R = layer_field("R"), &S = layer_field("S");
+    if (items.size() == 1) {
+        const int size = static_cast<int>(parse_integer(items[0], S.min, S.max, what));
+        return {one_number_is_square ? size : 1, size};
+    }
+    return {static_cast<int>(parse_integer(items[0], R.min, R.max, what + "'s R")),
+            static_cast<int>(parse_integer(items[1], S.min, S.max, what + "'s S"))};
+}
+
+Padding parse_padding(const std::string& text, int R, int S, const std::string& what) {
+    if (text == "same") return Padding::same(R, S);
+    const std::vector<std::string> items = split(text, ",");
+    const LayerField& side = layer_field("pad_top");
+    std::vector<int> v;
+    for (const std::string& item : items) v.push_back(static_cast<int>(parse_integer(item, side.min, side.max, what)));
+    switch (v.size()) {
+        case 1: return Padding(v[0]);
+        case 2: return Padding(v[0], v[1]);
+        case 4: return Padding(v[0], v[1], v[2], v[3]);
+    }
+    throw InputError(fmt::format("{} is P, PH,PW, top,bottom,left,right or same, not '{}'", what, text.substr(0, 80)));
+}
+
+std::string padding_text(const Padding& p) {
+    if (p == Padding(p.top)) return std::to_string(p.top);
+    if (p == Padding(p.top, p.left)) return fmt::format("{},{}", p.top, p.left);
+    return fmt::format("{},{},{},{}", p.top, p.bottom, p.left, p.right);
+}
+
+std::string filter_text(const ConvShape& s) { return fmt::format("{}x{}", s.R, s.S); }
+
+std::string layer_text(const ConvShape& s) {
+    return fmt::format("{}x{}x{}x{} -> {}, {}, pad {}", s.N, s.C, s.H, s.W, s.K, filter_text(s), padding_text(s.pad));
+}
+
+nlohmann::ordered_json layer_json(const ConvShape& s) {
+    nlohmann::ordered_json out;
+    for (const LayerField& f : layer_fields()) out[f.name] = f.get(s);
+    return out;
 }
 
 namespace {
@@ -46,12 +120,13 @@ long long round_up4(long long n) { return (n + 3) / 4 * 4; }
 
 }  // namespace
 
-Tiling tiling_of(const ConvShape& s, Variant variant, int m) {
+Tiling tiling_of(const ConvShape& s, Variant variant, TileSize m) {
     Tiling t;
     if (spec_of(variant).winograd) {
-        t.alpha = m + s.R - 1;
-        t.tiles_h = (s.out_h() + m - 1) / m;
-        t.tiles_w = (s.out_w() + m - 1) / m;
+        t.alpha_h = m.h + s.R - 1;
+        t.alpha_w = m.w + s.S - 1;
+        t.tiles_h = (s.out_h() + m.h - 1) / m.h;
+        t.tiles_w = (s.out_w() + m.w - 1) / m.w;
     }
     t.tiles = 1LL * s.N * t.tiles_h * t.tiles_w;
     t.k_padded = round_up4(s.K);
@@ -60,7 +135,7 @@ Tiling tiling_of(const ConvShape& s, Variant variant, int m) {
 }
 
 long long buffer_floats(BufferId buffer, const ConvShape& s, const Tiling& t) {
-    const long long a2 = t.alpha * t.alpha;
+    const long long a2 = t.positions();
     switch (buffer) {
         case BufferId::images: return static_cast<long long>(s.input_size());
         case BufferId::filters: return static_cast<long long>(s.filter_size());
@@ -88,7 +163,7 @@ KernelArgs kernel_args(const ConvShape& s, const Tiling& t) {
             throw InputError(fmt::format("{} = {} is past the kernels' 32-bit integers", what, value));
         return static_cast<std::int32_t>(value);
     };
-    return {.N = s.N, .C = s.C, .H = s.H, .W = s.W, .K = s.K, .pad = s.pad, .out_h = s.out_h(), .out_w = s.out_w(),
+    return {.N = s.N, .C = s.C, .H = s.H, .W = s.W, .K = s.K, .pad_top = s.pad.top, .pad_left = s.pad.left, .out_h = s.out_h(), .out_w = s.out_w(),
             .tiles_h = narrow(t.tiles_h, "tiles_h"), .tiles_w = narrow(t.tiles_w, "tiles_w"),
             .P = narrow(t.tiles, "the tile count"), .k_quads = narrow(t.k_padded / 4, "k_quads"),
             .p_quads = narrow(t.tiles_padded / 4, "p_quads")};

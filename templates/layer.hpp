@@ -2,46 +2,78 @@
 // whatever runs them: the tiling, every buffer's size, and the argument block
 // (push constants on Vulkan, a by-value struct on CUDA) that the emitter
 // declares and the runtime fills from the one definition below.
-// NCHW float32 input and output, KCRS filters, stride 1, zero padding.
+// NCHW input and output, KCRS filters, stride 1, zero padding per side.
 #pragma once
 
 #include "kernel_kinds.hpp"
 
 #include <wino/shape.hpp>
 
+#include <nlohmann/json.hpp>
+
 #include <array>
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 namespace wino {
 
 // The range of each size of a layer, stated once: every source of a layer
-// (--input-shape, --filters, --r, --pad, a layer file, a .npy header, an ONNX
-// model, a tuning database) is read against it before anything is narrowed,
-// and within it the padded extents and tile counts cannot overflow.
+// (--input-shape, --filters, --filter-shape, --pad, a layer file, a .npy
+// header, an ONNX model, a tuning database) is read against it before
+// anything is narrowed, and within it the padded extents and tile counts
+// cannot overflow. A size is a member of the shape, or (side) of its padding.
 struct LayerField {
-    const char* name;  // "N", ..., "pad": as layer files and JSON name it
+    const char* name;  // "N", ..., "S", "pad_top", ...: as layer files, JSON and the tuning database name it
     int ConvShape::*member;
+    int Padding::*side;
     long long min, max;
+    int get(const ConvShape& shape) const { return member ? shape.*member : shape.pad.*side; }
+    void set(ConvShape& shape, int value) const { (member ? shape.*member : shape.pad.*side) = value; }
 };
+// N, C, H, W, K, R, S, pad_top, pad_bottom, pad_left, pad_right.
+inline constexpr std::size_t layer_field_count = 11;
 const std::vector<LayerField>& layer_fields();
+const LayerField& layer_field(std::string_view name);  // throws std::logic_error for a name not in the table
 
-// The shape of N, C, H, W, K, R, pad; throws InputError naming the first
-// field out of its range (and `context`, e.g. "layers.txt:3: ", before it).
-ConvShape checked_shape(const std::array<long long, 7>& values, const std::string& context = "");
+// The shape of the fields' values in their order; throws InputError naming
+// the first field out of its range (and `context`, e.g. "layers.txt:3: ",
+// before it).
+ConvShape checked_shape(const std::array<long long, layer_field_count>& values, const std::string& context = "");
 // The same for a shape already held, e.g. from flags parsed as int.
 void check_ranges(const ConvShape& shape, const std::string& context = "");
+
+// A filter's size as --filter-shape and layer lists write it: "R,S" (or
+// "RxS"), "S" for a 1D layer's (R = 1), or "R" for R×R where `one_number_is`
+// says square. Throws InputError naming `what`.
+std::pair<int, int> parse_filter_shape(const std::string& text, const std::string& what, bool one_number_is_square);
+// Padding as --pad takes it: "P" every side, "PH,PW" rows and columns,
+// "top,bottom,left,right", or "same" (Padding::same of the R×S filter).
+// Throws InputError naming `what`.
+Padding parse_padding(const std::string& text, int R, int S, const std::string& what);
+// How messages and layer lists write it back: "1", "0,3", "0,1,0,1".
+std::string padding_text(const Padding& pad);
+// "3x3", "1x7": a filter's size.
+std::string filter_text(const ConvShape& shape);
+// "1x192x17x17 -> 192, 1x7, pad 0,3": a layer as messages write it.
+std::string layer_text(const ConvShape& shape);
+// {"N": 1, ..., "S": 7, "pad_top": 0, ...}: every layer field by its name, as
+// JSON outputs and the tuning export write a layer.
+nlohmann::ordered_json layer_json(const ConvShape& shape);
 
 // How a variant tiles a layer (all zero but k_padded for the direct kernel).
 // U and V are read 4 values at a time, so K and the tile count are padded to
 // groups of 4: the rows of U, V and M.
+// alpha_h·alpha_w tile positions (alpha_h = m.h + R − 1, alpha_w = m.w + S − 1).
 struct Tiling {
-    long long alpha = 0, tiles_h = 0, tiles_w = 0, tiles = 0, k_padded = 0, tiles_padded = 0;
+    long long alpha_h = 0, alpha_w = 0, tiles_h = 0, tiles_w = 0, tiles = 0, k_padded = 0, tiles_padded = 0;
+    long long positions() const { return alpha_h * alpha_w; }
 };
 
-Tiling tiling_of(const ConvShape& shape, Variant variant, int m);
+Tiling tiling_of(const ConvShape& shape, Variant variant, TileSize m);
 
 // Floats in a buffer for this layer and tiling.
 long long buffer_floats(BufferId buffer, const ConvShape& shape, const Tiling& tiling);
@@ -49,9 +81,11 @@ long long buffer_floats(BufferId buffer, const ConvShape& shape, const Tiling& t
 // The kernels' argument block, every field a 32-bit int, in this order. The
 // emitter writes the GLSL push-constant block and the CUDA struct from these
 // names; the runtime passes the bytes of a KernelArgs.
+// pad_top, pad_left: where the output's first row and column start in the
+// input (the bottom and right padding only decide out_h and out_w);
 // k_quads, p_quads: K and P (the tile count) in groups of 4, the padded widths.
 #define WINO_KERNEL_ARGS(FIELD) \
-    FIELD(N) FIELD(C) FIELD(H) FIELD(W) FIELD(K) FIELD(pad) FIELD(out_h) FIELD(out_w) FIELD(tiles_h) FIELD(tiles_w) \
+    FIELD(N) FIELD(C) FIELD(H) FIELD(W) FIELD(K) FIELD(pad_top) FIELD(pad_left) FIELD(out_h) FIELD(out_w) FIELD(tiles_h) FIELD(tiles_w) \
     FIELD(P) FIELD(k_quads) FIELD(p_quads)
 
 struct KernelArgs {

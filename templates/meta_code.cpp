@@ -28,17 +28,19 @@ std::string recipe_loop(const Recipe& recipe, int n, int unroll, const Index& in
     return looped ? out + indent + "}\n" : out;
 }
 
-std::pair<std::string, std::string> transform_2d(const Recipe& recipe, const std::string& in, const std::string& mid,
-                                                 const std::string& out, int n_in, int n_out, int unroll,
+std::pair<std::string, std::string> transform_2d(const Recipe& along_h, const Recipe& along_w, const std::string& in,
+                                                 const std::string& mid, const std::string& out, int unroll,
                                                  const Dialect& dialect, const std::string& indent) {
+    const int columns = along_w.n_inputs, rows_out = static_cast<int>(along_h.outputs.size()),
+              columns_out = static_cast<int>(along_w.outputs.size());
     auto at = [](const std::string& array, int stride) {
         return [=](int i, const std::string& j) { return fmt::format("{}[{} * {} + {}]", array, i, stride, j); };
     };
     auto at_row = [](const std::string& array, int stride) {
         return [=](int i, const std::string& j) { return fmt::format("{}[{} * {} + {}]", array, j, stride, i); };
     };
-    return {recipe_loop(recipe, n_in, unroll, at(in, n_in), at(mid, n_in), dialect, indent),
-            recipe_loop(recipe, n_out, unroll, at_row(mid, n_in), at_row(out, n_out), dialect, indent)};
+    return {recipe_loop(along_h, columns, unroll, at(in, columns), at(mid, columns), dialect, indent),
+            recipe_loop(along_w, rows_out, unroll, at_row(mid, columns), at_row(out, columns_out), dialect, indent)};
 }
 
 std::string float4_of(const std::function<std::string(int)>& part) {
@@ -56,45 +58,46 @@ std::function<std::string(int)> element(const std::string& array) {
     return [=](int i) { return fmt::format("{}[{}]", array, i); };
 }
 
-std::string patch_load(int alpha, const std::string& indent) {
+std::string patch_load(int alpha_h, int alpha_w, const std::string& indent) {
     std::string out;
-    for (int i = 0; i < alpha; ++i)
+    for (int i = 0; i < alpha_h; ++i)
         out += fmt::format("{1}int row{0} = min(max(top + {0}, 0), p.H - 1);\n{1}bool row{0}_in = row{0} == top + {0};\n",
                            i, indent);
-    for (int j = 0; j < alpha; ++j)
+    for (int j = 0; j < alpha_w; ++j)
         out += fmt::format("{1}int col{0} = min(max(left + {0}, 0), p.W - 1);\n{1}bool col{0}_in = col{0} == left + {0};\n",
                            j, indent);
-    for (int i = 0; i < alpha; ++i)
-        for (int j = 0; j < alpha; ++j)
+    for (int i = 0; i < alpha_h; ++i)
+        for (int j = 0; j < alpha_w; ++j)
             out += fmt::format("{3}REAL pixel{0}_{1} = FETCH_REAL(images, (plane + row{0}) * p.W + col{1});\n"
-                               "{3}d[{2}] = row{0}_in && col{1}_in ? pixel{0}_{1} : REAL(0);\n", i, j, i * alpha + j, indent);
+                               "{3}d[{2}] = row{0}_in && col{1}_in ? pixel{0}_{1} : REAL(0);\n", i, j, i * alpha_w + j, indent);
     return out;
 }
 
-std::string block_store(int m, bool vector_rows, const std::string& indent) {
+std::string block_store(TileSize m, bool vector_rows, const std::string& indent) {
     std::string out;
     if (vector_rows) {
-        for (int i = m - 1; i >= 0; --i)
-            for (int q = m / 4 - 1; q >= 0; --q)
+        for (int i = m.h - 1; i >= 0; --i)
+            for (int q = m.w / 4 - 1; q >= 0; --q)
                 out += fmt::format("{}result[((out_base + min(th * {} + {}, p.out_h - 1)) * p.out_w) / 4 + "
                                    "min(tw * {} + {}, p.out_w / 4 - 1)] = STORED_result({});\n",
-                                   indent, m, i, m / 4, q,
-                                   float4_of([&](int e) { return fmt::format("EPILOGUE(y[{}])", i * m + 4 * q + e); }));
+                                   indent, m.h, i, m.w / 4, q,
+                                   float4_of([&](int e) { return fmt::format("EPILOGUE(y[{}])", i * m.w + 4 * q + e); }));
         return out;
     }
-    for (int i = m - 1; i >= 0; --i)
-        for (int j = m - 1; j >= 0; --j)
-            out += fmt::format("{4}result[(out_base + min(th * {0} + {1}, p.out_h - 1)) * p.out_w + min(tw * {0} + {2}, p.out_w - 1)] = STORED_result(EPILOGUE(y[{3}]));\n",
-                               m, i, j, i * m + j, indent);
+    for (int i = m.h - 1; i >= 0; --i)
+        for (int j = m.w - 1; j >= 0; --j)
+            out += fmt::format("{5}result[(out_base + min(th * {0} + {2}, p.out_h - 1)) * p.out_w + min(tw * {1} + {3}, p.out_w - 1)] = STORED_result(EPILOGUE(y[{4}]));\n",
+                               m.h, m.w, i, j, i * m.w + j, indent);
     return out;
 }
 
-std::string tile_copies(const std::string& tile_template, int alpha, int m, int group,
+std::string tile_copies(const std::string& tile_template, const std::map<std::string, std::string>& shared, int group,
                         const std::function<std::map<std::string, std::string>(int)>& values_of) {
     std::string out;
     for (int e = 0; e < group; ++e) {
         std::map<std::string, std::string> tile = values_of(e);
-        tile.insert({{"e", std::to_string(e)}, {"alpha", std::to_string(alpha)}, {"m", std::to_string(m)}});
+        tile.insert(shared.begin(), shared.end());
+        tile.insert({"e", std::to_string(e)});
         out += fill_template(tile_template, tile);
     }
     return out;

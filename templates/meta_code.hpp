@@ -5,6 +5,8 @@
 
 #include "recipe_format.hpp"
 
+#include <wino/shape.hpp>
+
 #include <functional>
 #include <map>
 #include <string>
@@ -31,10 +33,11 @@ using Index = std::function<std::string(int, const std::string&)>;  // (recipe r
 std::string recipe_loop(const Recipe& recipe, int n, int unroll, const Index& input, const Index& output,
                         const Dialect& dialect, const std::string& indent);
 
-// The 2D transform of `in` (n_in × n_in, row-major) into `out`: the recipe over
-// the columns into `mid`, then over mid's rows. Returns (columns, rows) code.
-std::pair<std::string, std::string> transform_2d(const Recipe& recipe, const std::string& in, const std::string& mid,
-                                                 const std::string& out, int n_in, int n_out, int unroll,
+// The 2D transform of `in` (row-major, along_h's inputs rows × along_w's
+// inputs columns) into `out`: along_h over each column into `mid`, then
+// along_w over each of mid's rows. Returns (columns, rows) code.
+std::pair<std::string, std::string> transform_2d(const Recipe& along_h, const Recipe& along_w, const std::string& in,
+                                                 const std::string& mid, const std::string& out, int unroll,
                                                  const Dialect& dialect, const std::string& indent);
 
 inline constexpr const char* lanes = "xyzw";
@@ -52,16 +55,17 @@ std::function<std::string(int)> element(const std::string& array);
 
 // The input patch of a tile with zero padding: every read is clamped into the
 // image and the padding selected afterwards, so no read sits under a branch.
-std::string patch_load(int alpha, const std::string& indent);
+std::string patch_load(int alpha_h, int alpha_w, const std::string& indent);
 
-// The m×m output block from its last element to its first, rows and columns
-// clamped into the output (see output_tile.tmpl); with vector rows, each row
-// as m/4 groups of 4 (the output width is a multiple of 4, so they are aligned).
-std::string block_store(int m, bool vector_rows, const std::string& indent);
+// The m.h×m.w output block from its last element to its first, rows and
+// columns clamped into the output (see output_tile.tmpl); with vector rows,
+// each row as m.w/4 groups of 4 (the output width is a multiple of 4, so they
+// are aligned).
+std::string block_store(TileSize m, bool vector_rows, const std::string& indent);
 
 // One copy of `tile_template` per tile e < group of a transform thread, each
-// filled with the group's values and those of values_of(e).
-std::string tile_copies(const std::string& tile_template, int alpha, int m, int group,
+// filled with `shared` (the tile's sizes), e and the values of values_of(e).
+std::string tile_copies(const std::string& tile_template, const std::map<std::string, std::string>& shared, int group,
                         const std::function<std::map<std::string, std::string>(int)>& values_of);
 
 }  // namespace wino

@@ -74,8 +74,9 @@ std::string render_registry_unit(const RegistryUnit& unit) {
     out += "\nconst wino::KernelSet sets[] = {\n";
     for (std::size_t i = 0; i < unit.sets.size(); ++i) {
         const UnitSet& set = unit.sets[i];
-        out += fmt::format("    {{{}, {}, {}, {}, {}, {}, {}, {}, {}, set{}_kernels}},\n", quoted(set.name),
-                           enum_name(set.backend), enum_name(set.variant), set.m, set.r, quoted(to_json(set.params).dump()),
+        out += fmt::format("    {{{}, {}, {}, {{{}, {}}}, {}, {}, {}, {}, {}, {}, set{}_kernels}},\n", quoted(set.name),
+                           enum_name(set.backend), enum_name(set.variant), set.m.h, set.m.w, set.r, set.s,
+                           quoted(to_json(set.params).dump()),
                            quoted(set.points), enum_name(set.precision), epilogue_value(set.epilogue), i);
     }
     out += "};\n";
@@ -84,7 +85,8 @@ std::string render_registry_unit(const RegistryUnit& unit) {
         out += "\nconst wino::LayerKernels layers[] = {\n";
         for (const UnitLayer& l : unit.layers) {
             const ConvShape& s = l.shape;
-            out += fmt::format("    {{{{{}, {}, {}, {}, {}, {}, {}}}, &sets[{}]}},\n", s.N, s.C, s.H, s.W, s.K, s.R, s.pad, l.set);
+            out += fmt::format("    {{{{{}, {}, {}, {}, {}, {}, {}, {{{}, {}, {}, {}}}}}, &sets[{}]}},\n", s.N, s.C, s.H, s.W, s.K,
+                               s.R, s.S, s.pad.top, s.pad.bottom, s.pad.left, s.pad.right, l.set);
         }
         out += "};\n";
         layers = "layers";

@@ -17,7 +17,8 @@ struct UnitSet {
     std::string name;  // kernel_set_name()
     Backend backend;
     Variant variant;
-    int m, r;
+    TileSize m;
+    int r, s;
     KernelParams params;
     std::string points;                  // as ConvConfig holds them ("": the default set)
     Precision precision;

@@ -35,7 +35,7 @@ struct OwnedSet {
     std::string params, name = "wino_f4_3_nonfused_test", points;
     std::vector<std::string> names, sources;
     KernelSet set() const {
-        return {name.c_str(), Backend::glsl, Variant::nonfused, 4, 3, params.c_str(), points.c_str(), Precision::fp32, {}, kernels};
+        return {name.c_str(), Backend::glsl, Variant::nonfused, 4, 3, 3, params.c_str(), points.c_str(), Precision::fp32, {}, kernels};
     }
 };
 

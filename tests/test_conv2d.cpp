@@ -6,6 +6,7 @@
 #include <wino/errors.hpp>
 #include "api_state.hpp"
 #include "epilogue.hpp"
+#include "layer_list.hpp"
 #include "layer_run.hpp"
 #include "vulkan_executor.hpp"
 #include "recipe_db.hpp"
@@ -43,9 +44,7 @@ const std::vector<ConvShape> awkward_shapes(int r) {
 }
 
 void check_layer(const ConvShape& shape, const ConvConfig& config, double bound) {
-    INFO("shape N" << shape.N << " C" << shape.C << " H" << shape.H << " W" << shape.W << " K" << shape.K << " R"
-                   << shape.R << " pad " << shape.pad << ", variant " << to_string(config.variant) << ", m "
-                   << config.m);
+    INFO("shape " << layer_text(shape) << ", variant " << to_string(config.variant) << ", m " << config.m.h << "x" << config.m.w);
     const std::vector<float> x = random_tensor(shape.input_size(), 11), w = random_tensor(shape.filter_size(), 12),
                              bias = random_tensor(static_cast<std::size_t>(shape.K), 13);
     const std::unique_ptr<LoadedLayer> conv = executor().load(shape, config);
@@ -190,15 +189,10 @@ TEST_CASE("a layer past the device or index limits is refused with a clear error
 }
 
 TEST_CASE("the benchmark layers agree with the reference at full size", "[.][long]") {
-    std::ifstream list(std::string(WINO_SOURCE_DIR) + "/examples/layers/ncnn-comparison.txt");
-    REQUIRE(list);
     int layers = 0;
-    for (std::string line; std::getline(list, line);) {
-        std::istringstream fields(line);
-        std::string name;
-        ConvShape s;
-        if (!(fields >> name >> s.N >> s.C >> s.H >> s.W >> s.K >> s.R >> s.pad) || name[0] == '#') continue;
+    for (const NamedLayer& l : read_layer_list(std::string(WINO_SOURCE_DIR) + "/examples/layers/ncnn-comparison.txt")) {
         ++layers;
+        const ConvShape& s = l.shape;
         for (int m : {4, 6}) check_layer(s, {Variant::nonfused, m, suggested_params(s, m, Backend::glsl)}, layer_error_bound(m, s.R));
     }
     CHECK(layers == 5);

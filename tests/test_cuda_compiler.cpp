@@ -19,7 +19,7 @@ TEST_CASE("NVRTC compiles the 16-bit kernels (PTX f16, no cuda_fp16.h) with an e
         const RecipeSet recipes = recipes_for(4, 3, default_points(6), optimizer_options(precision));
         for (Variant v : {Variant::nonfused, Variant::fused})
             for (const EmittedKernel& k :
-                 emit_variant(v, &recipes, 3, default_params(Backend::cuda), Backend::cuda, precision, epilogue)) {
+                 emit_variant(v, ConvAlgorithm::square(recipes), default_params(Backend::cuda), Backend::cuda, precision, epilogue)) {
                 INFO(k.name);
                 const CudaBinary binary = compile_cuda(k.source, k.name, 80);
                 CHECK(binary.cubin.size() > 1000);
@@ -34,7 +34,7 @@ TEST_CASE("NVRTC compiles the 16-bit kernels (PTX f16, no cuda_fp16.h) with an e
 
 TEST_CASE("NVRTC reports each kernel's registers, and a workgroup past the device's registers is refused") {
     const RecipeSet recipes = recipes_for(6, 3, default_points(8), {});
-    for (const EmittedKernel& k : emit_variant(Variant::nonfused, &recipes, 3, default_params(Backend::cuda), Backend::cuda)) {
+    for (const EmittedKernel& k : emit_variant(Variant::nonfused, ConvAlgorithm::square(recipes), default_params(Backend::cuda), Backend::cuda)) {
         INFO(k.name);
         const CudaBinary binary = compile_cuda(k.source, k.name, 90);
         CHECK(binary.cubin.size() > 1000);

@@ -72,7 +72,7 @@ void check_config(int m, int r, Precision precision = Precision::fp32) {
                               "-gencode arch=compute_90,code=sm_90";
     std::set<std::string> compiled;
     for (Variant v : {Variant::fused, Variant::nonfused})
-        for (const EmittedKernel& k : emit_variant(v, &s, r, default_params(Backend::cuda), Backend::cuda, precision)) {
+        for (const EmittedKernel& k : emit_variant(v, ConvAlgorithm::square(s), default_params(Backend::cuda), Backend::cuda, precision)) {
             if (!compiled.insert(k.name).second) continue;
             const fs::path cu = dir / (k.name + ".cu");
             write(cu, k.source);

@@ -34,7 +34,7 @@ TEST_CASE("every GLSL kernel compiles for m 2/4/6, r 3/5 and each unroll factor"
                 KernelParams p;
                 p["unroll"][0] = unroll;
                 for (Variant v : {Variant::fused, Variant::nonfused})
-                    for (const EmittedKernel& k : emit_variant(v, &s, r, p, Backend::glsl)) {
+                    for (const EmittedKernel& k : emit_variant(v, ConvAlgorithm::square(s), p, Backend::glsl)) {
                         INFO(k.name << " unroll " << unroll);
                         CHECK_NOTHROW(compile_glsl(k.source));
                     }
@@ -44,7 +44,7 @@ TEST_CASE("every GLSL kernel compiles for m 2/4/6, r 3/5 and each unroll factor"
 
 TEST_CASE("emitted code names F(m,r), the points and the op counts, constants with their exact value") {
     const RecipeSet s = recipes_for(4, 3, default_points(6), {});
-    const EmittedKernel k = emit_kernel(KernelKind::input_transform, &s, 3, KernelParams(), Backend::glsl);
+    const EmittedKernel k = emit_kernel(KernelKind::input_transform, ConvAlgorithm::square(s), KernelParams(), Backend::glsl);
     CHECK(k.source.find("F(4x4,3x3)") != std::string::npos);
     CHECK(k.source.find("points") != std::string::npos);
     CHECK(k.source.find("1D recipe ops") != std::string::npos);

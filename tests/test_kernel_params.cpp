@@ -124,7 +124,7 @@ TEST_CASE("every parameter is a flag of run and emit, a key of the JSON config, 
         for (const BackendSpec& b : backends())
             for (KernelKind kind : spec.kinds) {
                 const KernelParams p = default_params(b.backend);
-                const EmittedKernel k = emit_kernel(kind, &s, 3, p, b.backend);
+                const EmittedKernel k = emit_kernel(kind, ConvAlgorithm::square(s), p, b.backend);
                 CHECK(k.source.find(fmt::format("{} {}", spec.name, value_text(spec, p[spec.name]))) != std::string::npos);
                 CHECK(k.source.find(defines_of(spec, p[spec.name])) != std::string::npos);
             }
@@ -152,16 +152,16 @@ TEST_CASE("a parameter's #defines name it and its value") {
 TEST_CASE("kernel names are systematic: F(m,r), kind, and every parameter that shapes the kind") {
     const RecipeSet s = recipes_for(4, 3, default_points(6), {});
     KernelParams p;
-    CHECK(kernel_name(KernelKind::gemm, &s, 3, p) == "wino_f4_3_gemm_t1x8_r16x8");
+    CHECK(kernel_name(KernelKind::gemm, ConvAlgorithm::square(s), p) == "wino_f4_3_gemm_t1x8_r16x8");
     p["unroll"][0] = 2;
     p["vector_rows"][0] = 1;
-    CHECK(kernel_name(KernelKind::output_transform, &s, 3, p) == "wino_f4_3_output_transform_u2_wg64_tt4_vr");
-    CHECK(kernel_name(KernelKind::direct, nullptr, 5, p) == "wino_direct_r5_wg64");
+    CHECK(kernel_name(KernelKind::output_transform, ConvAlgorithm::square(s), p) == "wino_f4_3_output_transform_u2_wg64_tt4_vr");
+    CHECK(kernel_name(KernelKind::direct, ConvAlgorithm::direct(5, 5), p) == "wino_direct_r5_wg64");
     // Distinct parameters that shape a kind give distinct names; others do not change it.
     KernelParams q = p;
     q["fused_tile"] = {8, 8};
-    CHECK(kernel_name(KernelKind::gemm, &s, 3, q) == kernel_name(KernelKind::gemm, &s, 3, p));
-    CHECK(kernel_name(KernelKind::fused, &s, 3, q) != kernel_name(KernelKind::fused, &s, 3, p));
+    CHECK(kernel_name(KernelKind::gemm, ConvAlgorithm::square(s), q) == kernel_name(KernelKind::gemm, ConvAlgorithm::square(s), p));
+    CHECK(kernel_name(KernelKind::fused, ConvAlgorithm::square(s), q) != kernel_name(KernelKind::fused, ConvAlgorithm::square(s), p));
 }
 
 TEST_CASE("the argument block is declared from the same list the runtime fills") {
@@ -174,7 +174,7 @@ TEST_CASE("the argument block is declared from the same list the runtime fills")
     CHECK(args.k_quads == 2);
     const RecipeSet s = recipes_for(4, 3, default_points(6), {});
     for (const BackendSpec& b : backends()) {
-        const std::string source = emit_kernel(KernelKind::gemm, &s, 3, default_params(b.backend), b.backend).source;
+        const std::string source = emit_kernel(KernelKind::gemm, ConvAlgorithm::square(s), default_params(b.backend), b.backend).source;
         std::string fields;
         for (const std::string& name : kernel_arg_names()) fields += " int " + name + ";";
         CHECK(source.find(fields) != std::string::npos);

@@ -25,7 +25,7 @@ TEST_CASE("the host pipeline in fp64 is the convolution, on odd shapes with padd
         for (int m : {2, 4, 6}) {
             INFO("m " << m << " R " << s.R << " H " << s.H << " W " << s.W);
             const std::vector<float> x = random_tensor(s.input_size(), 3), w = random_tensor(s.filter_size(), 4);
-            const LayerErrors e = compare_with_reference(winograd_on_host(s, recipes(m, s.R), x, w, {}), reference_conv2d(s, x, w));
+            const LayerErrors e = compare_with_reference(winograd_on_host(s, ConvAlgorithm::square(recipes(m, s.R)), x, w, {}), reference_conv2d(s, x, w));
             CHECK(e.relative < 1e-13);
             CHECK(e.max_relative < 1e-13);
         }
@@ -37,7 +37,7 @@ TEST_CASE("the model's error agrees with the device's within 2x at m = 2, 4, 6")
     const std::vector<float> x = random_tensor(s.input_size(), 1), w = random_tensor(s.filter_size(), 2);
     const std::vector<double> ref = reference_conv2d(s, x, w);
     for (int m : {2, 4, 6}) {
-        const LayerErrorModel model = model_layer_error(s, recipes(m, 3), x, w);
+        const LayerErrorModel model = model_layer_error(s, ConvAlgorithm::square(recipes(m, 3)), x, w);
         LayerJob job;
         job.shape = s;
         job.config = {Variant::nonfused, m, suggested_params(s, m, Backend::glsl)};
@@ -87,7 +87,7 @@ TEST_CASE("the default F(4,3) is at least as accurate as ncnn's on ncnn's first 
     job.filters = wo;
     const std::vector<double> refo = reference_conv2d(odd, xo, wo);
     const LayerErrors device_error = compare_with_reference(run_layer(device, job).output, refo);
-    const LayerErrorModel model = model_layer_error(odd, recipes(4, 3), xo, wo);
+    const LayerErrorModel model = model_layer_error(odd, ConvAlgorithm::square(recipes(4, 3)), xo, wo);
     CHECK(device_error.relative <= 2 * model.all.relative);
     CHECK(device_error.relative >= model.all.relative / 2);
 }
@@ -120,7 +120,7 @@ TEST_CASE("16-bit precisions: the model rounds what the device rounds, and the b
             for (int m : {2, 4, 6}) {
                 const RecipeSet balanced = recipes_for(m, 3, default_points(m + 2), optimizer_options(precision));
                 const LayerErrorModel model =
-                    model_layer_error(s, balanced, x, w, half_buffers(v, precision), arithmetic_of(precision));
+                    model_layer_error(s, ConvAlgorithm::square(balanced), x, w, half_buffers(v, precision), arithmetic_of(precision));
                 LayerJob job;
                 job.shape = s;
                 job.config = {v, m, suggested_params(s, m, Backend::glsl), "", precision};
@@ -145,7 +145,7 @@ TEST_CASE("16-bit precisions: the model rounds what the device rounds, and the b
         auto error_with = [&, precision = precision](const OptimizerOptions& options) {
             const RecipeSet r = recipes_for(6, 3, default_points(8), options);
             return compare_with_reference(
-                       winograd_on_host(wide, r, xw, ww, {a, a, a, a}, half_buffers(Variant::nonfused, precision)), refw)
+                       winograd_on_host(wide, ConvAlgorithm::square(r), xw, ww, {a, a, a, a}, half_buffers(Variant::nonfused, precision)), refw)
                 .relative;
         };
         CHECK_FALSE(std::isfinite(error_with(OptimizerOptions{})));

@@ -134,7 +134,7 @@ TEST_CASE("each constraint removes from the space what the device or the layer c
     DeviceLimits little_shared = roomy;
     little_shared.max_shared_bytes = 4 * 4 * 36;  // 4 tiles of F(4,3)
     const auto too_big = [](const Candidate& c) {
-        const long long alpha = c.m + 2;
+        const long long alpha = c.m.h + 2;
         return c.variant == Variant::fused && c.params["fused_tile"][1] * alpha * alpha * 4 > 4 * 4 * 36;
     };
     CHECK(any_of(search_space(tiny, Backend::glsl, roomy), too_big));

@@ -27,11 +27,14 @@ std::vector<NamedLayer> read_layer_list(const std::filesystem::path& file) {
         const std::string where = fmt::format("{}:{}: ", file.string(), number);
         if (words.size() != 8)
             throw InputError(fmt::format("{}expected 'name N C H W K R pad', got '{}'", where, line.substr(0, 120)));
-        std::array<long long, 7> values;
-        for (std::size_t i = 0; i < values.size(); ++i) {
+        std::array<long long, layer_field_count> values{};
+        for (std::size_t i = 0; i < 5; ++i) {
             const LayerField& f = layer_fields()[i];
             values[i] = parse_integer(words[i + 1], f.min, f.max, where + f.name);
         }
+        const auto [R, S] = parse_filter_shape(words[6], where + "R", true);
+        const Padding pad = parse_padding(words[7], R, S, where + "pad");
+        values[5] = R, values[6] = S, values[7] = pad.top, values[8] = pad.bottom, values[9] = pad.left, values[10] = pad.right;
         layers.push_back({words[0], checked_shape(values, where)});
     }
     if (layers.empty()) throw InputError(fmt::format("layer list {} holds no layer", file.string()));

@@ -1,5 +1,7 @@
 // Layer lists, as in examples/layers/*.txt: one layer a line,
-// "name N C H W K R pad", anything after '#' a comment.
+// "name N C H W K R pad", anything after '#' a comment. R is the filter's
+// size, R×R, or RxS ("1x7"); pad is as --pad takes it (P, PH,PW,
+// top,bottom,left,right or same).
 #pragma once
 
 #include "layer.hpp"

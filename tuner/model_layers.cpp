@@ -98,7 +98,7 @@ ConvLayer conv_layer(const onnx::NodeProto& node, const std::map<std::string, Te
         return skip(fmt::format("{} tensors (fp32 only)", onnx::TensorProto::DataType_Name(
                                                               static_cast<onnx::TensorProto::DataType>(x->second.elem_type))));
     const std::size_t rank = x->second.dims.size();
-    if (rank != 4) return skip(rank == 3 ? "a 1D convolution (2D only)" : fmt::format("a rank-{} input (2D NCHW only)", rank));
+    if (rank != 4 && rank != 3) return skip(fmt::format("a rank-{} input (2D NCHW or 1D NCW only)", rank));
     if (const long long group = int_attribute(node, "group").value_or(1); group != 1)
         return skip(fmt::format("a grouped convolution (group {})", group));
     if (const std::vector<long long> s = ints(node, "strides"); !all_ones(s)) return skip(fmt::format("stride {}", joined(s, "x")));
@@ -112,39 +112,38 @@ ConvLayer conv_layer(const onnx::NodeProto& node, const std::map<std::string, Te
         else if (i == 0) input.push_back(batch);  // a dynamic batch
         else return skip(fmt::format("its input's dimension {} is not static ('{}')", i, d.symbol));
     }
+    // A 1D convolution is the H = R = 1 layer.
+    if (rank == 3) input.insert(input.begin() + 2, 1);
     const std::vector<Dim>& wd = w->second.dims;
-    if (wd.size() != 4 || std::any_of(wd.begin(), wd.end(), [](const Dim& d) { return !d.value; }))
-        return skip("its weights' shape is not static KxCxRxS");
-    const long long K = *wd[0].value, C = *wd[1].value, R = *wd[2].value, S = *wd[3].value;
+    if (wd.size() != rank || std::any_of(wd.begin(), wd.end(), [](const Dim& d) { return !d.value; }))
+        return skip(rank == 4 ? "its weights' shape is not static KxCxRxS" : "its weights' shape is not static KxCxS");
+    const long long K = *wd[0].value, C = *wd[1].value, R = rank == 4 ? *wd[2].value : 1, S = *wd[rank - 1].value;
     if (C != input[1]) return skip(fmt::format("weights for {} channels on an input of {}", C, input[1]));
-    if (R != S) return skip(fmt::format("a {}x{} filter (square filters only)", R, S));
-    if (R == 1) return skip("a 1x1 filter: a GEMM, not Winograd");
-    if (!winograd_r(R)) return skip(fmt::format("a {}x{} filter: the recipes have no F(m,{})", R, R, R));
+    if (R == 1 && S == 1) return skip("a 1x1 filter: a GEMM, not Winograd");
+    for (const long long size : {R, S})
+        if (size > 1 && !winograd_r(size)) return skip(fmt::format("a {}x{} filter: the recipes have no F(m,{})", R, S, size));
 
-    long long pad = 0;
+    // ONNX pads are the begins of each axis, then the ends: top, left, bottom, right (1D: left, right).
+    std::vector<long long> pads(4, 0);
     const std::string auto_pad = string_attribute(node, "auto_pad");
     if (auto_pad == "SAME_UPPER" || auto_pad == "SAME_LOWER") {
-        if (R % 2 == 0) return skip(fmt::format("{} padding of an even filter is asymmetric", auto_pad));
-        pad = (R - 1) / 2;
+        // At stride 1 the total is the filter size less one; UPPER puts the odd one at the end.
+        const bool upper = auto_pad == "SAME_UPPER";
+        pads = {upper ? (R - 1) / 2 : R / 2, upper ? (S - 1) / 2 : S / 2, upper ? R / 2 : (R - 1) / 2, upper ? S / 2 : (S - 1) / 2};
     } else if (auto_pad.empty() || auto_pad == "NOTSET") {
-        std::vector<long long> pads = ints(node, "pads");
-        if (pads.empty()) pads = {0, 0, 0, 0};
-        if (pads.size() != 4) return skip(fmt::format("{} pads for a 2D convolution", pads.size()));
-        if (pads[0] != pads[2] || pads[1] != pads[3])
-            return skip(fmt::format("asymmetric padding (top, left, bottom, right {})", joined(pads, ", ")));
-        if (pads[0] != pads[1]) return skip(fmt::format("padding {} rows, {} columns (one pad for both only)", pads[0], pads[1]));
-        pad = pads[0];
+        std::vector<long long> given = ints(node, "pads");
+        if (given.empty()) given.assign(2 * (rank - 2), 0);
+        if (given.size() != 2 * (rank - 2)) return skip(fmt::format("{} pads for a {}D convolution", given.size(), rank - 2));
+        pads = rank == 4 ? given : std::vector<long long>{0, given[0], 0, given[1]};
     } else if (auto_pad != "VALID") {
         return skip(fmt::format("auto_pad '{}'", auto_pad));
     }
-    const std::vector<long long> sizes = {input[0], input[1], input[2], input[3], K, R, pad};
+    const std::vector<long long> sizes = {input[0], input[1], input[2], input[3], K, R, S, pads[0], pads[1], pads[2], pads[3]};
     if (std::any_of(sizes.begin(), sizes.end(), [](long long v) { return v < 0 || v > INT_MAX; }))
         return skip("a size past 2^31 - 1");
-    return {ConvShape{int(input[0]), int(input[1]), int(input[2]), int(input[3]), int(K), int(R), int(pad)}, ""};
-}
-
-bool same(const ConvShape& a, const ConvShape& b) {
-    return a.N == b.N && a.C == b.C && a.H == b.H && a.W == b.W && a.K == b.K && a.R == b.R && a.pad == b.pad;
+    return {ConvShape{int(input[0]), int(input[1]), int(input[2]), int(input[3]), int(K), int(R), int(S),
+                      Padding(int(pads[0]), int(pads[2]), int(pads[1]), int(pads[3]))},
+            ""};
 }
 
 }  // namespace
@@ -173,7 +172,7 @@ ModelLayers read_model_layers(const std::filesystem::path& model, int batch) {
             out.skipped.push_back({name, conv.reason});
             continue;
         }
-        const auto seen = std::find_if(out.layers.begin(), out.layers.end(), [&](const NamedLayer& l) { return same(l.shape, *conv.shape); });
+        const auto seen = std::find_if(out.layers.begin(), out.layers.end(), [&](const NamedLayer& l) { return l.shape == *conv.shape; });
         if (seen != out.layers.end()) {
             ++counts[seen - out.layers.begin()];
             continue;

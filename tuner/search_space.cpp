@@ -13,7 +13,9 @@
 namespace wino {
 
 nlohmann::ordered_json to_json(const Candidate& c) {
-    nlohmann::ordered_json j = {{"variant", to_string(c.variant)}, {"m", c.m}};
+    // A square tile is one number: the keys of earlier databases.
+    nlohmann::ordered_json j = {{"variant", to_string(c.variant)},
+                                {"m", c.m.square() ? nlohmann::ordered_json(c.m.h) : nlohmann::ordered_json{c.m.h, c.m.w}}};
     if (!c.points.empty()) j["points"] = c.points;  // default points: the keys of earlier databases
     if (c.precision != Precision::fp32) j["precision"] = to_string(c.precision);  // so too fp32
     j.update(to_json(c.params));
@@ -24,26 +26,50 @@ std::string candidate_key(const Candidate& c) { return to_json(c).dump(); }
 
 Candidate candidate_from_json(const nlohmann::json& j, Backend backend) {
     if (!j.is_object() || !j.contains("variant") || !j["variant"].is_string() || !j.contains("m") ||
-        !j["m"].is_number_integer())
-        throw InputError(fmt::format("a candidate needs \"variant\" and \"m\": {}", j.dump()));
+        !(j["m"].is_number_integer() || (j["m"].is_array() && j["m"].size() == 2)))
+        throw InputError(fmt::format("a candidate needs \"variant\" and \"m\" (a number, or [h, w]): {}", j.dump()));
+    auto tile = [&](const nlohmann::json& v) { return static_cast<int>(json_integer(v, 1, max_alpha, "a candidate's m")); };
+    const TileSize m = j["m"].is_array() ? TileSize(tile(j["m"][0]), tile(j["m"][1])) : TileSize(tile(j["m"]));
     if (j.contains("points") && !j["points"].is_string())
         throw InputError(fmt::format("a candidate's points are a string as --points takes them: {}", j.dump()));
     nlohmann::json params = j;
     if (j.contains("precision") && !j["precision"].is_string())
         throw InputError(fmt::format("a candidate's precision is a string as --precision takes it: {}", j.dump()));
     for (const char* key : {"variant", "m", "points", "precision"}) params.erase(key);
-    return {parse_variant(j["variant"].get<std::string>()), static_cast<int>(json_integer(j["m"], 1, max_alpha, "a candidate's m")),
+    return {parse_variant(j["variant"].get<std::string>()), m,
             params_from_json(params, default_params(backend)), j.value("points", ""),
             parse_precision(j.value("precision", "fp32"))};
 }
 
 namespace {
 
+// The tiles of an axis: those of the standard recipes for its filter size; 1
+// where the filter is 1 (not transformed).
 std::vector<int> ms_for(int r) {
+    if (r == 1) return {1};
     std::vector<int> ms;
     for (auto [m, config_r] : standard_configs())
         if (config_r == r) ms.push_back(m);
     return ms;
+}
+
+// m = 4 where the axis's recipes have it, else their first.
+int untuned_m(int r) {
+    const std::vector<int> ms = ms_for(r);
+    return ms.empty() || std::find(ms.begin(), ms.end(), 4) != ms.end() ? 4 : ms.front();
+}
+
+// Every tile of the space: square for a square filter (F(m×n) errs and costs
+// between F(m) and F(n) then), each axis's own otherwise.
+std::vector<TileSize> tiles_for(const ConvShape& s) {
+    std::vector<TileSize> tiles;
+    if (s.R == s.S) {
+        for (int m : ms_for(s.R)) tiles.push_back(m);
+        return tiles;
+    }
+    for (int h : ms_for(s.R))
+        for (int w : ms_for(s.S)) tiles.push_back({h, w});
+    return tiles;
 }
 
 }  // namespace
@@ -55,9 +81,7 @@ Candidate without_inert(Candidate c, const KernelParams& start) {
 }
 
 Candidate untuned_candidate(const ConvShape& shape, Backend backend) {
-    const std::vector<int> ms = ms_for(shape.R);
-    int m = 4;
-    if (!ms.empty() && std::find(ms.begin(), ms.end(), m) == ms.end()) m = ms.front();
+    const TileSize m = tile_for(shape, {untuned_m(shape.R), untuned_m(shape.S)});
     return {Variant::nonfused, m, suggested_params(shape, m, backend)};
 }
 
@@ -81,7 +105,7 @@ std::vector<Candidate> search_space(const ConvShape& shape, Backend backend, con
     add(untuned_candidate(shape, backend));
     for (const VariantSpec& variant : variants()) {
         if (!variant.winograd) continue;
-        for (int m : ms_for(shape.R)) {
+        for (const TileSize m : tiles_for(shape)) {
             // Each (variant, m) group starts with its suggested parameters.
             const Candidate start{variant.variant, m, suggested_params(shape, m, backend)};
             std::vector<Candidate> product = {start};

@@ -17,7 +17,7 @@ namespace wino {
 // One point of the space: what `run` takes as a ConvConfig.
 using Candidate = ConvConfig;
 
-// {"variant": "nonfused", "m": 4, "unroll": "full", ...}: how the database and
+// {"variant": "nonfused", "m": 4 (or [4, 2]), "unroll": "full", ...}: how the database and
 // the JSON output name a candidate; the key is its compact dump.
 nlohmann::ordered_json to_json(const Candidate& candidate);
 std::string candidate_key(const Candidate& candidate);
@@ -29,12 +29,14 @@ Candidate candidate_from_json(const nlohmann::json& j, Backend backend);
 // holds of candidates that run alike.
 Candidate without_inert(Candidate c, const KernelParams& start);
 
-// What `run` starts from without tuning: nonfused, m 4 (the largest m ≤ 4 the
-// layer's r allows), suggested_params.
+// What `run` starts from without tuning: nonfused, m 4 along each axis (the
+// first m of the standard recipes where they lack 4; 1 where the filter is 1),
+// suggested_params.
 Candidate untuned_candidate(const ConvShape& shape, Backend backend);
 
 // Every candidate the device can run on the layer, the untuned one first. The
-// Winograd variants, every m of the standard recipes for R, and for each
+// Winograd variants, every tile of the standard recipes for R and S (square
+// tiles for a square filter, every pair of the axes' m otherwise), and for each
 // (variant, m) its suggested parameters, then the product of the candidate
 // values of the parameters that shape the variant's kernels (the others keep
 // their suggested value).

@@ -21,10 +21,16 @@ LayerTuning tune_layer(Executor& executor, TuningDb& db, const ConvShape& layer,
     const DeviceIdentity& device = executor.identity();
     std::vector<Candidate> space = search_space(layer, device.backend, executor.limits());
     if (!options.points.empty()) {
-        const int m = static_cast<int>(parse_point_list(options.points).size()) + 2 - layer.R;
-        const std::string points = canonical_points(options.points, m, layer.R);
-        std::erase_if(space, [&](const Candidate& c) { return c.m != m; });
-        if (space.empty()) throw InputError(fmt::format("--points {} make F({},{}), which no kernel of the space runs", options.points, m, layer.R));
+        // The points fix alpha on the transformed axes: the candidates of that alpha.
+        const int alpha = static_cast<int>(parse_point_list(options.points).size()) + 1;
+        std::erase_if(space, [&](const Candidate& c) {
+            return !spec_of(c.variant).winograd || (layer.R > 1 && c.m.h + layer.R - 1 != alpha) ||
+                   (layer.S > 1 && c.m.w + layer.S - 1 != alpha);
+        });
+        if (space.empty())
+            throw InputError(fmt::format("--points {} are for alpha {}, which no tile of the space has for a {} filter",
+                                         options.points, alpha, filter_text(layer)));
+        const std::string points = canonical_points(options.points, space.front().m, layer.R, layer.S);
         for (Candidate& c : space) c.points = points;
     }
     if (options.precision != Precision::fp32) {

@@ -7,7 +7,10 @@
 #include <fmt/format.h>
 #include <sqlite3.h>
 
+#include <algorithm>
+#include <cctype>
 #include <chrono>
+#include <functional>
 #include <cstdlib>
 #include <thread>
 
@@ -15,23 +18,60 @@ namespace wino {
 namespace {
 
 constexpr int application_id = 0x57474e54;  // "WGNT": a wino-gen tuning database
-constexpr int schema_version = 1;
-constexpr const char* export_format = "wino-gen-tuning/1";
+// 1: one filter size r and one pad; 2: R and S, and the four pad sides
+// (migrated in place: r's rows are square and pad is every side).
+constexpr int schema_version = 2;
+constexpr const char* export_format = "wino-gen-tuning/2";
+constexpr const char* export_format_v1 = "wino-gen-tuning/1";
 
-constexpr const char* key_columns =
-    "backend, vendor_id, device_id, driver, device, n, c, h, w, k, r, pad, precision, kernels_hash, candidate";
+// The layer's columns, one per layer field (n, c, ..., r, s, pad_top, ...).
+std::string layer_column(const LayerField& f) {
+    std::string name = f.name;
+    std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return std::tolower(c); });
+    return name;
+}
 
-const char* schema = R"sql(
-CREATE TABLE results (
+std::string layer_columns(const std::string& separator = ", ") {
+    std::vector<std::string> names;
+    for (const LayerField& f : layer_fields()) names.push_back(layer_column(f));
+    return fmt::format("{}", fmt::join(names, separator));
+}
+
+const std::string& key_columns() {
+    static const std::string columns =
+        fmt::format("backend, vendor_id, device_id, driver, device, {}, precision, kernels_hash, candidate", layer_columns());
+    return columns;
+}
+
+const std::string& all_columns() {
+    static const std::string columns =
+        fmt::format("backend, vendor_id, device_id, driver, device, {}, precision, kernels_hash, version, candidate, "
+                    "time_ms, failure", layer_columns());
+    return columns;
+}
+
+std::string schema(const std::string& table) {
+    return fmt::format(R"sql(
+CREATE TABLE {} (
     backend TEXT NOT NULL, vendor_id INTEGER NOT NULL, device_id INTEGER NOT NULL, driver TEXT NOT NULL,
     device TEXT NOT NULL,
-    n INTEGER NOT NULL, c INTEGER NOT NULL, h INTEGER NOT NULL, w INTEGER NOT NULL, k INTEGER NOT NULL,
-    r INTEGER NOT NULL, pad INTEGER NOT NULL, precision TEXT NOT NULL,
+    {} INTEGER NOT NULL, precision TEXT NOT NULL,
     kernels_hash TEXT NOT NULL, version TEXT NOT NULL, candidate TEXT NOT NULL,
     time_ms REAL, failure TEXT NOT NULL,
-    PRIMARY KEY (backend, vendor_id, device_id, driver, device, n, c, h, w, k, r, pad, precision, kernels_hash, candidate)
+    PRIMARY KEY ({})
 );
-)sql";
+)sql", table, layer_columns(" INTEGER NOT NULL, "), key_columns());
+}
+
+// Schema 1's rows in schema 2, in the caller's transaction.
+void migrate_from_v1(const std::function<void(const std::string&)>& exec) {
+    exec(schema("results_v2"));
+    exec("INSERT INTO results_v2 (" + all_columns() +
+         ") SELECT backend, vendor_id, device_id, driver, device, n, c, h, w, k, r, r, pad, pad, pad, pad, precision, "
+         "kernels_hash, version, candidate, time_ms, failure FROM results");
+    exec("DROP TABLE results");
+    exec("ALTER TABLE results_v2 RENAME TO results");
+}
 
 std::string env(const char* name) {
     const char* value = std::getenv(name);
@@ -109,11 +149,19 @@ void bind_device(Statement& s, const DeviceIdentity& d) {
 // The layer at a precision: a candidate's precision is part of what it is
 // tuned for, so an fp16-storage result never answers an fp32 lookup.
 void bind_layer(Statement& s, const ConvShape& l, Precision precision) {
-    s.bind(l.N).bind(l.C).bind(l.H).bind(l.W).bind(l.K).bind(l.R).bind(l.pad).bind(std::string(to_string(precision)));
+    for (const LayerField& f : layer_fields()) s.bind(f.get(l));
+    s.bind(std::string(to_string(precision)));
 }
 
-constexpr const char* all_columns = "backend, vendor_id, device_id, driver, device, n, c, h, w, k, r, pad, precision, "
-                                    "kernels_hash, version, candidate, time_ms, failure";
+// "?,?,?": the placeholders of `count` columns.
+std::string placeholders(std::size_t count) {
+    std::vector<std::string> marks(count, "?");
+    return fmt::format("{}", fmt::join(marks, ","));
+}
+
+// Columns after the layer's in a row (all_columns), counted from 0.
+constexpr int device_columns = 5;
+constexpr int after_layer = device_columns + static_cast<int>(layer_field_count);
 
 // WAL is a property of the file: the first process sets it. Switching needs
 // the file to itself, which SQLite's busy handler does not wait for, so a
@@ -138,32 +186,42 @@ TuningResult result_of(const Statement& s) {
     r.device.device_id = static_cast<std::uint32_t>(s.integer(2));
     r.device.driver_version = s.text(3);
     r.device.name = s.text(4);
-    r.layer = checked_shape({s.integer(5), s.integer(6), s.integer(7), s.integer(8), s.integer(9), s.integer(10), s.integer(11)},
-                            "a stored layer's ");
-    r.kernels_hash = s.text(13);
-    r.version = s.text(14);
+    std::array<long long, layer_field_count> sizes;
+    for (std::size_t i = 0; i < sizes.size(); ++i) sizes[i] = s.integer(device_columns + static_cast<int>(i));
+    r.layer = checked_shape(sizes, "a stored layer's ");
+    r.kernels_hash = s.text(after_layer + 1);
+    r.version = s.text(after_layer + 2);
     try {
-        r.candidate = candidate_from_json(nlohmann::json::parse(s.text(15)), r.device.backend);
+        r.candidate = candidate_from_json(nlohmann::json::parse(s.text(after_layer + 3)), r.device.backend);
     } catch (const nlohmann::json::exception& e) {
         throw InputError(fmt::format("a stored candidate is not JSON ({})", e.what()));
     }
-    r.time_ms = s.real(16);
-    r.failure = s.text(17);
+    r.time_ms = s.real(after_layer + 4);
+    r.failure = s.text(after_layer + 5);
     return r;
 }
 
 nlohmann::ordered_json to_json(const TuningResult& r) {
+    nlohmann::ordered_json layer = layer_json(r.layer);
+    layer["precision"] = to_string(r.candidate.precision);
     return {{"device",
              {{"backend", spec_of(r.device.backend).name}, {"vendor_id", r.device.vendor_id},
               {"device_id", r.device.device_id}, {"driver", r.device.driver_version}, {"name", r.device.name}}},
-            {"layer",
-             {{"N", r.layer.N}, {"C", r.layer.C}, {"H", r.layer.H}, {"W", r.layer.W}, {"K", r.layer.K}, {"R", r.layer.R},
-              {"pad", r.layer.pad}, {"precision", to_string(r.candidate.precision)}}},
+            {"layer", layer},
             {"kernels_hash", r.kernels_hash},
             {"version", r.version},
             {"candidate", to_json(r.candidate)},
             {"time_ms", r.time_ms ? nlohmann::ordered_json(*r.time_ms) : nlohmann::ordered_json()},
             {"failure", r.failure}};
+}
+
+// A layer of a wino-gen-tuning/1 export (R, one pad) as /2 writes it.
+nlohmann::json layer_from_v1(nlohmann::json layer) {
+    if (!layer.is_object() || !layer.contains("R") || !layer.contains("pad")) return layer;
+    layer["S"] = layer["R"];
+    for (const char* side : {"pad_top", "pad_bottom", "pad_left", "pad_right"}) layer[side] = layer["pad"];
+    layer.erase("pad");
+    return layer;
 }
 
 TuningResult result_from_json(const nlohmann::json& j) {
@@ -178,7 +236,7 @@ TuningResult result_from_json(const nlohmann::json& j) {
                     field(d, "device_id").get<std::uint32_t>(), field(d, "driver").get<std::string>(),
                     field(d, "name").get<std::string>(), ""};
         const nlohmann::json& l = field(j, "layer");
-        std::array<long long, 7> sizes;
+        std::array<long long, layer_field_count> sizes;
         for (std::size_t i = 0; i < sizes.size(); ++i) {
             const LayerField& f = layer_fields()[i];
             sizes[i] = json_integer(field(l, f.name), f.min, f.max, fmt::format("layer field '{}'", f.name));
@@ -261,7 +319,7 @@ TuningDb::TuningDb(const std::filesystem::path& path, bool must_exist) : db_(std
                 throw InputError(fmt::format("{} is an SQLite file but not a wino-gen tuning database; it is left as it is",
                                              path.string()));
             }
-            db_->exec(schema);
+            db_->exec(schema("results"));
             db_->exec(fmt::format("PRAGMA application_id = {}", application_id));
             db_->exec(fmt::format("PRAGMA user_version = {}", schema_version));
         }
@@ -271,6 +329,19 @@ TuningDb::TuningDb(const std::filesystem::path& path, bool must_exist) : db_(std
     } else if (version > schema_version) {
         throw InputError(fmt::format("tuning database {} has schema {}, newer than this wino-gen's {}; upgrade wino-gen",
                                      path.string(), version, schema_version));
+    } else if (version < schema_version) {
+        // One transaction: a migration killed part way leaves schema 1 as it was.
+        db_->exec("BEGIN IMMEDIATE");
+        try {
+            if (db_->pragma("user_version") == 1) {
+                migrate_from_v1([this](const std::string& sql) { db_->exec(sql); });
+                db_->exec(fmt::format("PRAGMA user_version = {}", schema_version));
+            }
+            db_->exec("COMMIT");
+        } catch (...) {
+            sqlite3_exec(db_->handle, "ROLLBACK", nullptr, nullptr, nullptr);
+            throw;
+        }
     }
     Statement check(*db_, "PRAGMA quick_check");
     if (check.step() && check.text(0) != "ok")
@@ -280,8 +351,8 @@ TuningDb::TuningDb(const std::filesystem::path& path, bool must_exist) : db_(std
 TuningDb::~TuningDb() = default;
 
 void TuningDb::record(const TuningResult& r) {
-    Statement s(*db_, fmt::format("INSERT OR REPLACE INTO results ({}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                                  all_columns));
+    Statement s(*db_, fmt::format("INSERT OR REPLACE INTO results ({}) VALUES ({})", all_columns(),
+                                  placeholders(after_layer + 6)));
     bind_device(s, r.device);
     bind_layer(s, r.layer, r.candidate.precision);
     s.bind(r.kernels_hash).bind(r.version).bind(candidate_key(r.candidate)).bind(r.time_ms).bind(r.failure);
@@ -290,8 +361,8 @@ void TuningDb::record(const TuningResult& r) {
 
 std::optional<TuningResult> TuningDb::find(const DeviceIdentity& device, const ConvShape& layer, const std::string& hash,
                                            const Candidate& candidate) {
-    Statement s(*db_, fmt::format("SELECT {} FROM results WHERE ({}) = (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", all_columns,
-                                  key_columns));
+    Statement s(*db_, fmt::format("SELECT {} FROM results WHERE ({}) = ({})", all_columns(), key_columns(),
+                                  placeholders(after_layer + 3)));
     bind_device(s, device);
     bind_layer(s, layer, candidate.precision);
     s.bind(hash).bind(candidate_key(candidate));
@@ -310,9 +381,11 @@ TuningChoice TuningDb::best(const DeviceIdentity& device, const ConvShape& layer
         {TuningMatch::vendor, "backend = ?1 AND vendor_id = ?2"},
     };
     for (const auto& level : chain) {
-        Statement s(*db_, fmt::format("SELECT {} FROM results WHERE {} AND (n, c, h, w, k, r, pad, precision) = "
-                                      "(?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13) AND time_ms IS NOT NULL ORDER BY time_ms",
-                                      all_columns, level.where));
+        std::vector<std::string> numbered;
+        for (int i = device_columns + 1; i <= after_layer + 1; ++i) numbered.push_back(fmt::format("?{}", i));
+        Statement s(*db_, fmt::format("SELECT {} FROM results WHERE {} AND ({}, precision) = ({}) AND time_ms IS NOT NULL "
+                                      "ORDER BY time_ms",
+                                      all_columns(), level.where, layer_columns(), fmt::join(numbered, ", ")));
         bind_device(s, device);
         bind_layer(s, layer, precision);
         while (s.step()) {
@@ -324,8 +397,8 @@ TuningChoice TuningDb::best(const DeviceIdentity& device, const ConvShape& layer
 }
 
 std::vector<TuningResult> TuningDb::all() {
-    Statement s(*db_, fmt::format("SELECT {} FROM results ORDER BY backend, device, n, c, h, w, k, r, pad, time_ms",
-                                  all_columns));
+    Statement s(*db_, fmt::format("SELECT {} FROM results ORDER BY backend, device, {}, time_ms", all_columns(),
+                                  layer_columns()));
     std::vector<TuningResult> out;
     while (s.step()) out.push_back(result_of(s));
     return out;
@@ -338,13 +411,16 @@ nlohmann::ordered_json TuningDb::export_json() {
 }
 
 int TuningDb::import_json(const nlohmann::json& file) {
-    if (!file.is_object() || file.value("format", "") != export_format || !file.contains("results") ||
-        !file["results"].is_array())
+    const std::string format = file.is_object() ? file.value("format", "") : "";
+    if ((format != export_format && format != export_format_v1) || !file.contains("results") || !file["results"].is_array())
         throw InputError(fmt::format("not a wino-gen tuning export (\"format\": \"{}\" with \"results\")", export_format));
     std::vector<TuningResult> rows;
     for (std::size_t i = 0; i < file["results"].size(); ++i) {
         try {
-            rows.push_back(result_from_json(file["results"][i]));
+            nlohmann::json result = file["results"][i];
+            if (format == export_format_v1 && result.is_object() && result.contains("layer"))
+                result["layer"] = layer_from_v1(result["layer"]);
+            rows.push_back(result_from_json(result));
         } catch (const InputError& e) {
             throw InputError(fmt::format("result {} of the import: {}", i, e.what()));
         }

@@ -42,10 +42,10 @@ std::vector<double> direct(const wino::ConvShape& s, const std::vector<float>& x
                     double sum = 0;
                     for (int c = 0; c < s.C; ++c)
                         for (int u = 0; u < s.R; ++u)
-                            for (int v = 0; v < s.R; ++v) {
-                                const int h = i + u - s.pad, ww = j + v - s.pad;
+                            for (int v = 0; v < s.S; ++v) {
+                                const int h = i + u - s.pad.top, ww = j + v - s.pad.left;
                                 if (h < 0 || h >= s.H || ww < 0 || ww >= s.W) continue;
-                                sum += double(x[((n * s.C + c) * s.H + h) * s.W + ww]) * w[((k * s.C + c) * s.R + u) * s.R + v];
+                                sum += double(x[((n * s.C + c) * s.H + h) * s.W + ww]) * w[((k * s.C + c) * s.R + u) * s.S + v];
                             }
                     y[((n * s.K + k) * s.out_h() + i) * s.out_w() + j] = epilogue(e, sum, bias[k]);
                 }
@@ -80,8 +80,8 @@ bool check(wino::Device& device, const wino::ConvShape& shape, const wino::Kerne
     const double host_error = max_relative_error(from_host, ref), device_error = max_relative_error(on_device, ref);
     // fp32 Winograd: a few hundred ulps of the largest output at these sizes; 16-bit U, V and M: fp16's 11 bits.
     const bool good = host_error < (set.precision == wino::Precision::fp32 ? 1e-4 : 1e-2) && device_error == host_error;
-    std::printf("%s F(%d,%d) %s: %zu kernels, max rel err %.3e (device buffers %.3e) %s\n", set.name, set.m, set.r,
-                set.variant == wino::Variant::fused ? "fused" : "nonfused", set.kernels.size(), host_error, device_error,
+    std::printf("%s F(%dx%d,%dx%d) %s: %zu kernels, max rel err %.3e (device buffers %.3e) %s\n", set.name, set.m.h, set.m.w,
+                set.r, set.s, set.variant == wino::Variant::fused ? "fused" : "nonfused", set.kernels.size(), host_error, device_error,
                 good ? "ok" : "FAILED");
     return good;
 }
@@ -93,13 +93,14 @@ int main() try {
     wino::Device device;
     std::printf("%s: %zu kernel sets\n", device.name().c_str(), registry.sets.size());
     bool all_good = !registry.sets.empty();
-    for (const wino::KernelSet& set : registry.sets) all_good = check(device, {2, 3, 11, 10, 5, set.r, set.r / 2}, set) && all_good;
+    for (const wino::KernelSet& set : registry.sets)
+        all_good = check(device, {2, 3, 11, 10, 5, set.r, set.s, wino::Padding(set.r / 2, set.s / 2)}, set) && all_good;
     for (const wino::KernelSet& set : consumer_fp16_kernels::registry().sets)
-        all_good = check(device, {2, 3, 11, 10, 5, set.r, set.r / 2}, set) && all_good;
+        all_good = check(device, {2, 3, 11, 10, 5, set.r, set.s, wino::Padding(set.r / 2, set.s / 2)}, set) && all_good;
     try {
         wino::Device cuda({wino::Backend::cuda});
         for (const wino::KernelSet& set : consumer_cuda_kernels::registry().sets)
-            all_good = check(cuda, {2, 3, 11, 10, 5, set.r, set.r / 2}, set) && all_good;
+            all_good = check(cuda, {2, 3, 11, 10, 5, set.r, set.s, wino::Padding(set.r / 2, set.s / 2)}, set) && all_good;
     } catch (const wino::DeviceError& e) {
         for (const wino::KernelSet& set : consumer_cuda_kernels::registry().sets)
             std::printf("%s (CUDA) not run: %s\n", set.name, e.what());
@@ -109,7 +110,8 @@ int main() try {
     all_good = all_good && !tuned.layers.empty();
     for (const wino::LayerKernels& layer : tuned.layers) {
         const wino::ConvShape& s = layer.shape;
-        std::printf("layer %dx%dx%dx%d -> %d, r %d, pad %d: ", s.N, s.C, s.H, s.W, s.K, s.R, s.pad);
+        std::printf("layer %dx%dx%dx%d -> %d, %dx%d, pad %d,%d,%d,%d: ", s.N, s.C, s.H, s.W, s.K, s.R, s.S, s.pad.top,
+                    s.pad.bottom, s.pad.left, s.pad.right);
         all_good = tuned.find(s) == layer.set && check(device, s, *layer.set) && all_good;
     }
 #endif

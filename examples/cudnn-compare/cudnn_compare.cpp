@@ -3,7 +3,7 @@
 // (fused / non-fused with our GEMM / non-fused with cuBLAS, m 2/4/6) beside
 // cudnnConvolutionForward with IMPLICIT_PRECOMP_GEMM, WINOGRAD and
 // WINOGRAD_NONFUSED, each the median of 10 timed runs after warm-up.
-// usage: cudnn_compare LAYER_FILE   (lines: name N C H W K R pad)
+// usage: cudnn_compare LAYER_FILE   (lines: name N C H W K R pad, as layer lists)
 #include "cuda_executor.hpp"
 #include <wino/errors.hpp>
 
@@ -17,6 +17,7 @@
 #include <memory>
 #include <random>
 #include <sstream>
+#include <tuple>
 
 namespace {
 
@@ -35,8 +36,14 @@ std::vector<Layer> read_layers(const char* path) {
         if (line.empty() || line[0] == '#') continue;
         std::istringstream fields(line);
         Layer l;
-        fields >> l.name >> l.shape.N >> l.shape.C >> l.shape.H >> l.shape.W >> l.shape.K >> l.shape.R >> l.shape.pad;
+        std::string filter, pad;
+        fields >> l.name >> l.shape.N >> l.shape.C >> l.shape.H >> l.shape.W >> l.shape.K >> filter >> pad;
         if (!fields) throw InputError(fmt::format("{}: bad line '{}'", path, line));
+        std::tie(l.shape.R, l.shape.S) = parse_filter_shape(filter, l.name + "'s R", true);
+        l.shape.pad = parse_padding(pad, l.shape.R, l.shape.S, l.name + "'s pad");
+        // cuDNN's descriptor pads each axis alike on both sides.
+        if (l.shape.pad.top != l.shape.pad.bottom || l.shape.pad.left != l.shape.pad.right)
+            throw InputError(fmt::format("{}: cuDNN pads both sides of an axis alike, not {}", l.name, padding_text(l.shape.pad)));
         layers.push_back(l);
     }
     return layers;
@@ -59,8 +66,8 @@ double cudnn_time(cudnnHandle_t handle, const ConvShape& s, cudnnConvolutionFwdA
     cudnnCreateConvolutionDescriptor(&conv);
     cudnnSetTensor4dDescriptor(x, CUDNN_TENSOR_NCHW, CUDNN_DATA_FLOAT, s.N, s.C, s.H, s.W);
     cudnnSetTensor4dDescriptor(y, CUDNN_TENSOR_NCHW, CUDNN_DATA_FLOAT, s.N, s.K, s.out_h(), s.out_w());
-    cudnnSetFilter4dDescriptor(w, CUDNN_DATA_FLOAT, CUDNN_TENSOR_NCHW, s.K, s.C, s.R, s.R);
-    cudnnSetConvolution2dDescriptor(conv, s.pad, s.pad, 1, 1, 1, 1, CUDNN_CROSS_CORRELATION, CUDNN_DATA_FLOAT);
+    cudnnSetFilter4dDescriptor(w, CUDNN_DATA_FLOAT, CUDNN_TENSOR_NCHW, s.K, s.C, s.R, s.S);
+    cudnnSetConvolution2dDescriptor(conv, s.pad.top, s.pad.left, 1, 1, 1, 1, CUDNN_CROSS_CORRELATION, CUDNN_DATA_FLOAT);
     float *dx, *dy, *dw;
     void* workspace = nullptr;
     std::size_t bytes = 0;
@@ -130,9 +137,10 @@ int main(int argc, char** argv) {
                     for (int m : {2, 4, 6}) {
                         if (cublas && variant == Variant::fused) continue;
                         try {
-                            KernelParams params = suggested_params(l.shape, m, Backend::cuda);
+                            const TileSize tile = tile_for(l.shape, m);
+                            KernelParams params = suggested_params(l.shape, tile, Backend::cuda);
                             params["cublas"][0] = cublas;
-                            const std::unique_ptr<LoadedLayer> conv = ours->load(l.shape, {variant, m, params});
+                            const std::unique_ptr<LoadedLayer> conv = ours->load(l.shape, {variant, tile, params});
                             conv->set_filters(w);
                             const double ms = total_ms(conv->median_run(x, 3, 10));
                             if (best < 0 || ms < best)

@@ -63,7 +63,8 @@ nlohmann::ordered_json error_json(const LayerErrors& e) { return {{"rel_err", e.
 // so `run --check` on the device sees the same tensors.
 void print_layer_accuracy(const AccuracyCli& o) {
     const std::vector<long long> nchwk = parse_shape(o.layer, "--layer", 5);
-    const ConvShape shape = checked_shape({nchwk[0], nchwk[1], nchwk[2], nchwk[3], nchwk[4], o.r.value_or(3), o.pad}, "--layer: ");
+    const int r = o.r.value_or(3);
+    const ConvShape shape = checked_shape({nchwk[0], nchwk[1], nchwk[2], nchwk[3], nchwk[4], r, r, o.pad, o.pad, o.pad, o.pad}, "--layer: ");
     const int m = o.m.value_or(4);
     const Variant variant = parse_variant(o.variant);
     const Precision precision = parse_precision(o.precision);
@@ -75,14 +76,13 @@ void print_layer_accuracy(const AccuracyCli& o) {
     OptimizerOptions options = optimizer_options(precision);
     options.balanced = options.balanced && !o.unbalanced;
     const RecipeSet recipes = recipes_for(m, shape.R, points, options, progress);
-    const LayerErrorModel model = model_layer_error(shape, recipes, random_tensor(shape.input_size(), o.seed),
+    const LayerErrorModel model = model_layer_error(shape, ConvAlgorithm::square(recipes), random_tensor(shape.input_size(), o.seed),
                                                     random_tensor(shape.filter_size(), o.seed + 1),
                                                     half_buffers(variant, precision), arithmetic_of(precision));
     if (o.format == "json") {
         nlohmann::ordered_json stages;
         for (std::size_t i = 0; i < layer_stages.size(); ++i) stages[to_string(layer_stages[i])] = error_json(model.stages[i]);
-        nlohmann::ordered_json out = {{"layer", {{"N", shape.N}, {"C", shape.C}, {"H", shape.H}, {"W", shape.W}, {"K", shape.K},
-                                                 {"R", shape.R}, {"pad", shape.pad}}},
+        nlohmann::ordered_json out = {{"layer", layer_json(shape)},
                                       {"m", m}, {"points", point_strings(points)}, {"seed", o.seed},
                                       {"variant", to_string(variant)}, {"precision", to_string(precision)},
                                       {"balanced", options.balanced}};
@@ -98,7 +98,7 @@ void print_layer_accuracy(const AccuracyCli& o) {
     }
     fmt::print("F({},{}) {} {}{} on {}x{}x{}x{} -> {}, pad {}, points {}: rel_err {:.3e}, max_rel_err {:.3e}\n", m, shape.R,
                to_string(variant), to_string(precision), options.balanced ? " (balanced)" : "", shape.N, shape.C, shape.H,
-               shape.W, shape.K, shape.pad, fmt::join(point_strings(points), ", "), model.all.relative,
+               shape.W, shape.K, padding_text(shape.pad), fmt::join(point_strings(points), ", "), model.all.relative,
                model.all.max_relative);
     fmt::print("  each stage alone in {} (rel_err / max_rel_err):", spec_of(precision).half_arithmetic ? "fp16" : "fp32");
     for (std::size_t i = 0; i < layer_stages.size(); ++i)
@@ -158,7 +158,7 @@ Command add_accuracy_command(CLI::App& app) {
                     "N,C,H,W,K: model this layer's error on the device (the kernels' order; --r, --pad, --m, --points, "
                     "--seed as run takes them), with each stage's share");
     sub->add_option("--pad", o->pad, "with --layer: zero padding")->default_str("0")->check(
-        integer_range(layer_fields()[6].min, layer_fields()[6].max));
+        integer_range(layer_field("pad_top").min, layer_field("pad_top").max));
     sub->add_flag("--growth", o->growth, "error against alpha for the default points (needs --r)");
     sub->add_option("--max-alpha", o->max_alpha_growth, "largest alpha for --growth")->default_str("16")->check(integer_range(2, max_alpha));
     return {sub, [o] { print_accuracy(*o); }};

@@ -20,6 +20,8 @@
 #include <fmt/format.h>
 
 #include <memory>
+#include <optional>
+#include <tuple>
 #include <set>
 
 namespace wino::cli {
@@ -27,8 +29,9 @@ namespace {
 
 struct EmitCli {
     std::string backend, out = ".", registry_unit, layers, db, device_name, points, precision = "fp32", activation = "none";
+    std::string m = "4", filter_shape;
     bool bias = false;
-    int m = 4, r = 3;
+    int r = 3;
     bool no_fma = false;
     KernelOptions kernel;
 };
@@ -56,10 +59,11 @@ DeviceIdentity tuned_device(TuningDb& db, Backend backend, const std::string& na
                                  found.size(), fmt::join(names, ", ")));
 }
 
-UnitSet unit_set(const ConvConfig& config, int r, Backend backend, std::vector<EmittedKernel> kernels) {
-    return {kernel_set_name(config.variant, config.m, r, config.params, config.precision, config.points, config.epilogue),
-            backend, config.variant, config.m, r, config.params, config.points, config.precision, config.epilogue,
-            std::move(kernels)};
+UnitSet unit_set(const ConvConfig& config, const ConvShape& shape, Backend backend, std::vector<EmittedKernel> kernels) {
+    return {kernel_set_name(config.variant, config.m, shape.R, shape.S, config.params, config.precision, config.points,
+                            config.epilogue),
+            backend, config.variant, config.m, shape.R, shape.S, config.params, config.points, config.precision,
+            config.epilogue, std::move(kernels)};
 }
 
 Epilogue epilogue_of(const EmitCli& o) {
@@ -94,7 +98,7 @@ RegistryUnit layer_unit(const EmitCli& o, Backend backend) {
         }
         config.epilogue = epilogue_of(o);
         ConvPlan plan = make_plan(l.shape, config, backend);
-        UnitSet set = unit_set(config, l.shape.R, backend, std::move(plan.kernels));
+        UnitSet set = unit_set(config, l.shape, backend, std::move(plan.kernels));
         std::size_t index = 0;
         while (index < unit.sets.size() && unit.sets[index].name != set.name) ++index;
         if (index == unit.sets.size()) unit.sets.push_back(std::move(set));
@@ -119,23 +123,40 @@ void emit(const EmitCli& o) {
         unit = layer_unit(o, backend);
     } else {
         const Variant variant = parse_variant(o.kernel.variant.value_or(default_variant));
-        validate_tile(o.m, o.r);
+        // The kernels' filter: what they are for beyond their sizes is the layer's.
+        ConvShape shape;
+        std::tie(shape.R, shape.S) =
+            o.filter_shape.empty() ? std::pair{o.r, o.r} : parse_filter_shape(o.filter_shape, "--filter-shape", true);
+        const TileSize m = parse_tile(o.m, shape);
         KernelParams params = default_params(backend);
         apply_kernel_options(o.kernel, params);
         check_params(params, {spec_of(variant).kinds});
         check_precision(variant, precision);
-        // The recipes run's plan takes at this precision (balanced for 16-bit intermediates).
-        OptimizerOptions options = optimizer_options(precision);
-        options.fma = !o.no_fma;
-        const ConvConfig config{variant, o.m, params, canonical_points(o.points, o.m, o.r), precision, epilogue_of(o)};
-        const RecipeSet recipes = recipes_for(o.m, o.r, points_of(config, o.r), options, progress);
+        const ConvConfig config{variant, m, params, spec_of(variant).winograd ? canonical_points(o.points, m, shape.R, shape.S) : "",
+                                precision, epilogue_of(o)};
+        std::optional<LayerRecipes> recipes;
+        if (spec_of(variant).winograd) {
+            if (shape.R == 1 && shape.S == 1) throw InputError("a 1x1 filter is not Winograd: emit --variant direct");
+            validate_tile(m.h, shape.R);
+            validate_tile(m.w, shape.S);
+            // The recipes run's plan takes at this precision (balanced for 16-bit intermediates).
+            OptimizerOptions options = optimizer_options(precision);
+            options.fma = !o.no_fma;
+            recipes.emplace(shape, config, options, progress);
+        }
         unit = {o.registry_unit,
-                {unit_set(config, o.r, backend,
-                          emit_variant(variant, &recipes, o.r, params, backend, precision, config.epilogue))},
+                {unit_set(config, shape, backend,
+                          emit_variant(variant, recipes ? recipes->algorithm() : ConvAlgorithm::direct(shape.R, shape.S),
+                                       params, backend, precision, config.epilogue))},
                 {}};
-        if (*language.transform_header_extension)
-            files.push_back({out / fmt::format("winograd_f{}_{}{}", o.m, o.r, language.transform_header_extension),
-                             render_transform_header(recipes)});
+        if (recipes && *language.transform_header_extension) {
+            std::set<std::string> headers;
+            for (const RecipeSet* axis : {&recipes->h(), &recipes->w()}) {
+                const std::string name = fmt::format("winograd_f{}_{}{}", axis->algorithm.m, axis->algorithm.r,
+                                                     language.transform_header_extension);
+                if (headers.insert(name).second) files.push_back({out / name, render_transform_header(*axis)});
+            }
+        }
     }
     std::set<std::string> written;
     for (const UnitSet& set : unit.sets)
@@ -155,12 +176,14 @@ Command add_emit_command(CLI::App& app) {
     auto o = std::make_shared<EmitCli>();
     CLI::App* sub = app.add_subcommand("emit", "Write the Winograd kernels of a variant as GLSL or CUDA source");
     sub->add_option("--backend", o->backend, backend_names());
-    sub->add_option("--m", o->m, "output tile size")->default_str("4")->check(integer_range(1, max_alpha));
-    sub->add_option("--r", o->r, "filter size")->default_str("3")->check(integer_range(1, max_alpha));
+    add_tile_option(sub, o->m, "output tile (default 4)");
+    CLI::Option* square = sub->add_option("--r", o->r, "square filters R x R")->default_str("3")->check(integer_range(1, max_alpha));
+    sub->add_option("--filter-shape", o->filter_shape, "R,S filters (1,7 is 1x7; a 1D layer's S is 1,S)")->excludes(square);
     add_kernel_options(sub, o->kernel);
     sub->add_flag("--no-fma", o->no_fma, "transform recipes without FMA");
     sub->add_option("--points", o->points,
-                    "the m+r-2 finite interpolation points, as matrices takes them (default: the best-known set)");
+                    "the m+r-2 finite interpolation points, as matrices takes them (default: the best-known set), of "
+                    "every axis whose filter size is over 1");
     sub->add_option("--precision", o->precision,
                     precision_help())
         ->default_str("fp32");
@@ -171,7 +194,8 @@ Command add_emit_command(CLI::App& app) {
                     "also write <ID>.cpp, the kernel set as <wino/kernel_set.hpp> records for wino_generate(), and "
                     "<ID>.spirv.txt, the GLSL kernels for glslangValidator; ID is a C identifier");
     sub->add_option("--layers", o->layers,
-                    "instead of one configuration, the kernel set of each layer of this list (\"name N C H W K R pad\" a line)");
+                    "instead of one configuration, the kernel set of each layer of this list (\"name N C H W K R pad\" a "
+                    "line; R may be RxS, pad as --pad takes it)");
     sub->add_option("--db", o->db, "with --layers: each layer's configuration is the fastest in this tuning database at --precision");
     sub->add_option("--device-name", o->device_name, "with --db holding several devices: the one whose name holds this");
     return {sub, [o] { emit(*o); }};

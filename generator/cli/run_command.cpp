@@ -24,8 +24,7 @@ struct RunCli {
     DeviceOptions where;
     LayerOptions layer;
     std::string format = "text", baseline, db;
-    std::string input, weights, output, points, precision = "fp32", bias, activation = "none";
-    std::optional<int> m;
+    std::string input, weights, output, points, precision = "fp32", bias, activation = "none", m;
     int warmup = 2, repeats = 5;
     KernelOptions kernel;
     std::uint64_t seed = 1;
@@ -34,28 +33,42 @@ struct RunCli {
 
 std::string dims_text(const std::vector<long long>& d) { return fmt::format("{}", fmt::join(d, "x")); }
 
-// The layer's shape from the flags and the files, which must agree.
+// The layer's shape from the flags and the files, which must agree. A rank-3
+// input (N,C,W) is a 1D layer.
 ConvShape resolve_shape(const RunCli& o, std::optional<NpyArray>& x, std::optional<NpyArray>& w) {
     if (!o.input.empty()) x = read_npy(o.input);
     if (!o.weights.empty()) w = read_npy(o.weights);
     std::vector<long long> in;
-    if (!o.layer.input_shape.empty()) in = parse_shape(o.layer.input_shape);
+    if (!o.layer.input_shape.empty()) in = parse_input_shape(o.layer.input_shape);
     if (x) {
-        if (x->shape.size() != 4) throw InputError(fmt::format("{} has shape {}, not N,C,H,W", o.input, dims_text(x->shape)));
+        if (x->shape.size() != 4 && x->shape.size() != 3)
+            throw InputError(fmt::format("{} has shape {}, not N,C,H,W (or N,C,W)", o.input, dims_text(x->shape)));
         if (!in.empty() && in != x->shape)
             throw InputError(fmt::format("--input-shape {} does not match {} ({})", dims_text(in), o.input, dims_text(x->shape)));
         in = x->shape;
     }
-    if (in.empty()) throw InputError("run needs --input-shape N,C,H,W or --input x.npy");
+    if (in.empty()) throw InputError("run needs --input-shape N,C,H,W (or N,C,W) or --input x.npy");
     if (!o.layer.filters && !w) throw InputError("run needs --filters K or --weights w.npy");
-    long long filters = o.layer.filters.value_or(0);
+    const long long filters = o.layer.filters.value_or(w && !w->shape.empty() ? w->shape[0] : 0);
+    const ConvShape shape = layer_shape(in, filters, o.layer);
     if (w) {
-        const std::vector<long long> want = {o.layer.filters.value_or(w->shape.empty() ? 0 : w->shape[0]), in[1], o.layer.r, o.layer.r};
+        const bool one_dimensional = in.size() == 3;
+        const std::vector<long long> want = filter_dims(shape, one_dimensional);
         if (w->shape != want)
-            throw InputError(fmt::format("{} has shape {}, the layer needs K,C,R,R = {}", o.weights, dims_text(w->shape), dims_text(want)));
-        filters = w->shape[0];
+            throw InputError(fmt::format("{} has shape {}, the layer needs {} = {}", o.weights, dims_text(w->shape),
+                                         one_dimensional ? "K,C,S" : "K,C,R,S", dims_text(want)));
     }
-    return layer_shape(in, filters, o.layer);
+    return shape;
+}
+
+// The output's dimensions as the input has them: N,K,H',W', or N,K,W' for a 1D layer.
+std::vector<long long> output_dims(const ConvShape& s, bool one_dimensional) {
+    if (one_dimensional) return {s.N, s.K, s.out_w()};
+    return {s.N, s.K, s.out_h(), s.out_w()};
+}
+
+bool is_one_dimensional(const RunCli& o, const std::optional<NpyArray>& x) {
+    return x ? x->shape.size() == 3 : parse_input_shape(o.layer.input_shape).size() == 3;
 }
 
 Epilogue epilogue_of(const RunCli& o) {
@@ -83,7 +96,7 @@ std::pair<ConvConfig, TuningMatch> choose_config(const RunCli& o, const ConvShap
     const std::filesystem::path db_path = tuning_db_path(o.db);
     const Precision precision = parse_precision(o.precision);
     chosen.first.precision = precision;
-    const bool named = o.m || o.kernel.variant || !o.points.empty();
+    const bool named = !o.m.empty() || o.kernel.variant || !o.points.empty();
     if (!o.no_tuning_db && !named && std::filesystem::exists(db_path)) {
         TuningDb db(db_path, true);
         const TuningChoice choice = db.best(
@@ -92,10 +105,10 @@ std::pair<ConvConfig, TuningMatch> choose_config(const RunCli& o, const ConvShap
     }
     ConvConfig& config = chosen.first;
     if (named) {
-        config.m = o.m.value_or(config.m);
+        if (!o.m.empty()) config.m = parse_tile(o.m, shape);
         config.variant = parse_variant(o.kernel.variant.value_or(to_string(config.variant)));
         config.params = suggested_params(shape, config.m, backend);
-        config.points = canonical_points(o.points, config.m, shape.R);
+        config.points = canonical_points(o.points, config.m, shape.R, shape.S);
         config.precision = precision;
     }
     apply_kernel_options(o.kernel, config.params);
@@ -105,15 +118,20 @@ std::pair<ConvConfig, TuningMatch> choose_config(const RunCli& o, const ConvShap
 
 nlohmann::ordered_json report_json(const RunCli& o, const LayerJob& job, const DeviceIdentity& device,
                                    TuningMatch tuning, const LayerReport& r) {
+    const ConvShape& s = job.shape;
+    const ConvConfig& c = job.config;
+    const bool square = c.m.square() && s.R == s.S;
+    // A square layer keeps the one-number fields of earlier versions.
+    auto pair = [&](int h, int w) { return square ? nlohmann::ordered_json(h) : nlohmann::ordered_json{h, w}; };
     nlohmann::ordered_json out = {{"device", device.label}, {"backend", spec_of(device.backend).api},
-                                  {"variant", to_string(job.config.variant)}, {"m", job.config.m}, {"r", o.layer.r},
-                                  {"points", spec_of(job.config.variant).winograd
-                                                 ? point_strings(points_of(job.config, o.layer.r))
+                                  {"variant", to_string(c.variant)}, {"m", pair(c.m.h, c.m.w)}, {"r", pair(s.R, s.S)},
+                                  {"pad", padding_text(s.pad)},
+                                  {"points", spec_of(c.variant).winograd
+                                                 ? point_strings(points_of(c, s.R > 1 ? c.m.h : c.m.w, s.R > 1 ? s.R : s.S))
                                                  : std::vector<std::string>{}},
-                                  {"tuning", to_string(tuning)}, {"config", to_json(job.config)},
-                                  {"precision", to_string(job.config.precision)},
-                                  {"kernel_set", kernel_set_name(job.config.variant, job.config.m, o.layer.r, job.config.params,
-                                                                 job.config.precision, job.config.points, job.config.epilogue)},
+                                  {"tuning", to_string(tuning)}, {"config", to_json(c)},
+                                  {"precision", to_string(c.precision)},
+                                  {"kernel_set", kernel_set_name(c.variant, c.m, s.R, s.S, c.params, c.precision, c.points, c.epilogue)},
                                   {"time_ms", r.time_ms}};
     if (job.config.epilogue != Epilogue{})
         out["epilogue"] = {{"bias", job.config.epilogue.bias}, {"activation", activation_text(job.config.epilogue)}};
@@ -137,14 +155,24 @@ nlohmann::ordered_json report_json(const RunCli& o, const LayerJob& job, const D
     return out;
 }
 
-void print_result(const RunCli& o, const ConvShape& shape, const nlohmann::ordered_json& out) {
+// "F(4,3)", "F(1x4,1x7)" for a Winograd run; "direct" otherwise.
+std::string config_algorithm(const ConvConfig& c, const ConvShape& s) {
+    if (!spec_of(c.variant).winograd) return "the direct kernel";
+    if (c.m.square() && s.R == s.S) return fmt::format("F({},{})", c.m.h, s.R);
+    return fmt::format("F({}x{},{}x{})", c.m.h, c.m.w, s.R, s.S);
+}
+
+void print_result(const RunCli& o, const LayerJob& job, const nlohmann::ordered_json& out) {
+    const ConvShape& shape = job.shape;
     if (o.format == "json") {
         fmt::print("{}", to_readable_json(out));
         return;
     }
-    fmt::print("{}: {} F({},{}) on {}x{}x{}x{} -> {} filters, pad {}: {:.3f} ms", out["device"].get<std::string>(),
-               out["variant"].get<std::string>(), out["m"].get<int>(), o.layer.r, shape.N, shape.C, shape.H, shape.W, shape.K,
-               shape.pad, out["time_ms"].get<double>());
+    const std::string kernels = spec_of(job.config.variant).winograd
+                                    ? fmt::format("{} {}", to_string(job.config.variant), config_algorithm(job.config, shape))
+                                    : std::string("direct");
+    fmt::print("{}: {} on {}x{}x{}x{} -> {} {} filters, pad {}: {:.3f} ms", out["device"].get<std::string>(), kernels, shape.N, shape.C, shape.H, shape.W, shape.K,
+               filter_text(shape), padding_text(shape.pad), out["time_ms"].get<double>());
     if (out.contains("gflops")) fmt::print(" ({:.2f} GFLOP/s)", out["gflops"].get<double>());
     if (out.contains("baseline_ms"))
         fmt::print("; direct {:.3f} ms, speedup {:.2f}x", out["baseline_ms"].get<double>(), out["speedup"].get<double>());
@@ -162,9 +190,9 @@ void run(const RunCli& o) {
     if (o.format != "text" && o.format != "json") throw InputError(fmt::format("--format must be text or json, not '{}'", o.format));
     // Flags are checked before the device opens: a bad one is exit 2 wherever it runs.
     const Backend backend = parse_backend(o.where.backend);
-    ConvConfig flags_only{parse_variant(o.kernel.variant.value_or(default_variant)), o.m.value_or(4),
-                          suggested_params(job.shape, o.m.value_or(4), backend), o.points, parse_precision(o.precision),
-                          epilogue_of(o)};
+    const TileSize m = o.m.empty() ? tile_for(job.shape, 4) : parse_tile(o.m, job.shape);
+    ConvConfig flags_only{parse_variant(o.kernel.variant.value_or(default_variant)), m, suggested_params(job.shape, m, backend),
+                          o.points, parse_precision(o.precision), epilogue_of(o)};
     if (flags_only.epilogue.bias) job.bias = bias_of(o, job.shape);
     apply_kernel_options(o.kernel, flags_only.params);
     validate_shape(job.shape, flags_only);
@@ -181,15 +209,11 @@ void run(const RunCli& o) {
     job.repeats = o.repeats;
     const LayerReport report = run_layer(device, job);
     if (!o.output.empty())
-        write_npy(o.output, {{job.shape.N, job.shape.K, job.shape.out_h(), job.shape.out_w()}, report.output,
-                             tensor_type(config.precision)});
-    print_result(o, job.shape, report_json(o, job, executor.identity(), tuning, report));
+        write_npy(o.output, {output_dims(job.shape, is_one_dimensional(o, x)), report.output, tensor_type(config.precision)});
+    print_result(o, job, report_json(o, job, executor.identity(), tuning, report));
     if (report.errors && !report.errors->passed())
         throw std::runtime_error(fmt::format("check failed: rel_err {:.3e} is past the bound {:.3e} of {}", report.errors->relative,
-                                             report.errors->bound,
-                                             spec_of(job.config.variant).winograd
-                                                 ? fmt::format("F({},{})", job.config.m, job.shape.R)
-                                                 : std::string("the direct kernel")));
+                                             report.errors->bound, config_algorithm(job.config, job.shape)));
 }
 
 }  // namespace
@@ -199,26 +223,28 @@ Command add_run_command(CLI::App& app) {
     CLI::App* sub = app.add_subcommand("run", "Run a convolution layer on a device; check it and time it");
     add_device_options(sub, o->where);
     add_layer_options(sub, o->layer);
-    sub->add_option("--m", o->m, "Winograd output tile size (default: the tuning database's, else 4)")->check(
-        integer_range(1, max_alpha));
+    add_tile_option(sub, o->m, "Winograd output tile (default: the tuning database's, else 4)");
     add_kernel_options(sub, o->kernel);
     sub->add_option("--points", o->points,
-                    "the m+r-2 finite interpolation points, as matrices takes them (default: the best-known set); "
-                    "like --m, it names a configuration: the tuning database is not read");
+                    "the m+r-2 finite interpolation points, as matrices takes them (default: the best-known set), "
+                    "of every axis whose filter size is over 1 (they must share alpha); like --m, it names a "
+                    "configuration: the tuning database is not read");
     sub->add_option("--precision", o->precision,
                     fmt::format("{}. The tuning database's result at this precision is taken", precision_help()))
         ->default_str("fp32");
-    sub->add_option("--input", o->input, "input tensor, float32 or float16 .npy N,C,H,W");
-    sub->add_option("--weights", o->weights, "filters, float32 or float16 .npy K,C,R,R");
+    sub->add_option("--input", o->input, "input tensor, float32 or float16 .npy N,C,H,W (or N,C,W: a 1D layer)");
+    sub->add_option("--weights", o->weights, "filters, float32 or float16 .npy K,C,R,S (K,C,S for a 1D layer)");
     sub->add_option("--bias", o->bias,
                     "add a bias to each output value in the kernel that writes it: a float32 or float16 .npy of K "
                     "values, or 'random' (seeded uniform [-1, 1), as the tensors are without --input and --weights)");
     add_activation_option(sub, o->activation);
-    sub->add_option("--output", o->output, "write the output here (.npy: float16 at the _io precisions, else float32)");
+    sub->add_option("--output", o->output,
+                    "write the output here (.npy N,K,H',W', or N,K,W' for a 1D layer: float16 at the _io precisions, "
+                    "else float32)");
     sub->add_option("--seed", o->seed, "seed of the random tensors")->default_str("1")->check(integer_range(0, LLONG_MAX));
     sub->add_flag("--check", o->check,
                   "compare with the fp64 host reference (rel_err, max_abs_err); exit 1 when rel_err passes the bound "
-                  "of F(m,r) (100x the median tile error) or the output is not finite");
+                  "of F(m,r) (100x the median tile error, of the worse axis) or the output is not finite");
     sub->add_flag("--bench", o->bench, "time: median of repeats after warm-up");
     sub->add_option("--baseline", o->baseline, "with --bench: also time the direct kernel");
     sub->add_option("--warmup", o->warmup, "warm-up runs for --bench")->default_str("2")->check(integer_range(0, 1000));

@@ -8,7 +8,9 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
+#include <tuple>
 
 namespace wino::cli {
 namespace {
@@ -71,11 +73,17 @@ void add_activation_option(CLI::App* sub, std::string& activation) {
 }
 
 void add_layer_options(CLI::App* sub, LayerOptions& o) {
-    sub->add_option("--input-shape", o.input_shape, "N,C,H,W");
-    const std::vector<LayerField>& f = layer_fields();  // N C H W K R pad
-    sub->add_option("--filters", o.filters, "K, the number of filters")->check(integer_range(f[4].min, f[4].max));
-    sub->add_option("--r", o.r, "filter size R = S")->default_str("3")->check(integer_range(f[5].min, f[5].max));
-    sub->add_option("--pad", o.pad, "zero padding")->default_str("0")->check(integer_range(f[6].min, f[6].max));
+    sub->add_option("--input-shape", o.input_shape, "N,C,H,W, or N,C,W for a 1D layer");
+    const LayerField &K = layer_field("K"), &R = layer_field("R");
+    sub->add_option("--filters", o.filters, "K, the number of filters")->check(integer_range(K.min, K.max));
+    CLI::Option* square = sub->add_option("--r", o.r, "square filters R x R")->default_str("3")->check(integer_range(R.min, R.max));
+    sub->add_option("--filter-shape", o.filter_shape, "R,S filters (R rows, S columns; 1,7 is 1x7), or S for a 1D layer")
+        ->excludes(square);
+    sub->add_option("--pad", o.pad,
+                    "zero padding: P on every side, PH,PW (rows, columns), top,bottom,left,right, or same (the output "
+                    "keeps the input's size; an odd total puts the extra row or column at the bottom or right, as ONNX "
+                    "auto_pad=SAME_UPPER); a 1D layer's is P, left,right or same")
+        ->default_str("0");
 }
 
 Device open_device(const DeviceOptions& o) {
@@ -102,12 +110,56 @@ std::vector<long long> parse_shape(const std::string& text, const std::string& f
     return dims;
 }
 
-ConvShape layer_shape(const std::vector<long long>& nchw, long long filters, const LayerOptions& o) {
-    const std::vector<LayerField>& f = layer_fields();  // N C H W K R pad
-    check_range(filters, f[4].min, f[4].max, "--filters");
-    check_range(o.r, f[5].min, f[5].max, "--r");
-    check_range(o.pad, f[6].min, f[6].max, "--pad");
-    return checked_shape({nchw[0], nchw[1], nchw[2], nchw[3], filters, o.r, o.pad});
+std::vector<long long> parse_input_shape(const std::string& text) {
+    if (std::count(text.begin(), text.end(), ',') != 2) return parse_shape(text);
+    const std::size_t first = text.find(','), second = text.find(',', first + 1);
+    const LayerField& W = layer_field("W");
+    std::vector<long long> dims = parse_shape(text.substr(0, second), "--input-shape", 2);
+    dims.push_back(parse_integer(text.substr(second + 1), W.min, W.max, "--input-shape's W"));
+    return dims;
+}
+
+ConvShape layer_shape(const std::vector<long long>& input, long long filters, const LayerOptions& o) {
+    const bool one_dimensional = input.size() == 3;
+    const LayerField& K = layer_field("K");
+    check_range(filters, K.min, K.max, "--filters");
+    int R = o.r.value_or(3), S = R;
+    if (!o.filter_shape.empty()) std::tie(R, S) = parse_filter_shape(o.filter_shape, "--filter-shape", !one_dimensional);
+    if (one_dimensional && (o.r || R != 1))
+        throw InputError("a 1D layer (--input-shape N,C,W) takes its filter size as --filter-shape S");
+    Padding pad;
+    if (one_dimensional) {
+        const Padding given = parse_padding(o.pad, R, S, "--pad");
+        if (o.pad == "same") pad = given;
+        else if (given == Padding(given.top)) pad = {0, 0, given.top, given.top};       // P
+        else if (given == Padding(given.top, given.left)) pad = {0, 0, given.top, given.left};  // left,right
+        else throw InputError(fmt::format("a 1D layer's --pad is P, left,right or same, not '{}'", o.pad));
+    } else {
+        pad = parse_padding(o.pad, R, S, "--pad");
+    }
+    const std::vector<long long> nchw =
+        one_dimensional ? std::vector<long long>{input[0], input[1], 1, input[2]} : input;
+    return checked_shape({nchw[0], nchw[1], nchw[2], nchw[3], filters, R, S, pad.top, pad.bottom, pad.left, pad.right});
+}
+
+std::vector<long long> filter_dims(const ConvShape& s, bool one_dimensional) {
+    if (one_dimensional) return {s.K, s.C, s.S};
+    return {s.K, s.C, s.R, s.S};
+}
+
+TileSize parse_tile(const std::string& text, const ConvShape& shape) {
+    const std::size_t comma = text.find(',');
+    auto number = [&](const std::string& item) { return static_cast<int>(parse_integer(item, 1, max_alpha, "--m")); };
+    if (comma == std::string::npos) return tile_for(shape, number(text));
+    if (text.find(',', comma + 1) != std::string::npos)
+        throw InputError(fmt::format("--m is M or M,N (along H, then W), not '{}'", text.substr(0, 80)));
+    return {number(text.substr(0, comma)), number(text.substr(comma + 1))};
+}
+
+void add_tile_option(CLI::App* sub, std::string& text, const std::string& help) {
+    sub->add_option("--m", text,
+                    help + ": M for both axes (an axis whose filter size is 1 is not transformed: its tile is 1), or "
+                           "M,N along H and W, F(MxN, RxS)");
 }
 
 }  // namespace wino::cli

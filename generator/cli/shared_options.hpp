@@ -1,6 +1,6 @@
 // The flags the subcommands share: where a layer runs (backend, device,
-// validation), which layer (--input-shape, --filters, --r, --pad), and the
-// check every integer flag gets.
+// validation), which layer (--input-shape, --filters, --r or --filter-shape,
+// --pad), the output tile (--m), and the check every integer flag gets.
 #pragma once
 
 #include "api_state.hpp"
@@ -24,7 +24,8 @@ void add_device_options(CLI::App* sub, DeviceOptions& options);
 struct LayerOptions {
     std::string input_shape;
     std::optional<int> filters;
-    int r = 3, pad = 0;
+    std::optional<int> r;
+    std::string filter_shape, pad = "0";
 };
 
 void add_layer_options(CLI::App* sub, LayerOptions& options);
@@ -45,7 +46,19 @@ CLI::Validator seconds_range();
 // "1,64,56,56" → {1, 64, 56, 56}: the first `count` of N, C, H, W, K, each
 // against its range (layer_fields); throws InputError naming `flag`.
 std::vector<long long> parse_shape(const std::string& text, const std::string& flag = "--input-shape", std::size_t count = 4);
-// The layer of N,C,H,W, K filters and the flags' R and pad, checked.
-ConvShape layer_shape(const std::vector<long long>& nchw, long long filters, const LayerOptions& options);
+// --input-shape: N,C,H,W, or N,C,W for a 1D layer (H = 1).
+std::vector<long long> parse_input_shape(const std::string& text);
+// The layer of N,C,H,W (or N,C,W: 1D), K filters and the flags' filter size
+// and padding, checked. A 1D layer's --pad is P, left,right or same.
+ConvShape layer_shape(const std::vector<long long>& input, long long filters, const LayerOptions& options);
+// The filters' dimensions as a weights .npy holds them: K,C,R,S, or K,C,S for
+// a 1D layer.
+std::vector<long long> filter_dims(const ConvShape& shape, bool one_dimensional);
+
+// --m: "M" for the tile of both axes (1 along an axis whose filter is 1:
+// tile_for), or "M,N" along H and W as given; throws InputError naming --m.
+TileSize parse_tile(const std::string& text, const ConvShape& shape);
+// --m's flag with this help, on run, emit, tune and accuracy.
+void add_tile_option(CLI::App* sub, std::string& text, const std::string& help);
 
 }  // namespace wino::cli

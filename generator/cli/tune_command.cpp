@@ -45,12 +45,13 @@ ModelLayers layers_of(const TuneCli& o) {
     if (o.layer.input_shape.empty())
         throw InputError("tune needs --layers FILE, --model FILE.onnx or --input-shape N,C,H,W --filters K");
     if (!o.layer.filters) throw InputError("tune --input-shape needs --filters K");
-    const ConvShape s = layer_shape(parse_shape(o.layer.input_shape), *o.layer.filters, o.layer);
-    return {{{fmt::format("{}x{}x{}x{}-k{}-r{}-p{}", s.N, s.C, s.H, s.W, s.K, s.R, s.pad), s}}, {}};
+    const ConvShape s = layer_shape(parse_input_shape(o.layer.input_shape), *o.layer.filters, o.layer);
+    return {{{fmt::format("{}x{}x{}x{}-k{}-r{}-p{}", s.N, s.C, s.H, s.W, s.K, filter_text(s), padding_text(s.pad)), s}}, {}};
 }
 
 std::string config_text(const Candidate& c) {
-    std::vector<std::string> parts = {fmt::format("{} m={}", to_string(c.variant), c.m)};
+    std::vector<std::string> parts = {c.m.square() ? fmt::format("{} m={}", to_string(c.variant), c.m.h)
+                                                   : fmt::format("{} m={},{}", to_string(c.variant), c.m.h, c.m.w)};
     for (const ParamSpec& spec : param_table())
         if (std::any_of(spec_of(c.variant).kinds.begin(), spec_of(c.variant).kinds.end(),
                         [&](KernelKind k) { return applies_to(spec, k); }))
@@ -109,8 +110,7 @@ void tune(const TuneCli& o) {
         }
         if (o.format == "text")
             for (const NamedLayer& l : layers)
-                fmt::print("layer {}: {}x{}x{}x{} -> {}, {}x{}, pad {}\n", l.name, l.shape.N, l.shape.C, l.shape.H, l.shape.W,
-                           l.shape.K, l.shape.R, l.shape.R, l.shape.pad);
+                fmt::print("layer {}: {}\n", l.name, layer_text(l.shape));
     }
     for (std::size_t i = 0; i < layers.size(); ++i) {
         const NamedLayer& l = layers[i];
@@ -120,7 +120,7 @@ void tune(const TuneCli& o) {
         const double speedup = t.untuned_ms > 0 ? t.untuned_ms / t.time_ms : 0;
         const ConvShape& s = l.shape;
         out["layers"].push_back({{"layer", l.name},
-                                 {"shape", {{"N", s.N}, {"C", s.C}, {"H", s.H}, {"W", s.W}, {"K", s.K}, {"R", s.R}, {"pad", s.pad}}},
+                                 {"shape", layer_json(s)},
                                  {"config", to_json(t.best)}, {"time_ms", t.time_ms},
                                  {"untuned_ms", t.untuned_ms}, {"speedup", speedup}, {"candidates", t.candidates},
                                  {"failed", t.failed}, {"stored", t.reused}, {"space", t.space}, {"seconds", t.seconds}});
@@ -140,9 +140,9 @@ void show(const TuneCli& o) {
     std::map<std::string, Summary> per_layer;
     for (const TuningResult& r : db.all()) {
         const ConvShape& s = r.layer;
-        Summary& sum = per_layer[fmt::format("{} [{} {:04x}:{:04x}, driver {}] {}x{}x{}x{} -> {}, {}x{}, pad {}", r.device.name,
+        Summary& sum = per_layer[fmt::format("{} [{} {:04x}:{:04x}, driver {}] {}", r.device.name,
                                              spec_of(r.device.backend).name, r.device.vendor_id, r.device.device_id,
-                                             r.device.driver_version, s.N, s.C, s.H, s.W, s.K, s.R, s.R, s.pad)];
+                                             r.device.driver_version, layer_text(s))];
         ++sum.results;
         if (!r.time_ms) ++sum.failed;
         else if (!sum.best || *r.time_ms < *sum.best->time_ms) sum.best = r;

@@ -78,14 +78,15 @@ private:
     std::unique_ptr<detail::BufferState> state_;
 };
 
-// Which kernels a Conv2d makes: the variant, the output tile m, kernel
+// Which kernels a Conv2d makes: the variant, the output tile m (per axis,
+// F(m.h×m.w, R×S); along an axis whose filter size is 1 the tile is 1), kernel
 // parameters by name with the text `wino-gen run` takes for them
 // ({"gemm_threads", "1,8"}, {"unroll", "full"}; the others are the ones
 // suggested for the layer), and the interpolation points as --points takes
 // them ("0,1,-1,2,-2"; empty: the default set).
 struct KernelChoice {
     Variant variant = Variant::nonfused;
-    int m = 4;
+    TileSize m = 4;
     std::map<std::string, std::string> params = {};
     std::string points = "";
     Precision precision = Precision::fp32;  // a Winograd variant's only
@@ -114,7 +115,7 @@ public:
     // vectors are floats at every precision, converted on the way.
     ElementType tensor_type() const;
 
-    // K·C·R·R values; uploaded and transformed once, kept for every run.
+    // K·C·R·S values; uploaded and transformed once, kept for every run.
     void set_filters(std::span<const float> filters);
     // K values, when the epilogue adds a bias: set before the first run, kept.
     void set_bias(std::span<const float> bias);

@@ -26,7 +26,8 @@ struct KernelSet {
     const char* name;  // wino_f4_3_nonfused_<the parameters of its kernels>
     Backend backend;
     Variant variant;
-    int m, r;
+    TileSize m;  // F(m.h×m.w, r×s)
+    int r, s;
     const char* params_json;  // every kernel parameter, as `wino-gen run --format json` writes "config"
     const char* points;       // as --points takes them; "": the default set
     Precision precision;
@@ -44,10 +45,10 @@ struct Registry {
     std::span<const KernelSet> sets;
     std::span<const LayerKernels> layers;
 
-    // The first set of that F(m,r) and variant, or null.
-    const KernelSet* find(int m, int r, Variant variant) const {
-        for (const KernelSet& s : sets)
-            if (s.m == m && s.r == r && s.variant == variant) return &s;
+    // The first set of that F(m.h×m.w, r×s) and variant, or null.
+    const KernelSet* find(TileSize m, int r, int s, Variant variant) const {
+        for (const KernelSet& set : sets)
+            if (set.m == m && set.r == r && set.s == s && set.variant == variant) return &set;
         return nullptr;
     }
     // The set tuned for exactly this layer, or null.

@@ -3,7 +3,7 @@
 # ResNet-style network (batch dynamic) exported by torch, whose Conv nodes
 # cover every case `tune --model` sorts: 3x3, 5x5 and 7x7 convolutions it
 # tunes (two of one shape), and a stride-2 conv, a 1x1 shortcut, a 1x1, a
-# grouped, a dilated, a 1x3 and a rows-only padded conv it skips.
+# grouped and a dilated conv it skips, and a 1x3 and a rows-only padded conv it takes.
 # Needs Debian's python3-torch and python3-onnx: /usr/bin/python3 make_resnet_block.py
 import os
 import torch

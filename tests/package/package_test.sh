@@ -49,7 +49,7 @@ second=$(generated "$work/build2.log")
   { echo "FAIL: after adding F6_3 the build generated '$second', not just F6_3's kernels" >&2; exit 1; }
 [ "$(stat -c %Y.%N "$f4_3_unit" | cut -d' ' -f1)" = "$before" ] || { echo "FAIL: F4_3's unit was rewritten" >&2; exit 1; }
 hidden build/consumer | tee "$work/run2.log"
-grep -q "F(6,3)" "$work/run2.log" && ! grep -q "F(2,5)" "$work/run2.log" ||
+grep -q "F(6x6,3x3)" "$work/run2.log" && ! grep -q "F(2x2,5x5)" "$work/run2.log" ||
   { echo "FAIL: the registry does not follow the config list" >&2; exit 1; }
 
 touch "$prefix/bin/wino-gen"  # an upgraded wino-gen
@@ -67,7 +67,7 @@ hidden build/consumer | tee "$work/run4.log"
 while read -r name n c h w k r pad; do
   expected=$(hidden "$prefix/bin/wino-gen" run --db "$work/tune.db" --input-shape "$n,$c,$h,$w" --filters "$k" --r "$r" \
                --pad "$pad" --format json | grep -o '"kernel_set": "[^"]*"' | cut -d'"' -f4)
-  grep -q "^layer ${n}x${c}x${h}x${w} -> $k, r $r, pad $pad: $expected F(.* ok$" "$work/run4.log" ||
+  grep -q "^layer ${n}x${c}x${h}x${w} -> $k, ${r}x${r}, pad $pad,$pad,$pad,$pad: $expected F(.* ok$" "$work/run4.log" ||
     { echo "FAIL: layer $name did not run its tuned set $expected" >&2; exit 1; }
 done <"$work/layers.txt"
 echo "package test passed"

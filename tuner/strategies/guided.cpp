@@ -14,6 +14,7 @@
 
 #include <algorithm>
 #include <map>
+#include <tuple>
 #include <set>
 
 namespace wino {
@@ -39,8 +40,8 @@ void guided_search(SearchContext& context) {
 
     // Coarse: the first candidate of each (variant, m) group is its suggested one
     // when the device can run it (search_space builds the product from it).
-    std::map<std::pair<Variant, int>, const Candidate*> firsts;
-    for (const Candidate& c : context.space) firsts.try_emplace({c.variant, c.m}, &c);
+    std::map<std::tuple<Variant, int, int>, const Candidate*> firsts;
+    for (const Candidate& c : context.space) firsts.try_emplace({c.variant, c.m.h, c.m.w}, &c);
     std::vector<Group> groups;
     for (const auto& [key, c] : firsts) {
         if (context.out_of_budget()) return;
