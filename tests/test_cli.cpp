@@ -443,3 +443,63 @@ TEST_CASE("help names every option") {
     for (const char* option : {"--m", "--r", "--points", "--m2", "--r2", "--fractions-in", "--format", "--sweep"})
         CHECK(help.out.find(option) != std::string::npos);
 }
+
+TEST_CASE("non-square and 1D layers on run and emit: F(m x n, r x s) names, --m per axis, every --pad form, bad input in one line") {
+    auto json = [](const std::string& args) {
+        auto r = run_wino_gen(args + " --no-tuning-db --check --format json");
+        INFO("wino-gen " << args << "\n" << r.err);
+        REQUIRE(r.exit_code == 0);
+        return nlohmann::json::parse(r.out);
+    };
+    auto row = json("run --input-shape 2,4,9,10 --filters 3 --filter-shape 1,7 --pad 0,3");
+    CHECK(row["m"] == nlohmann::json{1, 4});  // --m 4 by default: the 1-row axis is not transformed
+    CHECK(row["r"] == nlohmann::json{1, 7});
+    CHECK(row["pad"] == "0,3");
+    CHECK(row["kernel_set"].get<std::string>().rfind("wino_f1x4_1x7_nonfused_", 0) == 0);
+    auto tiles = json("run --input-shape 1,4,9,10 --filters 3 --filter-shape 3,5 --pad 1,2 --m 4,2 --variant fused");
+    CHECK(tiles["m"] == nlohmann::json{4, 2});
+    CHECK(tiles["kernel_set"].get<std::string>().rfind("wino_f4x2_3x5_fused_", 0) == 0);
+    auto same = json("run --input-shape 1,4,9,10 --filters 3 --filter-shape 2,4 --pad same");
+    CHECK(same["pad"] == "0,1,1,2");  // SAME_UPPER: the odd row and column at the bottom and right
+    auto sides = json("run --input-shape 1,4,9,10 --filters 3 --pad 0,2,1,0 --variant direct");
+    CHECK(sides["pad"] == "0,2,1,0");
+    CHECK(sides["kernel_set"].get<std::string>().rfind("wino_direct_r3_", 0) == 0);
+    CHECK(json("run --input-shape 1,4,9,10 --filters 3 --filter-shape 1,3 --variant direct")["kernel_set"]
+              .get<std::string>()
+              .rfind("wino_direct_r1x3_", 0) == 0);
+    // A 1D layer: N,C,W, filters S, and .npy of rank 3 both ways.
+    const std::string dir = "/tmp/wino-1d-" + std::to_string(::getpid());
+    auto line = json("run --input-shape 2,3,40 --filters 5 --filter-shape 5 --pad same --m 6 --output " + dir + "-y.npy");
+    CHECK(line["m"] == nlohmann::json{1, 6});
+    const wino::NpyArray y = wino::read_npy(dir + "-y.npy");
+    CHECK(y.shape == std::vector<long long>{2, 5, 40});
+    wino::write_npy(dir + "-w.npy", {{5, 3, 3}, std::vector<float>(45, 0.5f)});
+    CHECK(json("run --input-shape 2,3,40 --weights " + dir + "-w.npy --filter-shape 3 --pad 1,0")["m"] == nlohmann::json{1, 4});
+    require_bad_input("run --input-shape 2,3,40 --weights " + dir + "-w.npy --filter-shape 5", "needs K,C,S = 5x3x5");
+    std::remove((dir + "-y.npy").c_str());
+    std::remove((dir + "-w.npy").c_str());
+    // One line and exit 2 for each bad form.
+    require_bad_input("run --input-shape 1,4,9,10 --filters 3 --pad 1,2,3", "--pad is P, PH,PW, top,bottom,left,right or same");
+    require_bad_input("run --input-shape 1,4,9,10 --filters 3 --pad -1", "--pad must be an integer from 0 to 65536");
+    require_bad_input("run --input-shape 1,4,9,10 --filters 3 --filter-shape 1,2,3", "--filter-shape is R,S");
+    require_bad_input("run --input-shape 1,4,9,10 --filters 3 --filter-shape 3,40", "--filter-shape's S must be an integer from 1 to 31");
+    require_bad_input("run --input-shape 1,4,9,10 --filters 3 --r 3 --filter-shape 3,5", "--r excludes --filter-shape");
+    require_bad_input("run --input-shape 1,4,9,10 --filters 3 --filter-shape 1,7 --m 2,4", "the filter's R is 1");
+    require_bad_input("run --input-shape 1,4,9,10 --filters 3 --m 2,3,4", "--m is M or M,N");
+    require_bad_input("run --input-shape 1,4,9,10 --filters 3 --filter-shape 3,5 --m 4,4 --points 0,1,-1,2,-2",
+                      "whose alphas differ (6 along H, 8 along W)");
+    require_bad_input("run --input-shape 1,4,9,10 --filters 3 --filter-shape 1,1", "a 1x1 filter is not Winograd");
+    require_bad_input("run --input-shape 1,3,40 --filters 3 --r 3", "a 1D layer (--input-shape N,C,W) takes its filter size as --filter-shape S");
+    require_bad_input("run --input-shape 1,3,40 --filters 3 --filter-shape 3 --pad 1,2,3,4", "a 1D layer's --pad is P, left,right or same");
+    require_bad_input("run --input-shape 1,4,5,5 --filters 3 --filter-shape 7,1", "a 7x1 filter with pad 0 leaves no output of a 5x5 input");
+    // emit writes both axes' kernels and transform headers.
+    const std::string out = "/tmp/wino-emit-ns-" + std::to_string(::getpid());
+    auto emitted = run_wino_gen("emit --backend cuda --filter-shape 3,5 --m 4,2 --out " + out);
+    REQUIRE(emitted.exit_code == 0);
+    CHECK(emitted.out.find("winograd_f4_3.cuh") != std::string::npos);
+    CHECK(emitted.out.find("winograd_f2_5.cuh") != std::string::npos);
+    CHECK(emitted.out.find("wino_f4x2_3x5_input_transform_") != std::string::npos);
+    const std::string header = wino::test::slurp(out + "/wino_f4x2_3x5_output_transform_ufull_wg64_tt1.cu");
+    CHECK(header.find("Winograd F(4x2,3x5): F(4,3) along H, alpha 6") != std::string::npos);
+    std::system(("rm -rf " + out).c_str());
+}

@@ -124,6 +124,30 @@ TEST_CASE("epilogues on Vulkan: bias and each activation, every variant, m 2/4, 
     }
 }
 
+TEST_CASE("non-square filters and tiles on Vulkan: 1x7 7x1 3x1 1x3 3x5 5x3 2x4, m per axis, asymmetric and same padding, 1D, fp16-storage") {
+    std::vector<ConvShape> shapes;
+    for (const auto [R, S] : {std::pair{1, 7}, {7, 1}, {3, 1}, {1, 3}, {3, 5}, {5, 3}, {2, 4}}) {
+        shapes.push_back({1, 3, 11, 13, 5, R, S, Padding(R / 2, S / 2)});       // tails along both axes
+        shapes.push_back({2, 1, 7, 9, 3, R, S, Padding(R - 1, 0, 0, S - 1)});   // N > 1, C = 1, one side each
+        shapes.push_back({1, 2, 1, 1, 17, R, S, Padding::same(R, S)});           // H = W = 1, "same"
+    }
+    shapes.push_back({2, 3, 1, 37, 4, 1, 5, Padding(0, 0, 2, 2)});  // 1D
+    shapes.push_back({1, 9, 1, 30, 6, 1, 3, Padding(0, 0, 0, 2)});  // 1D, padded at the end only
+    for (const ConvShape& shape : shapes)
+        for (const TileSize asked : {TileSize(2), TileSize(4), TileSize(4, 2), TileSize(2, 6)}) {
+            const TileSize m = asked.square() ? tile_for(shape, asked) : asked;
+            if ((shape.R == 1 && m.h != 1) || (shape.S == 1 && m.w != 1)) continue;
+            const ConvConfig nonfused{Variant::nonfused, m, suggested_params(shape, m, Backend::glsl)};
+            check_layer(shape, nonfused, check_bound(nonfused, shape));
+            if (asked == TileSize(2)) continue;  // the fused kernel and fp16 at the larger tiles, for time
+            const ConvConfig fused{Variant::fused, m, suggested_params(shape, m, Backend::glsl)};
+            check_layer(shape, fused, check_bound(fused, shape));
+            const ConvConfig half{Variant::fused, m, suggested_params(shape, m, Backend::glsl), "", Precision::fp16_storage};
+            check_layer(shape, half, check_bound(half, shape));
+        }
+    for (const ConvShape& shape : shapes) check_layer(shape, {Variant::direct, 4, {}}, 1e-6);
+}
+
 TEST_CASE("the direct kernel on Vulkan agrees with the reference") {
     for (int r : {3, 5, 7})
         for (const ConvShape& shape : awkward_shapes(r)) check_layer(shape, {Variant::direct, 4, {}}, 1e-6);

@@ -3,6 +3,7 @@
 // the fallback chain), and `run` picking the tuned configuration.
 #include <wino/errors.hpp>
 #include "layer_run.hpp"
+#include "recipe_db.hpp"
 #include "test_support.hpp"
 #include "tuner.hpp"
 #include "vulkan_executor.hpp"
@@ -383,4 +384,88 @@ TEST_CASE("tune refuses bad input with one line") {
     CHECK(test::run_wino_gen("tune --layers " + (dir / "huge.txt").string() + db).err.find("huge.txt:2: H must be an integer from 1") !=
           std::string::npos);
     fs::remove_all(dir);
+}
+
+TEST_CASE("a schema-1 database migrates in place: its rows as square layers, padded alike on every side") {
+    const fs::path dir = scratch("migrate");
+    const fs::path file = dir / "v1.db";
+    sqlite3* handle = nullptr;
+    REQUIRE(sqlite3_open(file.c_str(), &handle) == SQLITE_OK);
+    // Schema 1 as wino-gen 0.x wrote it, and one result of it.
+    const char* v1 = R"sql(
+CREATE TABLE results (
+    backend TEXT NOT NULL, vendor_id INTEGER NOT NULL, device_id INTEGER NOT NULL, driver TEXT NOT NULL,
+    device TEXT NOT NULL,
+    n INTEGER NOT NULL, c INTEGER NOT NULL, h INTEGER NOT NULL, w INTEGER NOT NULL, k INTEGER NOT NULL,
+    r INTEGER NOT NULL, pad INTEGER NOT NULL, precision TEXT NOT NULL,
+    kernels_hash TEXT NOT NULL, version TEXT NOT NULL, candidate TEXT NOT NULL,
+    time_ms REAL, failure TEXT NOT NULL,
+    PRIMARY KEY (backend, vendor_id, device_id, driver, device, n, c, h, w, k, r, pad, precision, kernels_hash, candidate));
+INSERT INTO results VALUES ('glsl', 1, 2, '1', 'fake', 1, 4, 6, 8, 4, 3, 1, 'fp32', 'h1', '0.1',
+                            '{"variant":"nonfused","m":4}', 2.5, '');
+PRAGMA application_id = 1464290900;
+PRAGMA user_version = 1;
+)sql";
+    REQUIRE(sqlite3_exec(handle, v1, nullptr, nullptr, nullptr) == SQLITE_OK);
+    sqlite3_close(handle);
+    {
+        TuningDb db(file);
+        const std::vector<TuningResult> rows = db.all();
+        REQUIRE(rows.size() == 1);
+        CHECK(rows[0].layer == tiny);  // R = S = 3, pad 1 on every side
+        CHECK(rows[0].candidate.m == TileSize(4));
+        CHECK(rows[0].time_ms == 2.5);
+        const auto current = [](const Candidate&) { return std::string("h1"); };
+        CHECK(db.best(fake_device(1, 2, "1"), tiny, current).time_ms == 2.5);
+        // Non-square layers and tiles beside it.
+        TuningResult wide = fake_result(fake_device(1, 2, "1"), 4, 1.0);
+        wide.layer = {1, 4, 6, 8, 4, 1, 7, Padding(0, 0, 3, 3)};
+        wide.candidate.m = {1, 4};
+        db.record(wide);
+        const TuningChoice best = db.best(fake_device(1, 2, "1"), wide.layer, current);
+        REQUIRE(best.candidate);
+        CHECK(best.candidate->m == TileSize(1, 4));
+        CHECK(db.best(fake_device(1, 2, "1"), tiny, current).time_ms == 2.5);
+    }
+    REQUIRE(sqlite3_open(file.c_str(), &handle) == SQLITE_OK);
+    sqlite3_stmt* version = nullptr;
+    REQUIRE(sqlite3_prepare_v2(handle, "PRAGMA user_version", -1, &version, nullptr) == SQLITE_OK);
+    REQUIRE(sqlite3_step(version) == SQLITE_ROW);
+    CHECK(sqlite3_column_int(version, 0) == 2);
+    sqlite3_finalize(version);
+    sqlite3_close(handle);
+    // A schema-1 export (R and one pad) imports as the same square layer.
+    TuningDb fresh(dir / "fresh.db");
+    nlohmann::json v1_export = TuningDb(file).export_json();
+    v1_export["format"] = "wino-gen-tuning/1";
+    for (auto& r : v1_export["results"]) {
+        nlohmann::json& l = r["layer"];
+        const auto pad = l["pad_top"];
+        for (const char* key : {"S", "pad_top", "pad_bottom", "pad_left", "pad_right"}) l.erase(key);
+        l["pad"] = pad;
+    }
+    v1_export["results"].erase(1);  // the 1x7 layer has no schema-1 form
+    CHECK(fresh.import_json(v1_export) == 1);
+    CHECK(fresh.all().at(0).layer == tiny);
+    fs::remove_all(dir);
+}
+
+TEST_CASE("a non-square filter's space has every pair of the axes' m, and an axis of size 1 has tile 1") {
+    const ConvShape row{1, 4, 9, 12, 4, 1, 7, Padding(0, 3)};
+    const std::vector<Candidate> space = search_space(row, Backend::glsl, roomy);
+    CHECK(space.front().m == TileSize(1, 4));
+    std::set<std::pair<int, int>> tiles;
+    for (const Candidate& c : space) tiles.insert({c.m.h, c.m.w});
+    std::set<std::pair<int, int>> expected;
+    for (const auto& [m, r] : standard_configs())
+        if (r == 7) expected.insert({1, m});
+    CHECK(tiles == expected);
+    const ConvShape rect{1, 4, 9, 12, 4, 3, 5, Padding(1, 2)};
+    std::set<std::pair<int, int>> pairs;
+    for (const Candidate& c : search_space(rect, Backend::glsl, roomy)) pairs.insert({c.m.h, c.m.w});
+    CHECK(pairs.count({4, 2}));
+    CHECK(pairs.count({2, 4}));
+    CHECK(pairs.count({6, 6}));
+    // Square filters keep square tiles.
+    for (const Candidate& c : search_space(tiny, Backend::glsl, roomy)) CHECK(c.m.square());
 }

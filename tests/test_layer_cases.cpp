@@ -1,0 +1,79 @@
+// The layers of tests/data/layer_cases (make_layer_cases.py): each run by
+// `wino-gen run` on every variant from its .npy files and held to torch's
+// float64 output. Bias and each activation, 1x7 7x1 3x1 1x3 3x5 5x3 filters,
+// a 1D layer, every --pad form, tiles that do not divide the output, N > 1.
+#include "npy.hpp"
+#include "test_support.hpp"
+
+#include <catch2/catch.hpp>
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+
+#include <unistd.h>
+
+using namespace wino;
+namespace fs = std::filesystem;
+
+namespace {
+
+const fs::path cases_dir = fs::path(WINO_SOURCE_DIR) / "tests/data/layer_cases";
+
+nlohmann::json cases() {
+    std::ifstream in(cases_dir / "cases.json");
+    REQUIRE(in);
+    return nlohmann::json::parse(in);
+}
+
+struct Errors {
+    double relative, max_relative;
+};
+
+Errors against(const NpyArray& y, const NpyArray& reference) {
+    double diff2 = 0, ref2 = 0, max_diff = 0, max_ref = 0;
+    for (std::size_t i = 0; i < y.data.size(); ++i) {
+        const double d = std::isfinite(y.data[i]) ? double(y.data[i]) - reference.data[i] : INFINITY;
+        diff2 += d * d;
+        ref2 += double(reference.data[i]) * reference.data[i];
+        max_diff = std::max(max_diff, std::abs(d));
+        max_ref = std::max(max_ref, std::abs(double(reference.data[i])));
+    }
+    return {std::sqrt(diff2 / ref2), max_diff / max_ref};
+}
+
+}  // namespace
+
+TEST_CASE("every layer case matches torch's float64 output on every variant, tiles 2 and 4 and the direct kernel") {
+    const fs::path out = fs::temp_directory_path() / fmt::format("wino-layer-cases-{}", ::getpid());
+    fs::create_directories(out);
+    const nlohmann::json all = cases();
+    REQUIRE(all.size() >= 18);
+    for (const nlohmann::json& c : all) {
+        const std::string name = c["name"], base = (cases_dir / name).string();
+        const NpyArray reference = read_npy(base + ".y.npy");
+        for (const std::string variant : {"nonfused --m 4", "fused --m 4", "nonfused --m 2", "direct"}) {
+            const std::string y = (out / (name + ".npy")).string();
+            const std::string args = fmt::format(
+                "run --input {0}.x.npy --weights {0}.w.npy {1} {2} --variant {3} --no-tuning-db --check --validation "
+                "--output {4} --format json",
+                base, c["bias"].get<bool>() ? fmt::format("--bias {}.b.npy", base) : "", c["flags"].get<std::string>(),
+                variant, y);
+            INFO(args);
+            const test::RunResult run = test::run_wino_gen(args);
+            INFO(run.err);
+            REQUIRE(run.exit_code == 0);
+            const NpyArray ours = read_npy(y);
+            REQUIRE(ours.shape == reference.shape);
+            const Errors e = against(ours, reference);
+            const double bound = nlohmann::json::parse(run.out).at("bound").get<double>();
+            INFO("rel_err " << e.relative << ", max_rel_err " << e.max_relative << ", bound " << bound);
+            CHECK(e.relative <= bound);
+            CHECK(e.max_relative <= 1e-5);
+        }
+    }
+    fs::remove_all(out);
+}
