@@ -99,7 +99,8 @@ bool is_standard(int m, int r, const PointSet& points, const OptimizerOptions& o
 }  // namespace
 
 std::vector<std::pair<int, int>> standard_configs() {
-    std::vector<std::pair<int, int>> configs;
+    // F(1,1), the identity, is the axis of a 1×S or R×1 filter (and of a 1D layer).
+    std::vector<std::pair<int, int>> configs = {{1, 1}};
     for (int r : {3, 5, 7})
         for (int m = 2; m <= 10; ++m) configs.push_back({m, r});
     return configs;

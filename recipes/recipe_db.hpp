@@ -1,5 +1,6 @@
 // The recipe database: recipe files for the standard configs (m 2..10, r 3/5/7,
-// default points, all passes) in recipes/db, and every other config generated
+// and F(1,1), the untransformed axis of 1×S and R×1 filters; default points,
+// all passes) in recipes/db, and every other config generated
 // on demand into the user cache. Every file is validated and proved exact when
 // it is loaded; a corrupt or edited file is refused.
 #pragma once

@@ -43,10 +43,9 @@ Candidate candidate_from_json(const nlohmann::json& j, Backend backend) {
 
 namespace {
 
-// The tiles of an axis: those of the standard recipes for its filter size; 1
-// where the filter is 1 (not transformed).
+// The tiles of an axis: those of the standard recipes for its filter size (1
+// where the filter is 1: F(1,1)).
 std::vector<int> ms_for(int r) {
-    if (r == 1) return {1};
     std::vector<int> ms;
     for (auto [m, config_r] : standard_configs())
         if (config_r == r) ms.push_back(m);

@@ -1,5 +1,6 @@
 // `wino-gen recipe`: the optimized transform recipes of F(m,r) as text, JSON or C;
-// --report compares them with the dense matrix product for the standard configs;
+// --report compares them with the dense matrix product for the standard configs
+// and the non-square tiles the kernels run;
 // --write-db regenerates the recipe database.
 #include "atomic_file.hpp"
 #include "command.hpp"
@@ -90,6 +91,49 @@ double reduction(const OpCounts& dense, const OpCounts& ours) {
     return 100.0 * (1.0 - static_cast<double>(ours.total()) / dense.total());
 }
 
+// A part's cost per 2D tile of F(m_h×m_w, R×S): the H recipe over each column
+// of the block (as many as the W part has inputs), then the W recipe over each
+// row of the result (as many as the H part has outputs).
+OpCounts tile_counts(const TransformPart& h, const TransformPart& w, bool dense) {
+    const int columns = static_cast<int>(w.matrix.cols()), rows = static_cast<int>(h.matrix.rows());
+    const OpCounts along_h = dense ? dense_counts(h.matrix.rows(), h.matrix.cols()) : h.recipe.counts();
+    const OpCounts along_w = dense ? dense_counts(w.matrix.rows(), w.matrix.cols()) : w.recipe.counts();
+    OpCounts total = columns * along_h;
+    total += rows * along_w;
+    return total;
+}
+
+// The tiles of the non-square filters the kernels run: 1×S (and R×1, the
+// same counts; a 1D layer is 1×S), whose untransformed axis is F(1,1), a copy;
+// and R×S with both axes transformed, each by its own standard recipe.
+void print_non_square_report() {
+    fmt::print("\nNon-square tiles F(m_h x m_w, R x S), per 2D tile: each axis its standard recipe, F(1,1) a copy.\n\n");
+    fmt::print("{:<13} {:<6} | {:^23} | {:^23} | {:>6}\n", "config", "part", "2D dense", "2D recipe", "saved");
+    std::vector<std::pair<std::pair<int, int>, std::pair<int, int>>> configs;  // (m_h, R), (m_w, S)
+    for (int s : {3, 5, 7})
+        for (int m : {2, 4, 6}) configs.push_back({{1, 1}, {m, s}});
+    for (const auto [r, s] : {std::pair{3, 5}, {3, 7}, {5, 7}})
+        for (int m : {2, 4, 6}) configs.push_back({{m, r}, {m, s}});
+    for (const auto& [along_h, along_w] : configs) {
+        const RecipeSet h = recipes_for(along_h.first, along_h.second, default_points(along_h.first + along_h.second - 1), {},
+                                        print_progress);
+        const RecipeSet w = recipes_for(along_w.first, along_w.second, default_points(along_w.first + along_w.second - 1), {},
+                                        print_progress);
+        const std::string label = fmt::format("F({}x{},{}x{})", along_h.first, along_w.first, along_h.second, along_w.second);
+        OpCounts dense_total, ours_total;
+        const auto parts_h = transform_parts(h), parts_w = transform_parts(w);
+        for (std::size_t i = 0; i < parts_h.size(); ++i) {
+            const OpCounts dense = tile_counts(parts_h[i], parts_w[i], true), ours = tile_counts(parts_h[i], parts_w[i], false);
+            dense_total += dense;
+            ours_total += ours;
+            fmt::print("{:<13} {:<6} | {} | {} | {:5.1f}%\n", label, parts_h[i].name, cells(dense), cells(ours),
+                       reduction(dense, ours));
+        }
+        fmt::print("{:<13} {:<6} | {} | {} | {:5.1f}%\n", "", "total", cells(dense_total), cells(ours_total),
+                   reduction(dense_total, ours_total));
+    }
+}
+
 void print_report() {
     fmt::print("Transform cost: dense matrix product vs optimized recipe (standard configs, default points).\n");
     fmt::print("Columns: add mul fma total; 2D is per tile (1D recipe over columns, then rows).\n\n");
@@ -98,6 +142,7 @@ void print_report() {
     double best = 0;
     std::string best_config;
     for (auto [m, r] : standard_configs()) {
+        if (r == 1) continue;  // F(1,1), a copy: the untransformed axis of the non-square tiles below
         const RecipeSet s = recipes_for(m, r, default_points(m + r - 1), {}, print_progress);
         OpCounts dense_total, ours_total;
         for (const TransformPart& part : transform_parts(s)) {
@@ -114,6 +159,7 @@ void print_report() {
         if (saved > best) best = saved, best_config = fmt::format("F({},{})", m, r);
     }
     fmt::print("\nlargest 2D transform reduction: {:.1f}% at {}\n", best, best_config);
+    print_non_square_report();
 }
 
 void write_database(const RecipeOptions& o) {
