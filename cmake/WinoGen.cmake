@@ -5,14 +5,15 @@
 # set to the recipe database that the targets' wino-gen reads.
 #
 #   wino_generate(<target> BACKEND glsl|cuda
-#                 CONFIGS F4_3 F6_3 F2_5 ... | LAYERS <layer file>
+#                 CONFIGS F4_3 F6_3 F2_5 F1x4_1x7 ... | LAYERS <layer file>
 #                 [VARIANTS nonfused fused] [TUNING_DB <file>] [DEVICE_NAME <text>]
 #                 [UNROLL <n|full>] [PRECISION <precision>] [BIAS] [ACTIVATION <activation>]
 #                 [NAME <registry>] [OUTPUT_DIR <dir>])
 #
 # CONFIGS: one kernel set per config and variant (nonfused unless VARIANTS),
-# each regenerated only when its inputs change. LAYERS: a layer list ("name
-# N C H W K R pad" a line) and one set per layer, the fastest in TUNING_DB
+# each regenerated only when its inputs change; F<m>x<n>_<r>x<s> is
+# F(m×n, r×s), each axis a standard recipe (F1x4_1x7: 1×7 filters). LAYERS: a
+# layer list ("name N C H W K R pad" a line, R as RxS for other filters) and one set per layer, the fastest in TUNING_DB
 # for its device (DEVICE_NAME picks one of several) at PRECISION, else the
 # untuned one. PRECISION, BIAS and ACTIVATION are `wino-gen emit`'s
 # --precision, --bias and --activation for every set (wino-gen checks their
@@ -148,18 +149,28 @@ function(wino_generate target)
 
   if(arg_CONFIGS)
     foreach(config IN LISTS arg_CONFIGS)
-      if(NOT config MATCHES "^F([0-9]+)_([0-9]+)$")
-        _wino_generate_fail("${where}" "CONFIGS: '${config}' is not a config: write F<m>_<r>, e.g. F4_3 for F(4,3)")
+      # F4_3, or F4x2_3x5 for F(4x2, 3x5): each axis its own recipe, F1_1 where a filter size is 1.
+      if(config MATCHES "^F([0-9]+)_([0-9]+)$")
+        set(axes "F${CMAKE_MATCH_1}_${CMAKE_MATCH_2}")
+        set(tile_args --m ${CMAKE_MATCH_1} --r ${CMAKE_MATCH_2})
+      elseif(config MATCHES "^F([0-9]+)x([0-9]+)_([0-9]+)x([0-9]+)$")
+        set(axes "F${CMAKE_MATCH_1}_${CMAKE_MATCH_3}" "F${CMAKE_MATCH_2}_${CMAKE_MATCH_4}")
+        set(tile_args --m "${CMAKE_MATCH_1},${CMAKE_MATCH_2}" --filter-shape "${CMAKE_MATCH_3},${CMAKE_MATCH_4}")
+      else()
+        _wino_generate_fail("${where}"
+          "CONFIGS: '${config}' is not a config: write F<m>_<r>, e.g. F4_3 for F(4,3), or F<m>x<n>_<r>x<s>, e.g. F1x4_1x7")
       endif()
-      if(NOT config IN_LIST standard)
-        _wino_generate_fail("${where}" "CONFIGS: the recipe database has no ${config}; it has ${standard_text}")
-      endif()
-      set(m ${CMAKE_MATCH_1})
-      set(r ${CMAKE_MATCH_2})
+      set(axis_files "")
+      foreach(axis IN LISTS axes)
+        if(NOT axis IN_LIST standard)
+          _wino_generate_fail("${where}" "CONFIGS: the recipe database has no ${axis} (of ${config}); it has ${standard_text}")
+        endif()
+        list(APPEND axis_files "${recipes}/${axis}.json")
+      endforeach()
       foreach(variant IN LISTS arg_VARIANTS)
         string(TOLOWER "${ident}_${config}_${variant}" unit)
-        set(emit_args ${common} --m ${m} --r ${r} --variant ${variant})
-        _wino_generate_unit(${unit} "${recipes}/${config}.json")
+        set(emit_args ${common} ${tile_args} --variant ${variant})
+        _wino_generate_unit(${unit} "${axis_files}")
       endforeach()
     endforeach()
   else()

@@ -4,6 +4,7 @@
 #include "consumer_cuda_kernels.hpp"
 #include "consumer_fp16_kernels.hpp"
 #include "consumer_kernels.hpp"
+#include "consumer_rect_kernels.hpp"
 #ifdef CONSUMER_TUNED
 #include "tuned_kernels.hpp"
 #endif
@@ -94,6 +95,8 @@ int main() try {
     std::printf("%s: %zu kernel sets\n", device.name().c_str(), registry.sets.size());
     bool all_good = !registry.sets.empty();
     for (const wino::KernelSet& set : registry.sets)
+        all_good = check(device, {2, 3, 11, 10, 5, set.r, set.s, wino::Padding(set.r / 2, set.s / 2)}, set) && all_good;
+    for (const wino::KernelSet& set : consumer_rect_kernels::registry().sets)
         all_good = check(device, {2, 3, 11, 10, 5, set.r, set.s, wino::Padding(set.r / 2, set.s / 2)}, set) && all_good;
     for (const wino::KernelSet& set : consumer_fp16_kernels::registry().sets)
         all_good = check(device, {2, 3, 11, 10, 5, set.r, set.s, wino::Padding(set.r / 2, set.s / 2)}, set) && all_good;
