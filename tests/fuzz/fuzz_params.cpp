@@ -34,7 +34,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         std::vector<KernelKind> kinds = spec_of(Variant::nonfused).kinds;
         check_params(params, {kinds, &layer, m, &limits});
         static const RecipeSet recipes = recipes_for(4, 3, default_points(6), {});
-        if (m == 4) emit_variant(Variant::nonfused, &recipes, 3, params, data[0] % 2 ? Backend::cuda : Backend::glsl);
+        if (m == 4) emit_variant(Variant::nonfused, ConvAlgorithm::square(recipes), params, data[0] % 2 ? Backend::cuda : Backend::glsl);
     } catch (const InputError&) {
     } catch (const DeviceError&) {
     } catch (const nlohmann::json::exception&) {  // not JSON (callers report it as their file's error)
