@@ -492,6 +492,15 @@ TEST_CASE("non-square and 1D layers on run and emit: F(m x n, r x s) names, --m 
     require_bad_input("run --input-shape 1,3,40 --filters 3 --r 3", "a 1D layer (--input-shape N,C,W) takes its filter size as --filter-shape S");
     require_bad_input("run --input-shape 1,3,40 --filters 3 --filter-shape 3 --pad 1,2,3,4", "a 1D layer's --pad is P, left,right or same");
     require_bad_input("run --input-shape 1,4,5,5 --filters 3 --filter-shape 7,1", "a 7x1 filter with pad 0 leaves no output of a 5x5 input");
+    // accuracy --layer models the same layer forms.
+    auto model = run_wino_gen("accuracy --layer 1,8,9,10,6 --filter-shape 3,5 --pad same --m 4,2 --format json");
+    REQUIRE(model.exit_code == 0);
+    const nlohmann::json modelled = nlohmann::json::parse(model.out);
+    CHECK(modelled["m"] == nlohmann::json{4, 2});
+    CHECK(modelled["layer"]["S"] == 5);
+    CHECK(modelled["layer"]["pad_left"] == 2);
+    CHECK(modelled["rel_err"].get<double>() < 1e-5);
+    require_bad_input("accuracy --layer 1,8,9,10,6 --r 3 --filter-shape 3,5", "--r and --filter-shape name the filter twice");
     // emit writes both axes' kernels and transform headers.
     const std::string out = "/tmp/wino-emit-ns-" + std::to_string(::getpid());
     auto emitted = run_wino_gen("emit --backend cuda --filter-shape 3,5 --m 4,2 --out " + out);

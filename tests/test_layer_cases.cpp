@@ -47,7 +47,7 @@ Errors against(const NpyArray& y, const NpyArray& reference) {
 
 }  // namespace
 
-TEST_CASE("every layer case matches torch's float64 output on every variant, tiles 2 and 4 and the direct kernel") {
+TEST_CASE("every layer case matches torch's float64 output: nonfused at tile 4, fused at tile 2, and the direct kernel") {
     const fs::path out = fs::temp_directory_path() / fmt::format("wino-layer-cases-{}", ::getpid());
     fs::create_directories(out);
     const nlohmann::json all = cases();
@@ -55,7 +55,7 @@ TEST_CASE("every layer case matches torch's float64 output on every variant, til
     for (const nlohmann::json& c : all) {
         const std::string name = c["name"], base = (cases_dir / name).string();
         const NpyArray reference = read_npy(base + ".y.npy");
-        for (const std::string variant : {"nonfused --m 4", "fused --m 4", "nonfused --m 2", "direct"}) {
+        for (const std::string variant : {"nonfused --m 4", "fused --m 2", "direct"}) {
             const std::string y = (out / (name + ".npy")).string();
             const std::string args = fmt::format(
                 "run --input {0}.x.npy --weights {0}.w.npy {1} {2} --variant {3} --no-tuning-db --check --validation "

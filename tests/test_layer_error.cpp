@@ -152,3 +152,44 @@ TEST_CASE("16-bit precisions: the model rounds what the device rounds, and the b
         CHECK(error_with(optimizer_options(precision)) < bound);
     }
 }
+
+TEST_CASE("non-square and 1D layers: the host pipeline in fp64 is the convolution, and the model matches the device") {
+    Device device;
+    const std::vector<ConvShape> shapes = {
+        {2, 6, 13, 11, 5, 1, 7, Padding(0, 3)},           // 1x7
+        {1, 6, 12, 9, 5, 7, 1, Padding(3, 2, 0, 0)},      // 7x1, one side short
+        {2, 8, 9, 10, 6, 3, 5, Padding::same(3, 5)},      // 3x5
+        {1, 8, 1, 40, 4, 1, 5, Padding(0, 0, 2, 2)}};     // 1D
+    for (const ConvShape& s : shapes)
+        for (const TileSize asked : {TileSize(2), TileSize(4), TileSize(4, 2)}) {
+            const TileSize m = asked.square() ? tile_for(s, asked) : asked;
+            if ((s.R == 1 && m.h != 1) || (s.S == 1 && m.w != 1)) continue;
+            INFO(layer_text(s) << ", m " << m.h << "x" << m.w);
+            const std::vector<float> x = random_tensor(s.input_size(), 3), w = random_tensor(s.filter_size(), 4);
+            const std::vector<double> ref = reference_conv2d(s, x, w);
+            for (Precision precision : {Precision::fp32, Precision::fp16_storage}) {
+                const ConvConfig config{Variant::nonfused, m, suggested_params(s, m, Backend::glsl), "", precision};
+                const LayerRecipes recipes(s, config, optimizer_options(precision));
+                if (precision == Precision::fp32) {
+                    const LayerErrors exact = compare_with_reference(winograd_on_host(s, recipes.algorithm(), x, w, {}), ref);
+                    CHECK(exact.relative < 1e-13);
+                }
+                const LayerErrorModel model = model_layer_error(s, recipes.algorithm(), x, w,
+                                                                half_buffers(Variant::nonfused, precision), arithmetic_of(precision));
+                LayerJob job;
+                job.shape = s;
+                job.config = config;
+                job.input = x;
+                job.filters = w;
+                const LayerErrors measured = compare_with_reference(run_layer(device, job).output, ref);
+                INFO(to_string(precision) << ": model " << model.all.relative << ", device " << measured.relative);
+                // fp32: within 2x, as for square layers; fp16-storage: the same roundings of U, V and M, to 10%.
+                if (precision == Precision::fp32) {
+                    CHECK(measured.relative <= 2 * model.all.relative);
+                    CHECK(measured.relative >= model.all.relative / 2);
+                } else {
+                    CHECK(model.all.relative == Approx(measured.relative).epsilon(0.1));
+                }
+            }
+        }
+}

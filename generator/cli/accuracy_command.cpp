@@ -6,6 +6,8 @@
 #include "shared_options.hpp"
 #include <wino/errors.hpp>
 #include "json_text.hpp"
+#include "checked.hpp"
+#include "conv_plan.hpp"
 #include "layer_error.hpp"
 #include "layer_run.hpp"
 #include "recipe_db.hpp"
@@ -15,14 +17,15 @@
 #include <climits>
 #include <memory>
 #include <optional>
+#include <tuple>
 
 namespace wino::cli {
 namespace {
 
 struct AccuracyCli {
-    std::optional<int> m, r;
-    std::string points, order = "dense", format = "text", layer, variant = "nonfused", precision = "fp32";
-    int pad = 0;
+    std::optional<int> r;
+    std::string m, points, order = "dense", format = "text", layer, variant = "nonfused", precision = "fp32";
+    std::string filter_shape, pad = "0";
     bool unbalanced = false;
     int trials = 10000, threads = 0;
     std::uint64_t seed = 1;
@@ -63,27 +66,33 @@ nlohmann::ordered_json error_json(const LayerErrors& e) { return {{"rel_err", e.
 // so `run --check` on the device sees the same tensors.
 void print_layer_accuracy(const AccuracyCli& o) {
     const std::vector<long long> nchwk = parse_shape(o.layer, "--layer", 5);
-    const int r = o.r.value_or(3);
-    const ConvShape shape = checked_shape({nchwk[0], nchwk[1], nchwk[2], nchwk[3], nchwk[4], r, r, o.pad, o.pad, o.pad, o.pad}, "--layer: ");
-    const int m = o.m.value_or(4);
+    if (o.r && !o.filter_shape.empty()) throw InputError("--r and --filter-shape name the filter twice: give one");
+    int R = o.r.value_or(3), S = R;
+    if (!o.filter_shape.empty()) std::tie(R, S) = parse_filter_shape(o.filter_shape, "--filter-shape", true);
+    const Padding pad = parse_padding(o.pad, R, S, "--pad");
+    const ConvShape shape = checked_shape(
+        {nchwk[0], nchwk[1], nchwk[2], nchwk[3], nchwk[4], R, S, pad.top, pad.bottom, pad.left, pad.right}, "--layer: ");
+    const TileSize m = o.m.empty() ? tile_for(shape, 4) : parse_tile(o.m, shape);
     const Variant variant = parse_variant(o.variant);
     const Precision precision = parse_precision(o.precision);
-    validate_shape(shape, {variant, m, {}, "", precision});
+    const ConvConfig config{variant, m, {}, o.points, precision};
+    validate_shape(shape, config);
     if (o.unbalanced && !spec_of(precision).half_intermediates)
         throw InputError("--unbalanced is for a 16-bit precision (--precision fp16-storage or fp16)");
-    const int alpha = m + shape.R - 1;
-    const PointSet points = points_or_default(o.points, alpha);
+    // The points of the transformed axes (they share them), else those of W.
+    const PointSet points = shape.R > 1 ? points_of(config, m.h, shape.R) : points_of(config, m.w, shape.S);
     OptimizerOptions options = optimizer_options(precision);
     options.balanced = options.balanced && !o.unbalanced;
-    const RecipeSet recipes = recipes_for(m, shape.R, points, options, progress);
-    const LayerErrorModel model = model_layer_error(shape, ConvAlgorithm::square(recipes), random_tensor(shape.input_size(), o.seed),
+    const LayerRecipes recipes(shape, config, options, progress);
+    const LayerErrorModel model = model_layer_error(shape, recipes.algorithm(), random_tensor(shape.input_size(), o.seed),
                                                     random_tensor(shape.filter_size(), o.seed + 1),
                                                     half_buffers(variant, precision), arithmetic_of(precision));
     if (o.format == "json") {
         nlohmann::ordered_json stages;
         for (std::size_t i = 0; i < layer_stages.size(); ++i) stages[to_string(layer_stages[i])] = error_json(model.stages[i]);
         nlohmann::ordered_json out = {{"layer", layer_json(shape)},
-                                      {"m", m}, {"points", point_strings(points)}, {"seed", o.seed},
+                                      {"m", m.square() ? nlohmann::ordered_json(m.h) : nlohmann::ordered_json{m.h, m.w}},
+                                      {"points", point_strings(points)}, {"seed", o.seed},
                                       {"variant", to_string(variant)}, {"precision", to_string(precision)},
                                       {"balanced", options.balanced}};
         out.update(error_json(model.all));
@@ -96,10 +105,10 @@ void print_layer_accuracy(const AccuracyCli& o) {
         fmt::print("{}", to_readable_json(out));
         return;
     }
-    fmt::print("F({},{}) {} {}{} on {}x{}x{}x{} -> {}, pad {}, points {}: rel_err {:.3e}, max_rel_err {:.3e}\n", m, shape.R,
-               to_string(variant), to_string(precision), options.balanced ? " (balanced)" : "", shape.N, shape.C, shape.H,
-               shape.W, shape.K, padding_text(shape.pad), fmt::join(point_strings(points), ", "), model.all.relative,
-               model.all.max_relative);
+    fmt::print("F({}x{},{}) {} {}{} on {}x{}x{}x{} -> {}, pad {}, points {}: rel_err {:.3e}, max_rel_err {:.3e}\n", m.h,
+               m.w, filter_text(shape), to_string(variant), to_string(precision), options.balanced ? " (balanced)" : "", shape.N,
+               shape.C, shape.H, shape.W, shape.K, padding_text(shape.pad), fmt::join(point_strings(points), ", "),
+               model.all.relative, model.all.max_relative);
     fmt::print("  each stage alone in {} (rel_err / max_rel_err):", spec_of(precision).half_arithmetic ? "fp16" : "fp32");
     for (std::size_t i = 0; i < layer_stages.size(); ++i)
         fmt::print("  {} {:.2e} / {:.2e}", to_string(layer_stages[i]), model.stages[i].relative, model.stages[i].max_relative);
@@ -115,13 +124,15 @@ void print_accuracy(const AccuracyCli& o) {
     if (o.format != "text" && o.format != "json") throw InputError(fmt::format("--format must be text or json, not '{}'", o.format));
     if (!o.layer.empty()) return print_layer_accuracy(o);
     if (o.growth) return print_growth(o);
-    if (!o.m || !o.r) throw InputError("accuracy needs --m and --r (or --growth --r R, or --layer N,C,H,W,K)");
-    validate_tile(*o.m, *o.r);
-    const int alpha = *o.m + *o.r - 1;
+    if (o.m.empty() || !o.r) throw InputError("accuracy needs --m and --r (or --growth --r R, or --layer N,C,H,W,K)");
+    if (!o.filter_shape.empty()) throw InputError("--filter-shape is for --layer; one tile's accuracy is F(m,r) on both axes");
+    const int m = static_cast<int>(parse_integer(o.m, 1, max_alpha, "--m"));
+    validate_tile(m, *o.r);
+    const int alpha = m + *o.r - 1;
     const PointSet points = points_or_default(o.points, alpha);
-    const AccuracyResult res = measure(*o.m, *o.r, points, accuracy_options(o));
+    const AccuracyResult res = measure(m, *o.r, points, accuracy_options(o));
     if (o.format == "json")
-        fmt::print("{}", to_readable_json({{"m", *o.m},
+        fmt::print("{}", to_readable_json({{"m", m},
                                            {"r", *o.r},
                                            {"points", point_strings(points)},
                                            {"order", o.order},
@@ -131,7 +142,7 @@ void print_accuracy(const AccuracyCli& o) {
                                            {"seconds", res.seconds}}));
     else
         fmt::print("F({}x{},{}x{})  points {}  {} order: median relative error {:.3e} over {} trials ({:.2f} s)\n",
-                   *o.m, *o.m, *o.r, *o.r, fmt::join(point_strings(points), ", "), o.order, res.error, res.trials,
+                   m, m, *o.r, *o.r, fmt::join(point_strings(points), ", "), o.order, res.error, res.trials,
                    res.seconds);
 }
 
@@ -140,8 +151,9 @@ void print_accuracy(const AccuracyCli& o) {
 Command add_accuracy_command(CLI::App& app) {
     auto o = std::make_shared<AccuracyCli>();
     CLI::App* sub = app.add_subcommand("accuracy", "fp32 error of a 2D tile against fp64 direct correlation (median)");
-    sub->add_option("--m", o->m, "output tile size m")->check(integer_range(1, max_alpha));
+    sub->add_option("--m", o->m, "output tile size m (with --layer: M or M,N per axis, as run takes it)");
     sub->add_option("--r", o->r, "filter size r")->check(integer_range(1, max_alpha));
+    sub->add_option("--filter-shape", o->filter_shape, "with --layer: R,S filters, as run takes them");
     sub->add_option("--points", o->points, "alpha-1 distinct finite points (default: best-known set)");
     sub->add_option("--variant", o->variant, "with --layer: nonfused or fused (which buffers a 16-bit precision keeps)")
         ->default_str("nonfused");
@@ -155,10 +167,9 @@ Command add_accuracy_command(CLI::App& app) {
     sub->add_option("--order", o->order, "dense (matrix products) or recipe (as the kernels compute)")->default_str("dense");
     sub->add_option("--format", o->format, "text or json")->default_str("text");
     sub->add_option("--layer", o->layer,
-                    "N,C,H,W,K: model this layer's error on the device (the kernels' order; --r, --pad, --m, --points, "
-                    "--seed as run takes them), with each stage's share");
-    sub->add_option("--pad", o->pad, "with --layer: zero padding")->default_str("0")->check(
-        integer_range(layer_field("pad_top").min, layer_field("pad_top").max));
+                    "N,C,H,W,K: model this layer's error on the device (the kernels' order; --r or --filter-shape, "
+                    "--pad, --m, --points, --seed as run takes them), with each stage's share");
+    sub->add_option("--pad", o->pad, "with --layer: zero padding, P, PH,PW, top,bottom,left,right or same")->default_str("0");
     sub->add_flag("--growth", o->growth, "error against alpha for the default points (needs --r)");
     sub->add_option("--max-alpha", o->max_alpha_growth, "largest alpha for --growth")->default_str("16")->check(integer_range(2, max_alpha));
     return {sub, [o] { print_accuracy(*o); }};
