@@ -60,7 +60,7 @@ double check_bound(const ConvConfig& config, const ConvShape& s) {
         // An F(m_h×m_w, R×S) tile errs at most as the square tile of its worse
         // transformed axis; an axis of filter size 1 adds no rounding.
         double bound = 0;
-        for (const auto [m, r] : {std::pair{config.m.h, s.R}, std::pair{config.m.w, s.S}})
+        for (const auto& [m, r] : {std::pair{config.m.h, s.R}, std::pair{config.m.w, s.S}})
             if (r > 1) bound = std::max(bound, layer_error_bound(m, r, config.points));
         return bound * spec_of(config.precision).bound_factor;
     }

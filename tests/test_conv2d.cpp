@@ -126,7 +126,7 @@ TEST_CASE("epilogues on Vulkan: bias and each activation, every variant, m 2/4, 
 
 TEST_CASE("non-square filters and tiles on Vulkan: 1x7 7x1 3x1 1x3 3x5 5x3 2x4, m per axis, asymmetric and same padding, 1D, fp16-storage") {
     std::vector<ConvShape> shapes;
-    for (const auto [R, S] : {std::pair{1, 7}, {7, 1}, {3, 1}, {1, 3}, {3, 5}, {5, 3}, {2, 4}}) {
+    for (const auto& [R, S] : {std::pair{1, 7}, {7, 1}, {3, 1}, {1, 3}, {3, 5}, {5, 3}, {2, 4}}) {
         shapes.push_back({1, 3, 11, 13, 5, R, S, Padding(R / 2, S / 2)});       // tails along both axes
         shapes.push_back({2, 1, 7, 9, 3, R, S, Padding(R - 1, 0, 0, S - 1)});   // N > 1, C = 1, one side each
         shapes.push_back({1, 2, 1, 1, 17, R, S, Padding::same(R, S)});           // H = W = 1, "same"

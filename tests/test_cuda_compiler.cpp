@@ -55,7 +55,7 @@ TEST_CASE("NVRTC reports each kernel's registers, and a workgroup past the devic
 }
 
 TEST_CASE("non-square tiles compile through NVRTC with 0 spills: F(1x6,1x7), F(4x2,3x5), F(6x1,3x1), fp32 and fp16") {
-    for (const auto [m, r] : {std::pair{TileSize(1, 6), std::pair{1, 7}}, {TileSize(4, 2), {3, 5}}, {TileSize(6, 1), {3, 1}}})
+    for (const auto& [m, r] : {std::pair{TileSize(1, 6), std::pair{1, 7}}, {TileSize(4, 2), {3, 5}}, {TileSize(6, 1), {3, 1}}})
         for (Precision precision : {Precision::fp32, Precision::fp16}) {
             const ConvShape shape{1, 8, 12, 12, 8, r.first, r.second, Padding(r.first / 2, r.second / 2)};
             const ConvConfig config{Variant::nonfused, m, default_params(Backend::cuda), "", precision};

@@ -112,7 +112,7 @@ void print_non_square_report() {
     std::vector<std::pair<std::pair<int, int>, std::pair<int, int>>> configs;  // (m_h, R), (m_w, S)
     for (int s : {3, 5, 7})
         for (int m : {2, 4, 6}) configs.push_back({{1, 1}, {m, s}});
-    for (const auto [r, s] : {std::pair{3, 5}, {3, 7}, {5, 7}})
+    for (const auto& [r, s] : {std::pair{3, 5}, {3, 7}, {5, 7}})
         for (int m : {2, 4, 6}) configs.push_back({{m, r}, {m, s}});
     for (const auto& [along_h, along_w] : configs) {
         const RecipeSet h = recipes_for(along_h.first, along_h.second, default_points(along_h.first + along_h.second - 1), {},
