@@ -8,7 +8,6 @@
 
 #include <algorithm>
 #include <limits>
-#include <memory>
 #include <tuple>
 
 namespace wino {
@@ -19,9 +18,6 @@ PointSet points_of(const ConvConfig& config, int m, int r) {
     return r == 1 ? default_points(m) : points_or_default(config.points, m + r - 1);
 }
 
-namespace {
-
-// Throws InputError for a tile the layer's filter does not allow along an axis.
 void validate_axes(const ConvShape& s, TileSize m, const std::string& points) {
     validate_tile(m.h, s.R);
     validate_tile(m.w, s.S);
@@ -34,8 +30,6 @@ void validate_axes(const ConvShape& s, TileSize m, const std::string& points) {
                                      "give an m per axis that makes them equal, or no --points",
                                      m.h + s.R - 1, m.w + s.S - 1));
 }
-
-}  // namespace
 
 std::string canonical_points(const std::string& text, TileSize m, int r, int s) {
     validate_tile(m.h, r);

@@ -38,6 +38,10 @@ struct ConvConfig {
 // size is 1 (F(1,1) is the identity), m elsewhere.
 TileSize tile_for(const ConvShape& shape, TileSize m);
 
+// Throws InputError for a tile the R×S filter does not allow along an axis
+// (a filter size of 1 takes tile 1), or --points the two axes cannot share.
+void validate_axes(const ConvShape& shape, TileSize m, const std::string& points);
+
 // The config's points for one axis, F(m,r) (validated).
 PointSet points_of(const ConvConfig& config, int m, int r);
 // --points text as a config holds it: parsed for the tile's points_alpha,

@@ -486,6 +486,7 @@ TEST_CASE("non-square and 1D layers on run and emit: F(m x n, r x s) names, --m 
     require_bad_input("run --input-shape 1,4,9,10 --filters 3 --r 3 --filter-shape 3,5", "--r excludes --filter-shape");
     require_bad_input("run --input-shape 1,4,9,10 --filters 3 --filter-shape 1,7 --m 2,4", "the filter's R is 1");
     require_bad_input("run --input-shape 1,4,9,10 --filters 3 --m 2,3,4", "--m is M or M,N");
+    require_bad_input("emit --backend glsl --filter-shape 1,7 --m 2,4", "the filter's R is 1");
     require_bad_input("run --input-shape 1,4,9,10 --filters 3 --filter-shape 3,5 --m 4,4 --points 0,1,-1,2,-2",
                       "whose alphas differ (6 along H, 8 along W)");
     require_bad_input("run --input-shape 1,4,9,10 --filters 3 --filter-shape 1,1", "a 1x1 filter is not Winograd");

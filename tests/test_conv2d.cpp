@@ -124,7 +124,7 @@ TEST_CASE("epilogues on Vulkan: bias and each activation, every variant, m 2/4, 
     }
 }
 
-TEST_CASE("non-square filters and tiles on Vulkan: 1x7 7x1 3x1 1x3 3x5 5x3 2x4, m per axis, asymmetric and same padding, 1D, fp16-storage") {
+TEST_CASE("non-square filters and tiles on Vulkan: 1x7 7x1 3x1 1x3 3x5 5x3 2x4, tiles 2, 4 and 4x2, asymmetric and same padding, 1D, fp16-storage") {
     std::vector<ConvShape> shapes;
     for (const auto& [R, S] : {std::pair{1, 7}, {7, 1}, {3, 1}, {1, 3}, {3, 5}, {5, 3}, {2, 4}}) {
         shapes.push_back({1, 3, 11, 13, 5, R, S, Padding(R / 2, S / 2)});       // tails along both axes
@@ -134,7 +134,7 @@ TEST_CASE("non-square filters and tiles on Vulkan: 1x7 7x1 3x1 1x3 3x5 5x3 2x4, 
     shapes.push_back({2, 3, 1, 37, 4, 1, 5, Padding(0, 0, 2, 2)});  // 1D
     shapes.push_back({1, 9, 1, 30, 6, 1, 3, Padding(0, 0, 0, 2)});  // 1D, padded at the end only
     for (const ConvShape& shape : shapes)
-        for (const TileSize asked : {TileSize(2), TileSize(4), TileSize(4, 2), TileSize(2, 6)}) {
+        for (const TileSize asked : {TileSize(2), TileSize(4), TileSize(4, 2)}) {
             const TileSize m = asked.square() ? tile_for(shape, asked) : asked;
             if ((shape.R == 1 && m.h != 1) || (shape.S == 1 && m.w != 1)) continue;
             const ConvConfig nonfused{Variant::nonfused, m, suggested_params(shape, m, Backend::glsl)};

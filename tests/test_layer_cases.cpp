@@ -58,7 +58,7 @@ TEST_CASE("every layer case matches torch's float64 output: nonfused at tile 4, 
         for (const std::string variant : {"nonfused --m 4", "fused --m 2", "direct"}) {
             const std::string y = (out / (name + ".npy")).string();
             const std::string args = fmt::format(
-                "run --input {0}.x.npy --weights {0}.w.npy {1} {2} --variant {3} --no-tuning-db --check --validation "
+                "run --input {0}.x.npy --weights {0}.w.npy {1} {2} --variant {3} --no-tuning-db --check "
                 "--output {4} --format json",
                 base, c["bias"].get<bool>() ? fmt::format("--bias {}.b.npy", base) : "", c["flags"].get<std::string>(),
                 variant, y);

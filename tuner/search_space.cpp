@@ -58,16 +58,17 @@ int untuned_m(int r) {
     return ms.empty() || std::find(ms.begin(), ms.end(), 4) != ms.end() ? 4 : ms.front();
 }
 
-// Every tile of the space: square for a square filter (F(m×n) errs and costs
-// between F(m) and F(n) then), each axis's own otherwise.
+// Every tile of the space. A square filter's are square: F(m×n) errs and
+// costs between F(m) and F(n) then. Where one axis is untransformed (1×S, R×1,
+// 1D), every m of the other. Where both are transformed, the square tiles and
+// those whose axes share alpha (F(4×2, 3×5)): the product's alpha_h·alpha_w
+// positions per m_h·m_w outputs are least near there, and the other pairs
+// (81 for 3×5) would multiply the tuner's coarse step for little.
 std::vector<TileSize> tiles_for(const ConvShape& s) {
     std::vector<TileSize> tiles;
-    if (s.R == s.S) {
-        for (int m : ms_for(s.R)) tiles.push_back(m);
-        return tiles;
-    }
     for (int h : ms_for(s.R))
-        for (int w : ms_for(s.S)) tiles.push_back({h, w});
+        for (int w : ms_for(s.S))
+            if (s.R == 1 || s.S == 1 || h == w || h + s.R == w + s.S) tiles.push_back({h, w});
     return tiles;
 }
 

@@ -35,8 +35,9 @@ Candidate without_inert(Candidate c, const KernelParams& start);
 Candidate untuned_candidate(const ConvShape& shape, Backend backend);
 
 // Every candidate the device can run on the layer, the untuned one first. The
-// Winograd variants, every tile of the standard recipes for R and S (square
-// tiles for a square filter, every pair of the axes' m otherwise), and for each
+// Winograd variants, the tiles of the standard recipes for R and S (square
+// tiles for a square filter; with an axis of size 1, every m of the other;
+// else the square tiles and those whose axes share alpha), and for each
 // (variant, m) its suggested parameters, then the product of the candidate
 // values of the parameters that shape the variant's kernels (the others keep
 // their suggested value).

@@ -137,8 +137,7 @@ void emit(const EmitCli& o) {
         std::optional<LayerRecipes> recipes;
         if (spec_of(variant).winograd) {
             if (shape.R == 1 && shape.S == 1) throw InputError("a 1x1 filter is not Winograd: emit --variant direct");
-            validate_tile(m.h, shape.R);
-            validate_tile(m.w, shape.S);
+            validate_axes(shape, m, o.points);
             // The recipes run's plan takes at this precision (balanced for 16-bit intermediates).
             OptimizerOptions options = optimizer_options(precision);
             options.fma = !o.no_fma;
