@@ -229,6 +229,10 @@ std::string algorithm_tag(TileSize m, int r, int s) {
     return m.square() && r == s ? fmt::format("f{}_{}", m.h, r) : fmt::format("f{}x{}_{}x{}", m.h, m.w, r, s);
 }
 
+std::string algorithm_text(TileSize m, int r, int s) {
+    return m.square() && r == s ? fmt::format("F({},{})", m.h, r) : fmt::format("F({}x{},{}x{})", m.h, m.w, r, s);
+}
+
 int points_alpha(TileSize m, int r, int s) { return r > 1 ? m.h + r - 1 : m.w + s - 1; }
 
 const char* to_string(BufferId buffer) {

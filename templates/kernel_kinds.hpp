@@ -54,6 +54,8 @@ struct ConvAlgorithm {
 // "f4_3" for F(4×4, 3×3), "f4x2_3x5" for F(4×2, 3×5): the algorithm's part of
 // kernel and set names.
 std::string algorithm_tag(TileSize m, int r, int s);
+// "F(4,3)", "F(4x2,3x5)": how messages name it.
+std::string algorithm_text(TileSize m, int r, int s);
 // The alpha that --points are given for: that of the axes the filter is
 // longer than 1 along (validate_axes makes them agree), else alpha_w.
 int points_alpha(TileSize m, int r, int s);

@@ -108,6 +108,8 @@ std::string layer_text(const ConvShape& s) {
     return fmt::format("{}x{}x{}x{} -> {}, {}, pad {}", s.N, s.C, s.H, s.W, s.K, filter_text(s), padding_text(s.pad));
 }
 
+nlohmann::ordered_json tile_json(TileSize t) { return t.square() ? nlohmann::ordered_json(t.h) : nlohmann::ordered_json{t.h, t.w}; }
+
 nlohmann::ordered_json layer_json(const ConvShape& s) {
     nlohmann::ordered_json out;
     for (const LayerField& f : layer_fields()) out[f.name] = f.get(s);

@@ -63,6 +63,9 @@ std::string layer_text(const ConvShape& shape);
 // {"N": 1, ..., "S": 7, "pad_top": 0, ...}: every layer field by its name, as
 // JSON outputs and the tuning export write a layer.
 nlohmann::ordered_json layer_json(const ConvShape& shape);
+// A tile (or a filter's R, S) in JSON: one number when square, as earlier
+// versions wrote m and r, else [h, w].
+nlohmann::ordered_json tile_json(TileSize tile);
 
 // How a variant tiles a layer (all zero but k_padded for the direct kernel).
 // U and V are read 4 values at a time, so K and the tile count are padded to

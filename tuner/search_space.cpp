@@ -14,8 +14,7 @@ namespace wino {
 
 nlohmann::ordered_json to_json(const Candidate& c) {
     // A square tile is one number: the keys of earlier databases.
-    nlohmann::ordered_json j = {{"variant", to_string(c.variant)},
-                                {"m", c.m.square() ? nlohmann::ordered_json(c.m.h) : nlohmann::ordered_json{c.m.h, c.m.w}}};
+    nlohmann::ordered_json j = {{"variant", to_string(c.variant)}, {"m", tile_json(c.m)}};
     if (!c.points.empty()) j["points"] = c.points;  // default points: the keys of earlier databases
     if (c.precision != Precision::fp32) j["precision"] = to_string(c.precision);  // so too fp32
     j.update(to_json(c.params));

@@ -91,7 +91,7 @@ void print_layer_accuracy(const AccuracyCli& o) {
         nlohmann::ordered_json stages;
         for (std::size_t i = 0; i < layer_stages.size(); ++i) stages[to_string(layer_stages[i])] = error_json(model.stages[i]);
         nlohmann::ordered_json out = {{"layer", layer_json(shape)},
-                                      {"m", m.square() ? nlohmann::ordered_json(m.h) : nlohmann::ordered_json{m.h, m.w}},
+                                      {"m", tile_json(m)},
                                       {"points", point_strings(points)}, {"seed", o.seed},
                                       {"variant", to_string(variant)}, {"precision", to_string(precision)},
                                       {"balanced", options.balanced}};
@@ -105,8 +105,8 @@ void print_layer_accuracy(const AccuracyCli& o) {
         fmt::print("{}", to_readable_json(out));
         return;
     }
-    fmt::print("F({}x{},{}) {} {}{} on {}x{}x{}x{} -> {}, pad {}, points {}: rel_err {:.3e}, max_rel_err {:.3e}\n", m.h,
-               m.w, filter_text(shape), to_string(variant), to_string(precision), options.balanced ? " (balanced)" : "", shape.N,
+    fmt::print("{} {} {}{} on {}x{}x{}x{} -> {}, pad {}, points {}: rel_err {:.3e}, max_rel_err {:.3e}\n",
+               algorithm_text(m, shape.R, shape.S), to_string(variant), to_string(precision), options.balanced ? " (balanced)" : "", shape.N,
                shape.C, shape.H, shape.W, shape.K, padding_text(shape.pad), fmt::join(point_strings(points), ", "),
                model.all.relative, model.all.max_relative);
     fmt::print("  each stage alone in {} (rel_err / max_rel_err):", spec_of(precision).half_arithmetic ? "fp16" : "fp32");

@@ -7,6 +7,7 @@
 #include "shared_options.hpp"
 #include <wino/errors.hpp>
 #include "json_text.hpp"
+#include "kernel_kinds.hpp"
 #include "recipe_db.hpp"
 #include "recipe_format.hpp"
 
@@ -119,7 +120,7 @@ void print_non_square_report() {
                                         print_progress);
         const RecipeSet w = recipes_for(along_w.first, along_w.second, default_points(along_w.first + along_w.second - 1), {},
                                         print_progress);
-        const std::string label = fmt::format("F({}x{},{}x{})", along_h.first, along_w.first, along_h.second, along_w.second);
+        const std::string label = algorithm_text({along_h.first, along_w.first}, along_h.second, along_w.second);
         OpCounts dense_total, ours_total;
         const auto parts_h = transform_parts(h), parts_w = transform_parts(w);
         for (std::size_t i = 0; i < parts_h.size(); ++i) {

@@ -120,11 +120,8 @@ nlohmann::ordered_json report_json(const RunCli& o, const LayerJob& job, const D
                                    TuningMatch tuning, const LayerReport& r) {
     const ConvShape& s = job.shape;
     const ConvConfig& c = job.config;
-    const bool square = c.m.square() && s.R == s.S;
-    // A square layer keeps the one-number fields of earlier versions.
-    auto pair = [&](int h, int w) { return square ? nlohmann::ordered_json(h) : nlohmann::ordered_json{h, w}; };
     nlohmann::ordered_json out = {{"device", device.label}, {"backend", spec_of(device.backend).api},
-                                  {"variant", to_string(c.variant)}, {"m", pair(c.m.h, c.m.w)}, {"r", pair(s.R, s.S)},
+                                  {"variant", to_string(c.variant)}, {"m", tile_json(c.m)}, {"r", tile_json({s.R, s.S})},
                                   {"pad", padding_text(s.pad)},
                                   {"points", spec_of(c.variant).winograd
                                                  ? point_strings(points_of(c, s.R > 1 ? c.m.h : c.m.w, s.R > 1 ? s.R : s.S))
@@ -155,11 +152,9 @@ nlohmann::ordered_json report_json(const RunCli& o, const LayerJob& job, const D
     return out;
 }
 
-// "F(4,3)", "F(1x4,1x7)" for a Winograd run; "direct" otherwise.
+// "F(4,3)", "F(1x4,1x7)" for a Winograd run.
 std::string config_algorithm(const ConvConfig& c, const ConvShape& s) {
-    if (!spec_of(c.variant).winograd) return "the direct kernel";
-    if (c.m.square() && s.R == s.S) return fmt::format("F({},{})", c.m.h, s.R);
-    return fmt::format("F({}x{},{}x{})", c.m.h, c.m.w, s.R, s.S);
+    return spec_of(c.variant).winograd ? algorithm_text(c.m, s.R, s.S) : "the direct kernel";
 }
 
 void print_result(const RunCli& o, const LayerJob& job, const nlohmann::ordered_json& out) {

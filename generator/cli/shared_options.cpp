@@ -112,7 +112,7 @@ std::vector<long long> parse_shape(const std::string& text, const std::string& f
 
 std::vector<long long> parse_input_shape(const std::string& text) {
     if (std::count(text.begin(), text.end(), ',') != 2) return parse_shape(text);
-    const std::size_t first = text.find(','), second = text.find(',', first + 1);
+    const std::size_t second = text.find(',', text.find(',') + 1);
     const LayerField& W = layer_field("W");
     std::vector<long long> dims = parse_shape(text.substr(0, second), "--input-shape", 2);
     dims.push_back(parse_integer(text.substr(second + 1), W.min, W.max, "--input-shape's W"));
