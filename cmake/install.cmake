@@ -29,3 +29,10 @@ write_basic_package_version_file(${PROJECT_BINARY_DIR}/WinoGenConfigVersion.cmak
 install(FILES ${PROJECT_BINARY_DIR}/WinoGenConfig.cmake ${PROJECT_BINARY_DIR}/WinoGenConfigVersion.cmake
               ${CMAKE_CURRENT_LIST_DIR}/WinoGen.cmake ${CMAKE_CURRENT_LIST_DIR}/WinoGenEmit.cmake
         DESTINATION ${WINO_PACKAGE_DIR})
+
+# What a GPU machine runs from the package (scripts/gpu-check, installed as
+# wino-gen-gpu-check, finds the rest from where it lies): the layer lists and
+# the PyTorch side of the comparison (examples/cudnn-compare installs it and
+# wino-gen-cudnn-compare).
+install(PROGRAMS ${PROJECT_SOURCE_DIR}/scripts/gpu-check DESTINATION ${CMAKE_INSTALL_BINDIR} RENAME wino-gen-gpu-check)
+install(DIRECTORY ${PROJECT_SOURCE_DIR}/examples/layers/ DESTINATION ${WINO_DATA_DIR}/layers FILES_MATCHING PATTERN "*.txt")

@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <limits>
+#include <thread>
 #include <tuple>
 
 namespace wino {
@@ -76,26 +77,38 @@ void validate_shape(const ConvShape& s, const ConvConfig& c) {
         throw InputError(fmt::format("this shape needs buffers of {} elements, past the kernels' 32-bit indices", largest));
 }
 
+// The output planes (n, k) are independent: large layers split them over
+// every core (a batch-32 layer is billions of products).
 std::vector<double> reference_conv2d(const ConvShape& s, const std::vector<float>& x, const std::vector<float>& w) {
     std::vector<double> y(s.output_size(), 0.0);
     const int oh = s.out_h(), ow = s.out_w();
-    for (int n = 0; n < s.N; ++n)
-        for (int k = 0; k < s.K; ++k)
+    auto planes = [&](std::size_t first, std::size_t last) {
+        for (std::size_t plane = first; plane < last; ++plane) {
+            const std::size_t n = plane / s.K, k = plane % s.K;
+            double* out = &y[plane * oh * ow];
             for (int c = 0; c < s.C; ++c)
                 for (int i = 0; i < s.R; ++i)
                     for (int j = 0; j < s.S; ++j) {
-                        const double g = w[((std::size_t(k) * s.C + c) * s.R + i) * s.S + j];
+                        const double g = w[((k * s.C + c) * s.R + i) * s.S + j];
                         for (int row = 0; row < oh; ++row) {
                             const int in_row = row - s.pad.top + i;
                             if (in_row < 0 || in_row >= s.H) continue;
                             for (int col = 0; col < ow; ++col) {
                                 const int in_col = col - s.pad.left + j;
                                 if (in_col < 0 || in_col >= s.W) continue;
-                                y[((std::size_t(n) * s.K + k) * oh + row) * ow + col] +=
-                                    g * x[((std::size_t(n) * s.C + c) * s.H + in_row) * s.W + in_col];
+                                out[std::size_t(row) * ow + col] += g * x[((n * s.C + c) * s.H + in_row) * s.W + in_col];
                             }
                         }
                     }
+        }
+    };
+    const std::size_t count = std::size_t(s.N) * s.K;
+    const double products = double(s.output_size()) * s.C * s.R * s.S;
+    const std::size_t threads = products < 1e7 ? 1 : std::min<std::size_t>(count, std::max(1u, std::thread::hardware_concurrency()));
+    std::vector<std::thread> workers;
+    for (std::size_t t = 1; t < threads; ++t) workers.emplace_back(planes, count * t / threads, count * (t + 1) / threads);
+    planes(0, count / threads);
+    for (std::thread& worker : workers) worker.join();
     return y;
 }
 
@@ -120,17 +133,23 @@ ConvPlan make_plan(const ConvShape& s, const ConvConfig& config, Backend backend
     return plan;
 }
 
+std::string precision_refusal(Precision precision, const DeviceLimits& limits) {
+    const PrecisionSpec& spec = spec_of(precision);
+    if ((spec.half_intermediates || spec.half_io) && !limits.half_storage)
+        return fmt::format("--precision {} needs 16-bit storage buffers and 16-bit texel formats, which this "
+                           "device does not offer (Vulkan: storageBuffer16BitAccess)",
+                           spec.name);
+    if (spec.half_arithmetic && !limits.half_arithmetic)
+        return fmt::format("--precision {} needs fp16 arithmetic in shaders, which this device does not offer "
+                           "(Vulkan: shaderFloat16 and shaderRoundingModeRTEFloat16); fp16-storage keeps the arithmetic in fp32",
+                           spec.name);
+    return "";
+}
+
 void check_device_limits(const ConvShape& s, const ConvConfig& config, const DeviceLimits& limits) {
     const Tiling tiling = tiling_of(s, config.variant, config.m);
     const PrecisionSpec& precision = spec_of(config.precision);
-    if ((precision.half_intermediates || precision.half_io) && !limits.half_storage)
-        throw DeviceError(fmt::format("--precision {} needs 16-bit storage buffers and 16-bit texel formats, which this "
-                                      "device does not offer (Vulkan: storageBuffer16BitAccess)",
-                                      precision.name));
-    if (precision.half_arithmetic && !limits.half_arithmetic)
-        throw DeviceError(fmt::format("--precision {} needs fp16 arithmetic in shaders, which this device does not offer "
-                                      "(Vulkan: shaderFloat16 and shaderRoundingModeRTEFloat16); fp16-storage keeps the arithmetic in fp32",
-                                      precision.name));
+    if (const std::string refusal = precision_refusal(config.precision, limits); !refusal.empty()) throw DeviceError(refusal);
     for (const KernelKind kind : spec_of(config.variant).kinds) {
         const KindSpec& spec = spec_of(kind);
         for (const BufferUse& use : spec.buffers(config.params)) {

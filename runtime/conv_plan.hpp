@@ -102,6 +102,8 @@ ConvPlan make_plan(const ConvShape& shape, const ConvConfig& config, Backend bac
 // texel-buffer size, a launch past its workgroup counts, a precision the
 // device cannot store. Nothing is emitted.
 void check_device_limits(const ConvShape& shape, const ConvConfig& config, const DeviceLimits& limits);
+// Why the device cannot run a precision (what check_device_limits throws); empty when it can.
+std::string precision_refusal(Precision precision, const DeviceLimits& limits);
 
 // Kernel parameters to start from before tuning: the default GEMM workgroup
 // covers 64 tile positions, which idles most threads when a layer has few

@@ -1,4 +1,4 @@
-// NVRTC with ptxas's verbose report, parsed.
+// NVRTC, with ptxas's verbose report kept for diagnostics.
 #include "cuda_compiler.hpp"
 
 #include <wino/errors.hpp>
@@ -32,21 +32,24 @@ CudaBinary compile_cuda(const std::string& source, const std::string& name, int 
         nvrtcDestroyProgram(&program);
         throw DeviceError(fmt::format("NVRTC could not compile {}: {}", name, log));
     }
-    CudaBinary binary;
+    CudaBinary binary{std::string(), log};
     std::size_t size = 0;
     nvrtcGetCUBINSize(program, &size);
     binary.cubin.assign(size, '\0');
     nvrtcGetCUBIN(program, binary.cubin.data());
     nvrtcDestroyProgram(&program);
-    // "ptxas info    : Used 40 registers, used 0 barriers" and
-    // "ptxas         .     0 bytes stack frame, 8 bytes spill stores, 8 bytes spill loads"
-    std::smatch match;
-    if (!std::regex_search(log, match, std::regex(R"(Used (\d+) registers)")))
-        throw DeviceError(fmt::format("NVRTC compiled {} without ptxas's register report", name));
-    binary.registers = std::stoi(match[1]);
-    if (std::regex_search(log, match, std::regex(R"((\d+) bytes spill stores, (\d+) bytes spill loads)")))
-        binary.spill_bytes = std::stoi(match[1]) + std::stoi(match[2]);
     return cache[{source, arch}] = binary;
+}
+
+// "ptxas info    : Used 40 registers, used 0 barriers" and
+// "ptxas         .     0 bytes stack frame, 8 bytes spill stores, 8 bytes spill loads"
+std::optional<PtxasReport> ptxas_report(const std::string& log) {
+    std::smatch match;
+    if (!std::regex_search(log, match, std::regex(R"(Used (\d+) registers)"))) return std::nullopt;
+    PtxasReport report{std::stoi(match[1])};
+    if (std::regex_search(log, match, std::regex(R"((\d+) bytes spill stores, (\d+) bytes spill loads)")))
+        report.spill_bytes = std::stoi(match[1]) + std::stoi(match[2]);
+    return report;
 }
 
 }  // namespace wino

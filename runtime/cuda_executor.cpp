@@ -1,4 +1,5 @@
-// CUDA executor of a ConvPlan: NVRTC, cudaLibrary kernels, cuBLAS, events;
+// CUDA executor of a ConvPlan: NVRTC, cudaLibrary kernels (registers checked
+// as loaded), cuBLAS, events;
 // the CUDA module's one entry point (cuda_executor.hpp).
 #include "cuda_executor.hpp"
 
@@ -45,20 +46,26 @@ class CudaLayer : public LoadedLayer {
 public:
     CudaLayer(int arch, const DeviceLimits& limits, ConvPlan plan)
         : LoadedLayer(std::move(plan)), cublas_gemm_(plan_.config.params["cublas"][0] != 0) {
-        std::vector<CudaBinary> binaries;
+        // Each kernel's registers come from the loaded function, whether NVRTC
+        // compiled it now or served it from its cache (with no ptxas report),
+        // and are checked against the device before its first launch.
         for (const EmittedKernel& k : plan_.kernels) {
-            binaries.push_back(compile_cuda(k.source, k.name, arch));
-            check_registers(k, binaries.back().registers, limits);  // before anything is loaded
-        }
-        for (std::size_t i = 0; i < plan_.kernels.size(); ++i) {
-            const EmittedKernel& k = plan_.kernels[i];
+            const CudaBinary binary = compile_cuda(k.source, k.name, arch);
             cudaLibrary_t library;
-            check(cudaLibraryLoadData(&library, binaries[i].cubin.data(), nullptr, nullptr, 0, nullptr, nullptr, 0),
+            check(cudaLibraryLoadData(&library, binary.cubin.data(), nullptr, nullptr, 0, nullptr, nullptr, 0),
                   "cudaLibraryLoadData");
             libraries_.push_back(library);
             cudaKernel_t kernel;
             check(cudaLibraryGetKernel(&kernel, library, k.name.c_str()), "cudaLibraryGetKernel");
             kernels_.push_back(kernel);
+            cudaFuncAttributes attributes{};
+            check(cudaFuncGetAttributes(&attributes, reinterpret_cast<const void*>(kernel)), "cudaFuncGetAttributes");
+            try {
+                check_registers(k, attributes.numRegs, limits);
+            } catch (const DeviceError& refused) {
+                throw DeviceError(fmt::format("{} ({} bytes of local memory a thread){}", refused.what(),
+                                              attributes.localSizeBytes, binary.log.empty() ? "" : "; NVRTC: " + binary.log));
+            }
         }
         for (const auto& [id, floats] : plan_.buffer_floats) {
             float* pointer = nullptr;

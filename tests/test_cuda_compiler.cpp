@@ -1,13 +1,17 @@
-// NVRTC in process (no GPU needed): emitted kernels compile with ptxas's
-// register and spill report, which the executor checks against the device
-// before anything is loaded. Built with the CUDA toolkit only.
+// NVRTC in process (no GPU needed): emitted kernels compile, and ptxas's
+// report (read with NVRTC's cross-process cache off: CUDA_CACHE_DISABLE=1 in
+// tests/CMakeLists.txt) shows no spills; check_registers refuses a workgroup
+// past the device's registers. Built with the CUDA toolkit only.
 #include "cuda_compiler.hpp"
 #include "emitter.hpp"
 #include <wino/errors.hpp>
 #include "executor.hpp"
 #include "recipe_db.hpp"
+#include "selftest.hpp"
 
 #include <catch2/catch.hpp>
+
+#include <set>
 
 using namespace wino;
 
@@ -23,7 +27,8 @@ TEST_CASE("NVRTC compiles the 16-bit kernels (PTX f16, no cuda_fp16.h) with an e
                 INFO(k.name);
                 const CudaBinary binary = compile_cuda(k.source, k.name, 80);
                 CHECK(binary.cubin.size() > 1000);
-                CHECK(binary.spill_bytes == 0);
+                REQUIRE(ptxas_report(binary.log));
+                CHECK(ptxas_report(binary.log)->spill_bytes == 0);
                 if (spec_of(precision).half_arithmetic && spec_of(k.kind).needs_recipes) {
                     // Constants are bits, not conversions at run time.
                     CHECK_THAT(k.source, Catch::Contains("wino_f16_bits(0x"));
@@ -38,20 +43,33 @@ TEST_CASE("NVRTC reports each kernel's registers, and a workgroup past the devic
         INFO(k.name);
         const CudaBinary binary = compile_cuda(k.source, k.name, 90);
         CHECK(binary.cubin.size() > 1000);
-        CHECK(binary.registers >= 8);
-        CHECK(binary.registers <= 255);
-        CHECK(binary.spill_bytes == 0);
+        const std::optional<PtxasReport> report = ptxas_report(binary.log);
+        REQUIRE(report);
+        CHECK(report->registers >= 8);
+        CHECK(report->registers <= 255);
+        CHECK(report->spill_bytes == 0);
         CHECK(compile_cuda(k.source, k.name, 90).cubin == binary.cubin);  // cached
         // Registers go to warps of 32 threads in units of 256.
-        const auto needed = static_cast<std::uint32_t>((32 * binary.registers + 255) / 256 * 256 * ((k.workgroup_size + 31) / 32));
+        const auto needed = static_cast<std::uint32_t>((32 * report->registers + 255) / 256 * 256 * ((k.workgroup_size + 31) / 32));
         DeviceLimits limits{1024, {65535, 65535, 65535}, 49152};
         limits.max_registers = needed;
-        CHECK_NOTHROW(check_registers(k, binary.registers, limits));
+        CHECK_NOTHROW(check_registers(k, report->registers, limits));
         limits.max_registers = needed - 1;
-        CHECK_THROWS_AS(check_registers(k, binary.registers, limits), DeviceError);
-        CHECK_THROWS_WITH(check_registers(k, binary.registers, limits), Catch::Contains(k.name));
+        CHECK_THROWS_AS(check_registers(k, report->registers, limits), DeviceError);
+        CHECK_THROWS_WITH(check_registers(k, report->registers, limits), Catch::Contains(k.name));
     }
     CHECK_THROWS_AS(compile_cuda("__global__ void broken( {", "broken", 90), DeviceError);
+}
+
+TEST_CASE("a log without ptxas's report (a compile NVRTC served from its cache) has no report, and decides nothing") {
+    CHECK_FALSE(ptxas_report(""));
+    CHECK_FALSE(ptxas_report("nvrtc: warning: something else"));
+    const std::optional<PtxasReport> report = ptxas_report(
+        "ptxas info    : Used 40 registers, used 0 barriers\n"
+        "ptxas         .     0 bytes stack frame, 8 bytes spill stores, 4 bytes spill loads\n");
+    REQUIRE(report);
+    CHECK(report->registers == 40);
+    CHECK(report->spill_bytes == 12);
 }
 
 TEST_CASE("non-square tiles compile through NVRTC with 0 spills: F(1x6,1x7), F(4x2,3x5), F(6x1,3x1), fp32 and fp16") {
@@ -65,7 +83,23 @@ TEST_CASE("non-square tiles compile through NVRTC with 0 spills: F(1x6,1x7), F(4
                     INFO(k.name);
                     const CudaBinary binary = compile_cuda(k.source, k.name, 80);
                     CHECK(binary.cubin.size() > 1000);
-                    CHECK(binary.spill_bytes == 0);
+                    REQUIRE(ptxas_report(binary.log));
+                    CHECK(ptxas_report(binary.log)->spill_bytes == 0);
                 }
         }
+}
+
+TEST_CASE("every kernel of the CUDA selftest compiles through NVRTC for sm_90 without spills") {
+    DeviceLimits limits{1024, {65535, 65535, 65535}, 49152};
+    limits.half_storage = limits.half_arithmetic = limits.vendor_gemm = true;
+    std::set<std::string> sources;
+    for (const SelftestCase& c : selftest_cases(Backend::cuda, limits, false))
+        for (const EmittedKernel& k : make_plan(c.shape, c.config, Backend::cuda).kernels) {
+            if (!sources.insert(k.source).second) continue;
+            INFO(c.name << ": " << k.name);
+            const CudaBinary binary = compile_cuda(k.source, k.name, 90);
+            REQUIRE(ptxas_report(binary.log));
+            CHECK(ptxas_report(binary.log)->spill_bytes == 0);
+        }
+    CHECK(sources.size() > 40);
 }

@@ -1,10 +1,17 @@
 // Benchmarks wino-gen's CUDA kernels against cuDNN on a layer list (EuroSys'20
-// Figure 7; neural-operator paper Table 1): per layer the best wino-gen variant
-// (fused / non-fused with our GEMM / non-fused with cuBLAS, m 2/4/6) beside
+// Figure 7; neural-operator paper Table 1). Per layer, every wino-gen variant
+// (fused / non-fused with our GEMM / non-fused with cuBLAS, m 2/4/6) and
 // cudnnConvolutionForward with IMPLICIT_PRECOMP_GEMM, WINOGRAD and
-// WINOGRAD_NONFUSED, each the median of 10 timed runs after warm-up.
-// usage: cudnn_compare LAYER_FILE   (lines: name N C H W K R pad, as layer lists)
+// WINOGRAD_NONFUSED, each the median of 10 timed runs after warm-up, on the
+// same seeded tensors, with its error against the fp64 host reference (relative
+// L2, and max |Δ| / max |ref|). A variant that fails says why. Run it with
+// NVIDIA_TF32_OVERRIDE=0 for cuDNN's fp32 without TF32.
+// usage: wino-gen-cudnn-compare [--batch N] [--json FILE] LAYER_FILE
+//        (lines: name N C H W K R pad, as layer lists)
 #include "cuda_executor.hpp"
+#include "layer_run.hpp"
+#include "atomic_file.hpp"
+#include "json_text.hpp"
 #include <wino/errors.hpp>
 
 #include <cuda_runtime.h>
@@ -13,9 +20,10 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cmath>
 #include <fstream>
 #include <memory>
-#include <random>
+#include <optional>
 #include <sstream>
 #include <tuple>
 
@@ -28,7 +36,7 @@ struct Layer {
     ConvShape shape;
 };
 
-std::vector<Layer> read_layers(const char* path) {
+std::vector<Layer> read_layers(const std::string& path, std::optional<int> batch) {
     std::ifstream in(path);
     if (!in) throw InputError(fmt::format("cannot read {}", path));
     std::vector<Layer> layers;
@@ -44,6 +52,10 @@ std::vector<Layer> read_layers(const char* path) {
         // cuDNN's descriptor pads each axis alike on both sides.
         if (l.shape.pad.top != l.shape.pad.bottom || l.shape.pad.left != l.shape.pad.right)
             throw InputError(fmt::format("{}: cuDNN pads both sides of an axis alike, not {}", l.name, padding_text(l.shape.pad)));
+        if (batch) {
+            l.shape.N = *batch;
+            l.name += fmt::format("-n{}", *batch);
+        }
         layers.push_back(l);
     }
     return layers;
@@ -54,116 +66,213 @@ double median(std::vector<double> v) {
     return v[v.size() / 2];
 }
 
-// cuDNN forward convolution time in ms, or a negative value when the algorithm
-// does not support the layer.
-double cudnn_time(cudnnHandle_t handle, const ConvShape& s, cudnnConvolutionFwdAlgo_t algo) {
-    cudnnTensorDescriptor_t x, y;
-    cudnnFilterDescriptor_t w;
-    cudnnConvolutionDescriptor_t conv;
-    cudnnCreateTensorDescriptor(&x);
-    cudnnCreateTensorDescriptor(&y);
-    cudnnCreateFilterDescriptor(&w);
-    cudnnCreateConvolutionDescriptor(&conv);
-    cudnnSetTensor4dDescriptor(x, CUDNN_TENSOR_NCHW, CUDNN_DATA_FLOAT, s.N, s.C, s.H, s.W);
-    cudnnSetTensor4dDescriptor(y, CUDNN_TENSOR_NCHW, CUDNN_DATA_FLOAT, s.N, s.K, s.out_h(), s.out_w());
-    cudnnSetFilter4dDescriptor(w, CUDNN_DATA_FLOAT, CUDNN_TENSOR_NCHW, s.K, s.C, s.R, s.S);
-    cudnnSetConvolution2dDescriptor(conv, s.pad.top, s.pad.left, 1, 1, 1, 1, CUDNN_CROSS_CORRELATION, CUDNN_DATA_FLOAT);
-    float *dx, *dy, *dw;
-    void* workspace = nullptr;
-    std::size_t bytes = 0;
-    cudaMalloc(&dx, s.input_size() * 4);
-    cudaMalloc(&dy, s.output_size() * 4);
-    cudaMalloc(&dw, s.filter_size() * 4);
-    double result = -1;
-    if (cudnnGetConvolutionForwardWorkspaceSize(handle, x, w, conv, y, algo, &bytes) == CUDNN_STATUS_SUCCESS &&
-        cudaMalloc(&workspace, std::max<std::size_t>(bytes, 4)) == cudaSuccess) {
+// One contender on one layer: its time and errors, or why it did not run.
+struct Result {
+    std::string name;
+    double ms = -1;
+    std::optional<LayerErrors> errors;
+    std::string failure;
+};
+
+void check_cuda(cudaError_t status, const char* what) {
+    if (status != cudaSuccess) throw DeviceError(fmt::format("{}: {}", what, cudaGetErrorString(status)));
+}
+
+void check_cudnn(cudnnStatus_t status, const char* what) {
+    if (status != CUDNN_STATUS_SUCCESS) throw DeviceError(fmt::format("{}: {}", what, cudnnGetErrorString(status)));
+}
+
+// A device allocation freed with its scope.
+struct DeviceMemory {
+    explicit DeviceMemory(std::size_t bytes) { check_cuda(cudaMalloc(&pointer, std::max<std::size_t>(bytes, 4)), "cudaMalloc"); }
+    ~DeviceMemory() { cudaFree(pointer); }
+    DeviceMemory(const DeviceMemory&) = delete;
+    DeviceMemory& operator=(const DeviceMemory&) = delete;
+    void* pointer = nullptr;
+};
+
+// cudnnConvolutionForward with one algorithm on x and w.
+Result cudnn_run(cudnnHandle_t handle, const ConvShape& s, cudnnConvolutionFwdAlgo_t algo, const char* name,
+                 const std::vector<float>& x, const std::vector<float>& w, const std::vector<double>& reference) {
+    Result result;
+    result.name = fmt::format("cuDNN {}", name);
+    cudnnTensorDescriptor_t xd = nullptr, yd = nullptr;
+    cudnnFilterDescriptor_t wd = nullptr;
+    cudnnConvolutionDescriptor_t conv = nullptr;
+    try {
+        check_cudnn(cudnnCreateTensorDescriptor(&xd), "cudnnCreateTensorDescriptor");
+        check_cudnn(cudnnCreateTensorDescriptor(&yd), "cudnnCreateTensorDescriptor");
+        check_cudnn(cudnnCreateFilterDescriptor(&wd), "cudnnCreateFilterDescriptor");
+        check_cudnn(cudnnCreateConvolutionDescriptor(&conv), "cudnnCreateConvolutionDescriptor");
+        check_cudnn(cudnnSetTensor4dDescriptor(xd, CUDNN_TENSOR_NCHW, CUDNN_DATA_FLOAT, s.N, s.C, s.H, s.W), "input descriptor");
+        check_cudnn(cudnnSetTensor4dDescriptor(yd, CUDNN_TENSOR_NCHW, CUDNN_DATA_FLOAT, s.N, s.K, s.out_h(), s.out_w()),
+                    "output descriptor");
+        check_cudnn(cudnnSetFilter4dDescriptor(wd, CUDNN_DATA_FLOAT, CUDNN_TENSOR_NCHW, s.K, s.C, s.R, s.S), "filter descriptor");
+        check_cudnn(cudnnSetConvolution2dDescriptor(conv, s.pad.top, s.pad.left, 1, 1, 1, 1, CUDNN_CROSS_CORRELATION,
+                                                    CUDNN_DATA_FLOAT),
+                    "convolution descriptor");
+        std::size_t bytes = 0;
+        check_cudnn(cudnnGetConvolutionForwardWorkspaceSize(handle, xd, wd, conv, yd, algo, &bytes), "workspace size");
+        DeviceMemory dx(x.size() * 4), dw(w.size() * 4), dy(s.output_size() * 4), workspace(bytes);
+        check_cuda(cudaMemcpy(dx.pointer, x.data(), x.size() * 4, cudaMemcpyHostToDevice), "cudaMemcpy");
+        check_cuda(cudaMemcpy(dw.pointer, w.data(), w.size() * 4, cudaMemcpyHostToDevice), "cudaMemcpy");
         cudaEvent_t start, stop;
-        cudaEventCreate(&start);
-        cudaEventCreate(&stop);
+        check_cuda(cudaEventCreate(&start), "cudaEventCreate");
+        check_cuda(cudaEventCreate(&stop), "cudaEventCreate");
         const float one = 1, zero = 0;
         std::vector<double> times;
         for (int i = 0; i < 13; ++i) {
             cudaEventRecord(start);
-            const cudnnStatus_t st = cudnnConvolutionForward(handle, &one, x, dx, w, dw, conv, algo, workspace, bytes,
-                                                             &zero, y, dy);
+            check_cudnn(cudnnConvolutionForward(handle, &one, xd, dx.pointer, wd, dw.pointer, conv, algo, workspace.pointer, bytes,
+                                                &zero, yd, dy.pointer),
+                        "cudnnConvolutionForward");
             cudaEventRecord(stop);
-            cudaEventSynchronize(stop);
-            if (st != CUDNN_STATUS_SUCCESS) break;
+            check_cuda(cudaEventSynchronize(stop), "cudnnConvolutionForward");
             float ms = 0;
             cudaEventElapsedTime(&ms, start, stop);
             if (i >= 3) times.push_back(ms);
         }
-        if (times.size() == 10) result = median(times);
         cudaEventDestroy(start);
         cudaEventDestroy(stop);
-        cudaFree(workspace);
+        std::vector<float> y(s.output_size());
+        check_cuda(cudaMemcpy(y.data(), dy.pointer, y.size() * 4, cudaMemcpyDeviceToHost), "cudaMemcpy");
+        result.ms = median(times);
+        result.errors = compare_with_reference(y, reference);
+    } catch (const std::exception& e) {
+        result.failure = e.what();
     }
-    cudaFree(dx);
-    cudaFree(dy);
-    cudaFree(dw);
     cudnnDestroyConvolutionDescriptor(conv);
-    cudnnDestroyFilterDescriptor(w);
-    cudnnDestroyTensorDescriptor(x);
-    cudnnDestroyTensorDescriptor(y);
+    cudnnDestroyFilterDescriptor(wd);
+    cudnnDestroyTensorDescriptor(xd);
+    cudnnDestroyTensorDescriptor(yd);
+    return result;
+}
+
+// One wino-gen configuration, checked against the reference and timed as run --bench does.
+Result ours_run(Executor& executor, const ConvShape& shape, Variant variant, int m, bool cublas, const std::vector<float>& x,
+                const std::vector<float>& w, const std::vector<double>& reference) {
+    Result result;
+    result.name = fmt::format("wino-gen {} m={}{}", to_string(variant), m, cublas ? " cuBLAS" : "");
+    try {
+        const TileSize tile = tile_for(shape, m);
+        KernelParams params = suggested_params(shape, tile, Backend::cuda);
+        params["cublas"][0] = cublas;
+        const ConvConfig config{variant, tile, params};
+        const std::unique_ptr<LoadedLayer> conv = executor.load(shape, config);
+        conv->set_filters(w);
+        std::vector<float> y;
+        conv->run(x, y);
+        result.errors = compare_with_reference(y, reference);
+        result.errors->bound = check_bound(config, shape);
+        result.ms = total_ms(conv->median_run(x, 3, 10));
+        if (!result.errors->passed())
+            result.failure = fmt::format("rel_err {:.3e} past the bound {:.3e}", result.errors->relative, result.errors->bound);
+    } catch (const std::exception& e) {
+        result.failure = e.what();
+    }
     return result;
 }
 
 std::string ms_text(double ms) { return ms < 0 ? "-" : fmt::format("{:.3f}", ms); }
 
+nlohmann::ordered_json result_json(const Result& r) {
+    nlohmann::ordered_json out = {{"name", r.name}};
+    if (r.ms >= 0) out["ms"] = r.ms;
+    if (r.errors) {
+        out["rel_err"] = r.errors->relative;
+        out["max_abs_over_max_ref"] = r.errors->max_relative;
+    }
+    if (!r.failure.empty()) out["failure"] = r.failure;
+    return out;
+}
+
+// The fastest of `results` that ran and passed.
+const Result* fastest(const std::vector<Result>& results) {
+    const Result* best = nullptr;
+    for (const Result& r : results)
+        if (r.failure.empty() && r.ms >= 0 && (!best || r.ms < best->ms)) best = &r;
+    return best;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
-    if (argc != 2) {
-        fmt::print(stderr, "usage: cudnn_compare LAYER_FILE\n");
+    std::optional<int> batch;
+    std::string json_path, layer_path;
+    for (int i = 1; i < argc; ++i) {
+        const std::string arg = argv[i];
+        if ((arg == "--batch" || arg == "--json") && i + 1 < argc) {
+            const std::string value = argv[++i];
+            if (arg == "--json") {
+                json_path = value;
+            } else if (value.find_first_not_of("0123456789") == std::string::npos && value.size() <= 4 && std::stoi(value) > 0) {
+                batch = std::stoi(value);
+            } else {
+                fmt::print(stderr, "wino-gen-cudnn-compare: --batch must be a count from 1 to 9999, not '{}'\n", value);
+                return 2;
+            }
+        } else if (layer_path.empty() && !arg.empty() && arg[0] != '-') {
+            layer_path = arg;
+        } else {
+            fmt::print(stderr, "usage: wino-gen-cudnn-compare [--batch N] [--json FILE] LAYER_FILE\n");
+            return 2;
+        }
+    }
+    if (layer_path.empty()) {
+        fmt::print(stderr, "usage: wino-gen-cudnn-compare [--batch N] [--json FILE] LAYER_FILE\n");
         return 2;
     }
     try {
-        const auto layers = read_layers(argv[1]);
+        const auto layers = read_layers(layer_path, batch);
         const std::unique_ptr<Executor> ours = open_cuda_executor({0, false});
         cudnnHandle_t handle;
-        if (cudnnCreate(&handle) != CUDNN_STATUS_SUCCESS) throw DeviceError("cudnnCreate failed");
-        fmt::print("{:<18} {:<26} {:>9} | {:>10} {:>10} {:>10} | {:>7}\n", "layer", "best wino-gen", "ms",
-                   "cuDNN GEMM", "WINOGRAD", "WINO_NF", "speedup");
+        check_cudnn(cudnnCreate(&handle), "cudnnCreate");
+        nlohmann::ordered_json json_layers = nlohmann::ordered_json::array();
+        std::string summary = fmt::format("{:<22} {:<26} {:>8} | {:<34} {:>8} | {:>7}\n", "layer", "best wino-gen", "ms",
+                                          "best cuDNN", "ms", "speedup");
         for (const Layer& l : layers) {
-            std::mt19937 rng(1);
-            std::uniform_real_distribution<float> u(-1, 1);
-            std::vector<float> x(l.shape.input_size()), w(l.shape.filter_size());
-            for (float& v : x) v = u(rng);
-            for (float& v : w) v = u(rng);
-            double best = -1;
-            std::string best_name;
+            const std::vector<float> x = random_tensor(l.shape.input_size(), 1), w = random_tensor(l.shape.filter_size(), 2);
+            const std::vector<double> reference = reference_conv2d(l.shape, x, w);
+            std::vector<Result> wino, cudnn;
             for (Variant variant : {Variant::fused, Variant::nonfused})
                 for (bool cublas : {false, true})
-                    for (int m : {2, 4, 6}) {
-                        if (cublas && variant == Variant::fused) continue;
-                        try {
-                            const TileSize tile = tile_for(l.shape, m);
-                            KernelParams params = suggested_params(l.shape, tile, Backend::cuda);
-                            params["cublas"][0] = cublas;
-                            const std::unique_ptr<LoadedLayer> conv = ours->load(l.shape, {variant, tile, params});
-                            conv->set_filters(w);
-                            const double ms = total_ms(conv->median_run(x, 3, 10));
-                            if (best < 0 || ms < best)
-                                best = ms, best_name = fmt::format("{} m={}{}", to_string(variant), m, cublas ? " cuBLAS" : "");
-                        } catch (const std::exception&) {
-                        }
-                    }
-            const double gemm = cudnn_time(handle, l.shape, CUDNN_CONVOLUTION_FWD_ALGO_IMPLICIT_PRECOMP_GEMM);
-            const double wino = cudnn_time(handle, l.shape, CUDNN_CONVOLUTION_FWD_ALGO_WINOGRAD);
-            const double wino_nf = cudnn_time(handle, l.shape, CUDNN_CONVOLUTION_FWD_ALGO_WINOGRAD_NONFUSED);
-            double cudnn_best = -1;
-            for (double t : {gemm, wino, wino_nf})
-                if (t > 0 && (cudnn_best < 0 || t < cudnn_best)) cudnn_best = t;
-            fmt::print("{:<18} {:<26} {:>9} | {:>10} {:>10} {:>10} | {:>6.2f}x\n", l.name, best_name, ms_text(best),
-                       ms_text(gemm), ms_text(wino), ms_text(wino_nf), best > 0 && cudnn_best > 0 ? cudnn_best / best : 0.0);
+                    for (int m : {2, 4, 6})
+                        if (!cublas || variant == Variant::nonfused)
+                            wino.push_back(ours_run(*ours, l.shape, variant, m, cublas, x, w, reference));
+            for (const auto& [algo, name] : {std::pair{CUDNN_CONVOLUTION_FWD_ALGO_IMPLICIT_PRECOMP_GEMM, "IMPLICIT_PRECOMP_GEMM"},
+                                             {CUDNN_CONVOLUTION_FWD_ALGO_WINOGRAD, "WINOGRAD"},
+                                             {CUDNN_CONVOLUTION_FWD_ALGO_WINOGRAD_NONFUSED, "WINOGRAD_NONFUSED"}})
+                cudnn.push_back(cudnn_run(handle, l.shape, algo, name, x, w, reference));
+            fmt::print("== {} ({})\n", l.name, layer_text(l.shape));
+            nlohmann::ordered_json entries = nlohmann::ordered_json::array();
+            for (const std::vector<Result>* group : {&wino, &cudnn})
+                for (const Result& r : *group) {
+                    if (r.errors)
+                        fmt::print("  {:<34} {:>8} ms  rel_err {:.2e}  max|d|/max|ref| {:.2e}{}\n", r.name, ms_text(r.ms),
+                                   r.errors->relative, r.errors->max_relative, r.failure.empty() ? "" : "  FAILED: " + r.failure);
+                    else
+                        fmt::print("  {:<34} failed: {}\n", r.name, r.failure);
+                    entries.push_back(result_json(r));
+                }
+            const Result *ours_best = fastest(wino), *cudnn_best = fastest(cudnn);
+            const double speedup = ours_best && cudnn_best ? cudnn_best->ms / ours_best->ms : 0;
+            summary += fmt::format("{:<22} {:<26} {:>8} | {:<34} {:>8} | {:>6.2f}x\n", l.name, ours_best ? ours_best->name : "-",
+                                   ms_text(ours_best ? ours_best->ms : -1), cudnn_best ? cudnn_best->name : "-",
+                                   ms_text(cudnn_best ? cudnn_best->ms : -1), speedup);
+            nlohmann::ordered_json layer = {{"name", l.name}, {"shape", layer_text(l.shape)}, {"results", entries}};
+            if (speedup > 0) layer["speedup_over_cudnn"] = speedup;
+            json_layers.push_back(layer);
         }
         cudnnDestroy(handle);
+        fmt::print("\n{}", summary);
+        if (!json_path.empty())
+            write_file_atomically(json_path, to_readable_json({{"layer_file", layer_path}, {"batch", batch ? nlohmann::json(*batch) : nlohmann::json("as listed")}, {"layers", json_layers}}));
         return 0;
     } catch (const InputError& e) {
-        fmt::print(stderr, "cudnn_compare: {}\n", e.what());
+        fmt::print(stderr, "wino-gen-cudnn-compare: {}\n", e.what());
         return 2;
     } catch (const std::exception& e) {
-        fmt::print(stderr, "cudnn_compare: {}\n", e.what());
+        fmt::print(stderr, "wino-gen-cudnn-compare: {}\n", e.what());
         return 1;
     }
 }

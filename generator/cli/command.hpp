@@ -20,5 +20,6 @@ Command add_search_command(CLI::App& app);
 Command add_emit_command(CLI::App& app);
 Command add_run_command(CLI::App& app);
 Command add_tune_command(CLI::App& app);
+Command add_selftest_command(CLI::App& app);
 
 }  // namespace wino::cli

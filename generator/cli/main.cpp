@@ -3,6 +3,7 @@
 #include "atomic_file.hpp"
 #include "command.hpp"
 #include <wino/errors.hpp>
+#include <wino/version.hpp>
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
@@ -16,13 +17,15 @@ int main(int argc, char** argv) {
     wino::remove_temporaries_on_signals();
     CLI::App app{"wino-gen: exact Winograd convolution matrices, transform recipes and GPU kernels"};
     app.require_subcommand(1);
+    app.set_version_flag("--version", fmt::format("wino-gen {}", wino::version));
     std::vector<wino::cli::Command> commands = {wino::cli::add_matrices_command(app),
                                                 wino::cli::add_recipe_command(app),
                                                 wino::cli::add_accuracy_command(app),
                                                 wino::cli::add_search_command(app),
                                                 wino::cli::add_emit_command(app),
                                                 wino::cli::add_run_command(app),
-                                                wino::cli::add_tune_command(app)};
+                                                wino::cli::add_tune_command(app),
+                                                wino::cli::add_selftest_command(app)};
     std::vector<std::string> names;
     for (const wino::cli::Command& command : commands) names.push_back(command.parser->get_name());
     if (argc > 1 && argv[1][0] != '-' && std::find(names.begin(), names.end(), argv[1]) == names.end()) {
@@ -33,6 +36,8 @@ int main(int argc, char** argv) {
         app.parse(argc, argv);
     } catch (const CLI::CallForHelp& help) {
         return app.exit(help);
+    } catch (const CLI::CallForVersion& version) {
+        return app.exit(version);
     } catch (const CLI::ParseError& bad) {
         fmt::print(stderr, "wino-gen: {}\n", bad.what());
         return 2;

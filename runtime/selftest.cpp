@@ -1,0 +1,145 @@
+// The selftest's configurations, and one case's run and check.
+#include "selftest.hpp"
+
+#include "epilogue.hpp"
+#include "layer.hpp"
+#include "precision.hpp"
+
+#include <fmt/format.h>
+
+#include <cmath>
+
+namespace wino {
+namespace {
+
+// Tails everywhere: H, W not multiples of any tile, C and K of no block, N > 1.
+const ConvShape awkward_3x3{2, 5, 13, 11, 7, 3, 1};
+const ConvShape awkward_5x5{1, 4, 11, 9, 6, 5, 2};
+const ConvShape row_1x7{1, 6, 12, 10, 5, 1, 7, Padding(0, 0, 3, 3)};
+const ConvShape column_7x1{1, 6, 10, 12, 5, 7, 1, Padding(3, 3, 0, 0)};
+const ConvShape rect_3x5{2, 4, 11, 13, 6, 3, 5, Padding(1, 1, 2, 2)};
+const ConvShape line_1d{2, 5, 1, 29, 6, 1, 3, Padding(0, 0, 1, 1)};  // N,C,W: H = 1
+
+std::string precision_and_epilogue(const ConvConfig& c) {
+    std::string text;
+    if (c.precision != Precision::fp32) text += fmt::format(", {}", to_string(c.precision));
+    if (c.epilogue.bias) text += ", bias";
+    if (c.epilogue.activation != Activation::none) text += fmt::format(", {}", activation_text(c.epilogue));
+    if (c.params["cublas"][0]) text += ", cuBLAS";
+    return text;
+}
+
+class Cases {
+public:
+    Cases(Backend backend, const DeviceLimits& limits) : backend_(backend), limits_(limits) {}
+
+    // A case of `variant` at output tile m (along the axes whose filter is over 1).
+    ConvConfig& add(const ConvShape& shape, Variant variant, TileSize m, bool quick, Precision precision = Precision::fp32,
+                    Epilogue epilogue = {}) {
+        const TileSize tile = tile_for(shape, m);
+        cases_.push_back({"", shape, {variant, tile, suggested_params(shape, tile, backend_), "", precision, epilogue}, quick});
+        return cases_.back().config;
+    }
+    bool supports(Precision precision) const { return precision_refusal(precision, limits_).empty(); }
+    bool vendor_gemm() const { return limits_.vendor_gemm; }
+
+    std::vector<SelftestCase> take(bool quick) {
+        std::vector<SelftestCase> chosen;
+        for (SelftestCase& c : cases_) {
+            if (quick && !c.quick) continue;
+            const bool winograd = spec_of(c.config.variant).winograd;
+            c.name = fmt::format("{} {}{}", winograd ? fmt::format("{} {}", to_string(c.config.variant),
+                                                                       algorithm_text(c.config.m, c.shape.R, c.shape.S))
+                                                      : std::string(to_string(c.config.variant)),
+                                 layer_text(c.shape), precision_and_epilogue(c.config));
+            chosen.push_back(c);
+        }
+        return chosen;
+    }
+
+private:
+    Backend backend_;
+    DeviceLimits limits_;
+    std::vector<SelftestCase> cases_;
+};
+
+}  // namespace
+
+std::vector<SelftestCase> selftest_cases(Backend backend, const DeviceLimits& limits, bool quick) {
+    Cases cases(backend, limits);
+    std::vector<Variant> winograd;
+    for (const VariantSpec& v : variants())
+        if (v.winograd) winograd.push_back(v.variant);
+    // Tile sizes and filter sizes.
+    for (Variant v : winograd) {
+        for (int m : {2, 4, 6}) cases.add(awkward_3x3, v, m, m == (v == Variant::nonfused ? 4 : 2));
+        for (int m : {2, 4}) cases.add(awkward_5x5, v, m, m == 2 && v == Variant::nonfused);
+    }
+    // Non-square and 1D filters, each axis's own tile.
+    for (Variant v : winograd) {
+        cases.add(row_1x7, v, 4, false);
+        cases.add(column_7x1, v, 4, false);
+        cases.add(rect_3x5, v, TileSize(4, 2), v == Variant::nonfused);
+        cases.add(line_1d, v, 4, v == Variant::fused);
+    }
+    // Every padding form: none, one-sided, per side, wider than the filter's half.
+    for (const Padding& pad : {Padding(0), Padding(2, 0, 0, 2), Padding(0, 1, 1, 0), Padding(2)}) {
+        ConvShape shape = awkward_3x3;
+        shape.pad = pad;
+        cases.add(shape, Variant::nonfused, 4, pad == Padding(2, 0, 0, 2));
+    }
+    // The epilogue: bias and each activation, with parameters that clip both sides.
+    for (const ActivationSpec& a : activations()) {
+        Epilogue e{true, a.activation, 0.25f, -0.5f, 0.75f};
+        cases.add(awkward_3x3, Variant::nonfused, 4, a.activation == Activation::relu, Precision::fp32, e);
+    }
+    cases.add(awkward_3x3, Variant::fused, 2, false, Precision::fp32, {true, Activation::relu6});
+    // Every precision the device has, on each variant that takes it.
+    for (const PrecisionSpec& p : precisions()) {
+        if (p.precision == Precision::fp32 || !cases.supports(p.precision)) continue;
+        const bool first = p.precision == Precision::fp16_storage;
+        cases.add(awkward_3x3, Variant::nonfused, 4, first, p.precision);
+        cases.add(awkward_3x3, Variant::fused, 2, false, p.precision);
+        try {
+            check_precision(Variant::direct, p.precision);
+            cases.add(awkward_3x3, Variant::direct, 1, false, p.precision);
+        } catch (const InputError&) {  // the direct kernel computes in fp32 from fp32 or binary16 tensors
+        }
+    }
+    // The direct kernel.
+    const ConvShape direct_shapes[] = {awkward_3x3, awkward_5x5, row_1x7, line_1d};
+    for (const ConvShape& shape : direct_shapes) cases.add(shape, Variant::direct, 1, &shape == direct_shapes);
+    cases.add(awkward_5x5, Variant::direct, 1, false, Precision::fp32, {true, Activation::leaky_relu, 0.25f});
+    // The non-fused product by the vendor's BLAS.
+    if (cases.vendor_gemm())
+        for (int m : {4, 6}) cases.add(awkward_3x3, Variant::nonfused, m, m == 4).params["cublas"][0] = 1;
+    return cases.take(quick);
+}
+
+SelftestResult run_selftest_case(Executor& executor, const SelftestCase& c, bool corrupt) {
+    SelftestResult result;
+    try {
+        const std::vector<float> x = random_tensor(c.shape.input_size(), 21), w = random_tensor(c.shape.filter_size(), 22),
+                                 bias = random_tensor(static_cast<std::size_t>(c.shape.K), 23);
+        const std::unique_ptr<LoadedLayer> layer = executor.load(c.shape, c.config);
+        layer->set_filters(w);
+        if (c.config.epilogue.bias) layer->set_bias(bias);
+        std::vector<float> y;
+        layer->run(x, y);  // poisoned first: an unwritten value stays NaN
+        layer->check_guards();
+        if (corrupt) y[y.size() / 2] = NAN;
+        std::vector<double> reference = reference_conv2d(c.shape, x, w);
+        apply_epilogue(c.config.epilogue, bias, c.shape, reference);
+        result.errors = compare_with_reference(y, reference);
+        result.errors->bound = check_bound(c.config, c.shape);
+        result.ms = total_ms(layer->median_run(x, 1, 3));
+        if (!result.errors->passed())
+            result.failure = fmt::format("rel_err {:.3e} past the bound {:.3e}", result.errors->relative, result.errors->bound);
+    } catch (const std::exception& failure) {
+        result.failure = failure.what();
+        if (result.failure.empty()) result.failure = "failed";
+    }
+    return result;
+}
+
+}  // namespace wino
