@@ -228,7 +228,7 @@ int main(int argc, char** argv) {
         cudnnHandle_t handle;
         check_cudnn(cudnnCreate(&handle), "cudnnCreate");
         nlohmann::ordered_json json_layers = nlohmann::ordered_json::array();
-        std::string summary = fmt::format("{:<22} {:<26} {:>8} | {:<34} {:>8} | {:>7}\n", "layer", "best wino-gen", "ms",
+        std::string summary = fmt::format("{:<22} {:<30} {:>8} | {:<34} {:>8} | {:>7}\n", "layer", "best wino-gen", "ms",
                                           "best cuDNN", "ms", "speedup");
         for (const Layer& l : layers) {
             const std::vector<float> x = random_tensor(l.shape.input_size(), 1), w = random_tensor(l.shape.filter_size(), 2);
@@ -256,7 +256,7 @@ int main(int argc, char** argv) {
                 }
             const Result *ours_best = fastest(wino), *cudnn_best = fastest(cudnn);
             const double speedup = ours_best && cudnn_best ? cudnn_best->ms / ours_best->ms : 0;
-            summary += fmt::format("{:<22} {:<26} {:>8} | {:<34} {:>8} | {:>6.2f}x\n", l.name, ours_best ? ours_best->name : "-",
+            summary += fmt::format("{:<22} {:<30} {:>8} | {:<34} {:>8} | {:>6.2f}x\n", l.name, ours_best ? ours_best->name : "-",
                                    ms_text(ours_best ? ours_best->ms : -1), cudnn_best ? cudnn_best->name : "-",
                                    ms_text(cudnn_best ? cudnn_best->ms : -1), speedup);
             nlohmann::ordered_json layer = {{"name", l.name}, {"shape", layer_text(l.shape)}, {"results", entries}};

@@ -53,7 +53,7 @@ def main():
     torch.backends.cudnn.benchmark = True
     modes = [("fp32", torch.float32, False, False), ("tf32", torch.float32, True, False), ("fp16 channels_last", torch.float16, False, True)]
     results = []
-    print(f"{'layer':<24} " + " ".join(f"{m[0]:>20} {'max|d|/max|ref|':>15}" for m in modes))
+    print(f"{'layer':<24} " + " ".join(f"{m[0] + ' ms':>20} {'max|d|/max|ref|':>16}" for m in modes))
     for name, n, c, h, w, k, r, s, pad in parse_layers(args.layers, args.batch):
         gen = torch.Generator(device="cuda").manual_seed(1)
         x64 = torch.rand(n, c, h, w, device="cuda", dtype=torch.float64, generator=gen) * 2 - 1
@@ -82,7 +82,7 @@ def main():
             max_rel = (d.abs().max() / ref.abs().max()).item()
             ms = statistics.median(times)
             row[mode] = {"ms": ms, "rel_err": rel_l2, "max_abs_over_max_ref": max_rel}
-            cells.append(f"{ms:>17.3f} ms {max_rel:>15.2e}")
+            cells.append(f"{ms:>17.3f} ms {max_rel:>16.2e}")
         print(f"{name:<24} " + " ".join(cells), flush=True)
         results.append(row)
     if args.json:
