@@ -81,8 +81,8 @@ TEST_CASE("the selftest leaves out what the device lacks, and --quick is a subse
     CHECK(half);
 }
 
-TEST_CASE("selftest --quick passes on lavapipe, both runs, and prints its table") {
-    const test::RunResult r = test::run_wino_gen("selftest --backend vulkan --quick");
+TEST_CASE("selftest --quick passes on lavapipe under the validation layer, both runs, and prints its table") {
+    const test::RunResult r = test::run_wino_gen("selftest --backend vulkan --quick --validation");
     INFO(r.err);
     REQUIRE(r.exit_code == 0);
     CHECK_THAT(r.out, Catch::Contains("configurations passed both runs"));

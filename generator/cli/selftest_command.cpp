@@ -163,7 +163,7 @@ Command add_selftest_command(CLI::App& app) {
         "selftest", "Check a device: every kernel kind it runs against the fp64 host reference, each twice (the second time in "
                     "a fresh process); exit 1 on any failure");
     add_device_options(sub, o->where);
-    sub->add_flag("--quick", o->quick, "a representative subset (a minute on a CPU Vulkan driver)");
+    sub->add_flag("--quick", o->quick, "a representative subset, one configuration of each kind (seconds on a CPU Vulkan driver)");
     sub->add_option("--format", o->format, "text or json")->default_str("text");
     // For the fresh process of the second run, and for the suite (a corrupted output must fail): not for users.
     sub->add_flag("--fresh-process-run", o->fresh_process_run)->group("");
