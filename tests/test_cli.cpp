@@ -513,3 +513,29 @@ TEST_CASE("non-square and 1D layers on run and emit: F(m x n, r x s) names, --m 
     CHECK(header.find("Winograd F(4x2,3x5): F(4,3) along H, alpha 6") != std::string::npos);
     std::system(("rm -rf " + out).c_str());
 }
+
+TEST_CASE("tune refuses a layer no candidate can run with its reason and exit 2; a layer list tunes the others and lists it") {
+    const std::string dir = "/tmp/wino-tune-refused-" + std::to_string(::getpid());
+    std::filesystem::create_directories(dir);
+    // A 1x1 filter: no Winograd configuration, and the direct kernel is not in the space (it crashed, SIGSEGV, before).
+    require_bad_input("tune --input-shape 1,8,8,8 --filters 8 --r 1 --budget-seconds 1 --db " + dir + "/t.db",
+                      "1x8x8x8 -> 8, 1x1, pad 0 cannot be tuned: a 1x1 filter is not Winograd");
+    {
+        std::ofstream list(dir + "/layers.txt");
+        list << "pointwise 1 8 8 8 8 1 0\nsmall 1 4 8 8 4 3 1\n";
+    }
+    const auto run = run_wino_gen("tune --layers " + dir + "/layers.txt --budget-seconds 1 --db " + dir + "/t.db --format json");
+    CHECK(run.exit_code == 2);  // stderr: the tuned layer's progress line, then the one line of the refusal
+    CHECK_THAT(run.err, Catch::EndsWith("wino-gen: 1 of the 2 layers could not be tuned (skipped: pointwise)\n"));
+    const nlohmann::json out = nlohmann::json::parse(run.out);
+    REQUIRE(out["layers"].size() == 1);
+    CHECK(out["layers"][0]["layer"] == "small");
+    CHECK(out["layers"][0]["time_ms"].get<double>() > 0);
+    REQUIRE(out["skipped"].size() == 1);
+    CHECK(out["skipped"][0]["layer"] == "pointwise");
+    CHECK_THAT(out["skipped"][0]["reason"].get<std::string>(), Catch::Contains("a 1x1 filter is not Winograd"));
+    const auto text = run_wino_gen("tune --layers " + dir + "/layers.txt --budget-seconds 1 --db " + dir + "/t.db");
+    CHECK(text.exit_code == 2);
+    CHECK_THAT(text.out, Catch::Contains("skipped pointwise: "));
+    std::filesystem::remove_all(dir);
+}

@@ -84,20 +84,24 @@ Candidate untuned_candidate(const ConvShape& shape, Backend backend) {
     return {Variant::nonfused, m, suggested_params(shape, m, backend)};
 }
 
+std::string refusal(const ConvShape& shape, const Candidate& c, const DeviceLimits& limits) {
+    try {
+        validate_shape(shape, c);
+        check_params(c.params, {spec_of(c.variant).kinds, &shape, c.m, &limits});
+        check_device_limits(shape, c, limits);
+    } catch (const InputError& refused) {
+        return refused.what();
+    } catch (const DeviceError& refused) {
+        return refused.what();
+    }
+    return "";
+}
+
 std::vector<Candidate> search_space(const ConvShape& shape, Backend backend, const DeviceLimits& limits) {
     std::vector<Candidate> space;
     std::set<std::string> keys;
     auto add = [&](const Candidate& c) {
-        if (keys.count(candidate_key(c))) return;
-        try {
-            validate_shape(shape, c);
-            check_params(c.params, {spec_of(c.variant).kinds, &shape, c.m, &limits});
-            check_device_limits(shape, c, limits);
-        } catch (const InputError&) {
-            return;
-        } catch (const DeviceError&) {
-            return;
-        }
+        if (keys.count(candidate_key(c)) || !refusal(shape, c, limits).empty()) return;
         keys.insert(candidate_key(c));
         space.push_back(c);
     };

@@ -43,4 +43,8 @@ Candidate untuned_candidate(const ConvShape& shape, Backend backend);
 // their suggested value).
 std::vector<Candidate> search_space(const ConvShape& shape, Backend backend, const DeviceLimits& limits);
 
+// Why the device cannot run the candidate on the layer (the shape's, the
+// parameter table's or the device's refusal); empty when it can.
+std::string refusal(const ConvShape& shape, const Candidate& candidate, const DeviceLimits& limits);
+
 }  // namespace wino

@@ -20,6 +20,9 @@ LayerTuning tune_layer(Executor& executor, TuningDb& db, const ConvShape& layer,
     auto elapsed = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(); };
     const DeviceIdentity& device = executor.identity();
     std::vector<Candidate> space = search_space(layer, device.backend, executor.limits());
+    if (space.empty())  // the untuned candidate is refused too: its reason is the layer's
+        throw InputError(fmt::format("{} cannot be tuned: {}", layer_text(layer),
+                                     refusal(layer, untuned_candidate(layer, device.backend), executor.limits())));
     if (!options.points.empty()) {
         // The points fix alpha on the transformed axes: the candidates of that alpha.
         const int alpha = static_cast<int>(parse_point_list(options.points).size()) + 1;
@@ -35,6 +38,9 @@ LayerTuning tune_layer(Executor& executor, TuningDb& db, const ConvShape& layer,
     }
     if (options.precision != Precision::fp32) {
         std::erase_if(space, [](const Candidate& c) { return !spec_of(c.variant).winograd; });
+        if (space.empty())
+            throw InputError(fmt::format("{} cannot be tuned at {}: the space holds no Winograd candidate", layer_text(layer),
+                                         to_string(options.precision)));
         for (Candidate& c : space) c.precision = options.precision;
     }
     const std::vector<float> input = random_tensor(layer.input_size(), 1), filters = random_tensor(layer.filter_size(), 2);

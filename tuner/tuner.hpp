@@ -48,7 +48,8 @@ struct LayerTuning {
     double seconds = 0;
 };
 
-// Throws DeviceError when no candidate passes.
+// Throws InputError (with the reason) when the device can run no candidate on
+// the layer (a 1x1 filter, say), DeviceError when none of those tried passes.
 LayerTuning tune_layer(Executor& executor, TuningDb& db, const ConvShape& layer, const TuneOptions& options,
                        const std::function<void(const TuneProgress&)>& progress = {});
 

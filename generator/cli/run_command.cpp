@@ -116,7 +116,7 @@ std::pair<ConvConfig, TuningMatch> choose_config(const RunCli& o, const ConvShap
     return chosen;
 }
 
-nlohmann::ordered_json report_json(const RunCli& o, const LayerJob& job, const DeviceIdentity& device,
+nlohmann::ordered_json report_json(const LayerJob& job, const DeviceIdentity& device,
                                    TuningMatch tuning, const LayerReport& r) {
     const ConvShape& s = job.shape;
     const ConvConfig& c = job.config;
@@ -205,7 +205,7 @@ void run(const RunCli& o) {
     const LayerReport report = run_layer(device, job);
     if (!o.output.empty())
         write_npy(o.output, {output_dims(job.shape, is_one_dimensional(o, x)), report.output, tensor_type(config.precision)});
-    print_result(o, job, report_json(o, job, executor.identity(), tuning, report));
+    print_result(o, job, report_json(job, executor.identity(), tuning, report));
     if (report.errors && !report.errors->passed())
         throw std::runtime_error(fmt::format("check failed: rel_err {:.3e} is past the bound {:.3e} of {}", report.errors->relative,
                                              report.errors->bound, config_algorithm(job.config, job.shape)));

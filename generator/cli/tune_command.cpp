@@ -112,11 +112,24 @@ void tune(const TuneCli& o) {
             for (const NamedLayer& l : layers)
                 fmt::print("layer {}: {}\n", l.name, layer_text(l.shape));
     }
+    // A layer no candidate can run (a 1x1 filter, say) is skipped with its
+    // reason, as --model lists its nodes, and the others go on; the run then
+    // ends with exit 2.
+    std::vector<std::pair<std::string, std::string>> refused;
     for (std::size_t i = 0; i < layers.size(); ++i) {
         const NamedLayer& l = layers[i];
         ProgressLine line(l.name, static_cast<int>(i + 1), static_cast<int>(layers.size()), o.strategy == "brute");
-        const LayerTuning t = tune_layer(*executor, db, l.shape, options, [&](const TuneProgress& p) { line.update(p); });
+        std::optional<LayerTuning> tuned;
+        try {
+            tuned = tune_layer(*executor, db, l.shape, options, [&](const TuneProgress& p) { line.update(p); });
+        } catch (const InputError& e) {
+            if (layers.size() == 1) throw;
+            refused.push_back({l.name, e.what()});
+            if (o.format == "text") fmt::print("skipped {}: {}\n", l.name, e.what());
+            continue;
+        }
         line.finish();
+        const LayerTuning& t = *tuned;
         const double speedup = t.untuned_ms > 0 ? t.untuned_ms / t.time_ms : 0;
         const ConvShape& s = l.shape;
         out["layers"].push_back({{"layer", l.name},
@@ -128,7 +141,12 @@ void tune(const TuneCli& o) {
             fmt::print("{:<18} {:.3f} ms (untuned {:.3f} ms, {:.2f}x): {}\n", l.name, t.time_ms, t.untuned_ms, speedup,
                        config_text(t.best));
     }
+    if (!refused.empty() && !out.contains("skipped")) out["skipped"] = nlohmann::ordered_json::array();
+    for (const auto& [name, reason] : refused) out["skipped"].push_back({{"layer", name}, {"reason", reason}});
     if (o.format == "json") fmt::print("{}", to_readable_json(out));
+    if (!refused.empty())
+        throw InputError(fmt::format("{} of the {} layers could not be tuned (skipped: {})", refused.size(), layers.size(),
+                                     refused.front().first + (refused.size() > 1 ? ", ..." : "")));
 }
 
 void show(const TuneCli& o) {
