@@ -471,3 +471,20 @@ TEST_CASE("a non-square filter's space: an axis of size 1 has tile 1, two transf
     }
     CHECK(pairs == shared_or_square);
 }
+
+TEST_CASE("best_current takes a result only while its kernels are those wino-gen emits today") {
+    const fs::path dir = scratch("current");
+    const DeviceIdentity here = fake_device(0x10de, 0x2330, "550.1");
+    TuningDb db(dir / "a.db");
+    TuningResult today = fake_result(here, 4, 2.0), stale = fake_result(here, 6, 1.0);
+    today.kernels_hash = current_kernels_hash(tiny, today.candidate, Backend::glsl);
+    stale.kernels_hash = "0123456789abcdef";  // faster, but of kernels emitted differently
+    db.record(today);
+    db.record(stale);
+    const TuningChoice choice = db.best_current(here, tiny);
+    REQUIRE(choice.candidate);
+    CHECK(choice.candidate->m == 4);
+    CHECK(choice.time_ms == 2.0);
+    CHECK_FALSE(db.best_current(here, tiny, Precision::fp16).candidate);  // another precision's results: none
+    fs::remove_all(dir);
+}

@@ -129,8 +129,7 @@ LayerTuning tune_layer(Executor& executor, TuningDb& db, const ConvShape& layer,
             if (!best_retimed || *seen[key] < best_retimed) best_retimed = *seen[key];
     }
     // What `run` will take: the database's fastest current result.
-    const TuningChoice choice = db.best(
-        device, layer, [&](const Candidate& c) { return current_kernels_hash(layer, c, device.backend); }, options.precision);
+    const TuningChoice choice = db.best_current(device, layer, options.precision);
     out.best = choice.candidate.value_or(out.best);
     state.best_ms = choice.time_ms;
     out.untuned_ms = seen[untuned].value_or(0);

@@ -396,6 +396,10 @@ TuningChoice TuningDb::best(const DeviceIdentity& device, const ConvShape& layer
     return {};
 }
 
+TuningChoice TuningDb::best_current(const DeviceIdentity& device, const ConvShape& layer, Precision precision) {
+    return best(device, layer, [&](const Candidate& c) { return current_kernels_hash(layer, c, device.backend); }, precision);
+}
+
 std::vector<TuningResult> TuningDb::all() {
     Statement s(*db_, fmt::format("SELECT {} FROM results ORDER BY backend, device, {}, time_ms", all_columns(),
                                   layer_columns()));

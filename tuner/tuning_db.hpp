@@ -74,6 +74,10 @@ public:
                       const std::function<std::string(const Candidate&)>& current_hash,
                       Precision precision = Precision::fp32);
 
+    // best() for the kernels wino-gen emits today (current_kernels_hash on
+    // the device's backend): what run, emit and the tuner take.
+    TuningChoice best_current(const DeviceIdentity& device, const ConvShape& layer, Precision precision = Precision::fp32);
+
     std::vector<TuningResult> all();
     nlohmann::ordered_json export_json();
     // Merges a file written by export_json, keeping the faster result per key;

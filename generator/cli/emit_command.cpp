@@ -89,8 +89,7 @@ RegistryUnit layer_unit(const EmitCli& o, Backend backend) {
         ConvConfig config = untuned_candidate(l.shape, backend);
         config.precision = precision;
         if (db) {
-            const TuningChoice choice = db->best(
-                device, l.shape, [&](const Candidate& c) { return current_kernels_hash(l.shape, c, backend); }, precision);
+            const TuningChoice choice = db->best_current(device, l.shape, precision);
             if (choice.candidate)
                 config = *choice.candidate;
             else

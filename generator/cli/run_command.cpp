@@ -99,8 +99,7 @@ std::pair<ConvConfig, TuningMatch> choose_config(const RunCli& o, const ConvShap
     const bool named = !o.m.empty() || o.kernel.variant || !o.points.empty();
     if (!o.no_tuning_db && !named && std::filesystem::exists(db_path)) {
         TuningDb db(db_path, true);
-        const TuningChoice choice = db.best(
-            executor.identity(), shape, [&](const Candidate& c) { return current_kernels_hash(shape, c, backend); }, precision);
+        const TuningChoice choice = db.best_current(executor.identity(), shape, precision);
         if (choice.candidate) chosen = {*choice.candidate, choice.match};
     }
     ConvConfig& config = chosen.first;
