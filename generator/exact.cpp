@@ -2,6 +2,8 @@
 // forms wino-gen writes and GiNaC for every other exact expression.
 #include "exact.hpp"
 
+#include "half.hpp"
+
 #include <wino/errors.hpp>
 
 #include <cln/float.h>
@@ -308,27 +310,19 @@ std::string float_literal(float value) {
 float to_half(const Exact& x) {
     // The binary16 numbers around x's double include the nearest to x; which
     // one it is, is decided on the exact values, so no double rounding.
-    const _Float16 near = static_cast<_Float16>(to_double(x));
-    if (__builtin_isinf(static_cast<float>(near))) return static_cast<float>(near);
-    auto exact = [](_Float16 h) { return Exact(cln::rational(cln::cl_DF(static_cast<double>(h)))); };
-    const unsigned short bits = half_bits(static_cast<float>(near));
-    _Float16 best = near;
+    const double near = to_binary16(to_double(x));
+    if (std::isinf(near)) return static_cast<float>(near);
+    auto exact = [](double h) { return Exact(cln::rational(cln::cl_DF(h))); };
+    const std::uint16_t bits = binary16_bits(near);
+    double best = near;
     for (int step : {-1, 1}) {
-        unsigned short other_bits = static_cast<unsigned short>(bits + step);
-        _Float16 other;
-        std::memcpy(&other, &other_bits, sizeof other);
-        if (__builtin_isinf(static_cast<float>(other)) || __builtin_isnan(static_cast<float>(other))) continue;
+        const auto other_bits = static_cast<std::uint16_t>(bits + step);
+        const double other = from_binary16_bits(other_bits);
+        if (std::isinf(other) || std::isnan(other)) continue;
         const auto order = abs(x - exact(other)) <=> abs(x - exact(best));
         if (order < 0 || (order == 0 && (other_bits & 1) == 0)) best = other;
     }
     return static_cast<float>(best);
-}
-
-unsigned short half_bits(float half) {
-    const _Float16 h = static_cast<_Float16>(half);
-    unsigned short bits;
-    std::memcpy(&bits, &h, sizeof bits);
-    return bits;
 }
 
 bool operator==(const ExactMatrix& a, const ExactMatrix& b) {

@@ -92,8 +92,6 @@ std::string float_literal(float value);
 // float that holds it exactly: the constant fp16 kernels compute with. Rounded
 // once from x itself, not from its float.
 float to_half(const Exact& x);
-// Its IEEE binary16 bits (0x39a8 for √2/2).
-unsigned short half_bits(float half);
 
 // Dense row-major matrix of exact numbers.
 class ExactMatrix {

@@ -10,8 +10,26 @@
 #pragma once
 
 #include <cmath>
+#include <cstdint>
+#include <cstring>
 
 namespace wino {
+
+// binary16 rounding, written once for the library: `x` rounded to the nearest
+// binary16 (ties to even; ±inf past 65504), as a device stores a value in a
+// 16-bit buffer, and binary16 bits to and from values.
+inline double to_binary16(double x) { return static_cast<double>(static_cast<_Float16>(x)); }
+inline std::uint16_t binary16_bits(double x) {
+    const _Float16 h = static_cast<_Float16>(x);
+    std::uint16_t bits;
+    std::memcpy(&bits, &h, sizeof bits);
+    return bits;
+}
+inline double from_binary16_bits(std::uint16_t bits) {
+    _Float16 h;
+    std::memcpy(&h, &bits, sizeof h);
+    return static_cast<double>(h);
+}
 
 class Half {
 public:
@@ -27,7 +45,7 @@ public:
     friend Half fma(Half a, Half b, Half c) { return Half(std::fma(a.x_, b.x_, c.x_)); }
 
 private:
-    static double rounded(double v) { return static_cast<double>(static_cast<_Float16>(v)); }
+    static double rounded(double v) { return to_binary16(v); }
     double x_ = 0;
 };
 

@@ -1,6 +1,8 @@
 // The shared half of every executor: plan checks, size checks, the timer.
 #include "executor.hpp"
 
+#include "half.hpp"
+
 #include "cuda_executor.hpp"
 #include <wino/errors.hpp>
 #include "vulkan_executor.hpp"
@@ -24,8 +26,8 @@ std::vector<std::byte> encode(std::span<const float> values, ElementType type) {
         return bytes;
     }
     for (std::size_t i = 0; i < values.size(); ++i) {
-        const _Float16 h = static_cast<_Float16>(values[i]);
-        std::memcpy(bytes.data() + 2 * i, &h, 2);
+        const std::uint16_t bits = binary16_bits(values[i]);
+        std::memcpy(bytes.data() + 2 * i, &bits, 2);
     }
     return bytes;
 }
@@ -38,9 +40,9 @@ std::vector<float> decode(std::span<const std::byte> bytes, std::size_t count, E
         return values;
     }
     for (std::size_t i = 0; i < count; ++i) {
-        _Float16 h;
-        std::memcpy(&h, bytes.data() + 2 * i, 2);
-        values[i] = static_cast<float>(h);
+        std::uint16_t bits;
+        std::memcpy(&bits, bytes.data() + 2 * i, 2);
+        values[i] = static_cast<float>(from_binary16_bits(bits));
     }
     return values;
 }

@@ -2,6 +2,7 @@
 #include "layer_error.hpp"
 
 #include "conv_plan.hpp"
+#include "half.hpp"
 #include "kernel_kinds.hpp"
 #include "recipe_run.hpp"
 
@@ -121,7 +122,7 @@ void output_stage(const ConvShape& s, const Tiles& t, const ConvAlgorithm& a, co
 // fp16 to nearest even from the fp32 value, as the kernels store a float; an
 // out-of-range value becomes ±inf, as on the device. A Half is unchanged.
 void round_to_half(std::vector<double>& values) {
-    for (double& x : values) x = static_cast<float>(static_cast<_Float16>(static_cast<float>(x)));
+    for (double& x : values) x = to_binary16(static_cast<float>(x));
 }
 
 // Calls stage with a value of the arithmetic's type.
@@ -163,7 +164,7 @@ std::vector<double> winograd_on_host(const ConvShape& s, const ConvAlgorithm& re
     auto held = [&](const std::vector<float>& tensor) {
         std::vector<float> out(tensor);
         if (half.tensors)
-            for (float& x : out) x = static_cast<float>(static_cast<_Float16>(x));
+            for (float& x : out) x = static_cast<float>(to_binary16(x));
         return out;
     };
     const std::vector<float> x = held(input), w = held(filters);

@@ -1,6 +1,8 @@
 // The backend table and each backend's kernel interface writer.
 #include "backends.hpp"
 
+#include "half.hpp"
+
 #include <wino/errors.hpp>
 #include "layer.hpp"
 #include "meta_code.hpp"
@@ -83,7 +85,7 @@ std::string glsl_half_constant(const Exact& c) {
     return fmt::format("float16_t({}) /* {} */", to_half(c), to_string(c));
 }
 std::string cuda_half_constant(const Exact& c) {
-    return fmt::format("wino_f16_bits(0x{:04x}) /* {} = {} */", half_bits(to_half(c)), to_string(c), to_half(c));
+    return fmt::format("wino_f16_bits(0x{:04x}) /* {} = {} */", binary16_bits(to_half(c)), to_string(c), to_half(c));
 }
 
 }  // namespace

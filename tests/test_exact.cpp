@@ -1,6 +1,7 @@
 // Exact numbers of Q(√d): parsing (plain forms and GiNaC expressions), printing,
 // field arithmetic, order, float conversion, content.
 #include <wino/errors.hpp>
+#include "half.hpp"
 #include "exact.hpp"
 
 #include <catch2/catch.hpp>
@@ -112,8 +113,8 @@ TEST_CASE("algebraic conversions round once to the nearest float and double") {
 
 TEST_CASE("fp16 constants round once from the exact value, ties to even, past 65504 to infinity") {
     CHECK(to_half(parse_exact("sqrt(2)", "x")) == 1.4140625f);
-    CHECK(half_bits(to_half(parse_exact("sqrt(2)", "x"))) == 0x3da8);
-    CHECK(half_bits(to_half(parse_exact("-sqrt(2)/8", "x"))) == 0xb1a8);
+    CHECK(binary16_bits(to_half(parse_exact("sqrt(2)", "x"))) == 0x3da8);
+    CHECK(binary16_bits(to_half(parse_exact("-sqrt(2)/8", "x"))) == 0xb1a8);
     CHECK(to_half(parse_exact("1/3", "x")) == 0.33325195f);
     // 1 + 2^-11 is the tie of 1 and 1 + 2^-10: to even, 1.
     CHECK(to_half(Exact(1) + Exact(Rational(1) / 2048)) == 1.0f);
@@ -146,4 +147,17 @@ TEST_CASE("content runs over both rational coordinates of algebraic entries") {
     CHECK(content({Exact(2), 4 * r2}) == 2);
     CHECK(content({Exact(1) / 2, r2 / 4}) == Exact(1) / 4);
     CHECK(content({3 + 6 * r2, Exact(9)}) == 3);
+}
+
+TEST_CASE("binary16 rounding, written once (half.hpp): nearest, ties to even, inf past 65504, bits both ways") {
+    CHECK(to_binary16(1.0 + std::ldexp(1.0, -11)) == 1.0);                                 // a tie: to the even 1.0
+    CHECK(to_binary16(1.0 + 3 * std::ldexp(1.0, -11)) == 1.0 + std::ldexp(1.0, -9));      // a tie: to the even neighbour above
+    CHECK(to_binary16(1.0 + std::ldexp(1.0, -11) + std::ldexp(1.0, -20)) == 1.0 + std::ldexp(1.0, -10));  // past the tie
+    CHECK(to_binary16(65504.0) == 65504.0);
+    CHECK(std::isinf(to_binary16(65520.0)));
+    CHECK(binary16_bits(1.0) == 0x3c00);
+    CHECK(binary16_bits(-2.0) == 0xc000);
+    CHECK(from_binary16_bits(0x3555) == to_binary16(1.0 / 3));
+    for (std::uint16_t bits : {0x0001, 0x03ff, 0x3c01, 0x7bff, 0xfbff})
+        CHECK(binary16_bits(from_binary16_bits(bits)) == bits);
 }
