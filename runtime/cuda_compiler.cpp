@@ -1,4 +1,5 @@
-// NVRTC, with ptxas's verbose report kept for diagnostics.
+// NVRTC, with ptxas's verbose report kept for diagnostics; CUDA's register
+// allocation.
 #include "cuda_compiler.hpp"
 
 #include <wino/errors.hpp>
@@ -50,6 +51,14 @@ std::optional<PtxasReport> ptxas_report(const std::string& log) {
     if (std::regex_search(log, match, std::regex(R"((\d+) bytes spill stores, (\d+) bytes spill loads)")))
         report.spill_bytes = std::stoi(match[1]) + std::stoi(match[2]);
     return report;
+}
+
+void check_registers(const EmittedKernel& kernel, int registers, const DeviceLimits& limits) {
+    if (!limits.max_registers) return;
+    const long long per_warp = (32LL * registers + 255) / 256 * 256, warps = (kernel.workgroup_size + 31) / 32;
+    if (per_warp * warps > limits.max_registers)
+        throw DeviceError(fmt::format("{} uses {} registers a thread, {} for its workgroup of {}, past the device's {}",
+                                      kernel.name, registers, per_warp * warps, kernel.workgroup_size, limits.max_registers));
 }
 
 }  // namespace wino

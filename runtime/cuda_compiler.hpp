@@ -6,6 +6,9 @@
 // function. Built with the CUDA toolkit only.
 #pragma once
 
+#include "emitter.hpp"
+#include "kernel_params.hpp"
+
 #include <optional>
 #include <string>
 
@@ -27,5 +30,10 @@ struct PtxasReport {
     int spill_bytes = 0;  // spill stores + spill loads
 };
 std::optional<PtxasReport> ptxas_report(const std::string& log);
+
+// Throws DeviceError when `kernel`, compiled to `registers` per thread, cannot
+// run its workgroup on the device (limits.max_registers; 0: not known). CUDA
+// allocates registers to each warp of 32 threads in units of 256.
+void check_registers(const EmittedKernel& kernel, int registers, const DeviceLimits& limits);
 
 }  // namespace wino

@@ -114,14 +114,6 @@ std::unique_ptr<LoadedLayer> Executor::load(ConvPlan plan) {
     return load_plan(std::move(plan));
 }
 
-void check_registers(const EmittedKernel& kernel, int registers, const DeviceLimits& limits) {
-    if (!limits.max_registers) return;
-    const long long per_warp = (32LL * registers + 255) / 256 * 256, warps = (kernel.workgroup_size + 31) / 32;
-    if (per_warp * warps > limits.max_registers)
-        throw DeviceError(fmt::format("{} uses {} registers a thread, {} for its workgroup of {}, past the device's {}",
-                                      kernel.name, registers, per_warp * warps, kernel.workgroup_size, limits.max_registers));
-}
-
 std::unique_ptr<Executor> open_executor(Backend backend, const ExecutorOptions& options) {
     switch (backend) {
         case Backend::glsl: return std::make_unique<VulkanExecutor>(options);

@@ -117,11 +117,6 @@ protected:
     virtual std::unique_ptr<LoadedLayer> load_plan(ConvPlan plan) = 0;
 };
 
-// Throws DeviceError when `kernel`, compiled to `registers` per thread, cannot
-// run its workgroup on the device (limits.max_registers; 0: not known). The
-// compiler allocates registers to each warp of 32 threads in units of 256.
-void check_registers(const EmittedKernel& kernel, int registers, const DeviceLimits& limits);
-
 // The executor of a backend's API; throws DeviceError when there is no such device.
 std::unique_ptr<Executor> open_executor(Backend backend, const ExecutorOptions& options);
 
