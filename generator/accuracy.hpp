@@ -6,7 +6,7 @@
 // depend on the thread count.
 #pragma once
 
-#include "optimizer.hpp"
+#include "generator/optimizer.hpp"
 
 #include <cstdint>
 

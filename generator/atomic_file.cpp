@@ -1,6 +1,6 @@
 // Atomic file replacement by temporary + rename (same folder, same filesystem),
 // with the temporaries registered for the signal handler and swept when stale.
-#include "atomic_file.hpp"
+#include "generator/atomic_file.hpp"
 
 #include <wino/errors.hpp>
 

@@ -1,5 +1,5 @@
 // Checked parsing and saturating sizes.
-#include "checked.hpp"
+#include "generator/checked.hpp"
 
 #include <wino/errors.hpp>
 

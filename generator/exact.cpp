@@ -1,8 +1,8 @@
 // Arithmetic in Q(√d) on CLN rationals; reading through a fast path for the
 // forms wino-gen writes and GiNaC for every other exact expression.
-#include "exact.hpp"
+#include "generator/exact.hpp"
 
-#include "half.hpp"
+#include "generator/half.hpp"
 
 #include <wino/errors.hpp>
 

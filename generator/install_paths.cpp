@@ -1,5 +1,5 @@
 // The run-time paths, from dladdr on a function of this library.
-#include "install_paths.hpp"
+#include "generator/install_paths.hpp"
 
 #include <dlfcn.h>
 

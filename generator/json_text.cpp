@@ -1,6 +1,6 @@
 // Readable JSON layout: objects and arrays of containers open one level per
 // line; arrays of scalars and leaf objects stay on one line.
-#include "json_text.hpp"
+#include "generator/json_text.hpp"
 
 #include <fmt/format.h>
 

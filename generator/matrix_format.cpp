@@ -1,8 +1,8 @@
 // Text, JSON, LaTeX and C++ renderings of the Toom-Cook matrices.
-#include "matrix_format.hpp"
+#include "generator/matrix_format.hpp"
 
 #include <wino/errors.hpp>
-#include "json_text.hpp"
+#include "generator/json_text.hpp"
 
 #include <fmt/format.h>
 

@@ -2,7 +2,7 @@
 // (JSON with exact "p/q" strings, C++ constexpr float arrays).
 #pragma once
 
-#include "toomcook.hpp"
+#include "generator/toomcook.hpp"
 
 #include <nlohmann/json.hpp>
 

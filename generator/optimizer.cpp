@@ -8,10 +8,10 @@
 //     coefficient when that is cheaper, and fuses x·c + z into one FMA.
 // Costs are measured by emitting into a counter, so the cost model and the
 // emitted code cannot disagree.
-#include "optimizer.hpp"
+#include "generator/optimizer.hpp"
 
 #include <wino/errors.hpp>
-#include "verify.hpp"
+#include "generator/verify.hpp"
 
 #include <fmt/format.h>
 

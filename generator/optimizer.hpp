@@ -9,8 +9,8 @@
 // multiplied. Everything stays exact.
 #pragma once
 
-#include "recipe.hpp"
-#include "toomcook.hpp"
+#include "generator/recipe.hpp"
+#include "generator/toomcook.hpp"
 
 #include <array>
 

@@ -1,7 +1,7 @@
 // Beam search over point sets, screened on few trials, re-ranked on many.
-#include "point_search.hpp"
+#include "generator/point_search.hpp"
 
-#include "atomic_file.hpp"
+#include "generator/atomic_file.hpp"
 #include <wino/errors.hpp>
 
 #include <fmt/format.h>

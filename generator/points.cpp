@@ -1,7 +1,7 @@
 // Point parsing, validation and the default point table.
-#include "points.hpp"
+#include "generator/points.hpp"
 
-#include "stable_hash.hpp"
+#include "generator/stable_hash.hpp"
 
 #include <wino/errors.hpp>
 

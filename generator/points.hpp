@@ -3,7 +3,7 @@
 // (always present, never listed by the user).
 #pragma once
 
-#include "exact.hpp"
+#include "generator/exact.hpp"
 
 #include <string>
 #include <string_view>

@@ -3,7 +3,7 @@
 // applies it to the columns, then to the rows of a tile.
 #pragma once
 
-#include "exact.hpp"
+#include "generator/exact.hpp"
 
 #include <string>
 #include <vector>

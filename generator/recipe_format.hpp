@@ -3,8 +3,8 @@
 // later the kernel templates' CUDA and GLSL bodies).
 #pragma once
 
-#include "optimizer.hpp"
-#include "recipe.hpp"
+#include "generator/optimizer.hpp"
+#include "generator/recipe.hpp"
 
 #include <nlohmann/json.hpp>
 

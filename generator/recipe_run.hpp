@@ -5,9 +5,9 @@
 // recipes through this.
 #pragma once
 
-#include "exact.hpp"
-#include "half.hpp"
-#include "recipe.hpp"
+#include "generator/exact.hpp"
+#include "generator/half.hpp"
+#include "generator/recipe.hpp"
 
 #include <cmath>
 #include <cstddef>

@@ -4,7 +4,7 @@
 // infinity row). Transposing in a turns it into the correlation
 // y = E_aᵀ[(E_g g) ⊙ (Cᵀ d)], so AT = E_aᵀ, G = E_g, BT = Cᵀ, and row l of Cᵀ is
 // the coefficient vector of the Lagrange basis polynomial of point l.
-#include "toomcook.hpp"
+#include "generator/toomcook.hpp"
 
 #include <wino/errors.hpp>
 

@@ -3,8 +3,8 @@
 // y[i] = Σ_k d[i+k]·g[k] and Y = AT[(G g) ⊙ (BT d)].
 #pragma once
 
-#include "points.hpp"
-#include "exact.hpp"
+#include "generator/points.hpp"
+#include "generator/exact.hpp"
 
 #include <string_view>
 

@@ -1,6 +1,6 @@
 // Proof by basis expansion. For 1D, the coefficient of g[k]·d[j] in output i is
 // Σ_l AT[i][l]·G[l][k]·BT[l][j] and must be 1 when j = i + k, else 0.
-#include "verify.hpp"
+#include "generator/verify.hpp"
 
 #include <wino/errors.hpp>
 

@@ -4,7 +4,7 @@
 // arithmetic, which is a proof, not a sample.
 #pragma once
 
-#include "toomcook.hpp"
+#include "generator/toomcook.hpp"
 
 #include <optional>
 #include <string>

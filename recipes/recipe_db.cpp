@@ -1,13 +1,13 @@
 // Recipe files: format, validation, database and cache lookup.
-#include "recipe_db.hpp"
+#include "recipes/recipe_db.hpp"
 
-#include "atomic_file.hpp"
-#include "checked.hpp"
+#include "generator/atomic_file.hpp"
+#include "generator/checked.hpp"
 #include <wino/errors.hpp>
-#include "install_paths.hpp"
-#include "json_text.hpp"
-#include "recipe_format.hpp"
-#include "stable_hash.hpp"
+#include "generator/install_paths.hpp"
+#include "generator/json_text.hpp"
+#include "generator/recipe_format.hpp"
+#include "generator/stable_hash.hpp"
 
 #include <fmt/format.h>
 

@@ -5,7 +5,7 @@
 // it is loaded; a corrupt or edited file is refused.
 #pragma once
 
-#include "optimizer.hpp"
+#include "generator/optimizer.hpp"
 
 #include <nlohmann/json.hpp>
 

@@ -4,8 +4,8 @@
 // parameter table already holds (run_layer).
 #pragma once
 
-#include "conv_plan.hpp"
-#include "executor.hpp"
+#include "runtime/conv_plan.hpp"
+#include "runtime/executor.hpp"
 
 #include <wino/conv2d.hpp>
 

@@ -1,7 +1,7 @@
 // The public API over the executors: a Device is an executor, a Buffer a
 // DeviceArray of it, a Conv2d a plan loaded on it.
-#include "api_state.hpp"
-#include "kernel_params.hpp"
+#include "runtime/api_state.hpp"
+#include "templates/kernel_params.hpp"
 
 #include <nlohmann/json.hpp>
 

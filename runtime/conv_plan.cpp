@@ -1,8 +1,8 @@
 // Shape checks, the reference convolution, and the launch plan of a variant.
-#include "conv_plan.hpp"
+#include "runtime/conv_plan.hpp"
 
 #include <wino/errors.hpp>
-#include "recipe_db.hpp"
+#include "recipes/recipe_db.hpp"
 
 #include <fmt/format.h>
 

@@ -4,9 +4,9 @@
 // plan. NCHW input and output, KCRS filters, stride 1, zero padding per side.
 #pragma once
 
-#include "emitter.hpp"
-#include "layer.hpp"
-#include "points.hpp"
+#include "templates/emitter.hpp"
+#include "templates/layer.hpp"
+#include "generator/points.hpp"
 
 #include <array>
 #include <cstdint>

@@ -1,6 +1,6 @@
 // The CUDA executor when wino-gen is built without CUDA (-DWINO_CUDA=OFF or no
 // toolkit): there is never a device.
-#include "cuda_executor.hpp"
+#include "runtime/cuda_executor.hpp"
 
 #include <wino/errors.hpp>
 

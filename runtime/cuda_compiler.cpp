@@ -1,6 +1,6 @@
 // NVRTC, with ptxas's verbose report kept for diagnostics; CUDA's register
 // allocation.
-#include "cuda_compiler.hpp"
+#include "runtime/cuda_compiler.hpp"
 
 #include <wino/errors.hpp>
 

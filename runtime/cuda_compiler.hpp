@@ -6,8 +6,8 @@
 // function. Built with the CUDA toolkit only.
 #pragma once
 
-#include "emitter.hpp"
-#include "kernel_params.hpp"
+#include "templates/emitter.hpp"
+#include "templates/kernel_params.hpp"
 
 #include <optional>
 #include <string>

@@ -1,9 +1,9 @@
 // CUDA executor of a ConvPlan: NVRTC, cudaLibrary kernels (registers checked
 // as loaded), cuBLAS, events;
 // the CUDA module's one entry point (cuda_executor.hpp).
-#include "cuda_executor.hpp"
+#include "runtime/cuda_executor.hpp"
 
-#include "cuda_compiler.hpp"
+#include "runtime/cuda_compiler.hpp"
 #include <wino/errors.hpp>
 
 #include <cublas_v2.h>

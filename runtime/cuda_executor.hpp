@@ -7,7 +7,7 @@
 // installed. Built without the toolkit, cuda_absent.cpp stands in.
 #pragma once
 
-#include "executor.hpp"
+#include "runtime/executor.hpp"
 
 #include <memory>
 

@@ -1,10 +1,10 @@
 // The CUDA executor, loaded from its module on first use: the process maps
 // the CUDA driver, NVRTC and cuBLAS only when a CUDA device is asked for, and
 // where they are not installed that request fails with dlopen's reason.
-#include "cuda_executor.hpp"
+#include "runtime/cuda_executor.hpp"
 
 #include <wino/errors.hpp>
-#include "install_paths.hpp"
+#include "generator/install_paths.hpp"
 
 #include <dlfcn.h>
 #include <fmt/format.h>

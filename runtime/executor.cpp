@@ -1,11 +1,11 @@
 // The shared half of every executor: plan checks, size checks, the timer.
-#include "executor.hpp"
+#include "runtime/executor.hpp"
 
-#include "half.hpp"
+#include "generator/half.hpp"
 
-#include "cuda_executor.hpp"
+#include "runtime/cuda_executor.hpp"
 #include <wino/errors.hpp>
-#include "vulkan_executor.hpp"
+#include "runtime/vulkan_executor.hpp"
 
 #include <fmt/format.h>
 

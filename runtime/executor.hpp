@@ -5,8 +5,8 @@
 // sizes, output poisoning) and the timer are written here, once.
 #pragma once
 
-#include "conv_plan.hpp"
-#include "kernel_params.hpp"
+#include "runtime/conv_plan.hpp"
+#include "templates/kernel_params.hpp"
 
 #include <wino/conv2d.hpp>
 

@@ -1,5 +1,5 @@
 // glslang front end and SPIR-V back end, with an in-memory cache.
-#include "glsl_compiler.hpp"
+#include "runtime/glsl_compiler.hpp"
 
 #include <glslang/Public/ResourceLimits.h>
 #include <glslang/Public/ShaderLang.h>

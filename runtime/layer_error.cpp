@@ -1,10 +1,10 @@
 // The layer error model: the kernels' arithmetic on the host, stage by stage.
-#include "layer_error.hpp"
+#include "runtime/layer_error.hpp"
 
-#include "conv_plan.hpp"
-#include "half.hpp"
-#include "kernel_kinds.hpp"
-#include "recipe_run.hpp"
+#include "runtime/conv_plan.hpp"
+#include "generator/half.hpp"
+#include "templates/kernel_kinds.hpp"
+#include "generator/recipe_run.hpp"
 
 #include <wino/errors.hpp>
 

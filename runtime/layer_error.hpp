@@ -7,10 +7,10 @@
 // error is measured by running it alone in the device's arithmetic.
 #pragma once
 
-#include "layer.hpp"
-#include "layer_run.hpp"
-#include "optimizer.hpp"
-#include "precision.hpp"
+#include "templates/layer.hpp"
+#include "runtime/layer_run.hpp"
+#include "generator/optimizer.hpp"
+#include "templates/precision.hpp"
 
 #include <array>
 #include <vector>

@@ -1,10 +1,10 @@
 // Run, check and time one layer.
-#include "layer_run.hpp"
+#include "runtime/layer_run.hpp"
 
-#include "accuracy.hpp"
-#include "api_state.hpp"
-#include "epilogue.hpp"
-#include "recipe_db.hpp"
+#include "generator/accuracy.hpp"
+#include "runtime/api_state.hpp"
+#include "templates/epilogue.hpp"
+#include "recipes/recipe_db.hpp"
 
 #include <algorithm>
 #include <cmath>

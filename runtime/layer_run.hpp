@@ -2,7 +2,7 @@
 // reference and timed: what `wino-gen run` reports and what the tuner measures.
 #pragma once
 
-#include "executor.hpp"
+#include "runtime/executor.hpp"
 
 #include <optional>
 #include <vector>

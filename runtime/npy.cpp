@@ -2,11 +2,11 @@
 // and float16;
 // the header's lengths and shape are checked against the file before anything
 // the size of the data is allocated.
-#include "npy.hpp"
+#include "runtime/npy.hpp"
 
-#include "atomic_file.hpp"
-#include "checked.hpp"
-#include "executor.hpp"
+#include "generator/atomic_file.hpp"
+#include "generator/checked.hpp"
+#include "runtime/executor.hpp"
 #include <wino/errors.hpp>
 
 #include <fmt/format.h>

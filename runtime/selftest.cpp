@@ -1,9 +1,9 @@
 // The selftest's configurations, and one case's run and check.
-#include "selftest.hpp"
+#include "runtime/selftest.hpp"
 
-#include "epilogue.hpp"
-#include "layer.hpp"
-#include "precision.hpp"
+#include "templates/epilogue.hpp"
+#include "templates/layer.hpp"
+#include "templates/precision.hpp"
 
 #include <fmt/format.h>
 

@@ -7,8 +7,8 @@
 // checked, against the fp64 host reference under run --check's bound.
 #pragma once
 
-#include "executor.hpp"
-#include "layer_run.hpp"
+#include "runtime/executor.hpp"
+#include "runtime/layer_run.hpp"
 
 #include <optional>
 #include <string>

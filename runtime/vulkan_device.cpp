@@ -1,5 +1,5 @@
 // Vulkan-Hpp RAII device layer.
-#include "vulkan_device.hpp"
+#include "runtime/vulkan_device.hpp"
 
 #include <fmt/format.h>
 

@@ -1,8 +1,8 @@
 // Vulkan executor of a ConvPlan: pipelines, guarded buffers, dispatch, timing.
-#include "vulkan_executor.hpp"
+#include "runtime/vulkan_executor.hpp"
 
 #include <wino/errors.hpp>
-#include "glsl_compiler.hpp"
+#include "runtime/glsl_compiler.hpp"
 
 #include <fmt/format.h>
 

@@ -3,8 +3,8 @@
 // kernels' device times from timestamp queries.
 #pragma once
 
-#include "executor.hpp"
-#include "vulkan_device.hpp"
+#include "runtime/executor.hpp"
+#include "runtime/vulkan_device.hpp"
 
 #include <map>
 #include <memory>

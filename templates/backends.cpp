@@ -1,12 +1,12 @@
 // The backend table and each backend's kernel interface writer.
-#include "backends.hpp"
+#include "templates/backends.hpp"
 
-#include "half.hpp"
+#include "generator/half.hpp"
 
 #include <wino/errors.hpp>
-#include "layer.hpp"
-#include "meta_code.hpp"
-#include "precision.hpp"
+#include "templates/layer.hpp"
+#include "templates/meta_code.hpp"
+#include "templates/precision.hpp"
 
 #include <fmt/format.h>
 

@@ -5,8 +5,8 @@
 // prelude file, and an executor in runtime/.
 #pragma once
 
-#include "kernel_kinds.hpp"
-#include "recipe_format.hpp"
+#include "templates/kernel_kinds.hpp"
+#include "generator/recipe_format.hpp"
 
 #include <wino/kinds.hpp>
 

@@ -1,10 +1,10 @@
 // Kernel assembly: header comment, backend preamble, filled template.
-#include "emitter.hpp"
+#include "templates/emitter.hpp"
 
 #include <wino/errors.hpp>
 
-#include "meta_code.hpp"
-#include "recipe_format.hpp"
+#include "templates/meta_code.hpp"
+#include "generator/recipe_format.hpp"
 
 #include <fmt/format.h>
 

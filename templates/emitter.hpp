@@ -4,12 +4,12 @@
 // kernels with the same logic. The emitter reads recipes, never matrices.
 #pragma once
 
-#include "backends.hpp"
-#include "kernel_kinds.hpp"
-#include "kernel_params.hpp"
-#include "optimizer.hpp"
-#include "epilogue.hpp"
-#include "precision.hpp"
+#include "templates/backends.hpp"
+#include "templates/kernel_kinds.hpp"
+#include "templates/kernel_params.hpp"
+#include "generator/optimizer.hpp"
+#include "templates/epilogue.hpp"
+#include "templates/precision.hpp"
 
 #include <string>
 #include <vector>

@@ -1,9 +1,9 @@
 // The activation table and the epilogue's names, macros and host reference.
-#include "epilogue.hpp"
+#include "templates/epilogue.hpp"
 
 #include <wino/errors.hpp>
-#include "exact.hpp"
-#include "kernel_params.hpp"
+#include "generator/exact.hpp"
+#include "templates/kernel_params.hpp"
 
 #include <fmt/format.h>
 

@@ -4,7 +4,7 @@
 // derive from this one table.
 #pragma once
 
-#include "kernel_kinds.hpp"
+#include "templates/kernel_kinds.hpp"
 
 #include <wino/shape.hpp>
 

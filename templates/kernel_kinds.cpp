@@ -1,11 +1,11 @@
 // The kernel kind and variant tables: per kind its buffers, workgroup, launch
 // grid and the values of its template's placeholders.
-#include "kernel_kinds.hpp"
+#include "templates/kernel_kinds.hpp"
 
 #include <wino/errors.hpp>
-#include "kernel_params.hpp"
-#include "meta_code.hpp"
-#include "optimizer.hpp"
+#include "templates/kernel_params.hpp"
+#include "templates/meta_code.hpp"
+#include "generator/optimizer.hpp"
 
 #include <fmt/format.h>
 

@@ -1,7 +1,7 @@
 // The parameter table, and everything derived from it that is not a flag.
-#include "kernel_params.hpp"
+#include "templates/kernel_params.hpp"
 
-#include "checked.hpp"
+#include "generator/checked.hpp"
 #include <wino/errors.hpp>
 
 #include <fmt/format.h>

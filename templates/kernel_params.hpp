@@ -9,9 +9,9 @@
 // kernels exist (ConvConfig), these say how each one is written.
 #pragma once
 
-#include "backends.hpp"
-#include "kernel_kinds.hpp"
-#include "layer.hpp"
+#include "templates/backends.hpp"
+#include "templates/kernel_kinds.hpp"
+#include "templates/layer.hpp"
 
 #include <nlohmann/json.hpp>
 

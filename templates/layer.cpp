@@ -1,7 +1,7 @@
 // Tiling, buffer sizes and the argument block of a layer.
-#include "layer.hpp"
+#include "templates/layer.hpp"
 
-#include "checked.hpp"
+#include "generator/checked.hpp"
 #include <wino/errors.hpp>
 
 #include <fmt/format.h>

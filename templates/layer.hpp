@@ -5,7 +5,7 @@
 // NCHW input and output, KCRS filters, stride 1, zero padding per side.
 #pragma once
 
-#include "kernel_kinds.hpp"
+#include "templates/kernel_kinds.hpp"
 
 #include <wino/shape.hpp>
 

@@ -1,5 +1,5 @@
 // Template filling and the meta-code writers of the transform loops.
-#include "meta_code.hpp"
+#include "templates/meta_code.hpp"
 
 #include <fmt/format.h>
 

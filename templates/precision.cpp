@@ -1,5 +1,5 @@
 // The precision table.
-#include "precision.hpp"
+#include "templates/precision.hpp"
 
 #include <wino/errors.hpp>
 

@@ -4,9 +4,9 @@
 // layer error model all derive from this one table.
 #pragma once
 
-#include "kernel_kinds.hpp"
-#include "kernel_params.hpp"
-#include "optimizer.hpp"
+#include "templates/kernel_kinds.hpp"
+#include "templates/kernel_params.hpp"
+#include "generator/optimizer.hpp"
 
 #include <wino/kinds.hpp>
 

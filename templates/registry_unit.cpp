@@ -1,11 +1,11 @@
 // Registry units as C++ source.
-#include "registry_unit.hpp"
+#include "templates/registry_unit.hpp"
 
-#include "epilogue.hpp"
-#include "exact.hpp"
-#include "precision.hpp"
+#include "templates/epilogue.hpp"
+#include "generator/exact.hpp"
+#include "templates/precision.hpp"
 
-#include "kernel_params.hpp"
+#include "templates/kernel_params.hpp"
 
 #include <wino/errors.hpp>
 

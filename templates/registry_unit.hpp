@@ -5,8 +5,8 @@
 // includes (the SPIR-V list says which); CUDA kernels carry their source.
 #pragma once
 
-#include "emitter.hpp"
-#include "layer.hpp"
+#include "templates/emitter.hpp"
+#include "templates/layer.hpp"
 
 #include <string>
 #include <vector>

@@ -1,8 +1,8 @@
 // The accuracy evaluator: the metric on a hand-computed case, exactness where
 // fp32 is exact, reproducibility, and the orders against each other.
-#include "accuracy.hpp"
+#include "generator/accuracy.hpp"
 #include <wino/errors.hpp>
-#include "test_support.hpp"
+#include "tests/test_support.hpp"
 
 #include <catch2/catch.hpp>
 

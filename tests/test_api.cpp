@@ -1,10 +1,10 @@
 // The public API (<wino/conv2d.hpp>) on the Vulkan device: a Conv2d from a
 // kernel choice and from a generated kernel set, run on host vectors and on
 // device buffers the caller owns, and its refusals, each one exception.
-#include "api_state.hpp"
-#include "conv_plan.hpp"
-#include "glsl_compiler.hpp"
-#include "layer_run.hpp"
+#include "runtime/api_state.hpp"
+#include "runtime/conv_plan.hpp"
+#include "runtime/glsl_compiler.hpp"
+#include "runtime/layer_run.hpp"
 
 #include <wino/conv2d.hpp>
 

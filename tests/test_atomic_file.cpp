@@ -1,9 +1,9 @@
 // Atomic writes: a file is the old content or the new; temporaries are hidden,
 // carry their writer's pid, vanish on SIGTERM, and are swept by the next write
 // into their folder once their writer is gone (kill -9).
-#include "atomic_file.hpp"
+#include "generator/atomic_file.hpp"
 #include <wino/errors.hpp>
-#include "test_support.hpp"
+#include "tests/test_support.hpp"
 
 #include <catch2/catch.hpp>
 

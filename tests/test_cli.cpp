@@ -1,10 +1,10 @@
 // The wino-gen command line: outputs, and every bad input gives exit 2 with one
 // line on stderr.
-#include "optimizer.hpp"
-#include "points.hpp"
-#include "test_support.hpp"
+#include "generator/optimizer.hpp"
+#include "generator/points.hpp"
+#include "tests/test_support.hpp"
 
-#include "npy.hpp"
+#include "runtime/npy.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -514,7 +514,7 @@ TEST_CASE("non-square and 1D layers on run and emit: F(m x n, r x s) names, --m 
     std::system(("rm -rf " + out).c_str());
 }
 
-TEST_CASE("tune refuses a layer no candidate can run with its reason and exit 2; a layer list tunes the others and lists it") {
+TEST_CASE("tune refuses a layer no candidate can run with its reason and exit 2, and a layer list tunes the others and lists it") {
     const std::string dir = "/tmp/wino-tune-refused-" + std::to_string(::getpid());
     std::filesystem::create_directories(dir);
     // A 1x1 filter: no Winograd configuration, and the direct kernel is not in the space (it crashed, SIGSEGV, before).

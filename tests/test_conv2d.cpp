@@ -2,15 +2,15 @@
 // Khronos validation layer on: every variant × m × r on awkward shapes, outputs
 // poisoned with NaN and guard zones checked, errors bounded by the accuracy
 // evaluator's figure for the tile size.
-#include "accuracy.hpp"
+#include "generator/accuracy.hpp"
 #include <wino/errors.hpp>
-#include "api_state.hpp"
-#include "epilogue.hpp"
-#include "layer_list.hpp"
-#include "layer_run.hpp"
-#include "vulkan_executor.hpp"
-#include "recipe_db.hpp"
-#include "test_support.hpp"
+#include "runtime/api_state.hpp"
+#include "templates/epilogue.hpp"
+#include "tuner/layer_list.hpp"
+#include "runtime/layer_run.hpp"
+#include "runtime/vulkan_executor.hpp"
+#include "recipes/recipe_db.hpp"
+#include "tests/test_support.hpp"
 
 #include <catch2/catch.hpp>
 

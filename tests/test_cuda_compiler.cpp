@@ -2,12 +2,12 @@
 // report (read with NVRTC's cross-process cache off: CUDA_CACHE_DISABLE=1 in
 // tests/CMakeLists.txt) shows no spills; check_registers refuses a workgroup
 // past the device's registers. Built with the CUDA toolkit only.
-#include "cuda_compiler.hpp"
-#include "emitter.hpp"
+#include "runtime/cuda_compiler.hpp"
+#include "templates/emitter.hpp"
 #include <wino/errors.hpp>
-#include "executor.hpp"
-#include "recipe_db.hpp"
-#include "selftest.hpp"
+#include "runtime/executor.hpp"
+#include "recipes/recipe_db.hpp"
+#include "runtime/selftest.hpp"
 
 #include <catch2/catch.hpp>
 

@@ -3,10 +3,10 @@
 // each transform keeps the recipe's operation count; the .cuh transforms, built
 // as host C++, agree with exact evaluation. Skipped (with a message) when nvcc
 // is absent. Figures go to build/tests/cuda-report-F<m>_<r>.txt.
-#include "emitter.hpp"
-#include "recipe_db.hpp"
-#include "recipe_format.hpp"
-#include "test_support.hpp"
+#include "templates/emitter.hpp"
+#include "recipes/recipe_db.hpp"
+#include "generator/recipe_format.hpp"
+#include "tests/test_support.hpp"
 
 #include <catch2/catch.hpp>
 

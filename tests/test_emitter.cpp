@@ -1,9 +1,9 @@
 // The emitter: template filling, unroll factors, and every GLSL kernel compiling
 // to SPIR-V in process.
-#include "emitter.hpp"
-#include "glsl_compiler.hpp"
-#include "meta_code.hpp"
-#include "recipe_db.hpp"
+#include "templates/emitter.hpp"
+#include "runtime/glsl_compiler.hpp"
+#include "templates/meta_code.hpp"
+#include "recipes/recipe_db.hpp"
 
 #include <catch2/catch.hpp>
 

@@ -1,8 +1,8 @@
 // Exact numbers of Q(√d): parsing (plain forms and GiNaC expressions), printing,
 // field arithmetic, order, float conversion, content.
 #include <wino/errors.hpp>
-#include "half.hpp"
-#include "exact.hpp"
+#include "generator/half.hpp"
+#include "generator/exact.hpp"
 
 #include <catch2/catch.hpp>
 

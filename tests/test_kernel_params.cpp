@@ -2,10 +2,10 @@
 // flags, the JSON config and the kernels' header comment; every range and
 // constraint refuses what it should, and only where its kernels are made; the
 // argument block and the kernel names follow from the tables.
-#include "emitter.hpp"
+#include "templates/emitter.hpp"
 #include <wino/errors.hpp>
-#include "recipe_db.hpp"
-#include "test_support.hpp"
+#include "recipes/recipe_db.hpp"
+#include "tests/test_support.hpp"
 
 #include <catch2/catch.hpp>
 

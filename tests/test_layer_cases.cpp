@@ -2,8 +2,8 @@
 // `wino-gen run` on both Winograd variants from its .npy files and held to
 // torch's float64 output. Bias and each activation, 1x7 7x1 3x1 1x3 3x5 5x3 filters,
 // a 1D layer, every --pad form, tiles that do not divide the output, N > 1.
-#include "npy.hpp"
-#include "test_support.hpp"
+#include "runtime/npy.hpp"
+#include "tests/test_support.hpp"
 
 #include <catch2/catch.hpp>
 #include <fmt/format.h>

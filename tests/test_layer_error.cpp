@@ -1,11 +1,11 @@
 // The layer error model (runtime/layer_error): exact when every stage runs in
 // fp64 (so its tiling, padding and indices are the kernels'), and within 2x
 // of what the Vulkan device measures on the same tensors at m = 2, 4, 6.
-#include "api_state.hpp"
-#include "layer_error.hpp"
-#include "layer_run.hpp"
-#include "point_search.hpp"
-#include "recipe_db.hpp"
+#include "runtime/api_state.hpp"
+#include "runtime/layer_error.hpp"
+#include "runtime/layer_run.hpp"
+#include "generator/point_search.hpp"
+#include "recipes/recipe_db.hpp"
 
 #include <catch2/catch.hpp>
 

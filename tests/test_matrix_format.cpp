@@ -1,7 +1,7 @@
 // Renderings: JSON shape and exact strings, the C++ arrays compile and hold the
 // nearest floats, text and LaTeX carry the proof statement.
-#include "matrix_format.hpp"
-#include "test_support.hpp"
+#include "generator/matrix_format.hpp"
+#include "tests/test_support.hpp"
 
 #include <catch2/catch.hpp>
 

@@ -2,8 +2,8 @@
 // make_resnet_block.py beside it, torch's exporter) gives each tunable Conv's
 // shape once, and every other Conv with its reason; bad files are refused.
 #include <wino/errors.hpp>
-#include "model_layers.hpp"
-#include "test_support.hpp"
+#include "tuner/model_layers.hpp"
+#include "tests/test_support.hpp"
 
 #include <catch2/catch.hpp>
 

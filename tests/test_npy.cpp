@@ -1,6 +1,6 @@
 // .npy files: round trip, and refusal of what is not float32 or float16 C-order.
 #include <wino/errors.hpp>
-#include "npy.hpp"
+#include "runtime/npy.hpp"
 
 #include <catch2/catch.hpp>
 

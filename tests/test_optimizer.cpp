@@ -1,9 +1,9 @@
 // The recipe optimizer: exactness for standard and random configs, the op-count
 // targets of the best hand-written transforms, and each pass switchable.
 #include <wino/errors.hpp>
-#include "optimizer.hpp"
-#include "test_support.hpp"
-#include "verify.hpp"
+#include "generator/optimizer.hpp"
+#include "tests/test_support.hpp"
+#include "generator/verify.hpp"
 
 #include <catch2/catch.hpp>
 

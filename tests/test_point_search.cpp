@@ -1,7 +1,7 @@
 // The point search: reproducible, never worse than its seeds, domain respected.
 #include <wino/errors.hpp>
-#include "point_search.hpp"
-#include "test_support.hpp"
+#include "generator/point_search.hpp"
+#include "tests/test_support.hpp"
 
 #include <catch2/catch.hpp>
 

@@ -1,6 +1,6 @@
 // Point lists: parsing, validation, the default table.
 #include <wino/errors.hpp>
-#include "points.hpp"
+#include "generator/points.hpp"
 
 #include <catch2/catch.hpp>
 

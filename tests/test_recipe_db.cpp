@@ -1,9 +1,9 @@
 // The recipe database: every standard file loads and is proved; edited or
 // corrupt files are refused; other configs are generated into the cache once.
 #include <wino/errors.hpp>
-#include "json_text.hpp"
-#include "recipe_db.hpp"
-#include "test_support.hpp"
+#include "generator/json_text.hpp"
+#include "recipes/recipe_db.hpp"
+#include "tests/test_support.hpp"
 
 #include <catch2/catch.hpp>
 

@@ -1,9 +1,9 @@
 // Recipe JSON round trip and refusal of malformed recipes; the C rendering
 // compiles and agrees with exact evaluation.
 #include <wino/errors.hpp>
-#include "optimizer.hpp"
-#include "recipe_format.hpp"
-#include "test_support.hpp"
+#include "generator/optimizer.hpp"
+#include "generator/recipe_format.hpp"
+#include "tests/test_support.hpp"
 
 #include <catch2/catch.hpp>
 

@@ -2,10 +2,10 @@
 // device, as the device's limits allow; on lavapipe --quick passes both runs
 // (here and in a fresh process), and a corrupted output fails it. The full
 // selftest is the ctest entry long_selftest_vulkan.
-#include "selftest.hpp"
-#include "epilogue.hpp"
-#include "precision.hpp"
-#include "test_support.hpp"
+#include "runtime/selftest.hpp"
+#include "templates/epilogue.hpp"
+#include "templates/precision.hpp"
+#include "tests/test_support.hpp"
 
 #include <catch2/catch.hpp>
 

@@ -1,7 +1,7 @@
 // Helpers shared by the tests: running the wino-gen binary, random point sets.
 #pragma once
 
-#include "points.hpp"
+#include "generator/points.hpp"
 
 #include <atomic>
 #include <cstdlib>

@@ -1,9 +1,9 @@
 // The Toom-Cook construction: known matrices, integrality by fractions placement,
 // and proofs for every F(m,r) with alpha 2..20, default and random points.
 #include <wino/errors.hpp>
-#include "test_support.hpp"
-#include "toomcook.hpp"
-#include "verify.hpp"
+#include "tests/test_support.hpp"
+#include "generator/toomcook.hpp"
+#include "generator/verify.hpp"
 
 #include <catch2/catch.hpp>
 

@@ -2,11 +2,11 @@
 // database (resume after kill -9, concurrent writers, refusals, export/import,
 // the fallback chain), and `run` picking the tuned configuration.
 #include <wino/errors.hpp>
-#include "layer_run.hpp"
-#include "recipe_db.hpp"
-#include "test_support.hpp"
-#include "tuner.hpp"
-#include "vulkan_executor.hpp"
+#include "runtime/layer_run.hpp"
+#include "recipes/recipe_db.hpp"
+#include "tests/test_support.hpp"
+#include "tuner/tuner.hpp"
+#include "runtime/vulkan_executor.hpp"
 
 #include <catch2/catch.hpp>
 

@@ -1,8 +1,8 @@
 // The exact proofs: they accept correct algorithms (1D and nested 2D, square and
 // non-square) and reject any single wrong entry.
 #include <wino/errors.hpp>
-#include "test_support.hpp"
-#include "verify.hpp"
+#include "tests/test_support.hpp"
+#include "generator/verify.hpp"
 
 #include <catch2/catch.hpp>
 

@@ -1,7 +1,7 @@
 // Reading layer lists.
-#include "layer_list.hpp"
+#include "tuner/layer_list.hpp"
 
-#include "checked.hpp"
+#include "generator/checked.hpp"
 #include <wino/errors.hpp>
 
 #include <fmt/format.h>

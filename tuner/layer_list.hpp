@@ -4,7 +4,7 @@
 // top,bottom,left,right or same).
 #pragma once
 
-#include "layer.hpp"
+#include "templates/layer.hpp"
 
 #include <filesystem>
 #include <string>

@@ -4,10 +4,10 @@
 #include <onnx/onnx_pb.h>
 #include <onnx/shape_inference/implementation.h>
 
-#include "model_layers.hpp"
+#include "tuner/model_layers.hpp"
 
 #include <wino/errors.hpp>
-#include "recipe_db.hpp"
+#include "recipes/recipe_db.hpp"
 
 #include <fmt/format.h>
 

@@ -3,7 +3,7 @@
 // to tune, every other Conv node is listed with the reason it is not one.
 #pragma once
 
-#include "layer_list.hpp"
+#include "tuner/layer_list.hpp"
 
 #include <filesystem>
 #include <string>

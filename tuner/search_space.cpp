@@ -1,9 +1,9 @@
 // The space as the product of the table's candidate values, pruned by its constraints.
-#include "search_space.hpp"
+#include "tuner/search_space.hpp"
 
-#include "checked.hpp"
+#include "generator/checked.hpp"
 #include <wino/errors.hpp>
-#include "recipe_db.hpp"
+#include "recipes/recipe_db.hpp"
 
 #include <fmt/format.h>
 

@@ -5,7 +5,7 @@
 // CLBlast's and Kernel Tuner's restrictions).
 #pragma once
 
-#include "conv_plan.hpp"
+#include "runtime/conv_plan.hpp"
 
 #include <nlohmann/json.hpp>
 

@@ -1,5 +1,5 @@
 // The strategy table.
-#include "strategy.hpp"
+#include "tuner/strategy.hpp"
 
 #include <wino/errors.hpp>
 

@@ -4,7 +4,7 @@
 // and one line in the table of strategy.cpp.
 #pragma once
 
-#include "search_space.hpp"
+#include "tuner/search_space.hpp"
 
 #include <functional>
 #include <optional>

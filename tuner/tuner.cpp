@@ -1,8 +1,8 @@
 // Measure, check, record, resume.
-#include "tuner.hpp"
+#include "tuner/tuner.hpp"
 
 #include <wino/errors.hpp>
-#include "layer_run.hpp"
+#include "runtime/layer_run.hpp"
 
 #include <fmt/format.h>
 

@@ -7,9 +7,9 @@
 // theirs in the database.
 #pragma once
 
-#include "executor.hpp"
-#include "strategy.hpp"
-#include "tuning_db.hpp"
+#include "runtime/executor.hpp"
+#include "tuner/strategy.hpp"
+#include "tuner/tuning_db.hpp"
 
 #include <functional>
 #include <string>

@@ -1,7 +1,7 @@
 // The SQLite tuning database.
-#include "tuning_db.hpp"
+#include "tuner/tuning_db.hpp"
 
-#include "checked.hpp"
+#include "generator/checked.hpp"
 #include <wino/errors.hpp>
 
 #include <fmt/format.h>

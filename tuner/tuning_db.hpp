@@ -7,8 +7,8 @@
 // then to this vendor.
 #pragma once
 
-#include "executor.hpp"
-#include "search_space.hpp"
+#include "runtime/executor.hpp"
+#include "tuner/search_space.hpp"
 
 #include <nlohmann/json.hpp>
 

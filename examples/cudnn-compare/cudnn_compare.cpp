@@ -8,10 +8,10 @@
 // NVIDIA_TF32_OVERRIDE=0 for cuDNN's fp32 without TF32.
 // usage: wino-gen-cudnn-compare [--batch N] [--json FILE] LAYER_FILE
 //        (lines: name N C H W K R pad, as layer lists)
-#include "cuda_executor.hpp"
-#include "layer_run.hpp"
-#include "atomic_file.hpp"
-#include "json_text.hpp"
+#include "runtime/cuda_executor.hpp"
+#include "runtime/layer_run.hpp"
+#include "generator/atomic_file.hpp"
+#include "generator/json_text.hpp"
 #include <wino/errors.hpp>
 
 #include <cuda_runtime.h>

@@ -1,7 +1,7 @@
 // The layer-file parser: any bytes as a layer list.
 #include <wino/errors.hpp>
-#include "fuzz_input.hpp"
-#include "layer_list.hpp"
+#include "tests/fuzz/fuzz_input.hpp"
+#include "tuner/layer_list.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     try {

@@ -1,7 +1,7 @@
 // The .npy reader: any bytes as a file.
 #include <wino/errors.hpp>
-#include "fuzz_input.hpp"
-#include "npy.hpp"
+#include "tests/fuzz/fuzz_input.hpp"
+#include "runtime/npy.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     try {

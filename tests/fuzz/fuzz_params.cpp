@@ -2,11 +2,11 @@
 // per table parameter in order, or (when it starts with '{') a JSON config;
 // what is accepted is checked against every constraint with a layer and a
 // device taken from the first bytes, and emitted when it passes.
-#include "checked.hpp"
-#include "emitter.hpp"
+#include "generator/checked.hpp"
+#include "templates/emitter.hpp"
 #include <wino/errors.hpp>
-#include "kernel_params.hpp"
-#include "recipe_db.hpp"
+#include "templates/kernel_params.hpp"
+#include "recipes/recipe_db.hpp"
 
 #include <nlohmann/json.hpp>
 

@@ -1,6 +1,6 @@
 // The point parser: any text, any alpha from the first byte.
 #include <wino/errors.hpp>
-#include "points.hpp"
+#include "generator/points.hpp"
 
 #include <string_view>
 

@@ -1,7 +1,7 @@
 // The recipe JSON loader (parse, validate, prove): any bytes as a recipe file.
 #include <wino/errors.hpp>
-#include "fuzz_input.hpp"
-#include "recipe_db.hpp"
+#include "tests/fuzz/fuzz_input.hpp"
+#include "recipes/recipe_db.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     try {

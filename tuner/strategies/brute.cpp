@@ -1,5 +1,5 @@
 // Brute force: every candidate of the space, in order.
-#include "strategy.hpp"
+#include "tuner/strategy.hpp"
 
 namespace wino {
 

@@ -10,7 +10,7 @@
 // before it has been tuned once. The parameters mostly shape different
 // kernels, whose times add up, so one at a time finds what the full product
 // would, at a few percent of its cost.
-#include "strategy.hpp"
+#include "tuner/strategy.hpp"
 
 #include <algorithm>
 #include <map>

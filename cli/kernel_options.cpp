@@ -1,5 +1,5 @@
 // The shared kernel flags of `run` and `emit`, derived from the parameter table.
-#include "kernel_options.hpp"
+#include "cli/kernel_options.hpp"
 
 #include <fmt/format.h>
 

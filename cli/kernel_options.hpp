@@ -3,7 +3,7 @@
 // applied over a backend's (or a layer's) starting parameters.
 #pragma once
 
-#include "kernel_params.hpp"
+#include "templates/kernel_params.hpp"
 
 #include <CLI/CLI.hpp>
 

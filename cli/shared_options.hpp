@@ -3,7 +3,7 @@
 // --pad), the output tile (--m), and the check every integer flag gets.
 #pragma once
 
-#include "api_state.hpp"
+#include "runtime/api_state.hpp"
 
 #include <CLI/CLI.hpp>
 

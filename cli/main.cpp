@@ -1,7 +1,7 @@
 // wino-gen: one binary, one subcommand per stage of the pipeline (DESIGN.md, CLI).
 // Exit codes: 0 ok, 2 bad input (one line on stderr), 1 failure.
-#include "atomic_file.hpp"
-#include "command.hpp"
+#include "generator/atomic_file.hpp"
+#include "cli/command.hpp"
 #include <wino/errors.hpp>
 #include <wino/version.hpp>
 

@@ -1,15 +1,15 @@
 // `wino-gen run`: one convolution layer on a device, from .npy files or seeded
 // random tensors; --check compares with the fp64 host reference, --bench times
 // it (median of repeats after warm-up) against the direct kernel.
-#include "command.hpp"
-#include "epilogue.hpp"
-#include "shared_options.hpp"
+#include "cli/command.hpp"
+#include "templates/epilogue.hpp"
+#include "cli/shared_options.hpp"
 #include <wino/errors.hpp>
-#include "json_text.hpp"
-#include "kernel_options.hpp"
-#include "layer_run.hpp"
-#include "npy.hpp"
-#include "tuning_db.hpp"
+#include "generator/json_text.hpp"
+#include "cli/kernel_options.hpp"
+#include "runtime/layer_run.hpp"
+#include "runtime/npy.hpp"
+#include "tuner/tuning_db.hpp"
 
 #include <fmt/format.h>
 

@@ -3,17 +3,17 @@
 // --registry-unit it also writes the C++ unit wino_generate() compiles (and,
 // for GLSL, the list of kernels for glslangValidator); with --layers, the
 // kernel set of each layer of a list, tuned from --db.
-#include "atomic_file.hpp"
-#include "command.hpp"
-#include "shared_options.hpp"
-#include "conv_plan.hpp"
-#include "emitter.hpp"
-#include "kernel_options.hpp"
-#include "layer_list.hpp"
-#include "recipe_db.hpp"
-#include "recipe_format.hpp"
-#include "registry_unit.hpp"
-#include "tuning_db.hpp"
+#include "generator/atomic_file.hpp"
+#include "cli/command.hpp"
+#include "cli/shared_options.hpp"
+#include "runtime/conv_plan.hpp"
+#include "templates/emitter.hpp"
+#include "cli/kernel_options.hpp"
+#include "tuner/layer_list.hpp"
+#include "recipes/recipe_db.hpp"
+#include "generator/recipe_format.hpp"
+#include "templates/registry_unit.hpp"
+#include "tuner/tuning_db.hpp"
 
 #include <wino/errors.hpp>
 

@@ -1,12 +1,12 @@
 // `wino-gen search`: find points with low fp32 error for a tile size; --compare
 // measures the published sets and the default table side by side.
-#include "command.hpp"
-#include "shared_options.hpp"
+#include "cli/command.hpp"
+#include "cli/shared_options.hpp"
 #include <wino/errors.hpp>
-#include "install_paths.hpp"
-#include "json_text.hpp"
-#include "layer_error.hpp"
-#include "point_search.hpp"
+#include "generator/install_paths.hpp"
+#include "generator/json_text.hpp"
+#include "runtime/layer_error.hpp"
+#include "generator/point_search.hpp"
 
 #include <fmt/format.h>
 

@@ -3,10 +3,10 @@
 // process, then in a fresh one, so a fault of a cross-process cache (NVRTC's,
 // the Vulkan driver's shader cache) or of a reload shows. A table (or JSON);
 // exit 1 on any failure, 0 only when every configuration passed both times.
-#include "command.hpp"
-#include "shared_options.hpp"
-#include "json_text.hpp"
-#include "selftest.hpp"
+#include "cli/command.hpp"
+#include "cli/shared_options.hpp"
+#include "generator/json_text.hpp"
+#include "runtime/selftest.hpp"
 #include <wino/errors.hpp>
 
 #include <fmt/format.h>

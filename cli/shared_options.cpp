@@ -1,9 +1,9 @@
 // The flags the subcommands share.
-#include "shared_options.hpp"
+#include "cli/shared_options.hpp"
 
-#include "epilogue.hpp"
+#include "templates/epilogue.hpp"
 
-#include "checked.hpp"
+#include "generator/checked.hpp"
 #include <wino/errors.hpp>
 
 #include <fmt/format.h>

@@ -2,14 +2,14 @@
 // --report compares them with the dense matrix product for the standard configs
 // and the non-square tiles the kernels run;
 // --write-db regenerates the recipe database.
-#include "atomic_file.hpp"
-#include "command.hpp"
-#include "shared_options.hpp"
+#include "generator/atomic_file.hpp"
+#include "cli/command.hpp"
+#include "cli/shared_options.hpp"
 #include <wino/errors.hpp>
-#include "json_text.hpp"
-#include "kernel_kinds.hpp"
-#include "recipe_db.hpp"
-#include "recipe_format.hpp"
+#include "generator/json_text.hpp"
+#include "templates/kernel_kinds.hpp"
+#include "recipes/recipe_db.hpp"
+#include "generator/recipe_format.hpp"
 
 #include <fmt/format.h>
 

@@ -1,16 +1,16 @@
 // `wino-gen accuracy`: the fp32 error of F(m,r) by the EuroSys'20 metric;
 // --growth prints the error against alpha for the default points (Figure 4);
 // --layer models a whole layer's error in the kernels' order, by stage.
-#include "accuracy.hpp"
-#include "command.hpp"
-#include "shared_options.hpp"
+#include "generator/accuracy.hpp"
+#include "cli/command.hpp"
+#include "cli/shared_options.hpp"
 #include <wino/errors.hpp>
-#include "json_text.hpp"
-#include "checked.hpp"
-#include "conv_plan.hpp"
-#include "layer_error.hpp"
-#include "layer_run.hpp"
-#include "recipe_db.hpp"
+#include "generator/json_text.hpp"
+#include "generator/checked.hpp"
+#include "runtime/conv_plan.hpp"
+#include "runtime/layer_error.hpp"
+#include "runtime/layer_run.hpp"
+#include "recipes/recipe_db.hpp"
 
 #include <fmt/format.h>
 

@@ -1,13 +1,13 @@
 // `wino-gen tune`: tunes layers on a device into the tuning database, shows
 // what it holds, and moves results between machines as JSON.
-#include "atomic_file.hpp"
-#include "command.hpp"
-#include "shared_options.hpp"
+#include "generator/atomic_file.hpp"
+#include "cli/command.hpp"
+#include "cli/shared_options.hpp"
 #include <wino/errors.hpp>
-#include "json_text.hpp"
-#include "layer_list.hpp"
-#include "model_layers.hpp"
-#include "tuner.hpp"
+#include "generator/json_text.hpp"
+#include "tuner/layer_list.hpp"
+#include "tuner/model_layers.hpp"
+#include "tuner/tuner.hpp"
 
 #include <fmt/format.h>
 

@@ -1,10 +1,10 @@
 // `wino-gen matrices`: build, prove and print the exact Toom-Cook matrices; with
 // --sweep, time building and proving the standard configs.
-#include "command.hpp"
-#include "shared_options.hpp"
+#include "cli/command.hpp"
+#include "cli/shared_options.hpp"
 #include <wino/errors.hpp>
-#include "matrix_format.hpp"
-#include "verify.hpp"
+#include "generator/matrix_format.hpp"
+#include "generator/verify.hpp"
 
 #include <fmt/format.h>
 
