@@ -1,7 +1,7 @@
 // `wino-gen accuracy`: the fp32 error of F(m,r) by the EuroSys'20 metric;
 // --growth prints the error against alpha for the default points (Figure 4);
 // --layer models a whole layer's error in the kernels' order, by stage.
-#include "generator/accuracy.hpp"
+#include "recipes/accuracy.hpp"
 #include "cli/command.hpp"
 #include "cli/shared_options.hpp"
 #include <wino/errors.hpp>

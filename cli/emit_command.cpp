@@ -11,7 +11,7 @@
 #include "cli/kernel_options.hpp"
 #include "tuner/layer_list.hpp"
 #include "recipes/recipe_db.hpp"
-#include "generator/recipe_format.hpp"
+#include "recipes/recipe_format.hpp"
 #include "templates/registry_unit.hpp"
 #include "tuner/tuning_db.hpp"
 

@@ -9,7 +9,7 @@
 #include "generator/json_text.hpp"
 #include "templates/kernel_kinds.hpp"
 #include "recipes/recipe_db.hpp"
-#include "generator/recipe_format.hpp"
+#include "recipes/recipe_format.hpp"
 
 #include <fmt/format.h>
 

@@ -6,7 +6,7 @@
 #include "generator/install_paths.hpp"
 #include "generator/json_text.hpp"
 #include "runtime/layer_error.hpp"
-#include "generator/point_search.hpp"
+#include "recipes/point_search.hpp"
 
 #include <fmt/format.h>
 

@@ -6,7 +6,7 @@
 #include <wino/errors.hpp>
 #include "generator/install_paths.hpp"
 #include "generator/json_text.hpp"
-#include "generator/recipe_format.hpp"
+#include "recipes/recipe_format.hpp"
 #include "generator/stable_hash.hpp"
 
 #include <fmt/format.h>

@@ -5,7 +5,7 @@
 // it is loaded; a corrupt or edited file is refused.
 #pragma once
 
-#include "generator/optimizer.hpp"
+#include "recipes/optimizer.hpp"
 
 #include <nlohmann/json.hpp>
 

@@ -4,7 +4,7 @@
 #include "runtime/conv_plan.hpp"
 #include "generator/half.hpp"
 #include "templates/kernel_kinds.hpp"
-#include "generator/recipe_run.hpp"
+#include "recipes/recipe_run.hpp"
 
 #include <wino/errors.hpp>
 

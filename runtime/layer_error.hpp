@@ -9,7 +9,7 @@
 
 #include "templates/layer.hpp"
 #include "runtime/layer_run.hpp"
-#include "generator/optimizer.hpp"
+#include "recipes/optimizer.hpp"
 #include "templates/precision.hpp"
 
 #include <array>

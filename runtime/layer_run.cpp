@@ -1,7 +1,7 @@
 // Run, check and time one layer.
 #include "runtime/layer_run.hpp"
 
-#include "generator/accuracy.hpp"
+#include "recipes/accuracy.hpp"
 #include "runtime/api_state.hpp"
 #include "templates/epilogue.hpp"
 #include "recipes/recipe_db.hpp"

@@ -6,7 +6,7 @@
 #pragma once
 
 #include "templates/kernel_kinds.hpp"
-#include "generator/recipe_format.hpp"
+#include "recipes/recipe_format.hpp"
 
 #include <wino/kinds.hpp>
 

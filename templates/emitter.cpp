@@ -4,7 +4,7 @@
 #include <wino/errors.hpp>
 
 #include "templates/meta_code.hpp"
-#include "generator/recipe_format.hpp"
+#include "recipes/recipe_format.hpp"
 
 #include <fmt/format.h>
 

@@ -7,7 +7,7 @@
 #include "templates/backends.hpp"
 #include "templates/kernel_kinds.hpp"
 #include "templates/kernel_params.hpp"
-#include "generator/optimizer.hpp"
+#include "recipes/optimizer.hpp"
 #include "templates/epilogue.hpp"
 #include "templates/precision.hpp"
 

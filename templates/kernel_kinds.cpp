@@ -5,7 +5,7 @@
 #include <wino/errors.hpp>
 #include "templates/kernel_params.hpp"
 #include "templates/meta_code.hpp"
-#include "generator/optimizer.hpp"
+#include "recipes/optimizer.hpp"
 
 #include <fmt/format.h>
 

@@ -3,7 +3,7 @@
 // 4-wide values, in the neutral kernel dialect.
 #pragma once
 
-#include "generator/recipe_format.hpp"
+#include "recipes/recipe_format.hpp"
 
 #include <wino/shape.hpp>
 

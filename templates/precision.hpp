@@ -6,7 +6,7 @@
 
 #include "templates/kernel_kinds.hpp"
 #include "templates/kernel_params.hpp"
-#include "generator/optimizer.hpp"
+#include "recipes/optimizer.hpp"
 
 #include <wino/kinds.hpp>
 

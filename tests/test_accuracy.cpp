@@ -1,6 +1,6 @@
 // The accuracy evaluator: the metric on a hand-computed case, exactness where
 // fp32 is exact, reproducibility, and the orders against each other.
-#include "generator/accuracy.hpp"
+#include "recipes/accuracy.hpp"
 #include <wino/errors.hpp>
 #include "tests/test_support.hpp"
 

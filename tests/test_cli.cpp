@@ -1,6 +1,6 @@
 // The wino-gen command line: outputs, and every bad input gives exit 2 with one
 // line on stderr.
-#include "generator/optimizer.hpp"
+#include "recipes/optimizer.hpp"
 #include "generator/points.hpp"
 #include "tests/test_support.hpp"
 

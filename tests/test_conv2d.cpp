@@ -2,7 +2,7 @@
 // Khronos validation layer on: every variant × m × r on awkward shapes, outputs
 // poisoned with NaN and guard zones checked, errors bounded by the accuracy
 // evaluator's figure for the tile size.
-#include "generator/accuracy.hpp"
+#include "recipes/accuracy.hpp"
 #include <wino/errors.hpp>
 #include "runtime/api_state.hpp"
 #include "templates/epilogue.hpp"

@@ -5,7 +5,7 @@
 // is absent. Figures go to build/tests/cuda-report-F<m>_<r>.txt.
 #include "templates/emitter.hpp"
 #include "recipes/recipe_db.hpp"
-#include "generator/recipe_format.hpp"
+#include "recipes/recipe_format.hpp"
 #include "tests/test_support.hpp"
 
 #include <catch2/catch.hpp>

@@ -4,7 +4,7 @@
 #include "runtime/api_state.hpp"
 #include "runtime/layer_error.hpp"
 #include "runtime/layer_run.hpp"
-#include "generator/point_search.hpp"
+#include "recipes/point_search.hpp"
 #include "recipes/recipe_db.hpp"
 
 #include <catch2/catch.hpp>

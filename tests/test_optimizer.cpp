@@ -1,7 +1,7 @@
 // The recipe optimizer: exactness for standard and random configs, the op-count
 // targets of the best hand-written transforms, and each pass switchable.
 #include <wino/errors.hpp>
-#include "generator/optimizer.hpp"
+#include "recipes/optimizer.hpp"
 #include "tests/test_support.hpp"
 #include "generator/verify.hpp"
 

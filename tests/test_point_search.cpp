@@ -1,6 +1,6 @@
 // The point search: reproducible, never worse than its seeds, domain respected.
 #include <wino/errors.hpp>
-#include "generator/point_search.hpp"
+#include "recipes/point_search.hpp"
 #include "tests/test_support.hpp"
 
 #include <catch2/catch.hpp>

@@ -1,8 +1,8 @@
 // Recipe JSON round trip and refusal of malformed recipes; the C rendering
 // compiles and agrees with exact evaluation.
 #include <wino/errors.hpp>
-#include "generator/optimizer.hpp"
-#include "generator/recipe_format.hpp"
+#include "recipes/optimizer.hpp"
+#include "recipes/recipe_format.hpp"
 #include "tests/test_support.hpp"
 
 #include <catch2/catch.hpp>

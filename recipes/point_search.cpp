@@ -1,5 +1,5 @@
 // Beam search over point sets, screened on few trials, re-ranked on many.
-#include "generator/point_search.hpp"
+#include "recipes/point_search.hpp"
 
 #include "generator/atomic_file.hpp"
 #include <wino/errors.hpp>

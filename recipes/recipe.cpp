@@ -1,5 +1,5 @@
 // Recipe IR: names, counts, structural checks and exact evaluation.
-#include "generator/recipe.hpp"
+#include "recipes/recipe.hpp"
 
 #include <wino/errors.hpp>
 

@@ -9,7 +9,7 @@
 // placement of the denominators), or one given, e.g. the layer error model.
 #pragma once
 
-#include "generator/accuracy.hpp"
+#include "recipes/accuracy.hpp"
 
 #include <filesystem>
 #include <functional>

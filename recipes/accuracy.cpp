@@ -1,7 +1,7 @@
 // fp32 tile evaluation (dense or recipe order), fp64 reference, median error.
-#include "generator/accuracy.hpp"
+#include "recipes/accuracy.hpp"
 
-#include "generator/recipe_run.hpp"
+#include "recipes/recipe_run.hpp"
 
 #include <wino/errors.hpp>
 

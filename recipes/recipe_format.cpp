@@ -1,5 +1,5 @@
 // Recipe JSON, text and statement rendering.
-#include "generator/recipe_format.hpp"
+#include "recipes/recipe_format.hpp"
 
 #include <wino/errors.hpp>
 

@@ -3,8 +3,8 @@
 // later the kernel templates' CUDA and GLSL bodies).
 #pragma once
 
-#include "generator/optimizer.hpp"
-#include "generator/recipe.hpp"
+#include "recipes/optimizer.hpp"
+#include "recipes/recipe.hpp"
 
 #include <nlohmann/json.hpp>
 

@@ -7,7 +7,7 @@
 
 #include "generator/exact.hpp"
 #include "generator/half.hpp"
-#include "generator/recipe.hpp"
+#include "recipes/recipe.hpp"
 
 #include <cmath>
 #include <cstddef>

@@ -9,7 +9,7 @@
 // multiplied. Everything stays exact.
 #pragma once
 
-#include "generator/recipe.hpp"
+#include "recipes/recipe.hpp"
 #include "generator/toomcook.hpp"
 
 #include <array>

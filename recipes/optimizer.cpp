@@ -8,7 +8,7 @@
 //     coefficient when that is cheaper, and fuses x·c + z into one FMA.
 // Costs are measured by emitting into a counter, so the cost model and the
 // emitted code cannot disagree.
-#include "generator/optimizer.hpp"
+#include "recipes/optimizer.hpp"
 
 #include <wino/errors.hpp>
 #include "generator/verify.hpp"

@@ -6,7 +6,7 @@
 // depend on the thread count.
 #pragma once
 
-#include "generator/optimizer.hpp"
+#include "recipes/optimizer.hpp"
 
 #include <cstdint>
 
