@@ -7,7 +7,7 @@
 #include <wino/errors.hpp>
 #include "generator/json_text.hpp"
 #include "generator/checked.hpp"
-#include "runtime/conv_plan.hpp"
+#include "templates/layer_plan.hpp"
 #include "runtime/layer_error.hpp"
 #include "runtime/layer_run.hpp"
 #include "recipes/recipe_db.hpp"

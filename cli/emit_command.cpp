@@ -6,7 +6,7 @@
 #include "generator/atomic_file.hpp"
 #include "cli/command.hpp"
 #include "cli/shared_options.hpp"
-#include "runtime/conv_plan.hpp"
+#include "templates/layer_plan.hpp"
 #include "templates/emitter.hpp"
 #include "cli/kernel_options.hpp"
 #include "tuner/layer_list.hpp"
@@ -86,7 +86,7 @@ RegistryUnit layer_unit(const EmitCli& o, Backend backend) {
         device = tuned_device(*db, backend, o.device_name);
     }
     for (const NamedLayer& l : read_layer_list(o.layers)) {
-        ConvConfig config = untuned_candidate(l.shape, backend);
+        ConvConfig config = untuned_config(l.shape, backend);
         config.precision = precision;
         if (db) {
             const TuningChoice choice = db->best_current(device, l.shape, precision);

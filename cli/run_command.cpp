@@ -92,7 +92,7 @@ std::vector<float> bias_of(const RunCli& o, const ConvShape& shape) {
 // suggested_params; then the tuning flags given override it.
 std::pair<ConvConfig, TuningMatch> choose_config(const RunCli& o, const ConvShape& shape, const Executor& executor) {
     const Backend backend = executor.identity().backend;
-    std::pair<ConvConfig, TuningMatch> chosen{untuned_candidate(shape, backend), TuningMatch::none};
+    std::pair<ConvConfig, TuningMatch> chosen{untuned_config(shape, backend), TuningMatch::none};
     const std::filesystem::path db_path = tuning_db_path(o.db);
     const Precision precision = parse_precision(o.precision);
     chosen.first.precision = precision;

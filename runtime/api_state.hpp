@@ -4,7 +4,7 @@
 // parameter table already holds (run_layer).
 #pragma once
 
-#include "runtime/conv_plan.hpp"
+#include "templates/layer_plan.hpp"
 #include "runtime/executor.hpp"
 
 #include <wino/conv2d.hpp>

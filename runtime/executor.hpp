@@ -5,7 +5,7 @@
 // sizes, output poisoning) and the timer are written here, once.
 #pragma once
 
-#include "runtime/conv_plan.hpp"
+#include "templates/layer_plan.hpp"
 #include "templates/kernel_params.hpp"
 
 #include <wino/conv2d.hpp>

@@ -1,10 +1,11 @@
 // The layer error model: the kernels' arithmetic on the host, stage by stage.
 #include "runtime/layer_error.hpp"
 
-#include "runtime/conv_plan.hpp"
+#include "templates/layer_plan.hpp"
 #include "generator/half.hpp"
 #include "templates/kernel_kinds.hpp"
 #include "recipes/recipe_run.hpp"
+#include "runtime/host_reference.hpp"
 
 #include <wino/errors.hpp>
 

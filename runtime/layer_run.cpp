@@ -5,6 +5,7 @@
 #include "runtime/api_state.hpp"
 #include "templates/epilogue.hpp"
 #include "recipes/recipe_db.hpp"
+#include "runtime/host_reference.hpp"
 
 #include <algorithm>
 #include <cmath>

@@ -4,6 +4,7 @@
 #include "templates/epilogue.hpp"
 #include "templates/layer.hpp"
 #include "templates/precision.hpp"
+#include "runtime/host_reference.hpp"
 
 #include <fmt/format.h>
 

@@ -2,9 +2,10 @@
 // kernel choice and from a generated kernel set, run on host vectors and on
 // device buffers the caller owns, and its refusals, each one exception.
 #include "runtime/api_state.hpp"
-#include "runtime/conv_plan.hpp"
+#include "templates/layer_plan.hpp"
 #include "runtime/glsl_compiler.hpp"
 #include "runtime/layer_run.hpp"
+#include "runtime/host_reference.hpp"
 
 #include <wino/conv2d.hpp>
 

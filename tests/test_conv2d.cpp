@@ -11,6 +11,7 @@
 #include "runtime/vulkan_executor.hpp"
 #include "recipes/recipe_db.hpp"
 #include "tests/test_support.hpp"
+#include "runtime/host_reference.hpp"
 
 #include <catch2/catch.hpp>
 

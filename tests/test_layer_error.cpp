@@ -6,6 +6,7 @@
 #include "runtime/layer_run.hpp"
 #include "recipes/point_search.hpp"
 #include "recipes/recipe_db.hpp"
+#include "runtime/host_reference.hpp"
 
 #include <catch2/catch.hpp>
 

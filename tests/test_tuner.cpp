@@ -93,7 +93,7 @@ DeviceIdentity fake_device(std::uint32_t vendor, std::uint32_t device, const std
 }
 
 TuningResult fake_result(const DeviceIdentity& d, int m, double ms) {
-    Candidate c = untuned_candidate(tiny, Backend::glsl);
+    Candidate c = untuned_config(tiny, Backend::glsl);
     c.m = m;
     return {d, tiny, "h1", "0.1", c, ms, ""};
 }
@@ -106,7 +106,7 @@ TEST_CASE("the space covers variants, every m of the recipes and the table's val
     DeviceLimits with_blas = roomy;
     with_blas.vendor_gemm = true;
     const std::vector<Candidate> space = search_space(tiny, Backend::glsl, with_blas);
-    CHECK(space.front() == untuned_candidate(tiny, Backend::glsl));
+    CHECK(space.front() == untuned_config(tiny, Backend::glsl));
     for (int m = 2; m <= 10; ++m)
         for (Variant v : {Variant::fused, Variant::nonfused})
             CHECK(any_of(space, [&](const Candidate& c) { return c.variant == v && c.m == m; }));

@@ -42,21 +42,6 @@ Candidate candidate_from_json(const nlohmann::json& j, Backend backend) {
 
 namespace {
 
-// The tiles of an axis: those of the standard recipes for its filter size (1
-// where the filter is 1: F(1,1)).
-std::vector<int> ms_for(int r) {
-    std::vector<int> ms;
-    for (auto [m, config_r] : standard_configs())
-        if (config_r == r) ms.push_back(m);
-    return ms;
-}
-
-// m = 4 where the axis's recipes have it, else their first.
-int untuned_m(int r) {
-    const std::vector<int> ms = ms_for(r);
-    return ms.empty() || std::find(ms.begin(), ms.end(), 4) != ms.end() ? 4 : ms.front();
-}
-
 // Every tile of the space. A square filter's are square: F(m×n) errs and
 // costs between F(m) and F(n) then. Where one axis is untransformed (1×S, R×1,
 // 1D), every m of the other. Where both are transformed, the square tiles and
@@ -65,8 +50,8 @@ int untuned_m(int r) {
 // (81 for 3×5) would multiply the tuner's coarse step for little.
 std::vector<TileSize> tiles_for(const ConvShape& s) {
     std::vector<TileSize> tiles;
-    for (int h : ms_for(s.R))
-        for (int w : ms_for(s.S))
+    for (int h : standard_ms(s.R))
+        for (int w : standard_ms(s.S))
             if (s.R == 1 || s.S == 1 || h == w || h + s.R == w + s.S) tiles.push_back({h, w});
     return tiles;
 }
@@ -77,11 +62,6 @@ Candidate without_inert(Candidate c, const KernelParams& start) {
     for (const ParamSpec& spec : param_table())
         if (spec.inert_when && c.params[spec.inert_when][0]) c.params[spec.name] = start[spec.name];
     return c;
-}
-
-Candidate untuned_candidate(const ConvShape& shape, Backend backend) {
-    const TileSize m = tile_for(shape, {untuned_m(shape.R), untuned_m(shape.S)});
-    return {Variant::nonfused, m, suggested_params(shape, m, backend)};
 }
 
 std::string refusal(const ConvShape& shape, const Candidate& c, const DeviceLimits& limits) {
@@ -105,7 +85,7 @@ std::vector<Candidate> search_space(const ConvShape& shape, Backend backend, con
         keys.insert(candidate_key(c));
         space.push_back(c);
     };
-    add(untuned_candidate(shape, backend));
+    add(untuned_config(shape, backend));
     for (const VariantSpec& variant : variants()) {
         if (!variant.winograd) continue;
         for (const TileSize m : tiles_for(shape)) {

@@ -5,7 +5,7 @@
 // CLBlast's and Kernel Tuner's restrictions).
 #pragma once
 
-#include "runtime/conv_plan.hpp"
+#include "templates/layer_plan.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -28,11 +28,6 @@ Candidate candidate_from_json(const nlohmann::json& j, Backend backend);
 // tiles under cuBLAS) set back to `start`'s value: the one form the space
 // holds of candidates that run alike.
 Candidate without_inert(Candidate c, const KernelParams& start);
-
-// What `run` starts from without tuning: nonfused, m 4 along each axis (the
-// first m of the standard recipes where they lack 4; 1 where the filter is 1),
-// suggested_params.
-Candidate untuned_candidate(const ConvShape& shape, Backend backend);
 
 // Every candidate the device can run on the layer, the untuned one first. The
 // Winograd variants, the tiles of the standard recipes for R and S (square

@@ -3,6 +3,7 @@
 
 #include <wino/errors.hpp>
 #include "runtime/layer_run.hpp"
+#include "runtime/host_reference.hpp"
 
 #include <fmt/format.h>
 
@@ -22,7 +23,7 @@ LayerTuning tune_layer(Executor& executor, TuningDb& db, const ConvShape& layer,
     std::vector<Candidate> space = search_space(layer, device.backend, executor.limits());
     if (space.empty())  // the untuned candidate is refused too: its reason is the layer's
         throw InputError(fmt::format("{} cannot be tuned: {}", layer_text(layer),
-                                     refusal(layer, untuned_candidate(layer, device.backend), executor.limits())));
+                                     refusal(layer, untuned_config(layer, device.backend), executor.limits())));
     if (!options.points.empty()) {
         // The points fix alpha on the transformed axes: the candidates of that alpha.
         const int alpha = static_cast<int>(parse_point_list(options.points).size()) + 1;

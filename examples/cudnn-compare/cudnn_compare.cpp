@@ -12,6 +12,7 @@
 #include "runtime/layer_run.hpp"
 #include "generator/atomic_file.hpp"
 #include "generator/json_text.hpp"
+#include "runtime/host_reference.hpp"
 #include <wino/errors.hpp>
 
 #include <cuda_runtime.h>

@@ -1,7 +1,7 @@
 // What a convolution runs, independent of the backend: the layer, the kernels
 // of the variant (emitted from recipes), the buffers and their sizes, each
-// launch's workgroup counts, and the argument block. Every executor consumes a
-// plan. NCHW input and output, KCRS filters, stride 1, zero padding per side.
+// launch's workgroup counts, and the argument block. A plan is data: every
+// executor consumes one, and `emit` writes its kernels. NCHW input and output, KCRS filters, stride 1, zero padding per side.
 #pragma once
 
 #include "templates/emitter.hpp"
@@ -70,10 +70,6 @@ private:
 // constraints), and shapes whose buffers would need indices past 2^31 − 1.
 void validate_shape(const ConvShape& shape, const ConvConfig& config);
 
-// Direct correlation in double on the host: the reference.
-std::vector<double> reference_conv2d(const ConvShape& shape, const std::vector<float>& input,
-                                     const std::vector<float>& filters);
-
 struct Launch {
     std::size_t kernel;                   // index into ConvPlan::kernels
     std::array<std::uint32_t, 3> groups;  // workgroups (Vulkan) / blocks (CUDA)
@@ -109,5 +105,13 @@ std::string precision_refusal(Precision precision, const DeviceLimits& limits);
 // covers 64 tile positions, which idles most threads when a layer has few
 // tiles (13×13, 6×6 images), so such layers spread the workgroup along K.
 KernelParams suggested_params(const ConvShape& shape, TileSize m, Backend backend);
+
+// The tiles m of the standard recipes for a filter size r (1 where r is 1: F(1,1)).
+std::vector<int> standard_ms(int r);
+
+// What a layer runs without tuning (`run` and `emit` without a tuning result):
+// nonfused, m 4 along each axis (the first m of the standard recipes where
+// they lack 4; 1 where the filter is 1), suggested_params.
+ConvConfig untuned_config(const ConvShape& shape, Backend backend);
 
 }  // namespace wino

@@ -1,5 +1,5 @@
 // Shape checks, the reference convolution, and the launch plan of a variant.
-#include "runtime/conv_plan.hpp"
+#include "templates/layer_plan.hpp"
 
 #include <wino/errors.hpp>
 #include "recipes/recipe_db.hpp"
@@ -8,7 +8,6 @@
 
 #include <algorithm>
 #include <limits>
-#include <thread>
 #include <tuple>
 
 namespace wino {
@@ -75,41 +74,6 @@ void validate_shape(const ConvShape& s, const ConvConfig& c) {
             largest = std::max(largest, buffer_floats(use.buffer, s, tiling));
     if (largest > std::numeric_limits<std::int32_t>::max())
         throw InputError(fmt::format("this shape needs buffers of {} elements, past the kernels' 32-bit indices", largest));
-}
-
-// The output planes (n, k) are independent: large layers split them over
-// every core (a batch-32 layer is billions of products).
-std::vector<double> reference_conv2d(const ConvShape& s, const std::vector<float>& x, const std::vector<float>& w) {
-    std::vector<double> y(s.output_size(), 0.0);
-    const int oh = s.out_h(), ow = s.out_w();
-    auto planes = [&](std::size_t first, std::size_t last) {
-        for (std::size_t plane = first; plane < last; ++plane) {
-            const std::size_t n = plane / s.K, k = plane % s.K;
-            double* out = &y[plane * oh * ow];
-            for (int c = 0; c < s.C; ++c)
-                for (int i = 0; i < s.R; ++i)
-                    for (int j = 0; j < s.S; ++j) {
-                        const double g = w[((k * s.C + c) * s.R + i) * s.S + j];
-                        for (int row = 0; row < oh; ++row) {
-                            const int in_row = row - s.pad.top + i;
-                            if (in_row < 0 || in_row >= s.H) continue;
-                            for (int col = 0; col < ow; ++col) {
-                                const int in_col = col - s.pad.left + j;
-                                if (in_col < 0 || in_col >= s.W) continue;
-                                out[std::size_t(row) * ow + col] += g * x[((n * s.C + c) * s.H + in_row) * s.W + in_col];
-                            }
-                        }
-                    }
-        }
-    };
-    const std::size_t count = std::size_t(s.N) * s.K;
-    const double products = double(s.output_size()) * s.C * s.R * s.S;
-    const std::size_t threads = products < 1e7 ? 1 : std::min<std::size_t>(count, std::max(1u, std::thread::hardware_concurrency()));
-    std::vector<std::thread> workers;
-    for (std::size_t t = 1; t < threads; ++t) workers.emplace_back(planes, count * t / threads, count * (t + 1) / threads);
-    planes(0, count / threads);
-    for (std::thread& worker : workers) worker.join();
-    return y;
 }
 
 ConvPlan make_plan(const ConvShape& s, const ConvConfig& config, Backend backend) {
@@ -180,6 +144,28 @@ KernelParams suggested_params(const ConvShape& s, TileSize m, Backend backend) {
         p["gemm_registers"][1] = 4;
     }
     return p;
+}
+
+namespace {
+
+// m = 4 where the axis's recipes have it, else their first.
+int untuned_m(int r) {
+    const std::vector<int> ms = standard_ms(r);
+    return ms.empty() || std::find(ms.begin(), ms.end(), 4) != ms.end() ? 4 : ms.front();
+}
+
+}  // namespace
+
+std::vector<int> standard_ms(int r) {
+    std::vector<int> ms;
+    for (auto [m, config_r] : standard_configs())
+        if (config_r == r) ms.push_back(m);
+    return ms;
+}
+
+ConvConfig untuned_config(const ConvShape& shape, Backend backend) {
+    const TileSize m = tile_for(shape, {untuned_m(shape.R), untuned_m(shape.S)});
+    return {Variant::nonfused, m, suggested_params(shape, m, backend)};
 }
 
 }  // namespace wino
