@@ -19,6 +19,9 @@ Command add_accuracy_command(CLI::App& app);
 Command add_search_command(CLI::App& app);
 Command add_emit_command(CLI::App& app);
 Command add_run_command(CLI::App& app);
+// tune_command.cpp, or, in a build without the tuner part, tune_absent.cpp;
+// both describe it so.
+inline constexpr const char* tune_description = "Tune layers on a device into the tuning database (run then uses it)";
 Command add_tune_command(CLI::App& app);
 Command add_selftest_command(CLI::App& app);
 

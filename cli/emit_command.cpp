@@ -13,7 +13,7 @@
 #include "recipes/recipe_db.hpp"
 #include "recipes/recipe_format.hpp"
 #include "templates/registry_unit.hpp"
-#include "tuner/tuning_db.hpp"
+#include "tuner/tuned_configs.hpp"
 
 #include <wino/errors.hpp>
 
@@ -40,25 +40,6 @@ using Files = std::vector<std::pair<std::filesystem::path, std::string>>;
 
 void progress(const std::string& line) { fmt::print(stderr, "wino-gen: {}\n", line); }
 
-// The one device of the database's results for the backend (or the one whose
-// name holds `name_part`): whose tuning a build takes.
-DeviceIdentity tuned_device(TuningDb& db, Backend backend, const std::string& name_part) {
-    std::vector<DeviceIdentity> found;
-    std::set<std::string> seen;
-    for (const TuningResult& r : db.all())
-        if (r.device.backend == backend && r.device.name.find(name_part) != std::string::npos &&
-            seen.insert(r.device.name + "\n" + r.device.driver_version).second)
-            found.push_back(r.device);
-    if (found.size() == 1) return found.front();
-    std::vector<std::string> names;
-    for (const DeviceIdentity& d : found) names.push_back(fmt::format("'{}' (driver {})", d.name, d.driver_version));
-    if (found.empty())
-        throw InputError(fmt::format("{} holds no {} results{}", db.path().string(), spec_of(backend).name,
-                                     name_part.empty() ? "" : fmt::format(" of a device named '*{}*'", name_part)));
-    throw InputError(fmt::format("{} holds results of {} devices, {}: name one with --device-name", db.path().string(),
-                                 found.size(), fmt::join(names, ", ")));
-}
-
 UnitSet unit_set(const ConvConfig& config, const ConvShape& shape, Backend backend, std::vector<EmittedKernel> kernels) {
     return {kernel_set_name(config.variant, config.m, shape.R, shape.S, config.params, config.precision, config.points,
                             config.epilogue),
@@ -79,21 +60,17 @@ Epilogue epilogue_of(const EmitCli& o) {
 RegistryUnit layer_unit(const EmitCli& o, Backend backend) {
     const Precision precision = parse_precision(o.precision);
     RegistryUnit unit{o.registry_unit, {}, {}};
-    std::unique_ptr<TuningDb> db;
-    DeviceIdentity device;
-    if (!o.db.empty()) {
-        db = std::make_unique<TuningDb>(o.db, true);
-        device = tuned_device(*db, backend, o.device_name);
-    }
+    std::optional<std::pair<DeviceIdentity, TunedLookup>> tuned;
+    if (!o.db.empty()) tuned = tuned_lookup(o.db, backend, o.device_name);
     for (const NamedLayer& l : read_layer_list(o.layers)) {
         ConvConfig config = untuned_config(l.shape, backend);
         config.precision = precision;
-        if (db) {
-            const TuningChoice choice = db->best_current(device, l.shape, precision);
-            if (choice.candidate)
-                config = *choice.candidate;
+        if (tuned) {
+            if (const TunedConfig found = tuned->second(l.shape, precision); found.config)
+                config = *found.config;
             else
-                progress(fmt::format("{}: no tuning result for {}; its kernels are the untuned ones", l.name, device.name));
+                progress(fmt::format("{}: no tuning result for {}; its kernels are the untuned ones", l.name,
+                                     tuned->first.name));
         }
         config.epilogue = epilogue_of(o);
         ConvPlan plan = make_plan(l.shape, config, backend);

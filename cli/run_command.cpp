@@ -9,7 +9,7 @@
 #include "cli/kernel_options.hpp"
 #include "runtime/layer_run.hpp"
 #include "runtime/npy.hpp"
-#include "tuner/tuning_db.hpp"
+#include "tuner/tuned_configs.hpp"
 
 #include <fmt/format.h>
 
@@ -90,17 +90,16 @@ std::vector<float> bias_of(const RunCli& o, const ConvShape& shape) {
 // The configuration to run: the tuning database's choice for this device and
 // layer (unless --no-tuning-db, or --variant or --m name another), else
 // suggested_params; then the tuning flags given override it.
-std::pair<ConvConfig, TuningMatch> choose_config(const RunCli& o, const ConvShape& shape, const Executor& executor) {
+std::pair<ConvConfig, std::string> choose_config(const RunCli& o, const ConvShape& shape, const Executor& executor) {
     const Backend backend = executor.identity().backend;
-    std::pair<ConvConfig, TuningMatch> chosen{untuned_config(shape, backend), TuningMatch::none};
-    const std::filesystem::path db_path = tuning_db_path(o.db);
+    std::pair<ConvConfig, std::string> chosen{untuned_config(shape, backend), "none"};
+    const std::filesystem::path db_path = default_tuning_db(o.db);
     const Precision precision = parse_precision(o.precision);
     chosen.first.precision = precision;
     const bool named = !o.m.empty() || o.kernel.variant || !o.points.empty();
-    if (!o.no_tuning_db && !named && std::filesystem::exists(db_path)) {
-        TuningDb db(db_path, true);
-        const TuningChoice choice = db.best_current(executor.identity(), shape, precision);
-        if (choice.candidate) chosen = {*choice.candidate, choice.match};
+    if (!o.no_tuning_db && !named && !db_path.empty() && std::filesystem::exists(db_path)) {
+        const TunedConfig found = tuned_lookup(db_path, executor.identity())(shape, precision);
+        if (found.config) chosen = {*found.config, found.match};
     }
     ConvConfig& config = chosen.first;
     if (named) {
@@ -116,7 +115,7 @@ std::pair<ConvConfig, TuningMatch> choose_config(const RunCli& o, const ConvShap
 }
 
 nlohmann::ordered_json report_json(const LayerJob& job, const DeviceIdentity& device,
-                                   TuningMatch tuning, const LayerReport& r) {
+                                   const std::string& tuning, const LayerReport& r) {
     const ConvShape& s = job.shape;
     const ConvConfig& c = job.config;
     nlohmann::ordered_json out = {{"device", device.label}, {"backend", spec_of(device.backend).api},
@@ -125,7 +124,7 @@ nlohmann::ordered_json report_json(const LayerJob& job, const DeviceIdentity& de
                                   {"points", spec_of(c.variant).winograd
                                                  ? point_strings(points_of(c, s.R > 1 ? c.m.h : c.m.w, s.R > 1 ? s.R : s.S))
                                                  : std::vector<std::string>{}},
-                                  {"tuning", to_string(tuning)}, {"config", to_json(c)},
+                                  {"tuning", tuning}, {"config", to_json(c)},
                                   {"precision", to_string(c.precision)},
                                   {"kernel_set", kernel_set_name(c.variant, c.m, s.R, s.S, c.params, c.precision, c.points, c.epilogue)},
                                   {"time_ms", r.time_ms}};

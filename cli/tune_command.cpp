@@ -202,7 +202,7 @@ void move_results(const TuneCli& o) {
 
 Command add_tune_command(CLI::App& app) {
     auto o = std::make_shared<TuneCli>();
-    CLI::App* sub = app.add_subcommand("tune", "Tune layers on a device into the tuning database (run then uses it)");
+    CLI::App* sub = app.add_subcommand("tune", tune_description);
     add_device_options(sub, o->where);
     sub->add_option("--layers", o->layers, "layer list: 'name N C H W K R pad' per line (examples/layers/*.txt)");
     sub->add_option("--model", o->model,

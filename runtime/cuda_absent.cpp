@@ -1,13 +1,13 @@
 // The CUDA executor when wino-gen is built without CUDA (-DWINO_CUDA=OFF or no
-// toolkit): there is never a device.
-#include "runtime/cuda_executor.hpp"
+// toolkit): opening one says how to build it.
+#include "runtime/executor.hpp"
 
-#include <wino/errors.hpp>
+#include "generator/build_parts.hpp"
 
 namespace wino {
 
 std::unique_ptr<Executor> open_cuda_executor(const ExecutorOptions&) {
-    throw DeviceError("no CUDA device (wino-gen was built without CUDA)");
+    throw absent_part(Part::cuda, "a CUDA executor");
 }
 
 }  // namespace wino

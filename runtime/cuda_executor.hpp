@@ -4,20 +4,13 @@
 // events. It lives in its own module, libwinogen_cuda.so, the only part of
 // wino-gen linked to the CUDA libraries: the runtime loads it on first use
 // (cuda_loader.cpp), so nothing else pays for CUDA at startup or needs it
-// installed. Built without the toolkit, cuda_absent.cpp stands in.
+// installed. Built without the toolkit, cuda_absent.cpp says so instead.
 #pragma once
 
 #include "runtime/executor.hpp"
 
-#include <memory>
-
-namespace wino {
-
-// Throws DeviceError when the module or the CUDA libraries cannot be loaded,
-// or when there is no CUDA device.
-std::unique_ptr<Executor> open_cuda_executor(const ExecutorOptions& options);
-
-}  // namespace wino
+// open_cuda_executor (executor.hpp) throws DeviceError when the module or the
+// CUDA libraries cannot be loaded, or when there is no CUDA device.
 
 // The module's entry point, looked up by this name; it throws as open_cuda_executor.
 extern "C" wino::Executor* wino_cuda_open_executor(const wino::ExecutorOptions* options);

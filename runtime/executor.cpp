@@ -3,9 +3,7 @@
 
 #include "generator/half.hpp"
 
-#include "runtime/cuda_executor.hpp"
 #include <wino/errors.hpp>
-#include "runtime/vulkan_executor.hpp"
 
 #include <fmt/format.h>
 
@@ -116,7 +114,7 @@ std::unique_ptr<LoadedLayer> Executor::load(ConvPlan plan) {
 
 std::unique_ptr<Executor> open_executor(Backend backend, const ExecutorOptions& options) {
     switch (backend) {
-        case Backend::glsl: return std::make_unique<VulkanExecutor>(options);
+        case Backend::glsl: return open_vulkan_executor(options);
         case Backend::cuda: return open_cuda_executor(options);
     }
     throw std::logic_error("unknown backend");

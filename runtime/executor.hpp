@@ -117,7 +117,14 @@ protected:
     virtual std::unique_ptr<LoadedLayer> load_plan(ConvPlan plan) = 0;
 };
 
-// The executor of a backend's API; throws DeviceError when there is no such device.
+// The executor of a backend's API; throws DeviceError when there is no such
+// device, InputError when this build leaves out the backend's part.
 std::unique_ptr<Executor> open_executor(Backend backend, const ExecutorOptions& options);
+
+// Each backend's own, defined with its executor (vulkan_executor.cpp,
+// cuda_loader.cpp), or, in a build without that part, by the file that says
+// so (vulkan_absent.cpp, cuda_absent.cpp).
+std::unique_ptr<Executor> open_vulkan_executor(const ExecutorOptions& options);
+std::unique_ptr<Executor> open_cuda_executor(const ExecutorOptions& options);
 
 }  // namespace wino

@@ -178,4 +178,8 @@ std::unique_ptr<LoadedLayer> VulkanExecutor::load_plan(ConvPlan plan) {
     return std::make_unique<VulkanLayer>(device_, validation_, std::move(plan), pipelines_);
 }
 
+std::unique_ptr<Executor> open_vulkan_executor(const ExecutorOptions& options) {
+    return std::make_unique<VulkanExecutor>(options);
+}
+
 }  // namespace wino

@@ -8,6 +8,8 @@
 #include "templates/layer.hpp"
 #include "generator/points.hpp"
 
+#include <nlohmann/json.hpp>
+
 #include <array>
 #include <cstdint>
 #include <functional>
@@ -105,6 +107,12 @@ std::string precision_refusal(Precision precision, const DeviceLimits& limits);
 // covers 64 tile positions, which idles most threads when a layer has few
 // tiles (13×13, 6×6 images), so such layers spread the workgroup along K.
 KernelParams suggested_params(const ConvShape& shape, TileSize m, Backend backend);
+
+// {"variant": "nonfused", "m": 4 (or [4, 2]), "unroll": "full", ...}: how the
+// tuning database and JSON outputs name a configuration.
+nlohmann::ordered_json to_json(const ConvConfig& config);
+// Throws InputError for a malformed object.
+ConvConfig config_from_json(const nlohmann::json& j, Backend backend);
 
 // The tiles m of the standard recipes for a filter size r (1 where r is 1: F(1,1)).
 std::vector<int> standard_ms(int r);

@@ -1,5 +1,6 @@
 // The wino-gen command line: outputs, and every bad input gives exit 2 with one
 // line on stderr.
+#include "generator/build_parts.hpp"
 #include "recipes/optimizer.hpp"
 #include "generator/points.hpp"
 #include "tests/test_support.hpp"
@@ -136,7 +137,7 @@ TEST_CASE("accuracy and search bad input: one line, exit 2") {
     require_bad_input("search --alpha 99", "--alpha");
 }
 
-TEST_CASE("run checks a layer on Vulkan and reads and writes npy files") {
+TEST_CASE("run checks a layer on Vulkan and reads and writes npy files", "[vulkan]") {
     auto json = run_wino_gen("run --input-shape 1,3,10,10 --filters 4 --pad 1 --check --validation --format json");
     REQUIRE(json.exit_code == 0);
     auto j = nlohmann::json::parse(json.out);
@@ -157,7 +158,7 @@ TEST_CASE("run checks a layer on Vulkan and reads and writes npy files") {
     std::system(("rm -rf " + dir).c_str());
 }
 
-TEST_CASE("run bad input: one line, exit 2, and no CUDA device: exit 1") {
+TEST_CASE("run bad input: one line, exit 2", "[vulkan]") {
     require_bad_input("run --input-shape 1,8,10,10 --filters 8 --r 1", "a 1x1 filter is not Winograd");
     REQUIRE(run_wino_gen("run --input-shape 1,8,10,10 --filters 8 --r 1 --variant direct --check").exit_code == 0);
     require_bad_input("run --input-shape 1,3,10 --filters 4", "--input-shape");
@@ -197,13 +198,47 @@ TEST_CASE("run bad input: one line, exit 2, and no CUDA device: exit 1") {
     require_bad_input("search --alpha 6 --budget-seconds inf", "--budget-seconds: must be a number of seconds");
     require_bad_input("recipe --write-db /proc/never", "cannot write into /proc/never");
     require_bad_input("emit --backend glsl --out /proc/never", "cannot write into /proc/never");
-    auto cuda = run_wino_gen("run --backend cuda --input-shape 1,3,8,8 --filters 4");
-    CHECK(cuda.exit_code == 1);
-    CHECK(cuda.err.rfind("wino-gen: no CUDA device", 0) == 0);
-    CHECK(line_count(cuda.err) == 1);
 }
 
-TEST_CASE("run --check fails with exit 1 past the bound or on a non-finite output") {
+// Each optional part: what needs it, run in this build. Without the part, one
+// line naming it and its CMake option, exit 2; with it, no such refusal.
+TEST_CASE("a subcommand that needs a part the build leaves out names the part and its option, exit 2") {
+    const std::string dir = "/tmp/wino-parts-" + std::to_string(::getpid());
+    std::filesystem::create_directories(dir);
+    std::ofstream(dir + "/layers.txt") << "a 1 4 8 8 4 3 1\n";
+    std::ofstream(dir + "/tuning.db") << "";
+    const struct {
+        wino::Part part;
+        std::string args, refusal;
+    } needs[] = {
+        {wino::Part::vulkan, "run --input-shape 1,4,8,8 --filters 4 --check", "a Vulkan executor needs wino-gen's Vulkan part"},
+        {wino::Part::vulkan, "selftest --quick", "a Vulkan executor needs wino-gen's Vulkan part"},
+        {wino::Part::cuda, "run --backend cuda --input-shape 1,4,8,8 --filters 4", "a CUDA executor needs wino-gen's CUDA part"},
+        {wino::Part::tuner, "tune --input-shape 1,8,8,8 --filters 8 --r 1 --budget-seconds 1 --db " + dir + "/t.db", "tune needs wino-gen's tuner part"},
+        {wino::Part::tuner, "emit --backend cuda --layers " + dir + "/layers.txt --registry-unit u --db " + dir + "/tuning.db --out " + dir,
+         "a tuning database needs wino-gen's tuner part"},
+    };
+    for (const auto& need : needs) {
+        const wino::PartSpec& part = wino::spec_of(need.part);
+        INFO("wino-gen " << need.args << (part.built ? " (built)" : " (left out)"));
+        const auto result = run_wino_gen(need.args);
+        if (part.built) {
+            CHECK(result.err.find(fmt::format("needs wino-gen's {} part", part.name)) == std::string::npos);
+        } else {
+            require_bad_input(need.args, need.refusal);
+            CHECK(result.err.find(fmt::format("-D{}=ON", part.option)) != std::string::npos);
+        }
+    }
+    if (wino::spec_of(wino::Part::cuda).built) {  // with no CUDA device here: the driver's answer, exit 1
+        auto cuda = run_wino_gen("run --backend cuda --input-shape 1,3,8,8 --filters 4");
+        CHECK(cuda.exit_code == 1);
+        CHECK(cuda.err.rfind("wino-gen: no CUDA device", 0) == 0);
+        CHECK(line_count(cuda.err) == 1);
+    }
+    std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("run --check fails with exit 1 past the bound or on a non-finite output", "[vulkan]") {
     const std::string dir = "/tmp/wino-check-" + std::to_string(::getpid());
     std::system(("mkdir -p " + dir).c_str());
     // A 1x2x6x6 float32 input with one NaN.
@@ -271,11 +306,11 @@ TEST_CASE("emit --registry-unit writes the unit and its SPIR-V list, and --layer
     require_bad_input("emit --backend glsl --layers " + dir + "/layers.txt --out " + dir, "--layers needs --registry-unit");
     require_bad_input("emit --backend glsl --db x.db --out " + dir, "--db and --device-name need --layers");
     require_bad_input("emit --backend glsl --layers " + dir + "/layers.txt --registry-unit u --db " + dir + "/none.db --out " + dir,
-                      "none.db");
+                      wino::spec_of(wino::Part::tuner).built ? "none.db" : "needs wino-gen's tuner part");
     std::system(("rm -rf " + dir).c_str());
 }
 
-TEST_CASE("precision on run and emit: 16-bit buffers named in the kernels, checked, refused where meaningless") {
+TEST_CASE("precision on run and emit: 16-bit buffers named in the kernels, checked, refused where meaningless", "[vulkan]") {
     const std::string dir = "/tmp/wino-precision-" + std::to_string(::getpid());
     auto run = run_wino_gen("run --input-shape 2,6,11,9 --filters 5 --pad 1 --precision fp16-storage --check --format json");
     REQUIRE(run.exit_code == 0);
@@ -358,7 +393,7 @@ TEST_CASE("precision on run and emit: 16-bit buffers named in the kernels, check
     std::system(("rm -rf " + dir).c_str());
 }
 
-TEST_CASE("epilogue on run and emit: bias and activation in the kernels that write the output, named, checked") {
+TEST_CASE("epilogue on run and emit: bias and activation in the kernels that write the output, named, checked", "[vulkan]") {
     const std::string dir = "/tmp/wino-epilogue-" + std::to_string(::getpid());
     auto run = run_wino_gen("run --input-shape 2,6,11,9 --filters 5 --pad 1 --bias random --activation relu6 --check --format json");
     REQUIRE(run.exit_code == 0);
@@ -397,7 +432,7 @@ TEST_CASE("epilogue on run and emit: bias and activation in the kernels that wri
     std::system(("rm -rf " + dir + " " + dir + "-bias.npy").c_str());
 }
 
-TEST_CASE("points on run, emit and tune: the parser of matrices, the config's points end to end") {
+TEST_CASE("points on run, emit and tune: the parser of matrices, the config's points end to end", "[vulkan]") {
     const std::string dir = "/tmp/wino-points-" + std::to_string(::getpid());
     auto run = run_wino_gen("run --input-shape 1,6,11,9 --filters 5 --pad 1 --points 0,1,-1,2,-2 --check --format json");
     REQUIRE(run.exit_code == 0);
@@ -444,7 +479,7 @@ TEST_CASE("help names every option") {
         CHECK(help.out.find(option) != std::string::npos);
 }
 
-TEST_CASE("non-square and 1D layers on run and emit: F(m x n, r x s) names, --m per axis, every --pad form, bad input in one line") {
+TEST_CASE("non-square and 1D layers on run and emit: F(m x n, r x s) names, --m per axis, every --pad form, bad input in one line", "[vulkan]") {
     auto json = [](const std::string& args) {
         auto r = run_wino_gen(args + " --no-tuning-db --check --format json");
         INFO("wino-gen " << args << "\n" << r.err);
@@ -514,7 +549,7 @@ TEST_CASE("non-square and 1D layers on run and emit: F(m x n, r x s) names, --m 
     std::system(("rm -rf " + out).c_str());
 }
 
-TEST_CASE("tune refuses a layer no candidate can run with its reason and exit 2, and a layer list tunes the others and lists it") {
+TEST_CASE("tune refuses a layer no candidate can run with its reason and exit 2, and a layer list tunes the others and lists it", "[vulkan][tuner]") {
     const std::string dir = "/tmp/wino-tune-refused-" + std::to_string(::getpid());
     std::filesystem::create_directories(dir);
     // A 1x1 filter: no Winograd configuration, and the direct kernel is not in the space (it crashed, SIGSEGV, before).

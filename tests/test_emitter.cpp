@@ -1,7 +1,6 @@
-// The emitter: template filling, unroll factors, and every GLSL kernel compiling
-// to SPIR-V in process.
+// The emitter: template filling, unroll factors, the emitted kernels' names,
+// comments and constants.
 #include "templates/emitter.hpp"
-#include "runtime/glsl_compiler.hpp"
 #include "templates/meta_code.hpp"
 #include "recipes/recipe_db.hpp"
 
@@ -24,22 +23,6 @@ TEST_CASE("the unroll factor is the closest divisor, else the full loop") {
     CHECK(effective_unroll(5, 1) == 1);
     CHECK(effective_unroll(12, 5) == 6);
     CHECK(effective_unroll(3, 9) == 3);
-}
-
-TEST_CASE("every GLSL kernel compiles for m 2/4/6, r 3/5 and each unroll factor") {
-    for (int r : {3, 5})
-        for (int m : {2, 4, 6}) {
-            const RecipeSet s = recipes_for(m, r, default_points(m + r - 1), {});
-            for (int unroll : {0, 1, 2, 4, 6}) {
-                KernelParams p;
-                p["unroll"][0] = unroll;
-                for (Variant v : {Variant::fused, Variant::nonfused})
-                    for (const EmittedKernel& k : emit_variant(v, ConvAlgorithm::square(s), p, Backend::glsl)) {
-                        INFO(k.name << " unroll " << unroll);
-                        CHECK_NOTHROW(compile_glsl(k.source));
-                    }
-            }
-        }
 }
 
 TEST_CASE("emitted code names F(m,r), the points and the op counts, constants with their exact value") {

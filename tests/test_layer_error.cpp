@@ -32,7 +32,7 @@ TEST_CASE("the host pipeline in fp64 is the convolution, on odd shapes with padd
         }
 }
 
-TEST_CASE("the model's error agrees with the device's within 2x at m = 2, 4, 6") {
+TEST_CASE("the model's error agrees with the device's within 2x at m = 2, 4, 6", "[vulkan]") {
     Device device;
     const ConvShape s{1, 32, 20, 20, 16, 3, 1};
     const std::vector<float> x = random_tensor(s.input_size(), 1), w = random_tensor(s.filter_size(), 2);
@@ -60,7 +60,7 @@ TEST_CASE("the model's error agrees with the device's within 2x at m = 2, 4, 6")
     }
 }
 
-TEST_CASE("the default F(4,3) is at least as accurate as ncnn's on ncnn's first comparison layer, on the device") {
+TEST_CASE("the default F(4,3) is at least as accurate as ncnn's on ncnn's first comparison layer, on the device", "[vulkan]") {
     // ncnn's Vulkan F(4,3) on this layer (examples/layers/ncnn-comparison.txt):
     // max|y - ref| / max|ref| = 8.3e-7 on uniform [-1, 1) tensors (issue 15).
     // Ours: the sqrt(2) points and channel blocks of product_sum_block.
@@ -111,7 +111,7 @@ TEST_CASE("the layer objective ranks by the layer error model: reproducible, nev
     CHECK(a.error == modelled_layer_error(build_toom_cook(3, 3, a.points), 4));
 }
 
-TEST_CASE("16-bit precisions: the model rounds what the device rounds, and the balanced scaling keeps M in range at m = 6") {
+TEST_CASE("16-bit precisions: the model rounds what the device rounds, and the balanced scaling keeps M in range at m = 6", "[vulkan]") {
     Device device;
     const ConvShape s{2, 24, 13, 11, 10, 3, 1};  // N > 1, tails in H, W, C and K
     const std::vector<float> x = random_tensor(s.input_size(), 1), w = random_tensor(s.filter_size(), 2);
@@ -154,7 +154,7 @@ TEST_CASE("16-bit precisions: the model rounds what the device rounds, and the b
     }
 }
 
-TEST_CASE("non-square and 1D layers: the host pipeline in fp64 is the convolution, and the model matches the device") {
+TEST_CASE("non-square and 1D layers: the host pipeline in fp64 is the convolution, and the model matches the device", "[vulkan]") {
     Device device;
     const std::vector<ConvShape> shapes = {
         {2, 6, 13, 11, 5, 1, 7, Padding(0, 3)},           // 1x7

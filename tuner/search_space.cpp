@@ -12,33 +12,7 @@
 
 namespace wino {
 
-nlohmann::ordered_json to_json(const Candidate& c) {
-    // A square tile is one number: the keys of earlier databases.
-    nlohmann::ordered_json j = {{"variant", to_string(c.variant)}, {"m", tile_json(c.m)}};
-    if (!c.points.empty()) j["points"] = c.points;  // default points: the keys of earlier databases
-    if (c.precision != Precision::fp32) j["precision"] = to_string(c.precision);  // so too fp32
-    j.update(to_json(c.params));
-    return j;
-}
-
 std::string candidate_key(const Candidate& c) { return to_json(c).dump(); }
-
-Candidate candidate_from_json(const nlohmann::json& j, Backend backend) {
-    if (!j.is_object() || !j.contains("variant") || !j["variant"].is_string() || !j.contains("m") ||
-        !(j["m"].is_number_integer() || (j["m"].is_array() && j["m"].size() == 2)))
-        throw InputError(fmt::format("a candidate needs \"variant\" and \"m\" (a number, or [h, w]): {}", j.dump()));
-    auto tile = [&](const nlohmann::json& v) { return static_cast<int>(json_integer(v, 1, max_alpha, "a candidate's m")); };
-    const TileSize m = j["m"].is_array() ? TileSize(tile(j["m"][0]), tile(j["m"][1])) : TileSize(tile(j["m"]));
-    if (j.contains("points") && !j["points"].is_string())
-        throw InputError(fmt::format("a candidate's points are a string as --points takes them: {}", j.dump()));
-    nlohmann::json params = j;
-    if (j.contains("precision") && !j["precision"].is_string())
-        throw InputError(fmt::format("a candidate's precision is a string as --precision takes it: {}", j.dump()));
-    for (const char* key : {"variant", "m", "points", "precision"}) params.erase(key);
-    return {parse_variant(j["variant"].get<std::string>()), m,
-            params_from_json(params, default_params(backend)), j.value("points", ""),
-            parse_precision(j.value("precision", "fp32"))};
-}
 
 namespace {
 

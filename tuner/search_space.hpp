@@ -17,12 +17,8 @@ namespace wino {
 // One point of the space: what `run` takes as a ConvConfig.
 using Candidate = ConvConfig;
 
-// {"variant": "nonfused", "m": 4 (or [4, 2]), "unroll": "full", ...}: how the database and
-// the JSON output name a candidate; the key is its compact dump.
-nlohmann::ordered_json to_json(const Candidate& candidate);
+// How the database keys a candidate: the compact dump of its to_json.
 std::string candidate_key(const Candidate& candidate);
-// Throws InputError for a malformed object.
-Candidate candidate_from_json(const nlohmann::json& j, Backend backend);
 
 // `c` with every parameter that one of its switches leaves inert (the GEMM
 // tiles under cuBLAS) set back to `start`'s value: the one form the space

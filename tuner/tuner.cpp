@@ -104,7 +104,7 @@ LayerTuning tune_layer(Executor& executor, TuningDb& db, const ConvShape& layer,
     auto retime = [&](const std::vector<std::string>& keys) {
         std::vector<std::unique_ptr<LoadedLayer>> loaded;
         for (const std::string& key : keys) {
-            loaded.push_back(executor.load(layer, candidate_from_json(nlohmann::json::parse(key), device.backend)));
+            loaded.push_back(executor.load(layer, config_from_json(nlohmann::json::parse(key), device.backend)));
             loaded.back()->set_filters(filters);
         }
         std::vector<double> best(keys.size(), 0);

@@ -192,7 +192,7 @@ TuningResult result_of(const Statement& s) {
     r.kernels_hash = s.text(after_layer + 1);
     r.version = s.text(after_layer + 2);
     try {
-        r.candidate = candidate_from_json(nlohmann::json::parse(s.text(after_layer + 3)), r.device.backend);
+        r.candidate = config_from_json(nlohmann::json::parse(s.text(after_layer + 3)), r.device.backend);
     } catch (const nlohmann::json::exception& e) {
         throw InputError(fmt::format("a stored candidate is not JSON ({})", e.what()));
     }
@@ -244,7 +244,7 @@ TuningResult result_from_json(const nlohmann::json& j) {
         r.layer = checked_shape(sizes);
         r.kernels_hash = field(j, "kernels_hash").get<std::string>();
         r.version = field(j, "version").get<std::string>();
-        r.candidate = candidate_from_json(field(j, "candidate"), r.device.backend);
+        r.candidate = config_from_json(field(j, "candidate"), r.device.backend);
         if (field(l, "precision") != to_string(r.candidate.precision))
             throw InputError(fmt::format("the layer's precision {} is not its candidate's, {}", field(l, "precision").dump(),
                                          to_string(r.candidate.precision)));

@@ -1,0 +1,20 @@
+// The tuning database's choices in a build without the tuner part
+// (-DWINO_TUNER=OFF, or SQLite or ONNX not found): opening a database says
+// how to build it, and `run` reads none unless one is given.
+#include "tuner/tuned_configs.hpp"
+
+#include "generator/build_parts.hpp"
+
+namespace wino {
+
+TunedLookup tuned_lookup(const std::filesystem::path&, const DeviceIdentity&) {
+    throw absent_part(Part::tuner, "a tuning database");
+}
+
+std::pair<DeviceIdentity, TunedLookup> tuned_lookup(const std::filesystem::path&, Backend, const std::string&) {
+    throw absent_part(Part::tuner, "a tuning database");
+}
+
+std::filesystem::path default_tuning_db(const std::string& given) { return given; }
+
+}  // namespace wino
