@@ -31,7 +31,7 @@ struct EmitCli {
     std::string backend, out = ".", registry_unit, layers, db, device_name, points, precision = "fp32", activation = "none";
     std::string m = "4", filter_shape;
     bool bias = false;
-    int r = 3;
+    std::optional<int> r;
     bool no_fma = false;
     KernelOptions kernel;
 };
@@ -102,7 +102,7 @@ void emit(const EmitCli& o) {
         // The kernels' filter: what they are for beyond their sizes is the layer's.
         ConvShape shape;
         std::tie(shape.R, shape.S) =
-            o.filter_shape.empty() ? std::pair{o.r, o.r} : parse_filter_shape(o.filter_shape, "--filter-shape", true);
+            o.filter_shape.empty() ? std::pair{o.r.value_or(3), o.r.value_or(3)} : parse_filter_shape(o.filter_shape, "--filter-shape", true);
         const TileSize m = parse_tile(o.m, shape);
         KernelParams params = default_params(backend);
         apply_kernel_options(o.kernel, params);
@@ -152,16 +152,11 @@ Command add_emit_command(CLI::App& app) {
     CLI::App* sub = app.add_subcommand("emit", "Write the Winograd kernels of a variant as GLSL or CUDA source");
     sub->add_option("--backend", o->backend, backend_names());
     add_tile_option(sub, o->m, "output tile (default 4)");
-    CLI::Option* square = sub->add_option("--r", o->r, "square filters R x R")->default_str("3")->check(integer_range(1, max_alpha));
-    sub->add_option("--filter-shape", o->filter_shape, "R,S filters (1,7 is 1x7; a 1D layer's S is 1,S)")->excludes(square);
+    add_filter_options(sub, o->r, o->filter_shape);
     add_kernel_options(sub, o->kernel);
     sub->add_flag("--no-fma", o->no_fma, "transform recipes without FMA");
-    sub->add_option("--points", o->points,
-                    "the m+r-2 finite interpolation points, as matrices takes them (default: the best-known set), of "
-                    "every axis whose filter size is over 1");
-    sub->add_option("--precision", o->precision,
-                    precision_help())
-        ->default_str("fp32");
+    add_points_option(sub, o->points);
+    add_precision_option(sub, o->precision);
     sub->add_flag("--bias", o->bias, "the kernels that write the output add a bias of K values (a buffer named bias)");
     add_activation_option(sub, o->activation);
     sub->add_option("--out", o->out, "folder for the kernel files")->default_str(".");

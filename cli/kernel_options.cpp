@@ -11,7 +11,7 @@ void add_kernel_options(CLI::App* sub, KernelOptions& o) {
     for (const ParamSpec& spec : param_table()) {
         std::vector<std::string> defaults;
         for (const BackendSpec& b : backends())
-            defaults.push_back(fmt::format("{} {}", b.name, value_text(spec, default_params(b.backend)[spec.name])));
+            defaults.push_back(fmt::format("{} {}", b.name, value_text(spec, default_params(b.backend)[spec.param])));
         sub->add_option(spec.flag, o.text[spec.name], fmt::format("{} (default: {})", spec.help, fmt::join(defaults, ", ")));
     }
 }
@@ -19,7 +19,7 @@ void add_kernel_options(CLI::App* sub, KernelOptions& o) {
 void apply_kernel_options(const KernelOptions& o, KernelParams& params) {
     for (const ParamSpec& spec : param_table())
         if (auto text = o.text.find(spec.name); text != o.text.end() && !text->second.empty())
-            params[spec.name] = parse_value(spec, text->second);
+            params[spec.param] = parse_value(spec, text->second);
 }
 
 }  // namespace wino::cli

@@ -218,13 +218,8 @@ Command add_run_command(CLI::App& app) {
     add_layer_options(sub, o->layer);
     add_tile_option(sub, o->m, "Winograd output tile (default: the tuning database's, else 4)");
     add_kernel_options(sub, o->kernel);
-    sub->add_option("--points", o->points,
-                    "the m+r-2 finite interpolation points, as matrices takes them (default: the best-known set), "
-                    "of every axis whose filter size is over 1 (they must share alpha); like --m, it names a "
-                    "configuration: the tuning database is not read");
-    sub->add_option("--precision", o->precision,
-                    fmt::format("{}. The tuning database's result at this precision is taken", precision_help()))
-        ->default_str("fp32");
+    add_points_option(sub, o->points, "; like --m, it names a configuration: the tuning database is not read");
+    add_precision_option(sub, o->precision, ". The tuning database's result at this precision is taken");
     sub->add_option("--input", o->input, "input tensor, float32 or float16 .npy N,C,H,W (or N,C,W: a 1D layer)");
     sub->add_option("--weights", o->weights, "filters, float32 or float16 .npy K,C,R,S (K,C,S for a 1D layer)");
     sub->add_option("--bias", o->bias,

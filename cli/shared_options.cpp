@@ -2,6 +2,7 @@
 #include "cli/shared_options.hpp"
 
 #include "templates/epilogue.hpp"
+#include "templates/precision.hpp"
 
 #include "generator/checked.hpp"
 #include <wino/errors.hpp>
@@ -74,11 +75,9 @@ void add_activation_option(CLI::App* sub, std::string& activation) {
 
 void add_layer_options(CLI::App* sub, LayerOptions& o) {
     sub->add_option("--input-shape", o.input_shape, "N,C,H,W, or N,C,W for a 1D layer");
-    const LayerField &K = layer_field("K"), &R = layer_field("R");
+    const LayerField& K = layer_field("K");
     sub->add_option("--filters", o.filters, "K, the number of filters")->check(integer_range(K.min, K.max));
-    CLI::Option* square = sub->add_option("--r", o.r, "square filters R x R")->default_str("3")->check(integer_range(R.min, R.max));
-    sub->add_option("--filter-shape", o.filter_shape, "R,S filters (R rows, S columns; 1,7 is 1x7), or S for a 1D layer")
-        ->excludes(square);
+    add_filter_options(sub, o.r, o.filter_shape);
     sub->add_option("--pad", o.pad,
                     "zero padding: P on every side, PH,PW (rows, columns), top,bottom,left,right, or same (the output "
                     "keeps the input's size; an odd total puts the extra row or column at the bottom or right, as ONNX "
@@ -86,8 +85,27 @@ void add_layer_options(CLI::App* sub, LayerOptions& o) {
         ->default_str("0");
 }
 
+void add_filter_options(CLI::App* sub, std::optional<int>& r, std::string& filter_shape) {
+    const LayerField& R = layer_field("R");
+    CLI::Option* square = sub->add_option("--r", r, "square filters R x R")->default_str("3")->check(integer_range(R.min, R.max));
+    sub->add_option("--filter-shape", filter_shape,
+                    "R,S filters (R rows, S columns; 1,7 is 1x7); a 1D layer's are 1,S, or S with an N,C,W --input-shape")
+        ->excludes(square);
+}
+
+void add_points_option(CLI::App* sub, std::string& points, const std::string& note) {
+    sub->add_option("--points", points,
+                    "the m+r-2 finite interpolation points, as matrices takes them (default: the best-known set), of "
+                    "every axis whose filter size is over 1 (they must share alpha)" + note);
+}
+
+void add_precision_option(CLI::App* sub, std::string& precision, const std::string& note) {
+    sub->add_option("--precision", precision, precision_help() + note)->default_str("fp32");
+}
+
 Device open_device(const DeviceOptions& o) {
     const Backend backend = parse_backend(o.backend);
+    require_part(spec_of(backend).part, fmt::format("--backend {}", o.backend));
     return Device(wino::DeviceOptions{backend, device_index(o.device, spec_of(backend).api), o.validation});
 }
 

@@ -30,10 +30,20 @@ struct LayerOptions {
 
 void add_layer_options(CLI::App* sub, LayerOptions& options);
 
+// The one declaration of each flag that names part of a configuration (run,
+// emit and tune take them; `note` says what the subcommand does with it):
+// --r or --filter-shape (the filter; R defaults to 3),
+void add_filter_options(CLI::App* sub, std::optional<int>& r, std::string& filter_shape);
+// --points (the interpolation points of every transformed axis),
+void add_points_option(CLI::App* sub, std::string& points, const std::string& note = "");
+// --precision (default fp32).
+void add_precision_option(CLI::App* sub, std::string& precision, const std::string& note = "");
+
 // --activation, the same on run and emit (epilogue.hpp's forms).
 void add_activation_option(CLI::App* sub, std::string& activation);
 
-// Throws InputError for a bad backend or device name, DeviceError for no device.
+// Throws InputError for a bad backend or device name, or a backend whose part
+// the build leaves out; DeviceError for no device.
 Device open_device(const DeviceOptions& options);
 
 // Every integer flag's check, on its text before CLI11 converts it: a decimal

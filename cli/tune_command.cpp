@@ -55,7 +55,7 @@ std::string config_text(const Candidate& c) {
     for (const ParamSpec& spec : param_table())
         if (std::any_of(spec_of(c.variant).kinds.begin(), spec_of(c.variant).kinds.end(),
                         [&](KernelKind k) { return applies_to(spec, k); }))
-            parts.push_back(fmt::format("{} {}", spec.name, value_text(spec, c.params[spec.name])));
+            parts.push_back(fmt::format("{} {}", spec.name, value_text(spec, c.params[spec.param])));
     return fmt::format("{}", fmt::join(parts, ", "));
 }
 
@@ -214,11 +214,8 @@ Command add_tune_command(CLI::App& app) {
     std::vector<std::string> names;
     for (const StrategySpec& s : strategies()) names.push_back(fmt::format("{} ({})", s.name, s.help));
     sub->add_option("--strategy", o->strategy, fmt::format("{}", fmt::join(names, "; ")))->default_str("guided");
-    sub->add_option("--points", o->points,
-                    "tune F(m,r) at these interpolation points (as matrices takes them; they fix m = count + 2 - r)");
-    sub->add_option("--precision", o->precision,
-                    fmt::format("{}. Tunes at this precision; `run --precision` then takes the result", precision_help()))
-        ->default_str("fp32");
+    add_points_option(sub, o->points, "; every candidate takes them, so they fix m = count + 2 - r");
+    add_precision_option(sub, o->precision, ". Tunes at this precision; `run --precision` then takes the result");
     sub->add_option("--budget-seconds", o->budget,
                     "per layer, for the search (0: none); the fastest found are then timed again at length")
         ->check(seconds_range());

@@ -2,8 +2,7 @@
 // this build has, and the one refusal of whatever needs a part it lacks.
 #pragma once
 
-#include <wino/errors.hpp>
-
+#include <string>
 #include <string_view>
 
 namespace wino {
@@ -20,10 +19,13 @@ struct PartSpec {
 
 const PartSpec& spec_of(Part part);
 
-// The refusal of what needs a part this build lacks: `what` (a sentence's
-// subject, "a Vulkan executor") needs it, and how to build it.
-InputError absent_part(Part part, std::string_view what);
-// Throws absent_part when this build lacks the part.
+// Why what needs a part this build lacks cannot be had: `what` (a sentence's
+// subject, "a Vulkan executor") needs the part, and how to build it.
+std::string absent_part(Part part, std::string_view what);
+// Throws InputError (absent_part) when this build lacks the part: what the
+// CLI asks before it opens anything, so a missing part is bad input there.
+// The library's own refusal of a device is DeviceError, as for any device
+// that is not there.
 void require_part(Part part, std::string_view what);
 
 }  // namespace wino

@@ -21,10 +21,9 @@ ConvConfig config_of(const ConvShape& shape, const KernelChoice& choice, Backend
                       spec_of(choice.variant).winograd ? canonical_points(choice.points, m, shape.R, shape.S) : "",
                       choice.precision, choice.epilogue};
     for (const auto& [name, text] : choice.params) {
-        const auto& table = param_table();
-        const auto spec = std::find_if(table.begin(), table.end(), [&](const ParamSpec& s) { return name == s.name; });
-        if (spec == table.end()) throw InputError(fmt::format("no kernel parameter is called '{}'", name));
-        config.params[name] = parse_value(*spec, text);
+        const ParamSpec* spec = find_param(name);
+        if (!spec) throw InputError(fmt::format("no kernel parameter is called '{}'", name));
+        config.params[spec->param] = parse_value(*spec, text);
     }
     return config;
 }
@@ -32,7 +31,7 @@ ConvConfig config_of(const ConvShape& shape, const KernelChoice& choice, Backend
 KernelChoice choice_of(const ConvConfig& config) {
     KernelChoice choice{config.variant, config.m, {}, config.points, config.precision, config.epilogue};
     for (const ParamSpec& spec : param_table()) {
-        const ParamValue& v = config.params[spec.name];
+        const ParamValue& v = config.params[spec.param];
         choice.params[spec.name] = spec.type == ParamType::pair ? fmt::format("{},{}", v[0], v[1]) : value_text(spec, v);
     }
     return choice;

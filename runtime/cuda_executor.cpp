@@ -45,7 +45,7 @@ private:
 class CudaLayer : public LoadedLayer {
 public:
     CudaLayer(int arch, const DeviceLimits& limits, ConvPlan plan)
-        : LoadedLayer(std::move(plan)), cublas_gemm_(plan_.config.params["cublas"][0] != 0) {
+        : LoadedLayer(std::move(plan)), cublas_gemm_(plan_.config.params[Param::cublas][0] != 0) {
         // Each kernel's registers come from the loaded function, whether NVRTC
         // compiled it now or served it from its cache (with no ptxas report),
         // and are checked against the device before its first launch.

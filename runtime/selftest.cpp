@@ -26,7 +26,7 @@ std::string precision_and_epilogue(const ConvConfig& c) {
     if (c.precision != Precision::fp32) text += fmt::format(", {}", to_string(c.precision));
     if (c.epilogue.bias) text += ", bias";
     if (c.epilogue.activation != Activation::none) text += fmt::format(", {}", activation_text(c.epilogue));
-    if (c.params["cublas"][0]) text += ", cuBLAS";
+    if (c.params[Param::cublas][0]) text += ", cuBLAS";
     return text;
 }
 
@@ -113,7 +113,7 @@ std::vector<SelftestCase> selftest_cases(Backend backend, const DeviceLimits& li
     cases.add(awkward_5x5, Variant::direct, 1, false, Precision::fp32, {true, Activation::leaky_relu, 0.25f});
     // The non-fused product by the vendor's BLAS.
     if (cases.vendor_gemm())
-        for (int m : {4, 6}) cases.add(awkward_3x3, Variant::nonfused, m, m == 4).params["cublas"][0] = 1;
+        for (int m : {4, 6}) cases.add(awkward_3x3, Variant::nonfused, m, m == 4).params[Param::cublas][0] = 1;
     return cases.take(quick);
 }
 

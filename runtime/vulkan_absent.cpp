@@ -3,11 +3,12 @@
 #include "runtime/executor.hpp"
 
 #include "generator/build_parts.hpp"
+#include <wino/errors.hpp>
 
 namespace wino {
 
 std::unique_ptr<Executor> open_vulkan_executor(const ExecutorOptions&) {
-    throw absent_part(Part::vulkan, "a Vulkan executor");
+    throw DeviceError(absent_part(Part::vulkan, "a Vulkan executor"));
 }
 
 }  // namespace wino

@@ -92,9 +92,9 @@ std::string cuda_half_constant(const Exact& c) {
 
 const std::vector<BackendSpec>& backends() {
     static const std::vector<BackendSpec> table = {
-        {Backend::glsl, "glsl", "vulkan", "GLSL", ".comp", "", Dialect{"REAL", "FMA"},
+        {Backend::glsl, "glsl", "vulkan", Part::vulkan, "GLSL", ".comp", "", Dialect{"REAL", "FMA"},
          Dialect{"REAL", "FMA", glsl_half_constant}, glsl_preamble},
-        {Backend::cuda, "cuda", "cuda", "CUDA", ".cu", ".cuh", Dialect{"const REAL", "FMA"},
+        {Backend::cuda, "cuda", "cuda", Part::cuda, "CUDA", ".cu", ".cuh", Dialect{"const REAL", "FMA"},
          Dialect{"const REAL", "FMA", cuda_half_constant}, cuda_preamble},
     };
     return table;

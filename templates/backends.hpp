@@ -5,6 +5,7 @@
 // prelude file, and an executor in runtime/.
 #pragma once
 
+#include "generator/build_parts.hpp"
 #include "templates/kernel_kinds.hpp"
 #include "recipes/recipe_format.hpp"
 
@@ -27,6 +28,7 @@ struct BackendSpec {
     Backend backend;
     const char* name;       // "glsl": --backend, the JSON "backend"
     const char* api;        // "vulkan": the API that runs it; also accepted by --backend, and --device's prefix
+    Part part;              // the build part whose executor runs it
     const char* language;   // "GLSL", in the kernels' header comment
     const char* extension;  // of emitted files: ".comp"
     // Where kernels of the language can include the 1D transforms as functions

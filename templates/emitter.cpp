@@ -78,7 +78,7 @@ std::string header(const KindSpec& kind, const ConvAlgorithm& a, const KernelPar
     }
     std::vector<std::string> tuning;
     for (const ParamSpec& spec : param_table())
-        if (applies_to(spec, kind.kind)) tuning.push_back(fmt::format("{} {}", spec.name, value_text(spec, p[spec.name])));
+        if (applies_to(spec, kind.kind)) tuning.push_back(fmt::format("{} {}", spec.name, value_text(spec, p[spec.param])));
     return out + fmt::format("// Tuning: {}.\n", fmt::join(tuning, ", "));
 }
 
@@ -86,7 +86,7 @@ std::string header(const KindSpec& kind, const ConvAlgorithm& a, const KernelPar
 std::string defines(KernelKind kind, const KernelParams& p) {
     std::string out;
     for (const ParamSpec& spec : param_table())
-        if (applies_to(spec, kind)) out += defines_of(spec, p[spec.name]);
+        if (applies_to(spec, kind)) out += defines_of(spec, p[spec.param]);
     return out;
 }
 
@@ -101,7 +101,7 @@ std::string kernel_name(KernelKind kind, const ConvAlgorithm& a, const KernelPar
         if (const std::string tag = points_part(a); !tag.empty()) name += "_" + tag;
     for (const ParamSpec& spec : param_table())
         if (applies_to(spec, kind))
-            if (const std::string part = name_part(spec, p[spec.name]); !part.empty()) name += "_" + part;
+            if (const std::string part = name_part(spec, p[spec.param]); !part.empty()) name += "_" + part;
     if (const std::string part = epilogue_part(kind, epilogue); !part.empty()) name += "_" + part;
     return name;
 }
@@ -117,7 +117,7 @@ std::string kernel_set_name(Variant variant, TileSize m, int r, int s, const Ker
         if (const std::string tag = points_tag(parse_points(points, points_alpha(m, r, s))); !tag.empty()) name += "_" + tag;
     for (const ParamSpec& spec : param_table())
         if (std::any_of(v.kinds.begin(), v.kinds.end(), [&](KernelKind k) { return applies_to(spec, k); }))
-            if (const std::string part = name_part(spec, p[spec.name]); !part.empty()) name += "_" + part;
+            if (const std::string part = name_part(spec, p[spec.param]); !part.empty()) name += "_" + part;
     if (const std::string part = epilogue_tag(epilogue); !part.empty()) name += "_" + part;
     return name;
 }

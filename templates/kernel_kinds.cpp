@@ -18,9 +18,9 @@ using Groups = std::array<std::uint32_t, 3>;
 
 std::uint32_t ceil_div(long long a, long long b) { return static_cast<std::uint32_t>((a + b - 1) / b); }
 
-int tiles_per_thread(const KernelParams& p) { return p["transform_tiles"][0]; }
-int unroll(const KernelParams& p) { return p["unroll"][0]; }
-int one_dimensional(const KernelParams& p) { return p["workgroup_size"][0]; }
+int tiles_per_thread(const KernelParams& p) { return p[Param::transform_tiles][0]; }
+int unroll(const KernelParams& p) { return p[Param::unroll][0]; }
+int one_dimensional(const KernelParams& p) { return p[Param::workgroup_size][0]; }
 
 // A transform thread per (row, group of tiles): rows are channels (input) or filters (output).
 Groups per_tile_group(long long rows, const Tiling& t, const KernelParams& p, int wg) {
@@ -75,8 +75,8 @@ TemplateValues input_transform_values(const ConvAlgorithm& a, const KernelParams
 // channel product, added to the running sum: no partial sums live across
 // channels. The last, partial block sums the same way in a loop.
 TemplateValues gemm_values(const ConvAlgorithm&, const KernelParams& p, const Dialect&) {
-    const int wg_p = p["gemm_threads"][1];
-    const auto [reg_k, reg_p] = p["gemm_registers"];
+    const int wg_p = p[Param::gemm_threads][1];
+    const auto [reg_k, reg_p] = p[Param::gemm_registers];
     const int kq = reg_k / 4, pq = reg_p / 4;
     std::string declare, whole_block, tail_start, tail_multiply, tail_end, store;
     for (int i = 0; i < kq; ++i) declare += fmt::format("    int k_quad{0} = min(k_first + {0}, p.k_quads - 1);\n", i);
@@ -124,7 +124,7 @@ TemplateValues output_transform_values(const ConvAlgorithm& a, const KernelParam
         [&](int xi) { return fmt::format("{}(product, ({} * p.K + k) * groups + group)", grouped ? "FETCH_REAL4" : "FETCH_REAL", xi); },
         in4);
     const std::string tiles = tile_copies(template_text("output_tile"), axis_values(a, {"alpha_h", "alpha_w", "m_h", "m_w"}), group, [&](int e) {
-        TemplateValues tile{{"store", block_store(a.m(), p["vector_rows"][0] != 0, in8)}};
+        TemplateValues tile{{"store", block_store(a.m(), p[Param::vector_rows][0] != 0, in8)}};
         tile["pick"] = assign_each(positions, element("mt"), [&](int xi) {
             return grouped ? fmt::format("mq{}.{}", xi, lanes[e]) : fmt::format("mq{}", xi);
         }, in8);
@@ -169,10 +169,10 @@ const std::vector<KindSpec> kinds = {
      [](const KernelParams&) {
          return std::vector<BufferUse>{{BufferId::u, false, 4}, {BufferId::v, false, 4}, {BufferId::product, true, 4}};
      },
-     [](const KernelParams& p) { return p["gemm_threads"][0] * p["gemm_threads"][1]; },
+     [](const KernelParams& p) { return p[Param::gemm_threads][0] * p[Param::gemm_threads][1]; },
      [](const ConvShape&, const Tiling& t, const KernelParams& p, int) {
-         const auto [wg_k, wg_p] = p["gemm_threads"];
-         const auto [reg_k, reg_p] = p["gemm_registers"];
+         const auto [wg_k, wg_p] = p[Param::gemm_threads];
+         const auto [reg_k, reg_p] = p[Param::gemm_registers];
          return Groups{ceil_div(t.tiles_padded, wg_p * reg_p), ceil_div(t.k_padded, wg_k * reg_k),
                        static_cast<std::uint32_t>(t.positions())};
      },
@@ -180,7 +180,7 @@ const std::vector<KindSpec> kinds = {
     {KernelKind::output_transform, "output_transform", false, true,
      [](const KernelParams& p) {
          return std::vector<BufferUse>{{BufferId::product, false, tiles_per_thread(p)},
-                                       {BufferId::result, true, p["vector_rows"][0] ? 4 : 1}};
+                                       {BufferId::result, true, p[Param::vector_rows][0] ? 4 : 1}};
      },
      one_dimensional,
      [](const ConvShape& s, const Tiling& t, const KernelParams& p, int wg) { return per_tile_group(s.K, t, p, wg); },
@@ -189,9 +189,9 @@ const std::vector<KindSpec> kinds = {
      [](const KernelParams&) {
          return std::vector<BufferUse>{{BufferId::images, false}, {BufferId::u, false}, {BufferId::result, true}};
      },
-     [](const KernelParams& p) { return p["fused_tile"][0] * p["fused_tile"][1]; },
+     [](const KernelParams& p) { return p[Param::fused_tile][0] * p[Param::fused_tile][1]; },
      [](const ConvShape& s, const Tiling& t, const KernelParams& p, int) {
-         const auto [wg_k, wg_p] = p["fused_tile"];
+         const auto [wg_k, wg_p] = p[Param::fused_tile];
          return Groups{ceil_div(t.tiles, wg_p), ceil_div(s.K, wg_k), 1};
      },
      fused_values},

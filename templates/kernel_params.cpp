@@ -24,86 +24,174 @@ std::string over_workgroup_limit(long long wanted, const ParamContext& c) {
 }
 
 // No API runs more than 1024 threads in a workgroup, whatever the device.
-std::string over_api_limit(const char* flag, const ParamValue& v) {
-    return threads(v) > 1024 ? fmt::format("{} {}x{} is {} threads, more than the 1024 a workgroup may have", flag, v[0], v[1], threads(v))
+std::string over_api_limit(const ParamSpec& spec, const KernelParams& p) {
+    const ParamValue& v = p[spec.param];
+    return threads(v) > 1024 ? fmt::format("{} {}x{} is {} threads, more than the 1024 a workgroup may have", spec.flag, v[0],
+                                           v[1], threads(v))
                              : std::string();
 }
 
+std::string over_workgroup_of_threads(const ParamSpec& spec, const KernelParams& p, const ParamContext& c) {
+    return over_workgroup_limit(threads(p[spec.param]), c);
+}
+
+// In Param's order: a parameter's value lies at its enum's index.
 const std::vector<ParamSpec> table = {
-    {"unroll", "--unroll", "transform loop unroll: 1, 2, 4, 6, ... or full", ParamType::unroll, "u", {}, {0, 0}, {}, 1, 1024, {{0, 0}, {1, 0}, {2, 0}, {4, 0}, {6, 0}},
-     {K::filter_transform, K::input_transform, K::output_transform, K::fused}, {}},
-    {"workgroup_size", "--workgroup-size", "threads per workgroup of the transform and direct kernels", ParamType::count,
-     "wg", {}, {64, 0}, {}, 1, 1024, {{32, 0}, {64, 0}, {128, 0}}, {K::filter_transform, K::input_transform, K::output_transform, K::direct},
-     {{Needs::device, [](const KernelParams& p, const ParamContext& c) { return over_workgroup_limit(p["workgroup_size"][0], c); }}}},
-    {"gemm_threads", "--gemm-threads", "GEMM workgroup threads along K,P", ParamType::pair, "t", {"K", "P"}, {1, 8},
-     {{Backend::cuda, {2, 32}}},  // a warp along p: U is one broadcast per warp, V and M coalesce (unmeasured)
-     1, 1024, {{1, 8}, {8, 1}, {2, 32}, {4, 16}}, {K::gemm},
-     {{Needs::value, [](const KernelParams& p, const ParamContext&) { return over_api_limit("--gemm-threads", p["gemm_threads"]); }},
-      {Needs::device, [](const KernelParams& p, const ParamContext& c) { return over_workgroup_limit(threads(p["gemm_threads"]), c); }}},
-     "cublas"},
+    {.param = Param::unroll,
+     .name = "unroll",
+     .flag = "--unroll",
+     .help = "transform loop unroll: 1, 2, 4, 6, ... or full",
+     .type = ParamType::unroll,
+     .tag = "u",
+     .value = {0, 0},
+     .min = 1,
+     .max = 1024,
+     .candidates = {{0, 0}, {1, 0}, {2, 0}, {4, 0}, {6, 0}},
+     .kinds = {K::filter_transform, K::input_transform, K::output_transform, K::fused}},
+    {.param = Param::workgroup_size,
+     .name = "workgroup_size",
+     .flag = "--workgroup-size",
+     .help = "threads per workgroup of the transform and direct kernels",
+     .type = ParamType::count,
+     .tag = "wg",
+     .value = {64, 0},
+     .min = 1,
+     .max = 1024,
+     .candidates = {{32, 0}, {64, 0}, {128, 0}},
+     .kinds = {K::filter_transform, K::input_transform, K::output_transform, K::direct},
+     .constraints = {{Needs::device, [](const ParamSpec& spec, const KernelParams& p, const ParamContext& c) {
+                          return over_workgroup_limit(p[spec.param][0], c);
+                      }}}},
+    {.param = Param::gemm_threads,
+     .name = "gemm_threads",
+     .flag = "--gemm-threads",
+     .help = "GEMM workgroup threads along K,P",
+     .type = ParamType::pair,
+     .tag = "t",
+     .parts = {"K", "P"},
+     .value = {1, 8},
+     // A warp along p: U is one broadcast per warp, V and M coalesce (unmeasured).
+     .backend_values = {{Backend::cuda, {2, 32}}},
+     .min = 1,
+     .max = 1024,
+     .candidates = {{1, 8}, {8, 1}, {2, 32}, {4, 16}},
+     .kinds = {K::gemm},
+     .constraints = {{Needs::value, [](const ParamSpec& spec, const KernelParams& p,
+                                       const ParamContext&) { return over_api_limit(spec, p); }},
+                     {Needs::device, over_workgroup_of_threads}},
+     .inert_when = Param::cublas},
     // CUDA: the running sums and the block's partial sums (product_sum_block)
     // of 16x8 are 256 values, past the 255 registers a thread; 8x8 is 128.
-    {"gemm_registers", "--gemm-registers", "GEMM register tile along K,P (multiples of 4)", ParamType::pair, "r", {"K", "P"}, {16, 8},
-     {{Backend::cuda, {8, 8}}},
-     4, 64, {{16, 8}, {8, 8}, {16, 4}, {8, 16}, {4, 4}}, {K::gemm},
-     {{Needs::value, [](const KernelParams& p, const ParamContext&) {
-          const ParamValue& v = p["gemm_registers"];
-          return v[0] % 4 || v[1] % 4
-                     ? fmt::format("--gemm-registers must be multiples of 4 (U and V are read 4 at a time), not {}x{}", v[0], v[1])
-                     : std::string();
-      }},
-      // A thread's sums, running and partial: past 256 every GPU spills (255
-      // registers a thread at most on NVIDIA), and the compilers take minutes
-      // (64x32: 7 s on lavapipe, 64x64: no end).
-      {Needs::value, [](const KernelParams& p, const ParamContext&) {
-          const ParamValue& v = p["gemm_registers"];
-          return 2 * threads(v) > 256
-                     ? fmt::format("--gemm-registers {}x{} holds {} sums a thread (running and partial), more than 256",
-                                   v[0], v[1], 2 * threads(v))
-                     : std::string();
-      }}},
-     "cublas"},
-    {"cublas", "--cublas", "the non-fused product by the vendor's BLAS (CUDA: cuBLAS strided-batched SGEMM) "
-     "instead of the GEMM kernel: on or off", ParamType::flag, "cublas", {}, {0, 0}, {}, 0, 1, {{0, 0}, {1, 0}}, {K::gemm},
-     {{Needs::device, [](const KernelParams& p, const ParamContext& c) {
-          return p["cublas"][0] && !c.limits->vendor_gemm ? std::string("--cublas needs a device whose API has cuBLAS (CUDA)")
-                                                          : std::string();
-      }}}},
-    {"fused_tile", "--fused-tile", "fused workgroup: filters,tiles", ParamType::pair, "f", {"FILTERS", "TILES"}, {16, 4}, {}, 1, 1024,
-     {{16, 4}, {8, 8}, {32, 2}}, {K::fused},
-     {{Needs::value, [](const KernelParams& p, const ParamContext&) { return over_api_limit("--fused-tile", p["fused_tile"]); }},
-      {Needs::device, [](const KernelParams& p, const ParamContext& c) { return over_workgroup_limit(threads(p["fused_tile"]), c); }},
-      {Needs::device, [](const KernelParams& p, const ParamContext& c) {
-          if (!c.shape) return std::string();
-          const long long bytes = 1LL * p["fused_tile"][1] * (c.m.h + c.shape->R - 1) * (c.m.w + c.shape->S - 1) * 4;
-          return bytes > static_cast<long long>(c.limits->max_shared_bytes)
-                     ? fmt::format("the fused kernel needs {} bytes of shared memory, the device has {}", bytes,
-                                   c.limits->max_shared_bytes)
-                     : std::string();
-      }}}},
+    {.param = Param::gemm_registers,
+     .name = "gemm_registers",
+     .flag = "--gemm-registers",
+     .help = "GEMM register tile along K,P (multiples of 4)",
+     .type = ParamType::pair,
+     .tag = "r",
+     .parts = {"K", "P"},
+     .value = {16, 8},
+     .backend_values = {{Backend::cuda, {8, 8}}},
+     .min = 4,
+     .max = 64,
+     .candidates = {{16, 8}, {8, 8}, {16, 4}, {8, 16}, {4, 4}},
+     .kinds = {K::gemm},
+     .constraints =
+         {{Needs::value, [](const ParamSpec& spec, const KernelParams& p, const ParamContext&) {
+               const ParamValue& v = p[spec.param];
+               return v[0] % 4 || v[1] % 4
+                          ? fmt::format("{} must be multiples of 4 (U and V are read 4 at a time), not {}x{}", spec.flag,
+                                        v[0], v[1])
+                          : std::string();
+           }},
+          // A thread's sums, running and partial: past 256 every GPU spills (255
+          // registers a thread at most on NVIDIA), and the compilers take minutes
+          // (64x32: 7 s on lavapipe, 64x64: no end).
+          {Needs::value, [](const ParamSpec& spec, const KernelParams& p, const ParamContext&) {
+               const ParamValue& v = p[spec.param];
+               return 2 * threads(v) > 256
+                          ? fmt::format("{} {}x{} holds {} sums a thread (running and partial), more than 256", spec.flag,
+                                        v[0], v[1], 2 * threads(v))
+                          : std::string();
+           }}},
+     .inert_when = Param::cublas},
+    {.param = Param::cublas,
+     .name = "cublas",
+     .flag = "--cublas",
+     .help = "the non-fused product by the vendor's BLAS (CUDA: cuBLAS strided-batched SGEMM) instead of the GEMM "
+             "kernel: on or off",
+     .type = ParamType::flag,
+     .tag = "cublas",
+     .value = {0, 0},
+     .min = 0,
+     .max = 1,
+     .candidates = {{0, 0}, {1, 0}},
+     .kinds = {K::gemm},
+     .constraints = {{Needs::device, [](const ParamSpec& spec, const KernelParams& p, const ParamContext& c) {
+                          return p[spec.param][0] && !c.limits->vendor_gemm
+                                     ? fmt::format("{} needs a device whose API has cuBLAS (CUDA)", spec.flag)
+                                     : std::string();
+                      }}}},
+    {.param = Param::fused_tile,
+     .name = "fused_tile",
+     .flag = "--fused-tile",
+     .help = "fused workgroup: filters,tiles",
+     .type = ParamType::pair,
+     .tag = "f",
+     .parts = {"FILTERS", "TILES"},
+     .value = {16, 4},
+     .min = 1,
+     .max = 1024,
+     .candidates = {{16, 4}, {8, 8}, {32, 2}},
+     .kinds = {K::fused},
+     .constraints = {{Needs::value, [](const ParamSpec& spec, const KernelParams& p,
+                                       const ParamContext&) { return over_api_limit(spec, p); }},
+                     {Needs::device, over_workgroup_of_threads},
+                     {Needs::device, [](const ParamSpec& spec, const KernelParams& p, const ParamContext& c) {
+                          if (!c.shape) return std::string();
+                          const long long bytes = 1LL * p[spec.param][1] * (c.m.h + c.shape->R - 1) * (c.m.w + c.shape->S - 1) * 4;
+                          return bytes > static_cast<long long>(c.limits->max_shared_bytes)
+                                     ? fmt::format("the fused kernel needs {} bytes of shared memory, the device has {}",
+                                                   bytes, c.limits->max_shared_bytes)
+                                     : std::string();
+                      }}}},
     // 4 moves V and M 4 values at a time (cheap on lavapipe); 1 keeps registers
     // low (CUDA spills at alpha 8).
-    {"transform_tiles", "--transform-tiles", "tiles per input/output transform thread: 1 or 4", ParamType::count, "tt", {},
-     {4, 0}, {{Backend::cuda, {1, 0}}}, 1, 4, {{1, 0}, {4, 0}}, {K::input_transform, K::output_transform},
-     {{Needs::value, [](const KernelParams& p, const ParamContext&) {
-          const int tiles = p["transform_tiles"][0];
-          return tiles == 1 || tiles == 4 ? std::string()
-                                          : fmt::format("--transform-tiles must be 1 or 4, not {}", tiles);
-      }}}},
-    {"vector_rows", "--vector-rows", "store output rows 4 values at a time: on or off (needs the tile's width m_w "
-     "and the output width to be multiples of 4)", ParamType::flag, "vr", {}, {0, 0}, {}, 0, 1, {{0, 0}, {1, 0}}, {K::output_transform},
-     {{Needs::layer, [](const KernelParams& p, const ParamContext& c) {
-          if (!p["vector_rows"][0] || (c.m.w % 4 == 0 && c.shape->out_w() % 4 == 0)) return std::string();
-          return fmt::format("vector output rows need the tile's and the output's width to be multiples of 4, not {} and {}",
-                             c.m.w, c.shape->out_w());
-      }}}},
+    {.param = Param::transform_tiles,
+     .name = "transform_tiles",
+     .flag = "--transform-tiles",
+     .help = "tiles per input/output transform thread: 1 or 4",
+     .type = ParamType::count,
+     .tag = "tt",
+     .value = {4, 0},
+     .backend_values = {{Backend::cuda, {1, 0}}},
+     .min = 1,
+     .max = 4,
+     .candidates = {{1, 0}, {4, 0}},
+     .kinds = {K::input_transform, K::output_transform},
+     .constraints = {{Needs::value, [](const ParamSpec& spec, const KernelParams& p, const ParamContext&) {
+                          const int tiles = p[spec.param][0];
+                          return tiles == 1 || tiles == 4 ? std::string()
+                                                          : fmt::format("{} must be 1 or 4, not {}", spec.flag, tiles);
+                      }}}},
+    {.param = Param::vector_rows,
+     .name = "vector_rows",
+     .flag = "--vector-rows",
+     .help = "store output rows 4 values at a time: on or off (needs the tile's width m_w and the output width to be "
+             "multiples of 4)",
+     .type = ParamType::flag,
+     .tag = "vr",
+     .value = {0, 0},
+     .min = 0,
+     .max = 1,
+     .candidates = {{0, 0}, {1, 0}},
+     .kinds = {K::output_transform},
+     .constraints = {{Needs::layer, [](const ParamSpec& spec, const KernelParams& p, const ParamContext& c) {
+                          if (!p[spec.param][0] || (c.m.w % 4 == 0 && c.shape->out_w() % 4 == 0)) return std::string();
+                          return fmt::format("vector output rows need the tile's and the output's width to be multiples "
+                                             "of 4, not {} and {}",
+                                             c.m.w, c.shape->out_w());
+                      }}}},
 };
-
-std::size_t index_of(std::string_view name) {
-    for (std::size_t i = 0; i < table.size(); ++i)
-        if (table[i].name == name) return i;
-    throw std::logic_error(fmt::format("no tuning parameter '{}'", name));
-}
 
 int number(const ParamSpec& spec, const std::string& text) {
     if (text.empty() || text.size() > 9 || text.find_first_not_of("0123456789") != std::string::npos)
@@ -131,7 +219,16 @@ std::string out_of_range(const ParamSpec& spec, const ParamValue& v) {
 
 const std::vector<ParamSpec>& param_table() { return table; }
 
-const ParamSpec& param_spec(std::string_view name) { return table[index_of(name)]; }
+const ParamSpec& param_spec(Param param) {
+    const ParamSpec& spec = table.at(static_cast<std::size_t>(param));
+    if (spec.param != param) throw std::logic_error(fmt::format("the parameter table's row of '{}' is out of Param's order", spec.name));
+    return spec;
+}
+
+const ParamSpec* find_param(std::string_view name) {
+    const auto spec = std::find_if(table.begin(), table.end(), [&](const ParamSpec& s) { return name == s.name; });
+    return spec == table.end() ? nullptr : &*spec;
+}
 
 KernelParams::KernelParams(Backend backend) {
     for (const ParamSpec& spec : table) {
@@ -142,8 +239,8 @@ KernelParams::KernelParams(Backend backend) {
     }
 }
 
-const ParamValue& KernelParams::operator[](std::string_view name) const { return values_[index_of(name)]; }
-ParamValue& KernelParams::operator[](std::string_view name) { return values_[index_of(name)]; }
+const ParamValue& KernelParams::operator[](Param param) const { return values_[static_cast<std::size_t>(param)]; }
+ParamValue& KernelParams::operator[](Param param) { return values_[static_cast<std::size_t>(param)]; }
 
 KernelParams default_params(Backend backend) { return KernelParams(backend); }
 
@@ -198,7 +295,7 @@ std::string name_part(const ParamSpec& spec, const ParamValue& v) {
 nlohmann::ordered_json to_json(const KernelParams& params) {
     nlohmann::ordered_json j;
     for (const ParamSpec& spec : table) {
-        const ParamValue& v = params[spec.name];
+        const ParamValue& v = params[spec.param];
         switch (spec.type) {
             case ParamType::count: j[spec.name] = v[0]; break;
             case ParamType::pair: j[spec.name] = {v[0], v[1]}; break;
@@ -214,10 +311,10 @@ KernelParams params_from_json(const nlohmann::json& j, KernelParams params) {
     for (const auto& item : j.items()) {
         const std::string key = item.key();  // not a structured binding: lambdas below take them (clang 14)
         const nlohmann::json& v = item.value();
-        const auto spec = std::find_if(table.begin(), table.end(), [&](const ParamSpec& s) { return key == s.name; });
-        if (spec == table.end()) throw InputError(fmt::format("unknown kernel parameter '{}'", key));
+        const ParamSpec* spec = find_param(key);
+        if (!spec) throw InputError(fmt::format("unknown kernel parameter '{}'", key));
         auto bad = [&] { return InputError(fmt::format("kernel parameter '{}' cannot be {}", key, v.dump())); };
-        ParamValue& value = params[key];
+        ParamValue& value = params[spec->param];
         switch (spec->type) {
             case ParamType::count:
                 value = {static_cast<int>(json_integer(v, spec->min, spec->max, fmt::format("kernel parameter '{}'", key))), 0};
@@ -242,11 +339,11 @@ KernelParams params_from_json(const nlohmann::json& j, KernelParams params) {
 
 void check_params(const KernelParams& params, const ParamContext& context) {
     for (const ParamSpec& spec : table) {
-        if (const std::string why = out_of_range(spec, params[spec.name]); !why.empty()) throw InputError(why);
+        if (const std::string why = out_of_range(spec, params[spec.param]); !why.empty()) throw InputError(why);
         for (const ParamConstraint& c : spec.constraints) {
             if (c.needs != Needs::value && !shapes_any(spec, context.kinds)) continue;
             if ((c.needs == Needs::layer && !context.shape) || (c.needs == Needs::device && !context.limits)) continue;
-            const std::string why = c.violation(params, context);
+            const std::string why = c.violation(spec, params, context);
             if (why.empty()) continue;
             if (c.needs == Needs::device) throw DeviceError(why);
             throw InputError(why);

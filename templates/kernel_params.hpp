@@ -18,6 +18,7 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -54,43 +55,51 @@ struct ParamContext {
     const DeviceLimits* limits = nullptr;
 };
 
+struct ParamSpec;
+
 struct ParamConstraint {
     enum class Needs { value, layer, device } needs;
-    // Why `params` break the constraint; empty when they keep it.
-    std::string (*violation)(const KernelParams& params, const ParamContext& context);
+    // Why `params` break the constraint of `spec`'s parameter; empty when they keep it.
+    std::string (*violation)(const ParamSpec& spec, const KernelParams& params, const ParamContext& context);
 };
 
+// Every parameter, in the table's order: what code names a parameter by, so
+// a misspelt one does not compile.
+enum class Param { unroll, workgroup_size, gemm_threads, gemm_registers, cublas, fused_tile, transform_tiles, vector_rows };
+
 struct ParamSpec {
+    Param param;
     const char* name;  // the JSON key and the header's word: "gemm_registers"
     const char* flag;  // "--gemm-registers"
     const char* help;
     ParamType type;
     const char* tag;  // its part of a kernel name: "r" → "r16x8"
     // A pair's two numbers as the kernels' #defines name them (WINO_GEMM_THREADS_K).
-    std::array<const char*, 2> parts;
+    std::array<const char*, 2> parts = {};
     ParamValue value;  // the default...
-    std::vector<std::pair<Backend, ParamValue>> backend_values;  // ...and where a backend starts elsewhere
-    int min, max;                                                // of each number
-    std::vector<ParamValue> candidates;                          // what the tuner tries (with the starting value)
-    std::vector<KernelKind> kinds;                               // the kernels whose code it shapes
-    std::vector<ParamConstraint> constraints;
+    std::vector<std::pair<Backend, ParamValue>> backend_values = {};  // ...and where a backend starts elsewhere
+    int min, max;                                                     // of each number
+    std::vector<ParamValue> candidates;                               // what the tuner tries (with the starting value)
+    std::vector<KernelKind> kinds;                                    // the kernels whose code it shapes
+    std::vector<ParamConstraint> constraints = {};
     // A switch that, when on, leaves this parameter without effect (cuBLAS
     // computes the product the GEMM kernel's tiles would): the tuner keeps
     // its starting value then, rather than time identical candidates.
-    const char* inert_when = nullptr;
+    std::optional<Param> inert_when = std::nullopt;
 };
 
 const std::vector<ParamSpec>& param_table();
-// Throws std::logic_error for a name not in the table.
-const ParamSpec& param_spec(std::string_view name);
+const ParamSpec& param_spec(Param param);
+// The parameter of that JSON key (what reads outside input); null for none.
+const ParamSpec* find_param(std::string_view name);
 
 // One value per table entry.
 class KernelParams {
 public:
     KernelParams() : KernelParams(Backend::glsl) {}
     explicit KernelParams(Backend backend);  // the backend's defaults
-    const ParamValue& operator[](std::string_view name) const;
-    ParamValue& operator[](std::string_view name);
+    const ParamValue& operator[](Param param) const;
+    ParamValue& operator[](Param param);
     friend bool operator==(const KernelParams&, const KernelParams&) = default;
 
 private:

@@ -65,7 +65,7 @@ void validate_shape(const ConvShape& s, const ConvConfig& c) {
         throw InputError("the direct kernel has no interpolation points: --points is for nonfused and fused");
     }
     check_precision(c.variant, c.precision);
-    if (c.params["cublas"][0] && spec_of(c.precision).half_intermediates)
+    if (c.params[Param::cublas][0] && spec_of(c.precision).half_intermediates)
         throw InputError(fmt::format("--cublas is SGEMM over fp32 U, V and M: not at --precision {}", to_string(c.precision)));
     check_params(c.params, {variant.kinds, &s, c.m});
     const Tiling tiling = tiling_of(s, c.variant, c.m);
@@ -137,12 +137,12 @@ void check_device_limits(const ConvShape& s, const ConvConfig& config, const Dev
 
 KernelParams suggested_params(const ConvShape& s, TileSize m, Backend backend) {
     KernelParams p = default_params(backend);
-    p["vector_rows"][0] = m.w % 4 == 0 && s.out_w() % 4 == 0;
+    p[Param::vector_rows][0] = m.w % 4 == 0 && s.out_w() % 4 == 0;
     const long long tile_quads = (1LL * s.N * ((s.out_h() + m.h - 1) / m.h) * ((s.out_w() + m.w - 1) / m.w) + 3) / 4;
-    if (tile_quads < p["gemm_threads"][1] * p["gemm_registers"][1] / 4) {
-        const int threads = p["gemm_threads"][0] * p["gemm_threads"][1];
-        p["gemm_threads"] = {8, std::max(1, threads / 8)};  // as many threads as the backend starts with
-        p["gemm_registers"][1] = 4;
+    if (tile_quads < p[Param::gemm_threads][1] * p[Param::gemm_registers][1] / 4) {
+        const int threads = p[Param::gemm_threads][0] * p[Param::gemm_threads][1];
+        p[Param::gemm_threads] = {8, std::max(1, threads / 8)};  // as many threads as the backend starts with
+        p[Param::gemm_registers][1] = 4;
     }
     return p;
 }

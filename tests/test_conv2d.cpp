@@ -113,7 +113,7 @@ TEST_CASE("epilogues on Vulkan: bias and each activation, every variant, m 2/4, 
                 check_layer(shape, config, layer_error_bound(m, 3));
             }
         ConvConfig rows{Variant::nonfused, 4, {}};
-        rows.params["vector_rows"][0] = 1;
+        rows.params[Param::vector_rows][0] = 1;
         rows.epilogue = e;
         check_layer(shape, rows, layer_error_bound(4, 3));
         ConvConfig direct{Variant::direct, 4, {}};
@@ -158,35 +158,35 @@ TEST_CASE("unroll factors and tiles change the code, not the result") {
     const ConvShape shape{1, 5, 10, 10, 6, 3, 1};
     for (int unroll : {1, 2, 4, 6}) {
         ConvConfig config{Variant::nonfused, 4, {}};
-        config.params["unroll"][0] = unroll;
-        config.params["gemm_registers"] = {4, 12};
-        config.params["gemm_threads"][0] = 2;
+        config.params[Param::unroll][0] = unroll;
+        config.params[Param::gemm_registers] = {4, 12};
+        config.params[Param::gemm_threads][0] = 2;
         check_layer(shape, config, layer_error_bound(4, 3));
     }
     const ConvShape few_tiles{1, 9, 6, 6, 21, 3, 1};
     check_layer(few_tiles, {Variant::nonfused, 2, suggested_params(few_tiles, 2, Backend::glsl)}, layer_error_bound(2, 3));
-    CHECK(suggested_params(few_tiles, 2, Backend::glsl)["gemm_threads"][0] == 8);
+    CHECK(suggested_params(few_tiles, 2, Backend::glsl)[Param::gemm_threads][0] == 8);
     // Output rows stored 4 at a time (m and W' multiples of 4): row tails (m 4)
     // and column tails (m 8), 4 tiles or 1 per transform thread.
     for (int tiles : {4, 1}) {
         ConvConfig rows{Variant::nonfused, 4, {}};
-        rows.params["vector_rows"][0] = 1;
-        rows.params["transform_tiles"][0] = tiles;
+        rows.params[Param::vector_rows][0] = 1;
+        rows.params[Param::transform_tiles][0] = tiles;
         check_layer({1, 3, 7, 12, 5, 3, 1}, rows, layer_error_bound(4, 3));
         rows.m = 8;
         check_layer({2, 2, 9, 12, 3, 3, 1}, rows, layer_error_bound(8, 3));
     }
-    CHECK(suggested_params({1, 3, 7, 12, 5, 3, 1}, 4, Backend::glsl)["vector_rows"][0]);
-    CHECK_FALSE(suggested_params({1, 3, 7, 13, 5, 3, 1}, 4, Backend::glsl)["vector_rows"][0]);
+    CHECK(suggested_params({1, 3, 7, 12, 5, 3, 1}, 4, Backend::glsl)[Param::vector_rows][0]);
+    CHECK_FALSE(suggested_params({1, 3, 7, 13, 5, 3, 1}, 4, Backend::glsl)[Param::vector_rows][0]);
     ConvConfig misfit{Variant::nonfused, 4, {}};
-    misfit.params["vector_rows"][0] = 1;
+    misfit.params[Param::vector_rows][0] = 1;
     CHECK_THROWS_WITH(validate_shape({1, 3, 7, 13, 5, 3, 1}, misfit), Catch::Contains("multiples of 4"));
     for (int m : {2, 4, 6}) {  // one tile per transform thread, as on CUDA
         ConvConfig single{Variant::nonfused, m, default_params(Backend::cuda)};
         for (const ConvShape& odd : awkward_shapes(3)) check_layer(odd, single, layer_error_bound(m, 3));
     }
     ConvConfig fused{Variant::fused, 4, {}};
-    fused.params["fused_tile"] = {8, 8};
+    fused.params[Param::fused_tile] = {8, 8};
     check_layer(shape, fused, layer_error_bound(4, 3));
 }
 
@@ -196,10 +196,10 @@ TEST_CASE("a layer past the device or index limits is refused with a clear error
     CHECK_THROWS_AS(validate_shape({1, 1, 2, 2, 1, 5, 0}, {Variant::fused, 4, {}}), InputError);
     CHECK_THROWS_AS(validate_shape({0, 1, 8, 8, 1, 3, 0}, {Variant::fused, 4, {}}), InputError);
     ConvConfig odd_tile{Variant::nonfused, 4, {}};
-    odd_tile.params["gemm_registers"][0] = 6;
+    odd_tile.params[Param::gemm_registers][0] = 6;
     CHECK_THROWS_WITH(validate_shape({1, 1, 8, 8, 1, 3, 1}, odd_tile), Catch::Contains("multiples of 4"));
     ConvConfig huge{Variant::fused, 4, {}};
-    huge.params["fused_tile"] = {1, 1024};  // 1024 tiles of alpha² floats: past the shared memory
+    huge.params[Param::fused_tile] = {1, 1024};  // 1024 tiles of alpha² floats: past the shared memory
     CHECK_THROWS_AS(executor().load({1, 1, 8, 8, 1, 3, 1}, huge), DeviceError);
     // Read-only buffers are texel buffers: element count and alignment limits.
     using Binding = VulkanDevice::Binding;

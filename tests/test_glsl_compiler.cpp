@@ -14,7 +14,7 @@ TEST_CASE("every GLSL kernel compiles for m 2/4/6, r 3/5 and each unroll factor"
             const RecipeSet s = recipes_for(m, r, default_points(m + r - 1), {});
             for (int unroll : {0, 1, 2, 4, 6}) {
                 KernelParams p;
-                p["unroll"][0] = unroll;
+                p[Param::unroll][0] = unroll;
                 for (Variant v : {Variant::fused, Variant::nonfused})
                     for (const EmittedKernel& k : emit_variant(v, ConvAlgorithm::square(s), p, Backend::glsl)) {
                         INFO(k.name << " unroll " << unroll);

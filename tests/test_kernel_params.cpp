@@ -86,7 +86,7 @@ TEST_CASE("every range and constraint of the table refuses what it should") {
         for (std::size_t i = 0; i < breach.size() && i < spec.constraints.size(); ++i) {
             const Breach& b = breach[i];
             KernelParams p;
-            p[spec.name] = b.value;
+            p[spec.param] = b.value;
             if (b.device_error)
                 refuses<DeviceError>([&] { check_params(p, b.context); }, b.says);
             else
@@ -104,7 +104,7 @@ TEST_CASE("every range and constraint of the table refuses what it should") {
             for (int outside : {spec.min - 1, spec.max + 1}) {
                 if (spec.type == ParamType::unroll && outside == 0) continue;  // 0 is "full"
                 KernelParams p;
-                p[spec.name][i] = outside;
+                p[spec.param][i] = outside;
                 refuses<InputError>([&] { check_params(p, {}); }, spec.flag);
             }
     }
@@ -125,8 +125,8 @@ TEST_CASE("every parameter is a flag of run and emit, a key of the JSON config, 
             for (KernelKind kind : spec.kinds) {
                 const KernelParams p = default_params(b.backend);
                 const EmittedKernel k = emit_kernel(kind, ConvAlgorithm::square(s), p, b.backend);
-                CHECK(k.source.find(fmt::format("{} {}", spec.name, value_text(spec, p[spec.name]))) != std::string::npos);
-                CHECK(k.source.find(defines_of(spec, p[spec.name])) != std::string::npos);
+                CHECK(k.source.find(fmt::format("{} {}", spec.name, value_text(spec, p[spec.param]))) != std::string::npos);
+                CHECK(k.source.find(defines_of(spec, p[spec.param])) != std::string::npos);
             }
     }
 }
@@ -134,7 +134,7 @@ TEST_CASE("every parameter is a flag of run and emit, a key of the JSON config, 
 TEST_CASE("a flag's text reads back as the value it shows") {
     for (const ParamSpec& spec : param_table()) {
         INFO(spec.name);
-        const ParamValue value = KernelParams()[spec.name];
+        const ParamValue value = KernelParams()[spec.param];
         const std::string text =
             spec.type == ParamType::pair ? fmt::format("{},{}", value[0], value[1]) : value_text(spec, value);
         CHECK(parse_value(spec, text) == value);
@@ -144,22 +144,22 @@ TEST_CASE("a flag's text reads back as the value it shows") {
 
 TEST_CASE("a parameter's #defines name it and its value") {
     KernelParams p;
-    CHECK(defines_of(param_spec("gemm_threads"), p["gemm_threads"]) == "#define WINO_GEMM_THREADS_K 1\n#define WINO_GEMM_THREADS_P 8\n");
-    CHECK(defines_of(param_spec("unroll"), p["unroll"]) == "#define WINO_UNROLL 0\n");
-    CHECK(defines_of(param_spec("vector_rows"), {1, 0}) == "#define WINO_VECTOR_ROWS 1\n");
+    CHECK(defines_of(param_spec(Param::gemm_threads), p[Param::gemm_threads]) == "#define WINO_GEMM_THREADS_K 1\n#define WINO_GEMM_THREADS_P 8\n");
+    CHECK(defines_of(param_spec(Param::unroll), p[Param::unroll]) == "#define WINO_UNROLL 0\n");
+    CHECK(defines_of(param_spec(Param::vector_rows), {1, 0}) == "#define WINO_VECTOR_ROWS 1\n");
 }
 
 TEST_CASE("kernel names are systematic: F(m,r), kind, and every parameter that shapes the kind") {
     const RecipeSet s = recipes_for(4, 3, default_points(6), {});
     KernelParams p;
     CHECK(kernel_name(KernelKind::gemm, ConvAlgorithm::square(s), p) == "wino_f4_3_gemm_t1x8_r16x8");
-    p["unroll"][0] = 2;
-    p["vector_rows"][0] = 1;
+    p[Param::unroll][0] = 2;
+    p[Param::vector_rows][0] = 1;
     CHECK(kernel_name(KernelKind::output_transform, ConvAlgorithm::square(s), p) == "wino_f4_3_output_transform_u2_wg64_tt4_vr");
     CHECK(kernel_name(KernelKind::direct, ConvAlgorithm::direct(5, 5), p) == "wino_direct_r5_wg64");
     // Distinct parameters that shape a kind give distinct names; others do not change it.
     KernelParams q = p;
-    q["fused_tile"] = {8, 8};
+    q[Param::fused_tile] = {8, 8};
     CHECK(kernel_name(KernelKind::gemm, ConvAlgorithm::square(s), q) == kernel_name(KernelKind::gemm, ConvAlgorithm::square(s), p));
     CHECK(kernel_name(KernelKind::fused, ConvAlgorithm::square(s), q) != kernel_name(KernelKind::fused, ConvAlgorithm::square(s), p));
 }
@@ -189,4 +189,16 @@ TEST_CASE("variants and backends are named by their tables") {
     }
     refuses<InputError>([&] { parse_variant("winograd"); }, "nonfused, fused, direct");
     refuses<InputError>([&] { parse_backend("metal"); }, "glsl or cuda");
+}
+
+TEST_CASE("every row of the parameter table is found by its Param and by its JSON key, and nothing else is") {
+    std::size_t index = 0;
+    for (const ParamSpec& spec : param_table()) {
+        INFO(spec.name);
+        CHECK(static_cast<std::size_t>(spec.param) == index++);
+        CHECK(&param_spec(spec.param) == &spec);
+        CHECK(find_param(spec.name) == &spec);
+    }
+    CHECK(find_param("gemm_register") == nullptr);
+    CHECK(find_param("") == nullptr);
 }

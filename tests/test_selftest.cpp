@@ -44,7 +44,7 @@ TEST_CASE("the selftest covers every variant, m 2/4/6, r 3 and 5, non-square and
         rectangular |= c.shape.R > 1 && c.shape.S > 1 && c.shape.R != c.shape.S;
         one_sided |= c.shape.pad.top != c.shape.pad.bottom;
         batch |= c.shape.N > 1;
-        cublas |= c.config.params["cublas"][0] != 0;
+        cublas |= c.config.params[Param::cublas][0] != 0;
         tails |= c.shape.out_h() % c.config.m.h != 0 && c.shape.out_w() % c.config.m.w != 0;
         CHECK_NOTHROW(make_plan(c.shape, c.config, Backend::cuda));  // every case is a layer wino-gen can plan
     }
@@ -63,7 +63,7 @@ TEST_CASE("the selftest leaves out what the device lacks, and --quick is a subse
     for (const SelftestCase& c : plain) {
         INFO(c.name);
         CHECK(c.config.precision == Precision::fp32);
-        CHECK(c.config.params["cublas"][0] == 0);
+        CHECK(c.config.params[Param::cublas][0] == 0);
     }
     const std::vector<SelftestCase> all = selftest_cases(Backend::glsl, limits_with(true, false), false),
                                     quick = selftest_cases(Backend::glsl, limits_with(true, false), true);

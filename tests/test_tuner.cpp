@@ -114,7 +114,7 @@ TEST_CASE("the space covers variants, every m of the recipes and the table's val
     CHECK_FALSE(any_of(space, [](const Candidate& c) { return !c.m.square(); }));  // a square filter's tiles are square
     for (const ParamSpec& spec : param_table())
         for (const ParamValue& value : spec.candidates)
-            CHECK(any_of(space, [&](const Candidate& c) { return c.params[spec.name] == value; }));
+            CHECK(any_of(space, [&](const Candidate& c) { return c.params[spec.param] == value; }));
     std::set<std::string> keys;
     for (const Candidate& c : space) keys.insert(candidate_key(c));
     CHECK(keys.size() == space.size());
@@ -126,8 +126,8 @@ TEST_CASE("each constraint removes from the space what the device or the layer c
     small.max_workgroup_size = 16;
     const auto wide = [](const Candidate& c) {
         const auto& p = c.params;
-        return (c.variant == Variant::nonfused && (p["workgroup_size"][0] > 16 || p["gemm_threads"][0] * p["gemm_threads"][1] > 16)) ||
-               (c.variant == Variant::fused && p["fused_tile"][0] * p["fused_tile"][1] > 16);
+        return (c.variant == Variant::nonfused && (p[Param::workgroup_size][0] > 16 || p[Param::gemm_threads][0] * p[Param::gemm_threads][1] > 16)) ||
+               (c.variant == Variant::fused && p[Param::fused_tile][0] * p[Param::fused_tile][1] > 16);
     };
     CHECK(any_of(search_space(tiny, Backend::glsl, roomy), wide));
     const std::vector<Candidate> narrow = search_space(tiny, Backend::glsl, small);
@@ -137,18 +137,18 @@ TEST_CASE("each constraint removes from the space what the device or the layer c
     little_shared.max_shared_bytes = 4 * 4 * 36;  // 4 tiles of F(4,3)
     const auto too_big = [](const Candidate& c) {
         const long long alpha = c.m.h + 2;
-        return c.variant == Variant::fused && c.params["fused_tile"][1] * alpha * alpha * 4 > 4 * 4 * 36;
+        return c.variant == Variant::fused && c.params[Param::fused_tile][1] * alpha * alpha * 4 > 4 * 4 * 36;
     };
     CHECK(any_of(search_space(tiny, Backend::glsl, roomy), too_big));
     CHECK_FALSE(any_of(search_space(tiny, Backend::glsl, little_shared), too_big));
     // Vector rows: only where m and the output width are multiples of 4.
     const ConvShape odd{1, 4, 7, 7, 4, 3, 1};
-    CHECK(any_of(search_space(tiny, Backend::glsl, roomy), [](const Candidate& c) { return c.params["vector_rows"][0] == 1; }));
-    for (const Candidate& c : search_space(odd, Backend::glsl, roomy)) CHECK(c.params["vector_rows"][0] == 0);
+    CHECK(any_of(search_space(tiny, Backend::glsl, roomy), [](const Candidate& c) { return c.params[Param::vector_rows][0] == 1; }));
+    for (const Candidate& c : search_space(odd, Backend::glsl, roomy)) CHECK(c.params[Param::vector_rows][0] == 0);
     // The vendor's BLAS product: only where the API has one, and then once per
     // (variant, m) and set of transform parameters, the GEMM tiles it leaves
     // inert at their suggested values.
-    const auto blas = [](const Candidate& c) { return c.params["cublas"][0] == 1; };
+    const auto blas = [](const Candidate& c) { return c.params[Param::cublas][0] == 1; };
     CHECK_FALSE(any_of(search_space(tiny, Backend::glsl, roomy), blas));
     DeviceLimits with_blas = roomy;
     with_blas.vendor_gemm = true;
@@ -157,8 +157,8 @@ TEST_CASE("each constraint removes from the space what the device or the layer c
     for (const Candidate& c : space)
         if (blas(c)) {
             const KernelParams start = suggested_params(tiny, c.m, Backend::cuda);
-            CHECK(c.params["gemm_threads"] == start["gemm_threads"]);
-            CHECK(c.params["gemm_registers"] == start["gemm_registers"]);
+            CHECK(c.params[Param::gemm_threads] == start[Param::gemm_threads]);
+            CHECK(c.params[Param::gemm_registers] == start[Param::gemm_registers]);
         }
 }
 

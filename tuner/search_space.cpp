@@ -34,7 +34,7 @@ std::vector<TileSize> tiles_for(const ConvShape& s) {
 
 Candidate without_inert(Candidate c, const KernelParams& start) {
     for (const ParamSpec& spec : param_table())
-        if (spec.inert_when && c.params[spec.inert_when][0]) c.params[spec.name] = start[spec.name];
+        if (spec.inert_when && c.params[*spec.inert_when][0]) c.params[spec.param] = start[spec.param];
     return c;
 }
 
@@ -74,7 +74,7 @@ std::vector<Candidate> search_space(const ConvShape& shape, Backend backend, con
                 for (const Candidate& c : product)
                     for (const ParamValue& value : spec.candidates) {
                         Candidate next = c;
-                        next.params[spec.name] = value;
+                        next.params[spec.param] = value;
                         grown.push_back(next);
                     }
                 for (Candidate& c : grown) c = without_inert(c, start.params);

@@ -14,16 +14,17 @@
 
 namespace wino {
 
-LayerTuning tune_layer(Executor& executor, TuningDb& db, const ConvShape& layer, const TuneOptions& options,
-                       const std::function<void(const TuneProgress&)>& progress) {
-    const StrategySpec& strategy = strategy_named(options.strategy);
-    const auto start = std::chrono::steady_clock::now();
-    auto elapsed = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(); };
-    const DeviceIdentity& device = executor.identity();
-    std::vector<Candidate> space = search_space(layer, device.backend, executor.limits());
+namespace {
+
+// The candidates the layer is tuned over: the search space, narrowed to the
+// alpha of options.points (every candidate at those points) and to Winograd
+// candidates at a 16-bit precision. Throws InputError when none is left.
+std::vector<Candidate> layer_space(const Executor& executor, const ConvShape& layer, const TuneOptions& options) {
+    const Backend backend = executor.identity().backend;
+    std::vector<Candidate> space = search_space(layer, backend, executor.limits());
     if (space.empty())  // the untuned candidate is refused too: its reason is the layer's
         throw InputError(fmt::format("{} cannot be tuned: {}", layer_text(layer),
-                                     refusal(layer, untuned_config(layer, device.backend), executor.limits())));
+                                     refusal(layer, untuned_config(layer, backend), executor.limits())));
     if (!options.points.empty()) {
         // The points fix alpha on the transformed axes: the candidates of that alpha.
         const int alpha = static_cast<int>(parse_point_list(options.points).size()) + 1;
@@ -32,7 +33,7 @@ LayerTuning tune_layer(Executor& executor, TuningDb& db, const ConvShape& layer,
                    (layer.S > 1 && c.m.w + layer.S - 1 != alpha);
         });
         if (space.empty())
-            throw InputError(fmt::format("--points {} are for alpha {}, which no tile of the space has for a {} filter",
+            throw InputError(fmt::format("the points {} are for alpha {}, which no tile of the space has for a {} filter",
                                          options.points, alpha, filter_text(layer)));
         const std::string points = canonical_points(options.points, space.front().m, layer.R, layer.S);
         for (Candidate& c : space) c.points = points;
@@ -44,107 +45,171 @@ LayerTuning tune_layer(Executor& executor, TuningDb& db, const ConvShape& layer,
                                          to_string(options.precision)));
         for (Candidate& c : space) c.precision = options.precision;
     }
-    const std::vector<float> input = random_tensor(layer.input_size(), 1), filters = random_tensor(layer.filter_size(), 2);
-    const std::vector<double> reference = reference_conv2d(layer, input, filters);
+    return space;
+}
 
-    LayerTuning out{layer, space.front(), space.front(), 0, 0, space.size(), 0, 0, 0, 0};
-    TuneProgress state{0, 0, 0, space.size(), 0, 0};
-    std::map<std::string, std::optional<double>> seen;
-    auto measure = [&](const Candidate& c) -> std::optional<double> {
+// One layer's run: its tensors and their fp64 reference, made once, and every
+// candidate measured so far, by candidate_key.
+class LayerTuner {
+public:
+    LayerTuner(Executor& executor, TuningDb& db, const ConvShape& layer, const TuneOptions& options,
+               const std::function<void(const TuneProgress&)>& progress, std::size_t space)
+        : executor_(executor), db_(db), layer_(layer), options_(options), progress_(progress),
+          input_(random_tensor(layer.input_size(), 1)), filters_(random_tensor(layer.filter_size(), 2)),
+          reference_(reference_conv2d(layer, input_, filters_)) {
+        state_.space = space;
+    }
+
+    // The candidate's time, from the database where it holds these kernels'
+    // result, else checked and timed here and recorded; none when it failed.
+    std::optional<double> measure(const Candidate& c) {
         const std::string key = candidate_key(c);
-        if (auto hit = seen.find(key); hit != seen.end()) return hit->second;
-        ConvPlan plan = make_plan(layer, c, device.backend);  // emitted once: hashed, then loaded
-        TuningResult result{device, layer, kernels_hash(plan), WINO_GEN_VERSION, c, {}, ""};
-        if (std::optional<TuningResult> stored = db.find(device, layer, result.kernels_hash, c)) {
+        if (auto hit = seen_.find(key); hit != seen_.end()) return hit->second.time_ms;
+        const DeviceIdentity& device = executor_.identity();
+        ConvPlan plan = make_plan(layer_, c, device.backend);  // emitted once: hashed, then loaded
+        TuningResult result{device, layer_, kernels_hash(plan), WINO_GEN_VERSION, c, {}, ""};
+        if (std::optional<TuningResult> stored = db_.find(device, layer_, result.kernels_hash, c)) {
             result = *stored;
-            ++state.reused;
+            ++state_.reused;
         } else {
-            try {
-                const std::unique_ptr<LoadedLayer> loaded = executor.load(std::move(plan));
-                loaded->set_filters(filters);
-                std::vector<float> output;
-                loaded->run(input, output);
-                LayerErrors errors = compare_with_reference(output, reference);
-                errors.bound = check_bound(c, layer);  // what `run --check` holds it to
-                if (errors.passed())
-                    result.time_ms = total_ms(loaded->median_run(input, options.warmup, options.repeats));
-                else
-                    result.failure = fmt::format("wrong output: rel_err {:.3e} > bound {:.3e}", errors.relative, errors.bound);
-            } catch (const std::exception& e) {  // compile failures, device limits, driver errors
-                result.failure = e.what();
-            }
-            db.record(result);
+            check_and_time(std::move(plan), result);
+            db_.record(result);
         }
-        ++state.measured;
-        if (!result.time_ms) ++state.failed;
-        if (result.time_ms && (!state.best_ms || *result.time_ms < state.best_ms)) {
-            state.best_ms = *result.time_ms;
-            out.best = c;
+        ++state_.measured;
+        if (!result.time_ms) ++state_.failed;
+        if (result.time_ms && (!state_.best_ms || *result.time_ms < state_.best_ms)) {
+            state_.best_ms = *result.time_ms;
+            best_ = c;
         }
-        state.seconds = elapsed();
-        if (progress) progress(state);
-        return seen[key] = result.time_ms;
+        state_.seconds = seconds();
+        if (progress_) progress_(state_);
+        seen_[key] = {c, result.time_ms, false};
+        return result.time_ms;
+    }
+
+    // The leaders timed again at length, their new times replacing the old in
+    // the database; again while a candidate not yet re-timed is faster than
+    // the best re-timed. The untuned candidate is re-timed beside the first
+    // batch, as the baseline.
+    void retime_leaders(const Candidate& untuned) {
+        const std::string untuned_key = candidate_key(untuned);
+        for (double best_retimed = 0;;) {
+            std::vector<std::pair<double, const Measured*>> next;
+            for (const auto& [key, m] : seen_)
+                if (m.time_ms && !m.retimed && key != untuned_key && (!best_retimed || *m.time_ms < best_retimed))
+                    next.push_back({*m.time_ms, &m});
+            if (next.empty()) return;
+            std::sort(next.begin(), next.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+            if (next.size() > static_cast<std::size_t>(options_.finalists)) next.resize(options_.finalists);
+            std::vector<Candidate> batch;
+            for (const auto& [t, m] : next) batch.push_back(m->candidate);
+            if (const Measured& base = seen_[untuned_key]; base.time_ms && !base.retimed) batch.push_back(untuned);
+            for (const Measured* m : retime(batch))
+                if (!best_retimed || *m->time_ms < best_retimed) best_retimed = *m->time_ms;
+        }
+    }
+
+    const TuneProgress& state() const { return state_; }
+    // The fastest candidate measured in the search; none until one passed.
+    const std::optional<Candidate>& best() const { return best_; }
+    std::optional<double> time_of(const Candidate& c) const {
+        const auto hit = seen_.find(candidate_key(c));
+        return hit == seen_.end() ? std::nullopt : hit->second.time_ms;
+    }
+    double seconds() const { return std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count(); }
+
+private:
+    struct Measured {
+        Candidate candidate;
+        std::optional<double> time_ms;
+        bool retimed = false;
     };
+
+    // The correctness gate (what `run --check` holds the output to), then the
+    // median timing; a failure's reason in `result` instead.
+    void check_and_time(ConvPlan plan, TuningResult& result) {
+        try {
+            const std::unique_ptr<LoadedLayer> loaded = executor_.load(std::move(plan));
+            loaded->set_filters(filters_);
+            std::vector<float> output;
+            loaded->run(input_, output);
+            LayerErrors errors = compare_with_reference(output, reference_);
+            errors.bound = check_bound(result.candidate, layer_);
+            if (errors.passed())
+                result.time_ms = total_ms(loaded->median_run(input_, options_.warmup, options_.repeats));
+            else
+                result.failure = fmt::format("wrong output: rel_err {:.3e} > bound {:.3e}", errors.relative, errors.bound);
+        } catch (const std::exception& e) {  // compile failures, device limits, driver errors
+            result.failure = e.what();
+        }
+    }
+
+    // Rounds go round the batch (A B C A B C ...), so a slow spell of the
+    // machine hits every candidate, and each keeps its best round.
+    std::vector<const Measured*> retime(const std::vector<Candidate>& batch) {
+        std::vector<std::unique_ptr<LoadedLayer>> loaded;
+        for (const Candidate& c : batch) {
+            loaded.push_back(executor_.load(layer_, c));
+            loaded.back()->set_filters(filters_);
+        }
+        std::vector<double> best(batch.size(), 0);
+        for (int round = 0; round < options_.final_rounds; ++round)
+            for (std::size_t i = 0; i < batch.size(); ++i) {
+                const double t = total_ms(loaded[i]->median_run(input_, options_.warmup, options_.final_repeats));
+                if (!best[i] || t < best[i]) best[i] = t;
+            }
+        std::vector<const Measured*> retimed;
+        for (std::size_t i = 0; i < batch.size(); ++i) {
+            const ConvPlan& plan = loaded[i]->plan();
+            db_.record({executor_.identity(), layer_, kernels_hash(plan), WINO_GEN_VERSION, plan.config, best[i], ""});
+            Measured& m = seen_[candidate_key(batch[i])];
+            m = {batch[i], best[i], true};
+            retimed.push_back(&m);
+        }
+        return retimed;
+    }
+
+    Executor& executor_;
+    TuningDb& db_;
+    const ConvShape& layer_;
+    const TuneOptions& options_;
+    const std::function<void(const TuneProgress&)>& progress_;
+    const std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();
+    const std::vector<float> input_, filters_;
+    const std::vector<double> reference_;
+    std::map<std::string, Measured> seen_;
+    TuneProgress state_;
+    std::optional<Candidate> best_;
+};
+
+}  // namespace
+
+LayerTuning tune_layer(Executor& executor, TuningDb& db, const ConvShape& layer, const TuneOptions& options,
+                       const std::function<void(const TuneProgress&)>& progress) {
+    const StrategySpec& strategy = strategy_named(options.strategy);
+    const auto start = std::chrono::steady_clock::now();
+    const std::vector<Candidate> space = layer_space(executor, layer, options);
+    LayerTuner tuner(executor, db, layer, options, progress, space.size());
     // The budget is the search's, as --budget-seconds says: it starts once the
     // space and the reference are made (seconds of their own on a slow or
     // busy machine), so a resumed run always gets to its stored candidates.
     const auto search_start = std::chrono::steady_clock::now();
-    auto searching = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - search_start).count(); };
-    measure(space.front());
-    SearchContext context{space, measure,
-                          [&] { return options.budget_seconds > 0 && searching() > options.budget_seconds; }};
-    strategy.search(context);
-    if (!state.best_ms) throw DeviceError(fmt::format("no candidate of the {} tried ran correctly", state.measured));
-
-    // The finalists timed again at length, their new times replacing the old;
-    // again while a candidate not yet re-timed is faster than the best re-timed.
-    // Rounds go round the batch (A B C A B C ...), so a slow spell of the
-    // machine hits every candidate, and each keeps its best round.
-    std::set<std::string> retimed;
-    auto retime = [&](const std::vector<std::string>& keys) {
-        std::vector<std::unique_ptr<LoadedLayer>> loaded;
-        for (const std::string& key : keys) {
-            loaded.push_back(executor.load(layer, config_from_json(nlohmann::json::parse(key), device.backend)));
-            loaded.back()->set_filters(filters);
-        }
-        std::vector<double> best(keys.size(), 0);
-        for (int round = 0; round < options.final_rounds; ++round)
-            for (std::size_t i = 0; i < keys.size(); ++i) {
-                const double t = total_ms(loaded[i]->median_run(input, options.warmup, options.final_repeats));
-                if (!best[i] || t < best[i]) best[i] = t;
-            }
-        for (std::size_t i = 0; i < keys.size(); ++i) {
-            db.record({device, layer, kernels_hash(loaded[i]->plan()), WINO_GEN_VERSION, loaded[i]->plan().config, best[i], ""});
-            seen[keys[i]] = best[i];
-            retimed.insert(keys[i]);
-        }
+    auto over_budget = [&] {
+        return options.budget_seconds > 0 &&
+               std::chrono::duration<double>(std::chrono::steady_clock::now() - search_start).count() > options.budget_seconds;
     };
-    const std::string untuned = candidate_key(space.front());
-    for (double best_retimed = 0;;) {
-        std::vector<std::pair<double, std::string>> next;
-        for (const auto& [key, t] : seen)
-            if (t && !retimed.count(key) && key != untuned && (!best_retimed || *t < best_retimed)) next.push_back({*t, key});
-        if (next.empty()) break;
-        std::sort(next.begin(), next.end());
-        if (next.size() > static_cast<std::size_t>(options.finalists)) next.resize(options.finalists);
-        std::vector<std::string> batch;
-        for (const auto& [t, key] : next) batch.push_back(key);
-        if (seen[untuned] && !retimed.count(untuned)) batch.push_back(untuned);  // the baseline, side by side
-        retime(batch);
-        for (const std::string& key : retimed)
-            if (!best_retimed || *seen[key] < best_retimed) best_retimed = *seen[key];
-    }
+    const Candidate& untuned = space.front();
+    tuner.measure(untuned);
+    SearchContext context{space, [&](const Candidate& c) { return tuner.measure(c); }, over_budget};
+    strategy.search(context);
+    if (!tuner.best()) throw DeviceError(fmt::format("no candidate of the {} tried ran correctly", tuner.state().measured));
+    tuner.retime_leaders(untuned);
     // What `run` will take: the database's fastest current result.
-    const TuningChoice choice = db.best_current(device, layer, options.precision);
-    out.best = choice.candidate.value_or(out.best);
-    state.best_ms = choice.time_ms;
-    out.untuned_ms = seen[untuned].value_or(0);
-    out.time_ms = state.best_ms;
-    out.candidates = state.measured;
-    out.failed = state.failed;
-    out.reused = state.reused;
-    out.seconds = elapsed();
-    return out;
+    const TuningChoice choice = db.best_current(executor.identity(), layer, options.precision);
+    const TuneProgress& state = tuner.state();
+    return {layer, choice.candidate.value_or(*tuner.best()), untuned, choice.time_ms, tuner.time_of(untuned).value_or(0), space.size(),
+            state.measured, state.failed, state.reused,
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count()};
 }
 
 }  // namespace wino

@@ -4,15 +4,16 @@
 #include "tuner/tuned_configs.hpp"
 
 #include "generator/build_parts.hpp"
+#include <wino/errors.hpp>
 
 namespace wino {
 
 TunedLookup tuned_lookup(const std::filesystem::path&, const DeviceIdentity&) {
-    throw absent_part(Part::tuner, "a tuning database");
+    throw InputError(absent_part(Part::tuner, "a tuning database"));
 }
 
 std::pair<DeviceIdentity, TunedLookup> tuned_lookup(const std::filesystem::path&, Backend, const std::string&) {
-    throw absent_part(Part::tuner, "a tuning database");
+    throw InputError(absent_part(Part::tuner, "a tuning database"));
 }
 
 std::filesystem::path default_tuning_db(const std::string& given) { return given; }

@@ -157,7 +157,7 @@ Result ours_run(Executor& executor, const ConvShape& shape, Variant variant, int
     try {
         const TileSize tile = tile_for(shape, m);
         KernelParams params = suggested_params(shape, tile, Backend::cuda);
-        params["cublas"][0] = cublas;
+        params[Param::cublas][0] = cublas;
         const ConvConfig config{variant, tile, params};
         const std::unique_ptr<LoadedLayer> conv = executor.load(shape, config);
         conv->set_filters(w);

@@ -59,7 +59,7 @@ void guided_search(SearchContext& context) {
         for (const ParamSpec& spec : param_table())
             for (const ParamValue& value : spec.candidates) {
                 Candidate next = g.best;
-                next.params[spec.name] = value;
+                next.params[spec.param] = value;
                 next = without_inert(next, g.start->params);
                 if (next == g.best || !in_space.count(candidate_key(next))) continue;
                 if (context.out_of_budget()) return false;
