@@ -34,7 +34,7 @@ struct AccuracyCli {
 };
 
 AccuracyOptions accuracy_options(const AccuracyCli& o) {
-    return {o.trials, o.seed, o.threads, parse_evaluation_order(o.order)};
+    return {o.trials, o.seed, o.threads, parse_evaluation_order(o.order, "--order")};
 }
 
 AccuracyResult measure(int m, int r, const PointSet& points, const AccuracyOptions& a) {
@@ -73,8 +73,8 @@ void print_layer_accuracy(const AccuracyCli& o) {
     const ConvShape shape = checked_shape(
         {nchwk[0], nchwk[1], nchwk[2], nchwk[3], nchwk[4], R, S, pad.top, pad.bottom, pad.left, pad.right}, "--layer: ");
     const TileSize m = o.m.empty() ? tile_for(shape, 4) : parse_tile(o.m, shape);
-    const Variant variant = parse_variant(o.variant);
-    const Precision precision = parse_precision(o.precision);
+    const Variant variant = parse_variant(o.variant, "--variant");
+    const Precision precision = parse_precision(o.precision, "--precision");
     const ConvConfig config{variant, m, {}, o.points, precision};
     validate_shape(shape, config);
     if (o.unbalanced && !spec_of(precision).half_intermediates)

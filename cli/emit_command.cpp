@@ -50,7 +50,7 @@ UnitSet unit_set(const ConvConfig& config, const ConvShape& shape, Backend backe
 Epilogue epilogue_of(const EmitCli& o) {
     Epilogue epilogue;
     epilogue.bias = o.bias;
-    parse_activation(o.activation, epilogue);
+    parse_activation(o.activation, epilogue, "--activation");
     return epilogue;
 }
 
@@ -58,7 +58,7 @@ Epilogue epilogue_of(const EmitCli& o) {
 // one where it has none), one set per distinct configuration.
 // At --precision: the database's result at that precision.
 RegistryUnit layer_unit(const EmitCli& o, Backend backend) {
-    const Precision precision = parse_precision(o.precision);
+    const Precision precision = parse_precision(o.precision, "--precision");
     RegistryUnit unit{o.registry_unit, {}, {}};
     std::optional<std::pair<DeviceIdentity, TunedLookup>> tuned;
     if (!o.db.empty()) tuned = tuned_lookup(o.db, backend, o.device_name);
@@ -85,12 +85,12 @@ RegistryUnit layer_unit(const EmitCli& o, Backend backend) {
 
 void emit(const EmitCli& o) {
     if (o.backend.empty()) throw InputError(fmt::format("emit needs --backend {}", backend_names()));
-    const Backend backend = parse_backend(o.backend);
+    const Backend backend = parse_backend(o.backend, "--backend");
     const BackendSpec& language = spec_of(backend);
     if (!o.layers.empty() && o.registry_unit.empty()) throw InputError("--layers needs --registry-unit");
     if (o.layers.empty() && (!o.db.empty() || !o.device_name.empty())) throw InputError("--db and --device-name need --layers");
     if (!o.layers.empty() && !o.points.empty()) throw InputError("--points is for one configuration, not --layers");
-    const Precision precision = parse_precision(o.precision);
+    const Precision precision = parse_precision(o.precision, "--precision");
     check_writable_folder(o.out);  // before recipes that may take minutes to make
     const std::filesystem::path out(o.out);
     Files files;
@@ -98,7 +98,7 @@ void emit(const EmitCli& o) {
     if (!o.layers.empty()) {
         unit = layer_unit(o, backend);
     } else {
-        const Variant variant = parse_variant(o.kernel.variant.value_or(default_variant));
+        const Variant variant = parse_variant(o.kernel.variant.value_or(default_variant), "--variant");
         // The kernels' filter: what they are for beyond their sizes is the layer's.
         ConvShape shape;
         std::tie(shape.R, shape.S) =
@@ -106,7 +106,7 @@ void emit(const EmitCli& o) {
         const TileSize m = parse_tile(o.m, shape);
         KernelParams params = default_params(backend);
         apply_kernel_options(o.kernel, params);
-        check_params(params, {spec_of(variant).kinds});
+        check_params(params, {spec_of(variant).kinds, nullptr, 0, nullptr, ParamNaming::flag});
         check_precision(variant, precision);
         const ConvConfig config{variant, m, params, spec_of(variant).winograd ? canonical_points(o.points, m, shape.R, shape.S) : "",
                                 precision, epilogue_of(o)};

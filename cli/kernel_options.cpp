@@ -19,7 +19,7 @@ void add_kernel_options(CLI::App* sub, KernelOptions& o) {
 void apply_kernel_options(const KernelOptions& o, KernelParams& params) {
     for (const ParamSpec& spec : param_table())
         if (auto text = o.text.find(spec.name); text != o.text.end() && !text->second.empty())
-            params[spec.param] = parse_value(spec, text->second);
+            params[spec.param] = parse_value(spec, text->second, ParamNaming::flag);
 }
 
 }  // namespace wino::cli

@@ -29,7 +29,7 @@ PointSet points_for(int m, int r, const std::string& list) {
 
 void sweep_standard_configs(const MatricesOptions& o) {
     using clock = std::chrono::steady_clock;
-    const FractionsIn where = parse_fractions_in(o.fractions_in);
+    const FractionsIn where = parse_fractions_in(o.fractions_in, "--fractions-in");
     const auto start = clock::now();
     int proved = 0;
     for (int r : {3, 5, 7})
@@ -45,8 +45,8 @@ void sweep_standard_configs(const MatricesOptions& o) {
 }
 
 void print_matrices(const MatricesOptions& o) {
-    const MatrixFormat format = parse_matrix_format(o.format);
-    const FractionsIn where = parse_fractions_in(o.fractions_in);
+    const MatrixFormat format = parse_matrix_format(o.format, "--format");
+    const FractionsIn where = parse_fractions_in(o.fractions_in, "--fractions-in");
     if (o.m2.has_value() != o.r2.has_value()) throw InputError("--m2 and --r2 go together: give both or neither");
     ToomCook1D h = build_toom_cook(*o.m, *o.r, points_for(*o.m, *o.r, o.points), where);
     if (!o.m2) {

@@ -74,7 +74,7 @@ bool is_one_dimensional(const RunCli& o, const std::optional<NpyArray>& x) {
 Epilogue epilogue_of(const RunCli& o) {
     Epilogue epilogue;
     epilogue.bias = !o.bias.empty();
-    parse_activation(o.activation, epilogue);
+    parse_activation(o.activation, epilogue, "--activation");
     return epilogue;
 }
 
@@ -94,7 +94,7 @@ std::pair<ConvConfig, std::string> choose_config(const RunCli& o, const ConvShap
     const Backend backend = executor.identity().backend;
     std::pair<ConvConfig, std::string> chosen{untuned_config(shape, backend), "none"};
     const std::filesystem::path db_path = default_tuning_db(o.db);
-    const Precision precision = parse_precision(o.precision);
+    const Precision precision = parse_precision(o.precision, "--precision");
     chosen.first.precision = precision;
     const bool named = !o.m.empty() || o.kernel.variant || !o.points.empty();
     if (!o.no_tuning_db && !named && !db_path.empty() && std::filesystem::exists(db_path)) {
@@ -104,7 +104,7 @@ std::pair<ConvConfig, std::string> choose_config(const RunCli& o, const ConvShap
     ConvConfig& config = chosen.first;
     if (named) {
         if (!o.m.empty()) config.m = parse_tile(o.m, shape);
-        config.variant = parse_variant(o.kernel.variant.value_or(to_string(config.variant)));
+        config.variant = parse_variant(o.kernel.variant.value_or(to_string(config.variant)), "--variant");
         config.params = suggested_params(shape, config.m, backend);
         config.points = canonical_points(o.points, config.m, shape.R, shape.S);
         config.precision = precision;
@@ -182,12 +182,14 @@ void run(const RunCli& o) {
     if (!o.baseline.empty() && o.baseline != "direct") throw InputError(fmt::format("--baseline must be direct, not '{}'", o.baseline));
     if (o.format != "text" && o.format != "json") throw InputError(fmt::format("--format must be text or json, not '{}'", o.format));
     // Flags are checked before the device opens: a bad one is exit 2 wherever it runs.
-    const Backend backend = parse_backend(o.where.backend);
+    const Backend backend = parse_backend(o.where.backend, "--backend");
     const TileSize m = o.m.empty() ? tile_for(job.shape, 4) : parse_tile(o.m, job.shape);
-    ConvConfig flags_only{parse_variant(o.kernel.variant.value_or(default_variant)), m, suggested_params(job.shape, m, backend),
-                          o.points, parse_precision(o.precision), epilogue_of(o)};
+    ConvConfig flags_only{parse_variant(o.kernel.variant.value_or(default_variant), "--variant"), m, suggested_params(job.shape, m, backend),
+                          o.points, parse_precision(o.precision, "--precision"), epilogue_of(o)};
     if (flags_only.epilogue.bias) job.bias = bias_of(o, job.shape);
     apply_kernel_options(o.kernel, flags_only.params);
+    // The flags' values against the table, in the flags' words, before the layer's checks.
+    check_params(flags_only.params, {spec_of(flags_only.variant).kinds, &job.shape, m, nullptr, ParamNaming::flag});
     validate_shape(job.shape, flags_only);
     Device device = open_device(o.where);
     const Executor& executor = detail::DeviceState::executor_of(device);

@@ -83,7 +83,7 @@ void run_search(const SearchCli& o) {
         throw InputError("--record keeps the table of the tile objective; pass --objective tile");
     SearchOptions s{*o.alpha, o.r, o.trials, o.screen_trials, o.beam, o.seed, o.threads, o.budget, {}, {}, o.fields, {},
                     progress};
-    const Precision precision = parse_precision(o.precision);
+    const Precision precision = parse_precision(o.precision, "--precision");
     if (precision != Precision::fp32 && o.objective != "layer")
         throw InputError("--precision is the layer objective's: pass --objective layer");
     if (o.objective == "layer") {

@@ -104,7 +104,7 @@ void add_precision_option(CLI::App* sub, std::string& precision, const std::stri
 }
 
 Device open_device(const DeviceOptions& o) {
-    const Backend backend = parse_backend(o.backend);
+    const Backend backend = parse_backend(o.backend, "--backend");
     require_part(spec_of(backend).part, fmt::format("--backend {}", o.backend));
     return Device(wino::DeviceOptions{backend, device_index(o.device, spec_of(backend).api), o.validation});
 }

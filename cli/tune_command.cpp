@@ -91,7 +91,7 @@ private:
 
 void tune(const TuneCli& o) {
     if (o.format != "text" && o.format != "json") throw InputError(fmt::format("--format must be text or json, not '{}'", o.format));
-    strategy_named(o.strategy);
+    strategy_named(o.strategy, "--strategy");
     const ModelLayers model = layers_of(o);
     const std::vector<NamedLayer>& layers = model.layers;
     TuningDb db(tuning_db_path(o.db));
@@ -99,7 +99,7 @@ void tune(const TuneCli& o) {
     Executor* executor = &detail::DeviceState::executor_of(device);
     TuneOptions options{o.strategy, o.budget};
     options.points = o.points;
-    options.precision = parse_precision(o.precision);
+    options.precision = parse_precision(o.precision, "--precision");
     nlohmann::ordered_json out = {{"device", executor->identity().label}, {"db", db.path().string()},
                                   {"strategy", o.strategy}, {"layers", nlohmann::ordered_json::array()}};
     if (!o.model.empty()) {

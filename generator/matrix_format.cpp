@@ -93,12 +93,12 @@ std::string cpp_prefix(const ToomCook1D& t) { return fmt::format("F{}_{}_", t.m,
 
 }  // namespace
 
-MatrixFormat parse_matrix_format(std::string_view name) {
+MatrixFormat parse_matrix_format(std::string_view name, std::string_view what) {
     if (name == "text") return MatrixFormat::text;
     if (name == "json") return MatrixFormat::json;
     if (name == "latex") return MatrixFormat::latex;
     if (name == "cpp") return MatrixFormat::cpp;
-    throw InputError(fmt::format("--format must be text, json, latex or cpp, not '{}'", name));
+    throw InputError(fmt::format("{} must be text, json, latex or cpp, not '{}'", what, name));
 }
 
 nlohmann::ordered_json to_json(const ExactMatrix& m) {

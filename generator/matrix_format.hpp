@@ -12,7 +12,8 @@
 namespace wino {
 
 enum class MatrixFormat { text, json, latex, cpp };
-MatrixFormat parse_matrix_format(std::string_view name);
+// `what` names the text in the message ("--format").
+MatrixFormat parse_matrix_format(std::string_view name, std::string_view what);
 
 nlohmann::ordered_json to_json(const ExactMatrix& m);
 nlohmann::ordered_json to_json(const ToomCook1D& t);

@@ -92,11 +92,11 @@ void place_fractions(ToomCook1D& t) {
 
 }  // namespace
 
-FractionsIn parse_fractions_in(std::string_view name) {
+FractionsIn parse_fractions_in(std::string_view name, std::string_view what) {
     if (name == "G") return FractionsIn::G;
     if (name == "A") return FractionsIn::A;
     if (name == "B") return FractionsIn::B;
-    throw InputError(fmt::format("--fractions-in must be G, A or B, not '{}'", name));
+    throw InputError(fmt::format("{} must be G, A or B, not '{}'", what, name));
 }
 
 const char* to_string(FractionsIn where) {

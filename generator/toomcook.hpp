@@ -14,7 +14,7 @@ namespace wino {
 // primitive integer rows (BT, G) and columns (AT).
 enum class FractionsIn { G, A, B };
 
-FractionsIn parse_fractions_in(std::string_view name);
+FractionsIn parse_fractions_in(std::string_view name, std::string_view what);
 const char* to_string(FractionsIn where);
 
 struct ToomCook1D {

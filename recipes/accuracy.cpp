@@ -121,7 +121,7 @@ void draw(std::mt19937_64& rng, std::vector<float>& out, std::size_t n) {
 
 template <class MakeEvaluator>
 AccuracyResult run_trials(int m, int r, const AccuracyOptions& o, MakeEvaluator make) {
-    if (o.trials < 1) throw InputError(fmt::format("--trials must be at least 1, got {}", o.trials));
+    if (o.trials < 1) throw InputError(fmt::format("the trial count must be at least 1, not {}", o.trials));
     const auto start = std::chrono::steady_clock::now();
     const int threads = std::max(1, std::min(o.threads > 0 ? o.threads : static_cast<int>(std::thread::hardware_concurrency()), o.trials));
     const std::size_t alpha = static_cast<std::size_t>(m + r - 1);
@@ -153,10 +153,10 @@ AccuracyResult run_trials(int m, int r, const AccuracyOptions& o, MakeEvaluator 
 
 }  // namespace
 
-EvaluationOrder parse_evaluation_order(const std::string& name) {
+EvaluationOrder parse_evaluation_order(const std::string& name, std::string_view what) {
     if (name == "dense") return EvaluationOrder::dense;
     if (name == "recipe") return EvaluationOrder::recipe;
-    throw InputError(fmt::format("--order must be dense or recipe, not '{}'", name));
+    throw InputError(fmt::format("{} must be dense or recipe, not '{}'", what, name));
 }
 
 AccuracyResult measure_accuracy(const ToomCook1D& t, const AccuracyOptions& o) {

@@ -9,6 +9,8 @@
 #include "recipes/optimizer.hpp"
 
 #include <cstdint>
+#include <string>
+#include <string_view>
 
 namespace wino {
 
@@ -16,7 +18,8 @@ namespace wino {
 // compute (the 1D recipes over columns, then rows, with FMA).
 enum class EvaluationOrder { dense, recipe };
 
-EvaluationOrder parse_evaluation_order(const std::string& name);
+// `what` names the text in the message ("--order").
+EvaluationOrder parse_evaluation_order(const std::string& name, std::string_view what);
 
 struct AccuracyOptions {
     int trials = 10000;

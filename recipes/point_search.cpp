@@ -146,10 +146,10 @@ std::vector<Exact> search_domain(const std::vector<long>& radicands) {
 
 SearchResult search_points(const SearchOptions& o) {
     if (o.alpha < 4 || o.alpha > max_alpha)
-        throw InputError(fmt::format("--alpha must be in 4..{}, got {}", max_alpha, o.alpha));
-    if (o.r < 1 || o.r >= o.alpha) throw InputError(fmt::format("--r must be in 1..{}, got {}", o.alpha - 1, o.r));
+        throw InputError(fmt::format("alpha must be in 4..{}, not {}", max_alpha, o.alpha));
+    if (o.r < 1 || o.r >= o.alpha) throw InputError(fmt::format("r must be in 1..{}, not {}", o.alpha - 1, o.r));
     if (o.trials < 1 || o.screen_trials < 1 || o.beam < 1)
-        throw InputError("--trials, the screening trials and --beam must be positive");
+        throw InputError("the trials, the screening trials and the beam width must be positive");
     for (long d : o.radicands) {
         bool square_free = d >= 2 && d <= 1000;
         for (long f = 2; square_free && f * f <= d; ++f) square_free = d % (f * f) != 0;

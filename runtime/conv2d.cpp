@@ -23,7 +23,7 @@ ConvConfig config_of(const ConvShape& shape, const KernelChoice& choice, Backend
     for (const auto& [name, text] : choice.params) {
         const ParamSpec* spec = find_param(name);
         if (!spec) throw InputError(fmt::format("no kernel parameter is called '{}'", name));
-        config.params[spec->param] = parse_value(*spec, text);
+        config.params[spec->param] = parse_value(*spec, text, ParamNaming::key);
     }
     return config;
 }

@@ -54,7 +54,7 @@ void LoadedLayer::set_filters(const std::vector<float>& filters) {
 }
 
 void LoadedLayer::set_bias(const std::vector<float>& bias) {
-    if (!plan_.config.epilogue.bias) throw InputError("the layer's epilogue adds no bias (--bias makes one that does)");
+    if (!plan_.config.epilogue.bias) throw InputError("the layer's epilogue adds no bias (an epilogue with bias makes one that does)");
     if (bias.size() != static_cast<std::size_t>(plan_.shape.K))
         throw InputError(fmt::format("the bias holds {} values, the layer has K = {} filters", bias.size(), plan_.shape.K));
     upload_bias(encode(bias, tensor_type()));
@@ -84,7 +84,7 @@ KernelTimes LoadedLayer::run(const DeviceArray& input, DeviceArray& output) {
         if (array->size() < needed)
             throw InputError(fmt::format("the {} buffer holds {} values, the shape needs {}", what, array->size(), needed));
         if (array->type() != tensor_type())
-            throw InputError(fmt::format("the {} buffer holds {} values, the layer's tensors at --precision {} are {}", what,
+            throw InputError(fmt::format("the {} buffer holds {} values, the layer's tensors at precision {} are {}", what,
                                          to_string(array->type()), to_string(plan_.config.precision),
                                          to_string(tensor_type())));
     }

@@ -112,10 +112,10 @@ std::string backend_names() {
     return fmt::format("{}", fmt::join(names, " or "));
 }
 
-Backend parse_backend(const std::string& name) {
+Backend parse_backend(const std::string& name, std::string_view what) {
     for (const BackendSpec& spec : backends())
         if (name == spec.name || name == spec.api) return spec.backend;
-    throw InputError(fmt::format("--backend must be {}, not '{}'", backend_names(), name));
+    throw InputError(fmt::format("{} must be {}, not '{}'", what, backend_names(), name));
 }
 
 }  // namespace wino

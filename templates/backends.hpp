@@ -12,6 +12,7 @@
 #include <wino/kinds.hpp>
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace wino {
@@ -44,6 +45,7 @@ const BackendSpec& spec_of(Backend backend);
 // "glsl or cuda".
 std::string backend_names();
 // Accepts a backend's name or its API's; throws InputError listing them.
-Backend parse_backend(const std::string& name);
+// `what` names the text in the message ("--backend").
+Backend parse_backend(const std::string& name, std::string_view what);
 
 }  // namespace wino

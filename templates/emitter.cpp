@@ -136,7 +136,7 @@ EmittedKernel emit_kernel(KernelKind kind, const ConvAlgorithm& a, const KernelP
     std::string source = header(spec, a, p, b, precision, epilogue) + b.preamble(interface) + defines(kind, p) +
                          (carries_epilogue(kind) ? epilogue_macros(epilogue) : "") + "\n" + body;
     if (source.size() > max_kernel_bytes)
-        throw InputError(fmt::format("{} would be {} bytes of source, past the {} a kernel may have: lower --unroll or the tiles",
+        throw InputError(fmt::format("{} would be {} bytes of source, past the {} a kernel may have: lower the unroll factor or the tiles",
                                      interface.name, source.size(), max_kernel_bytes));
     return {kind, interface.name, std::move(source), interface.workgroup_size, interface.buffers};
 }

@@ -27,11 +27,11 @@ std::string name_part(float value) {
     return text;
 }
 
-float parse_parameter(const std::string& text, const std::string& whole) {
+float parse_parameter(const std::string& text, const std::string& whole, std::string_view what) {
     float value = 0;
     const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
     if (text.empty() || error != std::errc() || end != text.data() + text.size() || !std::isfinite(value))
-        throw InputError(fmt::format("--activation {}: '{}' is not a finite number", whole, text));
+        throw InputError(fmt::format("{} {}: '{}' is not a finite number", what, whole, text));
     return value;
 }
 
@@ -63,13 +63,13 @@ std::string activation_text(const Epilogue& e) {
     return spec.name;
 }
 
-void parse_activation(const std::string& text, Epilogue& e) {
+void parse_activation(const std::string& text, Epilogue& e, std::string_view what) {
     const std::size_t colon = text.find(':');
     const std::string name = text.substr(0, colon);
     const auto& table = activations();
     const auto spec = std::find_if(table.begin(), table.end(), [&](const ActivationSpec& s) { return name == s.name; });
     if (spec == table.end())
-        throw InputError(fmt::format("--activation must be {}, not '{}'", activation_forms(), text));
+        throw InputError(fmt::format("{} must be {}, not '{}'", what, activation_forms(), text));
     std::vector<std::string> values;
     if (colon != std::string::npos) {
         const std::string rest = text.substr(colon + 1);
@@ -82,16 +82,16 @@ void parse_activation(const std::string& text, Epilogue& e) {
     }
     const bool optional = spec->parameters == 1;  // leaky_relu's alpha has a default
     if (values.size() != static_cast<std::size_t>(spec->parameters) && !(optional && values.empty()))
-        throw InputError(fmt::format("--activation {}: {} takes {}", text, spec->name,
+        throw InputError(fmt::format("{} {}: {} takes {}", what, text, spec->name,
                                      spec->parameters == 0   ? "no parameters"
                                      : spec->parameters == 1 ? "one parameter, leaky_relu:alpha"
                                                              : "two, clip:low,high"));
     e.activation = spec->activation;
-    if (spec->parameters == 1 && !values.empty()) e.alpha = parse_parameter(values[0], text);
+    if (spec->parameters == 1 && !values.empty()) e.alpha = parse_parameter(values[0], text, what);
     if (spec->parameters == 2) {
-        e.low = parse_parameter(values[0], text);
-        e.high = parse_parameter(values[1], text);
-        if (!(e.low < e.high)) throw InputError(fmt::format("--activation {}: low must be below high", text));
+        e.low = parse_parameter(values[0], text, what);
+        e.high = parse_parameter(values[1], text, what);
+        if (!(e.low < e.high)) throw InputError(fmt::format("{} {}: low must be below high", what, text));
     }
 }
 

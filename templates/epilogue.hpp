@@ -11,6 +11,7 @@
 #include <wino/kinds.hpp>
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace wino {
@@ -30,7 +31,8 @@ const ActivationSpec& spec_of(Activation activation);
 // "relu6", "leaky_relu:0.1", "clip:-1,1": what --activation takes back.
 std::string activation_text(const Epilogue& epilogue);
 // Reads --activation's text into the epilogue; throws InputError naming the forms.
-void parse_activation(const std::string& text, Epilogue& epilogue);
+// `what` names the text in messages ("--activation").
+void parse_activation(const std::string& text, Epilogue& epilogue, std::string_view what);
 // For help texts: "none, relu, relu6, leaky_relu[:alpha] or clip:low,high".
 std::string activation_forms();
 

@@ -267,13 +267,13 @@ const VariantSpec& spec_of(Variant variant) {
 const char* to_string(KernelKind kind) { return spec_of(kind).name; }
 const char* to_string(Variant variant) { return spec_of(variant).name; }
 
-Variant parse_variant(const std::string& name) {
+Variant parse_variant(const std::string& name, std::string_view what) {
     std::vector<std::string> names;
     for (const VariantSpec& spec : variant_table) {
         if (name == spec.name) return spec.variant;
         names.push_back(spec.name);
     }
-    throw InputError(fmt::format("--variant must be {}, not '{}'", fmt::join(names, ", "), name));
+    throw InputError(fmt::format("{} must be {}, not '{}'", what, fmt::join(names, ", "), name));
 }
 
 }  // namespace wino

@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace wino {
@@ -93,6 +94,7 @@ const VariantSpec& spec_of(Variant variant);
 const char* to_string(KernelKind kind);
 const char* to_string(Variant variant);
 // Throws InputError naming the variants.
-Variant parse_variant(const std::string& name);
+// `what` names the text in the message ("--variant").
+Variant parse_variant(const std::string& name, std::string_view what);
 
 }  // namespace wino

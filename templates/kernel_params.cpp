@@ -24,9 +24,10 @@ std::string over_workgroup_limit(long long wanted, const ParamContext& c) {
 }
 
 // No API runs more than 1024 threads in a workgroup, whatever the device.
-std::string over_api_limit(const ParamSpec& spec, const KernelParams& p) {
+std::string over_api_limit(const ParamSpec& spec, const KernelParams& p, const ParamContext& c) {
     const ParamValue& v = p[spec.param];
-    return threads(v) > 1024 ? fmt::format("{} {}x{} is {} threads, more than the 1024 a workgroup may have", spec.flag, v[0],
+    return threads(v) > 1024 ? fmt::format("{} {}x{} is {} threads, more than the 1024 a workgroup may have",
+                                           param_label(spec, c.naming), v[0],
                                            v[1], threads(v))
                              : std::string();
 }
@@ -77,7 +78,7 @@ const std::vector<ParamSpec> table = {
      .candidates = {{1, 8}, {8, 1}, {2, 32}, {4, 16}},
      .kinds = {K::gemm},
      .constraints = {{Needs::value, [](const ParamSpec& spec, const KernelParams& p,
-                                       const ParamContext&) { return over_api_limit(spec, p); }},
+                                       const ParamContext& c) { return over_api_limit(spec, p, c); }},
                      {Needs::device, over_workgroup_of_threads}},
      .inert_when = Param::cublas},
     // CUDA: the running sums and the block's partial sums (product_sum_block)
@@ -96,20 +97,20 @@ const std::vector<ParamSpec> table = {
      .candidates = {{16, 8}, {8, 8}, {16, 4}, {8, 16}, {4, 4}},
      .kinds = {K::gemm},
      .constraints =
-         {{Needs::value, [](const ParamSpec& spec, const KernelParams& p, const ParamContext&) {
+         {{Needs::value, [](const ParamSpec& spec, const KernelParams& p, const ParamContext& c) {
                const ParamValue& v = p[spec.param];
                return v[0] % 4 || v[1] % 4
-                          ? fmt::format("{} must be multiples of 4 (U and V are read 4 at a time), not {}x{}", spec.flag,
+                          ? fmt::format("{} must be multiples of 4 (U and V are read 4 at a time), not {}x{}", param_label(spec, c.naming),
                                         v[0], v[1])
                           : std::string();
            }},
           // A thread's sums, running and partial: past 256 every GPU spills (255
           // registers a thread at most on NVIDIA), and the compilers take minutes
           // (64x32: 7 s on lavapipe, 64x64: no end).
-          {Needs::value, [](const ParamSpec& spec, const KernelParams& p, const ParamContext&) {
+          {Needs::value, [](const ParamSpec& spec, const KernelParams& p, const ParamContext& c) {
                const ParamValue& v = p[spec.param];
                return 2 * threads(v) > 256
-                          ? fmt::format("{} {}x{} holds {} sums a thread (running and partial), more than 256", spec.flag,
+                          ? fmt::format("{} {}x{} holds {} sums a thread (running and partial), more than 256", param_label(spec, c.naming),
                                         v[0], v[1], 2 * threads(v))
                           : std::string();
            }}},
@@ -128,7 +129,7 @@ const std::vector<ParamSpec> table = {
      .kinds = {K::gemm},
      .constraints = {{Needs::device, [](const ParamSpec& spec, const KernelParams& p, const ParamContext& c) {
                           return p[spec.param][0] && !c.limits->vendor_gemm
-                                     ? fmt::format("{} needs a device whose API has cuBLAS (CUDA)", spec.flag)
+                                     ? fmt::format("{} needs a device whose API has cuBLAS (CUDA)", param_label(spec, c.naming))
                                      : std::string();
                       }}}},
     {.param = Param::fused_tile,
@@ -144,7 +145,7 @@ const std::vector<ParamSpec> table = {
      .candidates = {{16, 4}, {8, 8}, {32, 2}},
      .kinds = {K::fused},
      .constraints = {{Needs::value, [](const ParamSpec& spec, const KernelParams& p,
-                                       const ParamContext&) { return over_api_limit(spec, p); }},
+                                       const ParamContext& c) { return over_api_limit(spec, p, c); }},
                      {Needs::device, over_workgroup_of_threads},
                      {Needs::device, [](const ParamSpec& spec, const KernelParams& p, const ParamContext& c) {
                           if (!c.shape) return std::string();
@@ -168,10 +169,10 @@ const std::vector<ParamSpec> table = {
      .max = 4,
      .candidates = {{1, 0}, {4, 0}},
      .kinds = {K::input_transform, K::output_transform},
-     .constraints = {{Needs::value, [](const ParamSpec& spec, const KernelParams& p, const ParamContext&) {
+     .constraints = {{Needs::value, [](const ParamSpec& spec, const KernelParams& p, const ParamContext& c) {
                           const int tiles = p[spec.param][0];
                           return tiles == 1 || tiles == 4 ? std::string()
-                                                          : fmt::format("{} must be 1 or 4, not {}", spec.flag, tiles);
+                                                          : fmt::format("{} must be 1 or 4, not {}", param_label(spec, c.naming), tiles);
                       }}}},
     {.param = Param::vector_rows,
      .name = "vector_rows",
@@ -193,9 +194,9 @@ const std::vector<ParamSpec> table = {
                       }}}},
 };
 
-int number(const ParamSpec& spec, const std::string& text) {
+int number(const ParamSpec& spec, const std::string& text, ParamNaming naming) {
     if (text.empty() || text.size() > 9 || text.find_first_not_of("0123456789") != std::string::npos)
-        throw InputError(fmt::format("{} takes numbers from {} to {}, not '{}'", spec.flag, spec.min, spec.max, text));
+        throw InputError(fmt::format("{} takes numbers from {} to {}, not '{}'", param_label(spec, naming), spec.min, spec.max, text));
     return std::stoi(text);
 }
 
@@ -203,12 +204,12 @@ bool shapes_any(const ParamSpec& spec, const std::vector<KernelKind>& kinds) {
     return std::any_of(kinds.begin(), kinds.end(), [&](KernelKind k) { return applies_to(spec, k); });
 }
 
-std::string out_of_range(const ParamSpec& spec, const ParamValue& v) {
+std::string out_of_range(const ParamSpec& spec, const ParamValue& v, ParamNaming naming) {
     const int count = spec.type == ParamType::pair ? 2 : 1;
     for (int i = 0; i < count; ++i) {
         if (spec.type == ParamType::unroll && v[i] == 0) continue;
         if (v[i] < spec.min || v[i] > spec.max)
-            return fmt::format("{} must be {} to {}{}, not {}", spec.flag, spec.min, spec.max,
+            return fmt::format("{} must be {} to {}{}, not {}", param_label(spec, naming), spec.min, spec.max,
                                spec.type == ParamType::unroll ? " or full" : count == 2 ? " each" : "",
                                value_text(spec, v));
     }
@@ -223,6 +224,10 @@ const ParamSpec& param_spec(Param param) {
     const ParamSpec& spec = table.at(static_cast<std::size_t>(param));
     if (spec.param != param) throw std::logic_error(fmt::format("the parameter table's row of '{}' is out of Param's order", spec.name));
     return spec;
+}
+
+const char* param_label(const ParamSpec& spec, ParamNaming naming) {
+    return naming == ParamNaming::flag ? spec.flag : spec.name;
 }
 
 const ParamSpec* find_param(std::string_view name) {
@@ -258,24 +263,24 @@ std::string value_text(const ParamSpec& spec, const ParamValue& v) {
     throw std::logic_error("unknown parameter type");
 }
 
-ParamValue parse_value(const ParamSpec& spec, const std::string& text) {
+ParamValue parse_value(const ParamSpec& spec, const std::string& text, ParamNaming naming) {
     switch (spec.type) {
-        case ParamType::count: return {number(spec, text), 0};
+        case ParamType::count: return {number(spec, text, naming), 0};
         case ParamType::unroll: {
             if (text == "full") return {0, 0};
-            const int factor = number(spec, text);  // 0 is how "full" is held, not a factor
-            if (factor == 0) throw InputError(fmt::format("{} must be {} to {} or full, not 0", spec.flag, spec.min, spec.max));
+            const int factor = number(spec, text, naming);  // 0 is how "full" is held, not a factor
+            if (factor == 0) throw InputError(fmt::format("{} must be {} to {} or full, not 0", param_label(spec, naming), spec.min, spec.max));
             return {factor, 0};
         }
         case ParamType::pair: {
             const std::size_t comma = text.find(',');
-            if (comma == std::string::npos) throw InputError(fmt::format("{} takes two numbers A,B, not '{}'", spec.flag, text));
-            return {number(spec, text.substr(0, comma)), number(spec, text.substr(comma + 1))};
+            if (comma == std::string::npos) throw InputError(fmt::format("{} takes two numbers A,B, not '{}'", param_label(spec, naming), text));
+            return {number(spec, text.substr(0, comma), naming), number(spec, text.substr(comma + 1), naming)};
         }
         case ParamType::flag:
             if (text == "on" || text == "true" || text == "1") return {1, 0};
             if (text == "off" || text == "false" || text == "0") return {0, 0};
-            throw InputError(fmt::format("{} takes on or off, not '{}'", spec.flag, text));
+            throw InputError(fmt::format("{} takes on or off, not '{}'", param_label(spec, naming), text));
     }
     throw std::logic_error("unknown parameter type");
 }
@@ -326,7 +331,7 @@ KernelParams params_from_json(const nlohmann::json& j, KernelParams params) {
                 break;
             case ParamType::unroll:
                 if (!v.is_string()) throw bad();
-                value = parse_value(*spec, v.get<std::string>());
+                value = parse_value(*spec, v.get<std::string>(), ParamNaming::key);
                 break;
             case ParamType::flag:
                 if (!v.is_boolean()) throw bad();
@@ -339,7 +344,7 @@ KernelParams params_from_json(const nlohmann::json& j, KernelParams params) {
 
 void check_params(const KernelParams& params, const ParamContext& context) {
     for (const ParamSpec& spec : table) {
-        if (const std::string why = out_of_range(spec, params[spec.param]); !why.empty()) throw InputError(why);
+        if (const std::string why = out_of_range(spec, params[spec.param], context.naming); !why.empty()) throw InputError(why);
         for (const ParamConstraint& c : spec.constraints) {
             if (c.needs != Needs::value && !shapes_any(spec, context.kinds)) continue;
             if ((c.needs == Needs::layer && !context.shape) || (c.needs == Needs::device && !context.limits)) continue;

@@ -45,6 +45,11 @@ struct DeviceLimits {
     bool half_arithmetic = false;        // fp16 arithmetic (precision fp16; Vulkan: shaderFloat16, RTE rounding)
 };
 
+// How messages name a parameter: by its JSON key, as the API's KernelChoice
+// and every file do ("gemm_registers"), or by its flag, as the CLI does
+// ("--gemm-registers").
+enum class ParamNaming { key, flag };
+
 // What a constraint may read. A constraint that needs the layer or the device
 // is checked once they are known (make_plan, an executor), and only when one of
 // `kinds` (the kernels being made) is shaped by its parameter.
@@ -53,6 +58,7 @@ struct ParamContext {
     const ConvShape* shape = nullptr;
     TileSize m = 0;
     const DeviceLimits* limits = nullptr;
+    ParamNaming naming = ParamNaming::key;  // of its messages
 };
 
 struct ParamSpec;
@@ -90,6 +96,7 @@ struct ParamSpec {
 
 const std::vector<ParamSpec>& param_table();
 const ParamSpec& param_spec(Param param);
+const char* param_label(const ParamSpec& spec, ParamNaming naming);
 // The parameter of that JSON key (what reads outside input); null for none.
 const ParamSpec* find_param(std::string_view name);
 
@@ -110,8 +117,9 @@ KernelParams default_params(Backend backend);
 
 // "full", "1x8", "64", "on": how headers and messages show a value.
 std::string value_text(const ParamSpec& spec, const ParamValue& value);
-// Reads a flag's text ("full", "1,8", "64", "on"); throws InputError naming the flag.
-ParamValue parse_value(const ParamSpec& spec, const std::string& text);
+// Reads a value's text ("full", "1,8", "64", "on"); throws InputError naming
+// the parameter as `naming` says.
+ParamValue parse_value(const ParamSpec& spec, const std::string& text, ParamNaming naming);
 // Its #defines in a kernel it shapes: "#define WINO_GEMM_THREADS_K 1\n#define
 // WINO_GEMM_THREADS_P 8\n" (an unroll of 0 is full; a switch is 0 or 1).
 std::string defines_of(const ParamSpec& spec, const ParamValue& value);
@@ -126,7 +134,8 @@ nlohmann::ordered_json to_json(const KernelParams& params);
 KernelParams params_from_json(const nlohmann::json& j, KernelParams start);
 
 // Throws InputError for a value out of range or a layer constraint broken,
-// DeviceError for a device limit passed, naming the flag and the reason.
+// DeviceError for a device limit passed, naming the parameter (as
+// context.naming says) and the reason.
 void check_params(const KernelParams& params, const ParamContext& context);
 
 }  // namespace wino

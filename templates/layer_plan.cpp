@@ -27,8 +27,8 @@ void validate_axes(const ConvShape& s, TileSize m, const std::string& points) {
             throw InputError(fmt::format("the filter's {} is 1, so that axis is not transformed and its tile is 1, not {}",
                                          name, tile));
     if (!points.empty() && s.R > 1 && s.S > 1 && m.h + s.R != m.w + s.S)
-        throw InputError(fmt::format("--points are those of both axes, whose alphas differ ({} along H, {} along W): "
-                                     "give an m per axis that makes them equal, or no --points",
+        throw InputError(fmt::format("the points are those of both axes, whose alphas differ ({} along H, {} along W): "
+                                     "give an m per axis that makes them equal, or no points",
                                      m.h + s.R - 1, m.w + s.S - 1));
 }
 
@@ -57,16 +57,16 @@ void validate_shape(const ConvShape& s, const ConvConfig& c) {
     if (variant.winograd) {
         if (s.R == 1 && s.S == 1)
             throw InputError("a 1x1 filter is not Winograd: the layer is one GEMM, K x C filters by C x N*H*W pixels "
-                             "(a BLAS sgemm, or cuBLAS), or --variant direct here");
+                             "(a BLAS sgemm, or cuBLAS), or the direct variant here");
         validate_axes(s, c.m, c.points);
         points_of(c, c.m.h, s.R);
         points_of(c, c.m.w, s.S);
     } else if (!c.points.empty()) {
-        throw InputError("the direct kernel has no interpolation points: --points is for nonfused and fused");
+        throw InputError("the direct kernel has no interpolation points: points are for the nonfused and fused variants");
     }
     check_precision(c.variant, c.precision);
     if (c.params[Param::cublas][0] && spec_of(c.precision).half_intermediates)
-        throw InputError(fmt::format("--cublas is SGEMM over fp32 U, V and M: not at --precision {}", to_string(c.precision)));
+        throw InputError(fmt::format("the cuBLAS product is SGEMM over fp32 U, V and M: not at precision {}", to_string(c.precision)));
     check_params(c.params, {variant.kinds, &s, c.m});
     const Tiling tiling = tiling_of(s, c.variant, c.m);
     long long largest = 0;
@@ -101,11 +101,11 @@ ConvPlan make_plan(const ConvShape& s, const ConvConfig& config, Backend backend
 std::string precision_refusal(Precision precision, const DeviceLimits& limits) {
     const PrecisionSpec& spec = spec_of(precision);
     if ((spec.half_intermediates || spec.half_io) && !limits.half_storage)
-        return fmt::format("--precision {} needs 16-bit storage buffers and 16-bit texel formats, which this "
+        return fmt::format("precision {} needs 16-bit storage buffers and 16-bit texel formats, which this "
                            "device does not offer (Vulkan: storageBuffer16BitAccess)",
                            spec.name);
     if (spec.half_arithmetic && !limits.half_arithmetic)
-        return fmt::format("--precision {} needs fp16 arithmetic in shaders, which this device does not offer "
+        return fmt::format("precision {} needs fp16 arithmetic in shaders, which this device does not offer "
                            "(Vulkan: shaderFloat16 and shaderRoundingModeRTEFloat16); fp16-storage keeps the arithmetic in fp32",
                            spec.name);
     return "";
@@ -185,14 +185,14 @@ ConvConfig config_from_json(const nlohmann::json& j, Backend backend) {
     auto tile = [&](const nlohmann::json& v) { return static_cast<int>(json_integer(v, 1, max_alpha, "a configuration's m")); };
     const TileSize m = j["m"].is_array() ? TileSize(tile(j["m"][0]), tile(j["m"][1])) : TileSize(tile(j["m"]));
     if (j.contains("points") && !j["points"].is_string())
-        throw InputError(fmt::format("a configuration's points are a string as --points takes them: {}", j.dump()));
+        throw InputError(fmt::format("a configuration's points are a string (\"0,1,-1,1/2,-2\"): {}", j.dump()));
     nlohmann::json params = j;
     if (j.contains("precision") && !j["precision"].is_string())
-        throw InputError(fmt::format("a configuration's precision is a string as --precision takes it: {}", j.dump()));
+        throw InputError(fmt::format("a configuration's precision is a string (\"fp16-storage\"): {}", j.dump()));
     for (const char* key : {"variant", "m", "points", "precision"}) params.erase(key);
-    return {parse_variant(j["variant"].get<std::string>()), m,
+    return {parse_variant(j["variant"].get<std::string>(), "a configuration's variant"), m,
             params_from_json(params, default_params(backend)), j.value("points", ""),
-            parse_precision(j.value("precision", "fp32"))};
+            parse_precision(j.value("precision", "fp32"), "a configuration's precision")};
 }
 
 }  // namespace wino

@@ -48,10 +48,10 @@ std::string precision_help() {
     return fmt::format("{}", fmt::join(parts, "; "));
 }
 
-Precision parse_precision(const std::string& name) {
+Precision parse_precision(const std::string& name, std::string_view what) {
     for (const PrecisionSpec& spec : precisions())
         if (name == spec.name) return spec.precision;
-    throw InputError(fmt::format("--precision must be {}, not '{}'", precision_names(), name));
+    throw InputError(fmt::format("{} must be {}, not '{}'", what, precision_names(), name));
 }
 
 bool is_intermediate(BufferId buffer) {
@@ -70,11 +70,11 @@ void check_precision(Variant variant, Precision precision) {
     if (spec_of(variant).winograd) return;
     const PrecisionSpec& spec = spec_of(precision);
     if (spec.half_arithmetic)
-        throw InputError(fmt::format("the direct kernel computes in fp32: --precision {} is for nonfused and fused{}",
+        throw InputError(fmt::format("the direct kernel computes in fp32: precision {} is for the nonfused and fused variants{}",
                                      spec.name, spec.half_io ? " (fp16-storage-io gives it binary16 tensors)" : ""));
     if (spec.half_intermediates && !spec.half_io)
-        throw InputError(fmt::format("the direct kernel has no intermediates to keep in 16 bits: --precision {} is for "
-                                     "nonfused and fused", spec.name));
+        throw InputError(fmt::format("the direct kernel has no intermediates to keep in 16 bits: precision {} is for "
+                                     "the nonfused and fused variants", spec.name));
 }
 
 HalfBuffers half_buffers(Variant variant, Precision precision) {

@@ -11,6 +11,7 @@
 #include <wino/kinds.hpp>
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace wino {
@@ -36,7 +37,8 @@ const std::vector<PrecisionSpec>& precisions();
 const PrecisionSpec& spec_of(Precision precision);
 const char* to_string(Precision precision);
 // Throws InputError naming the precisions.
-Precision parse_precision(const std::string& name);
+// `what` names the text in the message ("--precision").
+Precision parse_precision(const std::string& name, std::string_view what);
 // "fp32, fp16-storage or fp16", for help texts.
 std::string precision_names();
 // Each precision's name and what it keeps in 16 bits, for --precision's help.

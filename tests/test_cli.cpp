@@ -305,7 +305,7 @@ TEST_CASE("emit --registry-unit writes the unit and its SPIR-V list, and --layer
     CHECK(net.find("{{2, 8, 12, 12, 8, 3, 3, {1, 1, 1, 1}}, &sets[0]}") != std::string::npos);  // the same untuned set, made once
     CHECK(net.find("{{1, 4, 9, 9, 4, 5, 5, {2, 2, 2, 2}}, &sets[1]}") != std::string::npos);
     CHECK(wino::test::slurp(dir + "/net.spirv.txt").empty());  // CUDA sets carry their source
-    require_bad_input("emit --backend glsl --registry-unit 9lives --out " + dir, "--registry-unit must be a C identifier");
+    require_bad_input("emit --backend glsl --registry-unit 9lives --out " + dir, "registry unit's name must be a C identifier");
     require_bad_input("emit --backend glsl --layers " + dir + "/layers.txt --out " + dir, "--layers needs --registry-unit");
     require_bad_input("emit --backend glsl --db x.db --out " + dir, "--db and --device-name need --layers");
     require_bad_input("emit --backend glsl --layers " + dir + "/layers.txt --registry-unit u --db " + dir + "/none.db --out " + dir,

@@ -105,7 +105,8 @@ TEST_CASE("every range and constraint of the table refuses what it should") {
                 if (spec.type == ParamType::unroll && outside == 0) continue;  // 0 is "full"
                 KernelParams p;
                 p[spec.param][i] = outside;
-                refuses<InputError>([&] { check_params(p, {}); }, spec.flag);
+                refuses<InputError>([&] { check_params(p, {}); }, spec.name);
+                refuses<InputError>([&] { check_params(p, {.naming = ParamNaming::flag}); }, spec.flag);
             }
     }
 }
@@ -137,8 +138,9 @@ TEST_CASE("a flag's text reads back as the value it shows") {
         const ParamValue value = KernelParams()[spec.param];
         const std::string text =
             spec.type == ParamType::pair ? fmt::format("{},{}", value[0], value[1]) : value_text(spec, value);
-        CHECK(parse_value(spec, text) == value);
-        refuses<InputError>([&] { parse_value(spec, "x9"); }, spec.flag);
+        CHECK(parse_value(spec, text, ParamNaming::flag) == value);
+        refuses<InputError>([&] { parse_value(spec, "x9", ParamNaming::flag); }, spec.flag);
+        refuses<InputError>([&] { parse_value(spec, "x9", ParamNaming::key); }, spec.name);
     }
 }
 
@@ -182,13 +184,13 @@ TEST_CASE("the argument block is declared from the same list the runtime fills")
 }
 
 TEST_CASE("variants and backends are named by their tables") {
-    for (const VariantSpec& v : variants()) CHECK(parse_variant(v.name) == v.variant);
+    for (const VariantSpec& v : variants()) CHECK(parse_variant(v.name, "the variant") == v.variant);
     for (const BackendSpec& b : backends()) {
-        CHECK(parse_backend(b.name) == b.backend);
-        CHECK(parse_backend(b.api) == b.backend);
+        CHECK(parse_backend(b.name, "the backend") == b.backend);
+        CHECK(parse_backend(b.api, "the backend") == b.backend);
     }
-    refuses<InputError>([&] { parse_variant("winograd"); }, "nonfused, fused, direct");
-    refuses<InputError>([&] { parse_backend("metal"); }, "glsl or cuda");
+    refuses<InputError>([&] { parse_variant("winograd", "the variant"); }, "nonfused, fused, direct");
+    refuses<InputError>([&] { parse_backend("metal", "the backend"); }, "glsl or cuda");
 }
 
 TEST_CASE("every row of the parameter table is found by its Param and by its JSON key, and nothing else is") {

@@ -21,13 +21,13 @@ const std::vector<StrategySpec>& strategies() {
     return table;
 }
 
-const StrategySpec& strategy_named(const std::string& name) {
+const StrategySpec& strategy_named(const std::string& name, std::string_view what) {
     std::vector<std::string> names;
     for (const StrategySpec& s : strategies()) {
         if (name == s.name) return s;
         names.push_back(s.name);
     }
-    throw InputError(fmt::format("--strategy must be {}, not '{}'", fmt::join(names, " or "), name));
+    throw InputError(fmt::format("{} must be {}, not '{}'", what, fmt::join(names, " or "), name));
 }
 
 }  // namespace wino

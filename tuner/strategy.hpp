@@ -9,6 +9,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace wino {
@@ -29,6 +30,7 @@ struct StrategySpec {
 
 const std::vector<StrategySpec>& strategies();
 // Throws InputError listing the strategies.
-const StrategySpec& strategy_named(const std::string& name);
+// `what` names the text in the message ("--strategy").
+const StrategySpec& strategy_named(const std::string& name, std::string_view what);
 
 }  // namespace wino

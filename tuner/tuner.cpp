@@ -186,7 +186,7 @@ private:
 
 LayerTuning tune_layer(Executor& executor, TuningDb& db, const ConvShape& layer, const TuneOptions& options,
                        const std::function<void(const TuneProgress&)>& progress) {
-    const StrategySpec& strategy = strategy_named(options.strategy);
+    const StrategySpec& strategy = strategy_named(options.strategy, "the strategy");
     const auto start = std::chrono::steady_clock::now();
     const std::vector<Candidate> space = layer_space(executor, layer, options);
     LayerTuner tuner(executor, db, layer, options, progress, space.size());

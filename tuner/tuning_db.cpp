@@ -181,7 +181,7 @@ void use_wal(TuningDbConnection& db) {
 
 TuningResult result_of(const Statement& s) {
     TuningResult r;
-    r.device.backend = parse_backend(s.text(0));
+    r.device.backend = parse_backend(s.text(0), "a stored result's backend");
     r.device.vendor_id = static_cast<std::uint32_t>(s.integer(1));
     r.device.device_id = static_cast<std::uint32_t>(s.integer(2));
     r.device.driver_version = s.text(3);
@@ -232,7 +232,7 @@ TuningResult result_from_json(const nlohmann::json& j) {
     try {
         TuningResult r;
         const nlohmann::json& d = field(j, "device");
-        r.device = {parse_backend(field(d, "backend").get<std::string>()), field(d, "vendor_id").get<std::uint32_t>(),
+        r.device = {parse_backend(field(d, "backend").get<std::string>(), "an imported result's backend"), field(d, "vendor_id").get<std::uint32_t>(),
                     field(d, "device_id").get<std::uint32_t>(), field(d, "driver").get<std::string>(),
                     field(d, "name").get<std::string>(), ""};
         const nlohmann::json& l = field(j, "layer");
@@ -265,7 +265,7 @@ std::filesystem::path tuning_db_path(const std::string& flag) {
     if (const std::string e = env("WINO_TUNING_DB"); !e.empty()) return e;
     if (const std::string data = env("XDG_DATA_HOME"); !data.empty()) return std::filesystem::path(data) / "wino-gen/tuning.db";
     const std::string home = env("HOME");
-    if (home.empty()) throw InputError("no tuning database path: set HOME, XDG_DATA_HOME or WINO_TUNING_DB, or pass --db");
+    if (home.empty()) throw InputError("no tuning database path: set HOME, XDG_DATA_HOME or WINO_TUNING_DB, or name one");
     return std::filesystem::path(home) / ".local/share/wino-gen/tuning.db";
 }
 

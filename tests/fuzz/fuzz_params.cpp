@@ -29,7 +29,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
             std::istringstream lines(text);
             std::string line;
             for (const ParamSpec& spec : param_table())
-                if (std::getline(lines, line)) params[spec.param] = parse_value(spec, line);
+                if (std::getline(lines, line)) params[spec.param] = parse_value(spec, line, ParamNaming::key);
         }
         std::vector<KernelKind> kinds = spec_of(Variant::nonfused).kinds;
         check_params(params, {kinds, &layer, m, &limits});
