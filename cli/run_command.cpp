@@ -188,9 +188,7 @@ void run(const RunCli& o) {
                           o.points, parse_precision(o.precision, "--precision"), epilogue_of(o)};
     if (flags_only.epilogue.bias) job.bias = bias_of(o, job.shape);
     apply_kernel_options(o.kernel, flags_only.params);
-    // The flags' values against the table, in the flags' words, before the layer's checks.
-    check_params(flags_only.params, {spec_of(flags_only.variant).kinds, &job.shape, m, nullptr, ParamNaming::flag});
-    validate_shape(job.shape, flags_only);
+    validate_shape(job.shape, flags_only, ParamNaming::flag);
     Device device = open_device(o.where);
     const Executor& executor = detail::DeviceState::executor_of(device);
     const auto [config, tuning] = choose_config(o, job.shape, executor);

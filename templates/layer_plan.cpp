@@ -48,7 +48,7 @@ LayerRecipes::LayerRecipes(const ConvShape& s, const ConvConfig& c, const Optimi
 
 ConvAlgorithm LayerRecipes::algorithm() const { return ConvAlgorithm::winograd2d(h(), w()); }
 
-void validate_shape(const ConvShape& s, const ConvConfig& c) {
+void validate_shape(const ConvShape& s, const ConvConfig& c, ParamNaming naming) {
     check_ranges(s);
     if (s.out_h() < 1 || s.out_w() < 1)
         throw InputError(fmt::format("a {} filter with pad {} leaves no output of a {}x{} input", filter_text(s),
@@ -67,7 +67,7 @@ void validate_shape(const ConvShape& s, const ConvConfig& c) {
     check_precision(c.variant, c.precision);
     if (c.params[Param::cublas][0] && spec_of(c.precision).half_intermediates)
         throw InputError(fmt::format("the cuBLAS product is SGEMM over fp32 U, V and M: not at precision {}", to_string(c.precision)));
-    check_params(c.params, {variant.kinds, &s, c.m});
+    check_params(c.params, {.kinds = variant.kinds, .shape = &s, .m = c.m, .naming = naming});
     const Tiling tiling = tiling_of(s, c.variant, c.m);
     long long largest = 0;
     for (const KernelKind kind : variant.kinds)

@@ -70,7 +70,8 @@ private:
 // Throws InputError for non-positive sizes, empty outputs, an m the recipes do
 // not allow, parameters the layer does not allow (the parameter table's
 // constraints), and shapes whose buffers would need indices past 2^31 − 1.
-void validate_shape(const ConvShape& shape, const ConvConfig& config);
+// `naming`: how the parameters' refusals name them (the CLI's flags, or keys).
+void validate_shape(const ConvShape& shape, const ConvConfig& config, ParamNaming naming = ParamNaming::key);
 
 struct Launch {
     std::size_t kernel;                   // index into ConvPlan::kernels

@@ -106,7 +106,7 @@ TEST_CASE("every range and constraint of the table refuses what it should") {
                 KernelParams p;
                 p[spec.param][i] = outside;
                 refuses<InputError>([&] { check_params(p, {}); }, spec.name);
-                refuses<InputError>([&] { check_params(p, {.naming = ParamNaming::flag}); }, spec.flag);
+                refuses<InputError>([&] { check_params(p, {.kinds = {}, .naming = ParamNaming::flag}); }, spec.flag);
             }
     }
 }

@@ -53,8 +53,9 @@ std::vector<Candidate> layer_space(const Executor& executor, const ConvShape& la
 class LayerTuner {
 public:
     LayerTuner(Executor& executor, TuningDb& db, const ConvShape& layer, const TuneOptions& options,
-               const std::function<void(const TuneProgress&)>& progress, std::size_t space)
-        : executor_(executor), db_(db), layer_(layer), options_(options), progress_(progress),
+               const std::function<void(const TuneProgress&)>& progress, std::size_t space,
+               std::chrono::steady_clock::time_point start)
+        : executor_(executor), db_(db), layer_(layer), options_(options), progress_(progress), start_(start),
           input_(random_tensor(layer.input_size(), 1)), filters_(random_tensor(layer.filter_size(), 2)),
           reference_(reference_conv2d(layer, input_, filters_)) {
         state_.space = space;
@@ -174,7 +175,7 @@ private:
     const ConvShape& layer_;
     const TuneOptions& options_;
     const std::function<void(const TuneProgress&)>& progress_;
-    const std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();
+    const std::chrono::steady_clock::time_point start_;  // the layer's, before its space was made
     const std::vector<float> input_, filters_;
     const std::vector<double> reference_;
     std::map<std::string, Measured> seen_;
@@ -189,7 +190,7 @@ LayerTuning tune_layer(Executor& executor, TuningDb& db, const ConvShape& layer,
     const StrategySpec& strategy = strategy_named(options.strategy, "the strategy");
     const auto start = std::chrono::steady_clock::now();
     const std::vector<Candidate> space = layer_space(executor, layer, options);
-    LayerTuner tuner(executor, db, layer, options, progress, space.size());
+    LayerTuner tuner(executor, db, layer, options, progress, space.size(), start);
     // The budget is the search's, as --budget-seconds says: it starts once the
     // space and the reference are made (seconds of their own on a slow or
     // busy machine), so a resumed run always gets to its stored candidates.
@@ -208,8 +209,7 @@ LayerTuning tune_layer(Executor& executor, TuningDb& db, const ConvShape& layer,
     const TuningChoice choice = db.best_current(executor.identity(), layer, options.precision);
     const TuneProgress& state = tuner.state();
     return {layer, choice.candidate.value_or(*tuner.best()), untuned, choice.time_ms, tuner.time_of(untuned).value_or(0), space.size(),
-            state.measured, state.failed, state.reused,
-            std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count()};
+            state.measured, state.failed, state.reused, tuner.seconds()};
 }
 
 }  // namespace wino
