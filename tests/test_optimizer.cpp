@@ -7,6 +7,8 @@
 
 #include <catch2/catch.hpp>
 
+#include <array>
+
 using namespace wino;
 
 namespace {
@@ -83,6 +85,31 @@ TEST_CASE("without scaling the recipes compute the canonical matrices") {
     CHECK(s.algorithm.BT == canonical.BT);
     CHECK(s.algorithm.G == canonical.G);
     CHECK(s.algorithm.AT == canonical.AT);
+}
+
+TEST_CASE("F(6,3) filter rows for +-1 keep a factor that costs one op wherever the diagonal freedom puts it") {
+    // docs/recipes.md: why the filter transform stays at 10 ops, not NNPACK's 9.
+    const ToomCook1D canonical = build_toom_cook(6, 3, parse_points("0,1,-1,2,-2,1/2,-1/2", 8));
+    const RecipeSet best = optimize_recipes(canonical);
+    auto costs = [&](const std::vector<Exact>& in, const std::vector<Exact>& out) {
+        const ToomCook1D a = apply_scaling(canonical, in, out);
+        return std::array<int, 3>{compile_linear_map(a.BT, false, {}).counts().total(),
+                                  compile_linear_map(a.G, false, {}).counts().total(),
+                                  compile_linear_map(a.AT, false, {}).counts().total()};
+    };
+    REQUIRE(costs(best.input_scale, best.output_scale) == std::array<int, 3>{24, 10, 20});
+    // The ±1 rows of G (points 1 and −1: rows 1 and 2) share one factor with no
+    // unit coefficient left; dividing it out leaves (1, ±1, 1).
+    const Exact factor = best.algorithm.G(1, 0);
+    CHECK(!is_unit(factor));
+    for (std::size_t k = 0; k < 3; ++k) CHECK(is_unit(best.algorithm.G(2, k) / factor));
+    auto moved = [&](std::vector<Exact> scale) {
+        scale[1] = scale[1] * factor;
+        scale[2] = scale[2] * factor;
+        return scale;
+    };
+    CHECK(costs(best.input_scale, moved(best.output_scale)) == std::array<int, 3>{24, 9, 21});
+    CHECK(costs(moved(best.input_scale), best.output_scale) == std::array<int, 3>{25, 9, 20});
 }
 
 TEST_CASE("factoring a common coefficient pays without FMA") {
