@@ -68,38 +68,123 @@ TemplateValues input_transform_values(const ConvAlgorithm& a, const KernelParams
     return {{"tiles", tiles}, {"store", store}};
 }
 
-// The GEMM's register tile as scalars: 4-wide loads of U and V groups, then the
+// The GEMM's workgroup block: WINO_GEMM_THREADS × WINO_GEMM_REGISTERS values of
+// (k, p), in quads (groups of 4) of U's k and V's p; and where it stages them.
+struct GemmBlock {
+    int threads, wg_p, reg_k_quads, reg_p_quads, k_quads, p_quads, buffers;
+    explicit GemmBlock(const KernelParams& p)
+        : threads(p[Param::gemm_threads][0] * p[Param::gemm_threads][1]),
+          wg_p(p[Param::gemm_threads][1]),
+          reg_k_quads(p[Param::gemm_registers][0] / 4),
+          reg_p_quads(p[Param::gemm_registers][1] / 4),
+          k_quads(p[Param::gemm_threads][0] * reg_k_quads),
+          p_quads(wg_p * reg_p_quads),
+          buffers(p[Param::gemm_staging][0]) {}  // global 0, shared 1, double 2
+    // Quads of one block of product_sum_block channels in shared memory.
+    int u_stage() const { return product_sum_block * k_quads; }
+    int v_stage() const { return product_sum_block * p_quads; }
+};
+
+// Copies one block of channels, from channel `first`, of the workgroup's U and
+// V quads into shared buffer `buffer` (an expression, 0 or 1): each thread the
+// quads LOCAL_ID_X, LOCAL_ID_X + threads, ..., the last thread's index clamped
+// so that a duplicate copies what the owner copies. STAGE_LOAD starts a copy
+// (into a register, or by cp.async straight to shared memory) and STAGE_STORE
+// finishes it, so a double-buffered loop can multiply in between.
+struct StagedCopy {
+    std::string load, store;
+};
+StagedCopy staged_copy(const GemmBlock& g, const std::string& first, const std::string& buffer, const std::string& indent) {
+    StagedCopy copy;
+    auto operand = [&](const char* name, int stage, int block_quads, const char* quads, const char* block_first) {
+        for (int i = 0; i * g.threads < stage; ++i) {
+            const std::string q = (i + 1) * g.threads <= stage
+                                      ? fmt::format("LOCAL_ID_X + {}", i * g.threads)
+                                      : fmt::format("min(LOCAL_ID_X + {}, {})", i * g.threads, stage - 1);
+            const std::string slot = fmt::format("staged_{}[{} * {} + {}_q{}]", name, buffer, stage, name, i);
+            copy.load += fmt::format("{0}int {1}_q{2} = {3};\n"
+                                     "{0}STAGE_LOAD({1}_n{2}, {4}, {1}, {1}_base + ({5} + {1}_q{2} / {6}) * p.{7} + "
+                                     "min({8} + {1}_q{2} % {6}, p.{7} - 1));\n",
+                                     indent, name, i, q, slot, first, block_quads, quads, block_first);
+            copy.store += fmt::format("{}STAGE_STORE({}, {}_n{});\n", indent, slot, name, i);
+        }
+    };
+    operand("u", g.u_stage(), g.k_quads, "k_quads", "k_block");
+    operand("v", g.v_stage(), g.p_quads, "p_quads", "p_block");
+    return copy;
+}
+
+}  // namespace
+
+long long gemm_shared_bytes(const KernelParams& params) {
+    const GemmBlock g(params);
+    return 16LL * g.buffers * (g.u_stage() + g.v_stage());
+}
+
+namespace {
+
+// The GEMM's register tile as scalars: 4-wide loads of U and V groups (from
+// global memory, or from the block staged in shared memory), then the
 // outer-product FMAs, then 4-wide stores at the (clamped) elements they are. A
 // whole block of product_sum_block channels is one load of each of its
 // channels' groups and, per accumulator, one FMA chain from the block's first
 // channel product, added to the running sum: no partial sums live across
-// channels. The last, partial block sums the same way in a loop.
+// channels. The last, partial block sums the same way in a loop, from global
+// memory: staging changes where a value is read, never the sums.
 TemplateValues gemm_values(const ConvAlgorithm&, const KernelParams& p, const Dialect&) {
-    const int wg_p = p[Param::gemm_threads][1];
-    const auto [reg_k, reg_p] = p[Param::gemm_registers];
-    const int kq = reg_k / 4, pq = reg_p / 4;
-    std::string declare, whole_block, tail_start, tail_multiply, tail_end, store;
+    const GemmBlock g(p);
+    const int reg_k = 4 * g.reg_k_quads, reg_p = 4 * g.reg_p_quads, kq = g.reg_k_quads, pq = g.reg_p_quads;
+    std::string shared, declare, prologue, whole_block, tail_start, tail_multiply, tail_end, store;
     for (int i = 0; i < kq; ++i) declare += fmt::format("    int k_quad{0} = min(k_first + {0}, p.k_quads - 1);\n", i);
     for (int j = 0; j < pq; ++j)
-        declare += fmt::format("    int p_quad{0} = min(p_first + {1}, p.p_quads - 1);\n", j, j * wg_p);
+        declare += fmt::format("    int p_quad{0} = min(p_first + {1}, p.p_quads - 1);\n", j, j * g.wg_p);
     auto a = [&](int i, int ch) { return fmt::format("a{}_{}.{}", i / 4, ch, lanes[i % 4]); };
     auto b = [&](int j, int ch) { return fmt::format("b{}_{}.{}", j / 4, ch, lanes[j % 4]); };
+    std::string operands;
     for (int ch = 0; ch < product_sum_block; ++ch) {
         for (int i = 0; i < kq; ++i)
-            whole_block += fmt::format("        REAL4 a{0}_{1} = FETCH_REAL4(u, u_base + (c_block + {1}) * p.k_quads + k_quad{0});\n", i, ch);
+            operands += g.buffers ? fmt::format("        REAL4 a{0}_{1} = staged_u[stage * {2} + {1} * {3} + k_local + {0}];\n", i, ch,
+                                                g.u_stage(), g.k_quads)
+                                  : fmt::format("        REAL4 a{0}_{1} = FETCH_REAL4(u, u_base + (c_block + {1}) * p.k_quads + k_quad{0});\n", i, ch);
         for (int j = 0; j < pq; ++j)
-            whole_block += fmt::format("        REAL4 b{0}_{1} = FETCH_REAL4(v, v_base + (c_block + {1}) * p.p_quads + p_quad{0});\n", j, ch);
+            operands += g.buffers ? fmt::format("        REAL4 b{0}_{1} = staged_v[stage * {2} + {1} * {3} + p_local + {4}];\n", j, ch,
+                                                g.v_stage(), g.p_quads, j * g.wg_p)
+                                  : fmt::format("        REAL4 b{0}_{1} = FETCH_REAL4(v, v_base + (c_block + {1}) * p.p_quads + p_quad{0});\n", j, ch);
     }
+    std::string multiply;
     for (int i = 0; i < reg_k; ++i)
         for (int j = 0; j < reg_p; ++j) {
             declare += fmt::format("    REAL acc{}_{} = REAL(0);\n", i, j);
             std::string chain = fmt::format("{} * {}", a(i, 0), b(j, 0));
             for (int ch = 1; ch < product_sum_block; ++ch) chain = fmt::format("FMA({}, {}, {})", a(i, ch), b(j, ch), chain);
-            whole_block += fmt::format("        acc{}_{} += {};\n", i, j, chain);
+            multiply += fmt::format("        acc{}_{} += {};\n", i, j, chain);
             tail_start += fmt::format("        REAL part{}_{} = REAL(0);\n", i, j);
             tail_multiply += fmt::format("            part{0}_{1} = FMA({2}, {3}, part{0}_{1});\n", i, j, a(i, 0), b(j, 0));
             tail_end += fmt::format("        acc{0}_{1} += part{0}_{1};\n", i, j);
         }
+    if (g.buffers == 0) {
+        whole_block = operands + multiply;
+    } else {
+        shared = fmt::format("SHARED REAL4 staged_u[{}];\nSHARED REAL4 staged_v[{}];\n", g.buffers * g.u_stage(),
+                             g.buffers * g.v_stage());
+        declare += fmt::format("    int k_block = GROUP_ID_Y * {};\n    int p_block = GROUP_ID_X * {};\n", g.k_quads, g.p_quads);
+        declare += fmt::format("    int k_local = (LOCAL_ID_X / {}) * {};\n    int p_local = LOCAL_ID_X % {};\n", g.wg_p, kq, g.wg_p);
+        declare += "    int stage = 0;\n";
+        const std::string wait = "        STAGE_WAIT();\n        BARRIER();\n";
+        if (g.buffers == 1) {
+            const StagedCopy copy = staged_copy(g, "c_block", "0", in8);
+            whole_block = copy.load + copy.store + wait + operands + multiply + "        BARRIER();\n";
+        } else {
+            // The first block before the loop; in the loop, the next block's
+            // copy starts before the product and lands in the other buffer
+            // after it (the last block copies itself again, unread).
+            const StagedCopy first = staged_copy(g, "0", "0", in8);
+            prologue = "    if (p.C >= " + std::to_string(product_sum_block) + ") {\n" + first.load + first.store + wait + "    }\n";
+            const StagedCopy next = staged_copy(g, "c_next", "(stage ^ 1)", in8);
+            whole_block = fmt::format("        int c_next = min(c_block + {0}, p.C - {0});\n", product_sum_block) + next.load +
+                          operands + multiply + next.store + wait + "        stage ^= 1;\n";
+        }
+    }
     std::string tail_loads;
     for (int i = 0; i < kq; ++i)
         tail_loads += fmt::format("            REAL4 a{0}_0 = FETCH_REAL4(u, u_base + c * p.k_quads + k_quad{0});\n", i);
@@ -111,8 +196,14 @@ TemplateValues gemm_values(const ConvAlgorithm&, const KernelParams& p, const Di
         for (int j = 0; j < pq; ++j)
             store += fmt::format("    product[row{} + p_quad{}] = STORED_product({});\n", i, j,
                                  float4_of([&](int e) { return fmt::format("acc{}_{}", i, 4 * j + e); }));
-    return {{"declare", declare},       {"whole_block", whole_block},       {"tail_start", tail_start},
-            {"tail_multiply", tail_loads + tail_multiply}, {"tail_end", tail_end}, {"store", store},
+    return {{"shared", shared},
+            {"declare", declare},
+            {"prologue", prologue},
+            {"whole_block", whole_block},
+            {"tail_start", tail_start},
+            {"tail_multiply", tail_loads + tail_multiply},
+            {"tail_end", tail_end},
+            {"store", store},
             {"sum_block", std::to_string(product_sum_block)}};
 }
 

@@ -87,6 +87,10 @@ struct VariantSpec {
 // add per block. The GEMM, the fused kernel and the layer error model all sum so.
 inline constexpr int product_sum_block = 8;
 
+// Shared memory a GEMM workgroup stages U and V in (gemm_staging), in bytes at
+// 4 bytes a value; 0 where its threads read global memory.
+long long gemm_shared_bytes(const KernelParams& params);
+
 const std::vector<KindSpec>& kernel_kinds();
 const KindSpec& spec_of(KernelKind kind);
 const std::vector<VariantSpec>& variants();

@@ -115,6 +115,36 @@ const std::vector<ParamSpec> table = {
                           : std::string();
            }}},
      .inert_when = Param::cublas},
+    // Where the GEMM's threads read U and V. global: each thread from global
+    // memory (the lavapipe shape: texel fetches are cheap there, and shared
+    // memory is plain memory). shared: the workgroup stages a block of
+    // product_sum_block channels of its U and V tiles in shared memory, each
+    // value read from global memory once, and every thread reads its register
+    // tile there. double: two such buffers, the next block loading while the
+    // current one is multiplied (CUDA: cp.async on sm_80 and later). The sums
+    // are the same in all three, so are the results, bit for bit.
+    {.param = Param::gemm_staging,
+     .name = "gemm_staging",
+     .flag = "--gemm-staging",
+     .help = "where the GEMM reads U and V: global (each thread from global memory), shared (a block of them staged "
+             "in shared memory) or double (two shared blocks, the next loading while one is multiplied)",
+     .type = ParamType::choice,
+     .tag = "",
+     .choices = {"global", "shared", "double"},
+     .value = {0, 0},
+     .min = 0,
+     .max = 2,
+     .candidates = {{0, 0}, {1, 0}, {2, 0}},
+     .kinds = {K::gemm},
+     .constraints = {{Needs::device, [](const ParamSpec& spec, const KernelParams& p, const ParamContext& c) {
+                          const long long bytes = gemm_shared_bytes(p);
+                          return bytes > static_cast<long long>(c.limits->max_shared_bytes)
+                                     ? fmt::format("{} {} needs {} bytes of shared memory a workgroup, the device has {}",
+                                                   param_label(spec, c.naming), value_text(spec, p[spec.param]), bytes,
+                                                   c.limits->max_shared_bytes)
+                                     : std::string();
+                      }}},
+     .inert_when = Param::cublas},
     {.param = Param::cublas,
      .name = "cublas",
      .flag = "--cublas",
@@ -208,6 +238,8 @@ std::string out_of_range(const ParamSpec& spec, const ParamValue& v, ParamNaming
     const int count = spec.type == ParamType::pair ? 2 : 1;
     for (int i = 0; i < count; ++i) {
         if (spec.type == ParamType::unroll && v[i] == 0) continue;
+        if (spec.type == ParamType::choice && (v[i] < 0 || v[i] >= static_cast<int>(spec.choices.size())))
+            return fmt::format("{} takes {}, not choice {}", param_label(spec, naming), fmt::join(spec.choices, ", "), v[i]);
         if (v[i] < spec.min || v[i] > spec.max)
             return fmt::format("{} must be {} to {}{}, not {}", param_label(spec, naming), spec.min, spec.max,
                                spec.type == ParamType::unroll ? " or full" : count == 2 ? " each" : "",
@@ -259,6 +291,7 @@ std::string value_text(const ParamSpec& spec, const ParamValue& v) {
         case ParamType::pair: return fmt::format("{}x{}", v[0], v[1]);
         case ParamType::unroll: return v[0] ? std::to_string(v[0]) : "full";
         case ParamType::flag: return v[0] ? "on" : "off";
+        case ParamType::choice: return spec.choices.at(static_cast<std::size_t>(v[0]));
     }
     throw std::logic_error("unknown parameter type");
 }
@@ -281,6 +314,10 @@ ParamValue parse_value(const ParamSpec& spec, const std::string& text, ParamNami
             if (text == "on" || text == "true" || text == "1") return {1, 0};
             if (text == "off" || text == "false" || text == "0") return {0, 0};
             throw InputError(fmt::format("{} takes on or off, not '{}'", param_label(spec, naming), text));
+        case ParamType::choice:
+            for (std::size_t i = 0; i < spec.choices.size(); ++i)
+                if (text == spec.choices[i]) return {static_cast<int>(i), 0};
+            throw InputError(fmt::format("{} takes {}, not '{}'", param_label(spec, naming), fmt::join(spec.choices, ", "), text));
     }
     throw std::logic_error("unknown parameter type");
 }
@@ -294,6 +331,7 @@ std::string defines_of(const ParamSpec& spec, const ParamValue& v) {
 
 std::string name_part(const ParamSpec& spec, const ParamValue& v) {
     if (spec.type == ParamType::flag) return v[0] ? spec.tag : "";
+    if (spec.type == ParamType::choice) return v[0] ? value_text(spec, v) : "";
     return spec.tag + value_text(spec, v);
 }
 
@@ -304,7 +342,8 @@ nlohmann::ordered_json to_json(const KernelParams& params) {
         switch (spec.type) {
             case ParamType::count: j[spec.name] = v[0]; break;
             case ParamType::pair: j[spec.name] = {v[0], v[1]}; break;
-            case ParamType::unroll: j[spec.name] = value_text(spec, v); break;
+            case ParamType::unroll:
+            case ParamType::choice: j[spec.name] = value_text(spec, v); break;
             case ParamType::flag: j[spec.name] = v[0] != 0; break;
         }
     }
@@ -330,6 +369,7 @@ KernelParams params_from_json(const nlohmann::json& j, KernelParams params) {
                          static_cast<int>(json_integer(v[1], spec->min, spec->max, fmt::format("kernel parameter '{}'", key)))};
                 break;
             case ParamType::unroll:
+            case ParamType::choice:
                 if (!v.is_string()) throw bad();
                 value = parse_value(*spec, v.get<std::string>(), ParamNaming::key);
                 break;

@@ -26,8 +26,9 @@
 namespace wino {
 
 // How a value is written: a count ("64"), a pair ("1,8"), an unroll factor
-// (a count or "full", held as 0) or a switch ("on"/"off", held as 1/0).
-enum class ParamType { count, pair, unroll, flag };
+// (a count or "full", held as 0), a switch ("on"/"off", held as 1/0) or one of
+// the spec's named choices (held as its index; the first is the plain form).
+enum class ParamType { count, pair, unroll, flag, choice };
 
 using ParamValue = std::array<int, 2>;  // the second entry only for a pair
 
@@ -71,7 +72,17 @@ struct ParamConstraint {
 
 // Every parameter, in the table's order: what code names a parameter by, so
 // a misspelt one does not compile.
-enum class Param { unroll, workgroup_size, gemm_threads, gemm_registers, cublas, fused_tile, transform_tiles, vector_rows };
+enum class Param {
+    unroll,
+    workgroup_size,
+    gemm_threads,
+    gemm_registers,
+    gemm_staging,
+    cublas,
+    fused_tile,
+    transform_tiles,
+    vector_rows
+};
 
 struct ParamSpec {
     Param param;
@@ -82,6 +93,7 @@ struct ParamSpec {
     const char* tag;  // its part of a kernel name: "r" → "r16x8"
     // A pair's two numbers as the kernels' #defines name them (WINO_GEMM_THREADS_K).
     std::array<const char*, 2> parts = {};
+    std::vector<const char*> choices = {};  // a choice's values, as written
     ParamValue value;  // the default...
     std::vector<std::pair<Backend, ParamValue>> backend_values = {};  // ...and where a backend starts elsewhere
     int min, max;                                                     // of each number
@@ -123,7 +135,8 @@ ParamValue parse_value(const ParamSpec& spec, const std::string& text, ParamNami
 // Its #defines in a kernel it shapes: "#define WINO_GEMM_THREADS_K 1\n#define
 // WINO_GEMM_THREADS_P 8\n" (an unroll of 0 is full; a switch is 0 or 1).
 std::string defines_of(const ParamSpec& spec, const ParamValue& value);
-// Its part of a kernel name: "u4", "t1x8", "vr" (a switch only when on).
+// Its part of a kernel name: "u4", "t1x8", "vr" (a switch only when on), a
+// choice's value ("double"; none for the first).
 std::string name_part(const ParamSpec& spec, const ParamValue& value);
 bool applies_to(const ParamSpec& spec, KernelKind kind);
 

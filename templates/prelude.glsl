@@ -17,3 +17,7 @@
 #define FETCH4(buffer, i) texelFetch(buffer, i)
 #define FETCH_REAL(buffer, i) REAL(FETCH(buffer, i))
 #define FETCH_REAL4(buffer, i) REAL4(FETCH4(buffer, i))
+// The staged GEMM's copies into shared memory (gemm_staging): through a register.
+#define STAGE_LOAD(reg, slot, buffer, i) REAL4 reg = FETCH_REAL4(buffer, i)
+#define STAGE_STORE(slot, reg) slot = reg
+#define STAGE_WAIT()

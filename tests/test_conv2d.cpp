@@ -190,6 +190,38 @@ TEST_CASE("unroll factors and tiles change the code, not the result") {
     check_layer(shape, fused, layer_error_bound(4, 3));
 }
 
+TEST_CASE("GEMM staging in shared memory changes where U and V are read, not one bit of the result") {
+    auto output = [](const ConvShape& shape, const ConvConfig& config) {
+        const std::unique_ptr<LoadedLayer> conv = executor().load(shape, config);
+        conv->set_filters(random_tensor(shape.filter_size(), 12));
+        std::vector<float> y;
+        conv->run(random_tensor(shape.input_size(), 11), y);
+        CHECK_NOTHROW(conv->check_guards());
+        return y;
+    };
+    const ParamSpec& staging = param_spec(Param::gemm_staging);
+    // C = 21: two whole blocks of channels and a tail; C = 5: the tail alone.
+    for (const ConvShape& shape : {ConvShape{2, 21, 9, 14, 19, 3, 1}, ConvShape{2, 5, 9, 14, 19, 3, 1}})
+        for (const Precision precision : {Precision::fp32, Precision::fp16_storage, Precision::fp16})
+            for (const auto& [threads, registers] : {std::pair{ParamValue{1, 8}, ParamValue{16, 8}},
+                                                     {ParamValue{4, 16}, ParamValue{4, 4}},    // fewer quads than threads
+                                                     {ParamValue{8, 1}, ParamValue{8, 16}}}) {
+                const bool first = precision == Precision::fp32 && threads == ParamValue{1, 8};
+                if ((shape.C < 8 && !first) || (precision != Precision::fp32 && threads != ParamValue{1, 8})) continue;
+                ConvConfig config{Variant::nonfused, 4, {}, "", precision};
+                config.params[Param::gemm_threads] = threads;
+                config.params[Param::gemm_registers] = registers;
+                INFO(layer_text(shape) << " " << to_string(precision) << " threads " << threads[0] << "x" << threads[1]);
+                const std::vector<float> global = output(shape, config);
+                check_layer(shape, config, check_bound(config, shape));
+                for (const char* staged : {"shared", "double"}) {
+                    INFO(staged);
+                    config.params[Param::gemm_staging] = parse_value(staging, staged, ParamNaming::key);
+                    CHECK(output(shape, config) == global);
+                }
+            }
+}
+
 TEST_CASE("a layer past the device or index limits is refused with a clear error") {
     CHECK_THROWS_WITH(validate_shape({1, 1 << 16, 1 << 10, 1 << 10, 1, 3, 1}, {Variant::fused, 4, {}}),
                       Catch::Contains("32-bit"));

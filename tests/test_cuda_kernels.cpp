@@ -154,18 +154,61 @@ void check_config(int m, int r, Precision precision = Precision::fp32, const std
 
 }  // namespace
 
-TEST_CASE("CUDA kernels of F2_3 compile for sm_75 and sm_90 without spills") { check_config(2, 3); }
-TEST_CASE("CUDA kernels of F4_3 compile for sm_75 and sm_90 without spills") { check_config(4, 3); }
-TEST_CASE("CUDA kernels of F6_3 compile for sm_75 and sm_90 without spills") { check_config(6, 3); }
-TEST_CASE("CUDA kernels of F2_5 compile for sm_75 and sm_90 without spills") { check_config(2, 5); }
-TEST_CASE("CUDA kernels of F4_5 compile for sm_75 and sm_90 without spills") { check_config(4, 5); }
+TEST_CASE("CUDA kernels of F2_3 compile for sm_75 and sm_90 without spills", "[nvcc]") { check_config(2, 3); }
+TEST_CASE("CUDA kernels of F4_3 compile for sm_75 and sm_90 without spills", "[nvcc]") { check_config(4, 3); }
+TEST_CASE("CUDA kernels of F6_3 compile for sm_75 and sm_90 without spills", "[nvcc]") { check_config(6, 3); }
+TEST_CASE("CUDA kernels of F2_5 compile for sm_75 and sm_90 without spills", "[nvcc]") { check_config(2, 5); }
+TEST_CASE("CUDA kernels of F4_5 compile for sm_75 and sm_90 without spills", "[nvcc]") { check_config(4, 5); }
 // F4_3 at 16-bit precisions: test_cuda_compiler (NVRTC, 0 spills); F6_3 is the one near the register limit.
-TEST_CASE("fp16-storage CUDA kernels of F6_3 compile for sm_75 and sm_90 without spills") {
+TEST_CASE("fp16-storage CUDA kernels of F6_3 compile for sm_75 and sm_90 without spills", "[nvcc]") {
     check_config(6, 3, Precision::fp16_storage);
 }
-TEST_CASE("fp16 CUDA kernels of F6_3 compile for sm_75 and sm_90 without spills") { check_config(6, 3, Precision::fp16); }
+TEST_CASE("fp16 CUDA kernels of F6_3 compile for sm_75 and sm_90 without spills", "[nvcc]") { check_config(6, 3, Precision::fp16); }
 
-TEST_CASE("the same CUDA kernels compile for every architecture from sm_75 to sm_90 without spills", "[.][long]") {
+TEST_CASE("staged GEMMs compile for sm_75 and sm_90 without spills, in the shared memory they declare, by cp.async where it applies",
+          "[nvcc]") {
+    if (!*nvcc()) {
+        WARN("nvcc not found: CUDA compile checks skipped");
+        return;
+    }
+    const fs::path dir = scratch(4, 3);
+    static const std::regex smem_line(R"(Compiling entry function '\w+' for '(sm_\d+)'[\s\S]*?(\d+) bytes spill stores, (\d+) bytes spill loads[\s\S]*?(\d+) bytes smem)");
+    for (Precision precision : {Precision::fp32, Precision::fp16_storage, Precision::fp16})
+        for (const char* staging : {"shared", "double"}) {
+            const RecipeSet s = recipes_for(4, 3, default_points(6), optimizer_options(precision));
+            KernelParams params = default_params(Backend::cuda);
+            const ParamSpec& spec = param_spec(Param::gemm_staging);
+            params[Param::gemm_staging] = parse_value(spec, staging, ParamNaming::key);
+            const EmittedKernel k = emit_kernel(KernelKind::gemm, ConvAlgorithm::square(s), params, Backend::cuda, precision);
+            INFO(k.name << " " << to_string(precision));
+            CHECK_THAT(k.name, Catch::EndsWith(std::string("_") + staging));
+            write(dir / (k.name + ".cu"), k.source);
+            const Shell compiled = shell(fmt::format("{} -c {} -o {} -gencode arch=compute_75,code=sm_75 "
+                                                     "-gencode arch=compute_90,code=sm_90 -Xptxas -v",
+                                                     nvcc(), (dir / (k.name + ".cu")).string(), (dir / (k.name + ".o")).string()));
+            INFO(compiled.output);
+            REQUIRE(compiled.status == 0);
+            int archs = 0;
+            for (std::sregex_iterator it(compiled.output.begin(), compiled.output.end(), smem_line), end; it != end; ++it, ++archs) {
+                CHECK((*it)[2] == "0");
+                CHECK((*it)[3] == "0");
+                CHECK(std::stoll((*it)[4]) <= gemm_shared_bytes(params));
+                CHECK(std::stoll((*it)[4]) >= gemm_shared_bytes(params) / (precision == Precision::fp16 ? 2 : 1));
+            }
+            CHECK(archs == 2);
+            // cp.async from sm_80 on, for fp32 quads (16 bytes as they stand) only.
+            for (int arch : {75, 90}) {
+                const fs::path ptx = dir / fmt::format("{}_{}.ptx", k.name, arch);
+                REQUIRE(shell(fmt::format("{} -ptx -arch=sm_{} {} -o {}", nvcc(), arch, (dir / (k.name + ".cu")).string(),
+                                          ptx.string())).status == 0);
+                const bool async = test::slurp(ptx.string()).find("cp.async.cg.shared.global") != std::string::npos;
+                CHECK(async == (arch >= 80 && precision == Precision::fp32));
+            }
+        }
+    fs::remove_all(dir);
+}
+
+TEST_CASE("the same CUDA kernels compile for every architecture from sm_75 to sm_90 without spills", "[nvcc][.][long]") {
     for (auto [m, r] : {std::pair{2, 3}, {4, 3}, {6, 3}, {2, 5}, {4, 5}}) check_config(m, r, Precision::fp32, every_arch);
     for (Precision p : {Precision::fp16_storage, Precision::fp16}) check_config(6, 3, p, every_arch);
 }

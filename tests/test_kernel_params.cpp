@@ -42,6 +42,7 @@ struct Breach {
 
 const DeviceLimits small_workgroups{32, {65535, 65535, 65535}, 32768};
 const DeviceLimits small_shared{1024, {65535, 65535, 65535}, 8192};
+const DeviceLimits tiny_shared{1024, {65535, 65535, 65535}, 1024};  // the default GEMM, double-staged, needs 5120 bytes
 const ConvShape odd_width{1, 3, 10, 11, 5, 3, 1};
 
 // One breach per constraint of each parameter, in the table's order.
@@ -52,6 +53,7 @@ std::map<std::string, std::vector<Breach>> breaches() {
         {"gemm_threads",
          {{{64, 32}, everything(), false, "more than the 1024"}, {{8, 8}, everything(&small_workgroups), true, "device limit 32"}}},
         {"gemm_registers", {{{6, 8}, everything(), false, "multiples of 4"}, {{64, 8}, everything(), false, "more than 256"}}},
+        {"gemm_staging", {{{2, 0}, everything(&tiny_shared), true, "double needs 5120 bytes of shared memory"}}},
         {"cublas", {{{1, 0}, everything(), true, "cuBLAS"}}},  // roomy has no vendor BLAS
         {"fused_tile",
          {{{64, 32}, everything(), false, "more than the 1024"},
@@ -142,6 +144,23 @@ TEST_CASE("a flag's text reads back as the value it shows") {
         refuses<InputError>([&] { parse_value(spec, "x9", ParamNaming::flag); }, spec.flag);
         refuses<InputError>([&] { parse_value(spec, "x9", ParamNaming::key); }, spec.name);
     }
+}
+
+TEST_CASE("a choice reads and shows its named values, and names its kernels by all but the first") {
+    const ParamSpec& spec = param_spec(Param::gemm_staging);
+    CHECK(spec.min == 0);
+    CHECK(static_cast<std::size_t>(spec.max) + 1 == spec.choices.size());
+    CHECK(parse_value(spec, "double", ParamNaming::flag) == ParamValue{2, 0});
+    CHECK(value_text(spec, {1, 0}) == "shared");
+    CHECK(name_part(spec, {0, 0}).empty());
+    CHECK(name_part(spec, {2, 0}) == "double");
+    CHECK(to_json(KernelParams())["gemm_staging"] == "global");
+    KernelParams p = params_from_json(nlohmann::json::parse(R"({"gemm_staging": "shared"})"), KernelParams());
+    CHECK(p[Param::gemm_staging] == ParamValue{1, 0});
+    refuses<InputError>([] { parse_value(param_spec(Param::gemm_staging), "tripple", ParamNaming::flag); },
+                        "--gemm-staging takes global, shared, double, not 'tripple'");
+    refuses<InputError>([] { params_from_json(nlohmann::json::parse(R"({"gemm_staging": 1})"), KernelParams()); },
+                        "kernel parameter 'gemm_staging' cannot be 1");
 }
 
 TEST_CASE("a parameter's #defines name it and its value") {

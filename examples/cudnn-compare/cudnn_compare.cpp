@@ -1,6 +1,7 @@
 // Benchmarks wino-gen's CUDA kernels against cuDNN on a layer list (EuroSys'20
 // Figure 7; neural-operator paper Table 1). Per layer, every wino-gen variant
-// (fused / non-fused with our GEMM / non-fused with cuBLAS, m 2/4/6) and
+// (fused / non-fused with our GEMM at each --gemm-staging / non-fused with
+// cuBLAS, m 2/4/6) and
 // cudnnConvolutionForward with IMPLICIT_PRECOMP_GEMM, WINOGRAD and
 // WINOGRAD_NONFUSED, each the median of 10 timed runs after warm-up, on the
 // same seeded tensors, with its error against the fp64 host reference (relative
@@ -149,15 +150,28 @@ Result cudnn_run(cudnnHandle_t handle, const ConvShape& s, cudnnConvolutionFwdAl
     return result;
 }
 
+// A wino-gen configuration: the variant, m, and for the non-fused product
+// cuBLAS or our GEMM with its staging (global, shared, double).
+struct Ours {
+    Variant variant;
+    int m;
+    bool cublas = false;
+    int staging = 0;
+};
+
 // One wino-gen configuration, checked against the reference and timed as run --bench does.
-Result ours_run(Executor& executor, const ConvShape& shape, Variant variant, int m, bool cublas, const std::vector<float>& x,
+Result ours_run(Executor& executor, const ConvShape& shape, const Ours& ours, const std::vector<float>& x,
                 const std::vector<float>& w, const std::vector<double>& reference) {
+    const auto [variant, m, cublas, staging] = ours;
+    const ParamSpec& staging_spec = param_spec(Param::gemm_staging);
     Result result;
-    result.name = fmt::format("wino-gen {} m={}{}", to_string(variant), m, cublas ? " cuBLAS" : "");
+    result.name = fmt::format("wino-gen {} m={}{}{}", to_string(variant), m, cublas ? " cuBLAS" : "",
+                              staging ? fmt::format(" {}", value_text(staging_spec, {staging, 0})) : std::string());
     try {
         const TileSize tile = tile_for(shape, m);
         KernelParams params = suggested_params(shape, tile, Backend::cuda);
         params[Param::cublas][0] = cublas;
+        params[Param::gemm_staging][0] = staging;
         const ConvConfig config{variant, tile, params};
         const std::unique_ptr<LoadedLayer> conv = executor.load(shape, config);
         conv->set_filters(w);
@@ -235,11 +249,12 @@ int main(int argc, char** argv) {
             const std::vector<float> x = random_tensor(l.shape.input_size(), 1), w = random_tensor(l.shape.filter_size(), 2);
             const std::vector<double> reference = reference_conv2d(l.shape, x, w);
             std::vector<Result> wino, cudnn;
-            for (Variant variant : {Variant::fused, Variant::nonfused})
-                for (bool cublas : {false, true})
-                    for (int m : {2, 4, 6})
-                        if (!cublas || variant == Variant::nonfused)
-                            wino.push_back(ours_run(*ours, l.shape, variant, m, cublas, x, w, reference));
+            for (int m : {2, 4, 6}) {
+                wino.push_back(ours_run(*ours, l.shape, {Variant::fused, m}, x, w, reference));
+                wino.push_back(ours_run(*ours, l.shape, {Variant::nonfused, m, true}, x, w, reference));
+                for (int staging = 0; staging <= param_spec(Param::gemm_staging).max; ++staging)
+                    wino.push_back(ours_run(*ours, l.shape, {Variant::nonfused, m, false, staging}, x, w, reference));
+            }
             for (const auto& [algo, name] : {std::pair{CUDNN_CONVOLUTION_FWD_ALGO_IMPLICIT_PRECOMP_GEMM, "IMPLICIT_PRECOMP_GEMM"},
                                              {CUDNN_CONVOLUTION_FWD_ALGO_WINOGRAD, "WINOGRAD"},
                                              {CUDNN_CONVOLUTION_FWD_ALGO_WINOGRAD_NONFUSED, "WINOGRAD_NONFUSED"}})
