@@ -77,7 +77,7 @@ void print_layer_accuracy(const AccuracyCli& o) {
     const Precision precision = parse_precision(o.precision, "--precision");
     const ConvConfig config{variant, m, {}, o.points, precision};
     validate_shape(shape, config);
-    if (o.unbalanced && !spec_of(precision).half_intermediates)
+    if (o.unbalanced && !spec_of(precision).half_intermediates())
         throw InputError("--unbalanced is for a 16-bit precision (--precision fp16-storage or fp16)");
     // The points of the transformed axes (they share them), else those of W.
     const PointSet points = shape.R > 1 ? points_of(config, m.h, shape.R) : points_of(config, m.w, shape.S);

@@ -65,7 +65,7 @@ void validate_shape(const ConvShape& s, const ConvConfig& c, ParamNaming naming)
         throw InputError("the direct kernel has no interpolation points: points are for the nonfused and fused variants");
     }
     check_precision(c.variant, c.precision);
-    if (c.params[Param::cublas][0] && spec_of(c.precision).half_intermediates)
+    if (c.params[Param::cublas][0] && spec_of(c.precision).half_intermediates())
         throw InputError(fmt::format("the cuBLAS product is SGEMM over fp32 U, V and M: not at precision {}", to_string(c.precision)));
     check_params(c.params, {.kinds = variant.kinds, .shape = &s, .m = c.m, .naming = naming});
     const Tiling tiling = tiling_of(s, c.variant, c.m);
@@ -100,7 +100,7 @@ ConvPlan make_plan(const ConvShape& s, const ConvConfig& config, Backend backend
 
 std::string precision_refusal(Precision precision, const DeviceLimits& limits) {
     const PrecisionSpec& spec = spec_of(precision);
-    if ((spec.half_intermediates || spec.half_io) && !limits.half_storage)
+    if ((spec.half_intermediates() || spec.half_io) && !limits.half_storage)
         return fmt::format("precision {} needs 16-bit storage buffers and 16-bit texel formats, which this "
                            "device does not offer (Vulkan: storageBuffer16BitAccess)",
                            spec.name);

@@ -11,17 +11,23 @@ namespace wino {
 
 const std::vector<PrecisionSpec>& precisions() {
     static const std::vector<PrecisionSpec> table = {
-        {Precision::fp32, "fp32", "fp32", "", "everything in 32 bits", false, false, false, 0x1p-24, 1},
+        {Precision::fp32, "fp32", "fp32", "", "everything in 32 bits", false, false, false, false, 0x1p-24, 1},
         {Precision::fp16_storage, "fp16-storage", "fp16_storage", "hs",
-         "U, V and M in 16-bit buffers (half the traffic between the kernels), arithmetic in fp32", true, false, false,
-         0x1p-11, 0x1p13 / 10},
+         "U, V and M in 16-bit buffers (half the traffic between the kernels), arithmetic in fp32", true, true, false,
+         false, 0x1p-11, 0x1p13 / 10},
         {Precision::fp16, "fp16", "fp16", "h",
-         "U, V and M in 16-bit buffers, the transforms and the product in fp16 arithmetic", true, true, false, 0x1p-11,
-         0x1p13},
+         "U, V and M in 16-bit buffers, the transforms and the product in fp16 arithmetic", true, true, true, false,
+         0x1p-11, 0x1p13},
         {Precision::fp16_storage_io, "fp16-storage-io", "fp16_storage_io", "hsio",
-         "fp16-storage with the input, filters and output in binary16 too", true, false, true, 0x1p-11, 0x1p13 / 5},
+         "fp16-storage with the input, filters and output in binary16 too", true, true, false, true, 0x1p-11,
+         0x1p13 / 5},
         {Precision::fp16_io, "fp16-io", "fp16_io", "hio", "fp16 with the input, filters and output in binary16 too", true,
-         true, true, 0x1p-11, 0x1p13},
+         true, true, true, 0x1p-11, 0x1p13},
+        // The tensor cores' mixed precision: binary16 operands, sums in fp32.
+        {Precision::fp16_mixed, "fp16-mixed", "fp16_mixed", "hm",
+         "U and V (the product's operands) in 16-bit buffers, multiplied and summed in fp32 into an fp32 M; the "
+         "transforms in fp32",
+         true, false, false, false, 0x1p-11, 0x1p13 / 15},
     };
     return table;
 }
@@ -54,12 +60,9 @@ Precision parse_precision(const std::string& name, std::string_view what) {
     throw InputError(fmt::format("{} must be {}, not '{}'", what, precision_names(), name));
 }
 
-bool is_intermediate(BufferId buffer) {
-    return buffer == BufferId::u || buffer == BufferId::v || buffer == BufferId::product;
-}
-
 bool is_half(const PrecisionSpec& precision, BufferId buffer) {
-    return is_intermediate(buffer) ? precision.half_intermediates : precision.half_io;
+    if (buffer == BufferId::u || buffer == BufferId::v) return precision.half_operands;
+    return buffer == BufferId::product ? precision.half_product : precision.half_io;
 }
 
 ElementType tensor_type(Precision precision) { return spec_of(precision).half_io ? ElementType::fp16 : ElementType::fp32; }
@@ -72,7 +75,7 @@ void check_precision(Variant variant, Precision precision) {
     if (spec.half_arithmetic)
         throw InputError(fmt::format("the direct kernel computes in fp32: precision {} is for the nonfused and fused variants{}",
                                      spec.name, spec.half_io ? " (fp16-storage-io gives it binary16 tensors)" : ""));
-    if (spec.half_intermediates && !spec.half_io)
+    if (spec.half_intermediates() && !spec.half_io)
         throw InputError(fmt::format("the direct kernel has no intermediates to keep in 16 bits: precision {} is for "
                                      "the nonfused and fused variants", spec.name));
 }
@@ -93,7 +96,7 @@ HalfBuffers half_buffers(Variant variant, Precision precision) {
 
 OptimizerOptions optimizer_options(Precision precision) {
     OptimizerOptions options;
-    options.balanced = spec_of(precision).half_intermediates;
+    options.balanced = spec_of(precision).half_intermediates();
     return options;
 }
 

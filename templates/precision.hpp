@@ -22,7 +22,8 @@ struct PrecisionSpec {
     const char* identifier;  // its enumerator: "fp16_storage"
     const char* tag;   // its part of kernel and set names: "" for fp32, "hs"
     const char* help;
-    bool half_intermediates;  // U, V and M in 16-bit buffers
+    bool half_operands;       // U and V (the product's operands) in 16-bit buffers
+    bool half_product;        // M in a 16-bit buffer
     bool half_arithmetic;     // the transforms and the product in fp16 (shaderFloat16)
     bool half_io;             // the input, filters and output in binary16
     // The unit roundoff of what the intermediates are stored in: 2^-24 or 2^-11.
@@ -31,6 +32,7 @@ struct PrecisionSpec {
     // stage, a 16-bit storage does in three of them, and fp16 arithmetic in
     // every one.
     double bound_factor;
+    bool half_intermediates() const { return half_operands || half_product; }
 };
 
 const std::vector<PrecisionSpec>& precisions();
@@ -44,9 +46,8 @@ std::string precision_names();
 // Each precision's name and what it keeps in 16 bits, for --precision's help.
 std::string precision_help();
 
-// U, V and M: what a precision may keep in 16 bits beside the input, filters
-// and output.
-bool is_intermediate(BufferId buffer);
+// Whether a precision keeps the buffer in 16 bits: U and V (the operands), M
+// (the product), or the input, filters and output.
 bool is_half(const PrecisionSpec& precision, BufferId buffer);
 // The element type of the layer's input, filters and output at a precision.
 ElementType tensor_type(Precision precision);

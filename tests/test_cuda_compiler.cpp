@@ -19,7 +19,7 @@ TEST_CASE("NVRTC compiles the 16-bit kernels (PTX f16, no cuda_fp16.h) with an e
     Epilogue epilogue;
     epilogue.bias = true;
     epilogue.activation = Activation::leaky_relu;
-    for (Precision precision : {Precision::fp16_storage, Precision::fp16, Precision::fp16_io}) {
+    for (Precision precision : {Precision::fp16_storage, Precision::fp16, Precision::fp16_io, Precision::fp16_mixed}) {
         const RecipeSet recipes = recipes_for(4, 3, default_points(6), optimizer_options(precision));
         for (Variant v : {Variant::nonfused, Variant::fused})
             for (const EmittedKernel& k :
@@ -29,6 +29,12 @@ TEST_CASE("NVRTC compiles the 16-bit kernels (PTX f16, no cuda_fp16.h) with an e
                 CHECK(binary.cubin.size() > 1000);
                 REQUIRE(ptxas_report(binary.log));
                 CHECK(ptxas_report(binary.log)->spill_bytes == 0);
+                if (precision == Precision::fp16_mixed && k.kind == KernelKind::gemm) {
+                    // binary16 operands, an fp32 product.
+                    CHECK_THAT(k.source, Catch::Contains("const wino_half* __restrict__ u"));
+                    CHECK_THAT(k.source, Catch::Contains("const wino_half* __restrict__ v"));
+                    CHECK_THAT(k.source, Catch::Contains("float4* __restrict__ product"));
+                }
                 if (spec_of(precision).half_arithmetic && spec_of(k.kind).needs_recipes) {
                     // Constants are bits, not conversions at run time.
                     CHECK_THAT(k.source, Catch::Contains("wino_f16_bits(0x"));

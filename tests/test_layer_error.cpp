@@ -116,7 +116,7 @@ TEST_CASE("16-bit precisions: the model rounds what the device rounds, and the b
     const ConvShape s{2, 24, 13, 11, 10, 3, 1};  // N > 1, tails in H, W, C and K
     const std::vector<float> x = random_tensor(s.input_size(), 1), w = random_tensor(s.filter_size(), 2);
     const std::vector<double> ref = reference_conv2d(s, x, w);
-    for (Precision precision : {Precision::fp16_storage, Precision::fp16, Precision::fp16_storage_io})
+    for (Precision precision : {Precision::fp16_storage, Precision::fp16, Precision::fp16_storage_io, Precision::fp16_mixed})
         for (Variant v : {Variant::nonfused, Variant::fused})
             for (int m : {2, 4, 6}) {
                 const RecipeSet balanced = recipes_for(m, 3, default_points(m + 2), optimizer_options(precision));
@@ -133,7 +133,10 @@ TEST_CASE("16-bit precisions: the model rounds what the device rounds, and the b
                 // The same roundings in the same order: agreement to 10%, far inside the 2x asked of the
                 // model. In fp16, lavapipe rounds an FMA's product before the sum (half.hpp): 20%.
                 CHECK(model.all.relative == Approx(measured.relative).epsilon(precision == Precision::fp16 ? 0.2 : 0.1));
-                CHECK(model.storage.size() == (v == Variant::nonfused ? 3u : 1u) + spec_of(precision).half_io);
+                // Rounded to binary16: U and V (the fused kernel binds only U), M where the precision keeps it
+                // in 16 bits, and the tensors at the _io precisions.
+                const PrecisionSpec& spec = spec_of(precision);
+                CHECK(model.storage.size() == (v == Variant::nonfused ? 2u + spec.half_product : 1u) + spec.half_io);
             }
     // Op-count scaling lets M pass fp16's 65504 at m = 6 on ncnn-comparison's 128-channel layer; balanced does not,
     // at either 16-bit precision.
@@ -151,6 +154,19 @@ TEST_CASE("16-bit precisions: the model rounds what the device rounds, and the b
         };
         CHECK_FALSE(std::isfinite(error_with(OptimizerOptions{})));
         CHECK(error_with(optimizer_options(precision)) < bound);
+    }
+}
+
+TEST_CASE("fp16-mixed sums binary16 operands in fp32: below fp16-storage's error and well below fp16's") {
+    for (int m : {2, 4, 6}) {
+        INFO("m " << m);
+        const ToomCook1D algorithm = build_toom_cook(m, 3, default_points(m + 2));
+        const double mixed = modelled_layer_error(algorithm, 128, Precision::fp16_mixed),
+                     storage = modelled_layer_error(algorithm, 128, Precision::fp16_storage),
+                     half = modelled_layer_error(algorithm, 128, Precision::fp16);
+        CHECK(mixed < storage);
+        CHECK(2 * mixed < half);
+        CHECK(mixed <= layer_error_bound(m, 3) * spec_of(Precision::fp16_mixed).bound_factor);
     }
 }
 

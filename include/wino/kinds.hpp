@@ -17,8 +17,10 @@ enum class Variant { fused, nonfused, direct };
 // memory traffic between the kernels), all arithmetic in fp32; fp16: those
 // buffers, and the transforms and the product computed in fp16 as well. The
 // _io precisions keep the layer's input, filters and output in binary16 too;
-// the others keep them in fp32.
-enum class Precision { fp32, fp16_storage, fp16, fp16_storage_io, fp16_io };
+// the others keep them in fp32. fp16_mixed: U and V in 16-bit buffers, the
+// product of those binary16 operands summed in fp32 into an fp32 M (what
+// tensor cores compute), the transforms in fp32.
+enum class Precision { fp32, fp16_storage, fp16, fp16_storage_io, fp16_io, fp16_mixed };
 
 // The element type of a tensor in device memory (wino::Buffer).
 enum class ElementType { fp32, fp16 };
