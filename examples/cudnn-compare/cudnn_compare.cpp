@@ -1,7 +1,7 @@
 // Benchmarks wino-gen's CUDA kernels against cuDNN on a layer list (EuroSys'20
 // Figure 7; neural-operator paper Table 1). Per layer, every wino-gen variant
 // (fused / non-fused with our GEMM at each --gemm-staging / non-fused with
-// cuBLAS, m 2/4/6) and
+// cuBLAS, m 2/4/6; and, apart, the non-fused at fp16-mixed and fp16) and
 // cudnnConvolutionForward with IMPLICIT_PRECOMP_GEMM, WINOGRAD and
 // WINOGRAD_NONFUSED, each the median of 10 timed runs after warm-up, on the
 // same seeded tensors, with its error against the fp64 host reference (relative
@@ -157,22 +157,24 @@ struct Ours {
     int m;
     bool cublas = false;
     int staging = 0;
+    Precision precision = Precision::fp32;
 };
 
 // One wino-gen configuration, checked against the reference and timed as run --bench does.
 Result ours_run(Executor& executor, const ConvShape& shape, const Ours& ours, const std::vector<float>& x,
                 const std::vector<float>& w, const std::vector<double>& reference) {
-    const auto [variant, m, cublas, staging] = ours;
+    const auto [variant, m, cublas, staging, precision] = ours;
     const ParamSpec& staging_spec = param_spec(Param::gemm_staging);
     Result result;
-    result.name = fmt::format("wino-gen {} m={}{}{}", to_string(variant), m, cublas ? " cuBLAS" : "",
-                              staging ? fmt::format(" {}", value_text(staging_spec, {staging, 0})) : std::string());
+    result.name = fmt::format("wino-gen {} m={}{}{}{}", to_string(variant), m, cublas ? " cuBLAS" : "",
+                              staging ? fmt::format(" {}", value_text(staging_spec, {staging, 0})) : std::string(),
+                              precision == Precision::fp32 ? std::string() : fmt::format(" {}", to_string(precision)));
     try {
         const TileSize tile = tile_for(shape, m);
         KernelParams params = suggested_params(shape, tile, Backend::cuda);
         params[Param::cublas][0] = cublas;
         params[Param::gemm_staging][0] = staging;
-        const ConvConfig config{variant, tile, params};
+        const ConvConfig config{variant, tile, params, "", precision};
         const std::unique_ptr<LoadedLayer> conv = executor.load(shape, config);
         conv->set_filters(w);
         std::vector<float> y;
@@ -243,17 +245,20 @@ int main(int argc, char** argv) {
         cudnnHandle_t handle;
         check_cudnn(cudnnCreate(&handle), "cudnnCreate");
         nlohmann::ordered_json json_layers = nlohmann::ordered_json::array();
-        std::string summary = fmt::format("{:<22} {:<30} {:>8} | {:<34} {:>8} | {:>7}\n", "layer", "best wino-gen", "ms",
-                                          "best cuDNN", "ms", "speedup");
+        std::string summary = fmt::format("{:<22} {:<30} {:>8} | {:<34} {:>8} | {:>7} | {:<38} {:>8}\n", "layer",
+                                          "best wino-gen fp32", "ms", "best cuDNN", "ms", "speedup", "best wino-gen 16-bit", "ms");
         for (const Layer& l : layers) {
             const std::vector<float> x = random_tensor(l.shape.input_size(), 1), w = random_tensor(l.shape.filter_size(), 2);
             const std::vector<double> reference = reference_conv2d(l.shape, x, w);
-            std::vector<Result> wino, cudnn;
+            std::vector<Result> wino, wino16, cudnn;
             for (int m : {2, 4, 6}) {
                 wino.push_back(ours_run(*ours, l.shape, {Variant::fused, m}, x, w, reference));
                 wino.push_back(ours_run(*ours, l.shape, {Variant::nonfused, m, true}, x, w, reference));
                 for (int staging = 0; staging <= param_spec(Param::gemm_staging).max; ++staging)
                     wino.push_back(ours_run(*ours, l.shape, {Variant::nonfused, m, false, staging}, x, w, reference));
+                // The 16-bit precisions beside torch's fp16 (gpu-check's torch step), not in the fp32 comparison.
+                for (Precision precision : {Precision::fp16_mixed, Precision::fp16})
+                    wino16.push_back(ours_run(*ours, l.shape, {Variant::nonfused, m, false, 2, precision}, x, w, reference));
             }
             for (const auto& [algo, name] : {std::pair{CUDNN_CONVOLUTION_FWD_ALGO_IMPLICIT_PRECOMP_GEMM, "IMPLICIT_PRECOMP_GEMM"},
                                              {CUDNN_CONVOLUTION_FWD_ALGO_WINOGRAD, "WINOGRAD"},
@@ -261,7 +266,7 @@ int main(int argc, char** argv) {
                 cudnn.push_back(cudnn_run(handle, l.shape, algo, name, x, w, reference));
             fmt::print("== {} ({})\n", l.name, layer_text(l.shape));
             nlohmann::ordered_json entries = nlohmann::ordered_json::array();
-            for (const std::vector<Result>* group : {&wino, &cudnn})
+            for (const std::vector<Result>* group : {&wino, &wino16, &cudnn})
                 for (const Result& r : *group) {
                     if (r.errors)
                         fmt::print("  {:<34} {:>8} ms  rel_err {:.2e}  max|d|/max|ref| {:.2e}{}\n", r.name, ms_text(r.ms),
@@ -270,11 +275,12 @@ int main(int argc, char** argv) {
                         fmt::print("  {:<34} failed: {}\n", r.name, r.failure);
                     entries.push_back(result_json(r));
                 }
-            const Result *ours_best = fastest(wino), *cudnn_best = fastest(cudnn);
+            const Result *ours_best = fastest(wino), *cudnn_best = fastest(cudnn), *ours16_best = fastest(wino16);
             const double speedup = ours_best && cudnn_best ? cudnn_best->ms / ours_best->ms : 0;
-            summary += fmt::format("{:<22} {:<30} {:>8} | {:<34} {:>8} | {:>6.2f}x\n", l.name, ours_best ? ours_best->name : "-",
-                                   ms_text(ours_best ? ours_best->ms : -1), cudnn_best ? cudnn_best->name : "-",
-                                   ms_text(cudnn_best ? cudnn_best->ms : -1), speedup);
+            summary += fmt::format("{:<22} {:<30} {:>8} | {:<34} {:>8} | {:>6.2f}x | {:<38} {:>8}\n", l.name,
+                                   ours_best ? ours_best->name : "-", ms_text(ours_best ? ours_best->ms : -1),
+                                   cudnn_best ? cudnn_best->name : "-", ms_text(cudnn_best ? cudnn_best->ms : -1), speedup,
+                                   ours16_best ? ours16_best->name : "-", ms_text(ours16_best ? ours16_best->ms : -1));
             nlohmann::ordered_json layer = {{"name", l.name}, {"shape", layer_text(l.shape)}, {"results", entries}};
             if (speedup > 0) layer["speedup_over_cudnn"] = speedup;
             json_layers.push_back(layer);
