@@ -140,30 +140,47 @@ TemplateValues gemm_values(const ConvAlgorithm&, const KernelParams& p, const Di
         declare += fmt::format("    int p_quad{0} = min(p_first + {1}, p.p_quads - 1);\n", j, j * g.wg_p);
     auto a = [&](int i, int ch) { return fmt::format("a{}_{}.{}", i / 4, ch, lanes[i % 4]); };
     auto b = [&](int j, int ch) { return fmt::format("b{}_{}.{}", j / 4, ch, lanes[j % 4]); };
-    std::string operands;
-    for (int ch = 0; ch < product_sum_block; ++ch) {
+    // One channel's operands: from global memory, or from the staged block.
+    auto operands = [&](int ch) {
+        std::string loads;
         for (int i = 0; i < kq; ++i)
-            operands += g.buffers ? fmt::format("        REAL4 a{0}_{1} = staged_u[stage * {2} + {1} * {3} + k_local + {0}];\n", i, ch,
-                                                g.u_stage(), g.k_quads)
-                                  : fmt::format("        REAL4 a{0}_{1} = FETCH_REAL4(u, u_base + (c_block + {1}) * p.k_quads + k_quad{0});\n", i, ch);
+            loads += g.buffers ? fmt::format("        REAL4 a{0}_{1} = staged_u[stage * {2} + {1} * {3} + k_local + {0}];\n", i, ch,
+                                             g.u_stage(), g.k_quads)
+                               : fmt::format("        REAL4 a{0}_{1} = FETCH_REAL4(u, u_base + (c_block + {1}) * p.k_quads + k_quad{0});\n", i, ch);
         for (int j = 0; j < pq; ++j)
-            operands += g.buffers ? fmt::format("        REAL4 b{0}_{1} = staged_v[stage * {2} + {1} * {3} + p_local + {4}];\n", j, ch,
-                                                g.v_stage(), g.p_quads, j * g.wg_p)
-                                  : fmt::format("        REAL4 b{0}_{1} = FETCH_REAL4(v, v_base + (c_block + {1}) * p.p_quads + p_quad{0});\n", j, ch);
+            loads += g.buffers ? fmt::format("        REAL4 b{0}_{1} = staged_v[stage * {2} + {1} * {3} + p_local + {4}];\n", j, ch,
+                                             g.v_stage(), g.p_quads, j * g.wg_p)
+                               : fmt::format("        REAL4 b{0}_{1} = FETCH_REAL4(v, v_base + (c_block + {1}) * p.p_quads + p_quad{0});\n", j, ch);
+        return loads;
+    };
+    // From global memory, every operand of the block is loaded first, and each
+    // accumulator takes one FMA chain over the block. From shared memory, one
+    // channel's operands at a time, each chain carried in a partial sum: the
+    // same operations in the same order (so the same result), without the
+    // block's operands all live in registers at once.
+    std::string multiply, staged_product, staged_end;
+    for (int ch = 0; ch < product_sum_block; ++ch) {
+        staged_product += operands(ch);
+        for (int i = 0; i < reg_k; ++i)
+            for (int j = 0; j < reg_p; ++j)
+                staged_product += ch == 0 ? fmt::format("        REAL part{}_{} = {} * {};\n", i, j, a(i, 0), b(j, 0))
+                                          : fmt::format("        part{0}_{1} = FMA({2}, {3}, part{0}_{1});\n", i, j, a(i, ch), b(j, ch));
     }
-    std::string multiply;
     for (int i = 0; i < reg_k; ++i)
         for (int j = 0; j < reg_p; ++j) {
             declare += fmt::format("    REAL acc{}_{} = REAL(0);\n", i, j);
             std::string chain = fmt::format("{} * {}", a(i, 0), b(j, 0));
             for (int ch = 1; ch < product_sum_block; ++ch) chain = fmt::format("FMA({}, {}, {})", a(i, ch), b(j, ch), chain);
             multiply += fmt::format("        acc{}_{} += {};\n", i, j, chain);
+            staged_end += fmt::format("        acc{0}_{1} += part{0}_{1};\n", i, j);
             tail_start += fmt::format("        REAL part{}_{} = REAL(0);\n", i, j);
             tail_multiply += fmt::format("            part{0}_{1} = FMA({2}, {3}, part{0}_{1});\n", i, j, a(i, 0), b(j, 0));
             tail_end += fmt::format("        acc{0}_{1} += part{0}_{1};\n", i, j);
         }
+    staged_product += staged_end;
     if (g.buffers == 0) {
-        whole_block = operands + multiply;
+        for (int ch = 0; ch < product_sum_block; ++ch) whole_block += operands(ch);
+        whole_block += multiply;
     } else {
         shared = fmt::format("SHARED REAL4 staged_u[{}];\nSHARED REAL4 staged_v[{}];\n", g.buffers * g.u_stage(),
                              g.buffers * g.v_stage());
@@ -173,7 +190,7 @@ TemplateValues gemm_values(const ConvAlgorithm&, const KernelParams& p, const Di
         const std::string wait = "        STAGE_WAIT();\n        BARRIER();\n";
         if (g.buffers == 1) {
             const StagedCopy copy = staged_copy(g, "c_block", "0", in8);
-            whole_block = copy.load + copy.store + wait + operands + multiply + "        BARRIER();\n";
+            whole_block = copy.load + copy.store + wait + staged_product + "        BARRIER();\n";
         } else {
             // The first block before the loop; in the loop, the next block's
             // copy starts before the product and lands in the other buffer
@@ -182,7 +199,7 @@ TemplateValues gemm_values(const ConvAlgorithm&, const KernelParams& p, const Di
             prologue = "    if (p.C >= " + std::to_string(product_sum_block) + ") {\n" + first.load + first.store + wait + "    }\n";
             const StagedCopy next = staged_copy(g, "c_next", "(stage ^ 1)", in8);
             whole_block = fmt::format("        int c_next = min(c_block + {0}, p.C - {0});\n", product_sum_block) + next.load +
-                          operands + multiply + next.store + wait + "        stage ^= 1;\n";
+                          staged_product + next.store + wait + "        stage ^= 1;\n";
         }
     }
     std::string tail_loads;
