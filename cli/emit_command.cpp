@@ -106,7 +106,7 @@ void emit(const EmitCli& o) {
         const TileSize m = parse_tile(o.m, shape);
         KernelParams params = default_params(backend);
         apply_kernel_options(o.kernel, params);
-        check_params(params, {.kinds = spec_of(variant).kinds, .naming = ParamNaming::flag});
+        check_params(params, {.kinds = spec_of(variant).kinds, .naming = ParamNaming::flag, .backend = backend, .precision = precision});
         check_precision(variant, precision);
         const ConvConfig config{variant, m, params, spec_of(variant).winograd ? canonical_points(o.points, m, shape.R, shape.S) : "",
                                 precision, epilogue_of(o)};

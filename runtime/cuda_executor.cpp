@@ -212,7 +212,9 @@ public:
                    true,
                    // 16-bit loads, stores and f16 arithmetic: every architecture NVRTC targets here (sm_75 on)
                    true,
-                   true};
+                   true,
+                   // mma.m16n8k8 with f16 operands and f32 sums: sm_75 on
+                   arch_ >= 75};
     }
     const DeviceIdentity& identity() const override { return identity_; }
     const DeviceLimits& limits() const override { return limits_; }

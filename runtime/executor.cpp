@@ -107,7 +107,12 @@ std::unique_ptr<LoadedLayer> Executor::load(const ConvShape& shape, const ConvCo
 
 std::unique_ptr<LoadedLayer> Executor::load(ConvPlan plan) {
     const ConvConfig& config = plan.config;
-    check_params(config.params, {spec_of(config.variant).kinds, &plan.shape, config.m, &limits()});
+    check_params(config.params, {.kinds = spec_of(config.variant).kinds,
+                                 .shape = &plan.shape,
+                                 .m = config.m,
+                                 .limits = &limits(),
+                                 .backend = identity().backend,
+                                 .precision = config.precision});
     check_device_limits(plan.shape, config, limits());
     return load_plan(std::move(plan));
 }

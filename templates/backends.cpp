@@ -75,7 +75,7 @@ std::string cuda_preamble(const KernelInterface& k) {
     const std::string working = k.half_arithmetic ? template_text("prelude.fp16.cuh") : template_text("prelude.fp32.cuh");
     return template_text("prelude.cuh") +
            (any_half(k) || k.half_arithmetic ? template_text("prelude.half.cuh") : std::string()) + working +
-           template_text("prelude.stage.cuh") + stored +
+           template_text("prelude.stage.cuh") + template_text("prelude.mma.cuh") + stored +
            fmt::format("struct Params {{{} }};\n#define KERNEL_NAME __launch_bounds__({}, 1) {}\n#define KERNEL_ARGS {}Params p\n",
                        argument_fields(), k.workgroup_size, k.name, args);
 }

@@ -126,7 +126,7 @@ EmittedKernel emit_kernel(KernelKind kind, const ConvAlgorithm& a, const KernelP
                           Precision precision, const Epilogue& epilogue) {
     const KindSpec& spec = spec_of(kind);
     if (spec.needs_recipes && !a.winograd()) throw std::logic_error("a Winograd kernel needs recipes");
-    check_params(p, {{kind}});
+    check_params(p, {.kinds = {kind}, .backend = backend, .precision = precision});
     const BackendSpec& b = spec_of(backend);
     const bool half_arithmetic = spec_of(precision).half_arithmetic;
     const KernelInterface interface{kernel_name(kind, a, p, precision, epilogue), spec.workgroup_size(p),

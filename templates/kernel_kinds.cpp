@@ -85,33 +85,134 @@ struct GemmBlock {
     int v_stage() const { return product_sum_block * p_quads; }
 };
 
+// A staged copy's quads: of U (`name` "u") and V ("v"), the `stage` quads of a
+// block, each thread taking LOCAL_ID_X, LOCAL_ID_X + threads, ..., the last
+// one's index clamped so that a duplicate copies what the owner copies. `copy`
+// gets the operand's name, the copy's number and its quad's index expression;
+// the rest says where the quad lies: it is quad `block_first` + q % block_quads
+// of channel q / block_quads, of p.<quads> quads a channel.
+struct StagedOperand {
+    const char* name;
+    int stage, block_quads;
+    const char* quads;
+    const char* block_first;
+};
+template <class Copy>
+void for_each_staged_quad(const GemmBlock& g, Copy&& copy) {
+    for (const StagedOperand& o : {StagedOperand{"u", g.u_stage(), g.k_quads, "k_quads", "k_block"},
+                                   StagedOperand{"v", g.v_stage(), g.p_quads, "p_quads", "p_block"}})
+        for (int i = 0; i * g.threads < o.stage; ++i)
+            copy(o, i,
+                 (i + 1) * g.threads <= o.stage ? fmt::format("LOCAL_ID_X + {}", i * g.threads)
+                                                : fmt::format("min(LOCAL_ID_X + {}, {})", i * g.threads, o.stage - 1));
+}
+
 // Copies one block of channels, from channel `first`, of the workgroup's U and
-// V quads into shared buffer `buffer` (an expression, 0 or 1): each thread the
-// quads LOCAL_ID_X, LOCAL_ID_X + threads, ..., the last thread's index clamped
-// so that a duplicate copies what the owner copies. STAGE_LOAD starts a copy
-// (into a register, or by cp.async straight to shared memory) and STAGE_STORE
-// finishes it, so a double-buffered loop can multiply in between.
+// V quads into shared buffer `buffer` (an expression, 0 or 1). STAGE_LOAD
+// starts a copy (into a register, or by cp.async straight to shared memory)
+// and STAGE_STORE finishes it, so a double-buffered loop can multiply in
+// between.
 struct StagedCopy {
     std::string load, store;
 };
 StagedCopy staged_copy(const GemmBlock& g, const std::string& first, const std::string& buffer, const std::string& indent) {
     StagedCopy copy;
-    auto operand = [&](const char* name, int stage, int block_quads, const char* quads, const char* block_first) {
-        for (int i = 0; i * g.threads < stage; ++i) {
-            const std::string q = (i + 1) * g.threads <= stage
-                                      ? fmt::format("LOCAL_ID_X + {}", i * g.threads)
-                                      : fmt::format("min(LOCAL_ID_X + {}, {})", i * g.threads, stage - 1);
-            const std::string slot = fmt::format("staged_{}[{} * {} + {}_q{}]", name, buffer, stage, name, i);
-            copy.load += fmt::format("{0}int {1}_q{2} = {3};\n"
-                                     "{0}STAGE_LOAD({1}_n{2}, {4}, {1}, {1}_base + ({5} + {1}_q{2} / {6}) * p.{7} + "
-                                     "min({8} + {1}_q{2} % {6}, p.{7} - 1));\n",
-                                     indent, name, i, q, slot, first, block_quads, quads, block_first);
-            copy.store += fmt::format("{}STAGE_STORE({}, {}_n{});\n", indent, slot, name, i);
-        }
-    };
-    operand("u", g.u_stage(), g.k_quads, "k_quads", "k_block");
-    operand("v", g.v_stage(), g.p_quads, "p_quads", "p_block");
+    for_each_staged_quad(g, [&](const StagedOperand& o, int i, const std::string& q) {
+        const std::string slot = fmt::format("staged_{}[{} * {} + {}_q{}]", o.name, buffer, o.stage, o.name, i);
+        copy.load += fmt::format("{0}int {1}_q{2} = {3};\n"
+                                 "{0}STAGE_LOAD({1}_n{2}, {4}, {1}, {1}_base + ({5} + {1}_q{2} / {6}) * p.{7} + "
+                                 "min({8} + {1}_q{2} % {6}, p.{7} - 1));\n",
+                                 indent, o.name, i, q, slot, first, o.block_quads, o.quads, o.block_first);
+        copy.store += fmt::format("{}STAGE_STORE({}, {}_n{});\n", indent, slot, o.name, i);
+    });
     return copy;
+}
+
+// The tail block (C % product_sum_block channels, from c_block) staged as a
+// whole block with zeros past C into buffer `stage`, for the tensor cores,
+// which take 8 channels at a time: a zero adds nothing to a sum.
+std::string staged_tail_copy(const GemmBlock& g, const std::string& indent) {
+    std::string copy;
+    for_each_staged_quad(g, [&](const StagedOperand& o, int i, const std::string& q) {
+        copy += fmt::format("{0}int {1}_q{2} = {3};\n{0}int {1}_c{2} = c_block + {1}_q{2} / {4};\n"
+                            "{0}staged_{1}[stage * {5} + {1}_q{2}] = {1}_c{2} < p.C ? FETCH_REAL4({1}, {1}_base + {1}_c{2} * p.{6} + "
+                            "min({7} + {1}_q{2} % {4}, p.{6} - 1)) : MAKE_REAL4(0, 0, 0, 0);\n",
+                            indent, o.name, i, q, o.block_quads, o.stage, o.quads, o.block_first);
+    });
+    return copy;
+}
+
+// The shared arrays a staged GEMM copies its blocks into.
+std::string staged_arrays(const GemmBlock& g) {
+    return fmt::format("SHARED REAL4 staged_u[{}];\nSHARED REAL4 staged_v[{}];\n", g.buffers * g.u_stage(), g.buffers * g.v_stage());
+}
+
+// The staged loop over whole blocks around `product` (which reads the block in
+// buffer `stage`): with one buffer, copy, barrier, product, barrier; with two,
+// the first block before the loop, and in the loop the next block's copy
+// started before the product and landed in the other buffer after it (the
+// last block copies itself again, unread), one barrier a block.
+struct StagedLoop {
+    std::string prologue, whole_block;
+};
+StagedLoop staged_loop(const GemmBlock& g, const std::string& product) {
+    const std::string wait = "        STAGE_WAIT();\n        BARRIER();\n";
+    if (g.buffers == 1) {
+        const StagedCopy copy = staged_copy(g, "c_block", "0", in8);
+        return {"", copy.load + copy.store + wait + product + "        BARRIER();\n"};
+    }
+    const StagedCopy first = staged_copy(g, "0", "0", in8), next = staged_copy(g, "c_next", "(stage ^ 1)", in8);
+    return {"    if (p.C >= " + std::to_string(product_sum_block) + ") {\n" + first.load + first.store + wait + "    }\n",
+            fmt::format("        int c_next = min(c_block + {0}, p.C - {0});\n", product_sum_block) + next.load + product +
+                next.store + wait + "        stage ^= 1;\n"};
+}
+
+// The GEMM on tensor cores (CUDA only: the tensor_cores constraints): the
+// workgroup's block in 16x8 tiles of M, tile warp + i·warps the warp's i-th;
+// per staged block of 8 channels, one mma a tile from zero, added to the
+// tile's running sums; M stored element by element, rows past K and columns
+// past the padded P not at all.
+TemplateValues tensor_core_values(const GemmBlock& g) {
+    const int tiles_p = g.p_quads * 4 / 8, warps = g.threads / 32;
+    const int per_warp = (g.k_quads * 4 / 16) * tiles_p / warps;
+    std::string declare = fmt::format("    int k_block = GROUP_ID_Y * {};\n    int p_block = GROUP_ID_X * {};\n", g.k_quads, g.p_quads);
+    declare += "    int lane_row = LOCAL_ID_X % 32 / 4, lane_pair = LOCAL_ID_X % 4 * 2, warp = LOCAL_ID_X / 32;\n";
+    declare += "    int stage = 0;\n";
+    declare += "    const REAL* staged_u_values = reinterpret_cast<const REAL*>(staged_u);\n";
+    declare += "    const REAL* staged_v_values = reinterpret_cast<const REAL*>(staged_v);\n";
+    std::string product, store;
+    auto u = [&](const std::string& c, const std::string& k) {
+        return fmt::format("staged_u_values[(stage * {} + ({}) * {}) * 4 + {}]", g.u_stage(), c, g.k_quads, k);
+    };
+    auto v = [&](const std::string& c, const std::string& p) {
+        return fmt::format("staged_v_values[(stage * {} + ({}) * {}) * 4 + {}]", g.v_stage(), c, g.p_quads, p);
+    };
+    for (int i = 0; i < per_warp; ++i) {
+        declare += fmt::format("    int tile_k{0} = (warp + {1}) / {2} * 16, tile_p{0} = (warp + {1}) % {2} * 8;\n", i, i * warps, tiles_p);
+        declare += fmt::format("    float acc{}[4] = {{0.0f, 0.0f, 0.0f, 0.0f}};\n", i);
+        const std::string k = fmt::format("tile_k{} + lane_row", i), p = fmt::format("tile_p{} + lane_row", i);
+        product += fmt::format("        float d{}[4];\n", i);
+        product += fmt::format("        wino_mma_16x8x8(d{0}, wino_half2_bits({1}, {2}), wino_half2_bits({3}, {4}), wino_half2_bits({5}, {6}));\n",
+                               i, u("lane_pair", k), u("lane_pair + 1", k), u("lane_pair", k + " + 8"), u("lane_pair + 1", k + " + 8"),
+                               v("lane_pair", p), v("lane_pair + 1", p));
+        for (int e = 0; e < 4; ++e) product += fmt::format("        acc{0}[{1}] += d{0}[{1}];\n", i, e);
+        for (int half = 0; half < 2; ++half) {
+            store += fmt::format("    if (k_block * 4 + tile_k{0} + lane_row + {1} < p.K && p_block * 4 + tile_p{0} + lane_pair < p.p_quads * 4) {{\n"
+                                 "        int at = (xi * p.K + k_block * 4 + tile_k{0} + lane_row + {1}) * p.p_quads * 4 + p_block * 4 + tile_p{0} + lane_pair;\n"
+                                 "        reinterpret_cast<float*>(product)[at] = STORED_product(acc{0}[{2}]);\n"
+                                 "        reinterpret_cast<float*>(product)[at + 1] = STORED_product(acc{0}[{3}]);\n    }}\n",
+                                 i, 8 * half, 2 * half, 2 * half + 1);
+        }
+    }
+    const StagedLoop loop = staged_loop(g, product);
+    TemplateValues values{{"shared", staged_arrays(g)},
+                          {"declare", declare},
+                          {"prologue", loop.prologue},
+                          {"whole_block", loop.whole_block},
+                          {"tail", staged_tail_copy(g, in8) + "        BARRIER();\n" + product},
+                          {"store", store},
+                          {"sum_block", std::to_string(product_sum_block)}};
+    return values;
 }
 
 }  // namespace
@@ -133,8 +234,12 @@ namespace {
 // memory: staging changes where a value is read, never the sums.
 TemplateValues gemm_values(const ConvAlgorithm&, const KernelParams& p, const Dialect&) {
     const GemmBlock g(p);
+    if (p[Param::tensor_cores][0]) return tensor_core_values(g);
     const int reg_k = 4 * g.reg_k_quads, reg_p = 4 * g.reg_p_quads, kq = g.reg_k_quads, pq = g.reg_p_quads;
     std::string shared, declare, prologue, whole_block, tail_start, tail_multiply, tail_end, store;
+    // The thread's first k and p quads: its k quads are consecutive, its p quads WINO_GEMM_THREADS_P apart.
+    declare += "    int k_first = (GROUP_ID_Y * WINO_GEMM_THREADS_K + LOCAL_ID_X / WINO_GEMM_THREADS_P) * (WINO_GEMM_REGISTERS_K / 4);\n";
+    declare += "    int p_first = GROUP_ID_X * WINO_GEMM_THREADS_P * (WINO_GEMM_REGISTERS_P / 4) + LOCAL_ID_X % WINO_GEMM_THREADS_P;\n";
     for (int i = 0; i < kq; ++i) declare += fmt::format("    int k_quad{0} = min(k_first + {0}, p.k_quads - 1);\n", i);
     for (int j = 0; j < pq; ++j)
         declare += fmt::format("    int p_quad{0} = min(p_first + {1}, p.p_quads - 1);\n", j, j * g.wg_p);
@@ -182,25 +287,13 @@ TemplateValues gemm_values(const ConvAlgorithm&, const KernelParams& p, const Di
         for (int ch = 0; ch < product_sum_block; ++ch) whole_block += operands(ch);
         whole_block += multiply;
     } else {
-        shared = fmt::format("SHARED REAL4 staged_u[{}];\nSHARED REAL4 staged_v[{}];\n", g.buffers * g.u_stage(),
-                             g.buffers * g.v_stage());
+        shared = staged_arrays(g);
         declare += fmt::format("    int k_block = GROUP_ID_Y * {};\n    int p_block = GROUP_ID_X * {};\n", g.k_quads, g.p_quads);
         declare += fmt::format("    int k_local = (LOCAL_ID_X / {}) * {};\n    int p_local = LOCAL_ID_X % {};\n", g.wg_p, kq, g.wg_p);
         declare += "    int stage = 0;\n";
-        const std::string wait = "        STAGE_WAIT();\n        BARRIER();\n";
-        if (g.buffers == 1) {
-            const StagedCopy copy = staged_copy(g, "c_block", "0", in8);
-            whole_block = copy.load + copy.store + wait + staged_product + "        BARRIER();\n";
-        } else {
-            // The first block before the loop; in the loop, the next block's
-            // copy starts before the product and lands in the other buffer
-            // after it (the last block copies itself again, unread).
-            const StagedCopy first = staged_copy(g, "0", "0", in8);
-            prologue = "    if (p.C >= " + std::to_string(product_sum_block) + ") {\n" + first.load + first.store + wait + "    }\n";
-            const StagedCopy next = staged_copy(g, "c_next", "(stage ^ 1)", in8);
-            whole_block = fmt::format("        int c_next = min(c_block + {0}, p.C - {0});\n", product_sum_block) + next.load +
-                          staged_product + next.store + wait + "        stage ^= 1;\n";
-        }
+        const StagedLoop loop = staged_loop(g, staged_product);
+        prologue = loop.prologue;
+        whole_block = loop.whole_block;
     }
     std::string tail_loads;
     for (int i = 0; i < kq; ++i)
@@ -213,14 +306,10 @@ TemplateValues gemm_values(const ConvAlgorithm&, const KernelParams& p, const Di
         for (int j = 0; j < pq; ++j)
             store += fmt::format("    product[row{} + p_quad{}] = STORED_product({});\n", i, j,
                                  float4_of([&](int e) { return fmt::format("acc{}_{}", i, 4 * j + e); }));
-    return {{"shared", shared},
-            {"declare", declare},
-            {"prologue", prologue},
-            {"whole_block", whole_block},
-            {"tail_start", tail_start},
-            {"tail_multiply", tail_loads + tail_multiply},
-            {"tail_end", tail_end},
-            {"store", store},
+    const std::string tail =
+        tail_start + "        for (int c = c_block; c < p.C; ++c) {\n" + tail_loads + tail_multiply + "        }\n" + tail_end;
+    return {{"shared", shared},   {"declare", declare}, {"prologue", prologue},
+            {"whole_block", whole_block}, {"tail", tail},       {"store", store},
             {"sum_block", std::to_string(product_sum_block)}};
 }
 

@@ -2,6 +2,7 @@
 #include "templates/kernel_params.hpp"
 
 #include "generator/checked.hpp"
+#include "templates/precision.hpp"
 #include <wino/errors.hpp>
 
 #include <fmt/format.h>
@@ -144,6 +145,52 @@ const std::vector<ParamSpec> table = {
                                                    c.limits->max_shared_bytes)
                                      : std::string();
                       }}},
+     .inert_when = Param::cublas},
+    // The product on tensor cores: each warp's share of the workgroup's block
+    // as 16x8 tiles of M, each block of 8 channels one mma.m16n8k8 (binary16
+    // operands, fp32 sums) from zero, added to the running sums as the other
+    // GEMMs add a block. Its operands come from the staged block.
+    {.param = Param::tensor_cores,
+     .name = "tensor_cores",
+     .flag = "--tensor-cores",
+     .help = "the GEMM's product on tensor cores (CUDA mma, precision fp16-mixed, with --gemm-staging shared or "
+             "double): on or off",
+     .type = ParamType::flag,
+     .tag = "tc",
+     .value = {0, 0},
+     .min = 0,
+     .max = 1,
+     .candidates = {{0, 0}, {1, 0}},
+     .kinds = {K::gemm},
+     .constraints =
+         {{Needs::value, [](const ParamSpec& spec, const KernelParams& p, const ParamContext& c) {
+               if (!p[spec.param][0]) return std::string();
+               if (c.backend && *c.backend != Backend::cuda)
+                   return fmt::format("{} is CUDA's (mma.sync): not for {}", param_label(spec, c.naming), spec_of(*c.backend).name);
+               if (c.precision && *c.precision != Precision::fp16_mixed)
+                   return fmt::format("{} multiply binary16 operands into fp32 sums: precision fp16-mixed, not {}",
+                                      param_label(spec, c.naming), to_string(*c.precision));
+               if (!p[Param::gemm_staging][0])
+                   return fmt::format("{} take their operands from shared memory: {} shared or double",
+                                      param_label(spec, c.naming), param_label(param_spec(Param::gemm_staging), c.naming));
+               return std::string();
+           }},
+          {Needs::value, [](const ParamSpec& spec, const KernelParams& p, const ParamContext& c) {
+               if (!p[spec.param][0]) return std::string();
+               const auto [wg_k, wg_p] = p[Param::gemm_threads];
+               const auto [reg_k, reg_p] = p[Param::gemm_registers];
+               const long long block_k = 1LL * wg_k * reg_k, block_p = 1LL * wg_p * reg_p, threads = 1LL * wg_k * wg_p;
+               if (block_k % 16 || block_p % 8 || threads % 32 || (block_k / 16 * (block_p / 8)) % (threads / 32))
+                   return fmt::format("{} split the workgroup's {}x{} block into 16x8 tiles, as many a warp: threads a "
+                                      "multiple of 32, the block's K a multiple of 16 and its P of 8",
+                                      param_label(spec, c.naming), block_k, block_p);
+               return std::string();
+           }},
+          {Needs::device, [](const ParamSpec& spec, const KernelParams& p, const ParamContext& c) {
+               return p[spec.param][0] && !c.limits->tensor_cores
+                          ? fmt::format("{} needs a device with tensor cores (CUDA, sm_75 on)", param_label(spec, c.naming))
+                          : std::string();
+           }}},
      .inert_when = Param::cublas},
     {.param = Param::cublas,
      .name = "cublas",

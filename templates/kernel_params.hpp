@@ -44,6 +44,7 @@ struct DeviceLimits {
     bool vendor_gemm = false;            // the API's BLAS can compute the non-fused product (CUDA: cuBLAS)
     bool half_storage = false;           // 16-bit buffers, read and written (precision fp16-storage)
     bool half_arithmetic = false;        // fp16 arithmetic (precision fp16; Vulkan: shaderFloat16, RTE rounding)
+    bool tensor_cores = false;           // mma with binary16 operands and fp32 sums (CUDA: sm_75 on)
 };
 
 // How messages name a parameter: by its JSON key, as the API's KernelChoice
@@ -60,6 +61,10 @@ struct ParamContext {
     TileSize m = 0;
     const DeviceLimits* limits = nullptr;
     ParamNaming naming = ParamNaming::key;  // of its messages
+    // What the kernels are written in and kept at; a constraint on either is
+    // not judged while it is not known.
+    std::optional<Backend> backend = std::nullopt;
+    std::optional<Precision> precision = std::nullopt;
 };
 
 struct ParamSpec;
@@ -78,6 +83,7 @@ enum class Param {
     gemm_threads,
     gemm_registers,
     gemm_staging,
+    tensor_cores,
     cublas,
     fused_tile,
     transform_tiles,

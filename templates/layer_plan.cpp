@@ -67,7 +67,7 @@ void validate_shape(const ConvShape& s, const ConvConfig& c, ParamNaming naming)
     check_precision(c.variant, c.precision);
     if (c.params[Param::cublas][0] && spec_of(c.precision).half_intermediates())
         throw InputError(fmt::format("the cuBLAS product is SGEMM over fp32 U, V and M: not at precision {}", to_string(c.precision)));
-    check_params(c.params, {.kinds = variant.kinds, .shape = &s, .m = c.m, .naming = naming});
+    check_params(c.params, {.kinds = variant.kinds, .shape = &s, .m = c.m, .naming = naming, .precision = c.precision});
     const Tiling tiling = tiling_of(s, c.variant, c.m);
     long long largest = 0;
     for (const KernelKind kind : variant.kinds)

@@ -208,6 +208,63 @@ TEST_CASE("staged GEMMs compile for sm_75 and sm_90 without spills, in the share
     fs::remove_all(dir);
 }
 
+TEST_CASE("tensor-core GEMMs compile for sm_75 and sm_90 without spills, one mma a warp tile and block, and only where they apply",
+          "[nvcc]") {
+    const RecipeSet s = recipes_for(4, 3, default_points(6), optimizer_options(Precision::fp16_mixed));
+    const ParamSpec& staging = param_spec(Param::gemm_staging);
+    // Elsewhere than CUDA at fp16-mixed from shared memory, the parameter is refused before a kernel is written.
+    KernelParams refused = default_params(Backend::cuda);
+    refused[Param::tensor_cores][0] = 1;
+    refused[Param::gemm_staging] = parse_value(staging, "double", ParamNaming::key);
+    CHECK_THROWS_WITH(emit_kernel(KernelKind::gemm, ConvAlgorithm::square(s), refused, Backend::glsl, Precision::fp16_mixed),
+                      Catch::Contains("CUDA's"));
+    CHECK_THROWS_WITH(emit_kernel(KernelKind::gemm, ConvAlgorithm::square(s), refused, Backend::cuda, Precision::fp16),
+                      Catch::Contains("precision fp16-mixed"));
+    if (!*nvcc()) {
+        WARN("nvcc not found: CUDA compile checks skipped");
+        return;
+    }
+    const fs::path dir = scratch(4, 3);
+    struct Block {
+        ParamValue threads, registers;
+        int tiles_a_warp;
+    };
+    for (const char* staged : {"shared", "double"})
+        for (const Block& block : {Block{{2, 32}, {8, 8}, 16}, Block{{4, 32}, {4, 4}, 4}}) {
+            KernelParams params = default_params(Backend::cuda);
+            params[Param::tensor_cores][0] = 1;
+            params[Param::gemm_staging] = parse_value(staging, staged, ParamNaming::key);
+            params[Param::gemm_threads] = block.threads;
+            params[Param::gemm_registers] = block.registers;
+            const EmittedKernel k = emit_kernel(KernelKind::gemm, ConvAlgorithm::square(s), params, Backend::cuda, Precision::fp16_mixed);
+            INFO(k.name);
+            CHECK_THAT(k.name, Catch::EndsWith("_tc"));
+            const fs::path cu = dir / (k.name + ".cu"), ptx = dir / (k.name + ".ptx");
+            write(cu, k.source);
+            const Shell compiled = shell(fmt::format("{} -c {} -o {} -gencode arch=compute_75,code=sm_75 "
+                                                     "-gencode arch=compute_90,code=sm_90 -Xptxas -v -Werror all-warnings",
+                                                     nvcc(), cu.string(), (dir / (k.name + ".o")).string()));
+            INFO(compiled.output);
+            REQUIRE(compiled.status == 0);
+            static const std::regex spills(R"((\d+) bytes spill stores, (\d+) bytes spill loads)");
+            int archs = 0;
+            for (std::sregex_iterator it(compiled.output.begin(), compiled.output.end(), spills), end; it != end; ++it, ++archs) {
+                CHECK((*it)[1] == "0");
+                CHECK((*it)[2] == "0");
+            }
+            CHECK(archs == 2);
+            REQUIRE(shell(fmt::format("{} -ptx -arch=sm_90 {} -o {}", nvcc(), cu.string(), ptx.string())).status == 0);
+            // A warp's tiles, once in the loop over whole blocks and once for the tail block.
+            const std::string text = test::slurp(ptx.string());
+            std::size_t mma = 0;
+            for (std::size_t at = text.find("mma.sync.aligned.m16n8k8.row.col.f32.f16.f16.f32"); at != std::string::npos;
+                 at = text.find("mma.sync.aligned.m16n8k8.row.col.f32.f16.f16.f32", at + 1))
+                ++mma;
+            CHECK(mma == 2u * static_cast<std::size_t>(block.tiles_a_warp));
+        }
+    fs::remove_all(dir);
+}
+
 TEST_CASE("the same CUDA kernels compile for every architecture from sm_75 to sm_90 without spills", "[nvcc][.][long]") {
     for (auto [m, r] : {std::pair{2, 3}, {4, 3}, {6, 3}, {2, 5}, {4, 5}}) check_config(m, r, Precision::fp32, every_arch);
     for (Precision p : {Precision::fp16_storage, Precision::fp16}) check_config(6, 3, p, every_arch);

@@ -38,7 +38,15 @@ struct Breach {
     ParamContext context;
     bool device_error;
     std::string says;
+    std::vector<std::pair<Param, ParamValue>> others = {};  // other parameters the breach needs set
 };
+
+ParamContext at(Precision precision, ParamContext context = everything()) {
+    context.precision = precision;
+    return context;
+}
+const std::vector<std::pair<Param, ParamValue>> staged_warps = {
+    {Param::gemm_staging, {1, 0}}, {Param::gemm_threads, {2, 32}}, {Param::gemm_registers, {8, 8}}};
 
 const DeviceLimits small_workgroups{32, {65535, 65535, 65535}, 32768};
 const DeviceLimits small_shared{1024, {65535, 65535, 65535}, 8192};
@@ -54,6 +62,10 @@ std::map<std::string, std::vector<Breach>> breaches() {
          {{{64, 32}, everything(), false, "more than the 1024"}, {{8, 8}, everything(&small_workgroups), true, "device limit 32"}}},
         {"gemm_registers", {{{6, 8}, everything(), false, "multiples of 4"}, {{64, 8}, everything(), false, "more than 256"}}},
         {"gemm_staging", {{{2, 0}, everything(&tiny_shared), true, "double needs 5120 bytes of shared memory"}}},
+        {"tensor_cores",
+         {{{1, 0}, at(Precision::fp32), false, "precision fp16-mixed, not fp32"},
+          {{1, 0}, at(Precision::fp16_mixed), false, "threads a multiple of 32", {{Param::gemm_staging, {1, 0}}}},
+          {{1, 0}, at(Precision::fp16_mixed), true, "needs a device with tensor cores", staged_warps}}},
         {"cublas", {{{1, 0}, everything(), true, "cuBLAS"}}},  // roomy has no vendor BLAS
         {"fused_tile",
          {{{64, 32}, everything(), false, "more than the 1024"},
@@ -89,6 +101,7 @@ TEST_CASE("every range and constraint of the table refuses what it should") {
             const Breach& b = breach[i];
             KernelParams p;
             p[spec.param] = b.value;
+            for (const auto& [other, value] : b.others) p[other] = value;
             if (b.device_error)
                 refuses<DeviceError>([&] { check_params(p, b.context); }, b.says);
             else

@@ -112,9 +112,17 @@ TEST_CASE("the space covers variants, every m of the recipes and the table's val
             CHECK(any_of(space, [&](const Candidate& c) { return c.variant == v && c.m == m; }));
     CHECK_FALSE(any_of(space, [](const Candidate& c) { return c.variant == Variant::direct; }));
     CHECK_FALSE(any_of(space, [](const Candidate& c) { return !c.m.square(); }));  // a square filter's tiles are square
+    // Every value of the table, tensor cores where they apply: on CUDA, at fp16-mixed, on a device with them.
+    DeviceLimits tensor_device = with_blas;
+    tensor_device.tensor_cores = true;
+    tensor_device.half_storage = true;
+    const std::vector<Candidate> mixed = search_space(tiny, Backend::cuda, tensor_device, Precision::fp16_mixed);
     for (const ParamSpec& spec : param_table())
         for (const ParamValue& value : spec.candidates)
-            CHECK(any_of(space, [&](const Candidate& c) { return c.params[spec.param] == value; }));
+            CHECK(any_of(spec.param == Param::tensor_cores ? mixed : space,
+                         [&](const Candidate& c) { return c.params[spec.param] == value; }));
+    CHECK_FALSE(any_of(space, [](const Candidate& c) { return c.params[Param::tensor_cores][0] != 0; }));
+    CHECK(std::all_of(mixed.begin(), mixed.end(), [](const Candidate& c) { return c.precision == Precision::fp16_mixed; }));
     std::set<std::string> keys;
     for (const Candidate& c : space) keys.insert(candidate_key(c));
     CHECK(keys.size() == space.size());

@@ -41,7 +41,8 @@ Candidate without_inert(Candidate c, const KernelParams& start) {
 std::string refusal(const ConvShape& shape, const Candidate& c, const DeviceLimits& limits) {
     try {
         validate_shape(shape, c);
-        check_params(c.params, {spec_of(c.variant).kinds, &shape, c.m, &limits});
+        check_params(c.params, {.kinds = spec_of(c.variant).kinds, .shape = &shape, .m = c.m, .limits = &limits,
+                                .precision = c.precision});
         check_device_limits(shape, c, limits);
     } catch (const InputError& refused) {
         return refused.what();
@@ -51,10 +52,11 @@ std::string refusal(const ConvShape& shape, const Candidate& c, const DeviceLimi
     return "";
 }
 
-std::vector<Candidate> search_space(const ConvShape& shape, Backend backend, const DeviceLimits& limits) {
+std::vector<Candidate> search_space(const ConvShape& shape, Backend backend, const DeviceLimits& limits, Precision precision) {
     std::vector<Candidate> space;
     std::set<std::string> keys;
-    auto add = [&](const Candidate& c) {
+    auto add = [&](Candidate c) {
+        c.precision = precision;
         if (keys.count(candidate_key(c)) || !refusal(shape, c, limits).empty()) return;
         keys.insert(candidate_key(c));
         space.push_back(c);

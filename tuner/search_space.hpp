@@ -31,8 +31,10 @@ Candidate without_inert(Candidate c, const KernelParams& start);
 // else the square tiles and those whose axes share alpha), and for each
 // (variant, m) its suggested parameters, then the product of the candidate
 // values of the parameters that shape the variant's kernels (the others keep
-// their suggested value).
-std::vector<Candidate> search_space(const ConvShape& shape, Backend backend, const DeviceLimits& limits);
+// their suggested value). Every candidate is at `precision`, which some
+// parameters depend on (tensor cores take fp16-mixed).
+std::vector<Candidate> search_space(const ConvShape& shape, Backend backend, const DeviceLimits& limits,
+                                    Precision precision = Precision::fp32);
 
 // Why the device cannot run the candidate on the layer (the shape's, the
 // parameter table's or the device's refusal); empty when it can.

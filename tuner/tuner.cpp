@@ -21,10 +21,12 @@ namespace {
 // candidates at a 16-bit precision. Throws InputError when none is left.
 std::vector<Candidate> layer_space(const Executor& executor, const ConvShape& layer, const TuneOptions& options) {
     const Backend backend = executor.identity().backend;
+    // At fp32 first: a layer that cannot be tuned at all says why of its untuned candidate.
     std::vector<Candidate> space = search_space(layer, backend, executor.limits());
     if (space.empty())  // the untuned candidate is refused too: its reason is the layer's
         throw InputError(fmt::format("{} cannot be tuned: {}", layer_text(layer),
                                      refusal(layer, untuned_config(layer, backend), executor.limits())));
+    if (options.precision != Precision::fp32) space = search_space(layer, backend, executor.limits(), options.precision);
     if (!options.points.empty()) {
         // The points fix alpha on the transformed axes: the candidates of that alpha.
         const int alpha = static_cast<int>(parse_point_list(options.points).size()) + 1;
@@ -43,7 +45,6 @@ std::vector<Candidate> layer_space(const Executor& executor, const ConvShape& la
         if (space.empty())
             throw InputError(fmt::format("{} cannot be tuned at {}: the space holds no Winograd candidate", layer_text(layer),
                                          to_string(options.precision)));
-        for (Candidate& c : space) c.precision = options.precision;
     }
     return space;
 }

@@ -1,7 +1,8 @@
 // Benchmarks wino-gen's CUDA kernels against cuDNN on a layer list (EuroSys'20
 // Figure 7; neural-operator paper Table 1). Per layer, every wino-gen variant
 // (fused / non-fused with our GEMM at each --gemm-staging / non-fused with
-// cuBLAS, m 2/4/6; and, apart, the non-fused at fp16-mixed and fp16) and
+// cuBLAS, m 2/4/6; and, apart, the non-fused at fp16-mixed, on CUDA cores
+// and on tensor cores, and at fp16) and
 // cudnnConvolutionForward with IMPLICIT_PRECOMP_GEMM, WINOGRAD and
 // WINOGRAD_NONFUSED, each the median of 10 timed runs after warm-up, on the
 // same seeded tensors, with its error against the fp64 host reference (relative
@@ -158,22 +159,25 @@ struct Ours {
     bool cublas = false;
     int staging = 0;
     Precision precision = Precision::fp32;
+    bool tensor_cores = false;
 };
 
 // One wino-gen configuration, checked against the reference and timed as run --bench does.
 Result ours_run(Executor& executor, const ConvShape& shape, const Ours& ours, const std::vector<float>& x,
                 const std::vector<float>& w, const std::vector<double>& reference) {
-    const auto [variant, m, cublas, staging, precision] = ours;
+    const auto [variant, m, cublas, staging, precision, tensor_cores] = ours;
     const ParamSpec& staging_spec = param_spec(Param::gemm_staging);
     Result result;
-    result.name = fmt::format("wino-gen {} m={}{}{}{}", to_string(variant), m, cublas ? " cuBLAS" : "",
+    result.name = fmt::format("wino-gen {} m={}{}{}{}{}", to_string(variant), m, cublas ? " cuBLAS" : "",
                               staging ? fmt::format(" {}", value_text(staging_spec, {staging, 0})) : std::string(),
-                              precision == Precision::fp32 ? std::string() : fmt::format(" {}", to_string(precision)));
+                              precision == Precision::fp32 ? std::string() : fmt::format(" {}", to_string(precision)),
+                              tensor_cores ? " tensor cores" : "");
     try {
         const TileSize tile = tile_for(shape, m);
         KernelParams params = suggested_params(shape, tile, Backend::cuda);
         params[Param::cublas][0] = cublas;
         params[Param::gemm_staging][0] = staging;
+        params[Param::tensor_cores][0] = tensor_cores;
         const ConvConfig config{variant, tile, params, "", precision};
         const std::unique_ptr<LoadedLayer> conv = executor.load(shape, config);
         conv->set_filters(w);
@@ -259,6 +263,7 @@ int main(int argc, char** argv) {
                 // The 16-bit precisions beside torch's fp16 (gpu-check's torch step), not in the fp32 comparison.
                 for (Precision precision : {Precision::fp16_mixed, Precision::fp16})
                     wino16.push_back(ours_run(*ours, l.shape, {Variant::nonfused, m, false, 2, precision}, x, w, reference));
+                wino16.push_back(ours_run(*ours, l.shape, {Variant::nonfused, m, false, 2, Precision::fp16_mixed, true}, x, w, reference));
             }
             for (const auto& [algo, name] : {std::pair{CUDNN_CONVOLUTION_FWD_ALGO_IMPLICIT_PRECOMP_GEMM, "IMPLICIT_PRECOMP_GEMM"},
                                              {CUDNN_CONVOLUTION_FWD_ALGO_WINOGRAD, "WINOGRAD"},
