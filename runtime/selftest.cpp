@@ -16,6 +16,7 @@ namespace {
 // Tails everywhere: H, W not multiples of any tile, C and K of no block, N > 1.
 const ConvShape awkward_3x3{2, 5, 13, 11, 7, 3, 1};
 const ConvShape awkward_5x5{1, 4, 11, 9, 6, 5, 2};
+const ConvShape deep_3x3{2, 21, 13, 11, 7, 3, 1};  // two whole blocks of channels for the GEMM, and a tail
 const ConvShape row_1x7{1, 6, 12, 10, 5, 1, 7, Padding(0, 0, 3, 3)};
 const ConvShape column_7x1{1, 6, 10, 12, 5, 7, 1, Padding(3, 3, 0, 0)};
 const ConvShape rect_3x5{2, 4, 11, 13, 6, 3, 5, Padding(1, 1, 2, 2)};
@@ -27,6 +28,9 @@ std::string precision_and_epilogue(const ConvConfig& c) {
     if (c.epilogue.bias) text += ", bias";
     if (c.epilogue.activation != Activation::none) text += fmt::format(", {}", activation_text(c.epilogue));
     if (c.params[Param::cublas][0]) text += ", cuBLAS";
+    if (const ParamValue& staging = c.params[Param::gemm_staging]; staging[0])
+        text += fmt::format(", GEMM staging {}", value_text(param_spec(Param::gemm_staging), staging));
+    if (c.params[Param::tensor_cores][0]) text += ", tensor cores";
     return text;
 }
 
@@ -43,6 +47,7 @@ public:
     }
     bool supports(Precision precision) const { return precision_refusal(precision, limits_).empty(); }
     bool vendor_gemm() const { return limits_.vendor_gemm; }
+    bool tensor_cores() const { return limits_.tensor_cores; }
 
     std::vector<SelftestCase> take(bool quick) {
         std::vector<SelftestCase> chosen;
@@ -111,6 +116,16 @@ std::vector<SelftestCase> selftest_cases(Backend backend, const DeviceLimits& li
     const ConvShape direct_shapes[] = {awkward_3x3, awkward_5x5, row_1x7, line_1d};
     for (const ConvShape& shape : direct_shapes) cases.add(shape, Variant::direct, 1, &shape == direct_shapes);
     cases.add(awkward_5x5, Variant::direct, 1, false, Precision::fp32, {true, Activation::leaky_relu, 0.25f});
+    // The GEMM's operands staged in shared memory; on tensor cores where the device has them.
+    const ParamSpec& staging = param_spec(Param::gemm_staging);
+    for (int staged = 1; staged <= staging.max; ++staged)
+        cases.add(deep_3x3, Variant::nonfused, 4, false).params[Param::gemm_staging] = {staged, 0};
+    if (cases.tensor_cores() && cases.supports(Precision::fp16_mixed))
+        for (int m : {2, 4}) {
+            KernelParams& params = cases.add(deep_3x3, Variant::nonfused, m, m == 4, Precision::fp16_mixed).params;
+            params[Param::gemm_staging] = {2, 0};
+            params[Param::tensor_cores][0] = 1;
+        }
     // The non-fused product by the vendor's BLAS.
     if (cases.vendor_gemm())
         for (int m : {4, 6}) cases.add(awkward_3x3, Variant::nonfused, m, m == 4).params[Param::cublas][0] = 1;
