@@ -52,6 +52,21 @@ std::string refusal(const ConvShape& shape, const Candidate& c, const DeviceLimi
     return "";
 }
 
+namespace {
+
+// Whether the candidate's parameters keep the constraints that need neither
+// the layer nor the device.
+bool keeps_value_constraints(const Candidate& c, Backend backend, Precision precision) {
+    try {
+        check_params(c.params, {.kinds = spec_of(c.variant).kinds, .backend = backend, .precision = precision});
+    } catch (const InputError&) {
+        return false;
+    }
+    return true;
+}
+
+}  // namespace
+
 std::vector<Candidate> search_space(const ConvShape& shape, Backend backend, const DeviceLimits& limits, Precision precision) {
     std::vector<Candidate> space;
     std::set<std::string> keys;
@@ -80,6 +95,9 @@ std::vector<Candidate> search_space(const ConvShape& shape, Backend backend, con
                         grown.push_back(next);
                     }
                 for (Candidate& c : grown) c = without_inert(c, start.params);
+                // A value its own constraints refuse (tensor cores at fp32, say) is dropped
+                // here, before the later parameters multiply it.
+                std::erase_if(grown, [&](const Candidate& c) { return !keeps_value_constraints(c, backend, precision); });
                 product = std::move(grown);
             }
             for (const Candidate& c : product) add(c);
