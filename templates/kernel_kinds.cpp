@@ -263,35 +263,41 @@ TemplateValues gemm_values(const ConvAlgorithm&, const KernelParams& p, const Di
     // channel's operands at a time, each chain carried in a partial sum: the
     // same operations in the same order (so the same result), without the
     // block's operands all live in registers at once.
-    std::string multiply, staged_product, staged_end;
-    for (int ch = 0; ch < product_sum_block; ++ch) {
-        staged_product += operands(ch);
-        for (int i = 0; i < reg_k; ++i)
-            for (int j = 0; j < reg_p; ++j)
-                staged_product += ch == 0 ? fmt::format("        REAL part{}_{} = {} * {};\n", i, j, a(i, 0), b(j, 0))
-                                          : fmt::format("        part{0}_{1} = FMA({2}, {3}, part{0}_{1});\n", i, j, a(i, ch), b(j, ch));
-    }
     for (int i = 0; i < reg_k; ++i)
         for (int j = 0; j < reg_p; ++j) {
             declare += fmt::format("    REAL acc{}_{} = REAL(0);\n", i, j);
-            std::string chain = fmt::format("{} * {}", a(i, 0), b(j, 0));
-            for (int ch = 1; ch < product_sum_block; ++ch) chain = fmt::format("FMA({}, {}, {})", a(i, ch), b(j, ch), chain);
-            multiply += fmt::format("        acc{}_{} += {};\n", i, j, chain);
-            staged_end += fmt::format("        acc{0}_{1} += part{0}_{1};\n", i, j);
             tail_start += fmt::format("        REAL part{}_{} = REAL(0);\n", i, j);
             tail_multiply += fmt::format("            part{0}_{1} = FMA({2}, {3}, part{0}_{1});\n", i, j, a(i, 0), b(j, 0));
             tail_end += fmt::format("        acc{0}_{1} += part{0}_{1};\n", i, j);
         }
-    staged_product += staged_end;
+    // The whole block's product (whole_block around it, staged or not).
+    std::string block_product;
+    for (int ch = 0; ch < product_sum_block; ++ch) {
+        block_product += operands(ch);
+        if (g.buffers)
+            for (int i = 0; i < reg_k; ++i)
+                for (int j = 0; j < reg_p; ++j)
+                    block_product += ch == 0 ? fmt::format("        REAL part{}_{} = {} * {};\n", i, j, a(i, 0), b(j, 0))
+                                             : fmt::format("        part{0}_{1} = FMA({2}, {3}, part{0}_{1});\n", i, j, a(i, ch), b(j, ch));
+    }
+    if (g.buffers) {
+        block_product += tail_end;  // the partial sums into the running sums, as the tail adds its own
+    } else {
+        for (int i = 0; i < reg_k; ++i)
+            for (int j = 0; j < reg_p; ++j) {
+                std::string chain = fmt::format("{} * {}", a(i, 0), b(j, 0));
+                for (int ch = 1; ch < product_sum_block; ++ch) chain = fmt::format("FMA({}, {}, {})", a(i, ch), b(j, ch), chain);
+                block_product += fmt::format("        acc{}_{} += {};\n", i, j, chain);
+            }
+    }
     if (g.buffers == 0) {
-        for (int ch = 0; ch < product_sum_block; ++ch) whole_block += operands(ch);
-        whole_block += multiply;
+        whole_block = block_product;
     } else {
         shared = staged_arrays(g);
         declare += fmt::format("    int k_block = GROUP_ID_Y * {};\n    int p_block = GROUP_ID_X * {};\n", g.k_quads, g.p_quads);
         declare += fmt::format("    int k_local = (LOCAL_ID_X / {}) * {};\n    int p_local = LOCAL_ID_X % {};\n", g.wg_p, kq, g.wg_p);
         declare += "    int stage = 0;\n";
-        const StagedLoop loop = staged_loop(g, staged_product);
+        const StagedLoop loop = staged_loop(g, block_product);
         prologue = loop.prologue;
         whole_block = loop.whole_block;
     }

@@ -33,6 +33,14 @@ std::string over_api_limit(const ParamSpec& spec, const KernelParams& p, const P
                              : std::string();
 }
 
+// A workgroup's shared memory past the device's: `who` says whose.
+std::string over_shared_memory(long long bytes, const std::string& who, const ParamContext& c) {
+    return bytes > static_cast<long long>(c.limits->max_shared_bytes)
+               ? fmt::format("{} needs {} bytes of shared memory a workgroup, the device has {}", who, bytes,
+                             c.limits->max_shared_bytes)
+               : std::string();
+}
+
 std::string over_workgroup_of_threads(const ParamSpec& spec, const KernelParams& p, const ParamContext& c) {
     return over_workgroup_limit(threads(p[spec.param]), c);
 }
@@ -138,12 +146,8 @@ const std::vector<ParamSpec> table = {
      .candidates = {{0, 0}, {1, 0}, {2, 0}},
      .kinds = {K::gemm},
      .constraints = {{Needs::device, [](const ParamSpec& spec, const KernelParams& p, const ParamContext& c) {
-                          const long long bytes = gemm_shared_bytes(p);
-                          return bytes > static_cast<long long>(c.limits->max_shared_bytes)
-                                     ? fmt::format("{} {} needs {} bytes of shared memory a workgroup, the device has {}",
-                                                   param_label(spec, c.naming), value_text(spec, p[spec.param]), bytes,
-                                                   c.limits->max_shared_bytes)
-                                     : std::string();
+                          return over_shared_memory(gemm_shared_bytes(p),
+                                                    fmt::format("{} {}", param_label(spec, c.naming), value_text(spec, p[spec.param])), c);
                       }}},
      .inert_when = Param::cublas},
     // The product on tensor cores: each warp's share of the workgroup's block
@@ -226,11 +230,8 @@ const std::vector<ParamSpec> table = {
                      {Needs::device, over_workgroup_of_threads},
                      {Needs::device, [](const ParamSpec& spec, const KernelParams& p, const ParamContext& c) {
                           if (!c.shape) return std::string();
-                          const long long bytes = 1LL * p[spec.param][1] * (c.m.h + c.shape->R - 1) * (c.m.w + c.shape->S - 1) * 4;
-                          return bytes > static_cast<long long>(c.limits->max_shared_bytes)
-                                     ? fmt::format("the fused kernel needs {} bytes of shared memory, the device has {}",
-                                                   bytes, c.limits->max_shared_bytes)
-                                     : std::string();
+                          return over_shared_memory(1LL * p[spec.param][1] * (c.m.h + c.shape->R - 1) * (c.m.w + c.shape->S - 1) * 4,
+                                                    "the fused kernel", c);
                       }}}},
     // 4 moves V and M 4 values at a time (cheap on lavapipe); 1 keeps registers
     // low (CUDA spills at alpha 8).

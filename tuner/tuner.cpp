@@ -21,12 +21,18 @@ namespace {
 // candidates at a 16-bit precision. Throws InputError when none is left.
 std::vector<Candidate> layer_space(const Executor& executor, const ConvShape& layer, const TuneOptions& options) {
     const Backend backend = executor.identity().backend;
-    // At fp32 first: a layer that cannot be tuned at all says why of its untuned candidate.
-    std::vector<Candidate> space = search_space(layer, backend, executor.limits());
-    if (space.empty())  // the untuned candidate is refused too: its reason is the layer's
+    std::vector<Candidate> space = search_space(layer, backend, executor.limits(), options.precision);
+    // A layer no candidate runs at any precision says why of its untuned one (at
+    // fp32); one that only this precision leaves empty is told below.
+    if (space.empty() && (options.precision == Precision::fp32 || search_space(layer, backend, executor.limits()).empty()))
         throw InputError(fmt::format("{} cannot be tuned: {}", layer_text(layer),
                                      refusal(layer, untuned_config(layer, backend), executor.limits())));
-    if (options.precision != Precision::fp32) space = search_space(layer, backend, executor.limits(), options.precision);
+    if (options.precision != Precision::fp32) {
+        std::erase_if(space, [](const Candidate& c) { return !spec_of(c.variant).winograd; });
+        if (space.empty())
+            throw InputError(fmt::format("{} cannot be tuned at {}: the space holds no Winograd candidate", layer_text(layer),
+                                         to_string(options.precision)));
+    }
     if (!options.points.empty()) {
         // The points fix alpha on the transformed axes: the candidates of that alpha.
         const int alpha = static_cast<int>(parse_point_list(options.points).size()) + 1;
@@ -39,12 +45,6 @@ std::vector<Candidate> layer_space(const Executor& executor, const ConvShape& la
                                          options.points, alpha, filter_text(layer)));
         const std::string points = canonical_points(options.points, space.front().m, layer.R, layer.S);
         for (Candidate& c : space) c.points = points;
-    }
-    if (options.precision != Precision::fp32) {
-        std::erase_if(space, [](const Candidate& c) { return !spec_of(c.variant).winograd; });
-        if (space.empty())
-            throw InputError(fmt::format("{} cannot be tuned at {}: the space holds no Winograd candidate", layer_text(layer),
-                                         to_string(options.precision)));
     }
     return space;
 }
