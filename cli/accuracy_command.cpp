@@ -86,7 +86,7 @@ void print_layer_accuracy(const AccuracyCli& o) {
     const LayerRecipes recipes(shape, config, options, progress);
     const LayerErrorModel model = model_layer_error(shape, recipes.algorithm(), random_tensor(shape.input_size(), o.seed),
                                                     random_tensor(shape.filter_size(), o.seed + 1),
-                                                    half_buffers(variant, precision), arithmetic_of(precision));
+                                                    roundings(variant, precision), arithmetic_of(precision));
     if (o.format == "json") {
         nlohmann::ordered_json stages;
         for (std::size_t i = 0; i < layer_stages.size(); ++i) stages[to_string(layer_stages[i])] = error_json(model.stages[i]);
@@ -114,7 +114,7 @@ void print_layer_accuracy(const AccuracyCli& o) {
         fmt::print("  {} {:.2e} / {:.2e}", to_string(layer_stages[i]), model.stages[i].relative, model.stages[i].max_relative);
     fmt::print("\n");
     if (!model.storage.empty()) {
-        fmt::print("  each 16-bit buffer alone (rel_err / max_rel_err):");
+        fmt::print("  each rounding alone, 16-bit buffers and operands (rel_err / max_rel_err):");
         for (const auto& [name, e] : model.storage) fmt::print("  {} {:.2e} / {:.2e}", name, e.relative, e.max_relative);
         fmt::print("\n");
     }

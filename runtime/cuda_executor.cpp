@@ -214,7 +214,9 @@ public:
                    true,
                    true,
                    // mma.m16n8k8 with f16 operands and f32 sums: sm_75 on
-                   arch_ >= 75};
+                   arch_ >= 75,
+                   // ... with tf32 operands: sm_80 on
+                   arch_ >= 80};
     }
     const DeviceIdentity& identity() const override { return identity_; }
     const DeviceLimits& limits() const override { return limits_; }

@@ -12,6 +12,10 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <bit>
+#include <cstdint>
+#include <stdexcept>
+#include <type_traits>
 #include <cmath>
 
 namespace wino {
@@ -73,11 +77,39 @@ void input_stage(const ConvShape& s, const Tiles& t, const ConvAlgorithm& a, con
         }
 }
 
+// TF32 rounding as the kernels round (ProductOperands): on the fp32 bits, to
+// nearest with ties away from zero. A double (a stage in fp64) is rounded to
+// fp32 first.
+double to_tf32(double x) {
+    std::uint32_t bits = std::bit_cast<std::uint32_t>(static_cast<float>(x));
+    bits = (bits + 0x1000u) & 0xffffe000u;
+    return std::bit_cast<float>(bits);
+}
+
+// u·v + part as the product computes it: an FMA of the operands as read, of
+// their TF32 roundings, or of their split TF32 parts (big·small, small·big,
+// big·big), in T.
+template <class T>
+T product_fma(ProductOperands operands, double u, double v, T part) {
+    using std::fma;
+    if (operands == ProductOperands::as_read) return fma(static_cast<T>(u), static_cast<T>(v), part);
+    if constexpr (std::is_same_v<T, Half>) {
+        throw std::logic_error("TF32 operands are multiplied in fp32");
+    } else {
+        const T u_big = static_cast<T>(to_tf32(u)), v_big = static_cast<T>(to_tf32(v));
+        if (operands == ProductOperands::tf32) return fma(u_big, v_big, part);
+        const T u_small = static_cast<T>(to_tf32(static_cast<T>(u) - u_big)),
+                v_small = static_cast<T>(to_tf32(static_cast<T>(v) - v_big));
+        return fma(u_big, v_big, fma(u_small, v_big, fma(u_big, v_small, part)));
+    }
+}
+
 // M[(k·P + p)·α_h·α_w + ξ] = Σ_c U·V, c ascending, each step one FMA into the
-// block's partial sum, each block of product_sum_block channels then added.
+// block's partial sum (product_fma), each block of product_sum_block channels
+// then added.
 template <class T>
 void product_stage(const ConvShape& s, const Tiles& t, const std::vector<double>& u, const std::vector<double>& v,
-                   std::vector<double>& product) {
+                   ProductOperands operands, std::vector<double>& product) {
     const std::size_t a2 = t.positions();
     product.assign(static_cast<std::size_t>(s.K) * t.count * a2, 0.0);
     std::vector<T> acc(a2), part(a2);
@@ -89,9 +121,7 @@ void product_stage(const ConvShape& s, const Tiles& t, const std::vector<double>
                 for (int c = block; c < std::min(s.C, block + product_sum_block); ++c) {
                     const double* uk = &u[(static_cast<std::size_t>(k) * s.C + c) * a2];
                     const double* vp = &v[(static_cast<std::size_t>(c) * t.count + p) * a2];
-                    using std::fma;
-                    for (std::size_t xi = 0; xi < a2; ++xi)
-                        part[xi] = fma(static_cast<T>(uk[xi]), static_cast<T>(vp[xi]), part[xi]);
+                    for (std::size_t xi = 0; xi < a2; ++xi) part[xi] = product_fma(operands, uk[xi], vp[xi], part[xi]);
                 }
                 for (std::size_t xi = 0; xi < a2; ++xi) acc[xi] += part[xi];
             }
@@ -154,7 +184,7 @@ const char* to_string(LayerStage stage) {
 
 std::vector<double> winograd_on_host(const ConvShape& s, const ConvAlgorithm& recipes, const std::vector<float>& input,
                                      const std::vector<float>& filters, const std::array<Arithmetic, 4>& arithmetic,
-                                     const HalfBuffers& half) {
+                                     const Roundings& rounded) {
     validate_shape(s, {Variant::nonfused, recipes.m(), {}});
     if (recipes.r != s.R || recipes.s != s.S)
         throw InputError(fmt::format("the recipes are for {}x{} filters, the layer's are {}", recipes.r, recipes.s, filter_text(s)));
@@ -164,40 +194,45 @@ std::vector<double> winograd_on_host(const ConvShape& s, const ConvAlgorithm& re
     // binary16 tensors: the input and filters as the device holds them.
     auto held = [&](const std::vector<float>& tensor) {
         std::vector<float> out(tensor);
-        if (half.tensors)
+        if (rounded.tensors)
             for (float& x : out) x = static_cast<float>(to_binary16(x));
         return out;
     };
     const std::vector<float> x = held(input), w = held(filters);
     std::vector<double> u, v, product, y;
     in_arithmetic(arithmetic[0], [&](auto type) { filter_stage<decltype(type)>(s, t, recipes, w, u); });
-    if (half.u) round_to_half(u);
+    if (rounded.u) round_to_half(u);
     in_arithmetic(arithmetic[1], [&](auto type) { input_stage<decltype(type)>(s, t, recipes, x, v); });
-    if (half.v) round_to_half(v);
-    in_arithmetic(arithmetic[2], [&](auto type) { product_stage<decltype(type)>(s, t, u, v, product); });
-    if (half.product) round_to_half(product);
+    if (rounded.v) round_to_half(v);
+    in_arithmetic(arithmetic[2], [&](auto type) { product_stage<decltype(type)>(s, t, u, v, rounded.operands, product); });
+    if (rounded.product) round_to_half(product);
     in_arithmetic(arithmetic[3], [&](auto type) { output_stage<decltype(type)>(s, t, recipes, product, y); });
-    if (half.tensors) round_to_half(y);
+    if (rounded.tensors) round_to_half(y);
     return y;
 }
 
 LayerErrorModel model_layer_error(const ConvShape& s, const ConvAlgorithm& recipes, const std::vector<float>& input,
-                                  const std::vector<float>& filters, const HalfBuffers& half, Arithmetic arithmetic) {
+                                  const std::vector<float>& filters, const Roundings& rounded, Arithmetic arithmetic) {
     const std::vector<double> ref = reference_conv2d(s, input, filters);
     const std::array<Arithmetic, 4> device{arithmetic, arithmetic, arithmetic, arithmetic};
-    LayerErrorModel model{compare_with_reference(winograd_on_host(s, recipes, input, filters, device, half), ref), {}, {}};
+    LayerErrorModel model{compare_with_reference(winograd_on_host(s, recipes, input, filters, device, rounded), ref), {}, {}};
     for (std::size_t i = 0; i < layer_stages.size(); ++i) {
         std::array<Arithmetic, 4> alone{};
         alone[i] = arithmetic;
         model.stages[i] = compare_with_reference(winograd_on_host(s, recipes, input, filters, alone), ref);
     }
-    for (auto [name, member] : {std::pair{"u", &HalfBuffers::u}, {"v", &HalfBuffers::v}, {"product", &HalfBuffers::product},
-                                {"tensors", &HalfBuffers::tensors}})
-        if (half.*member) {
-            HalfBuffers alone;
+    for (auto [name, member] : {std::pair{"u", &Roundings::u}, {"v", &Roundings::v}, {"product", &Roundings::product},
+                                {"tensors", &Roundings::tensors}})
+        if (rounded.*member) {
+            Roundings alone;
             alone.*member = true;
             model.storage.push_back({name, compare_with_reference(winograd_on_host(s, recipes, input, filters, {}, alone), ref)});
         }
+    if (rounded.operands != ProductOperands::as_read) {
+        Roundings alone;
+        alone.operands = rounded.operands;
+        model.storage.push_back({"operands", compare_with_reference(winograd_on_host(s, recipes, input, filters, {}, alone), ref)});
+    }
     return model;
 }
 
@@ -207,7 +242,7 @@ double modelled_layer_error(const ToomCook1D& algorithm, int channels, Precision
     const std::vector<float> x = random_tensor(s.input_size(), 1), w = random_tensor(s.filter_size(), 2);
     const RecipeSet recipes = optimize_recipes(algorithm, optimizer_options(precision));
     const Arithmetic a = arithmetic_of(precision);
-    return compare_with_reference(winograd_on_host(s, ConvAlgorithm::square(recipes), x, w, {a, a, a, a}, half_buffers(Variant::nonfused, precision)),
+    return compare_with_reference(winograd_on_host(s, ConvAlgorithm::square(recipes), x, w, {a, a, a, a}, roundings(Variant::nonfused, precision)),
                                   reference_conv2d(s, x, w))
         .relative;
 }

@@ -28,24 +28,26 @@ enum class Arithmetic { fp64, fp32, fp16 };
 Arithmetic arithmetic_of(Precision precision);
 
 // The layer's output through `recipes` (F(m_h×m_w, R×S) for the shape's R×S), each
-// stage in its `arithmetic` (in layer_stages' order; {} is all fp64), and U, V,
-// M (and the input, filters and output: half.tensors) rounded to fp16 (to
-// nearest even, as the kernels convert) where `half` says so.
+// stage in its `arithmetic` (in layer_stages' order; {} is all fp64), U, V, M
+// (and the input, filters and output: rounded.tensors) rounded to fp16 (to
+// nearest even, as the kernels convert) where `rounded` says so, and the
+// product's operands rounded as rounded.operands says.
 std::vector<double> winograd_on_host(const ConvShape& shape, const ConvAlgorithm& recipes, const std::vector<float>& input,
                                      const std::vector<float>& filters, const std::array<Arithmetic, 4>& arithmetic,
-                                     const HalfBuffers& half = {});
+                                     const Roundings& rounded = {});
 
 // Errors as compare_with_reference gives them (the bound is left at 0).
 struct LayerErrorModel {
     LayerErrors all;                    // every stage in the device's arithmetic, the 16-bit buffers rounded: the device's error
     std::array<LayerErrors, 4> stages;  // that stage alone so, the others in fp64, no buffer rounded to fp16
     // Each 16-bit buffer alone rounded to fp16, all arithmetic in fp64: "u", "v", "product", and "tensors"
-    // (the input, filters and output together).
+    // (the input, filters and output together); and "operands", the product's
+    // operands alone rounded (tf32, split-tf32).
     std::vector<std::pair<std::string, LayerErrors>> storage;
 };
 
 LayerErrorModel model_layer_error(const ConvShape& shape, const ConvAlgorithm& recipes, const std::vector<float>& input,
-                                  const std::vector<float>& filters, const HalfBuffers& half = {},
+                                  const std::vector<float>& filters, const Roundings& rounded = {},
                                   Arithmetic arithmetic = Arithmetic::fp32);
 
 // The point search's "layer" objective: the modelled relative L2 error of one

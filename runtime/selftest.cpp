@@ -47,7 +47,17 @@ public:
     }
     bool supports(Precision precision) const { return precision_refusal(precision, limits_).empty(); }
     bool vendor_gemm() const { return limits_.vendor_gemm; }
-    bool tensor_cores() const { return limits_.tensor_cores; }
+    // Whether the device refuses the GEMM's parameters at a precision (tensor cores it lacks).
+    bool refuses(const KernelParams& params, Precision precision) const {
+        try {
+            check_params(params, {.kinds = {KernelKind::gemm}, .limits = &limits_, .backend = backend_, .precision = precision});
+        } catch (const InputError&) {  // tensor cores are CUDA's
+            return true;
+        } catch (const DeviceError&) {
+            return true;
+        }
+        return false;
+    }
 
     std::vector<SelftestCase> take(bool quick) {
         std::vector<SelftestCase> chosen;
@@ -120,12 +130,15 @@ std::vector<SelftestCase> selftest_cases(Backend backend, const DeviceLimits& li
     const ParamSpec& staging = param_spec(Param::gemm_staging);
     for (int staged = 1; staged <= staging.max; ++staged)
         cases.add(deep_3x3, Variant::nonfused, 4, false).params[Param::gemm_staging] = {staged, 0};
-    if (cases.tensor_cores() && cases.supports(Precision::fp16_mixed))
-        for (int m : {2, 4}) {
-            KernelParams& params = cases.add(deep_3x3, Variant::nonfused, m, m == 4, Precision::fp16_mixed).params;
-            params[Param::gemm_staging] = {2, 0};
-            params[Param::tensor_cores][0] = 1;
-        }
+    for (const PrecisionSpec& p : precisions())
+        if (p.tensor_core_product() && cases.supports(p.precision))
+            for (int m : {2, 4}) {
+                KernelParams params = suggested_params(deep_3x3, tile_for(deep_3x3, m), backend);
+                params[Param::gemm_staging] = {2, 0};
+                params[Param::tensor_cores][0] = 1;
+                if (cases.refuses(params, p.precision)) continue;
+                cases.add(deep_3x3, Variant::nonfused, m, m == 4 && p.precision == Precision::fp16_mixed, p.precision).params = params;
+            }
     // The non-fused product by the vendor's BLAS.
     if (cases.vendor_gemm())
         for (int m : {4, 6}) cases.add(awkward_3x3, Variant::nonfused, m, m == 4).params[Param::cublas][0] = 1;

@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <stdexcept>
 
 namespace wino {
 namespace {
@@ -23,6 +24,26 @@ std::string argument_fields() {
 
 bool any_half(const KernelInterface& k) {
     return std::any_of(k.buffers.begin(), k.buffers.end(), [](const BufferUse& use) { return use.half; });
+}
+
+// The product's multiply and multiply-add (ProductOperands), and on CUDA the
+// tensor cores' block product of the same operands (prelude.mma.cuh): both
+// dialects name their helpers alike (prelude.glsl, prelude.cuh).
+std::string product_macros(const KernelInterface& k, Backend backend) {
+    switch (k.product_operands) {
+        case ProductOperands::as_read:
+            return std::string("#define PRODUCT(a, b) ((a) * (b))\n#define PRODUCT_FMA(a, b, c) FMA(a, b, c)\n") +
+                   (backend == Backend::cuda && any_half(k) ? "#define WINO_MMA_BLOCK wino_mma_block_f16\n" : "");
+        case ProductOperands::tf32:
+            return std::string("#define PRODUCT(a, b) (wino_tf32(a) * wino_tf32(b))\n"
+                               "#define PRODUCT_FMA(a, b, c) FMA(wino_tf32(a), wino_tf32(b), c)\n") +
+                   (backend == Backend::cuda ? "#define WINO_MMA_BLOCK wino_mma_block_tf32\n" : "");
+        case ProductOperands::split_tf32:
+            return std::string("#define PRODUCT(a, b) wino_split_tf32_fma(a, b, 0.0f)\n"
+                               "#define PRODUCT_FMA(a, b, c) wino_split_tf32_fma(a, b, c)\n") +
+                   (backend == Backend::cuda ? "#define WINO_MMA_BLOCK wino_mma_block_split_tf32\n" : "");
+    }
+    throw std::logic_error("unknown product operands");
 }
 
 // fp16 arithmetic, with conversions to fp16 rounded to nearest even as CUDA's
@@ -55,7 +76,7 @@ std::string glsl_preamble(const KernelInterface& k) {
     }
     out += fmt::format("layout(push_constant) uniform Params {{{} }} p;\n", argument_fields());
     out += k.half_arithmetic ? "#define REAL float16_t\n#define REAL4 f16vec4\n" : "#define REAL float\n#define REAL4 vec4\n";
-    return out + template_text("prelude.glsl");
+    return out + template_text("prelude.glsl") + product_macros(k, Backend::glsl);
 }
 
 // One resident block is the minimum asked of ptxas, so it may use the registers
@@ -75,7 +96,7 @@ std::string cuda_preamble(const KernelInterface& k) {
     const std::string working = k.half_arithmetic ? template_text("prelude.fp16.cuh") : template_text("prelude.fp32.cuh");
     return template_text("prelude.cuh") +
            (any_half(k) || k.half_arithmetic ? template_text("prelude.half.cuh") : std::string()) + working +
-           template_text("prelude.stage.cuh") + template_text("prelude.mma.cuh") + stored +
+           template_text("prelude.stage.cuh") + template_text("prelude.mma.cuh") + product_macros(k, Backend::cuda) + stored +
            fmt::format("struct Params {{{} }};\n#define KERNEL_NAME __launch_bounds__({}, 1) {}\n#define KERNEL_ARGS {}Params p\n",
                        argument_fields(), k.workgroup_size, k.name, args);
 }

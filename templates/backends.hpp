@@ -23,6 +23,7 @@ struct KernelInterface {
     int workgroup_size;
     std::vector<BufferUse> buffers;  // in binding / argument order
     bool half_arithmetic = false;    // computes in fp16 (REAL is a 16-bit float)
+    ProductOperands product_operands = ProductOperands::as_read;
 };
 
 struct BackendSpec {

@@ -40,9 +40,12 @@ std::string points_part(const ConvAlgorithm& a) {
     return h.empty() ? points_tag(a.w->algorithm.points) : h;
 }
 
-bool binds_half(KernelKind kind, const KernelParams& p, Precision precision) {
+// Whether the precision shapes the kernel's code: it binds a 16-bit buffer, or
+// its product rounds its operands.
+bool shaped_by_precision(KernelKind kind, const KernelParams& p, Precision precision) {
     const std::vector<BufferUse> buffers = buffers_of(kind, p, precision);
-    return std::any_of(buffers.begin(), buffers.end(), [](const BufferUse& use) { return use.half; });
+    return std::any_of(buffers.begin(), buffers.end(), [](const BufferUse& use) { return use.half; }) ||
+           (spec_of(kind).multiplies && spec_of(precision).product_operands != ProductOperands::as_read);
 }
 
 
@@ -55,7 +58,7 @@ std::string recipe_counts(const RecipeSet& s) {
 std::string header(const KindSpec& kind, const ConvAlgorithm& a, const KernelParams& p, const BackendSpec& backend,
                    Precision precision, const Epilogue& epilogue) {
     std::string out = fmt::format("// wino-gen {} kernel, {}.\n", kind.name, backend.language);
-    if (binds_half(kind.kind, p, precision))
+    if (shaped_by_precision(kind.kind, p, precision))
         out += fmt::format("// Precision {}: {}.\n", to_string(precision), spec_of(precision).help);
     if (carries_epilogue(kind.kind))
         if (const std::string text = epilogue_text(epilogue); !text.empty())
@@ -96,7 +99,7 @@ std::string kernel_name(KernelKind kind, const ConvAlgorithm& a, const KernelPar
                         const Epilogue& epilogue) {
     std::string name = a.winograd() ? fmt::format("wino_{}_{}", algorithm_tag(a.m(), a.r, a.s), to_string(kind))
                                     : fmt::format("wino_{}_{}", to_string(kind), direct_tag(a.r, a.s));
-    if (binds_half(kind, p, precision)) name += fmt::format("_{}", spec_of(precision).tag);
+    if (shaped_by_precision(kind, p, precision)) name += fmt::format("_{}", spec_of(precision).tag);
     if (a.winograd() && spec_of(kind).needs_recipes)
         if (const std::string tag = points_part(a); !tag.empty()) name += "_" + tag;
     for (const ParamSpec& spec : param_table())
@@ -111,7 +114,7 @@ std::string kernel_set_name(Variant variant, TileSize m, int r, int s, const Ker
     const VariantSpec& v = spec_of(variant);
     std::string name = v.winograd ? fmt::format("wino_{}_{}", algorithm_tag(m, r, s), v.name)
                                   : fmt::format("wino_{}_{}", v.name, direct_tag(r, s));
-    if (std::any_of(v.kinds.begin(), v.kinds.end(), [&](KernelKind k) { return binds_half(k, p, precision); }))
+    if (std::any_of(v.kinds.begin(), v.kinds.end(), [&](KernelKind k) { return shaped_by_precision(k, p, precision); }))
         name += fmt::format("_{}", spec_of(precision).tag);
     if (!points.empty())
         if (const std::string tag = points_tag(parse_points(points, points_alpha(m, r, s))); !tag.empty()) name += "_" + tag;
@@ -130,7 +133,8 @@ EmittedKernel emit_kernel(KernelKind kind, const ConvAlgorithm& a, const KernelP
     const BackendSpec& b = spec_of(backend);
     const bool half_arithmetic = spec_of(precision).half_arithmetic;
     const KernelInterface interface{kernel_name(kind, a, p, precision, epilogue), spec.workgroup_size(p),
-                                    buffers_of(kind, p, precision, epilogue), half_arithmetic};
+                                    buffers_of(kind, p, precision, epilogue), half_arithmetic,
+                                    spec_of(precision).product_operands};
     const std::string body =
         fill_template(template_text(spec.name), spec.values(a, p, half_arithmetic ? b.half_dialect : b.dialect));
     std::string source = header(spec, a, p, b, precision, epilogue) + b.preamble(interface) + defines(kind, p) +

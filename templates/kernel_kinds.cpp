@@ -169,8 +169,9 @@ StagedLoop staged_loop(const GemmBlock& g, const std::string& product) {
 
 // The GEMM on tensor cores (CUDA only: the tensor_cores constraints): the
 // workgroup's block in 16x8 tiles of M, tile warp + i·warps the warp's i-th;
-// per staged block of 8 channels, one mma a tile from zero, added to the
-// tile's running sums; M stored element by element, rows past K and columns
+// per staged block of 8 channels, one block product a tile from zero
+// (WINO_MMA_BLOCK: one mma, three at split-tf32), added to the tile's running
+// sums; M stored element by element, rows past K and columns
 // past the padded P not at all.
 TemplateValues tensor_core_values(const GemmBlock& g) {
     const int tiles_p = g.p_quads * 4 / 8, warps = g.threads / 32;
@@ -181,20 +182,12 @@ TemplateValues tensor_core_values(const GemmBlock& g) {
     declare += "    const REAL* staged_u_values = reinterpret_cast<const REAL*>(staged_u);\n";
     declare += "    const REAL* staged_v_values = reinterpret_cast<const REAL*>(staged_v);\n";
     std::string product, store;
-    auto u = [&](const std::string& c, const std::string& k) {
-        return fmt::format("staged_u_values[(stage * {} + ({}) * {}) * 4 + {}]", g.u_stage(), c, g.k_quads, k);
-    };
-    auto v = [&](const std::string& c, const std::string& p) {
-        return fmt::format("staged_v_values[(stage * {} + ({}) * {}) * 4 + {}]", g.v_stage(), c, g.p_quads, p);
-    };
     for (int i = 0; i < per_warp; ++i) {
         declare += fmt::format("    int tile_k{0} = (warp + {1}) / {2} * 16, tile_p{0} = (warp + {1}) % {2} * 8;\n", i, i * warps, tiles_p);
         declare += fmt::format("    float acc{}[4] = {{0.0f, 0.0f, 0.0f, 0.0f}};\n", i);
-        const std::string k = fmt::format("tile_k{} + lane_row", i), p = fmt::format("tile_p{} + lane_row", i);
         product += fmt::format("        float d{}[4];\n", i);
-        product += fmt::format("        wino_mma_16x8x8(d{0}, wino_half2_bits({1}, {2}), wino_half2_bits({3}, {4}), wino_half2_bits({5}, {6}));\n",
-                               i, u("lane_pair", k), u("lane_pair + 1", k), u("lane_pair", k + " + 8"), u("lane_pair + 1", k + " + 8"),
-                               v("lane_pair", p), v("lane_pair + 1", p));
+        product += fmt::format("        WINO_MMA_BLOCK(d{0}, staged_u_values + stage * {1} + tile_k{0}, {2}, staged_v_values + stage * {3} + tile_p{0}, {4});\n",
+                               i, 4 * g.u_stage(), 4 * g.k_quads, 4 * g.v_stage(), 4 * g.p_quads);
         for (int e = 0; e < 4; ++e) product += fmt::format("        acc{0}[{1}] += d{0}[{1}];\n", i, e);
         for (int half = 0; half < 2; ++half) {
             store += fmt::format("    if (k_block * 4 + tile_k{0} + lane_row + {1} < p.K && p_block * 4 + tile_p{0} + lane_pair < p.p_quads * 4) {{\n"
@@ -267,7 +260,7 @@ TemplateValues gemm_values(const ConvAlgorithm&, const KernelParams& p, const Di
         for (int j = 0; j < reg_p; ++j) {
             declare += fmt::format("    REAL acc{}_{} = REAL(0);\n", i, j);
             tail_start += fmt::format("        REAL part{}_{} = REAL(0);\n", i, j);
-            tail_multiply += fmt::format("            part{0}_{1} = FMA({2}, {3}, part{0}_{1});\n", i, j, a(i, 0), b(j, 0));
+            tail_multiply += fmt::format("            part{0}_{1} = PRODUCT_FMA({2}, {3}, part{0}_{1});\n", i, j, a(i, 0), b(j, 0));
             tail_end += fmt::format("        acc{0}_{1} += part{0}_{1};\n", i, j);
         }
     // The whole block's product (whole_block around it, staged or not).
@@ -277,16 +270,16 @@ TemplateValues gemm_values(const ConvAlgorithm&, const KernelParams& p, const Di
         if (g.buffers)
             for (int i = 0; i < reg_k; ++i)
                 for (int j = 0; j < reg_p; ++j)
-                    block_product += ch == 0 ? fmt::format("        REAL part{}_{} = {} * {};\n", i, j, a(i, 0), b(j, 0))
-                                             : fmt::format("        part{0}_{1} = FMA({2}, {3}, part{0}_{1});\n", i, j, a(i, ch), b(j, ch));
+                    block_product += ch == 0 ? fmt::format("        REAL part{}_{} = PRODUCT({}, {});\n", i, j, a(i, 0), b(j, 0))
+                                             : fmt::format("        part{0}_{1} = PRODUCT_FMA({2}, {3}, part{0}_{1});\n", i, j, a(i, ch), b(j, ch));
     }
     if (g.buffers) {
         block_product += tail_end;  // the partial sums into the running sums, as the tail adds its own
     } else {
         for (int i = 0; i < reg_k; ++i)
             for (int j = 0; j < reg_p; ++j) {
-                std::string chain = fmt::format("{} * {}", a(i, 0), b(j, 0));
-                for (int ch = 1; ch < product_sum_block; ++ch) chain = fmt::format("FMA({}, {}, {})", a(i, ch), b(j, ch), chain);
+                std::string chain = fmt::format("PRODUCT({}, {})", a(i, 0), b(j, 0));
+                for (int ch = 1; ch < product_sum_block; ++ch) chain = fmt::format("PRODUCT_FMA({}, {}, {})", a(i, ch), b(j, ch), chain);
                 block_product += fmt::format("        acc{}_{} += {};\n", i, j, chain);
             }
     }
@@ -358,17 +351,17 @@ TemplateValues direct_values(const ConvAlgorithm& a, const KernelParams&, const 
 }
 
 const std::vector<KindSpec> kinds = {
-    {KernelKind::filter_transform, "filter_transform", true, true,
+    {KernelKind::filter_transform, "filter_transform", true, true, false,
      [](const KernelParams&) { return std::vector<BufferUse>{{BufferId::filters, false}, {BufferId::u, true}}; },
      one_dimensional,
      [](const ConvShape& s, const Tiling& t, const KernelParams&, int wg) { return Groups{ceil_div(t.k_padded * s.C, wg), 1, 1}; },
      filter_transform_values},
-    {KernelKind::input_transform, "input_transform", false, true,
+    {KernelKind::input_transform, "input_transform", false, true, false,
      [](const KernelParams& p) { return std::vector<BufferUse>{{BufferId::images, false}, {BufferId::v, true, tiles_per_thread(p)}}; },
      one_dimensional,
      [](const ConvShape& s, const Tiling& t, const KernelParams& p, int wg) { return per_tile_group(s.C, t, p, wg); },
      input_transform_values},
-    {KernelKind::gemm, "gemm", false, false,
+    {KernelKind::gemm, "gemm", false, false, true,
      [](const KernelParams&) {
          return std::vector<BufferUse>{{BufferId::u, false, 4}, {BufferId::v, false, 4}, {BufferId::product, true, 4}};
      },
@@ -380,7 +373,7 @@ const std::vector<KindSpec> kinds = {
                        static_cast<std::uint32_t>(t.positions())};
      },
      gemm_values},
-    {KernelKind::output_transform, "output_transform", false, true,
+    {KernelKind::output_transform, "output_transform", false, true, false,
      [](const KernelParams& p) {
          return std::vector<BufferUse>{{BufferId::product, false, tiles_per_thread(p)},
                                        {BufferId::result, true, p[Param::vector_rows][0] ? 4 : 1}};
@@ -388,7 +381,7 @@ const std::vector<KindSpec> kinds = {
      one_dimensional,
      [](const ConvShape& s, const Tiling& t, const KernelParams& p, int wg) { return per_tile_group(s.K, t, p, wg); },
      output_transform_values},
-    {KernelKind::fused, "fused", false, true,
+    {KernelKind::fused, "fused", false, true, true,
      [](const KernelParams&) {
          return std::vector<BufferUse>{{BufferId::images, false}, {BufferId::u, false}, {BufferId::result, true}};
      },
@@ -398,7 +391,7 @@ const std::vector<KindSpec> kinds = {
          return Groups{ceil_div(t.tiles, wg_p), ceil_div(s.K, wg_k), 1};
      },
      fused_values},
-    {KernelKind::direct, "direct", false, false,
+    {KernelKind::direct, "direct", false, false, false,
      [](const KernelParams&) {
          return std::vector<BufferUse>{{BufferId::images, false}, {BufferId::filters, false}, {BufferId::result, true}};
      },

@@ -37,6 +37,15 @@ struct BufferUse {
 
 using TemplateValues = std::map<std::string, std::string>;
 
+// What the product (the GEMM's, the fused kernel's) does to its operands
+// before it multiplies them: takes them as read (fp32, or binary16 from a
+// 16-bit buffer); rounds each to TF32, a 10-bit significand, to nearest with
+// ties away from zero (PTX's cvt.rna.tf32.f32); or splits each into a TF32
+// part and the TF32 rounding of the rest, and sums big·small, small·big and
+// big·big in that order (CUTLASS's 3xTF32: small·small is left out). The
+// kernels spell it PRODUCT(a, b) and PRODUCT_FMA(a, b, c) (the preamble).
+enum class ProductOperands { as_read, tf32, split_tf32 };
+
 // What a kernel set computes: an R×S correlation, by Winograd F(m_h×m_w, R×S)
 // through one 1D recipe set per axis (h: over each column of a tile, along
 // its rows; w: over each row), or directly where it has none. An axis whose
@@ -66,6 +75,7 @@ struct KindSpec {
     const char* name;  // also its template's name and its part of the kernel names
     bool per_weight;   // runs once per weight tensor (set_filters), not per input
     bool needs_recipes;
+    bool multiplies;  // computes the Winograd product (PRODUCT: ProductOperands shape its code)
     std::vector<BufferUse> (*buffers)(const KernelParams& params);
     int (*workgroup_size)(const KernelParams& params);
     std::array<std::uint32_t, 3> (*groups)(const ConvShape& shape, const Tiling& tiling, const KernelParams& params,

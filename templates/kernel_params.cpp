@@ -157,8 +157,8 @@ const std::vector<ParamSpec> table = {
     {.param = Param::tensor_cores,
      .name = "tensor_cores",
      .flag = "--tensor-cores",
-     .help = "the GEMM's product on tensor cores (CUDA mma, precision fp16-mixed, with --gemm-staging shared or "
-             "double): on or off",
+     .help = "the GEMM's product on tensor cores (CUDA mma; precision fp16-mixed, tf32 or split-tf32; with "
+             "--gemm-staging shared or double): on or off",
      .type = ParamType::flag,
      .tag = "tc",
      .value = {0, 0},
@@ -171,9 +171,9 @@ const std::vector<ParamSpec> table = {
                if (!p[spec.param][0]) return std::string();
                if (c.backend && *c.backend != Backend::cuda)
                    return fmt::format("{} is CUDA's (mma.sync): not for {}", param_label(spec, c.naming), spec_of(*c.backend).name);
-               if (c.precision && *c.precision != Precision::fp16_mixed)
-                   return fmt::format("{} multiply binary16 operands into fp32 sums: precision fp16-mixed, not {}",
-                                      param_label(spec, c.naming), to_string(*c.precision));
+               if (c.precision && !spec_of(*c.precision).tensor_core_product())
+                   return fmt::format("{} multiply binary16 or TF32 operands into fp32 sums: precision {}, not {}",
+                                      param_label(spec, c.naming), tensor_core_precision_names(), to_string(*c.precision));
                if (!p[Param::gemm_staging][0])
                    return fmt::format("{} take their operands from shared memory: {} shared or double",
                                       param_label(spec, c.naming), param_label(param_spec(Param::gemm_staging), c.naming));
@@ -191,9 +191,13 @@ const std::vector<ParamSpec> table = {
                return std::string();
            }},
           {Needs::device, [](const ParamSpec& spec, const KernelParams& p, const ParamContext& c) {
-               return p[spec.param][0] && !c.limits->tensor_cores
-                          ? fmt::format("{} needs a device with tensor cores (CUDA, sm_75 on)", param_label(spec, c.naming))
-                          : std::string();
+               if (!p[spec.param][0]) return std::string();
+               if (!c.limits->tensor_cores)
+                   return fmt::format("{} needs a device with tensor cores (CUDA, sm_75 on)", param_label(spec, c.naming));
+               if (c.precision && spec_of(*c.precision).product_operands != ProductOperands::as_read && !c.limits->tf32_tensor_cores)
+                   return fmt::format("{} at precision {} need tensor cores that take TF32 (CUDA, sm_80 on)",
+                                      param_label(spec, c.naming), to_string(*c.precision));
+               return std::string();
            }}},
      .inert_when = Param::cublas},
     {.param = Param::cublas,

@@ -45,6 +45,7 @@ struct DeviceLimits {
     bool half_storage = false;           // 16-bit buffers, read and written (precision fp16-storage)
     bool half_arithmetic = false;        // fp16 arithmetic (precision fp16; Vulkan: shaderFloat16, RTE rounding)
     bool tensor_cores = false;           // mma with binary16 operands and fp32 sums (CUDA: sm_75 on)
+    bool tf32_tensor_cores = false;      // mma with TF32 operands and fp32 sums (CUDA: sm_80 on)
 };
 
 // How messages name a parameter: by its JSON key, as the API's KernelChoice

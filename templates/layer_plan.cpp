@@ -65,7 +65,8 @@ void validate_shape(const ConvShape& s, const ConvConfig& c, ParamNaming naming)
         throw InputError("the direct kernel has no interpolation points: points are for the nonfused and fused variants");
     }
     check_precision(c.variant, c.precision);
-    if (c.params[Param::cublas][0] && spec_of(c.precision).half_intermediates())
+    if (c.params[Param::cublas][0] && (spec_of(c.precision).half_intermediates() ||
+                                       spec_of(c.precision).product_operands != ProductOperands::as_read))
         throw InputError(fmt::format("the cuBLAS product is SGEMM over fp32 U, V and M: not at precision {}", to_string(c.precision)));
     check_params(c.params, {.kinds = variant.kinds, .shape = &s, .m = c.m, .naming = naming, .precision = c.precision});
     const Tiling tiling = tiling_of(s, c.variant, c.m);

@@ -10,24 +10,37 @@
 namespace wino {
 
 const std::vector<PrecisionSpec>& precisions() {
+    using As = ProductOperands;
     static const std::vector<PrecisionSpec> table = {
-        {Precision::fp32, "fp32", "fp32", "", "everything in 32 bits", false, false, false, false, 0x1p-24, 1},
+        {Precision::fp32, "fp32", "fp32", "", "everything in 32 bits", false, false, false, false, As::as_read, 0x1p-24, 1},
         {Precision::fp16_storage, "fp16-storage", "fp16_storage", "hs",
          "U, V and M in 16-bit buffers (half the traffic between the kernels), arithmetic in fp32", true, true, false,
-         false, 0x1p-11, 0x1p13 / 10},
+         false, As::as_read, 0x1p-11, 0x1p13 / 10},
         {Precision::fp16, "fp16", "fp16", "h",
          "U, V and M in 16-bit buffers, the transforms and the product in fp16 arithmetic", true, true, true, false,
-         0x1p-11, 0x1p13},
+         As::as_read, 0x1p-11, 0x1p13},
         {Precision::fp16_storage_io, "fp16-storage-io", "fp16_storage_io", "hsio",
-         "fp16-storage with the input, filters and output in binary16 too", true, true, false, true, 0x1p-11,
+         "fp16-storage with the input, filters and output in binary16 too", true, true, false, true, As::as_read, 0x1p-11,
          0x1p13 / 5},
         {Precision::fp16_io, "fp16-io", "fp16_io", "hio", "fp16 with the input, filters and output in binary16 too", true,
-         true, true, true, 0x1p-11, 0x1p13},
+         true, true, true, As::as_read, 0x1p-11, 0x1p13},
         // The tensor cores' mixed precision: binary16 operands, sums in fp32.
         {Precision::fp16_mixed, "fp16-mixed", "fp16_mixed", "hm",
          "U and V (the product's operands) in 16-bit buffers, multiplied and summed in fp32 into an fp32 M; the "
          "transforms in fp32",
-         true, false, false, false, 0x1p-11, 0x1p13 / 15},
+         true, false, false, false, As::as_read, 0x1p-11, 0x1p13 / 15},
+        // TF32 keeps fp16's 10-bit significand: its rounding of both operands
+        // errs as fp16-mixed's storage of them does.
+        {Precision::tf32, "tf32", "tf32", "tf32",
+         "fp32 buffers and arithmetic, the product's operands rounded to TF32 (a 10-bit significand), as tensor cores "
+         "take fp32 data",
+         false, false, false, false, As::tf32, 0x1p-11, 0x1p13 / 15},
+        // The split leaves out small·small and rounds each small part to TF32,
+        // both about 2^-22 of a product: a few fp32 roundings more.
+        {Precision::split_tf32, "split-tf32", "split_tf32", "tf32x3",
+         "fp32 buffers and arithmetic, each product from the operands' TF32 parts (big·small + small·big + big·big, "
+         "CUTLASS's 3xTF32): tensor cores at fp32's error",
+         false, false, false, false, As::split_tf32, 0x1p-24, 2},
     };
     return table;
 }
@@ -40,12 +53,28 @@ const PrecisionSpec& spec_of(Precision precision) {
 
 const char* to_string(Precision precision) { return spec_of(precision).name; }
 
-std::string precision_names() {
-    std::vector<std::string> names;
-    for (const PrecisionSpec& spec : precisions()) names.push_back(spec.name);
+namespace {
+
+// "a, b or c".
+std::string listed(std::vector<std::string> names) {
     const std::string last = names.back();
     names.pop_back();
     return fmt::format("{} or {}", fmt::join(names, ", "), last);
+}
+
+}  // namespace
+
+std::string precision_names() {
+    std::vector<std::string> names;
+    for (const PrecisionSpec& spec : precisions()) names.push_back(spec.name);
+    return listed(names);
+}
+
+std::string tensor_core_precision_names() {
+    std::vector<std::string> names;
+    for (const PrecisionSpec& spec : precisions())
+        if (spec.tensor_core_product()) names.push_back(spec.name);
+    return listed(names);
 }
 
 std::string precision_help() {
@@ -78,20 +107,24 @@ void check_precision(Variant variant, Precision precision) {
     if (spec.half_intermediates() && !spec.half_io)
         throw InputError(fmt::format("the direct kernel has no intermediates to keep in 16 bits: precision {} is for "
                                      "the nonfused and fused variants", spec.name));
+    if (spec.product_operands != ProductOperands::as_read)
+        throw InputError(fmt::format("the direct kernel multiplies the tensors themselves, in fp32: precision {} rounds "
+                                     "the Winograd product's operands, in the nonfused and fused variants", spec.name));
 }
 
-HalfBuffers half_buffers(Variant variant, Precision precision) {
-    HalfBuffers half;
+Roundings roundings(Variant variant, Precision precision) {
+    Roundings rounded;
     const PrecisionSpec& spec = spec_of(precision);
     for (KernelKind kind : spec_of(variant).kinds)
         for (const BufferUse& use : spec_of(kind).buffers(KernelParams()))
             if (is_half(spec, use.buffer)) {
-                half.u |= use.buffer == BufferId::u;
-                half.v |= use.buffer == BufferId::v;
-                half.product |= use.buffer == BufferId::product;
+                rounded.u |= use.buffer == BufferId::u;
+                rounded.v |= use.buffer == BufferId::v;
+                rounded.product |= use.buffer == BufferId::product;
             }
-    half.tensors = spec.half_io;
-    return half;
+    rounded.tensors = spec.half_io;
+    rounded.operands = spec.product_operands;
+    return rounded;
 }
 
 OptimizerOptions optimizer_options(Precision precision) {

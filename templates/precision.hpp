@@ -26,6 +26,7 @@ struct PrecisionSpec {
     bool half_product;        // M in a 16-bit buffer
     bool half_arithmetic;     // the transforms and the product in fp16 (shaderFloat16)
     bool half_io;             // the input, filters and output in binary16
+    ProductOperands product_operands;  // what the product rounds its operands to (kernel_kinds.hpp)
     // The unit roundoff of what the intermediates are stored in: 2^-24 or 2^-11.
     double unit_roundoff;
     // run --check's bound over fp32's: the rounding that fp32 does in every
@@ -33,6 +34,11 @@ struct PrecisionSpec {
     // every one.
     double bound_factor;
     bool half_intermediates() const { return half_operands || half_product; }
+    // Whether the GEMM's product can run on tensor cores (tensor_cores): its
+    // operands binary16 or TF32, its sums and M in fp32.
+    bool tensor_core_product() const {
+        return (half_operands || product_operands != ProductOperands::as_read) && !half_product && !half_arithmetic;
+    }
 };
 
 const std::vector<PrecisionSpec>& precisions();
@@ -58,14 +64,18 @@ const char* to_string(ElementType type);  // "fp32", "fp16"
 // and fp16-storage-io (binary16 tensors) only.
 void check_precision(Variant variant, Precision precision);
 
-// Which intermediates a variant keeps in 16 bits at a precision: those its
-// kernels bind (the fused kernel has no V or M buffer); and whether the
-// tensors (input, filters, output) are binary16.
-struct HalfBuffers {
+// Where a variant's kernels round beyond their arithmetic at a precision:
+// which intermediates they keep in 16 bits (those they bind: the fused kernel
+// has no V or M buffer), whether the tensors (input, filters, output) are
+// binary16, and what the product rounds its operands to.
+struct Roundings {
     bool u = false, v = false, product = false;
     bool tensors = false;
+    ProductOperands operands = ProductOperands::as_read;
 };
-HalfBuffers half_buffers(Variant variant, Precision precision);
+Roundings roundings(Variant variant, Precision precision);
+// The precisions whose product can run on tensor cores: "fp16-mixed, tf32 or split-tf32".
+std::string tensor_core_precision_names();
 
 // The recipes' optimizer options at a precision: 16-bit intermediates take the
 // balanced scaling (optimizer.hpp).

@@ -17,6 +17,16 @@
 #define FETCH4(buffer, i) texelFetch(buffer, i)
 #define FETCH_REAL(buffer, i) REAL(FETCH(buffer, i))
 #define FETCH_REAL4(buffer, i) REAL4(FETCH4(buffer, i))
+// The product's operands at precisions tf32 and split-tf32 (ProductOperands
+// in kernel_kinds.hpp): TF32 rounding on the bits, to nearest with ties away
+// from zero, as CUDA's kernels and the layer error model round; x - big is
+// exact in fp32.
+float wino_tf32(float x) { return uintBitsToFloat((floatBitsToUint(x) + 0x1000u) & 0xffffe000u); }
+float wino_split_tf32_fma(float a, float b, float c) {
+    float a_big = wino_tf32(a), b_big = wino_tf32(b);
+    float a_small = wino_tf32(a - a_big), b_small = wino_tf32(b - b_big);
+    return FMA(a_big, b_big, FMA(a_small, b_big, FMA(a_big, b_small, c)));
+}
 // The staged GEMM's copies into shared memory (gemm_staging): through a register.
 #define STAGE_LOAD(reg, slot, buffer, i) REAL4 reg = FETCH_REAL4(buffer, i)
 #define STAGE_STORE(slot, reg) slot = reg

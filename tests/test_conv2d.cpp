@@ -71,7 +71,7 @@ TEST_CASE("Winograd kernels on Vulkan: every variant, m 2/4/6, r 3/5, awkward sh
                 for (const ConvShape& shape : awkward_shapes(r)) check_layer(shape, {variant, m, {}}, layer_error_bound(m, r));
 }
 
-TEST_CASE("16-bit precisions on Vulkan: both variants, m 2/4/6, awkward shapes, 16-bit buffers guarded like the others") {
+TEST_CASE("16-bit and TF32 precisions on Vulkan: both variants, m 2/4/6, awkward shapes, 16-bit buffers guarded like the others") {
     REQUIRE(executor().limits().half_storage);
     REQUIRE(executor().limits().half_arithmetic);
     // About 3x the relative L2 error of ncnn-comparison's 128-channel layer: at fp16-storage 6.0e-4, 1.8e-3,
@@ -81,7 +81,9 @@ TEST_CASE("16-bit precisions on Vulkan: both variants, m 2/4/6, awkward shapes, 
         {Precision::fp16_storage, {{2, 2e-3}, {4, 6e-3}, {6, 2.5e-2}}},
         {Precision::fp16, {{2, 5e-3}, {4, 1.5e-2}, {6, 6e-2}}},
         {Precision::fp16_storage_io, {{2, 3e-3}, {4, 7e-3}, {6, 2.5e-2}}},
-        {Precision::fp16_mixed, {{2, 2e-3}, {4, 6e-3}, {6, 2.5e-2}}}};  // fp16-storage's: M in fp32 only lowers it
+        {Precision::fp16_mixed, {{2, 2e-3}, {4, 6e-3}, {6, 2.5e-2}}},  // fp16-storage's: M in fp32 only lowers it
+        {Precision::tf32, {{2, 2e-3}, {4, 6e-3}, {6, 2.5e-2}}},        // fp16-mixed's: the same 11-bit operands
+        {Precision::split_tf32, {{2, 2 * layer_error_bound(2, 3)}, {4, 2 * layer_error_bound(4, 3)}, {6, 2 * layer_error_bound(6, 3)}}}};
     for (const auto& [precision, bound] : bounds)
         for (Variant variant : {Variant::fused, Variant::nonfused})
             for (int m : {2, 4, 6})

@@ -14,6 +14,7 @@
 #include <fmt/format.h>
 
 #include <filesystem>
+#include <cstring>
 #include <regex>
 #include <set>
 #include <utility>
@@ -208,18 +209,19 @@ TEST_CASE("staged GEMMs compile for sm_75 and sm_90 without spills, in the share
     fs::remove_all(dir);
 }
 
-TEST_CASE("tensor-core GEMMs compile for sm_75 and sm_90 without spills, one mma a warp tile and block, and only where they apply",
+TEST_CASE("tensor-core GEMMs compile for their first architecture and sm_90 without spills, one mma a warp tile and block (three at split-tf32), and only where they apply",
           "[nvcc]") {
     const RecipeSet s = recipes_for(4, 3, default_points(6), optimizer_options(Precision::fp16_mixed));
     const ParamSpec& staging = param_spec(Param::gemm_staging);
-    // Elsewhere than CUDA at fp16-mixed from shared memory, the parameter is refused before a kernel is written.
+    // Elsewhere than CUDA at a tensor-core precision from shared memory, the parameter is refused before a kernel is written.
     KernelParams refused = default_params(Backend::cuda);
     refused[Param::tensor_cores][0] = 1;
     refused[Param::gemm_staging] = parse_value(staging, "double", ParamNaming::key);
     CHECK_THROWS_WITH(emit_kernel(KernelKind::gemm, ConvAlgorithm::square(s), refused, Backend::glsl, Precision::fp16_mixed),
                       Catch::Contains("CUDA's"));
-    CHECK_THROWS_WITH(emit_kernel(KernelKind::gemm, ConvAlgorithm::square(s), refused, Backend::cuda, Precision::fp16),
-                      Catch::Contains("precision fp16-mixed"));
+    for (Precision precision : {Precision::fp16, Precision::fp32, Precision::fp16_storage})
+        CHECK_THROWS_WITH(emit_kernel(KernelKind::gemm, ConvAlgorithm::square(s), refused, Backend::cuda, precision),
+                          Catch::Contains("precision fp16-mixed, tf32 or split-tf32"));
     if (!*nvcc()) {
         WARN("nvcc not found: CUDA compile checks skipped");
         return;
@@ -229,39 +231,51 @@ TEST_CASE("tensor-core GEMMs compile for sm_75 and sm_90 without spills, one mma
         ParamValue threads, registers;
         int tiles_a_warp;
     };
-    for (const char* staged : {"shared", "double"})
-        for (const Block& block : {Block{{2, 32}, {8, 8}, 16}, Block{{4, 32}, {4, 4}, 4}}) {
-            KernelParams params = default_params(Backend::cuda);
-            params[Param::tensor_cores][0] = 1;
-            params[Param::gemm_staging] = parse_value(staging, staged, ParamNaming::key);
-            params[Param::gemm_threads] = block.threads;
-            params[Param::gemm_registers] = block.registers;
-            const EmittedKernel k = emit_kernel(KernelKind::gemm, ConvAlgorithm::square(s), params, Backend::cuda, Precision::fp16_mixed);
-            INFO(k.name);
-            CHECK_THAT(k.name, Catch::EndsWith("_tc"));
-            const fs::path cu = dir / (k.name + ".cu"), ptx = dir / (k.name + ".ptx");
-            write(cu, k.source);
-            const Shell compiled = shell(fmt::format("{} -c {} -o {} -gencode arch=compute_75,code=sm_75 "
-                                                     "-gencode arch=compute_90,code=sm_90 -Xptxas -v -Werror all-warnings",
-                                                     nvcc(), cu.string(), (dir / (k.name + ".o")).string()));
-            INFO(compiled.output);
-            REQUIRE(compiled.status == 0);
-            static const std::regex spills(R"((\d+) bytes spill stores, (\d+) bytes spill loads)");
-            int archs = 0;
-            for (std::sregex_iterator it(compiled.output.begin(), compiled.output.end(), spills), end; it != end; ++it, ++archs) {
-                CHECK((*it)[1] == "0");
-                CHECK((*it)[2] == "0");
+    // Each precision's mma (binary16 from sm_75, TF32 from sm_80), and how many a warp tile and block takes.
+    struct TensorCorePrecision {
+        Precision precision;
+        int first_arch;
+        const char* mma;
+        std::size_t per_block;
+    };
+    for (const TensorCorePrecision& tc : {TensorCorePrecision{Precision::fp16_mixed, 75, "mma.sync.aligned.m16n8k8.row.col.f32.f16.f16.f32", 1},
+                                          {Precision::tf32, 80, "mma.sync.aligned.m16n8k8.row.col.f32.tf32.tf32.f32", 1},
+                                          {Precision::split_tf32, 80, "mma.sync.aligned.m16n8k8.row.col.f32.tf32.tf32.f32", 3}})
+        for (const char* staged : {"shared", "double"})
+            for (const Block& block : {Block{{2, 32}, {8, 8}, 16}, Block{{4, 32}, {4, 4}, 4}}) {
+                KernelParams params = default_params(Backend::cuda);
+                params[Param::tensor_cores][0] = 1;
+                params[Param::gemm_staging] = parse_value(staging, staged, ParamNaming::key);
+                params[Param::gemm_threads] = block.threads;
+                params[Param::gemm_registers] = block.registers;
+                const EmittedKernel k = emit_kernel(KernelKind::gemm, ConvAlgorithm::square(s), params, Backend::cuda, tc.precision);
+                INFO(k.name);
+                CHECK_THAT(k.name, Catch::EndsWith("_tc"));
+                CHECK_THAT(k.name, Catch::Contains(fmt::format("_{}_", spec_of(tc.precision).tag)));
+                const fs::path cu = dir / (k.name + ".cu"), ptx = dir / (k.name + ".ptx");
+                write(cu, k.source);
+                const Shell compiled = shell(fmt::format("{0} -c {1} -o {2} -gencode arch=compute_{3},code=sm_{3} "
+                                                         "-gencode arch=compute_90,code=sm_90 -Xptxas -v -Werror all-warnings",
+                                                         nvcc(), cu.string(), (dir / (k.name + ".o")).string(), tc.first_arch));
+                INFO(compiled.output);
+                REQUIRE(compiled.status == 0);
+                static const std::regex spills(R"((\d+) bytes spill stores, (\d+) bytes spill loads)");
+                int archs = 0;
+                for (std::sregex_iterator it(compiled.output.begin(), compiled.output.end(), spills), end; it != end; ++it, ++archs) {
+                    CHECK((*it)[1] == "0");
+                    CHECK((*it)[2] == "0");
+                }
+                CHECK(archs == 2);
+                REQUIRE(shell(fmt::format("{} -ptx -arch=sm_90 {} -o {}", nvcc(), cu.string(), ptx.string())).status == 0);
+                // A warp's tiles, once in the loop over whole blocks and once for the tail block.
+                const std::string text = test::slurp(ptx.string());
+                std::size_t mma = 0;
+                for (std::size_t at = text.find("mma.sync"); at != std::string::npos; at = text.find("mma.sync", at + 1)) {
+                    CHECK(text.compare(at, std::strlen(tc.mma), tc.mma) == 0);
+                    ++mma;
+                }
+                CHECK(mma == 2u * tc.per_block * static_cast<std::size_t>(block.tiles_a_warp));
             }
-            CHECK(archs == 2);
-            REQUIRE(shell(fmt::format("{} -ptx -arch=sm_90 {} -o {}", nvcc(), cu.string(), ptx.string())).status == 0);
-            // A warp's tiles, once in the loop over whole blocks and once for the tail block.
-            const std::string text = test::slurp(ptx.string());
-            std::size_t mma = 0;
-            for (std::size_t at = text.find("mma.sync.aligned.m16n8k8.row.col.f32.f16.f16.f32"); at != std::string::npos;
-                 at = text.find("mma.sync.aligned.m16n8k8.row.col.f32.f16.f16.f32", at + 1))
-                ++mma;
-            CHECK(mma == 2u * static_cast<std::size_t>(block.tiles_a_warp));
-        }
     fs::remove_all(dir);
 }
 

@@ -63,7 +63,7 @@ std::map<std::string, std::vector<Breach>> breaches() {
         {"gemm_registers", {{{6, 8}, everything(), false, "multiples of 4"}, {{64, 8}, everything(), false, "more than 256"}}},
         {"gemm_staging", {{{2, 0}, everything(&tiny_shared), true, "double needs 5120 bytes of shared memory"}}},
         {"tensor_cores",
-         {{{1, 0}, at(Precision::fp32), false, "precision fp16-mixed, not fp32"},
+         {{{1, 0}, at(Precision::fp32), false, "precision fp16-mixed, tf32 or split-tf32, not fp32"},
           {{1, 0}, at(Precision::fp16_mixed), false, "threads a multiple of 32", {{Param::gemm_staging, {1, 0}}}},
           {{1, 0}, at(Precision::fp16_mixed), true, "needs a device with tensor cores", staged_warps}}},
         {"cublas", {{{1, 0}, everything(), true, "cuBLAS"}}},  // roomy has no vendor BLAS
@@ -85,6 +85,22 @@ void refuses(const Call& call, const std::string& says) {
 }
 
 }  // namespace
+
+TEST_CASE("tensor cores take binary16 operands from sm_75, TF32 ones (tf32, split-tf32) only from sm_80") {
+    KernelParams p;
+    p[Param::tensor_cores][0] = 1;
+    for (const auto& [other, value] : staged_warps) p[other] = value;
+    DeviceLimits turing = roomy;
+    turing.tensor_cores = true;
+    DeviceLimits ampere = turing;
+    ampere.tf32_tensor_cores = true;
+    CHECK_NOTHROW(check_params(p, at(Precision::fp16_mixed, everything(&turing))));
+    for (Precision precision : {Precision::tf32, Precision::split_tf32}) {
+        INFO(to_string(precision));
+        refuses<DeviceError>([&] { check_params(p, at(precision, everything(&turing))); }, "take TF32 (CUDA, sm_80 on)");
+        CHECK_NOTHROW(check_params(p, at(precision, everything(&ampere))));
+    }
+}
 
 TEST_CASE("each backend's defaults keep every constraint") {
     for (const BackendSpec& b : backends()) CHECK_NOTHROW(check_params(default_params(b.backend), everything()));

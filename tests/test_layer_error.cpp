@@ -111,17 +111,18 @@ TEST_CASE("the layer objective ranks by the layer error model: reproducible, nev
     CHECK(a.error == modelled_layer_error(build_toom_cook(3, 3, a.points), 4));
 }
 
-TEST_CASE("16-bit precisions: the model rounds what the device rounds, and the balanced scaling keeps M in range at m = 6", "[vulkan]") {
+TEST_CASE("16-bit and TF32 precisions: the model rounds what the device rounds, and the balanced scaling keeps M in range at m = 6", "[vulkan]") {
     Device device;
     const ConvShape s{2, 24, 13, 11, 10, 3, 1};  // N > 1, tails in H, W, C and K
     const std::vector<float> x = random_tensor(s.input_size(), 1), w = random_tensor(s.filter_size(), 2);
     const std::vector<double> ref = reference_conv2d(s, x, w);
-    for (Precision precision : {Precision::fp16_storage, Precision::fp16, Precision::fp16_storage_io, Precision::fp16_mixed})
+    for (Precision precision : {Precision::fp16_storage, Precision::fp16, Precision::fp16_storage_io, Precision::fp16_mixed,
+                                Precision::tf32, Precision::split_tf32})
         for (Variant v : {Variant::nonfused, Variant::fused})
             for (int m : {2, 4, 6}) {
                 const RecipeSet balanced = recipes_for(m, 3, default_points(m + 2), optimizer_options(precision));
                 const LayerErrorModel model =
-                    model_layer_error(s, ConvAlgorithm::square(balanced), x, w, half_buffers(v, precision), arithmetic_of(precision));
+                    model_layer_error(s, ConvAlgorithm::square(balanced), x, w, roundings(v, precision), arithmetic_of(precision));
                 LayerJob job;
                 job.shape = s;
                 job.config = {v, m, suggested_params(s, m, Backend::glsl), "", precision};
@@ -134,9 +135,11 @@ TEST_CASE("16-bit precisions: the model rounds what the device rounds, and the b
                 // model. In fp16, lavapipe rounds an FMA's product before the sum (half.hpp): 20%.
                 CHECK(model.all.relative == Approx(measured.relative).epsilon(precision == Precision::fp16 ? 0.2 : 0.1));
                 // Rounded to binary16: U and V (the fused kernel binds only U), M where the precision keeps it
-                // in 16 bits, and the tensors at the _io precisions.
+                // in 16 bits, and the tensors at the _io precisions; the product's operands at the TF32 ones.
                 const PrecisionSpec& spec = spec_of(precision);
-                CHECK(model.storage.size() == (v == Variant::nonfused ? 2u + spec.half_product : 1u) + spec.half_io);
+                const std::size_t half_buffers = spec.half_operands ? (v == Variant::nonfused ? 2u + spec.half_product : 1u) : 0u;
+                CHECK(model.storage.size() ==
+                      half_buffers + spec.half_io + (spec.product_operands != ProductOperands::as_read));
             }
     // Op-count scaling lets M pass fp16's 65504 at m = 6 on ncnn-comparison's 128-channel layer; balanced does not,
     // at either 16-bit precision.
@@ -149,7 +152,7 @@ TEST_CASE("16-bit precisions: the model rounds what the device rounds, and the b
         auto error_with = [&, precision = precision](const OptimizerOptions& options) {
             const RecipeSet r = recipes_for(6, 3, default_points(8), options);
             return compare_with_reference(
-                       winograd_on_host(wide, ConvAlgorithm::square(r), xw, ww, {a, a, a, a}, half_buffers(Variant::nonfused, precision)), refw)
+                       winograd_on_host(wide, ConvAlgorithm::square(r), xw, ww, {a, a, a, a}, roundings(Variant::nonfused, precision)), refw)
                 .relative;
         };
         CHECK_FALSE(std::isfinite(error_with(OptimizerOptions{})));
@@ -167,6 +170,25 @@ TEST_CASE("fp16-mixed sums binary16 operands in fp32: below fp16-storage's error
         CHECK(mixed < storage);
         CHECK(2 * mixed < half);
         CHECK(mixed <= layer_error_bound(m, 3) * spec_of(Precision::fp16_mixed).bound_factor);
+    }
+}
+
+TEST_CASE("TF32 operands err as binary16 ones do, and split into three TF32 products within 2x of fp32") {
+    for (int m : {2, 4, 6}) {
+        INFO("m " << m);
+        const ToomCook1D algorithm = build_toom_cook(m, 3, default_points(m + 2));
+        const double tf32 = modelled_layer_error(algorithm, 128, Precision::tf32),
+                     split = modelled_layer_error(algorithm, 128, Precision::split_tf32),
+                     mixed = modelled_layer_error(algorithm, 128, Precision::fp16_mixed),
+                     fp32 = modelled_layer_error(algorithm, 128, Precision::fp32);
+        INFO("tf32 " << tf32 << ", split-tf32 " << split << ", fp16-mixed " << mixed << ", fp32 " << fp32);
+        // The same 11-bit significand for the operands, a wider range (the scaling differs: fp16-mixed's is balanced).
+        CHECK(tf32 == Approx(mixed).epsilon(0.5));
+        CHECK(tf32 <= layer_error_bound(m, 3) * spec_of(Precision::tf32).bound_factor);
+        CHECK(split > fp32 / 2);  // the split products still round
+        CHECK(split <= 2 * fp32);
+        CHECK(100 * split < tf32);
+        CHECK(split <= layer_error_bound(m, 3) * spec_of(Precision::split_tf32).bound_factor);
     }
 }
 
@@ -192,7 +214,7 @@ TEST_CASE("non-square and 1D layers: the host pipeline in fp64 is the convolutio
                     CHECK(exact.relative < 1e-13);
                 }
                 const LayerErrorModel model = model_layer_error(s, recipes.algorithm(), x, w,
-                                                                half_buffers(Variant::nonfused, precision), arithmetic_of(precision));
+                                                                roundings(Variant::nonfused, precision), arithmetic_of(precision));
                 LayerJob job;
                 job.shape = s;
                 job.config = config;

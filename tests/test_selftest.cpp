@@ -4,6 +4,7 @@
 // selftest is the ctest entry long_selftest_vulkan.
 #include "runtime/selftest.hpp"
 #include "templates/epilogue.hpp"
+#include "templates/layer_plan.hpp"
 #include "templates/precision.hpp"
 #include "tests/test_support.hpp"
 
@@ -59,12 +60,18 @@ TEST_CASE("the selftest covers every variant, m 2/4/6, r 3 and 5, non-square and
 }
 
 TEST_CASE("the selftest leaves out what the device lacks, and --quick is a subset of every kind") {
-    const std::vector<SelftestCase> plain = selftest_cases(Backend::glsl, limits_with(false, false), false);
+    const DeviceLimits lacking = limits_with(false, false);
+    const std::vector<SelftestCase> plain = selftest_cases(Backend::glsl, lacking, false);
+    std::set<Precision> precisions_seen;
     for (const SelftestCase& c : plain) {
         INFO(c.name);
-        CHECK(c.config.precision == Precision::fp32);
+        precisions_seen.insert(c.config.precision);
+        CHECK(precision_refusal(c.config.precision, lacking).empty());
         CHECK(c.config.params[Param::cublas][0] == 0);
+        CHECK(c.config.params[Param::tensor_cores][0] == 0);
     }
+    // fp32, and the TF32 precisions, which ask nothing of the device off tensor cores.
+    CHECK(precisions_seen == std::set<Precision>{Precision::fp32, Precision::tf32, Precision::split_tf32});
     const std::vector<SelftestCase> all = selftest_cases(Backend::glsl, limits_with(true, false), false),
                                     quick = selftest_cases(Backend::glsl, limits_with(true, false), true);
     CHECK(quick.size() < all.size() / 2);

@@ -123,6 +123,15 @@ TEST_CASE("the space covers variants, every m of the recipes and the table's val
                          [&](const Candidate& c) { return c.params[spec.param] == value; }));
     CHECK_FALSE(any_of(space, [](const Candidate& c) { return c.params[Param::tensor_cores][0] != 0; }));
     CHECK(std::all_of(mixed.begin(), mixed.end(), [](const Candidate& c) { return c.precision == Precision::fp16_mixed; }));
+    // At the TF32 precisions, only on a device whose tensor cores take TF32 (sm_80 on).
+    DeviceLimits tf32_device = tensor_device;
+    tf32_device.tf32_tensor_cores = true;
+    const auto on_tensor_cores = [](const Candidate& c) { return c.params[Param::tensor_cores][0] != 0; };
+    for (Precision precision : {Precision::tf32, Precision::split_tf32}) {
+        INFO(to_string(precision));
+        CHECK(any_of(search_space(tiny, Backend::cuda, tf32_device, precision), on_tensor_cores));
+        CHECK_FALSE(any_of(search_space(tiny, Backend::cuda, tensor_device, precision), on_tensor_cores));
+    }
     std::set<std::string> keys;
     for (const Candidate& c : space) keys.insert(candidate_key(c));
     CHECK(keys.size() == space.size());

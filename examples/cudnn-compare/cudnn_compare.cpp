@@ -249,12 +249,13 @@ int main(int argc, char** argv) {
         cudnnHandle_t handle;
         check_cudnn(cudnnCreate(&handle), "cudnnCreate");
         nlohmann::ordered_json json_layers = nlohmann::ordered_json::array();
-        std::string summary = fmt::format("{:<22} {:<30} {:>8} | {:<34} {:>8} | {:>7} | {:<38} {:>8}\n", "layer",
-                                          "best wino-gen fp32", "ms", "best cuDNN", "ms", "speedup", "best wino-gen 16-bit", "ms");
+        std::string summary =
+            fmt::format("{:<22} {:<30} {:>8} | {:<34} {:>8} | {:>7} | {:<38} {:>8} | {:<44} {:>8}\n", "layer", "best wino-gen fp32",
+                        "ms", "best cuDNN", "ms", "speedup", "best wino-gen 16-bit", "ms", "best wino-gen TF32 (tensor cores)", "ms");
         for (const Layer& l : layers) {
             const std::vector<float> x = random_tensor(l.shape.input_size(), 1), w = random_tensor(l.shape.filter_size(), 2);
             const std::vector<double> reference = reference_conv2d(l.shape, x, w);
-            std::vector<Result> wino, wino16, cudnn;
+            std::vector<Result> wino, wino16, wino_tf32, cudnn;
             for (int m : {2, 4, 6}) {
                 wino.push_back(ours_run(*ours, l.shape, {Variant::fused, m}, x, w, reference));
                 wino.push_back(ours_run(*ours, l.shape, {Variant::nonfused, m, true}, x, w, reference));
@@ -264,6 +265,9 @@ int main(int argc, char** argv) {
                 for (Precision precision : {Precision::fp16_mixed, Precision::fp16})
                     wino16.push_back(ours_run(*ours, l.shape, {Variant::nonfused, m, false, 2, precision}, x, w, reference));
                 wino16.push_back(ours_run(*ours, l.shape, {Variant::nonfused, m, false, 2, Precision::fp16_mixed, true}, x, w, reference));
+                // TF32 on tensor cores beside torch's TF32, and split-tf32 beside our fp32 (its error is fp32's).
+                for (Precision precision : {Precision::tf32, Precision::split_tf32})
+                    wino_tf32.push_back(ours_run(*ours, l.shape, {Variant::nonfused, m, false, 2, precision, true}, x, w, reference));
             }
             for (const auto& [algo, name] : {std::pair{CUDNN_CONVOLUTION_FWD_ALGO_IMPLICIT_PRECOMP_GEMM, "IMPLICIT_PRECOMP_GEMM"},
                                              {CUDNN_CONVOLUTION_FWD_ALGO_WINOGRAD, "WINOGRAD"},
@@ -271,7 +275,7 @@ int main(int argc, char** argv) {
                 cudnn.push_back(cudnn_run(handle, l.shape, algo, name, x, w, reference));
             fmt::print("== {} ({})\n", l.name, layer_text(l.shape));
             nlohmann::ordered_json entries = nlohmann::ordered_json::array();
-            for (const std::vector<Result>* group : {&wino, &wino16, &cudnn})
+            for (const std::vector<Result>* group : {&wino, &wino16, &wino_tf32, &cudnn})
                 for (const Result& r : *group) {
                     if (r.errors)
                         fmt::print("  {:<34} {:>8} ms  rel_err {:.2e}  max|d|/max|ref| {:.2e}{}\n", r.name, ms_text(r.ms),
@@ -280,12 +284,14 @@ int main(int argc, char** argv) {
                         fmt::print("  {:<34} failed: {}\n", r.name, r.failure);
                     entries.push_back(result_json(r));
                 }
-            const Result *ours_best = fastest(wino), *cudnn_best = fastest(cudnn), *ours16_best = fastest(wino16);
+            const Result *ours_best = fastest(wino), *cudnn_best = fastest(cudnn), *ours16_best = fastest(wino16),
+                         *tf32_best = fastest(wino_tf32);
             const double speedup = ours_best && cudnn_best ? cudnn_best->ms / ours_best->ms : 0;
-            summary += fmt::format("{:<22} {:<30} {:>8} | {:<34} {:>8} | {:>6.2f}x | {:<38} {:>8}\n", l.name,
+            summary += fmt::format("{:<22} {:<30} {:>8} | {:<34} {:>8} | {:>6.2f}x | {:<38} {:>8} | {:<44} {:>8}\n", l.name,
                                    ours_best ? ours_best->name : "-", ms_text(ours_best ? ours_best->ms : -1),
                                    cudnn_best ? cudnn_best->name : "-", ms_text(cudnn_best ? cudnn_best->ms : -1), speedup,
-                                   ours16_best ? ours16_best->name : "-", ms_text(ours16_best ? ours16_best->ms : -1));
+                                   ours16_best ? ours16_best->name : "-", ms_text(ours16_best ? ours16_best->ms : -1),
+                                   tf32_best ? tf32_best->name : "-", ms_text(tf32_best ? tf32_best->ms : -1));
             nlohmann::ordered_json layer = {{"name", l.name}, {"shape", layer_text(l.shape)}, {"results", entries}};
             if (speedup > 0) layer["speedup_over_cudnn"] = speedup;
             json_layers.push_back(layer);

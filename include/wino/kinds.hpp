@@ -19,8 +19,11 @@ enum class Variant { fused, nonfused, direct };
 // _io precisions keep the layer's input, filters and output in binary16 too;
 // the others keep them in fp32. fp16_mixed: U and V in 16-bit buffers, the
 // product of those binary16 operands summed in fp32 into an fp32 M (what
-// tensor cores compute), the transforms in fp32.
-enum class Precision { fp32, fp16_storage, fp16, fp16_storage_io, fp16_io, fp16_mixed };
+// tensor cores compute), the transforms in fp32. tf32: everything in fp32 but
+// the product's operands, rounded to TF32 (a 10-bit significand, as tensor
+// cores take fp32 data); split_tf32: each operand split into two TF32 parts
+// and three of their products summed (CUTLASS's 3xTF32), near fp32's error.
+enum class Precision { fp32, fp16_storage, fp16, fp16_storage_io, fp16_io, fp16_mixed, tf32, split_tf32 };
 
 // The element type of a tensor in device memory (wino::Buffer).
 enum class ElementType { fp32, fp16 };
