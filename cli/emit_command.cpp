@@ -63,7 +63,7 @@ RegistryUnit layer_unit(const EmitCli& o, Backend backend) {
     std::optional<std::pair<DeviceIdentity, TunedLookup>> tuned;
     if (!o.db.empty()) tuned = tuned_lookup(o.db, backend, o.device_name);
     for (const NamedLayer& l : read_layer_list(o.layers)) {
-        ConvConfig config = untuned_config(l.shape, backend);
+        ConvConfig config = untuned_config(l.shape, spec_of(backend).usual_device);
         config.precision = precision;
         if (tuned) {
             if (const TunedConfig found = tuned->second(l.shape, precision); found.config)

@@ -8,11 +8,16 @@ namespace wino::cli {
 void add_kernel_options(CLI::App* sub, KernelOptions& o) {
     sub->add_option("--variant", o.variant, "nonfused, fused or direct (nonfused: the faster on lavapipe by 50x)")
         ->default_str(default_variant);
+    // The defaults by the device's class: a CPU driver (lavapipe; emit's GLSL),
+    // or a GPU (CUDA; Vulkan on a GPU). A flag the same on both says one value.
     for (const ParamSpec& spec : param_table()) {
         std::vector<std::string> defaults;
-        for (const BackendSpec& b : backends())
-            defaults.push_back(fmt::format("{} {}", b.name, value_text(spec, default_params(b.backend)[spec.param])));
-        sub->add_option(spec.flag, o.text[spec.name], fmt::format("{} (default: {})", spec.help, fmt::join(defaults, ", ")));
+        for (DeviceClass c : device_classes)
+            defaults.push_back(fmt::format("{} {}", to_string(c), value_text(spec, KernelParams(c)[spec.param])));
+        const bool same = KernelParams(DeviceClass::cpu)[spec.param] == KernelParams(DeviceClass::gpu)[spec.param];
+        sub->add_option(spec.flag, o.text[spec.name],
+                        fmt::format("{} (default: {})", spec.help,
+                                    same ? value_text(spec, KernelParams()[spec.param]) : fmt::format("{}", fmt::join(defaults, ", "))));
     }
 }
 

@@ -91,8 +91,8 @@ std::vector<float> bias_of(const RunCli& o, const ConvShape& shape) {
 // layer (unless --no-tuning-db, or --variant or --m name another), else
 // suggested_params; then the tuning flags given override it.
 std::pair<ConvConfig, std::string> choose_config(const RunCli& o, const ConvShape& shape, const Executor& executor) {
-    const Backend backend = executor.identity().backend;
-    std::pair<ConvConfig, std::string> chosen{untuned_config(shape, backend), "none"};
+    const DeviceClass device_class = executor.limits().device_class;
+    std::pair<ConvConfig, std::string> chosen{untuned_config(shape, device_class), "none"};
     const std::filesystem::path db_path = default_tuning_db(o.db);
     const Precision precision = parse_precision(o.precision, "--precision");
     chosen.first.precision = precision;
@@ -105,7 +105,7 @@ std::pair<ConvConfig, std::string> choose_config(const RunCli& o, const ConvShap
     if (named) {
         if (!o.m.empty()) config.m = parse_tile(o.m, shape);
         config.variant = parse_variant(o.kernel.variant.value_or(to_string(config.variant)), "--variant");
-        config.params = suggested_params(shape, config.m, backend);
+        config.params = suggested_params(shape, config.m, device_class);
         config.points = canonical_points(o.points, config.m, shape.R, shape.S);
         config.precision = precision;
     }
@@ -184,8 +184,8 @@ void run(const RunCli& o) {
     // Flags are checked before the device opens: a bad one is exit 2 wherever it runs.
     const Backend backend = parse_backend(o.where.backend, "--backend");
     const TileSize m = o.m.empty() ? tile_for(job.shape, 4) : parse_tile(o.m, job.shape);
-    ConvConfig flags_only{parse_variant(o.kernel.variant.value_or(default_variant), "--variant"), m, suggested_params(job.shape, m, backend),
-                          o.points, parse_precision(o.precision, "--precision"), epilogue_of(o)};
+    ConvConfig flags_only{parse_variant(o.kernel.variant.value_or(default_variant), "--variant"), m,
+                          suggested_params(job.shape, m, spec_of(backend).usual_device), o.points, parse_precision(o.precision, "--precision"), epilogue_of(o)};
     if (flags_only.epilogue.bias) job.bias = bias_of(o, job.shape);
     apply_kernel_options(o.kernel, flags_only.params);
     validate_shape(job.shape, flags_only, ParamNaming::flag);

@@ -13,11 +13,13 @@
 namespace wino {
 namespace {
 
-ConvConfig config_of(const ConvShape& shape, const KernelChoice& choice, Backend backend) {
+// The choice's configuration, from the parameters the device starts from.
+ConvConfig config_of(const ConvShape& shape, const KernelChoice& choice, const Executor& executor) {
     const TileSize m = tile_for(shape, choice.m);
+    const DeviceClass device_class = executor.limits().device_class;
     // before m divides anything
-    validate_shape(shape, {choice.variant, m, default_params(backend), choice.points, choice.precision});
-    ConvConfig config{choice.variant, m, suggested_params(shape, m, backend),
+    validate_shape(shape, {choice.variant, m, KernelParams(device_class), choice.points, choice.precision});
+    ConvConfig config{choice.variant, m, suggested_params(shape, m, device_class),
                       spec_of(choice.variant).winograd ? canonical_points(choice.points, m, shape.R, shape.S) : "",
                       choice.precision, choice.epilogue};
     for (const auto& [name, text] : choice.params) {
@@ -141,7 +143,7 @@ Conv2d detail::Conv2dState::load(Device& device, ConvPlan plan) {
 Conv2d::Conv2d(std::unique_ptr<detail::Conv2dState> state) : state_(std::move(state)) {}
 
 Conv2d::Conv2d(Device& device, const ConvShape& shape, const KernelChoice& choice)
-    : Conv2d(detail::Conv2dState::make(device, shape, config_of(shape, choice, device.backend()))) {}
+    : Conv2d(detail::Conv2dState::make(device, shape, config_of(shape, choice, detail::DeviceState::executor_of(device)))) {}
 
 Conv2d::Conv2d(Device& device, const ConvShape& shape, const KernelSet& kernels)
     : Conv2d(detail::Conv2dState::load(device, plan_of(shape, kernels, device.backend()))) {}

@@ -216,7 +216,8 @@ public:
                    // mma.m16n8k8 with f16 operands and f32 sums: sm_75 on
                    arch_ >= 75,
                    // ... with tf32 operands: sm_80 on
-                   arch_ >= 80};
+                   arch_ >= 80,
+                   DeviceClass::gpu};
     }
     const DeviceIdentity& identity() const override { return identity_; }
     const DeviceLimits& limits() const override { return limits_; }

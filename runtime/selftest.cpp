@@ -42,7 +42,7 @@ public:
     ConvConfig& add(const ConvShape& shape, Variant variant, TileSize m, bool quick, Precision precision = Precision::fp32,
                     Epilogue epilogue = {}) {
         const TileSize tile = tile_for(shape, m);
-        cases_.push_back({"", shape, {variant, tile, suggested_params(shape, tile, backend_), "", precision, epilogue}, quick});
+        cases_.push_back({"", shape, {variant, tile, suggested_params(shape, tile, limits_.device_class), "", precision, epilogue}, quick});
         return cases_.back().config;
     }
     bool supports(Precision precision) const { return precision_refusal(precision, limits_).empty(); }
@@ -133,7 +133,7 @@ std::vector<SelftestCase> selftest_cases(Backend backend, const DeviceLimits& li
     for (const PrecisionSpec& p : precisions())
         if (p.tensor_core_product() && cases.supports(p.precision))
             for (int m : {2, 4}) {
-                KernelParams params = suggested_params(deep_3x3, tile_for(deep_3x3, m), backend);
+                KernelParams params = suggested_params(deep_3x3, tile_for(deep_3x3, m), limits.device_class);
                 params[Param::gemm_staging] = {2, 0};
                 params[Param::tensor_cores][0] = 1;
                 if (cases.refuses(params, p.precision)) continue;

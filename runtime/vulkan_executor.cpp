@@ -168,6 +168,7 @@ VulkanExecutor::VulkanExecutor(const ExecutorOptions& options)
                false,
                device_.half_storage(),
                device_.half_arithmetic()};
+    limits_.device_class = p.deviceType == vk::PhysicalDeviceType::eCpu ? DeviceClass::cpu : DeviceClass::gpu;
 }
 
 std::unique_ptr<DeviceArray> VulkanExecutor::allocate(std::size_t size, ElementType type) {

@@ -115,12 +115,14 @@ std::string cuda_half_constant(const Exact& c) {
 const std::vector<BackendSpec>& backends() {
     static const std::vector<BackendSpec> table = {
         {Backend::glsl, "glsl", "vulkan", Part::vulkan, "GLSL", ".comp", "", Dialect{"REAL", "FMA"},
-         Dialect{"REAL", "FMA", glsl_half_constant}, glsl_preamble},
+         Dialect{"REAL", "FMA", glsl_half_constant}, glsl_preamble, DeviceClass::cpu},
         {Backend::cuda, "cuda", "cuda", Part::cuda, "CUDA", ".cu", ".cuh", Dialect{"const REAL", "FMA"},
-         Dialect{"const REAL", "FMA", cuda_half_constant}, cuda_preamble},
+         Dialect{"const REAL", "FMA", cuda_half_constant}, cuda_preamble, DeviceClass::gpu},
     };
     return table;
 }
+
+const char* to_string(DeviceClass device_class) { return device_class == DeviceClass::cpu ? "cpu" : "gpu"; }
 
 const BackendSpec& spec_of(Backend backend) {
     for (const BackendSpec& spec : backends())

@@ -17,6 +17,14 @@
 
 namespace wino {
 
+// What kind of processor runs the kernels, which decides the parameters they
+// start from (the table's defaults): a CPU through a SIMD-on-CPU driver
+// (lavapipe: narrow GEMM workgroups, 4 tiles a transform thread, texels
+// fetched as vectors), or a GPU (warps of 32: CUDA's shapes, whichever API).
+enum class DeviceClass { cpu, gpu };
+inline constexpr DeviceClass device_classes[] = {DeviceClass::cpu, DeviceClass::gpu};
+const char* to_string(DeviceClass device_class);  // "cpu", "gpu"
+
 // What a kernel's preamble declares.
 struct KernelInterface {
     std::string name;
@@ -39,6 +47,9 @@ struct BackendSpec {
     Dialect dialect;        // how recipe statements are written
     Dialect half_dialect;   // ... in fp16 arithmetic (constants rounded once to fp16)
     std::string (*preamble)(const KernelInterface& kernel);
+    // The devices its kernels start from when none is known (emit, wino_generate):
+    // lavapipe for GLSL, a GPU for CUDA.
+    DeviceClass usual_device;
 };
 
 const std::vector<BackendSpec>& backends();

@@ -81,7 +81,7 @@ const std::vector<ParamSpec> table = {
      .parts = {"K", "P"},
      .value = {1, 8},
      // A warp along p: U is one broadcast per warp, V and M coalesce (unmeasured).
-     .backend_values = {{Backend::cuda, {2, 32}}},
+     .gpu_value = ParamValue{2, 32},
      .min = 1,
      .max = 1024,
      .candidates = {{1, 8}, {8, 1}, {2, 32}, {4, 16}},
@@ -100,7 +100,7 @@ const std::vector<ParamSpec> table = {
      .tag = "r",
      .parts = {"K", "P"},
      .value = {16, 8},
-     .backend_values = {{Backend::cuda, {8, 8}}},
+     .gpu_value = ParamValue{8, 8},
      .min = 4,
      .max = 64,
      .candidates = {{16, 8}, {8, 8}, {16, 4}, {8, 16}, {4, 4}},
@@ -246,7 +246,7 @@ const std::vector<ParamSpec> table = {
      .type = ParamType::count,
      .tag = "tt",
      .value = {4, 0},
-     .backend_values = {{Backend::cuda, {1, 0}}},
+     .gpu_value = ParamValue{1, 0},
      .min = 1,
      .max = 4,
      .candidates = {{1, 0}, {4, 0}},
@@ -319,19 +319,15 @@ const ParamSpec* find_param(std::string_view name) {
     return spec == table.end() ? nullptr : &*spec;
 }
 
-KernelParams::KernelParams(Backend backend) {
-    for (const ParamSpec& spec : table) {
-        ParamValue value = spec.value;
-        for (const auto& [b, v] : spec.backend_values)
-            if (b == backend) value = v;
-        values_.push_back(value);
-    }
+KernelParams::KernelParams(DeviceClass device_class) {
+    for (const ParamSpec& spec : table)
+        values_.push_back(device_class == DeviceClass::gpu && spec.gpu_value ? *spec.gpu_value : spec.value);
 }
 
 const ParamValue& KernelParams::operator[](Param param) const { return values_[static_cast<std::size_t>(param)]; }
 ParamValue& KernelParams::operator[](Param param) { return values_[static_cast<std::size_t>(param)]; }
 
-KernelParams default_params(Backend backend) { return KernelParams(backend); }
+KernelParams default_params(Backend backend) { return KernelParams(spec_of(backend).usual_device); }
 
 bool applies_to(const ParamSpec& spec, KernelKind kind) {
     return std::find(spec.kinds.begin(), spec.kinds.end(), kind) != spec.kinds.end();

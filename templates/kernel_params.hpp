@@ -46,6 +46,7 @@ struct DeviceLimits {
     bool half_arithmetic = false;        // fp16 arithmetic (precision fp16; Vulkan: shaderFloat16, RTE rounding)
     bool tensor_cores = false;           // mma with binary16 operands and fp32 sums (CUDA: sm_75 on)
     bool tf32_tensor_cores = false;      // mma with TF32 operands and fp32 sums (CUDA: sm_80 on)
+    DeviceClass device_class = DeviceClass::cpu;  // the parameters kernels start from (CUDA: gpu; Vulkan: by device type)
 };
 
 // How messages name a parameter: by its JSON key, as the API's KernelChoice
@@ -101,8 +102,8 @@ struct ParamSpec {
     // A pair's two numbers as the kernels' #defines name them (WINO_GEMM_THREADS_K).
     std::array<const char*, 2> parts = {};
     std::vector<const char*> choices = {};  // a choice's values, as written
-    ParamValue value;  // the default...
-    std::vector<std::pair<Backend, ParamValue>> backend_values = {};  // ...and where a backend starts elsewhere
+    ParamValue value;  // the default on a CPU (lavapipe)...
+    std::optional<ParamValue> gpu_value = std::nullopt;  // ...and on a GPU where it differs
     int min, max;                                                     // of each number
     std::vector<ParamValue> candidates;                               // what the tuner tries (with the starting value)
     std::vector<KernelKind> kinds;                                    // the kernels whose code it shapes
@@ -122,8 +123,8 @@ const ParamSpec* find_param(std::string_view name);
 // One value per table entry.
 class KernelParams {
 public:
-    KernelParams() : KernelParams(Backend::glsl) {}
-    explicit KernelParams(Backend backend);  // the backend's defaults
+    KernelParams() : KernelParams(DeviceClass::cpu) {}
+    explicit KernelParams(DeviceClass device_class);  // the table's defaults for such a device
     const ParamValue& operator[](Param param) const;
     ParamValue& operator[](Param param);
     friend bool operator==(const KernelParams&, const KernelParams&) = default;
@@ -132,6 +133,7 @@ private:
     std::vector<ParamValue> values_;  // in table order
 };
 
+// The defaults where no device is known: for the backend's usual device.
 KernelParams default_params(Backend backend);
 
 // "full", "1x8", "64", "on": how headers and messages show a value.

@@ -136,8 +136,8 @@ void check_device_limits(const ConvShape& s, const ConvConfig& config, const Dev
     }
 }
 
-KernelParams suggested_params(const ConvShape& s, TileSize m, Backend backend) {
-    KernelParams p = default_params(backend);
+KernelParams suggested_params(const ConvShape& s, TileSize m, DeviceClass device_class) {
+    KernelParams p(device_class);
     p[Param::vector_rows][0] = m.w % 4 == 0 && s.out_w() % 4 == 0;
     const long long tile_quads = (1LL * s.N * ((s.out_h() + m.h - 1) / m.h) * ((s.out_w() + m.w - 1) / m.w) + 3) / 4;
     if (tile_quads < p[Param::gemm_threads][1] * p[Param::gemm_registers][1] / 4) {
@@ -165,9 +165,9 @@ std::vector<int> standard_ms(int r) {
     return ms;
 }
 
-ConvConfig untuned_config(const ConvShape& shape, Backend backend) {
+ConvConfig untuned_config(const ConvShape& shape, DeviceClass device_class) {
     const TileSize m = tile_for(shape, {untuned_m(shape.R), untuned_m(shape.S)});
-    return {Variant::nonfused, m, suggested_params(shape, m, backend)};
+    return {Variant::nonfused, m, suggested_params(shape, m, device_class)};
 }
 
 nlohmann::ordered_json to_json(const ConvConfig& c) {

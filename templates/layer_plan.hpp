@@ -107,7 +107,7 @@ std::string precision_refusal(Precision precision, const DeviceLimits& limits);
 // Kernel parameters to start from before tuning: the default GEMM workgroup
 // covers 64 tile positions, which idles most threads when a layer has few
 // tiles (13×13, 6×6 images), so such layers spread the workgroup along K.
-KernelParams suggested_params(const ConvShape& shape, TileSize m, Backend backend);
+KernelParams suggested_params(const ConvShape& shape, TileSize m, DeviceClass device_class);
 
 // {"variant": "nonfused", "m": 4 (or [4, 2]), "unroll": "full", ...}: how the
 // tuning database and JSON outputs name a configuration.
@@ -121,6 +121,6 @@ std::vector<int> standard_ms(int r);
 // What a layer runs without tuning (`run` and `emit` without a tuning result):
 // nonfused, m 4 along each axis (the first m of the standard recipes where
 // they lack 4; 1 where the filter is 1), suggested_params.
-ConvConfig untuned_config(const ConvShape& shape, Backend backend);
+ConvConfig untuned_config(const ConvShape& shape, DeviceClass device_class);
 
 }  // namespace wino

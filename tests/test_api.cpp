@@ -41,7 +41,7 @@ struct OwnedSet {
 };
 
 OwnedSet generated_set(const ConvShape& shape, const std::string& points = "") {
-    const ConvConfig config{Variant::nonfused, 4, suggested_params(shape, 4, Backend::glsl), points};
+    const ConvConfig config{Variant::nonfused, 4, suggested_params(shape, 4, DeviceClass::cpu), points};
     const ConvPlan plan = make_plan(shape, config, Backend::glsl);
     OwnedSet s;
     s.points = points;

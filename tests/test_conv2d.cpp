@@ -71,6 +71,21 @@ TEST_CASE("Winograd kernels on Vulkan: every variant, m 2/4/6, r 3/5, awkward sh
                 for (const ConvShape& shape : awkward_shapes(r)) check_layer(shape, {variant, m, {}}, layer_error_bound(m, r));
 }
 
+TEST_CASE("a GPU's parameters run in GLSL too (Vulkan on a GPU starts from them): every variant, m 2/4/6, r 3 and 5, awkward shapes, fp32 and fp16-storage") {
+    // lavapipe is a CPU device: it starts from the cpu class's parameters.
+    REQUIRE(executor().limits().device_class == DeviceClass::cpu);
+    REQUIRE_FALSE(KernelParams(DeviceClass::gpu) == KernelParams(DeviceClass::cpu));
+    for (Precision precision : {Precision::fp32, Precision::fp16_storage})
+        for (Variant variant : {Variant::fused, Variant::nonfused})
+            for (int r : {3, 5})
+                for (int m : {2, 4, 6})
+                    for (const ConvShape& shape : awkward_shapes(r)) {
+                        INFO(to_string(precision));
+                        const double bound = layer_error_bound(m, r) * spec_of(precision).bound_factor;
+                        check_layer(shape, {variant, m, suggested_params(shape, m, DeviceClass::gpu), "", precision}, bound);
+                    }
+}
+
 TEST_CASE("16-bit and TF32 precisions on Vulkan: both variants, m 2/4/6, awkward shapes, 16-bit buffers guarded like the others") {
     REQUIRE(executor().limits().half_storage);
     REQUIRE(executor().limits().half_arithmetic);
@@ -89,7 +104,7 @@ TEST_CASE("16-bit and TF32 precisions on Vulkan: both variants, m 2/4/6, awkward
             for (int m : {2, 4, 6})
                 for (const ConvShape& shape : awkward_shapes(3)) {
                     INFO(to_string(precision));
-                    check_layer(shape, {variant, m, suggested_params(shape, m, Backend::glsl), "", precision}, bound.at(m));
+                    check_layer(shape, {variant, m, suggested_params(shape, m, DeviceClass::cpu), "", precision}, bound.at(m));
                 }
 }
 
@@ -111,7 +126,7 @@ TEST_CASE("epilogues on Vulkan: bias and each activation, every variant, m 2/4, 
         INFO("epilogue " << epilogue_tag(e));
         for (Variant variant : {Variant::fused, Variant::nonfused})
             for (int m : {2, 4}) {
-                ConvConfig config{variant, m, suggested_params(shape, m, Backend::glsl)};
+                ConvConfig config{variant, m, suggested_params(shape, m, DeviceClass::cpu)};
                 config.epilogue = e;
                 check_layer(shape, config, layer_error_bound(m, 3));
             }
@@ -122,7 +137,7 @@ TEST_CASE("epilogues on Vulkan: bias and each activation, every variant, m 2/4, 
         ConvConfig direct{Variant::direct, 4, {}};
         direct.epilogue = e;
         check_layer(shape, direct, 1e-6);
-        ConvConfig half{Variant::fused, 4, suggested_params(shape, 4, Backend::glsl), "", Precision::fp16};
+        ConvConfig half{Variant::fused, 4, suggested_params(shape, 4, DeviceClass::cpu), "", Precision::fp16};
         half.epilogue = e;
         check_layer(shape, half, 1.5e-2);
     }
@@ -141,12 +156,12 @@ TEST_CASE("non-square filters and tiles on Vulkan: 1x7 7x1 3x1 1x3 3x5 5x3 2x4, 
         for (const TileSize asked : {TileSize(2), TileSize(4), TileSize(4, 2)}) {
             const TileSize m = asked.square() ? tile_for(shape, asked) : asked;
             if ((shape.R == 1 && m.h != 1) || (shape.S == 1 && m.w != 1)) continue;
-            const ConvConfig nonfused{Variant::nonfused, m, suggested_params(shape, m, Backend::glsl)};
+            const ConvConfig nonfused{Variant::nonfused, m, suggested_params(shape, m, DeviceClass::cpu)};
             check_layer(shape, nonfused, check_bound(nonfused, shape));
             if (asked == TileSize(2)) continue;  // the fused kernel and fp16 at the larger tiles, for time
-            const ConvConfig fused{Variant::fused, m, suggested_params(shape, m, Backend::glsl)};
+            const ConvConfig fused{Variant::fused, m, suggested_params(shape, m, DeviceClass::cpu)};
             check_layer(shape, fused, check_bound(fused, shape));
-            const ConvConfig half{Variant::fused, m, suggested_params(shape, m, Backend::glsl), "", Precision::fp16_storage};
+            const ConvConfig half{Variant::fused, m, suggested_params(shape, m, DeviceClass::cpu), "", Precision::fp16_storage};
             check_layer(shape, half, check_bound(half, shape));
         }
     for (const ConvShape& shape : shapes) check_layer(shape, {Variant::direct, 4, {}}, 1e-6);
@@ -167,8 +182,8 @@ TEST_CASE("unroll factors and tiles change the code, not the result") {
         check_layer(shape, config, layer_error_bound(4, 3));
     }
     const ConvShape few_tiles{1, 9, 6, 6, 21, 3, 1};
-    check_layer(few_tiles, {Variant::nonfused, 2, suggested_params(few_tiles, 2, Backend::glsl)}, layer_error_bound(2, 3));
-    CHECK(suggested_params(few_tiles, 2, Backend::glsl)[Param::gemm_threads][0] == 8);
+    check_layer(few_tiles, {Variant::nonfused, 2, suggested_params(few_tiles, 2, DeviceClass::cpu)}, layer_error_bound(2, 3));
+    CHECK(suggested_params(few_tiles, 2, DeviceClass::cpu)[Param::gemm_threads][0] == 8);
     // Output rows stored 4 at a time (m and W' multiples of 4): row tails (m 4)
     // and column tails (m 8), 4 tiles or 1 per transform thread.
     for (int tiles : {4, 1}) {
@@ -179,8 +194,8 @@ TEST_CASE("unroll factors and tiles change the code, not the result") {
         rows.m = 8;
         check_layer({2, 2, 9, 12, 3, 3, 1}, rows, layer_error_bound(8, 3));
     }
-    CHECK(suggested_params({1, 3, 7, 12, 5, 3, 1}, 4, Backend::glsl)[Param::vector_rows][0]);
-    CHECK_FALSE(suggested_params({1, 3, 7, 13, 5, 3, 1}, 4, Backend::glsl)[Param::vector_rows][0]);
+    CHECK(suggested_params({1, 3, 7, 12, 5, 3, 1}, 4, DeviceClass::cpu)[Param::vector_rows][0]);
+    CHECK_FALSE(suggested_params({1, 3, 7, 13, 5, 3, 1}, 4, DeviceClass::cpu)[Param::vector_rows][0]);
     ConvConfig misfit{Variant::nonfused, 4, {}};
     misfit.params[Param::vector_rows][0] = 1;
     CHECK_THROWS_WITH(validate_shape({1, 3, 7, 13, 5, 3, 1}, misfit), Catch::Contains("multiples of 4"));
@@ -253,7 +268,7 @@ TEST_CASE("the benchmark layers agree with the reference at full size", "[.][lon
     for (const NamedLayer& l : read_layer_list(std::string(WINO_SOURCE_DIR) + "/examples/layers/ncnn-comparison.txt")) {
         ++layers;
         const ConvShape& s = l.shape;
-        for (int m : {4, 6}) check_layer(s, {Variant::nonfused, m, suggested_params(s, m, Backend::glsl)}, layer_error_bound(m, s.R));
+        for (int m : {4, 6}) check_layer(s, {Variant::nonfused, m, suggested_params(s, m, DeviceClass::cpu)}, layer_error_bound(m, s.R));
     }
     CHECK(layers == 5);
 }
@@ -265,7 +280,7 @@ TEST_CASE("a layer is run, checked and timed through the executor interface") {
     CHECK(id.label.rfind("vulkan:", 0) == 0);
     LayerJob job;
     job.shape = {1, 4, 9, 10, 6, 3, 1};
-    job.config = {Variant::nonfused, 4, suggested_params(job.shape, 4, Backend::glsl)};
+    job.config = {Variant::nonfused, 4, suggested_params(job.shape, 4, DeviceClass::cpu)};
     job.input = random_tensor(job.shape.input_size(), 3);
     job.filters = random_tensor(job.shape.filter_size(), 4);
     job.check = job.bench = job.baseline_direct = true;

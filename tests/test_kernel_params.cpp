@@ -145,7 +145,7 @@ TEST_CASE("every range and constraint of the table refuses what it should") {
 TEST_CASE("every parameter is a flag of run and emit, a key of the JSON config, a word of its kernels' header and their #define") {
     const auto emit_help = test::run_wino_gen("emit --help"), run_help = test::run_wino_gen("run --help");
     const ConvShape layer(1, 2, 6, 6, 3, 3, Padding{});
-    const nlohmann::ordered_json config = to_json(untuned_config(layer, Backend::glsl));  // run's "config"
+    const nlohmann::ordered_json config = to_json(untuned_config(layer, DeviceClass::cpu));  // run's "config"
     const RecipeSet s = recipes_for(4, 3, default_points(6), {});
     for (const ParamSpec& spec : param_table()) {
         INFO(spec.name);

@@ -41,7 +41,7 @@ TEST_CASE("the model's error agrees with the device's within 2x at m = 2, 4, 6",
         const LayerErrorModel model = model_layer_error(s, ConvAlgorithm::square(recipes(m, 3)), x, w);
         LayerJob job;
         job.shape = s;
-        job.config = {Variant::nonfused, m, suggested_params(s, m, Backend::glsl)};
+        job.config = {Variant::nonfused, m, suggested_params(s, m, DeviceClass::cpu)};
         job.input = x;
         job.filters = w;
         job.check = true;
@@ -71,7 +71,7 @@ TEST_CASE("the default F(4,3) is at least as accurate as ncnn's on ncnn's first 
     for (Variant v : {Variant::nonfused, Variant::fused}) {
         LayerJob job;
         job.shape = s;
-        job.config = {v, 4, suggested_params(s, 4, Backend::glsl)};
+        job.config = {v, 4, suggested_params(s, 4, DeviceClass::cpu)};
         job.input = x;
         job.filters = w;
         const LayerErrors measured = compare_with_reference(run_layer(device, job).output, ref);
@@ -83,7 +83,7 @@ TEST_CASE("the default F(4,3) is at least as accurate as ncnn's on ncnn's first 
     const std::vector<float> xo = random_tensor(odd.input_size(), 5), wo = random_tensor(odd.filter_size(), 6);
     LayerJob job;
     job.shape = odd;
-    job.config = {Variant::nonfused, 4, suggested_params(odd, 4, Backend::glsl)};
+    job.config = {Variant::nonfused, 4, suggested_params(odd, 4, DeviceClass::cpu)};
     job.input = xo;
     job.filters = wo;
     const std::vector<double> refo = reference_conv2d(odd, xo, wo);
@@ -125,7 +125,7 @@ TEST_CASE("16-bit and TF32 precisions: the model rounds what the device rounds, 
                     model_layer_error(s, ConvAlgorithm::square(balanced), x, w, roundings(v, precision), arithmetic_of(precision));
                 LayerJob job;
                 job.shape = s;
-                job.config = {v, m, suggested_params(s, m, Backend::glsl), "", precision};
+                job.config = {v, m, suggested_params(s, m, DeviceClass::cpu), "", precision};
                 job.input = x;
                 job.filters = w;
                 const LayerErrors measured = compare_with_reference(run_layer(device, job).output, ref);
@@ -207,7 +207,7 @@ TEST_CASE("non-square and 1D layers: the host pipeline in fp64 is the convolutio
             const std::vector<float> x = random_tensor(s.input_size(), 3), w = random_tensor(s.filter_size(), 4);
             const std::vector<double> ref = reference_conv2d(s, x, w);
             for (Precision precision : {Precision::fp32, Precision::fp16_storage}) {
-                const ConvConfig config{Variant::nonfused, m, suggested_params(s, m, Backend::glsl), "", precision};
+                const ConvConfig config{Variant::nonfused, m, suggested_params(s, m, DeviceClass::cpu), "", precision};
                 const LayerRecipes recipes(s, config, optimizer_options(precision));
                 if (precision == Precision::fp32) {
                     const LayerErrors exact = compare_with_reference(winograd_on_host(s, recipes.algorithm(), x, w, {}), ref);

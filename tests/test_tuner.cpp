@@ -93,7 +93,7 @@ DeviceIdentity fake_device(std::uint32_t vendor, std::uint32_t device, const std
 }
 
 TuningResult fake_result(const DeviceIdentity& d, int m, double ms) {
-    Candidate c = untuned_config(tiny, Backend::glsl);
+    Candidate c = untuned_config(tiny, DeviceClass::cpu);
     c.m = m;
     return {d, tiny, "h1", "0.1", c, ms, ""};
 }
@@ -106,7 +106,11 @@ TEST_CASE("the space covers variants, every m of the recipes and the table's val
     DeviceLimits with_blas = roomy;
     with_blas.vendor_gemm = true;
     const std::vector<Candidate> space = search_space(tiny, Backend::glsl, with_blas);
-    CHECK(space.front() == untuned_config(tiny, Backend::glsl));
+    CHECK(space.front() == untuned_config(tiny, DeviceClass::cpu));
+    // A GPU (Vulkan's on a GPU as CUDA's) starts from the GPU's parameters.
+    DeviceLimits gpu = with_blas;
+    gpu.device_class = DeviceClass::gpu;
+    CHECK(search_space(tiny, Backend::glsl, gpu).front() == untuned_config(tiny, DeviceClass::gpu));
     for (int m = 2; m <= 10; ++m)
         for (Variant v : {Variant::fused, Variant::nonfused})
             CHECK(any_of(space, [&](const Candidate& c) { return c.variant == v && c.m == m; }));
@@ -169,11 +173,12 @@ TEST_CASE("each constraint removes from the space what the device or the layer c
     CHECK_FALSE(any_of(search_space(tiny, Backend::glsl, roomy), blas));
     DeviceLimits with_blas = roomy;
     with_blas.vendor_gemm = true;
+    with_blas.device_class = DeviceClass::gpu;
     const std::vector<Candidate> space = search_space(tiny, Backend::cuda, with_blas);
     CHECK(any_of(space, blas));
     for (const Candidate& c : space)
         if (blas(c)) {
-            const KernelParams start = suggested_params(tiny, c.m, Backend::cuda);
+            const KernelParams start = suggested_params(tiny, c.m, DeviceClass::gpu);
             CHECK(c.params[Param::gemm_threads] == start[Param::gemm_threads]);
             CHECK(c.params[Param::gemm_registers] == start[Param::gemm_registers]);
         }

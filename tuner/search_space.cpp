@@ -76,12 +76,12 @@ std::vector<Candidate> search_space(const ConvShape& shape, Backend backend, con
         keys.insert(candidate_key(c));
         space.push_back(c);
     };
-    add(untuned_config(shape, backend));
+    add(untuned_config(shape, limits.device_class));
     for (const VariantSpec& variant : variants()) {
         if (!variant.winograd) continue;
         for (const TileSize m : tiles_for(shape)) {
             // Each (variant, m) group starts with its suggested parameters.
-            const Candidate start{variant.variant, m, suggested_params(shape, m, backend)};
+            const Candidate start{variant.variant, m, suggested_params(shape, m, limits.device_class)};
             std::vector<Candidate> product = {start};
             add(start);
             for (const ParamSpec& spec : param_table()) {

@@ -26,7 +26,7 @@ std::vector<Candidate> layer_space(const Executor& executor, const ConvShape& la
     // fp32); one that only this precision leaves empty is told below.
     if (space.empty() && (options.precision == Precision::fp32 || search_space(layer, backend, executor.limits()).empty()))
         throw InputError(fmt::format("{} cannot be tuned: {}", layer_text(layer),
-                                     refusal(layer, untuned_config(layer, backend), executor.limits())));
+                                     refusal(layer, untuned_config(layer, executor.limits().device_class), executor.limits())));
     if (options.precision != Precision::fp32) {
         std::erase_if(space, [](const Candidate& c) { return !spec_of(c.variant).winograd; });
         if (space.empty())

@@ -174,7 +174,7 @@ Result ours_run(Executor& executor, const ConvShape& shape, const Ours& ours, co
                               tensor_cores ? " tensor cores" : "");
     try {
         const TileSize tile = tile_for(shape, m);
-        KernelParams params = suggested_params(shape, tile, Backend::cuda);
+        KernelParams params = suggested_params(shape, tile, executor.limits().device_class);
         params[Param::cublas][0] = cublas;
         params[Param::gemm_staging][0] = staging;
         params[Param::tensor_cores][0] = tensor_cores;
