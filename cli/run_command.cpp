@@ -90,16 +90,16 @@ std::vector<float> bias_of(const RunCli& o, const ConvShape& shape) {
 // The configuration to run: the tuning database's choice for this device and
 // layer (unless --no-tuning-db, or --variant or --m name another), else
 // suggested_params; then the tuning flags given override it.
-std::pair<ConvConfig, std::string> choose_config(const RunCli& o, const ConvShape& shape, const Executor& executor) {
+std::pair<ConvConfig, TunedConfig> choose_config(const RunCli& o, const ConvShape& shape, const Executor& executor) {
     const DeviceClass device_class = executor.limits().device_class;
-    std::pair<ConvConfig, std::string> chosen{untuned_config(shape, device_class), "none"};
+    std::pair<ConvConfig, TunedConfig> chosen{untuned_config(shape, device_class), {}};
     const std::filesystem::path db_path = default_tuning_db(o.db);
     const Precision precision = parse_precision(o.precision, "--precision");
     chosen.first.precision = precision;
     const bool named = !o.m.empty() || o.kernel.variant || !o.points.empty();
     if (!o.no_tuning_db && !named && !db_path.empty() && std::filesystem::exists(db_path)) {
         const TunedConfig found = tuned_lookup(db_path, executor.identity())(shape, precision);
-        if (found.config) chosen = {*found.config, found.match};
+        if (found.config) chosen = {*found.config, found};
     }
     ConvConfig& config = chosen.first;
     if (named) {
@@ -115,7 +115,7 @@ std::pair<ConvConfig, std::string> choose_config(const RunCli& o, const ConvShap
 }
 
 nlohmann::ordered_json report_json(const LayerJob& job, const DeviceIdentity& device,
-                                   const std::string& tuning, const LayerReport& r) {
+                                   const TunedConfig& tuning, const LayerReport& r) {
     const ConvShape& s = job.shape;
     const ConvConfig& c = job.config;
     nlohmann::ordered_json out = {{"device", device.label}, {"backend", spec_of(device.backend).api},
@@ -124,10 +124,16 @@ nlohmann::ordered_json report_json(const LayerJob& job, const DeviceIdentity& de
                                   {"points", spec_of(c.variant).winograd
                                                  ? point_strings(points_of(c, s.R > 1 ? c.m.h : c.m.w, s.R > 1 ? s.R : s.S))
                                                  : std::vector<std::string>{}},
-                                  {"tuning", tuning}, {"config", to_json(c)},
+                                  {"tuning", tuning.batch ? std::string("nearest-batch") : tuning.match},
+                                  {"config", to_json(c)},
                                   {"precision", to_string(c.precision)},
                                   {"kernel_set", kernel_set_name(c.variant, c.m, s.R, s.S, c.params, c.precision, c.points, c.epilogue)},
                                   {"time_ms", r.time_ms}};
+    if (tuning.batch) {
+        // The same layer's result at another batch size, found as the match says.
+        out["tuned_batch"] = *tuning.batch;
+        out["tuning_match"] = tuning.match;
+    }
     if (job.config.epilogue != Epilogue{})
         out["epilogue"] = {{"bias", job.config.epilogue.bias}, {"activation", activation_text(job.config.epilogue)}};
     if (job.bench) {
@@ -172,7 +178,11 @@ void print_result(const RunCli& o, const LayerJob& job, const nlohmann::ordered_
     if (out.contains("rel_err"))
         fmt::print("; rel_err {:.3e}, max_abs_err {:.3e}", out["rel_err"].get<double>(), out["max_abs_err"].get<double>());
     const std::string tuning = out["tuning"].get<std::string>();
-    fmt::print("; {}\n", tuning == "none" ? "untuned" : fmt::format("tuned ({} match)", tuning));
+    if (out.contains("tuned_batch"))
+        fmt::print("; tuned at the nearest tuned batch, N={} ({} match)\n", out["tuned_batch"].get<long long>(),
+                   out["tuning_match"].get<std::string>());
+    else
+        fmt::print("; {}\n", tuning == "none" ? "untuned" : fmt::format("tuned ({} match)", tuning));
 }
 
 void run(const RunCli& o) {

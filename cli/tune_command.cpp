@@ -4,6 +4,7 @@
 #include "cli/command.hpp"
 #include "cli/shared_options.hpp"
 #include <wino/errors.hpp>
+#include "generator/checked.hpp"
 #include "generator/json_text.hpp"
 #include "tuner/layer_list.hpp"
 #include "tuner/model_layers.hpp"
@@ -24,19 +25,21 @@ namespace {
 struct TuneCli {
     DeviceOptions where;
     LayerOptions layer;
-    std::string layers, model, strategy = "guided", db, format = "text", export_file, import_file, points, precision = "fp32";
-    int batch = 1;
+    std::string layers, model, strategy = "guided", db, format = "text", export_file, import_file, points, precision = "fp32",
+        batches;
+    std::optional<int> batch;
     double budget = 0;
     bool show = false;
 };
 
-// The layers to tune, and the model's Conv nodes that are not among them.
-ModelLayers layers_of(const TuneCli& o) {
+// The layers as given, and the model's Conv nodes that are not among them.
+ModelLayers given_layers(const TuneCli& o) {
     if (!o.layers.empty() + !o.layer.input_shape.empty() + !o.model.empty() > 1)
         throw InputError("tune takes one of --layers, --input-shape and --model");
+    if (o.batch && o.model.empty()) throw InputError("--batch is for --model (--batches tunes any layers at a list of batch sizes)");
     if (!o.layers.empty()) return {read_layer_list(o.layers), {}};
     if (!o.model.empty()) {
-        ModelLayers model = read_model_layers(o.model, o.batch);
+        ModelLayers model = read_model_layers(o.model, o.batch.value_or(1));
         if (model.layers.empty())
             throw InputError(fmt::format("{} has no convolution a Winograd kernel can run ({} Conv nodes skipped)", o.model,
                                          model.skipped.size()));
@@ -47,6 +50,33 @@ ModelLayers layers_of(const TuneCli& o) {
     if (!o.layer.filters) throw InputError("tune --input-shape needs --filters K");
     const ConvShape s = layer_shape(parse_input_shape(o.layer.input_shape), *o.layer.filters, o.layer);
     return {{{fmt::format("{}x{}x{}x{}-k{}-r{}-p{}", s.N, s.C, s.H, s.W, s.K, filter_text(s), padding_text(s.pad)), s}}, {}};
+}
+
+// The layers to tune: as given, or with --batches each at every batch size
+// listed (its N replaced, "-n<N>" after its name), in the list's order.
+ModelLayers layers_of(const TuneCli& o) {
+    ModelLayers given = given_layers(o);
+    if (o.batches.empty()) return given;
+    if (o.batch) throw InputError("give --batch or --batches, not both");
+    const LayerField& n = layer_fields()[0];
+    std::vector<long long> sizes;
+    std::size_t from = 0;
+    for (std::size_t comma; from <= o.batches.size(); from = comma + 1) {
+        comma = std::min(o.batches.find(',', from), o.batches.size());
+        const long long size = parse_integer(o.batches.substr(from, comma - from), n.min, n.max, "--batches");
+        if (std::find(sizes.begin(), sizes.end(), size) != sizes.end())
+            throw InputError(fmt::format("--batches lists {} twice", size));
+        sizes.push_back(size);
+    }
+    ModelLayers out{{}, given.skipped};
+    for (const NamedLayer& l : given.layers)
+        for (long long size : sizes) {
+            NamedLayer at = l;
+            at.shape.N = static_cast<int>(size);
+            at.name = fmt::format("{}-n{}", l.name, size);
+            out.layers.push_back(at);
+        }
+    return out;
 }
 
 std::string config_text(const Candidate& c) {
@@ -210,6 +240,9 @@ Command add_tune_command(CLI::App& app) {
                     "recipes, symmetric padding) is a layer, the others are listed as skipped");
     sub->add_option("--batch", o->batch, "with --model: the batch size a dynamic batch dimension stands for")->default_str("1")->check(
         integer_range(layer_fields()[0].min, layer_fields()[0].max));
+    sub->add_option("--batches", o->batches,
+                    "tune each layer at each of these batch sizes, its N replaced ('1,8,32'); `run` at an untuned N takes "
+                    "the nearest tuned one's result");
     add_layer_options(sub, o->layer);
     std::vector<std::string> names;
     for (const StrategySpec& s : strategies()) names.push_back(fmt::format("{} ({})", s.name, s.help));

@@ -388,6 +388,90 @@ TEST_CASE("lookups fall back from this driver to this device to this vendor, and
     fs::remove_all(dir);
 }
 
+TEST_CASE("a layer without its own result takes the same layer's at the nearest tuned batch size, in ratio, the larger on a tie") {
+    const fs::path dir = scratch("nearest");
+    const DeviceIdentity here = fake_device(0x10de, 0x2330, "550.1");
+    TuningDb db(dir / "a.db");
+    const auto at_batch = [&](int n, int m, double ms) {
+        TuningResult r = fake_result(here, m, ms);
+        r.layer.N = n;
+        return r;
+    };
+    db.record(at_batch(1, 2, 0.5));
+    db.record(at_batch(1, 4, 0.4));  // N = 1's fastest
+    db.record(at_batch(4, 6, 3.0));
+    db.record(at_batch(32, 8, 9.0));
+    const auto current = [](const Candidate&) { return std::string("h1"); };
+    const auto at = [&](int n) {
+        ConvShape layer = tiny;
+        layer.N = n;
+        return db.best(here, layer, current);
+    };
+    CHECK_FALSE(at(1).batch);  // its own result
+    CHECK(at(1).candidate->m == 4);
+    struct Expect {
+        int n;
+        long long from;
+        int m;
+    };
+    for (const Expect& e : {Expect{2, 4, 6},     // 2/1 = 4/2: the larger
+                            Expect{3, 4, 6},     // 4/3 < 3/1
+                            Expect{8, 4, 6},     // 8/4 < 32/8
+                            Expect{16, 32, 8},   // 32/16 < 16/4
+                            Expect{64, 32, 8}}) {
+        INFO("N " << e.n);
+        const TuningChoice choice = at(e.n);
+        REQUIRE(choice.batch);
+        CHECK(*choice.batch == e.from);
+        CHECK(choice.candidate->m == e.m);
+        CHECK(choice.match == TuningMatch::exact);
+    }
+    // Along the device chain: another driver of the device takes them too, as a device match.
+    ConvShape eight = tiny;
+    eight.N = 8;
+    const TuningChoice other_driver = db.best(fake_device(0x10de, 0x2330, "560.0"), eight, current);
+    CHECK(other_driver.match == TuningMatch::device);
+    CHECK(other_driver.batch == 4);
+    // Results of other kernels are not current at any batch; another layer's never count.
+    CHECK(db.best(here, eight, [](const Candidate&) { return std::string("h2"); }).match == TuningMatch::none);
+    ConvShape wider = eight;
+    wider.W = 9;
+    CHECK(db.best(here, wider, current).match == TuningMatch::none);
+    fs::remove_all(dir);
+}
+
+TEST_CASE("tune --batches tunes a list of batch sizes, and run at an untuned N says which N it took") {
+    const fs::path dir = scratch("batches");
+    const std::string db = " --db " + (dir / "t.db").string();
+    auto tuned = test::run_wino_gen("tune --input-shape 1,4,6,8 --filters 4 --pad 1 --batches 1,4 --budget-seconds 2 --format json" + db);
+    REQUIRE(tuned.exit_code == 0);
+    const auto layers = nlohmann::json::parse(tuned.out)["layers"];
+    REQUIRE(layers.size() == 2);
+    CHECK(layers[0]["layer"] == "1x4x6x8-k4-r3x3-p1-n1");
+    CHECK(layers[1]["shape"]["N"] == 4);
+    auto run = test::run_wino_gen("run --input-shape 3,4,6,8 --filters 4 --pad 1 --check --format json" + db);
+    REQUIRE(run.exit_code == 0);
+    const auto j = nlohmann::json::parse(run.out);
+    CHECK(j["tuning"] == "nearest-batch");
+    CHECK(j["tuned_batch"] == 4);
+    CHECK(j["tuning_match"] == "exact");
+    CHECK(j["config"] == layers[1]["config"]);
+    CHECK(j["check"] == "pass");
+    auto text = test::run_wino_gen("run --input-shape 3,4,6,8 --filters 4 --pad 1" + db);
+    CHECK_THAT(text.out, Catch::Contains("nearest tuned batch, N=4 (exact match)"));
+    auto own = test::run_wino_gen("run --input-shape 4,4,6,8 --filters 4 --pad 1 --format json" + db);
+    CHECK(nlohmann::json::parse(own.out)["tuning"] == "exact");
+    CHECK_FALSE(nlohmann::json::parse(own.out).contains("tuned_batch"));
+    for (const auto& [args, says] : {std::pair{" --batches 1,x", "--batches"}, {" --batches 1,1", "lists 1 twice"},
+                                     {" --batches 0", "--batches"}, {" --batches 1 --batch 2", "--batch is for --model"}}) {
+        auto bad = test::run_wino_gen("tune --input-shape 1,4,6,8 --filters 4 --pad 1" + std::string(args) + db);
+        INFO(args);
+        CHECK(bad.exit_code == 2);
+        CHECK_THAT(bad.err, Catch::Contains(says));
+    }
+    fs::remove_all(dir);
+}
+
 TEST_CASE("tune refuses bad input with one line") {
     const fs::path dir = scratch("bad");
     const std::string db = " --db " + (dir / "t.db").string();

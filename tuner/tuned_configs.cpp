@@ -17,7 +17,7 @@ namespace {
 TunedLookup lookup_of(std::shared_ptr<TuningDb> db, const DeviceIdentity& device) {
     return [db, device](const ConvShape& shape, Precision precision) {
         const TuningChoice choice = db->best_current(device, shape, precision);
-        return TunedConfig{choice.candidate, to_string(choice.match)};
+        return TunedConfig{choice.candidate, to_string(choice.match), choice.batch};
     };
 }
 

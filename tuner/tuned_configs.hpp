@@ -18,6 +18,7 @@ namespace wino {
 struct TunedConfig {
     std::optional<ConvConfig> config;  // none: the database has no result for the layer
     std::string match = "none";        // how the result's device matched (TuningMatch's names)
+    std::optional<long long> batch;    // the N it was tuned at, where that is not the layer's (nearest-batch)
 };
 
 // A layer's tuned configuration at a precision.

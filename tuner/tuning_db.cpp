@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cmath>
 #include <chrono>
 #include <functional>
 #include <cstdlib>
@@ -392,8 +393,39 @@ TuningChoice TuningDb::best(const DeviceIdentity& device, const ConvShape& layer
             TuningResult r = result_of(s);
             if (current_hash(r.candidate) == r.kernels_hash) return {level.match, r.candidate, *r.time_ms};
         }
+        if (std::optional<TuningChoice> other = nearest_batch(level.match, level.where, device, layer, current_hash, precision))
+            return *other;
     }
     return {};
+}
+
+std::optional<TuningChoice> TuningDb::nearest_batch(TuningMatch match, const char* where, const DeviceIdentity& device,
+                                                    const ConvShape& layer,
+                                                    const std::function<std::string(const Candidate&)>& current_hash,
+                                                    Precision precision) {
+    // The layer's columns but n, and the precision, equal; n (?6) another.
+    std::vector<std::string> same;
+    const std::vector<LayerField>& fields = layer_fields();
+    for (std::size_t i = 1; i < fields.size(); ++i)
+        same.push_back(fmt::format("{} = ?{}", layer_column(fields[i]), device_columns + 1 + static_cast<int>(i)));
+    Statement s(*db_, fmt::format("SELECT {} FROM results WHERE {} AND {} AND precision = ?{} AND {} != ?{} AND time_ms IS NOT NULL "
+                                  "ORDER BY time_ms",
+                                  all_columns(), where, fmt::join(same, " AND "), after_layer + 1, layer_column(fields[0]),
+                                  device_columns + 1));
+    bind_device(s, device);
+    bind_layer(s, layer, precision);
+    std::optional<TuningChoice> nearest;
+    const auto distance = [&](long long n) { return std::abs(std::log(static_cast<double>(n) / static_cast<double>(layer.N))); };
+    while (s.step()) {
+        TuningResult r = result_of(s);
+        if (current_hash(r.candidate) != r.kernels_hash) continue;
+        const long long n = r.layer.N;
+        // Rows come fastest first: an N's first current row is its best.
+        if (!nearest || distance(n) < distance(*nearest->batch) - 1e-12 ||
+            (std::abs(distance(n) - distance(*nearest->batch)) <= 1e-12 && n > *nearest->batch))
+            nearest = TuningChoice{match, r.candidate, *r.time_ms, n};
+    }
+    return nearest;
 }
 
 TuningChoice TuningDb::best_current(const DeviceIdentity& device, const ConvShape& layer, Precision precision) {

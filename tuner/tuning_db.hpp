@@ -48,6 +48,9 @@ struct TuningChoice {
     TuningMatch match = TuningMatch::none;
     std::optional<Candidate> candidate;
     double time_ms = 0;
+    // The batch size N of the result when it is the same layer's at another
+    // N (nearest-batch): none when it is this layer's own.
+    std::optional<long long> batch;
 };
 
 class TuningDb {
@@ -68,8 +71,11 @@ public:
     std::optional<TuningResult> find(const DeviceIdentity& device, const ConvShape& layer, const std::string& kernels_hash,
                                      const Candidate& candidate);
     // The fastest current result for the layer at the precision, along the
-    // fallback chain. `current_hash` gives the hash of the kernels a candidate
-    // emits today.
+    // fallback chain; at each device level, where the layer has none, the
+    // same layer's at the nearest tuned batch size (nearest in ratio, the
+    // larger on a tie: N = 2 takes 4 over 1). `current_hash` gives the hash
+    // of the kernels a candidate emits today for this layer (empty where it
+    // cannot run it).
     TuningChoice best(const DeviceIdentity& device, const ConvShape& layer,
                       const std::function<std::string(const Candidate&)>& current_hash,
                       Precision precision = Precision::fp32);
@@ -85,6 +91,10 @@ public:
     int import_json(const nlohmann::json& file);
 
 private:
+    std::optional<TuningChoice> nearest_batch(TuningMatch match, const char* where, const DeviceIdentity& device,
+                                              const ConvShape& layer,
+                                              const std::function<std::string(const Candidate&)>& current_hash,
+                                              Precision precision);
     std::unique_ptr<TuningDbConnection> db_;
     std::filesystem::path path_;
 };
