@@ -92,13 +92,23 @@ KernelTimes LoadedLayer::run(const DeviceArray& input, DeviceArray& output) {
 }
 
 KernelTimes LoadedLayer::median_run(const std::vector<float>& input, int warmup, int repeats) {
+    return median_run(input, warmup, RunCount{repeats, repeats, 0}).median;
+}
+
+LoadedLayer::TimedRuns LoadedLayer::median_run(const std::vector<float>& input, int warmup, RunCount count) {
     std::vector<float> output;
     for (int i = 0; i < warmup; ++i) run(input, output);
     std::vector<KernelTimes> runs;
-    for (int i = 0; i < std::max(1, repeats); ++i) runs.push_back(run(input, output));
+    double spent_ms = 0;
+    const int most = std::max({1, count.min_runs, count.max_runs});
+    while (static_cast<int>(runs.size()) < most &&
+           (static_cast<int>(runs.size()) < std::max(1, count.min_runs) || spent_ms < count.slice_ms)) {
+        runs.push_back(run(input, output));
+        spent_ms += total_ms(runs.back());
+    }
     auto by_total = [](const KernelTimes& a, const KernelTimes& b) { return total_ms(a) < total_ms(b); };
     std::nth_element(runs.begin(), runs.begin() + runs.size() / 2, runs.end(), by_total);
-    return runs[runs.size() / 2];
+    return {runs[runs.size() / 2], static_cast<int>(runs.size())};
 }
 
 std::unique_ptr<LoadedLayer> Executor::load(const ConvShape& shape, const ConvConfig& config) {

@@ -76,6 +76,18 @@ public:
     // Of `repeats` runs after `warmup` untimed ones, the times of the run whose
     // total is the median.
     KernelTimes median_run(const std::vector<float>& input, int warmup, int repeats);
+    // How many runs a timing takes: `min_runs`, then more while their summed
+    // device time is under `slice_ms` (a µs layer gets hundreds, a ms one a
+    // few), `max_runs` at most.
+    struct RunCount {
+        int min_runs = 5, max_runs = 5;
+        double slice_ms = 0;
+    };
+    struct TimedRuns {
+        KernelTimes median;  // the run whose total is the median
+        int runs = 0;
+    };
+    TimedRuns median_run(const std::vector<float>& input, int warmup, RunCount count);
     // Throws std::runtime_error when a kernel wrote outside a buffer, where the
     // backend can tell (Vulkan keeps guard zones around every buffer).
     virtual void check_guards() const = 0;

@@ -71,6 +71,23 @@ TEST_CASE("Winograd kernels on Vulkan: every variant, m 2/4/6, r 3/5, awkward sh
                 for (const ConvShape& shape : awkward_shapes(r)) check_layer(shape, {variant, m, {}}, layer_error_bound(m, r));
 }
 
+TEST_CASE("a timing runs as many times as fit its slice of device time, between its least and its most") {
+    const ConvShape small{1, 2, 8, 8, 2, 3, 1};
+    const std::unique_ptr<LoadedLayer> conv = executor().load(small, {Variant::nonfused, 4, {}});
+    conv->set_filters(random_tensor(small.filter_size(), 1));
+    const std::vector<float> x = random_tensor(small.input_size(), 2);
+    const LoadedLayer::TimedRuns fixed = conv->median_run(x, 1, LoadedLayer::RunCount{5, 5, 0});
+    CHECK(fixed.runs == 5);
+    const double one = total_ms(fixed.median);
+    REQUIRE(one > 0);
+    // A slice of about 40 runs: more than the least, fewer than the most.
+    const LoadedLayer::TimedRuns sliced = conv->median_run(x, 0, LoadedLayer::RunCount{3, 1000, 40 * one});
+    CHECK(sliced.runs > 3);
+    CHECK(sliced.runs < 1000);
+    CHECK(conv->median_run(x, 0, LoadedLayer::RunCount{3, 7, 1e9}).runs == 7);
+    CHECK(conv->median_run(x, 0, LoadedLayer::RunCount{4, 1000, 1e-9}).runs == 4);
+}
+
 TEST_CASE("a GPU's parameters run in GLSL too (Vulkan on a GPU starts from them): every variant, m 2/4/6, r 3 and 5, awkward shapes, fp32 and fp16-storage") {
     // lavapipe is a CPU device: it starts from the cpu class's parameters.
     REQUIRE(executor().limits().device_class == DeviceClass::cpu);

@@ -138,7 +138,7 @@ private:
             LayerErrors errors = compare_with_reference(output, reference_);
             errors.bound = check_bound(result.candidate, layer_);
             if (errors.passed())
-                result.time_ms = total_ms(loaded->median_run(input_, options_.warmup, options_.repeats));
+                result.time_ms = total_ms(loaded->median_run(input_, options_.warmup, options_.timing).median);
             else
                 result.failure = fmt::format("wrong output: rel_err {:.3e} > bound {:.3e}", errors.relative, errors.bound);
         } catch (const std::exception& e) {  // compile failures, device limits, driver errors

@@ -19,7 +19,10 @@ namespace wino {
 struct TuneOptions {
     std::string strategy = "guided";
     double budget_seconds = 0;  // per layer, for the search; 0: none
-    int warmup = 1, repeats = 5;
+    // A candidate's timing: after `warmup` runs, at least `timing.min_runs`,
+    // then more while their device time is under `timing.slice_ms`.
+    int warmup = 1;
+    LoadedLayer::RunCount timing{5, 1000, 20};
     // A single median of a few runs is noisy on a shared machine: the fastest
     // `finalists` and the untuned candidate are timed again side by side,
     // `final_rounds` medians of `final_repeats` runs each, the best counting.
