@@ -28,7 +28,8 @@ namespace wino::cli {
 namespace {
 
 struct EmitCli {
-    std::string backend, out = ".", registry_unit, layers, db, device_name, points, precision = "fp32", activation = "none";
+    std::string backend, out = ".", registry_unit, layers, db, device_name, points, precision = "fp32", activation = "none",
+        max_error;
     std::string m = "4", filter_shape;
     bool bias = false;
     std::optional<int> r;
@@ -59,6 +60,7 @@ Epilogue epilogue_of(const EmitCli& o) {
 // At --precision: the database's result at that precision.
 RegistryUnit layer_unit(const EmitCli& o, Backend backend) {
     const Precision precision = parse_precision(o.precision, "--precision");
+    const std::optional<double> max_error = max_error_of(o.max_error, precision);
     RegistryUnit unit{o.registry_unit, {}, {}};
     std::optional<std::pair<DeviceIdentity, TunedLookup>> tuned;
     if (!o.db.empty()) tuned = tuned_lookup(o.db, backend, o.device_name);
@@ -66,7 +68,7 @@ RegistryUnit layer_unit(const EmitCli& o, Backend backend) {
         ConvConfig config = untuned_config(l.shape, spec_of(backend).usual_device);
         config.precision = precision;
         if (tuned) {
-            if (const TunedConfig found = tuned->second(l.shape, precision); found.config)
+            if (const TunedConfig found = tuned->second(l.shape, precision, max_error); found.config)
                 config = *found.config;
             else
                 progress(fmt::format("{}: no tuning result for {}; its kernels are the untuned ones", l.name,
@@ -88,7 +90,8 @@ void emit(const EmitCli& o) {
     const Backend backend = parse_backend(o.backend, "--backend");
     const BackendSpec& language = spec_of(backend);
     if (!o.layers.empty() && o.registry_unit.empty()) throw InputError("--layers needs --registry-unit");
-    if (o.layers.empty() && (!o.db.empty() || !o.device_name.empty())) throw InputError("--db and --device-name need --layers");
+    if (o.layers.empty() && (!o.db.empty() || !o.device_name.empty() || !o.max_error.empty()))
+        throw InputError("--db, --device-name and --max-error need --layers");
     if (!o.layers.empty() && !o.points.empty()) throw InputError("--points is for one configuration, not --layers");
     const Precision precision = parse_precision(o.precision, "--precision");
     check_writable_folder(o.out);  // before recipes that may take minutes to make
@@ -168,6 +171,7 @@ Command add_emit_command(CLI::App& app) {
                     "line; R may be RxS, pad as --pad takes it)");
     sub->add_option("--db", o->db, "with --layers: each layer's configuration is the fastest in this tuning database at --precision");
     sub->add_option("--device-name", o->device_name, "with --db holding several devices: the one whose name holds this");
+    add_max_error_option(sub, o->max_error, "with --db, a tuned configuration's error budget");
     return {sub, [o] { emit(*o); }};
 }
 

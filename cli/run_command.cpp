@@ -24,7 +24,7 @@ struct RunCli {
     DeviceOptions where;
     LayerOptions layer;
     std::string format = "text", baseline, db;
-    std::string input, weights, output, points, precision = "fp32", bias, activation = "none", m;
+    std::string input, weights, output, points, precision = "fp32", bias, activation = "none", m, max_error;
     int warmup = 2, repeats = 5;
     KernelOptions kernel;
     std::uint64_t seed = 1;
@@ -98,7 +98,7 @@ std::pair<ConvConfig, TunedConfig> choose_config(const RunCli& o, const ConvShap
     chosen.first.precision = precision;
     const bool named = !o.m.empty() || o.kernel.variant || !o.points.empty();
     if (!o.no_tuning_db && !named && !db_path.empty() && std::filesystem::exists(db_path)) {
-        const TunedConfig found = tuned_lookup(db_path, executor.identity())(shape, precision);
+        const TunedConfig found = tuned_lookup(db_path, executor.identity())(shape, precision, max_error_of(o.max_error, precision));
         if (found.config) chosen = {*found.config, found};
     }
     ConvConfig& config = chosen.first;
@@ -129,6 +129,8 @@ nlohmann::ordered_json report_json(const LayerJob& job, const DeviceIdentity& de
                                   {"precision", to_string(c.precision)},
                                   {"kernel_set", kernel_set_name(c.variant, c.m, s.R, s.S, c.params, c.precision, c.points, c.epilogue)},
                                   {"time_ms", r.time_ms}};
+    if (tuning.match != "none")  // the error budget the tuned choice was taken under (null: none)
+        out["max_error"] = tuning.max_error ? nlohmann::ordered_json(*tuning.max_error) : nlohmann::ordered_json();
     if (tuning.batch) {
         // The same layer's result at another batch size, found as the match says.
         out["tuned_batch"] = *tuning.batch;
@@ -178,11 +180,17 @@ void print_result(const RunCli& o, const LayerJob& job, const nlohmann::ordered_
     if (out.contains("rel_err"))
         fmt::print("; rel_err {:.3e}, max_abs_err {:.3e}", out["rel_err"].get<double>(), out["max_abs_err"].get<double>());
     const std::string tuning = out["tuning"].get<std::string>();
+    if (tuning == "none") {
+        fmt::print("; untuned\n");
+        return;
+    }
+    const std::string budget = out["max_error"].is_null() ? "no error budget"
+                                                          : fmt::format("error budget {:.1e}", out["max_error"].get<double>());
     if (out.contains("tuned_batch"))
-        fmt::print("; tuned at the nearest tuned batch, N={} ({} match)\n", out["tuned_batch"].get<long long>(),
-                   out["tuning_match"].get<std::string>());
+        fmt::print("; tuned at the nearest tuned batch, N={} ({} match, {})\n", out["tuned_batch"].get<long long>(),
+                   out["tuning_match"].get<std::string>(), budget);
     else
-        fmt::print("; {}\n", tuning == "none" ? "untuned" : fmt::format("tuned ({} match)", tuning));
+        fmt::print("; tuned ({} match, {})\n", tuning, budget);
 }
 
 void run(const RunCli& o) {
@@ -194,6 +202,7 @@ void run(const RunCli& o) {
     // Flags are checked before the device opens: a bad one is exit 2 wherever it runs.
     const Backend backend = parse_backend(o.where.backend, "--backend");
     const TileSize m = o.m.empty() ? tile_for(job.shape, 4) : parse_tile(o.m, job.shape);
+    max_error_of(o.max_error, parse_precision(o.precision, "--precision"));
     ConvConfig flags_only{parse_variant(o.kernel.variant.value_or(default_variant), "--variant"), m,
                           suggested_params(job.shape, m, spec_of(backend).usual_device), o.points, parse_precision(o.precision, "--precision"), epilogue_of(o)};
     if (flags_only.epilogue.bias) job.bias = bias_of(o, job.shape);
@@ -250,6 +259,7 @@ Command add_run_command(CLI::App& app) {
     sub->add_option("--db", o->db, "tuning database (default: $WINO_TUNING_DB, else $XDG_DATA_HOME/wino-gen/tuning.db)");
     sub->add_flag("--no-tuning-db", o->no_tuning_db, "ignore the tuning database: start from suggested parameters");
     sub->add_option("--format", o->format, "text or json")->default_str("text");
+    add_max_error_option(sub, o->max_error, "the tuning database's result");
     return {sub, [o] { run(*o); }};
 }
 

@@ -3,6 +3,7 @@
 
 #include "templates/epilogue.hpp"
 #include "templates/precision.hpp"
+#include "runtime/layer_run.hpp"
 
 #include "generator/checked.hpp"
 #include <wino/errors.hpp>
@@ -101,6 +102,29 @@ void add_points_option(CLI::App* sub, std::string& points, const std::string& no
 
 void add_precision_option(CLI::App* sub, std::string& precision, const std::string& note) {
     sub->add_option("--precision", precision, precision_help() + note)->default_str("fp32");
+}
+
+void add_max_error_option(CLI::App* sub, std::string& text, const std::string& what) {
+    sub->add_option("--max-error", text,
+                    fmt::format("{}: the output's relative L2 error on the tuner's tensors at most this, or 'none' for any "
+                                "that passes the correctness gate (default: {:.0e} times the precision's bound factor, "
+                                "fp32-class: {:.0e} at fp32)",
+                                what, fp32_error_budget, default_error_budget(Precision::fp32)));
+}
+
+std::optional<double> max_error_of(const std::string& text, Precision precision) {
+    if (text.empty()) return default_error_budget(precision);
+    if (text == "none") return std::nullopt;
+    double value = 0;
+    std::size_t used = 0;
+    try {
+        value = std::stod(text, &used);
+    } catch (const std::exception&) {
+        used = 0;
+    }
+    if (used != text.size() || !(value > 0) || !std::isfinite(value))
+        throw InputError(fmt::format("--max-error must be a relative error above 0 (1e-5) or none, not '{}'", text));
+    return value;
 }
 
 Device open_device(const DeviceOptions& o) {

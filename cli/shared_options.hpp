@@ -38,6 +38,11 @@ void add_filter_options(CLI::App* sub, std::optional<int>& r, std::string& filte
 void add_points_option(CLI::App* sub, std::string& points, const std::string& note = "");
 // --precision (default fp32).
 void add_precision_option(CLI::App* sub, std::string& precision, const std::string& note = "");
+// --max-error E|none: the error budget of a tuned choice. `what` says whose.
+void add_max_error_option(CLI::App* sub, std::string& text, const std::string& what);
+// The budget --max-error gives at a precision: its default where empty
+// (default_error_budget), none for "none"; throws InputError for other text.
+std::optional<double> max_error_of(const std::string& text, Precision precision);
 
 // --activation, the same on run and emit (epilogue.hpp's forms).
 void add_activation_option(CLI::App* sub, std::string& activation);

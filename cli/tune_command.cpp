@@ -26,7 +26,7 @@ struct TuneCli {
     DeviceOptions where;
     LayerOptions layer;
     std::string layers, model, strategy = "guided", db, format = "text", export_file, import_file, points, precision = "fp32",
-        batches;
+        batches, max_error;
     std::optional<int> batch;
     double budget = 0;
     bool show = false;
@@ -105,8 +105,9 @@ public:
 
 private:
     std::string text() const {
-        std::string line = fmt::format("tune {} ({}/{}): {} candidates of {} ({} failed, {} stored), best ", name_, index_,
-                                       count_, last_.measured, last_.space, last_.failed, last_.reused);
+        std::string line = fmt::format("tune {} ({}/{}): {} candidates of {} ({} failed, {} over the error budget, {} stored), best ",
+                                       name_, index_, count_, last_.measured, last_.space, last_.failed, last_.over_budget,
+                                       last_.reused);
         line += last_.best_ms ? fmt::format("{:.3f} ms", last_.best_ms) : "-";
         line += fmt::format(", {:.0f} s", last_.seconds);
         if (exhaustive_ && last_.measured > 0)
@@ -122,6 +123,8 @@ private:
 void tune(const TuneCli& o) {
     if (o.format != "text" && o.format != "json") throw InputError(fmt::format("--format must be text or json, not '{}'", o.format));
     strategy_named(o.strategy, "--strategy");
+    const Precision precision = parse_precision(o.precision, "--precision");
+    const std::optional<double> max_error = max_error_of(o.max_error, precision);
     const ModelLayers model = layers_of(o);
     const std::vector<NamedLayer>& layers = model.layers;
     TuningDb db(tuning_db_path(o.db));
@@ -129,9 +132,12 @@ void tune(const TuneCli& o) {
     Executor* executor = &detail::DeviceState::executor_of(device);
     TuneOptions options{o.strategy, o.budget};
     options.points = o.points;
-    options.precision = parse_precision(o.precision, "--precision");
+    options.precision = precision;
+    options.max_error = max_error;
     nlohmann::ordered_json out = {{"device", executor->identity().label}, {"db", db.path().string()},
-                                  {"strategy", o.strategy}, {"layers", nlohmann::ordered_json::array()}};
+                                  {"strategy", o.strategy},
+                                  {"max_error", max_error ? nlohmann::ordered_json(*max_error) : nlohmann::ordered_json()},
+                                  {"layers", nlohmann::ordered_json::array()}};
     if (!o.model.empty()) {
         out["skipped"] = nlohmann::ordered_json::array();
         for (const SkippedConv& s : model.skipped) {
@@ -165,11 +171,13 @@ void tune(const TuneCli& o) {
         out["layers"].push_back({{"layer", l.name},
                                  {"shape", layer_json(s)},
                                  {"config", to_json(t.best)}, {"time_ms", t.time_ms},
+                                 {"rel_err", t.rel_err ? nlohmann::ordered_json(*t.rel_err) : nlohmann::ordered_json()},
                                  {"untuned_ms", t.untuned_ms}, {"speedup", speedup}, {"candidates", t.candidates},
-                                 {"failed", t.failed}, {"stored", t.reused}, {"space", t.space}, {"seconds", t.seconds}});
+                                 {"failed", t.failed}, {"over_budget", t.over_budget}, {"stored", t.reused},
+                                 {"space", t.space}, {"seconds", t.seconds}});
         if (o.format == "text")
-            fmt::print("{:<18} {:.3f} ms (untuned {:.3f} ms, {:.2f}x): {}\n", l.name, t.time_ms, t.untuned_ms, speedup,
-                       config_text(t.best));
+            fmt::print("{:<18} {:.3f} ms (untuned {:.3f} ms, {:.2f}x), rel_err {}: {}\n", l.name, t.time_ms, t.untuned_ms, speedup,
+                       t.rel_err ? fmt::format("{:.1e}", *t.rel_err) : "-", config_text(t.best));
     }
     if (!refused.empty() && !out.contains("skipped")) out["skipped"] = nlohmann::ordered_json::array();
     for (const auto& [name, reason] : refused) out["skipped"].push_back({{"layer", name}, {"reason", reason}});
@@ -249,6 +257,7 @@ Command add_tune_command(CLI::App& app) {
     sub->add_option("--strategy", o->strategy, fmt::format("{}", fmt::join(names, "; ")))->default_str("guided");
     add_points_option(sub, o->points, "; every candidate takes them, so they fix m = count + 2 - r");
     add_precision_option(sub, o->precision, ". Tunes at this precision; `run --precision` then takes the result");
+    add_max_error_option(sub, o->max_error, "the candidates the search keeps and the choice (every result is stored with its error)");
     sub->add_option("--budget-seconds", o->budget,
                     "per layer, for the search (0: none); the fastest found are then timed again at length")
         ->check(seconds_range());

@@ -71,6 +71,8 @@ double check_bound(const ConvConfig& config, const ConvShape& s) {
     return 10 * std::sqrt(double(s.C) * s.R * s.S) * std::ldexp(1.0, -24) + (precision.half_io ? 10 * precision.unit_roundoff : 0);
 }
 
+double default_error_budget(Precision precision) { return fp32_error_budget * spec_of(precision).bound_factor; }
+
 LayerReport run_layer(Device& device, const LayerJob& job) {
     LayerReport report;
     Conv2d conv = detail::Conv2dState::make(device, job.shape, job.config);

@@ -36,6 +36,16 @@ double layer_error_bound(int m, int r, const std::string& points = "");
 // under a tenth of its bound).
 double check_bound(const ConvConfig& config, const ConvShape& shape);
 
+// The accuracy budget a tuned choice keeps unless told otherwise (tune and
+// run --max-error): the relative L2 error of its output on the tuner's gate,
+// at most fp32_error_budget times the precision's bound factor. 1e-5 is
+// fp32-class: 10x cuDNN's fp32 error on the H200 (about 1e-6), 25x below
+// TF32's (2.4e-4); on 1x64x28x28 -> 32 the direct kernel errs 4.2e-7, F(4,3)
+// 5.6e-7, F(6,3) 2.3e-6 and F(4,5) 2.2e-6 (within), F(7,3) 1.2e-5 and F(8,3)
+// 2.2e-5 (past it).
+inline constexpr double fp32_error_budget = 1e-5;
+double default_error_budget(Precision precision);
+
 struct LayerJob {
     ConvShape shape;
     ConvConfig config;

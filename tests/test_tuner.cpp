@@ -458,7 +458,7 @@ TEST_CASE("tune --batches tunes a list of batch sizes, and run at an untuned N s
     CHECK(j["config"] == layers[1]["config"]);
     CHECK(j["check"] == "pass");
     auto text = test::run_wino_gen("run --input-shape 3,4,6,8 --filters 4 --pad 1" + db);
-    CHECK_THAT(text.out, Catch::Contains("nearest tuned batch, N=4 (exact match)"));
+    CHECK_THAT(text.out, Catch::Contains("nearest tuned batch, N=4 (exact match, error budget 1.0e-05)"));
     auto own = test::run_wino_gen("run --input-shape 4,4,6,8 --filters 4 --pad 1 --format json" + db);
     CHECK(nlohmann::json::parse(own.out)["tuning"] == "exact");
     CHECK_FALSE(nlohmann::json::parse(own.out).contains("tuned_batch"));
@@ -538,7 +538,7 @@ PRAGMA user_version = 1;
     sqlite3_stmt* version = nullptr;
     REQUIRE(sqlite3_prepare_v2(handle, "PRAGMA user_version", -1, &version, nullptr) == SQLITE_OK);
     REQUIRE(sqlite3_step(version) == SQLITE_ROW);
-    CHECK(sqlite3_column_int(version, 0) == 2);
+    CHECK(sqlite3_column_int(version, 0) == 3);
     sqlite3_finalize(version);
     sqlite3_close(handle);
     // A schema-1 export (R and one pad) imports as the same square layer.
@@ -554,6 +554,97 @@ PRAGMA user_version = 1;
     v1_export["results"].erase(1);  // the 1x7 layer has no schema-1 form
     CHECK(fresh.import_json(v1_export) == 1);
     CHECK(fresh.all().at(0).layer == tiny);
+    fs::remove_all(dir);
+}
+
+TEST_CASE("an error budget picks the fastest result within it, results of unknown error never under one") {
+    const fs::path dir = scratch("budget");
+    const DeviceIdentity here = fake_device(0x10de, 0x2330, "550.1");
+    TuningDb db(dir / "a.db");
+    const auto with_error = [&](int m, double ms, std::optional<double> rel_err) {
+        TuningResult r = fake_result(here, m, ms);
+        r.rel_err = rel_err;
+        return r;
+    };
+    db.record(with_error(8, 1.0, 2.2e-5));
+    db.record(with_error(4, 2.0, 5.6e-7));
+    db.record(with_error(6, 0.5, std::nullopt));  // measured before errors were stored
+    const auto current = [](const Candidate&) { return std::string("h1"); };
+    CHECK(db.best(here, tiny, current).candidate->m == 6);
+    CHECK(db.best(here, tiny, current, Precision::fp32, 1e-4).candidate->m == 8);
+    const TuningChoice fp32_class = db.best(here, tiny, current, Precision::fp32, default_error_budget(Precision::fp32));
+    CHECK(fp32_class.candidate->m == 4);
+    CHECK(fp32_class.rel_err == 5.6e-7);
+    CHECK(db.best(here, tiny, current, Precision::fp32, 1e-7).match == TuningMatch::none);
+    // The errors travel with an export, and a /2 export (none) still imports.
+    TuningDb fresh(dir / "b.db");
+    const nlohmann::json exported = db.export_json();
+    CHECK(exported["format"] == "wino-gen-tuning/3");
+    CHECK(fresh.import_json(exported) == 3);
+    CHECK(fresh.best(here, tiny, current, Precision::fp32, 1e-5).candidate->m == 4);
+    nlohmann::json v2 = exported;
+    v2["format"] = "wino-gen-tuning/2";
+    for (auto& r : v2["results"]) r.erase("rel_err");
+    TuningDb older(dir / "c.db");
+    CHECK(older.import_json(v2) == 3);
+    CHECK(older.best(here, tiny, current, Precision::fp32, 1.0).match == TuningMatch::none);
+    nlohmann::json negative = exported;
+    negative["results"][0]["rel_err"] = -1;
+    CHECK_THROWS_WITH(older.import_json(negative), Catch::Contains("rel_err"));
+    fs::remove_all(dir);
+}
+
+TEST_CASE("a schema-2 database migrates in place: every result kept, its error unknown") {
+    const fs::path dir = scratch("migrate2");
+    const fs::path file = dir / "v2.db";
+    {
+        TuningDb db(file);
+        db.record(fake_result(fake_device(1, 2, "1"), 4, 2.5));
+    }
+    // Back to schema 2: the table without rel_err, user_version 2.
+    sqlite3* handle = nullptr;
+    REQUIRE(sqlite3_open(file.c_str(), &handle) == SQLITE_OK);
+    REQUIRE(sqlite3_exec(handle, "ALTER TABLE results DROP COLUMN rel_err; PRAGMA user_version = 2;", nullptr, nullptr, nullptr) ==
+            SQLITE_OK);
+    sqlite3_close(handle);
+    TuningDb db(file);
+    const std::vector<TuningResult> rows = db.all();
+    REQUIRE(rows.size() == 1);
+    CHECK(rows[0].time_ms == 2.5);
+    CHECK_FALSE(rows[0].rel_err);
+    const auto current = [](const Candidate&) { return std::string("h1"); };
+    CHECK(db.best(fake_device(1, 2, "1"), tiny, current).time_ms == 2.5);
+    CHECK(db.best(fake_device(1, 2, "1"), tiny, current, Precision::fp32, 1.0).match == TuningMatch::none);
+    fs::remove_all(dir);
+}
+
+TEST_CASE("tune keeps to its error budget, stores every result with its error, and run says the budget it took") {
+    const fs::path dir = scratch("tune-budget");
+    const std::string db = " --db " + (dir / "t.db").string();
+    auto tuned = test::run_wino_gen("tune --input-shape 1,4,6,8 --filters 4 --pad 1 --strategy brute --budget-seconds 4 "
+                                    "--max-error 3e-7 --format json" + db);
+    REQUIRE(tuned.exit_code == 0);
+    const auto out = nlohmann::json::parse(tuned.out);
+    CHECK(out["max_error"] == 3e-7);
+    const auto layer = out["layers"][0];
+    CHECK(layer["rel_err"].get<double>() <= 3e-7);
+    CHECK(layer["over_budget"].get<int>() > 0);  // the large tiles
+    for (const TuningResult& r : TuningDb(dir / "t.db", true).all())
+        CHECK(r.rel_err.has_value() == r.time_ms.has_value());
+    auto run = test::run_wino_gen("run --input-shape 1,4,6,8 --filters 4 --pad 1 --max-error 3e-7 --check --format json" + db);
+    REQUIRE(run.exit_code == 0);
+    const auto j = nlohmann::json::parse(run.out);
+    CHECK(j["max_error"] == 3e-7);
+    CHECK(j["config"] == layer["config"]);
+    CHECK(j["rel_err"].get<double>() <= 3e-7);
+    auto any = test::run_wino_gen("run --input-shape 1,4,6,8 --filters 4 --pad 1 --max-error none --format json" + db);
+    CHECK(nlohmann::json::parse(any.out)["max_error"].is_null());
+    for (const char* bad : {"0", "-1", "x", "1e-5x", "nan"}) {
+        auto refused = test::run_wino_gen(fmt::format("tune --input-shape 1,4,6,8 --filters 4 --max-error {}{}", bad, db));
+        INFO(bad);
+        CHECK(refused.exit_code == 2);
+        CHECK_THAT(refused.err, Catch::Contains("--max-error must be"));
+    }
     fs::remove_all(dir);
 }
 

@@ -15,9 +15,9 @@ namespace wino {
 namespace {
 
 TunedLookup lookup_of(std::shared_ptr<TuningDb> db, const DeviceIdentity& device) {
-    return [db, device](const ConvShape& shape, Precision precision) {
-        const TuningChoice choice = db->best_current(device, shape, precision);
-        return TunedConfig{choice.candidate, to_string(choice.match), choice.batch};
+    return [db, device](const ConvShape& shape, Precision precision, std::optional<double> max_error) {
+        const TuningChoice choice = db->best_current(device, shape, precision, max_error);
+        return TunedConfig{choice.candidate, to_string(choice.match), choice.batch, max_error};
     };
 }
 

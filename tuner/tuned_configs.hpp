@@ -19,10 +19,11 @@ struct TunedConfig {
     std::optional<ConvConfig> config;  // none: the database has no result for the layer
     std::string match = "none";        // how the result's device matched (TuningMatch's names)
     std::optional<long long> batch;    // the N it was tuned at, where that is not the layer's (nearest-batch)
+    std::optional<double> max_error;   // the error budget it was looked up under (none: any)
 };
 
-// A layer's tuned configuration at a precision.
-using TunedLookup = std::function<TunedConfig(const ConvShape&, Precision)>;
+// A layer's tuned configuration at a precision, within an error budget (none: any).
+using TunedLookup = std::function<TunedConfig(const ConvShape&, Precision, std::optional<double> max_error)>;
 
 // The results of `device` in the database at `path`, which must exist.
 TunedLookup tuned_lookup(const std::filesystem::path& path, const DeviceIdentity& device);

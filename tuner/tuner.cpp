@@ -63,14 +63,18 @@ public:
     }
 
     // The candidate's time, from the database where it holds these kernels'
-    // result, else checked and timed here and recorded; none when it failed.
+    // result with its error, else checked and timed here and recorded; none
+    // when it failed, or erred past the budget (then recorded, for a run
+    // with another budget, but not a choice here).
     std::optional<double> measure(const Candidate& c) {
         const std::string key = candidate_key(c);
-        if (auto hit = seen_.find(key); hit != seen_.end()) return hit->second.time_ms;
+        if (auto hit = seen_.find(key); hit != seen_.end()) return within_budget(hit->second);
         const DeviceIdentity& device = executor_.identity();
         ConvPlan plan = make_plan(layer_, c, device.backend);  // emitted once: hashed, then loaded
-        TuningResult result{device, layer_, kernels_hash(plan), WINO_GEN_VERSION, c, {}, ""};
-        if (std::optional<TuningResult> stored = db_.find(device, layer_, result.kernels_hash, c)) {
+        TuningResult result{device, layer_, kernels_hash(plan), WINO_GEN_VERSION, c, {}, "", {}};
+        // A stored success of unknown error (schema 2) is measured again.
+        if (std::optional<TuningResult> stored = db_.find(device, layer_, result.kernels_hash, c);
+            stored && (!stored->time_ms || stored->rel_err)) {
             result = *stored;
             ++state_.reused;
         } else {
@@ -78,15 +82,17 @@ public:
             db_.record(result);
         }
         ++state_.measured;
+        const Measured& m = seen_[key] = {c, result.time_ms, result.rel_err, false};
+        const std::optional<double> time = within_budget(m);
         if (!result.time_ms) ++state_.failed;
-        if (result.time_ms && (!state_.best_ms || *result.time_ms < state_.best_ms)) {
-            state_.best_ms = *result.time_ms;
+        else if (!time) ++state_.over_budget;
+        if (time && (!state_.best_ms || *time < state_.best_ms)) {
+            state_.best_ms = *time;
             best_ = c;
         }
         state_.seconds = seconds();
         if (progress_) progress_(state_);
-        seen_[key] = {c, result.time_ms, false};
-        return result.time_ms;
+        return time;
     }
 
     // The leaders timed again at length, their new times replacing the old in
@@ -98,7 +104,7 @@ public:
         for (double best_retimed = 0;;) {
             std::vector<std::pair<double, const Measured*>> next;
             for (const auto& [key, m] : seen_)
-                if (m.time_ms && !m.retimed && key != untuned_key && (!best_retimed || *m.time_ms < best_retimed))
+                if (within_budget(m) && !m.retimed && key != untuned_key && (!best_retimed || *m.time_ms < best_retimed))
                     next.push_back({*m.time_ms, &m});
             if (next.empty()) return;
             std::sort(next.begin(), next.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
@@ -123,9 +129,15 @@ public:
 private:
     struct Measured {
         Candidate candidate;
-        std::optional<double> time_ms;
+        std::optional<double> time_ms, rel_err;
         bool retimed = false;
     };
+
+    // Its time where it passed the gate within the error budget.
+    std::optional<double> within_budget(const Measured& m) const {
+        if (!m.time_ms || (options_.max_error && (!m.rel_err || *m.rel_err > *options_.max_error))) return std::nullopt;
+        return m.time_ms;
+    }
 
     // The correctness gate (what `run --check` holds the output to), then the
     // median timing; a failure's reason in `result` instead.
@@ -137,9 +149,10 @@ private:
             loaded->run(input_, output);
             LayerErrors errors = compare_with_reference(output, reference_);
             errors.bound = check_bound(result.candidate, layer_);
-            if (errors.passed())
+            if (errors.passed()) {
                 result.time_ms = total_ms(loaded->median_run(input_, options_.warmup, options_.timing).median);
-            else
+                result.rel_err = errors.relative;
+            } else
                 result.failure = fmt::format("wrong output: rel_err {:.3e} > bound {:.3e}", errors.relative, errors.bound);
         } catch (const std::exception& e) {  // compile failures, device limits, driver errors
             result.failure = e.what();
@@ -163,9 +176,9 @@ private:
         std::vector<const Measured*> retimed;
         for (std::size_t i = 0; i < batch.size(); ++i) {
             const ConvPlan& plan = loaded[i]->plan();
-            db_.record({executor_.identity(), layer_, kernels_hash(plan), WINO_GEN_VERSION, plan.config, best[i], ""});
             Measured& m = seen_[candidate_key(batch[i])];
-            m = {batch[i], best[i], true};
+            db_.record({executor_.identity(), layer_, kernels_hash(plan), WINO_GEN_VERSION, plan.config, best[i], "", m.rel_err});
+            m = {batch[i], best[i], m.rel_err, true};
             retimed.push_back(&m);
         }
         return retimed;
@@ -204,13 +217,15 @@ LayerTuning tune_layer(Executor& executor, TuningDb& db, const ConvShape& layer,
     tuner.measure(untuned);
     SearchContext context{space, [&](const Candidate& c) { return tuner.measure(c); }, over_budget};
     strategy.search(context);
-    if (!tuner.best()) throw DeviceError(fmt::format("no candidate of the {} tried ran correctly", tuner.state().measured));
+    if (!tuner.best())
+        throw DeviceError(fmt::format("no candidate of the {} tried ran correctly{}", tuner.state().measured,
+                                      options.max_error ? fmt::format(" within the error budget {:.1e}", *options.max_error) : ""));
     tuner.retime_leaders(untuned);
-    // What `run` will take: the database's fastest current result.
-    const TuningChoice choice = db.best_current(executor.identity(), layer, options.precision);
+    // What `run` will take under the same budget: the database's fastest current result.
+    const TuningChoice choice = db.best_current(executor.identity(), layer, options.precision, options.max_error);
     const TuneProgress& state = tuner.state();
-    return {layer, choice.candidate.value_or(*tuner.best()), untuned, choice.time_ms, tuner.time_of(untuned).value_or(0), space.size(),
-            state.measured, state.failed, state.reused, tuner.seconds()};
+    return {layer, choice.candidate.value_or(*tuner.best()), untuned, choice.time_ms, tuner.time_of(untuned).value_or(0),
+            choice.rel_err, space.size(), state.measured, state.failed, state.reused, state.over_budget, tuner.seconds()};
 }
 
 }  // namespace wino

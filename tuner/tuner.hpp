@@ -33,10 +33,15 @@ struct TuneOptions {
     // --precision: every candidate at it (the space drops the direct kernel,
     // which has no intermediates to keep in 16 bits).
     Precision precision = Precision::fp32;
+    // --max-error: the search and the choice keep to candidates whose output
+    // errs at most this much on the gate (relative L2); none: any that passes
+    // the gate. The CLI's default is default_error_budget(precision).
+    std::optional<double> max_error = std::nullopt;
 };
 
 struct TuneProgress {
     int measured = 0, failed = 0, reused = 0;  // reused: found in the database
+    int over_budget = 0;                        // passed the gate, erred past max_error
     std::size_t space = 0;
     double best_ms = 0;  // 0 until one passed
     double seconds = 0;
@@ -46,8 +51,9 @@ struct LayerTuning {
     ConvShape layer;
     Candidate best, untuned;
     double time_ms = 0, untuned_ms = 0;  // untuned_ms 0: the untuned candidate failed
+    std::optional<double> rel_err;       // the chosen one's error on the gate
     std::size_t space = 0;
-    int candidates = 0, failed = 0, reused = 0;
+    int candidates = 0, failed = 0, reused = 0, over_budget = 0;
     double seconds = 0;
 };
 

@@ -20,10 +20,13 @@ namespace {
 
 constexpr int application_id = 0x57474e54;  // "WGNT": a wino-gen tuning database
 // 1: one filter size r and one pad; 2: R and S, and the four pad sides
-// (migrated in place: r's rows are square and pad is every side).
-constexpr int schema_version = 2;
-constexpr const char* export_format = "wino-gen-tuning/2";
+// (migrated in place: r's rows are square and pad is every side); 3: each
+// result's error, rel_err (migrated in place: unknown, NULL).
+constexpr int schema_version = 3;
+constexpr const char* export_format = "wino-gen-tuning/3";
+// Earlier exports, still imported: /1 (one r, one pad), /2 (no errors).
 constexpr const char* export_format_v1 = "wino-gen-tuning/1";
+constexpr const char* export_format_v2 = "wino-gen-tuning/2";
 
 // The layer's columns, one per layer field (n, c, ..., r, s, pad_top, ...).
 std::string layer_column(const LayerField& f) {
@@ -44,10 +47,16 @@ const std::string& key_columns() {
     return columns;
 }
 
-const std::string& all_columns() {
+// Schema 2's columns, and schema 3's: those and the error.
+const std::string& v2_columns() {
     static const std::string columns =
         fmt::format("backend, vendor_id, device_id, driver, device, {}, precision, kernels_hash, version, candidate, "
                     "time_ms, failure", layer_columns());
+    return columns;
+}
+
+const std::string& all_columns() {
+    static const std::string columns = v2_columns() + ", rel_err";
     return columns;
 }
 
@@ -58,16 +67,16 @@ CREATE TABLE {} (
     device TEXT NOT NULL,
     {} INTEGER NOT NULL, precision TEXT NOT NULL,
     kernels_hash TEXT NOT NULL, version TEXT NOT NULL, candidate TEXT NOT NULL,
-    time_ms REAL, failure TEXT NOT NULL,
+    time_ms REAL, failure TEXT NOT NULL, rel_err REAL,
     PRIMARY KEY ({})
 );
 )sql", table, layer_columns(" INTEGER NOT NULL, "), key_columns());
 }
 
-// Schema 1's rows in schema 2, in the caller's transaction.
+// Schema 1's rows in schema 3 (errors unknown), in the caller's transaction.
 void migrate_from_v1(const std::function<void(const std::string&)>& exec) {
     exec(schema("results_v2"));
-    exec("INSERT INTO results_v2 (" + all_columns() +
+    exec("INSERT INTO results_v2 (" + v2_columns() +
          ") SELECT backend, vendor_id, device_id, driver, device, n, c, h, w, k, r, r, pad, pad, pad, pad, precision, "
          "kernels_hash, version, candidate, time_ms, failure FROM results");
     exec("DROP TABLE results");
@@ -199,6 +208,7 @@ TuningResult result_of(const Statement& s) {
     }
     r.time_ms = s.real(after_layer + 4);
     r.failure = s.text(after_layer + 5);
+    r.rel_err = s.real(after_layer + 6);
     return r;
 }
 
@@ -213,7 +223,8 @@ nlohmann::ordered_json to_json(const TuningResult& r) {
             {"version", r.version},
             {"candidate", to_json(r.candidate)},
             {"time_ms", r.time_ms ? nlohmann::ordered_json(*r.time_ms) : nlohmann::ordered_json()},
-            {"failure", r.failure}};
+            {"failure", r.failure},
+            {"rel_err", r.rel_err ? nlohmann::ordered_json(*r.rel_err) : nlohmann::ordered_json()}};
 }
 
 // A layer of a wino-gen-tuning/1 export (R, one pad) as /2 writes it.
@@ -253,6 +264,10 @@ TuningResult result_from_json(const nlohmann::json& j) {
         if (!t.is_null()) r.time_ms = t.get<double>();
         r.failure = field(j, "failure").get<std::string>();
         if (r.time_ms.has_value() == !r.failure.empty()) throw InputError("needs a time or a failure, not both");
+        if (j.contains("rel_err") && !j["rel_err"].is_null()) {
+            r.rel_err = j["rel_err"].get<double>();
+            if (!(*r.rel_err >= 0) || !r.time_ms) throw InputError("\"rel_err\" is a passed result's error, 0 or more");
+        }
         return r;
     } catch (const nlohmann::json::exception& e) {
         throw InputError(e.what());
@@ -331,13 +346,14 @@ TuningDb::TuningDb(const std::filesystem::path& path, bool must_exist) : db_(std
         throw InputError(fmt::format("tuning database {} has schema {}, newer than this wino-gen's {}; upgrade wino-gen",
                                      path.string(), version, schema_version));
     } else if (version < schema_version) {
-        // One transaction: a migration killed part way leaves schema 1 as it was.
+        // One transaction: a migration killed part way leaves the file as it was.
+        // Another process may have migrated it since the version was read.
         db_->exec("BEGIN IMMEDIATE");
         try {
-            if (db_->pragma("user_version") == 1) {
-                migrate_from_v1([this](const std::string& sql) { db_->exec(sql); });
-                db_->exec(fmt::format("PRAGMA user_version = {}", schema_version));
-            }
+            const long long found = db_->pragma("user_version");
+            if (found == 1) migrate_from_v1([this](const std::string& sql) { db_->exec(sql); });
+            if (found == 2) db_->exec("ALTER TABLE results ADD COLUMN rel_err REAL");
+            if (found < schema_version) db_->exec(fmt::format("PRAGMA user_version = {}", schema_version));
             db_->exec("COMMIT");
         } catch (...) {
             sqlite3_exec(db_->handle, "ROLLBACK", nullptr, nullptr, nullptr);
@@ -353,10 +369,10 @@ TuningDb::~TuningDb() = default;
 
 void TuningDb::record(const TuningResult& r) {
     Statement s(*db_, fmt::format("INSERT OR REPLACE INTO results ({}) VALUES ({})", all_columns(),
-                                  placeholders(after_layer + 6)));
+                                  placeholders(after_layer + 7)));
     bind_device(s, r.device);
     bind_layer(s, r.layer, r.candidate.precision);
-    s.bind(r.kernels_hash).bind(r.version).bind(candidate_key(r.candidate)).bind(r.time_ms).bind(r.failure);
+    s.bind(r.kernels_hash).bind(r.version).bind(candidate_key(r.candidate)).bind(r.time_ms).bind(r.failure).bind(r.rel_err);
     s.step();
 }
 
@@ -372,7 +388,10 @@ std::optional<TuningResult> TuningDb::find(const DeviceIdentity& device, const C
 }
 
 TuningChoice TuningDb::best(const DeviceIdentity& device, const ConvShape& layer,
-                            const std::function<std::string(const Candidate&)>& current_hash, Precision precision) {
+                            const std::function<std::string(const Candidate&)>& current_hash, Precision precision,
+                            std::optional<double> max_error) {
+    // Under a budget, only results whose error is known and within it.
+    const auto within = [&](const TuningResult& r) { return !max_error || (r.rel_err && *r.rel_err <= *max_error); };
     const struct {
         TuningMatch match;
         const char* where;
@@ -391,9 +410,11 @@ TuningChoice TuningDb::best(const DeviceIdentity& device, const ConvShape& layer
         bind_layer(s, layer, precision);
         while (s.step()) {
             TuningResult r = result_of(s);
-            if (current_hash(r.candidate) == r.kernels_hash) return {level.match, r.candidate, *r.time_ms};
+            if (within(r) && current_hash(r.candidate) == r.kernels_hash)
+                return {level.match, r.candidate, *r.time_ms, std::nullopt, r.rel_err};
         }
-        if (std::optional<TuningChoice> other = nearest_batch(level.match, level.where, device, layer, current_hash, precision))
+        if (std::optional<TuningChoice> other =
+                nearest_batch(level.match, level.where, device, layer, current_hash, precision, max_error))
             return *other;
     }
     return {};
@@ -402,7 +423,7 @@ TuningChoice TuningDb::best(const DeviceIdentity& device, const ConvShape& layer
 std::optional<TuningChoice> TuningDb::nearest_batch(TuningMatch match, const char* where, const DeviceIdentity& device,
                                                     const ConvShape& layer,
                                                     const std::function<std::string(const Candidate&)>& current_hash,
-                                                    Precision precision) {
+                                                    Precision precision, std::optional<double> max_error) {
     // The layer's columns but n, and the precision, equal; n (?6) another.
     std::vector<std::string> same;
     const std::vector<LayerField>& fields = layer_fields();
@@ -418,18 +439,20 @@ std::optional<TuningChoice> TuningDb::nearest_batch(TuningMatch match, const cha
     const auto distance = [&](long long n) { return std::abs(std::log(static_cast<double>(n) / static_cast<double>(layer.N))); };
     while (s.step()) {
         TuningResult r = result_of(s);
-        if (current_hash(r.candidate) != r.kernels_hash) continue;
+        if ((max_error && (!r.rel_err || *r.rel_err > *max_error)) || current_hash(r.candidate) != r.kernels_hash) continue;
         const long long n = r.layer.N;
         // Rows come fastest first: an N's first current row is its best.
         if (!nearest || distance(n) < distance(*nearest->batch) - 1e-12 ||
             (std::abs(distance(n) - distance(*nearest->batch)) <= 1e-12 && n > *nearest->batch))
-            nearest = TuningChoice{match, r.candidate, *r.time_ms, n};
+            nearest = TuningChoice{match, r.candidate, *r.time_ms, n, r.rel_err};
     }
     return nearest;
 }
 
-TuningChoice TuningDb::best_current(const DeviceIdentity& device, const ConvShape& layer, Precision precision) {
-    return best(device, layer, [&](const Candidate& c) { return current_kernels_hash(layer, c, device.backend); }, precision);
+TuningChoice TuningDb::best_current(const DeviceIdentity& device, const ConvShape& layer, Precision precision,
+                                    std::optional<double> max_error) {
+    return best(device, layer, [&](const Candidate& c) { return current_kernels_hash(layer, c, device.backend); }, precision,
+                max_error);
 }
 
 std::vector<TuningResult> TuningDb::all() {
@@ -448,7 +471,8 @@ nlohmann::ordered_json TuningDb::export_json() {
 
 int TuningDb::import_json(const nlohmann::json& file) {
     const std::string format = file.is_object() ? file.value("format", "") : "";
-    if ((format != export_format && format != export_format_v1) || !file.contains("results") || !file["results"].is_array())
+    if ((format != export_format && format != export_format_v2 && format != export_format_v1) || !file.contains("results") ||
+        !file["results"].is_array())
         throw InputError(fmt::format("not a wino-gen tuning export (\"format\": \"{}\" with \"results\")", export_format));
     std::vector<TuningResult> rows;
     for (std::size_t i = 0; i < file["results"].size(); ++i) {

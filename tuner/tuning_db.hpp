@@ -37,6 +37,9 @@ struct TuningResult {
     Candidate candidate;
     std::optional<double> time_ms;  // none: failed
     std::string failure;            // why, when it failed
+    // The output's relative L2 error on the tuner's gate tensors; none where it
+    // failed, or was measured before wino-gen stored errors (schema 2).
+    std::optional<double> rel_err;
 };
 
 struct TuningDbConnection;
@@ -51,6 +54,7 @@ struct TuningChoice {
     // The batch size N of the result when it is the same layer's at another
     // N (nearest-batch): none when it is this layer's own.
     std::optional<long long> batch;
+    std::optional<double> rel_err;  // its error, where known
 };
 
 class TuningDb {
@@ -70,19 +74,20 @@ public:
     // The stored result of this candidate on these kernels, if any.
     std::optional<TuningResult> find(const DeviceIdentity& device, const ConvShape& layer, const std::string& kernels_hash,
                                      const Candidate& candidate);
-    // The fastest current result for the layer at the precision, along the
-    // fallback chain; at each device level, where the layer has none, the
+    // The fastest current result for the layer at the precision whose error
+    // is within `max_error` (none: any), along the fallback chain; at each device level, where the layer has none, the
     // same layer's at the nearest tuned batch size (nearest in ratio, the
     // larger on a tie: N = 2 takes 4 over 1). `current_hash` gives the hash
     // of the kernels a candidate emits today for this layer (empty where it
     // cannot run it).
     TuningChoice best(const DeviceIdentity& device, const ConvShape& layer,
                       const std::function<std::string(const Candidate&)>& current_hash,
-                      Precision precision = Precision::fp32);
+                      Precision precision = Precision::fp32, std::optional<double> max_error = std::nullopt);
 
     // best() for the kernels wino-gen emits today (current_kernels_hash on
     // the device's backend): what run, emit and the tuner take.
-    TuningChoice best_current(const DeviceIdentity& device, const ConvShape& layer, Precision precision = Precision::fp32);
+    TuningChoice best_current(const DeviceIdentity& device, const ConvShape& layer, Precision precision = Precision::fp32,
+                              std::optional<double> max_error = std::nullopt);
 
     std::vector<TuningResult> all();
     nlohmann::ordered_json export_json();
@@ -94,7 +99,7 @@ private:
     std::optional<TuningChoice> nearest_batch(TuningMatch match, const char* where, const DeviceIdentity& device,
                                               const ConvShape& layer,
                                               const std::function<std::string(const Candidate&)>& current_hash,
-                                              Precision precision);
+                                              Precision precision, std::optional<double> max_error);
     std::unique_ptr<TuningDbConnection> db_;
     std::filesystem::path path_;
 };
