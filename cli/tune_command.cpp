@@ -29,6 +29,7 @@ struct TuneCli {
         batches, max_error;
     std::optional<int> batch;
     double budget = 0;
+    int budget_candidates = 0, compile_threads = default_compile_threads();
     bool show = false;
 };
 
@@ -134,6 +135,8 @@ void tune(const TuneCli& o) {
     options.points = o.points;
     options.precision = precision;
     options.max_error = max_error;
+    options.max_candidates = o.budget_candidates;
+    options.compile_threads = o.compile_threads;
     nlohmann::ordered_json out = {{"device", executor->identity().label}, {"db", db.path().string()},
                                   {"strategy", o.strategy},
                                   {"max_error", max_error ? nlohmann::ordered_json(*max_error) : nlohmann::ordered_json()},
@@ -261,6 +264,14 @@ Command add_tune_command(CLI::App& app) {
     sub->add_option("--budget-seconds", o->budget,
                     "per layer, for the search (0: none); the fastest found are then timed again at length")
         ->check(seconds_range());
+    sub->add_option("--budget-candidates", o->budget_candidates, "per layer, the most candidates the search measures (0: no limit)")
+        ->default_str("0")
+        ->check(integer_range(0, 100000000));
+    sub->add_option("--compile-threads", o->compile_threads,
+                    "threads that compile the next candidates while one is measured (0: none; they pause while a CPU "
+                    "device times one)")
+        ->default_str(std::to_string(default_compile_threads()))
+        ->check(integer_range(0, 256));
     sub->add_option("--db", o->db, "tuning database (default: $WINO_TUNING_DB, else $XDG_DATA_HOME/wino-gen/tuning.db)");
     sub->add_option("--format", o->format, "text or json")->default_str("text");
     sub->add_flag("--show", o->show, "list what the database holds, per device and layer");

@@ -8,17 +8,15 @@
 
 #include <fmt/format.h>
 
-#include <map>
-#include <mutex>
+#include "generator/once_cache.hpp"
+
 #include <regex>
 
 namespace wino {
 
-CudaBinary compile_cuda(const std::string& source, const std::string& name, int arch) {
-    static std::mutex guard;
-    static std::map<std::pair<std::string, int>, CudaBinary> cache;
-    std::lock_guard lock(guard);
-    if (auto hit = cache.find({source, arch}); hit != cache.end()) return hit->second;
+namespace {
+
+CudaBinary compile_uncached(const std::string& source, const std::string& name, int arch) {
     nvrtcProgram program;
     if (nvrtcCreateProgram(&program, source.c_str(), (name + ".cu").c_str(), 0, nullptr, nullptr) != NVRTC_SUCCESS)
         throw DeviceError("NVRTC could not create a program");
@@ -39,7 +37,16 @@ CudaBinary compile_cuda(const std::string& source, const std::string& name, int 
     binary.cubin.assign(size, '\0');
     nvrtcGetCUBIN(program, binary.cubin.data());
     nvrtcDestroyProgram(&program);
-    return cache[{source, arch}] = binary;
+    return binary;
+}
+
+}  // namespace
+
+// NVRTC compiles programs on different threads at once: the cache only keeps
+// two threads from compiling one.
+CudaBinary compile_cuda(const std::string& source, const std::string& name, int arch) {
+    static OnceCache<std::pair<std::string, int>, CudaBinary> cache;
+    return cache.get({source, arch}, [&] { return compile_uncached(source, name, arch); });
 }
 
 // "ptxas info    : Used 40 registers, used 0 barriers" and

@@ -221,6 +221,12 @@ public:
     }
     const DeviceIdentity& identity() const override { return identity_; }
     const DeviceLimits& limits() const override { return limits_; }
+    void compile_ahead(const EmittedKernel& kernel) override {
+        try {
+            compile_cuda(kernel.source, kernel.name, arch_);
+        } catch (const std::exception&) {  // kept, and thrown where the kernel is loaded
+        }
+    }
     std::unique_ptr<DeviceArray> allocate(std::size_t size, ElementType type) override {
         return std::make_unique<CudaArray>(size, type);
     }

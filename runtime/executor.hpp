@@ -124,6 +124,10 @@ public:
     std::unique_ptr<LoadedLayer> load(const ConvShape& shape, const ConvConfig& config);
     // The same for a plan already made for this backend.
     std::unique_ptr<LoadedLayer> load(ConvPlan plan);
+    // Compiles a kernel into the executor's caches so that a later load finds
+    // it compiled; any thread may call it while another loads and runs (the
+    // tuner compiles ahead). A failure is kept for the load to report.
+    virtual void compile_ahead(const EmittedKernel&) {}
 
 protected:
     virtual std::unique_ptr<LoadedLayer> load_plan(ConvPlan plan) = 0;

@@ -7,10 +7,9 @@
 
 #include <fmt/format.h>
 
-#include <functional>
-#include <mutex>
+#include "generator/once_cache.hpp"
+
 #include <stdexcept>
-#include <unordered_map>
 
 namespace wino {
 namespace {
@@ -43,16 +42,11 @@ std::vector<std::uint32_t> compile_uncached(const std::string& source) {
 
 }  // namespace
 
+// glslang compiles different shaders on different threads at once (after
+// InitializeProcess): the cache only keeps two threads from compiling one.
 std::vector<std::uint32_t> compile_glsl(const std::string& source) {
-    static std::mutex guard;
-    static std::unordered_map<std::size_t, std::pair<std::string, std::vector<std::uint32_t>>> cache;
-    const std::size_t key = std::hash<std::string>{}(source);
-    std::lock_guard lock(guard);
-    auto hit = cache.find(key);
-    if (hit != cache.end() && hit->second.first == source) return hit->second.second;
-    std::vector<std::uint32_t> spirv = compile_uncached(source);
-    cache[key] = {source, spirv};
-    return spirv;
+    static OnceCache<std::string, std::vector<std::uint32_t>> cache;
+    return cache.get(source, [&] { return compile_uncached(source); });
 }
 
 }  // namespace wino

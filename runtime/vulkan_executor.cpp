@@ -141,14 +141,23 @@ private:
 
 std::shared_ptr<const VulkanDevice::Pipeline> VulkanExecutor::PipelineCache::get(const EmittedKernel& kernel,
                                                                                  const std::vector<std::uint32_t>& spirv) {
-    if (const auto hit = pipelines_.find(kernel.source); hit != pipelines_.end()) return hit->second;
     if (pipelines_.size() >= capacity)
-        std::erase_if(pipelines_, [](const auto& entry) { return entry.second.use_count() == 1; });
-    std::vector<VulkanDevice::Binding> bindings;
-    for (const BufferUse& use : kernel.buffers) bindings.push_back(binding_of(use));
-    auto pipeline = std::make_shared<const VulkanDevice::Pipeline>(
-        device_.make_pipeline(spirv.empty() ? compile_glsl(kernel.source) : spirv, bindings, sizeof(KernelArgs)));
-    return pipelines_[kernel.source] = pipeline;
+        pipelines_.drop_if([](const std::shared_ptr<const VulkanDevice::Pipeline>& p) { return p.use_count() == 1; });
+    return pipelines_.get(kernel.source, [&] {
+        std::vector<VulkanDevice::Binding> bindings;
+        for (const BufferUse& use : kernel.buffers) bindings.push_back(binding_of(use));
+        return std::make_shared<const VulkanDevice::Pipeline>(
+            device_.make_pipeline(spirv.empty() ? compile_glsl(kernel.source) : spirv, bindings, sizeof(KernelArgs)));
+    });
+}
+
+// Creating pipelines on other threads is Vulkan's to allow (vkCreate* need no
+// external synchronization but of a pipeline cache, which is not used).
+void VulkanExecutor::compile_ahead(const EmittedKernel& kernel) {
+    try {
+        pipelines_.get(kernel, {});
+    } catch (const std::exception&) {  // kept, and thrown where the kernel is loaded
+    }
 }
 
 VulkanExecutor::VulkanExecutor(const ExecutorOptions& options)

@@ -6,6 +6,8 @@
 #include "runtime/executor.hpp"
 #include "runtime/vulkan_device.hpp"
 
+#include "generator/once_cache.hpp"
+
 #include <map>
 #include <memory>
 #include <string>
@@ -22,8 +24,9 @@ public:
 
     // Pipelines by kernel source: a kernel that many plans share (the tuner's
     // candidates differ in one kernel at a time) is compiled by the driver
-    // once, and its first-launch JIT is paid once. Beyond `capacity` entries,
-    // those no loaded layer holds are dropped.
+    // once, and its first-launch JIT is paid once, on whichever thread asks
+    // first (compile_ahead's, or load's). Beyond `capacity` entries, those no
+    // loaded layer holds are dropped.
     class PipelineCache {
     public:
         explicit PipelineCache(VulkanDevice& device) : device_(device) {}
@@ -33,8 +36,9 @@ public:
     private:
         static constexpr std::size_t capacity = 256;
         VulkanDevice& device_;
-        std::map<std::string, std::shared_ptr<const VulkanDevice::Pipeline>> pipelines_;
+        OnceCache<std::string, std::shared_ptr<const VulkanDevice::Pipeline>> pipelines_;
     };
+    void compile_ahead(const EmittedKernel& kernel) override;
 
 protected:
     std::unique_ptr<LoadedLayer> load_plan(ConvPlan plan) override;

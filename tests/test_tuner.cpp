@@ -5,6 +5,7 @@
 #include "runtime/layer_run.hpp"
 #include "recipes/recipe_db.hpp"
 #include "tests/test_support.hpp"
+#include "tuner/compile_pool.hpp"
 #include "tuner/tuner.hpp"
 #include "runtime/vulkan_executor.hpp"
 
@@ -19,6 +20,8 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <map>
+#include <mutex>
 #include <set>
 #include <thread>
 
@@ -95,7 +98,7 @@ DeviceIdentity fake_device(std::uint32_t vendor, std::uint32_t device, const std
 TuningResult fake_result(const DeviceIdentity& d, int m, double ms) {
     Candidate c = untuned_config(tiny, DeviceClass::cpu);
     c.m = m;
-    return {d, tiny, "h1", "0.1", c, ms, ""};
+    return {d, tiny, "h1", "0.1", c, ms, "", {}};
 }
 
 int count_rows(const fs::path& db) { return static_cast<int>(TuningDb(db, true).all().size()); }
@@ -225,6 +228,77 @@ TEST_CASE("buffer, texel-buffer and workgroup-count limits remove what they must
             CHECK(k.groups(layer, t, c.params, k.workgroup_size(c.params))[0] <= 2);
         }
     }
+}
+
+TEST_CASE("the compile pool compiles each kernel given on its own threads, in order, and holds still while paused") {
+    // Vulkan's limits and identity; compile_ahead records which kernel, on which thread.
+    class Recording : public Executor {
+    public:
+        const DeviceIdentity& identity() const override { return vulkan().identity(); }
+        const DeviceLimits& limits() const override { return vulkan().limits(); }
+        std::unique_ptr<DeviceArray> allocate(std::size_t size, ElementType type) override { return vulkan().allocate(size, type); }
+        void compile_ahead(const EmittedKernel& kernel) override {
+            std::this_thread::sleep_for(std::chrono::milliseconds(20));
+            std::lock_guard lock(mutex);
+            compiled.push_back({kernel.name, std::this_thread::get_id()});
+        }
+        std::mutex mutex;
+        std::vector<std::pair<std::string, std::thread::id>> compiled;
+
+    protected:
+        std::unique_ptr<LoadedLayer> load_plan(ConvPlan plan) override { return vulkan().load(std::move(plan)); }
+    } recording;
+    const auto wait_idle = [](const CompilePool& pool) {
+        for (int i = 0; i < 500 && pool.pending() > 0; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+        return pool.pending() == 0;
+    };
+    std::vector<EmittedKernel> kernels(3);
+    for (std::size_t i = 0; i < kernels.size(); ++i) kernels[i].name = fmt::format("k{}", i);
+    {
+        CompilePool pool(recording, 1);
+        CHECK(pool.threads() == 1);
+        {
+            const CompilePool::Pause paused(pool);
+            pool.add(kernels);
+            std::this_thread::sleep_for(std::chrono::milliseconds(100));
+            std::lock_guard lock(recording.mutex);
+            CHECK(recording.compiled.empty());  // nothing starts while paused
+        }
+        REQUIRE(wait_idle(pool));
+    }
+    REQUIRE(recording.compiled.size() == 3);
+    for (std::size_t i = 0; i < 3; ++i) {
+        CHECK(recording.compiled[i].first == kernels[i].name);
+        CHECK(recording.compiled[i].second != std::this_thread::get_id());
+    }
+    // Without threads, nothing is compiled ahead; a pool dropped with work queued leaves it.
+    CompilePool none(recording, 0);
+    none.add(kernels);
+    CHECK(none.pending() == 0);
+    {
+        CompilePool dropped(recording, 1);
+        dropped.add(std::vector<EmittedKernel>(50, kernels[0]));
+    }
+    CHECK(recording.compiled.size() < 3 + 50);
+}
+
+TEST_CASE("compiling ahead on another thread gives the same database rows as a serial run") {
+    const fs::path dir = scratch("ahead");
+    const ConvShape layer{1, 5, 9, 7, 3, 3, 1};
+    std::vector<std::map<std::string, std::tuple<bool, std::string, std::optional<double>>>> rows;
+    for (int threads : {1, 0}) {  // the pool first, while nothing of this layer is compiled
+        TuningDb db(dir / fmt::format("t{}.db", threads));
+        TuneOptions options{"brute", 0};
+        options.max_candidates = 24;
+        options.compile_threads = threads;
+        const LayerTuning t = tune_layer(vulkan(), db, layer, options);
+        CHECK(t.candidates == 24);
+        auto& mine = rows.emplace_back();
+        for (const TuningResult& r : db.all()) mine[candidate_key(r.candidate)] = {r.time_ms.has_value(), r.failure, r.rel_err};
+    }
+    CHECK(rows[0].size() == 24);
+    CHECK(rows[0] == rows[1]);
+    fs::remove_all(dir);
 }
 
 TEST_CASE("a candidate with a wrong output is recorded as failed and never chosen") {

@@ -20,6 +20,10 @@ struct SearchContext {
     // wrong output) or the budget is spent. Measuring one twice is free.
     std::function<std::optional<double>(const Candidate&)> measure;
     std::function<bool()> out_of_budget;
+    // The candidates it will measure next, in order (replacing those it said
+    // before): the tuner compiles them ahead on other threads. A hint: what
+    // it measures may differ.
+    std::function<void(const std::vector<Candidate>&)> ahead = [](const std::vector<Candidate>&) {};
 };
 
 struct StrategySpec {

@@ -1,6 +1,8 @@
 // Measure, check, record, resume.
 #include "tuner/tuner.hpp"
 
+#include "tuner/compile_pool.hpp"
+
 #include <wino/errors.hpp>
 #include "runtime/layer_run.hpp"
 #include "runtime/host_reference.hpp"
@@ -10,9 +12,13 @@
 #include <algorithm>
 #include <chrono>
 #include <map>
+#include <deque>
 #include <set>
+#include <thread>
 
 namespace wino {
+
+int default_compile_threads() { return std::max(1, static_cast<int>(std::thread::hardware_concurrency()) - 1); }
 
 namespace {
 
@@ -58,8 +64,17 @@ public:
                std::chrono::steady_clock::time_point start)
         : executor_(executor), db_(db), layer_(layer), options_(options), progress_(progress), start_(start),
           input_(random_tensor(layer.input_size(), 1)), filters_(random_tensor(layer.filter_size(), 2)),
-          reference_(reference_conv2d(layer, input_, filters_)) {
+          reference_(reference_conv2d(layer, input_, filters_)), pool_(executor, options.compile_threads) {
         state_.space = space;
+    }
+
+    // The candidates the strategy measures next: their kernels are emitted
+    // here (the recipes' exact algebra stays on this thread) and compiled by
+    // the pool, a few candidates ahead of the one measured.
+    void ahead(const std::vector<Candidate>& next) {
+        if (!pool_.threads()) return;
+        upcoming_.assign(next.begin(), next.end());
+        top_up();
     }
 
     // The candidate's time, from the database where it holds these kernels'
@@ -70,7 +85,7 @@ public:
         const std::string key = candidate_key(c);
         if (auto hit = seen_.find(key); hit != seen_.end()) return within_budget(hit->second);
         const DeviceIdentity& device = executor_.identity();
-        ConvPlan plan = make_plan(layer_, c, device.backend);  // emitted once: hashed, then loaded
+        ConvPlan plan = planned(c);  // emitted once: hashed, then loaded
         TuningResult result{device, layer_, kernels_hash(plan), WINO_GEN_VERSION, c, {}, "", {}};
         // A stored success of unknown error (schema 2) is measured again.
         if (std::optional<TuningResult> stored = db_.find(device, layer_, result.kernels_hash, c);
@@ -82,6 +97,7 @@ public:
             db_.record(result);
         }
         ++state_.measured;
+        top_up();
         const Measured& m = seen_[key] = {c, result.time_ms, result.rel_err, false};
         const std::optional<double> time = within_budget(m);
         if (!result.time_ms) ++state_.failed;
@@ -133,6 +149,35 @@ private:
         bool retimed = false;
     };
 
+    // The candidate's plan: the one made ahead, else made now.
+    ConvPlan planned(const Candidate& c) {
+        if (auto ready = planned_.extract(candidate_key(c))) return std::move(ready.mapped());
+        return make_plan(layer_, c, executor_.identity().backend);
+    }
+
+    // Plans the next upcoming candidates and hands their kernels to the pool
+    // while fewer than two candidates a thread are waiting there.
+    void top_up() {
+        while (!upcoming_.empty() && planned_.size() < 2 * static_cast<std::size_t>(pool_.threads())) {
+            const Candidate c = upcoming_.front();
+            upcoming_.pop_front();
+            const std::string key = candidate_key(c);
+            if (seen_.count(key) || planned_.count(key)) continue;
+            try {
+                ConvPlan plan = make_plan(layer_, c, executor_.identity().backend);
+                pool_.add(plan.kernels);
+                planned_.emplace(key, std::move(plan));
+            } catch (const InputError&) {  // refused: its measure records why
+            }
+        }
+    }
+
+    // On a CPU device the pool stops while kernels are timed.
+    std::optional<CompilePool::Pause> quiet() {
+        if (executor_.limits().device_class == DeviceClass::cpu) return std::optional<CompilePool::Pause>(std::in_place, pool_);
+        return std::nullopt;
+    }
+
     // Its time where it passed the gate within the error budget.
     std::optional<double> within_budget(const Measured& m) const {
         if (!m.time_ms || (options_.max_error && (!m.rel_err || *m.rel_err > *options_.max_error))) return std::nullopt;
@@ -150,6 +195,7 @@ private:
             LayerErrors errors = compare_with_reference(output, reference_);
             errors.bound = check_bound(result.candidate, layer_);
             if (errors.passed()) {
+                const auto paused = quiet();
                 result.time_ms = total_ms(loaded->median_run(input_, options_.warmup, options_.timing).median);
                 result.rel_err = errors.relative;
             } else
@@ -168,6 +214,7 @@ private:
             loaded.back()->set_filters(filters_);
         }
         std::vector<double> best(batch.size(), 0);
+        const auto paused = quiet();
         for (int round = 0; round < options_.final_rounds; ++round)
             for (std::size_t i = 0; i < batch.size(); ++i) {
                 const double t = total_ms(loaded[i]->median_run(input_, options_.warmup, options_.final_repeats));
@@ -195,6 +242,9 @@ private:
     std::map<std::string, Measured> seen_;
     TuneProgress state_;
     std::optional<Candidate> best_;
+    std::deque<Candidate> upcoming_;           // the strategy's next candidates, not yet planned
+    std::map<std::string, ConvPlan> planned_;  // planned, their kernels with the pool
+    CompilePool pool_;  // last: its threads stop before the rest goes
 };
 
 }  // namespace
@@ -210,12 +260,14 @@ LayerTuning tune_layer(Executor& executor, TuningDb& db, const ConvShape& layer,
     // busy machine), so a resumed run always gets to its stored candidates.
     const auto search_start = std::chrono::steady_clock::now();
     auto over_budget = [&] {
-        return options.budget_seconds > 0 &&
-               std::chrono::duration<double>(std::chrono::steady_clock::now() - search_start).count() > options.budget_seconds;
+        return (options.budget_seconds > 0 &&
+                std::chrono::duration<double>(std::chrono::steady_clock::now() - search_start).count() > options.budget_seconds) ||
+               (options.max_candidates > 0 && tuner.state().measured >= options.max_candidates);
     };
     const Candidate& untuned = space.front();
     tuner.measure(untuned);
-    SearchContext context{space, [&](const Candidate& c) { return tuner.measure(c); }, over_budget};
+    SearchContext context{space, [&](const Candidate& c) { return tuner.measure(c); }, over_budget,
+                          [&](const std::vector<Candidate>& next) { tuner.ahead(next); }};
     strategy.search(context);
     if (!tuner.best())
         throw DeviceError(fmt::format("no candidate of the {} tried ran correctly{}", tuner.state().measured,

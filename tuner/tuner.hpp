@@ -16,6 +16,9 @@
 
 namespace wino {
 
+// One fewer than the cores, at least 1.
+int default_compile_threads();
+
 struct TuneOptions {
     std::string strategy = "guided";
     double budget_seconds = 0;  // per layer, for the search; 0: none
@@ -23,6 +26,14 @@ struct TuneOptions {
     // then more while their device time is under `timing.slice_ms`.
     int warmup = 1;
     LoadedLayer::RunCount timing{5, 1000, 20};
+    // Threads that compile the strategy's next candidates while one is
+    // measured (0: none, every compile on the tuner's thread); by default one
+    // fewer than the cores. On a CPU device they stop while a candidate is
+    // timed, whose kernels run on the same cores.
+    int compile_threads = default_compile_threads();
+    // A layer's search ends after this many candidates (0: no limit), as
+    // after budget_seconds.
+    int max_candidates = 0;
     // A single median of a few runs is noisy on a shared machine: the fastest
     // `finalists` and the untuned candidate are timed again side by side,
     // `final_rounds` medians of `final_repeats` runs each, the best counting.

@@ -4,6 +4,7 @@
 namespace wino {
 
 void brute_search(SearchContext& context) {
+    context.ahead(context.space);
     for (const Candidate& c : context.space) {
         if (context.out_of_budget()) return;
         context.measure(c);

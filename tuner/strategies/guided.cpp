@@ -43,6 +43,9 @@ void guided_search(SearchContext& context) {
     std::map<std::tuple<Variant, int, int>, const Candidate*> firsts;
     for (const Candidate& c : context.space) firsts.try_emplace({c.variant, c.m.h, c.m.w}, &c);
     std::vector<Group> groups;
+    std::vector<Candidate> coarse;
+    for (const auto& [key, c] : firsts) coarse.push_back(*c);
+    context.ahead(coarse);
     for (const auto& [key, c] : firsts) {
         if (context.out_of_budget()) return;
         if (auto t = context.measure(*c)) groups.push_back({*c, *t, c});
@@ -53,21 +56,29 @@ void guided_search(SearchContext& context) {
     const double cutoff = 3 * groups.front().time_ms;
     groups.erase(std::find_if(groups.begin(), groups.end(), [&](const Group& g) { return g.time_ms > cutoff; }), groups.end());
 
-    // One pass of coordinate descent on a group; true when it improved.
+    // One pass of coordinate descent on a group; true when it improved. A
+    // parameter's values are tried from the best before it, so they are
+    // known (and compiled ahead) before the first is measured: a better one
+    // differs from that best in this parameter only.
     auto descend = [&](Group& g) {
         bool improved = false;
-        for (const ParamSpec& spec : param_table())
+        for (const ParamSpec& spec : param_table()) {
+            std::vector<Candidate> values;
             for (const ParamValue& value : spec.candidates) {
                 Candidate next = g.best;
                 next.params[spec.param] = value;
                 next = without_inert(next, g.start->params);
-                if (next == g.best || !in_space.count(candidate_key(next))) continue;
+                if (next != g.best && in_space.count(candidate_key(next))) values.push_back(next);
+            }
+            context.ahead(values);
+            for (const Candidate& next : values) {
                 if (context.out_of_budget()) return false;
                 if (auto t = context.measure(next); t && *t < g.time_ms) {
                     g = {next, *t, g.start};
                     improved = true;
                 }
             }
+        }
         return improved;
     };
     while (groups.size() > finalists) {
