@@ -90,14 +90,17 @@ std::string config_text(const Candidate& c) {
     return fmt::format("{}", fmt::join(parts, ", "));
 }
 
-// One line per layer, redrawn in place on a terminal.
+// One line per layer, redrawn in place on a terminal; elsewhere (a log) a
+// line where the strategy enters a new phase, and the last.
 class ProgressLine {
 public:
     ProgressLine(std::string name, int index, int count, bool exhaustive)
         : name_(std::move(name)), index_(index), count_(count), exhaustive_(exhaustive), terminal_(isatty(2)) {}
     void update(const TuneProgress& p) {
+        const bool new_phase = p.phase != last_.phase;
         last_ = p;
         if (terminal_) fmt::print(stderr, "\r\033[K{}", text());
+        else if (new_phase) fmt::print(stderr, "{}\n", text());
     }
     void finish() {
         if (terminal_) fmt::print(stderr, "\r\033[K");
@@ -111,6 +114,7 @@ private:
                                        last_.reused);
         line += last_.best_ms ? fmt::format("{:.3f} ms", last_.best_ms) : "-";
         line += fmt::format(", {:.0f} s", last_.seconds);
+        if (!last_.phase.empty()) line += fmt::format(" [{}]", last_.phase);
         if (exhaustive_ && last_.measured > 0)
             line += fmt::format(", ~{:.0f} s left", last_.seconds / last_.measured * (last_.space - last_.measured));
         return line;

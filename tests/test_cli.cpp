@@ -307,7 +307,7 @@ TEST_CASE("emit --registry-unit writes the unit and its SPIR-V list, and --layer
     CHECK(wino::test::slurp(dir + "/net.spirv.txt").empty());  // CUDA sets carry their source
     require_bad_input("emit --backend glsl --registry-unit 9lives --out " + dir, "registry unit's name must be a C identifier");
     require_bad_input("emit --backend glsl --layers " + dir + "/layers.txt --out " + dir, "--layers needs --registry-unit");
-    require_bad_input("emit --backend glsl --db x.db --out " + dir, "--db and --device-name need --layers");
+    require_bad_input("emit --backend glsl --db x.db --out " + dir, "--db, --device-name and --max-error need --layers");
     require_bad_input("emit --backend glsl --layers " + dir + "/layers.txt --registry-unit u --db " + dir + "/none.db --out " + dir,
                       wino::spec_of(wino::Part::tuner).built ? "none.db" : "needs wino-gen's tuner part");
     std::system(("rm -rf " + dir).c_str());

@@ -282,6 +282,32 @@ TEST_CASE("the compile pool compiles each kernel given on its own threads, in or
     CHECK(recording.compiled.size() < 3 + 50);
 }
 
+TEST_CASE("tune prints the strategy's phases on stderr, a line each where stderr is a log") {
+    const fs::path dir = scratch("phases");
+    auto r = test::run_wino_gen("tune --input-shape 1,4,6,8 --filters 4 --pad 1 --budget-candidates 40 --db " + (dir / "t.db").string());
+    REQUIRE(r.exit_code == 0);
+    CHECK_THAT(r.err, Catch::Contains("[coarse: "));
+    CHECK_THAT(r.err, Catch::Contains("[round 1: descent of "));
+    CHECK_THAT(r.out, Catch::Contains("rel_err"));
+    fs::remove_all(dir);
+}
+
+TEST_CASE("a layer whose untuned tile errs past the budget still gets a choice within it: the smallest tiles are tried") {
+    const fs::path dir = scratch("smallest");
+    TuningDb db(dir / "t.db");
+    TuneOptions options{"guided", 0};
+    options.max_candidates = 1;  // the untuned candidate only, F(4,3)
+    options.max_error = 1e-9;    // past every tile's error here, and the direct kernel's too
+    CHECK_THROWS_WITH(tune_layer(vulkan(), db, tiny, options), Catch::Contains("within the error budget 1.0e-09"));
+    options.max_error = 2e-7;  // F(2,3) and the direct kernel keep it; F(4,3) does not at C = 64
+    const ConvShape deep{1, 64, 8, 8, 4, 3, 1};
+    const LayerTuning t = tune_layer(vulkan(), db, deep, options);
+    REQUIRE(t.rel_err);
+    CHECK(*t.rel_err <= 2e-7);
+    CHECK(t.best.m.h * t.best.m.w < 16);
+    fs::remove_all(dir);
+}
+
 TEST_CASE("compiling ahead on another thread gives the same database rows as a serial run") {
     const fs::path dir = scratch("ahead");
     const ConvShape layer{1, 5, 9, 7, 3, 3, 1};

@@ -24,6 +24,8 @@ struct SearchContext {
     // before): the tuner compiles them ahead on other threads. A hint: what
     // it measures may differ.
     std::function<void(const std::vector<Candidate>&)> ahead = [](const std::vector<Candidate>&) {};
+    // Where the search is, for the progress line: "coarse", "round 2 of 4 groups".
+    std::function<void(const std::string&)> phase = [](const std::string&) {};
 };
 
 struct StrategySpec {

@@ -134,6 +134,11 @@ public:
     }
 
     const TuneProgress& state() const { return state_; }
+    void phase(const std::string& text) {
+        state_.phase = text;
+        state_.seconds = seconds();
+        if (progress_) progress_(state_);
+    }
     // The fastest candidate measured in the search; none until one passed.
     const std::optional<Candidate>& best() const { return best_; }
     std::optional<double> time_of(const Candidate& c) const {
@@ -267,8 +272,27 @@ LayerTuning tune_layer(Executor& executor, TuningDb& db, const ConvShape& layer,
     const Candidate& untuned = space.front();
     tuner.measure(untuned);
     SearchContext context{space, [&](const Candidate& c) { return tuner.measure(c); }, over_budget,
-                          [&](const std::vector<Candidate>& next) { tuner.ahead(next); }};
+                          [&](const std::vector<Candidate>& next) { tuner.ahead(next); },
+                          [&](const std::string& text) { tuner.phase(text); }};
     strategy.search(context);
+    // Nothing within the error budget when the search's budget ran out (the
+    // untuned F(4,7) errs past fp32's, say): the first candidate of each
+    // (variant, m) group, the smallest tiles (the most accurate) first, the
+    // direct kernel last, until one keeps it.
+    if (!tuner.best() && options.max_error) {
+        std::vector<const Candidate*> firsts;
+        for (const Candidate& c : space)
+            if (std::none_of(firsts.begin(), firsts.end(),
+                             [&](const Candidate* f) { return f->variant == c.variant && f->m == c.m; }))
+                firsts.push_back(&c);
+        const auto order = [](const Candidate* c) {
+            return std::pair{!spec_of(c->variant).winograd, c->m.h * c->m.w};
+        };
+        std::stable_sort(firsts.begin(), firsts.end(), [&](const Candidate* a, const Candidate* b) { return order(a) < order(b); });
+        context.phase("the smallest tiles, for a candidate within the error budget");
+        for (const Candidate* c : firsts)
+            if (tuner.measure(*c) || tuner.best()) break;
+    }
     if (!tuner.best())
         throw DeviceError(fmt::format("no candidate of the {} tried ran correctly{}", tuner.state().measured,
                                       options.max_error ? fmt::format(" within the error budget {:.1e}", *options.max_error) : ""));

@@ -56,6 +56,7 @@ struct TuneProgress {
     std::size_t space = 0;
     double best_ms = 0;  // 0 until one passed
     double seconds = 0;
+    std::string phase;   // the strategy's, where it says one
 };
 
 struct LayerTuning {

@@ -12,6 +12,8 @@
 // would, at a few percent of its cost.
 #include "tuner/strategy.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <map>
 #include <tuple>
@@ -45,6 +47,7 @@ void guided_search(SearchContext& context) {
     std::vector<Group> groups;
     std::vector<Candidate> coarse;
     for (const auto& [key, c] : firsts) coarse.push_back(*c);
+    context.phase(fmt::format("coarse: {} (variant, m) groups", coarse.size()));
     context.ahead(coarse);
     for (const auto& [key, c] : firsts) {
         if (context.out_of_budget()) return;
@@ -81,12 +84,14 @@ void guided_search(SearchContext& context) {
         }
         return improved;
     };
-    while (groups.size() > finalists) {
+    for (int round = 1; groups.size() > finalists; ++round) {
+        context.phase(fmt::format("round {}: descent of {} groups", round, groups.size()));
         for (Group& g : groups) descend(g);
         if (context.out_of_budget()) return;
         std::stable_sort(groups.begin(), groups.end(), by_time);
         groups.resize(std::max(finalists, (groups.size() + 1) / 2));
     }
+    context.phase(fmt::format("final descent of {} groups", groups.size()));
     for (Group& g : groups)
         for (int pass = 0; pass < 3 && descend(g); ++pass) {
         }
