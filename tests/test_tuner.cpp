@@ -6,6 +6,7 @@
 #include "recipes/recipe_db.hpp"
 #include "tests/test_support.hpp"
 #include "tuner/compile_pool.hpp"
+#include "tuner/strategy.hpp"
 #include "tuner/tuner.hpp"
 #include "runtime/vulkan_executor.hpp"
 
@@ -306,6 +307,46 @@ TEST_CASE("a layer whose untuned tile errs past the budget still gets a choice w
     CHECK(*t.rel_err <= 2e-7);
     CHECK(t.best.m.h * t.best.m.w < 16);
     fs::remove_all(dir);
+}
+
+TEST_CASE("guided descends on the parameters in the order it is given, the kernels that take the most time first") {
+    const std::vector<Candidate> space = search_space(tiny, Backend::glsl, roomy);
+    std::set<std::string> in_space;
+    for (const Candidate& c : space) in_space.insert(candidate_key(c));
+    std::vector<Candidate> measured;
+    // Every candidate equally fast: the order alone decides what is tried first.
+    SearchContext context{space, [&](const Candidate& c) -> std::optional<double> {
+                              measured.push_back(c);
+                              return 1.0;
+                          },
+                          [&] { return measured.size() >= 200; }};
+    std::vector<const ParamSpec*> reversed;
+    for (const ParamSpec& spec : param_table()) reversed.insert(reversed.begin(), &spec);
+    context.parameter_order = [&](const Candidate&) { return reversed; };
+    std::set<std::tuple<Variant, int, int>> groups;
+    for (const Candidate& c : space) groups.insert({c.variant, c.m.h, c.m.w});
+    strategy_named("guided", "").search(context);
+    REQUIRE(measured.size() > groups.size());
+    // The first candidate of the descent differs from its group's start in the
+    // first parameter of the order that has another value in the space.
+    const Candidate& first = measured[groups.size()];
+    const auto start = std::find_if(measured.begin(), measured.end(), [&](const Candidate& c) {
+        return c.variant == first.variant && c.m == first.m;
+    });
+    REQUIRE(start != measured.end());
+    const ParamSpec* expected = nullptr;
+    for (const ParamSpec* spec : reversed) {
+        for (const ParamValue& value : spec->candidates) {
+            Candidate next = *start;
+            next.params[spec->param] = value;
+            next = without_inert(next, start->params);
+            if (!(next == *start) && in_space.count(candidate_key(next))) expected = spec;
+        }
+        if (expected) break;
+    }
+    REQUIRE(expected);
+    INFO(expected->name);
+    CHECK_FALSE(first.params[expected->param] == start->params[expected->param]);
 }
 
 TEST_CASE("compiling ahead on another thread gives the same database rows as a serial run") {

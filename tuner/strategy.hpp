@@ -24,6 +24,15 @@ struct SearchContext {
     // before): the tuner compiles them ahead on other threads. A hint: what
     // it measures may differ.
     std::function<void(const std::vector<Candidate>&)> ahead = [](const std::vector<Candidate>&) {};
+    // The table's parameters in the order a descent from this measured
+    // candidate should try them: those shaping the kernels that took the most
+    // of its time first (its kernels' times where it was timed here), the
+    // table's order among equals and where its times are not known.
+    std::function<std::vector<const ParamSpec*>(const Candidate&)> parameter_order = [](const Candidate&) {
+        std::vector<const ParamSpec*> order;
+        for (const ParamSpec& spec : param_table()) order.push_back(&spec);
+        return order;
+    };
     // Where the search is, for the progress line: "coarse", "round 2 of 4 groups".
     std::function<void(const std::string&)> phase = [](const std::string&) {};
 };

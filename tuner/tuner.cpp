@@ -87,18 +87,19 @@ public:
         const DeviceIdentity& device = executor_.identity();
         ConvPlan plan = planned(c);  // emitted once: hashed, then loaded
         TuningResult result{device, layer_, kernels_hash(plan), WINO_GEN_VERSION, c, {}, "", {}};
+        std::map<KernelKind, double> kind_ms;
         // A stored success of unknown error (schema 2) is measured again.
         if (std::optional<TuningResult> stored = db_.find(device, layer_, result.kernels_hash, c);
             stored && (!stored->time_ms || stored->rel_err)) {
             result = *stored;
             ++state_.reused;
         } else {
-            check_and_time(std::move(plan), result);
+            check_and_time(std::move(plan), result, kind_ms);
             db_.record(result);
         }
         ++state_.measured;
         top_up();
-        const Measured& m = seen_[key] = {c, result.time_ms, result.rel_err, false};
+        const Measured& m = seen_[key] = {c, result.time_ms, result.rel_err, false, kind_ms};
         const std::optional<double> time = within_budget(m);
         if (!result.time_ms) ++state_.failed;
         else if (!time) ++state_.over_budget;
@@ -134,6 +135,23 @@ public:
     }
 
     const TuneProgress& state() const { return state_; }
+    // The parameters by the time share of the kernels each shapes in c's timing (strategy.hpp).
+    std::vector<const ParamSpec*> parameter_order(const Candidate& c) const {
+        std::vector<std::pair<double, const ParamSpec*>> scored;
+        const auto hit = seen_.find(candidate_key(c));
+        for (const ParamSpec& spec : param_table()) {
+            double ms = 0;
+            if (hit != seen_.end())
+                for (const KernelKind kind : spec.kinds)
+                    if (const auto t = hit->second.kind_ms.find(kind); t != hit->second.kind_ms.end()) ms += t->second;
+            scored.push_back({ms, &spec});
+        }
+        std::stable_sort(scored.begin(), scored.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
+        std::vector<const ParamSpec*> order;
+        for (const auto& [ms, spec] : scored) order.push_back(spec);
+        return order;
+    }
+
     void phase(const std::string& text) {
         state_.phase = text;
         state_.seconds = seconds();
@@ -152,6 +170,7 @@ private:
         Candidate candidate;
         std::optional<double> time_ms, rel_err;
         bool retimed = false;
+        std::map<KernelKind, double> kind_ms = {};  // where it was timed here: each kernel kind's share of time_ms
     };
 
     // The candidate's plan: the one made ahead, else made now.
@@ -191,7 +210,7 @@ private:
 
     // The correctness gate (what `run --check` holds the output to), then the
     // median timing; a failure's reason in `result` instead.
-    void check_and_time(ConvPlan plan, TuningResult& result) {
+    void check_and_time(ConvPlan plan, TuningResult& result, std::map<KernelKind, double>& kind_ms) {
         try {
             const std::unique_ptr<LoadedLayer> loaded = executor_.load(std::move(plan));
             loaded->set_filters(filters_);
@@ -201,7 +220,11 @@ private:
             errors.bound = check_bound(result.candidate, layer_);
             if (errors.passed()) {
                 const auto paused = quiet();
-                result.time_ms = total_ms(loaded->median_run(input_, options_.warmup, options_.timing).median);
+                const KernelTimes times = loaded->median_run(input_, options_.warmup, options_.timing).median;
+                result.time_ms = total_ms(times);
+                for (const auto& [name, ms] : times)
+                    for (const EmittedKernel& k : loaded->plan().kernels)
+                        if (k.name == name) kind_ms[k.kind] += ms;
                 result.rel_err = errors.relative;
             } else
                 result.failure = fmt::format("wrong output: rel_err {:.3e} > bound {:.3e}", errors.relative, errors.bound);
@@ -230,7 +253,7 @@ private:
             const ConvPlan& plan = loaded[i]->plan();
             Measured& m = seen_[candidate_key(batch[i])];
             db_.record({executor_.identity(), layer_, kernels_hash(plan), WINO_GEN_VERSION, plan.config, best[i], "", m.rel_err});
-            m = {batch[i], best[i], m.rel_err, true};
+            m = {batch[i], best[i], m.rel_err, true, m.kind_ms};
             retimed.push_back(&m);
         }
         return retimed;
@@ -273,6 +296,7 @@ LayerTuning tune_layer(Executor& executor, TuningDb& db, const ConvShape& layer,
     tuner.measure(untuned);
     SearchContext context{space, [&](const Candidate& c) { return tuner.measure(c); }, over_budget,
                           [&](const std::vector<Candidate>& next) { tuner.ahead(next); },
+                          [&](const Candidate& c) { return tuner.parameter_order(c); },
                           [&](const std::string& text) { tuner.phase(text); }};
     strategy.search(context);
     // Nothing within the error budget when the search's budget ran out (the

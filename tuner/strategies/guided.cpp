@@ -9,7 +9,10 @@
 // 9 at them and first after tuning on a 14x14 layer), so no group is judged
 // before it has been tuned once. The parameters mostly shape different
 // kernels, whose times add up, so one at a time finds what the full product
-// would, at a few percent of its cost.
+// would, at a few percent of its cost; a descent takes first the parameters
+// of the kernels that took the most of its best's time (the GEMM's on a GPU
+// at N = 32, the transforms' on lavapipe), so a budget that ends it part way
+// has spent itself where it counts.
 #include "tuner/strategy.hpp"
 
 #include <fmt/format.h>
@@ -65,11 +68,11 @@ void guided_search(SearchContext& context) {
     // differs from that best in this parameter only.
     auto descend = [&](Group& g) {
         bool improved = false;
-        for (const ParamSpec& spec : param_table()) {
+        for (const ParamSpec* spec : context.parameter_order(g.best)) {
             std::vector<Candidate> values;
-            for (const ParamValue& value : spec.candidates) {
+            for (const ParamValue& value : spec->candidates) {
                 Candidate next = g.best;
-                next.params[spec.param] = value;
+                next.params[spec->param] = value;
                 next = without_inert(next, g.start->params);
                 if (next != g.best && in_space.count(candidate_key(next))) values.push_back(next);
             }
