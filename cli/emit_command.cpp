@@ -29,7 +29,7 @@ namespace {
 
 struct EmitCli {
     std::string backend, out = ".", registry_unit, layers, db, device_name, points, precision = "fp32", activation = "none",
-        max_error;
+        max_error, device_class;
     std::string m = "4", filter_shape;
     bool bias = false;
     std::optional<int> r;
@@ -55,6 +55,11 @@ Epilogue epilogue_of(const EmitCli& o) {
     return epilogue;
 }
 
+// The class of device the untuned kernels start from: --device-class, else the backend's usual one.
+DeviceClass device_class_of(const EmitCli& o, Backend backend) {
+    return o.device_class.empty() ? spec_of(backend).usual_device : parse_device_class(o.device_class, "--device-class");
+}
+
 // --layers: each layer's configuration from the tuning database (the untuned
 // one where it has none), one set per distinct configuration.
 // At --precision: the database's result at that precision.
@@ -65,7 +70,7 @@ RegistryUnit layer_unit(const EmitCli& o, Backend backend) {
     std::optional<std::pair<DeviceIdentity, TunedLookup>> tuned;
     if (!o.db.empty()) tuned = tuned_lookup(o.db, backend, o.device_name);
     for (const NamedLayer& l : read_layer_list(o.layers)) {
-        ConvConfig config = untuned_config(l.shape, spec_of(backend).usual_device);
+        ConvConfig config = untuned_config(l.shape, device_class_of(o, backend));
         config.precision = precision;
         if (tuned) {
             if (const TunedConfig found = tuned->second(l.shape, precision, max_error); found.config)
@@ -107,7 +112,7 @@ void emit(const EmitCli& o) {
         std::tie(shape.R, shape.S) =
             o.filter_shape.empty() ? std::pair{o.r.value_or(3), o.r.value_or(3)} : parse_filter_shape(o.filter_shape, "--filter-shape", true);
         const TileSize m = parse_tile(o.m, shape);
-        KernelParams params = default_params(backend);
+        KernelParams params(device_class_of(o, backend));
         apply_kernel_options(o.kernel, params);
         check_params(params, {.kinds = spec_of(variant).kinds, .naming = ParamNaming::flag, .backend = backend, .precision = precision});
         check_precision(variant, precision);
@@ -172,6 +177,9 @@ Command add_emit_command(CLI::App& app) {
     sub->add_option("--db", o->db, "with --layers: each layer's configuration is the fastest in this tuning database at --precision");
     sub->add_option("--device-name", o->device_name, "with --db holding several devices: the one whose name holds this");
     add_max_error_option(sub, o->max_error, "with --db, a tuned configuration's error budget");
+    sub->add_option("--device-class", o->device_class,
+                    "the devices the kernels are for, which decides the parameters they start from: cpu (lavapipe's "
+                    "shapes) or gpu (CUDA's two-warp GEMM, also for Vulkan on a GPU) (default: cpu for glsl, gpu for cuda)");
     return {sub, [o] { emit(*o); }};
 }
 

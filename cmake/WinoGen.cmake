@@ -8,15 +8,16 @@
 #                 CONFIGS F4_3 F6_3 F2_5 F1x4_1x7 ... | LAYERS <layer file>
 #                 [VARIANTS nonfused fused] [TUNING_DB <file>] [DEVICE_NAME <text>]
 #                 [UNROLL <n|full>] [PRECISION <precision>] [BIAS] [ACTIVATION <activation>]
-#                 [NAME <registry>] [OUTPUT_DIR <dir>])
+#                 [DEVICE_CLASS cpu|gpu] [NAME <registry>] [OUTPUT_DIR <dir>])
 #
 # CONFIGS: one kernel set per config and variant (nonfused unless VARIANTS),
 # each regenerated only when its inputs change; F<m>x<n>_<r>x<s> is
 # F(m×n, r×s), each axis a standard recipe (F1x4_1x7: 1×7 filters). LAYERS: a
 # layer list ("name N C H W K R pad" a line, R as RxS for other filters) and one set per layer, the fastest in TUNING_DB
 # for its device (DEVICE_NAME picks one of several) at PRECISION, else the
-# untuned one. PRECISION, BIAS and ACTIVATION are `wino-gen emit`'s
-# --precision, --bias and --activation for every set (wino-gen checks their
+# untuned one. PRECISION, BIAS, ACTIVATION and DEVICE_CLASS are `wino-gen emit`'s
+# --precision, --bias, --activation and --device-class (the untuned kernels'
+# starting parameters: cpu, lavapipe's, the default for GLSL; gpu, CUDA's) for every set (wino-gen checks their
 # values when a unit is built, and fails the build naming the forms).
 # GLSL kernels are compiled to SPIR-V by glslangValidator and embedded; CUDA
 # kernels are embedded as source for NVRTC. The target gets the sources and
@@ -51,7 +52,7 @@ endfunction()
 
 function(wino_generate target)
   set(where "wino_generate(${target})")
-  cmake_parse_arguments(PARSE_ARGV 1 arg "BIAS" "BACKEND;LAYERS;TUNING_DB;DEVICE_NAME;UNROLL;PRECISION;ACTIVATION;NAME;OUTPUT_DIR"
+  cmake_parse_arguments(PARSE_ARGV 1 arg "BIAS" "BACKEND;LAYERS;TUNING_DB;DEVICE_NAME;UNROLL;PRECISION;ACTIVATION;DEVICE_CLASS;NAME;OUTPUT_DIR"
                         "CONFIGS;VARIANTS")
   if(arg_UNPARSED_ARGUMENTS)
     list(JOIN arg_UNPARSED_ARGUMENTS " " extra)
@@ -101,6 +102,9 @@ function(wino_generate target)
   endif()
   if(DEFINED arg_ACTIVATION)
     list(APPEND common --activation ${arg_ACTIVATION})
+  endif()
+  if(DEFINED arg_DEVICE_CLASS)
+    list(APPEND common --device-class ${arg_DEVICE_CLASS})
   endif()
   set(name ${target})
   if(arg_NAME)

@@ -124,6 +124,12 @@ const std::vector<BackendSpec>& backends() {
 
 const char* to_string(DeviceClass device_class) { return device_class == DeviceClass::cpu ? "cpu" : "gpu"; }
 
+DeviceClass parse_device_class(const std::string& name, std::string_view what) {
+    for (DeviceClass c : device_classes)
+        if (name == to_string(c)) return c;
+    throw InputError(fmt::format("{} must be cpu or gpu, not '{}'", what, name));
+}
+
 const BackendSpec& spec_of(Backend backend) {
     for (const BackendSpec& spec : backends())
         if (spec.backend == backend) return spec;

@@ -24,6 +24,8 @@ namespace wino {
 enum class DeviceClass { cpu, gpu };
 inline constexpr DeviceClass device_classes[] = {DeviceClass::cpu, DeviceClass::gpu};
 const char* to_string(DeviceClass device_class);  // "cpu", "gpu"
+// Throws InputError naming the classes; `what` names the text ("--device-class").
+DeviceClass parse_device_class(const std::string& name, std::string_view what);
 
 // What a kernel's preamble declares.
 struct KernelInterface {

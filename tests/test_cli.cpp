@@ -281,6 +281,13 @@ TEST_CASE("emit writes readable kernel files atomically") {
           std::string::npos);
     require_bad_input("emit --backend glsl --gemm-registers 6,8", "multiples of 4");
     require_bad_input("emit --backend cuda --gemm-threads 0,2", "--gemm-threads");
+    // GLSL for a GPU starts from the GPU's parameters, CUDA for lavapipe-like devices from the CPU's.
+    REQUIRE(run_wino_gen("emit --backend glsl --device-class gpu --out " + dir).exit_code == 0);
+    CHECK(std::filesystem::exists(dir + "/wino_f4_3_gemm_t2x32_r8x8.comp"));
+    CHECK(std::filesystem::exists(dir + "/wino_f4_3_input_transform_ufull_wg64_tt1.comp"));
+    REQUIRE(run_wino_gen("emit --backend cuda --device-class cpu --out " + dir).exit_code == 0);
+    CHECK(std::filesystem::exists(dir + "/wino_f4_3_gemm_t1x8_r16x8.cu"));
+    require_bad_input("emit --backend glsl --device-class tpu", "--device-class must be cpu or gpu, not 'tpu'");
     std::system(("rm -rf " + dir).c_str());
 }
 
