@@ -74,6 +74,10 @@ public:
     void ahead(const std::vector<Candidate>& next) {
         if (!pool_.threads()) return;
         upcoming_.assign(next.begin(), next.end());
+        // Plans of an earlier hint the strategy did not follow make room (their kernels stay compiled).
+        std::set<std::string> wanted;
+        for (const Candidate& c : next) wanted.insert(candidate_key(c));
+        std::erase_if(planned_, [&](const auto& entry) { return !wanted.count(entry.first); });
         top_up();
     }
 
