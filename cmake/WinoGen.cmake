@@ -6,7 +6,7 @@
 #
 #   wino_generate(<target> BACKEND glsl|cuda
 #                 CONFIGS F4_3 F6_3 F2_5 F1x4_1x7 ... | LAYERS <layer file>
-#                 [VARIANTS nonfused fused] [TUNING_DB <file>] [DEVICE_NAME <text>]
+#                 [VARIANTS nonfused fused] [TUNING_DB <file>] [DEVICE_NAME <text>] [MAX_ERROR <e|none>]
 #                 [UNROLL <n|full>] [PRECISION <precision>] [BIAS] [ACTIVATION <activation>]
 #                 [DEVICE_CLASS cpu|gpu] [NAME <registry>] [OUTPUT_DIR <dir>])
 #
@@ -14,8 +14,9 @@
 # each regenerated only when its inputs change; F<m>x<n>_<r>x<s> is
 # F(m×n, r×s), each axis a standard recipe (F1x4_1x7: 1×7 filters). LAYERS: a
 # layer list ("name N C H W K R pad" a line, R as RxS for other filters) and one set per layer, the fastest in TUNING_DB
-# for its device (DEVICE_NAME picks one of several) at PRECISION, else the
-# untuned one. PRECISION, BIAS, ACTIVATION and DEVICE_CLASS are `wino-gen emit`'s
+# for its device (DEVICE_NAME picks one of several) at PRECISION within the
+# error budget MAX_ERROR (emit's --max-error: 1e-5 at fp32 unless given),
+# else the untuned one. PRECISION, BIAS, ACTIVATION and DEVICE_CLASS are `wino-gen emit`'s
 # --precision, --bias, --activation and --device-class (the untuned kernels'
 # starting parameters: cpu, lavapipe's, the default for GLSL; gpu, CUDA's) for every set (wino-gen checks their
 # values when a unit is built, and fails the build naming the forms).
@@ -52,7 +53,7 @@ endfunction()
 
 function(wino_generate target)
   set(where "wino_generate(${target})")
-  cmake_parse_arguments(PARSE_ARGV 1 arg "BIAS" "BACKEND;LAYERS;TUNING_DB;DEVICE_NAME;UNROLL;PRECISION;ACTIVATION;DEVICE_CLASS;NAME;OUTPUT_DIR"
+  cmake_parse_arguments(PARSE_ARGV 1 arg "BIAS" "BACKEND;LAYERS;TUNING_DB;DEVICE_NAME;MAX_ERROR;UNROLL;PRECISION;ACTIVATION;DEVICE_CLASS;NAME;OUTPUT_DIR"
                         "CONFIGS;VARIANTS")
   if(arg_UNPARSED_ARGUMENTS)
     list(JOIN arg_UNPARSED_ARGUMENTS " " extra)
@@ -76,8 +77,8 @@ function(wino_generate target)
   if(NOT arg_CONFIGS AND NOT arg_LAYERS)
     _wino_generate_fail("${where}" "needs CONFIGS F<m>_<r>... or LAYERS <layer file>")
   endif()
-  if((arg_TUNING_DB OR arg_DEVICE_NAME) AND NOT arg_LAYERS)
-    _wino_generate_fail("${where}" "TUNING_DB and DEVICE_NAME tune the sets of LAYERS; CONFIGS sets are untuned")
+  if((arg_TUNING_DB OR arg_DEVICE_NAME OR DEFINED arg_MAX_ERROR) AND NOT arg_LAYERS)
+    _wino_generate_fail("${where}" "TUNING_DB, DEVICE_NAME and MAX_ERROR are for LAYERS; CONFIGS sets are untuned")
   endif()
   if(NOT arg_VARIANTS)
     set(arg_VARIANTS nonfused)
@@ -188,6 +189,9 @@ function(wino_generate target)
     endif()
     if(arg_DEVICE_NAME)
       list(APPEND emit_args --device-name "${arg_DEVICE_NAME}")
+    endif()
+    if(DEFINED arg_MAX_ERROR)
+      list(APPEND emit_args --max-error "${arg_MAX_ERROR}")
     endif()
     list(TRANSFORM standard REPLACE "^(.+)$" "${recipes}/\\1.json" OUTPUT_VARIABLE recipe_files)
     _wino_generate_unit(${ident}_layers "${inputs};${recipe_files}")
