@@ -151,9 +151,10 @@ const std::vector<ParamSpec> table = {
                       }}},
      .inert_when = Param::cublas},
     // The product on tensor cores: each warp's share of the workgroup's block
-    // as 16x8 tiles of M, each block of 8 channels one mma.m16n8k8 (binary16
-    // operands, fp32 sums) from zero, added to the running sums as the other
-    // GEMMs add a block. Its operands come from the staged block.
+    // as 16x8 tiles of M, each block of 8 channels one mma.m16n8k8 from zero
+    // (binary16 or TF32 operands, fp32 sums; three at split-tf32), added to the
+    // running sums as the other GEMMs add a block. Its operands come from the
+    // staged block.
     {.param = Param::tensor_cores,
      .name = "tensor_cores",
      .flag = "--tensor-cores",

@@ -102,8 +102,8 @@ public:
             db_.record(result);
         }
         ++state_.measured;
-        top_up();
         const Measured& m = seen_[key] = {c, result.time_ms, result.rel_err, false, kind_ms};
+        top_up();  // after it is seen: it is not planned again
         const std::optional<double> time = within_budget(m);
         if (!result.time_ms) ++state_.failed;
         else if (!time) ++state_.over_budget;
