@@ -31,6 +31,11 @@ std::string precision_and_epilogue(const ConvConfig& c) {
     if (const ParamValue& staging = c.params[Param::gemm_staging]; staging[0])
         text += fmt::format(", GEMM staging {}", value_text(param_spec(Param::gemm_staging), staging));
     if (c.params[Param::tensor_cores][0]) text += ", tensor cores";
+    if (c.variant == Variant::fused && c.params[Param::fused_positions][0] > 1)
+        text += fmt::format(", block {}, registers {}, positions in {}",
+                            value_text(param_spec(Param::fused_tile), c.params[Param::fused_tile]),
+                            value_text(param_spec(Param::fused_registers), c.params[Param::fused_registers]),
+                            c.params[Param::fused_positions][0]);
     return text;
 }
 
@@ -139,6 +144,14 @@ std::vector<SelftestCase> selftest_cases(Backend backend, const DeviceLimits& li
                 if (cases.refuses(params, p.precision)) continue;
                 cases.add(deep_3x3, Variant::nonfused, m, m == 4 && p.precision == Precision::fp16_mixed, p.precision).params = params;
             }
+    // The fused kernel's blocks: register tiles, positions split evenly (36 in
+    // 9 groups) and not (16 in 9), K and the tiles not filling a block.
+    for (int m : {2, 4}) {
+        KernelParams& params = cases.add(deep_3x3, Variant::fused, m, m == 4).params;
+        params[Param::fused_tile] = {8, 8};
+        params[Param::fused_registers] = {2, 4};
+        params[Param::fused_positions] = {9, 0};
+    }
     // The non-fused product by the vendor's BLAS.
     if (cases.vendor_gemm())
         for (int m : {4, 6}) cases.add(awkward_3x3, Variant::nonfused, m, m == 4).params[Param::cublas][0] = 1;

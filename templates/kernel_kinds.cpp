@@ -9,6 +9,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <tuple>
 
 namespace wino {
@@ -27,7 +28,7 @@ Groups per_tile_group(long long rows, const Tiling& t, const KernelParams& p, in
     return {ceil_div(rows * t.tiles_padded / tiles_per_thread(p), wg), 1, 1};
 }
 
-const std::string in4(4, ' '), in8(8, ' '), in12(12, ' ');
+const std::string in4(4, ' '), in8(8, ' '), in12(12, ' '), in16(16, ' ');
 
 int alpha_h(const ConvAlgorithm& a) { return a.h->algorithm.alpha; }
 int alpha_w(const ConvAlgorithm& a) { return a.w->algorithm.alpha; }
@@ -330,19 +331,62 @@ TemplateValues output_transform_values(const ConvAlgorithm& a, const KernelParam
     return {{"load", load}, {"tiles", tiles}};
 }
 
+// The fused kernel's block (fused.tmpl): its thread's register tiles, its
+// positions, and the shared memory it stages channels and sums in.
+struct FusedBlock {
+    int filters, tiles, reg_k, reg_t, position_groups, positions;
+    FusedBlock(const KernelParams& p, int positions)
+        : filters(p[Param::fused_tile][0]),
+          tiles(p[Param::fused_tile][1]),
+          reg_k(p[Param::fused_registers][0]),
+          reg_t(p[Param::fused_registers][1]),
+          position_groups(p[Param::fused_positions][0]),
+          positions(positions) {}
+    int threads() const { return filters / reg_k * (tiles / reg_t) * position_groups; }
+    int positions_a_thread() const { return (positions + position_groups - 1) / position_groups; }
+    // U_s and V_s of a block of channels, or M_s at the end, whichever is more.
+    long long shared_values() const {
+        return std::max(1LL * positions * product_sum_block * (filters + tiles), 1LL * positions * filters * tiles);
+    }
+};
+
 TemplateValues fused_values(const ConvAlgorithm& a, const KernelParams& p, const Dialect& d) {
+    const FusedBlock f(p, alpha_h(a) * alpha_w(a));
     TemplateValues v = axis_values(a, {"alpha_h", "alpha_w", "m_h", "m_w"});
     v["sum_block"] = std::to_string(product_sum_block);
-    // One 1D transform per job: a column of a patch (stride alpha_w), then a row.
-    auto strided = [stride = alpha_w(a)](const std::string& array) {
-        return [=](int i, const std::string&) { return fmt::format("{}[base + {} * {}]", array, i, stride); };
-    };
-    auto contiguous = [](const std::string& array) {
-        return [=](int i, const std::string&) { return fmt::format("{}[base + {}]", array, i); };
-    };
-    v["input_columns"] = recipe_loop(a.h->input, 1, 0, strided("patches"), strided("half_done"), d, in12);
-    v["input_rows"] = recipe_loop(a.w->input, 1, 0, contiguous("half_done"), contiguous("patches"), d, in12);
-    std::tie(v["output_columns"], v["output_rows"]) = transform_2d(a.h->output, a.w->output, "acc", "am", "y", unroll(p), d, in4);
+    v["positions"] = std::to_string(f.positions);
+    v["shared_size"] = std::to_string(f.shared_values());
+    v["v_offset"] = std::to_string(f.positions * product_sum_block * f.filters);
+    v["load"] = patch_load(alpha_h(a), alpha_w(a), in12);
+    std::tie(v["input_columns"], v["input_rows"]) = transform_2d(a.h->input, a.w->input, "d", "bd", "vt", unroll(p), d, in12);
+    v["stage_v"] = assign_each(f.positions, [](int xi) { return fmt::format("V_S({}, cl, tl)", xi); }, element("vt"), in12);
+    // Position j's sums at acc[j][k][tile] (in the template's loop over j).
+    auto k_of = [](int i) { return fmt::format("k_thread + {}", i); };
+    auto t_of = [](int r) { return fmt::format("t_thread + {} * (WINO_FUSED_TILE_TILES / WINO_FUSED_REGISTERS_TILES)", r); };
+    auto acc = [&](int i, int r) { return fmt::format("acc[j * {} + {}]", f.reg_k * f.reg_t, i * f.reg_t + r); };
+    // The block's channels in a loop too, each partial sum from zero.
+    const std::string in = in12, body_in = in16;
+    std::string product, stage_m;
+    for (int i = 0; i < f.reg_k; ++i)
+        for (int r = 0; r < f.reg_t; ++r) product += fmt::format("{}REAL part{}_{} = REAL(0);\n", in, i, r);
+    product += fmt::format("{}for (int ch = 0; ch < {}; ++ch) {{\n", in, product_sum_block);
+    for (int i = 0; i < f.reg_k; ++i) product += fmt::format("{}REAL a{} = U_S(xi, ch, {});\n", body_in, i, k_of(i));
+    for (int r = 0; r < f.reg_t; ++r) product += fmt::format("{}REAL b{} = V_S(xi, ch, {});\n", body_in, r, t_of(r));
+    for (int i = 0; i < f.reg_k; ++i)
+        for (int r = 0; r < f.reg_t; ++r)
+            product += fmt::format("{0}part{1}_{2} = PRODUCT_FMA(a{1}, b{2}, part{1}_{2});\n", body_in, i, r);
+    product += in + "}\n";
+    for (int i = 0; i < f.reg_k; ++i)
+        for (int r = 0; r < f.reg_t; ++r) {
+            product += fmt::format("{}{} += part{}_{};\n", in, acc(i, r), i, r);
+            stage_m += fmt::format("{}M_S(xi, {}, {}) = {};\n", in8, k_of(i), t_of(r), acc(i, r));
+        }
+    v["positions_a_thread"] = std::to_string(f.positions_a_thread());
+    v["sums"] = std::to_string(f.positions_a_thread() * f.reg_k * f.reg_t);
+    v["product"] = product;
+    v["stage_m"] = stage_m;
+    v["pick"] = assign_each(f.positions, element("mt"), [](int xi) { return fmt::format("M_S({}, kl, tl)", xi); }, in8);
+    std::tie(v["output_columns"], v["output_rows"]) = transform_2d(a.h->output, a.w->output, "mt", "am", "y", unroll(p), d, in8);
     return v;
 }
 
@@ -385,10 +429,10 @@ const std::vector<KindSpec> kinds = {
      [](const KernelParams&) {
          return std::vector<BufferUse>{{BufferId::images, false}, {BufferId::u, false}, {BufferId::result, true}};
      },
-     [](const KernelParams& p) { return p[Param::fused_tile][0] * p[Param::fused_tile][1]; },
+     [](const KernelParams& p) { return FusedBlock(p, 1).threads(); },
      [](const ConvShape& s, const Tiling& t, const KernelParams& p, int) {
-         const auto [wg_k, wg_p] = p[Param::fused_tile];
-         return Groups{ceil_div(t.tiles, wg_p), ceil_div(s.K, wg_k), 1};
+         const auto [filters, tiles] = p[Param::fused_tile];
+         return Groups{ceil_div(t.tiles, tiles), ceil_div(s.K, filters), 1};
      },
      fused_values},
     {KernelKind::direct, "direct", false, false, false,
@@ -442,6 +486,15 @@ const char* to_string(BufferId buffer) {
         case BufferId::bias: return "bias";
     }
     throw std::logic_error("unknown buffer");
+}
+
+long long fused_shared_bytes(const KernelParams& params, int positions) {
+    return 4 * FusedBlock(params, positions).shared_values();
+}
+
+int fused_sums(const KernelParams& params, int positions) {
+    const FusedBlock f(params, positions);
+    return f.positions_a_thread() * f.reg_k * f.reg_t;
 }
 
 const std::vector<KindSpec>& kernel_kinds() { return kinds; }

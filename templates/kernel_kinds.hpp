@@ -101,6 +101,13 @@ inline constexpr int product_sum_block = 8;
 // 4 bytes a value; 0 where its threads read global memory.
 long long gemm_shared_bytes(const KernelParams& params);
 
+// Shared memory a fused workgroup needs at `positions` = alpha_h·alpha_w, in
+// bytes at 4 bytes a value: a block of channels of its U and V, or its running
+// sums at the end, whichever is more (fused.tmpl).
+long long fused_shared_bytes(const KernelParams& params, int positions);
+// The running sums a fused thread holds: its positions × its register tile.
+int fused_sums(const KernelParams& params, int positions);
+
 const std::vector<KindSpec>& kernel_kinds();
 const KindSpec& spec_of(KernelKind kind);
 const std::vector<VariantSpec>& variants();

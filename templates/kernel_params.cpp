@@ -45,6 +45,37 @@ std::string over_workgroup_of_threads(const ParamSpec& spec, const KernelParams&
     return over_workgroup_limit(threads(p[spec.param]), c);
 }
 
+// "fused_tile 16x8, fused_registers 2x2 and fused_positions 9": what makes a fused workgroup.
+std::string fused_block_text(const KernelParams& p, const ParamContext& c) {
+    auto part = [&](Param param) {
+        const ParamSpec& spec = param_spec(param);
+        return fmt::format("{} {}", param_label(spec, c.naming), value_text(spec, p[param]));
+    };
+    return fmt::format("{}, {} and {}", part(Param::fused_tile), part(Param::fused_registers), part(Param::fused_positions));
+}
+
+// A fused workgroup past the 1024 threads an API allows.
+std::string over_fused_threads(const ParamSpec&, const KernelParams& p, const ParamContext& c) {
+    const int threads = spec_of(K::fused).workgroup_size(p);
+    return threads > 1024 ? fmt::format("{} make a fused workgroup of {} threads, more than the 1024 a workgroup may have",
+                                        fused_block_text(p, c), threads)
+                          : std::string();
+}
+
+int alpha_positions(const ParamContext& c) { return (c.m.h + c.shape->R - 1) * (c.m.w + c.shape->S - 1); }
+
+// A fused thread's running sums past 128: it spills on CUDA (each sum is a
+// register, beside its partial sums, operands and addresses). More position
+// groups (fused_positions) give each thread fewer.
+std::string over_fused_sums(const ParamSpec& spec, const KernelParams& p, const ParamContext& c) {
+    const int sums = fused_sums(p, alpha_positions(c));
+    const ParamSpec& registers = param_spec(Param::fused_registers);
+    return sums > 128 ? fmt::format("{} {} with {} {} leaves a fused thread {} running sums at {} positions, more than 128",
+                                    param_label(spec, c.naming), value_text(spec, p[spec.param]), param_label(registers, c.naming),
+                                    value_text(registers, p[Param::fused_registers]), sums, alpha_positions(c))
+                      : std::string();
+}
+
 // In Param's order: a parameter's value lies at its enum's index.
 const std::vector<ParamSpec> table = {
     {.param = Param::unroll,
@@ -218,26 +249,75 @@ const std::vector<ParamSpec> table = {
                                      ? fmt::format("{} needs a device whose API has cuBLAS (CUDA)", param_label(spec, c.naming))
                                      : std::string();
                       }}}},
+    // The fused workgroup's block of filters × tiles. A CPU's keeps llvmpipe's
+    // compiles short (docs/kernels.md: the fused kernel never wins there);
+    // a GPU's is a guess, a block whose U and V many threads read from shared
+    // memory.
     {.param = Param::fused_tile,
      .name = "fused_tile",
      .flag = "--fused-tile",
-     .help = "fused workgroup: filters,tiles",
+     .help = "fused workgroup's block: filters,tiles",
      .type = ParamType::pair,
      .tag = "f",
      .parts = {"FILTERS", "TILES"},
-     .value = {16, 4},
+     .value = {16, 8},
+     .gpu_value = ParamValue{16, 16},
      .min = 1,
      .max = 1024,
-     .candidates = {{16, 4}, {8, 8}, {32, 2}},
+     .candidates = {{16, 8}, {8, 8}, {16, 16}, {32, 16}},
      .kinds = {K::fused},
-     .constraints = {{Needs::value, [](const ParamSpec& spec, const KernelParams& p,
-                                       const ParamContext& c) { return over_api_limit(spec, p, c); }},
-                     {Needs::device, over_workgroup_of_threads},
-                     {Needs::device, [](const ParamSpec& spec, const KernelParams& p, const ParamContext& c) {
+     .constraints = {{Needs::device, [](const ParamSpec& spec, const KernelParams& p, const ParamContext& c) {
                           if (!c.shape) return std::string();
-                          return over_shared_memory(1LL * p[spec.param][1] * (c.m.h + c.shape->R - 1) * (c.m.w + c.shape->S - 1) * 4,
-                                                    "the fused kernel", c);
+                          return over_shared_memory(fused_shared_bytes(p, alpha_positions(c)),
+                                                    fmt::format("the fused kernel's {} {}", param_label(spec, c.naming),
+                                                                value_text(spec, p[spec.param])), c);
                       }}}},
+    // A fused thread's register tile: the filters and tiles whose sums it
+    // holds at each of its positions.
+    {.param = Param::fused_registers,
+     .name = "fused_registers",
+     .flag = "--fused-registers",
+     .help = "fused thread's register tile: filters,tiles (dividing --fused-tile's)",
+     .type = ParamType::pair,
+     .tag = "fr",
+     .parts = {"K", "TILES"},
+     .value = {2, 2},
+     .min = 1,
+     .max = 64,
+     .candidates = {{1, 1}, {2, 2}, {4, 2}, {4, 4}},
+     .kinds = {K::fused},
+     .constraints = {{Needs::value, [](const ParamSpec& spec, const KernelParams& p, const ParamContext& c) {
+                          const ParamValue& v = p[spec.param];
+                          const ParamValue& block = p[Param::fused_tile];
+                          return block[0] % v[0] || block[1] % v[1]
+                                     ? fmt::format("{} {}x{} must divide {} {}x{}", param_label(spec, c.naming), v[0], v[1],
+                                                   param_label(param_spec(Param::fused_tile), c.naming), block[0], block[1])
+                                     : std::string();
+                      }}}},
+    // The alpha_h·alpha_w positions split among this many groups of threads:
+    // more threads, and fewer sums a thread, for large tiles. Whole (1) is left
+    // out of the tuner's space: llvmpipe takes 10 s to compile F(6,3) so.
+    // Last of the fused parameters, it holds the constraints of all three
+    // (the space judges a parameter's value constraints before the later
+    // parameters take their values).
+    {.param = Param::fused_positions,
+     .name = "fused_positions",
+     .flag = "--fused-positions",
+     .help = "fused thread groups the alpha_h*alpha_w positions are split among",
+     .type = ParamType::count,
+     .tag = "fx",
+     .value = {9, 0},
+     .gpu_value = ParamValue{4, 0},
+     .min = 1,
+     .max = 64,
+     .candidates = {{2, 0}, {4, 0}, {9, 0}},
+     .kinds = {K::fused},
+     .constraints = {{Needs::value, over_fused_threads},
+                     {Needs::device, [](const ParamSpec&, const KernelParams& p, const ParamContext& c) {
+                          const std::string why = over_workgroup_limit(spec_of(K::fused).workgroup_size(p), c);
+                          return why.empty() ? why : fused_block_text(p, c) + ": " + why;
+                      }},
+                     {Needs::layer, over_fused_sums}}},
     // 4 moves V and M 4 values at a time (cheap on lavapipe); 1 keeps registers
     // low (CUDA spills at alpha 8).
     {.param = Param::transform_tiles,
@@ -432,8 +512,10 @@ KernelParams params_from_json(const nlohmann::json& j, KernelParams params) {
 }
 
 void check_params(const KernelParams& params, const ParamContext& context) {
-    for (const ParamSpec& spec : table) {
+    // Every range before any constraint: a constraint may read other parameters (divide by them).
+    for (const ParamSpec& spec : table)
         if (const std::string why = out_of_range(spec, params[spec.param], context.naming); !why.empty()) throw InputError(why);
+    for (const ParamSpec& spec : table) {
         for (const ParamConstraint& c : spec.constraints) {
             if (c.needs != Needs::value && !shapes_any(spec, context.kinds)) continue;
             if ((c.needs == Needs::layer && !context.shape) || (c.needs == Needs::device && !context.limits)) continue;

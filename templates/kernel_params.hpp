@@ -88,6 +88,8 @@ enum class Param {
     tensor_cores,
     cublas,
     fused_tile,
+    fused_registers,
+    fused_positions,
     transform_tiles,
     vector_rows
 };
@@ -107,6 +109,8 @@ struct ParamSpec {
     int min, max;                                                     // of each number
     std::vector<ParamValue> candidates;                               // what the tuner tries (with the starting value)
     std::vector<KernelKind> kinds;                                    // the kernels whose code it shapes
+    // Each reads its own parameter and earlier ones in the table's order, never
+    // a later one (the search space judges values in that order).
     std::vector<ParamConstraint> constraints = {};
     // A switch that, when on, leaves this parameter without effect (cuBLAS
     // computes the product the GEMM kernel's tiles would): the tuner keeps

@@ -145,6 +145,23 @@ KernelParams suggested_params(const ConvShape& s, TileSize m, DeviceClass device
         p[Param::gemm_threads] = {8, std::max(1, threads / 8)};  // as many threads as the backend starts with
         p[Param::gemm_registers][1] = 4;
     }
+    // The fused block within 32 KiB of shared memory, which the GPUs we know
+    // all give a workgroup (mobile ones no more), and its threads within 128
+    // running sums (the fused_registers constraint), large tiles first giving
+    // up register tiles, then splitting their positions further.
+    const int positions = (m.h + s.R - 1) * (m.w + s.S - 1);
+    auto& [filters, tiles] = p[Param::fused_tile];
+    auto& [reg_k, reg_t] = p[Param::fused_registers];
+    while (fused_shared_bytes(p, positions) > 32 * 1024 && tiles * filters > 1) {
+        (filters >= tiles ? filters : tiles) /= 2;
+        reg_k = std::min(reg_k, filters);
+        reg_t = std::min(reg_t, tiles);
+    }
+    while (fused_sums(p, positions) > 128) {
+        if (reg_t > 1) reg_t /= 2;
+        else if (reg_k > 1) reg_k /= 2;
+        else p[Param::fused_positions][0] *= 2;
+    }
     return p;
 }
 

@@ -11,6 +11,8 @@
 #define min(a, b) ((a) < (b) ? (a) : (b))
 #define max(a, b) ((a) > (b) ? (a) : (b))
 #define KERNEL_MAIN extern "C" __global__ void KERNEL_NAME(KERNEL_ARGS)
+// A loop whose arrays must stay in registers: unrolled whole.
+#define UNROLL_LOOP _Pragma("unroll")
 // Read-only buffers through the read-only data cache; FETCH4 reads 4 floats
 // (16-byte aligned: buffers come from cudaMalloc, indices count float4s).
 // REAL and REAL4, the working type, come with the precision

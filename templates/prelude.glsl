@@ -9,6 +9,9 @@
 #define SHARED shared
 #define FMA(a, b, c) fma(a, b, c)
 #define KERNEL_MAIN void main()
+// A loop CUDA unrolls whole (its arrays in registers); llvmpipe compiles the
+// loop itself far sooner than the unrolled form.
+#define UNROLL_LOOP
 // Read-only buffers are uniform texel buffers (one float or four per texel):
 // lavapipe fetches texels as vectors, but reads storage buffers lane by lane.
 // REAL and REAL4, the working type, come with the precision (the preamble).

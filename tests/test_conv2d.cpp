@@ -68,7 +68,8 @@ TEST_CASE("Winograd kernels on Vulkan: every variant, m 2/4/6, r 3/5, awkward sh
     for (Variant variant : {Variant::fused, Variant::nonfused})
         for (int r : {3, 5})
             for (int m : {2, 4, 6})
-                for (const ConvShape& shape : awkward_shapes(r)) check_layer(shape, {variant, m, {}}, layer_error_bound(m, r));
+                for (const ConvShape& shape : awkward_shapes(r))
+                    check_layer(shape, {variant, m, suggested_params(shape, m, DeviceClass::cpu)}, layer_error_bound(m, r));
 }
 
 TEST_CASE("a timing runs as many times as fit its slice of device time, between its least and its most") {
@@ -267,6 +268,8 @@ TEST_CASE("a layer past the device or index limits is refused with a clear error
     CHECK_THROWS_WITH(validate_shape({1, 1, 8, 8, 1, 3, 1}, odd_tile), Catch::Contains("multiples of 4"));
     ConvConfig huge{Variant::fused, 4, {}};
     huge.params[Param::fused_tile] = {1, 1024};  // 1024 tiles of alpha² floats: past the shared memory
+    huge.params[Param::fused_registers] = {1, 1};
+    huge.params[Param::fused_positions] = {1, 0};
     CHECK_THROWS_AS(executor().load({1, 1, 8, 8, 1, 3, 1}, huge), DeviceError);
     // Read-only buffers are texel buffers: element count and alignment limits.
     using Binding = VulkanDevice::Binding;

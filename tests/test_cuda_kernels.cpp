@@ -5,6 +5,7 @@
 // evaluation. Skipped (with a message) when nvcc
 // is absent. Figures go to build/tests/cuda-report-F<m>_<r>.txt.
 #include "templates/emitter.hpp"
+#include "templates/layer_plan.hpp"
 #include "recipes/recipe_db.hpp"
 #include "recipes/recipe_format.hpp"
 #include "tests/test_support.hpp"
@@ -78,8 +79,10 @@ void check_config(int m, int r, Precision precision = Precision::fp32, const std
     std::string archs;
     for (int arch : arch_numbers) archs += fmt::format(" -gencode arch=compute_{0},code=sm_{0}", arch);
     std::set<std::string> compiled;
+    // What a GPU layer gets (64×56×56→64's): the fused block fitted to the tile.
+    const KernelParams params = suggested_params({1, 64, 56, 56, 64, r, r / 2}, m, DeviceClass::gpu);
     for (Variant v : {Variant::fused, Variant::nonfused})
-        for (const EmittedKernel& k : emit_variant(v, ConvAlgorithm::square(s), default_params(Backend::cuda), Backend::cuda, precision)) {
+        for (const EmittedKernel& k : emit_variant(v, ConvAlgorithm::square(s), params, Backend::cuda, precision)) {
             if (!compiled.insert(k.name).second) continue;
             const fs::path cu = dir / (k.name + ".cu");
             write(cu, k.source);

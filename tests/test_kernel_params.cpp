@@ -23,7 +23,7 @@ namespace {
 
 // A layer and a device under which the defaults are valid.
 const ConvShape layer{1, 3, 10, 10, 5, 3, 1};
-const DeviceLimits roomy{1024, {65535, 65535, 65535}, 32768};
+const DeviceLimits roomy{1024, {65535, 65535, 65535}, 49152};  // CUDA's shared memory a workgroup
 
 ParamContext everything(const DeviceLimits* limits = &roomy, int m = 4, const ConvShape* shape = &layer) {
     std::vector<KernelKind> kinds;
@@ -67,10 +67,12 @@ std::map<std::string, std::vector<Breach>> breaches() {
           {{1, 0}, at(Precision::fp16_mixed), false, "threads a multiple of 32", {{Param::gemm_staging, {1, 0}}}},
           {{1, 0}, at(Precision::fp16_mixed), true, "needs a device with tensor cores", staged_warps}}},
         {"cublas", {{{1, 0}, everything(), true, "cuBLAS"}}},  // roomy has no vendor BLAS
-        {"fused_tile",
-         {{{64, 32}, everything(), false, "more than the 1024"},
-          {{16, 4}, everything(&small_workgroups), true, "device limit 32"},
-          {{1, 64}, everything(&small_shared), true, "shared memory"}}},
+        {"fused_tile", {{{4, 64}, everything(&small_shared), true, "shared memory"}}},
+        {"fused_registers", {{{3, 1}, everything(), false, "must divide fused_tile 16x8"}}},
+        {"fused_positions",
+         {{{64, 0}, everything(), false, "fused workgroup of 8192 threads", {{Param::fused_registers, {1, 1}}}},
+          {{9, 0}, everything(&small_workgroups), true, "device limit 32"},
+          {{1, 0}, everything(), false, "fused_registers 2x2 leaves a fused thread 144 running sums at 36 positions"}}},
         {"transform_tiles", {{{2, 0}, everything(), false, "1 or 4"}}},
         {"vector_rows",
          {{{1, 0}, everything(&roomy, 4, &odd_width), false, "multiples of 4"}}},

@@ -126,9 +126,11 @@ TEST_CASE("the space covers variants, every m of the recipes and the table's val
     tensor_device.half_storage = true;
     const std::vector<Candidate> mixed = search_space(tiny, Backend::cuda, tensor_device, Precision::fp16_mixed);
     for (const ParamSpec& spec : param_table())
-        for (const ParamValue& value : spec.candidates)
+        for (const ParamValue& value : spec.candidates) {
+            INFO(spec.name << " " << value_text(spec, value));
             CHECK(any_of(spec.param == Param::tensor_cores ? mixed : space,
                          [&](const Candidate& c) { return c.params[spec.param] == value; }));
+        }
     CHECK_FALSE(any_of(space, [](const Candidate& c) { return c.params[Param::tensor_cores][0] != 0; }));
     CHECK(std::all_of(mixed.begin(), mixed.end(), [](const Candidate& c) { return c.precision == Precision::fp16_mixed; }));
     // At the TF32 precisions, only on a device whose tensor cores take TF32 (sm_80 on).
@@ -152,20 +154,25 @@ TEST_CASE("each constraint removes from the space what the device or the layer c
     const auto wide = [](const Candidate& c) {
         const auto& p = c.params;
         return (c.variant == Variant::nonfused && (p[Param::workgroup_size][0] > 16 || p[Param::gemm_threads][0] * p[Param::gemm_threads][1] > 16)) ||
-               (c.variant == Variant::fused && p[Param::fused_tile][0] * p[Param::fused_tile][1] > 16);
+               (c.variant == Variant::fused && spec_of(KernelKind::fused).workgroup_size(p) > 16);
     };
     CHECK(any_of(search_space(tiny, Backend::glsl, roomy), wide));
     const std::vector<Candidate> narrow = search_space(tiny, Backend::glsl, small);
     CHECK_FALSE(any_of(narrow, [&](const Candidate& c) { return c != narrow.front() && wide(c); }));
-    // Shared memory: the fused kernel's tiles × alpha² floats.
+    // Shared memory: the fused kernel's block of channels, or its sums.
     DeviceLimits little_shared = roomy;
-    little_shared.max_shared_bytes = 4 * 4 * 36;  // 4 tiles of F(4,3)
-    const auto too_big = [](const Candidate& c) {
-        const long long alpha = c.m.h + 2;
-        return c.variant == Variant::fused && c.params[Param::fused_tile][1] * alpha * alpha * 4 > 4 * 4 * 36;
+    little_shared.max_shared_bytes = 16 * 1024;
+    const auto fused_past = [](std::size_t bytes) {
+        return [bytes](const Candidate& c) {
+            const long long alpha = c.m.h + 2;
+            return c.variant == Variant::fused && fused_shared_bytes(c.params, alpha * alpha) > static_cast<long long>(bytes);
+        };
     };
-    CHECK(any_of(search_space(tiny, Backend::glsl, roomy), too_big));
-    CHECK_FALSE(any_of(search_space(tiny, Backend::glsl, little_shared), too_big));
+    CHECK(any_of(search_space(tiny, Backend::glsl, roomy), fused_past(little_shared.max_shared_bytes)));
+    CHECK_FALSE(any_of(search_space(tiny, Backend::glsl, roomy), fused_past(roomy.max_shared_bytes)));
+    const std::vector<Candidate> little = search_space(tiny, Backend::glsl, little_shared);
+    CHECK_FALSE(any_of(little, fused_past(little_shared.max_shared_bytes)));
+    CHECK(any_of(little, [](const Candidate& c) { return c.variant == Variant::fused; }));
     // Vector rows: only where m and the output width are multiples of 4.
     const ConvShape odd{1, 4, 7, 7, 4, 3, 1};
     CHECK(any_of(search_space(tiny, Backend::glsl, roomy), [](const Candidate& c) { return c.params[Param::vector_rows][0] == 1; }));

@@ -54,13 +54,18 @@ std::string refusal(const ConvShape& shape, const Candidate& c, const DeviceLimi
 
 namespace {
 
-// Whether the candidate's parameters keep the constraints that need neither
-// the layer nor the device.
-bool keeps_value_constraints(const Candidate& c, Backend backend, Precision precision) {
-    try {
-        check_params(c.params, {.kinds = spec_of(c.variant).kinds, .backend = backend, .precision = precision});
-    } catch (const InputError&) {
-        return false;
+// Whether the candidate keeps the constraints that need neither the layer
+// nor the device, of the parameters up to `last` in the table's order: those
+// the space has given their values. A constraint reads its own parameter and
+// earlier ones (the table's rule), so a later parameter still at its starting
+// value cannot make an earlier value look refused.
+bool keeps_value_constraints(const Candidate& c, const ParamSpec& last, Backend backend, Precision precision) {
+    const ParamContext context{.kinds = spec_of(c.variant).kinds, .backend = backend, .precision = precision};
+    for (const ParamSpec& spec : param_table()) {
+        for (const ParamConstraint& constraint : spec.constraints)
+            if (constraint.needs == ParamConstraint::Needs::value && !constraint.violation(spec, c.params, context).empty())
+                return false;
+        if (spec.param == last.param) break;
     }
     return true;
 }
@@ -97,7 +102,7 @@ std::vector<Candidate> search_space(const ConvShape& shape, Backend backend, con
                 for (Candidate& c : grown) c = without_inert(c, start.params);
                 // A value its own constraints refuse (tensor cores at fp32, say) is dropped
                 // here, before the later parameters multiply it.
-                std::erase_if(grown, [&](const Candidate& c) { return !keeps_value_constraints(c, backend, precision); });
+                std::erase_if(grown, [&](const Candidate& c) { return !keeps_value_constraints(c, spec, backend, precision); });
                 product = std::move(grown);
             }
             for (const Candidate& c : product) add(c);
