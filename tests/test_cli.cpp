@@ -296,12 +296,12 @@ TEST_CASE("emit --registry-unit writes the unit and its SPIR-V list, and --layer
     REQUIRE(run_wino_gen("emit --backend glsl --m 2 --r 3 --variant fused --registry-unit f2_3 --out " + dir).exit_code == 0);
     const std::string unit = wino::test::slurp(dir + "/f2_3.cpp");
     CHECK(unit.find("extern const std::span<const wino::KernelSet> f2_3_sets = sets;") != std::string::npos);
-    CHECK(unit.find("{\"wino_f2_3_fused_ufull_wg64_f16x4\", wino::Backend::glsl, wino::Variant::fused, {2, 2}, 3, 3,") !=
+    CHECK(unit.find("{\"wino_f2_3_fused_ufull_wg64_f16x8_fr2x2_fx9\", wino::Backend::glsl, wino::Variant::fused, {2, 2}, 3, 3,") !=
           std::string::npos);
     CHECK(wino::test::slurp(dir + "/f2_3.spirv.txt") ==
           "wino_f2_3_filter_transform_ufull_wg64.comp wino_f2_3_filter_transform_ufull_wg64.spv.h "
           "wino_f2_3_filter_transform_ufull_wg64_spirv\n"
-          "wino_f2_3_fused_ufull_f16x4.comp wino_f2_3_fused_ufull_f16x4.spv.h wino_f2_3_fused_ufull_f16x4_spirv\n");
+          "wino_f2_3_fused_ufull_f16x8_fr2x2_fx9.comp wino_f2_3_fused_ufull_f16x8_fr2x2_fx9.spv.h wino_f2_3_fused_ufull_f16x8_fr2x2_fx9_spirv\n");
     {
         std::ofstream layers(dir + "/layers.txt");
         layers << "a 1 8 12 12 8 3 1\nb 2 8 12 12 8 3 1\nc 1 4 9 9 4 5 2\n";
@@ -437,7 +437,7 @@ TEST_CASE("epilogue on run and emit: bias and activation in the kernels that wri
     CHECK(wino::test::slurp(dir + "/e.cpp").find("{true, wino::Activation::clip, 0.01f, -1.0f, 1.0f}") != std::string::npos);
     REQUIRE(run_wino_gen("emit --backend cuda --m 4 --r 3 --variant fused --precision fp16 --activation relu --out " + dir)
                 .exit_code == 0);
-    CHECK(std::filesystem::exists(dir + "/wino_f4_3_fused_h_ufull_f16x4_relu.cu"));
+    CHECK(std::filesystem::exists(dir + "/wino_f4_3_fused_h_ufull_f16x16_fr2x2_fx4_relu.cu"));
     require_bad_input("emit --backend glsl --activation tanh --out " + dir, "--activation must be");
     std::system(("rm -rf " + dir + " " + dir + "-bias.npy").c_str());
 }

@@ -238,7 +238,7 @@ TEST_CASE("buffer, texel-buffer and workgroup-count limits remove what they must
     }
 }
 
-TEST_CASE("the compile pool compiles each kernel given on its own threads, in order, and holds still while paused") {
+TEST_CASE("the compile pool compiles each kernel given on its own threads, in order, once, and holds still while paused") {
     // Vulkan's limits and identity; compile_ahead records which kernel, on which thread.
     class Recording : public Executor {
     public:
@@ -261,7 +261,10 @@ TEST_CASE("the compile pool compiles each kernel given on its own threads, in or
         return pool.pending() == 0;
     };
     std::vector<EmittedKernel> kernels(3);
-    for (std::size_t i = 0; i < kernels.size(); ++i) kernels[i].name = fmt::format("k{}", i);
+    for (std::size_t i = 0; i < kernels.size(); ++i) {
+        kernels[i].name = fmt::format("k{}", i);
+        kernels[i].source = fmt::format("// kernel {}", i);
+    }
     {
         CompilePool pool(recording, 1);
         CHECK(pool.threads() == 1);
@@ -273,6 +276,8 @@ TEST_CASE("the compile pool compiles each kernel given on its own threads, in or
             CHECK(recording.compiled.empty());  // nothing starts while paused
         }
         REQUIRE(wait_idle(pool));
+        pool.add(kernels);  // given before: not queued again
+        CHECK(pool.pending() == 0);
     }
     REQUIRE(recording.compiled.size() == 3);
     for (std::size_t i = 0; i < 3; ++i) {
@@ -285,7 +290,9 @@ TEST_CASE("the compile pool compiles each kernel given on its own threads, in or
     CHECK(none.pending() == 0);
     {
         CompilePool dropped(recording, 1);
-        dropped.add(std::vector<EmittedKernel>(50, kernels[0]));
+        std::vector<EmittedKernel> many(50);
+        for (std::size_t i = 0; i < many.size(); ++i) many[i].source = fmt::format("// kernel {} of many", i);
+        dropped.add(many);
     }
     CHECK(recording.compiled.size() < 3 + 50);
 }

@@ -21,7 +21,8 @@ void CompilePool::add(const std::vector<EmittedKernel>& kernels) {
     if (threads_.empty()) return;
     {
         std::lock_guard lock(mutex_);
-        queue_.insert(queue_.end(), kernels.begin(), kernels.end());
+        for (const EmittedKernel& k : kernels)
+            if (given_.insert(std::hash<std::string>()(k.source)).second) queue_.push_back(k);
     }
     changed_.notify_all();
 }

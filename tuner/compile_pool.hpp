@@ -11,6 +11,7 @@
 #include <deque>
 #include <mutex>
 #include <thread>
+#include <unordered_set>
 #include <vector>
 
 namespace wino {
@@ -25,9 +26,18 @@ public:
     CompilePool& operator=(const CompilePool&) = delete;
 
     int threads() const { return static_cast<int>(threads_.size()); }
+    // Queues each kernel the pool has not been given before (by its source):
+    // candidates share kernels, and a thread that took a duplicate would
+    // only wait for the one compiling it.
     void add(const std::vector<EmittedKernel>& kernels);
     // Kernels queued, and those being compiled.
     std::size_t pending() const;
+    // Whether its threads could use more work: fewer than two kernels a
+    // thread queued or under way. The tuner plans candidates ahead until
+    // not (or until plan_limit() are planned), so that candidates whose
+    // kernels are all compiled already do not starve the threads.
+    bool wants_more() const { return pending() < 2 * threads_.size(); }
+    std::size_t plan_limit() const { return 8 * threads_.size(); }
 
     // While one lives, no thread compiles: it waits for the compiles under way
     // to end. For timing on a device whose cores the compiler shares (lavapipe).
@@ -48,6 +58,7 @@ private:
     mutable std::mutex mutex_;
     std::condition_variable changed_;
     std::deque<EmittedKernel> queue_;
+    std::unordered_set<std::size_t> given_;  // hashes of the sources added
     int busy_ = 0, pauses_ = 0;
     bool stopping_ = false;
     std::vector<std::thread> threads_;

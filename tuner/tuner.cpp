@@ -18,7 +18,7 @@
 
 namespace wino {
 
-int default_compile_threads() { return std::max(1, static_cast<int>(std::thread::hardware_concurrency()) - 1); }
+int default_compile_threads() { return std::max(1, static_cast<int>(std::thread::hardware_concurrency())); }
 
 namespace {
 
@@ -184,9 +184,9 @@ private:
     }
 
     // Plans the next upcoming candidates and hands their kernels to the pool
-    // while fewer than two candidates a thread are waiting there.
+    // while its threads want more (CompilePool::wants_more).
     void top_up() {
-        while (!upcoming_.empty() && planned_.size() < 2 * static_cast<std::size_t>(pool_.threads())) {
+        while (!upcoming_.empty() && pool_.wants_more() && planned_.size() < pool_.plan_limit()) {
             const Candidate c = upcoming_.front();
             upcoming_.pop_front();
             const std::string key = candidate_key(c);

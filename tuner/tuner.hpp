@@ -16,7 +16,9 @@
 
 namespace wino {
 
-// One fewer than the cores, at least 1.
+// The cores, at least 1: the tuner's own thread mostly waits, on the device
+// or on a kernel a pool thread is compiling (scripts/bench-compile-ahead: on
+// 2 cores, 1 thread 1.05x, 2 threads 1.70x the serial compiles).
 int default_compile_threads();
 
 struct TuneOptions {
@@ -27,9 +29,9 @@ struct TuneOptions {
     int warmup = 1;
     LoadedLayer::RunCount timing{5, 1000, 20};
     // Threads that compile the strategy's next candidates while one is
-    // measured (0: none, every compile on the tuner's thread); by default one
-    // fewer than the cores. On a CPU device they stop while a candidate is
-    // timed, whose kernels run on the same cores.
+    // measured (0: none, every compile on the tuner's thread); by default the
+    // cores. On a CPU device they stop while a candidate is timed, whose
+    // kernels run on the same cores.
     int compile_threads = default_compile_threads();
     // A layer's search ends after this many candidates (0: no limit), as
     // after budget_seconds.
