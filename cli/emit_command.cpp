@@ -113,6 +113,7 @@ void emit(const EmitCli& o) {
             o.filter_shape.empty() ? std::pair{o.r.value_or(3), o.r.value_or(3)} : parse_filter_shape(o.filter_shape, "--filter-shape", true);
         const TileSize m = parse_tile(o.m, shape);
         KernelParams params(device_class_of(o, backend));
+        fit_fused_block(params, shape, m);  // where the flags do not say
         apply_kernel_options(o.kernel, params);
         check_params(params, {.kinds = spec_of(variant).kinds, .naming = ParamNaming::flag, .backend = backend, .precision = precision});
         check_precision(variant, precision);

@@ -136,20 +136,8 @@ void check_device_limits(const ConvShape& s, const ConvConfig& config, const Dev
     }
 }
 
-KernelParams suggested_params(const ConvShape& s, TileSize m, DeviceClass device_class) {
-    KernelParams p(device_class);
-    p[Param::vector_rows][0] = m.w % 4 == 0 && s.out_w() % 4 == 0;
-    const long long tile_quads = (1LL * s.N * ((s.out_h() + m.h - 1) / m.h) * ((s.out_w() + m.w - 1) / m.w) + 3) / 4;
-    if (tile_quads < p[Param::gemm_threads][1] * p[Param::gemm_registers][1] / 4) {
-        const int threads = p[Param::gemm_threads][0] * p[Param::gemm_threads][1];
-        p[Param::gemm_threads] = {8, std::max(1, threads / 8)};  // as many threads as the backend starts with
-        p[Param::gemm_registers][1] = 4;
-    }
-    // The fused block within 32 KiB of shared memory, which the GPUs we know
-    // all give a workgroup (mobile ones no more), and its threads within 128
-    // running sums (the fused_registers constraint), large tiles first giving
-    // up register tiles, then splitting their positions further.
-    const int positions = (m.h + s.R - 1) * (m.w + s.S - 1);
+void fit_fused_block(KernelParams& p, const ConvShape& shape, TileSize m) {
+    const int positions = (m.h + shape.R - 1) * (m.w + shape.S - 1);
     auto& [filters, tiles] = p[Param::fused_tile];
     auto& [reg_k, reg_t] = p[Param::fused_registers];
     while (fused_shared_bytes(p, positions) > 32 * 1024 && tiles * filters > 1) {
@@ -162,6 +150,18 @@ KernelParams suggested_params(const ConvShape& s, TileSize m, DeviceClass device
         else if (reg_k > 1) reg_k /= 2;
         else p[Param::fused_positions][0] *= 2;
     }
+}
+
+KernelParams suggested_params(const ConvShape& s, TileSize m, DeviceClass device_class) {
+    KernelParams p(device_class);
+    p[Param::vector_rows][0] = m.w % 4 == 0 && s.out_w() % 4 == 0;
+    const long long tile_quads = (1LL * s.N * ((s.out_h() + m.h - 1) / m.h) * ((s.out_w() + m.w - 1) / m.w) + 3) / 4;
+    if (tile_quads < p[Param::gemm_threads][1] * p[Param::gemm_registers][1] / 4) {
+        const int threads = p[Param::gemm_threads][0] * p[Param::gemm_threads][1];
+        p[Param::gemm_threads] = {8, std::max(1, threads / 8)};  // as many threads as the backend starts with
+        p[Param::gemm_registers][1] = 4;
+    }
+    fit_fused_block(p, s, m);
     return p;
 }
 

@@ -104,9 +104,17 @@ void check_device_limits(const ConvShape& shape, const ConvConfig& config, const
 // Why the device cannot run a precision (what check_device_limits throws); empty when it can.
 std::string precision_refusal(Precision precision, const DeviceLimits& limits);
 
+// The fused block fitted to F(m, R×S) (the filter shape of `shape`): halved
+// until it needs at most 32 KiB of shared memory, which the GPUs we know all
+// give a workgroup (mobile ones no more), then register tiles given up and
+// positions split further until a thread holds at most 128 sums (the
+// fused_positions constraint).
+void fit_fused_block(KernelParams& params, const ConvShape& shape, TileSize m);
+
 // Kernel parameters to start from before tuning: the default GEMM workgroup
 // covers 64 tile positions, which idles most threads when a layer has few
-// tiles (13×13, 6×6 images), so such layers spread the workgroup along K.
+// tiles (13×13, 6×6 images), so such layers spread the workgroup along K; the
+// fused block fitted to the tile.
 KernelParams suggested_params(const ConvShape& shape, TileSize m, DeviceClass device_class);
 
 // {"variant": "nonfused", "m": 4 (or [4, 2]), "unroll": "full", ...}: how the

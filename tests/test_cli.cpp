@@ -437,7 +437,7 @@ TEST_CASE("epilogue on run and emit: bias and activation in the kernels that wri
     CHECK(wino::test::slurp(dir + "/e.cpp").find("{true, wino::Activation::clip, 0.01f, -1.0f, 1.0f}") != std::string::npos);
     REQUIRE(run_wino_gen("emit --backend cuda --m 4 --r 3 --variant fused --precision fp16 --activation relu --out " + dir)
                 .exit_code == 0);
-    CHECK(std::filesystem::exists(dir + "/wino_f4_3_fused_h_ufull_f16x16_fr2x2_fx4_relu.cu"));
+    CHECK(std::filesystem::exists(dir + "/wino_f4_3_fused_h_ufull_f8x16_fr2x2_fx4_relu.cu"));
     require_bad_input("emit --backend glsl --activation tanh --out " + dir, "--activation must be");
     std::system(("rm -rf " + dir + " " + dir + "-bias.npy").c_str());
 }

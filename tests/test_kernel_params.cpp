@@ -254,3 +254,17 @@ TEST_CASE("every row of the parameter table is found by its Param and by its JSO
     CHECK(find_param("gemm_register") == nullptr);
     CHECK(find_param("") == nullptr);
 }
+
+TEST_CASE("the suggested fused block fits every standard tile on a device of 32 KiB of shared memory, on either class") {
+    const DeviceLimits small{1024, {65535, 65535, 65535}, 32768};
+    for (const auto& [m, r] : standard_configs())
+        for (DeviceClass device_class : {DeviceClass::cpu, DeviceClass::gpu}) {
+            const ConvShape shape{1, 16, 20, 20, 16, r, r / 2};
+            INFO("F(" << m << "," << r << ") " << (device_class == DeviceClass::gpu ? "gpu" : "cpu"));
+            const KernelParams p = suggested_params(shape, m, device_class);
+            CHECK_NOTHROW(check_params(p, {.kinds = spec_of(Variant::fused).kinds, .shape = &shape, .m = m, .limits = &small}));
+            // Fitted no further than it had to be: the block is whole where the default fits.
+            if (fused_shared_bytes(KernelParams(device_class), (m + r - 1) * (m + r - 1)) <= 32768)
+                CHECK(p[Param::fused_tile] == KernelParams(device_class)[Param::fused_tile]);
+        }
+}
