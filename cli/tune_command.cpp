@@ -180,7 +180,7 @@ void tune(const TuneCli& o) {
                                  {"config", to_json(t.best)}, {"time_ms", t.time_ms},
                                  {"rel_err", t.rel_err ? nlohmann::ordered_json(*t.rel_err) : nlohmann::ordered_json()},
                                  {"untuned_ms", t.untuned_ms}, {"speedup", speedup}, {"candidates", t.candidates},
-                                 {"failed", t.failed}, {"over_budget", t.over_budget}, {"stored", t.reused},
+                                 {"failed", t.failed}, {"over_budget", t.over_budget}, {"pruned", t.pruned}, {"stored", t.reused},
                                  {"space", t.space}, {"seconds", t.seconds}});
         if (o.format == "text")
             fmt::print("{:<18} {:.3f} ms (untuned {:.3f} ms, {:.2f}x), rel_err {}: {}\n", l.name, t.time_ms, t.untuned_ms, speedup,

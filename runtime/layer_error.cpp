@@ -247,4 +247,18 @@ double modelled_layer_error(const ToomCook1D& algorithm, int channels, Precision
         .relative;
 }
 
+double modelled_config_error(const ConvShape& layer, const ConvConfig& config) {
+    ConvShape s = layer;
+    s.N = 1;
+    s.K = 8;
+    s.H = std::min(layer.H, 4 * config.m.h);
+    s.W = std::min(layer.W, 4 * config.m.w);
+    const std::vector<float> x = random_tensor(s.input_size(), 1), w = random_tensor(s.filter_size(), 2);
+    const LayerRecipes recipes(s, config, optimizer_options(config.precision));
+    const Arithmetic a = arithmetic_of(config.precision);
+    return compare_with_reference(winograd_on_host(s, recipes.algorithm(), x, w, {a, a, a, a}, roundings(config.variant, config.precision)),
+                                  reference_conv2d(s, x, w))
+        .relative;
+}
+
 }  // namespace wino

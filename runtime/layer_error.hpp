@@ -57,4 +57,12 @@ LayerErrorModel model_layer_error(const ConvShape& shape, const ConvAlgorithm& r
 // touches no database.
 double modelled_layer_error(const ToomCook1D& algorithm, int channels, Precision precision = Precision::fp32);
 
+// The tuner's prediction of a configuration's error on a layer before it is
+// compiled: the modelled relative L2 error of its recipes (the points it
+// names), at its precision and with its variant's 16-bit buffers, on seeded
+// tensors of a small layer with the layer's channels, filter and padding, 1
+// image, 8 filters and at most 4 tiles a side (a layer's error grows with
+// its sum over C, not with its extent). A Winograd configuration's only.
+double modelled_config_error(const ConvShape& layer, const ConvConfig& config);
+
 }  // namespace wino

@@ -8,6 +8,7 @@
 #include "tuner/compile_pool.hpp"
 #include "tuner/strategy.hpp"
 #include "tuner/tuner.hpp"
+#include "runtime/layer_error.hpp"
 #include "runtime/vulkan_executor.hpp"
 
 #include <catch2/catch.hpp>
@@ -838,5 +839,37 @@ TEST_CASE("best_current takes a result only while its kernels are those wino-gen
     CHECK(choice.candidate->m == 4);
     CHECK(choice.time_ms == 2.0);
     CHECK_FALSE(db.best_current(here, tiny, Precision::fp16).candidate);  // another precision's results: none
+    fs::remove_all(dir);
+}
+
+TEST_CASE("the error model leaves unmeasured the tiles it predicts past twice the error budget, and predicts the measured ones") {
+    const fs::path dir = scratch("pruned");
+    const ConvShape layer{1, 32, 12, 12, 8, 3, 1};
+    TuneOptions options{"guided", 0};
+    options.max_candidates = 30;
+    options.max_error = 5e-7;
+    TuningDb db(dir / "t.db");
+    const LayerTuning t = tune_layer(vulkan(), db, layer, options);
+    CHECK(t.pruned > 0);
+    REQUIRE(t.rel_err);
+    CHECK(*t.rel_err <= 5e-7);
+    int predicted = 0;
+    for (const TuningResult& r : db.all()) {
+        if (!spec_of(r.candidate.variant).winograd || r.candidate == t.untuned) continue;
+        const double model = modelled_config_error(layer, r.candidate);
+        INFO(candidate_key(r.candidate) << ": model " << model);
+        CHECK(model <= 2 * 5e-7);
+        if (!r.rel_err) continue;
+        INFO("measured " << *r.rel_err);
+        CHECK(model < 2 * *r.rel_err);
+        CHECK(model > *r.rel_err / 2);
+        ++predicted;
+    }
+    CHECK(predicted > 0);
+    // Without a budget nothing is left out.
+    options.max_error = std::nullopt;
+    options.max_candidates = 2;
+    TuningDb none(dir / "none.db");
+    CHECK(tune_layer(vulkan(), none, layer, options).pruned == 0);
     fs::remove_all(dir);
 }

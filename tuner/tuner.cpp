@@ -6,6 +6,7 @@
 #include <wino/errors.hpp>
 #include "runtime/layer_run.hpp"
 #include "runtime/host_reference.hpp"
+#include "runtime/layer_error.hpp"
 
 #include <fmt/format.h>
 
@@ -53,6 +54,31 @@ std::vector<Candidate> layer_space(const Executor& executor, const ConvShape& la
         for (Candidate& c : space) c.points = points;
     }
     return space;
+}
+
+// How far past the error budget the error model may predict a (variant, m)
+// group before the tuner leaves it out unmeasured: the model's small layer
+// and seeded tensors are not the gate's, so a group near the budget is
+// measured and judged on its own output.
+constexpr double prune_margin = 2.0;
+
+// Leaves out of `space` each Winograd (variant, m) group whose modelled error
+// (modelled_config_error) is past prune_margin × the budget, all but the
+// untuned candidate (the first, measured for the comparison whatever it errs).
+// Returns how many candidates it left out.
+int prune_by_error_model(std::vector<Candidate>& space, const ConvShape& layer, double max_error) {
+    std::map<std::pair<Variant, std::pair<int, int>>, bool> past;  // (variant, m) → predicted past the margin
+    for (const Candidate& c : space) {
+        if (!spec_of(c.variant).winograd) continue;
+        const auto group = std::pair{c.variant, std::pair{c.m.h, c.m.w}};
+        if (!past.count(group)) past[group] = modelled_config_error(layer, c) > prune_margin * max_error;
+    }
+    const std::size_t before = space.size();
+    const Candidate untuned = space.front();
+    std::erase_if(space, [&](const Candidate& c) {
+        return spec_of(c.variant).winograd && past.at({c.variant, {c.m.h, c.m.w}}) && !(c == untuned);
+    });
+    return static_cast<int>(before - space.size());
 }
 
 // One layer's run: its tensors and their fp64 reference, made once, and every
@@ -285,7 +311,8 @@ LayerTuning tune_layer(Executor& executor, TuningDb& db, const ConvShape& layer,
                        const std::function<void(const TuneProgress&)>& progress) {
     const StrategySpec& strategy = strategy_named(options.strategy, "the strategy");
     const auto start = std::chrono::steady_clock::now();
-    const std::vector<Candidate> space = layer_space(executor, layer, options);
+    std::vector<Candidate> space = layer_space(executor, layer, options);
+    const int pruned = options.max_error ? prune_by_error_model(space, layer, *options.max_error) : 0;
     LayerTuner tuner(executor, db, layer, options, progress, space.size(), start);
     // The budget is the search's, as --budget-seconds says: it starts once the
     // space and the reference are made (seconds of their own on a slow or
@@ -329,7 +356,7 @@ LayerTuning tune_layer(Executor& executor, TuningDb& db, const ConvShape& layer,
     const TuningChoice choice = db.best_current(executor.identity(), layer, options.precision, options.max_error);
     const TuneProgress& state = tuner.state();
     return {layer, choice.candidate.value_or(*tuner.best()), untuned, choice.time_ms, tuner.time_of(untuned).value_or(0),
-            choice.rel_err, space.size(), state.measured, state.failed, state.reused, state.over_budget, tuner.seconds()};
+            choice.rel_err, space.size(), state.measured, state.failed, state.reused, state.over_budget, pruned, tuner.seconds()};
 }
 
 }  // namespace wino

@@ -48,7 +48,9 @@ struct TuneOptions {
     Precision precision = Precision::fp32;
     // --max-error: the search and the choice keep to candidates whose output
     // errs at most this much on the gate (relative L2); none: any that passes
-    // the gate. The CLI's default is default_error_budget(precision).
+    // the gate. The CLI's default is default_error_budget(precision). The
+    // (variant, m) groups the error model predicts past twice this are not
+    // measured (LayerTuning::pruned).
     std::optional<double> max_error = std::nullopt;
 };
 
@@ -68,6 +70,9 @@ struct LayerTuning {
     std::optional<double> rel_err;       // the chosen one's error on the gate
     std::size_t space = 0;
     int candidates = 0, failed = 0, reused = 0, over_budget = 0;
+    // Left out unmeasured: the error model put their (variant, m) group past
+    // twice the error budget (the space counts what is left).
+    int pruned = 0;
     double seconds = 0;
 };
 
