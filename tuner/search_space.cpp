@@ -77,8 +77,9 @@ std::vector<Candidate> search_space(const ConvShape& shape, Backend backend, con
     std::set<std::string> keys;
     auto add = [&](Candidate c) {
         c.precision = precision;
-        if (keys.count(candidate_key(c)) || !refusal(shape, c, limits).empty()) return;
-        keys.insert(candidate_key(c));
+        std::string key = candidate_key(c);
+        if (keys.count(key) || !refusal(shape, c, limits).empty()) return;
+        keys.insert(std::move(key));
         space.push_back(c);
     };
     add(untuned_config(shape, limits.device_class));
