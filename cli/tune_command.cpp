@@ -29,7 +29,8 @@ struct TuneCli {
         batches, max_error;
     std::optional<int> batch;
     double budget = 0;
-    int budget_candidates = 0, compile_threads = default_compile_threads();
+    int budget_candidates = 0;
+    std::optional<int> compile_threads;
     bool show = false;
 };
 
@@ -274,7 +275,7 @@ Command add_tune_command(CLI::App& app) {
     sub->add_option("--compile-threads", o->compile_threads,
                     "threads that compile the next candidates while one is measured (0: none; they pause while a CPU "
                     "device times one)")
-        ->default_str(std::to_string(default_compile_threads()))
+        ->default_str(fmt::format("{} on a GPU, 0 on a CPU device", default_compile_threads(DeviceClass::gpu)))
         ->check(integer_range(0, 256));
     sub->add_option("--db", o->db, "tuning database (default: $WINO_TUNING_DB, else $XDG_DATA_HOME/wino-gen/tuning.db)");
     sub->add_option("--format", o->format, "text or json")->default_str("text");

@@ -19,7 +19,9 @@
 
 namespace wino {
 
-int default_compile_threads() { return std::max(1, static_cast<int>(std::thread::hardware_concurrency())); }
+int default_compile_threads(DeviceClass device_class) {
+    return device_class == DeviceClass::gpu ? std::max(1, static_cast<int>(std::thread::hardware_concurrency())) : 0;
+}
 
 namespace {
 
@@ -90,7 +92,7 @@ public:
                std::chrono::steady_clock::time_point start)
         : executor_(executor), db_(db), layer_(layer), options_(options), progress_(progress), start_(start),
           input_(random_tensor(layer.input_size(), 1)), filters_(random_tensor(layer.filter_size(), 2)),
-          reference_(reference_conv2d(layer, input_, filters_)), pool_(executor, options.compile_threads) {
+          reference_(reference_conv2d(layer, input_, filters_)), pool_(executor, options.compile_threads.value_or(default_compile_threads(executor.limits().device_class))) {
         state_.space = space;
     }
 

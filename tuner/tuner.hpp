@@ -12,14 +12,20 @@
 #include "tuner/tuning_db.hpp"
 
 #include <functional>
+#include <optional>
 #include <string>
 
 namespace wino {
 
-// The cores, at least 1: the tuner's own thread mostly waits, on the device
-// or on a kernel a pool thread is compiling (scripts/bench-compile-ahead: on
-// 2 cores, 1 thread 1.05x, 2 threads 1.70x the serial compiles).
-int default_compile_threads();
+// The threads that compile ahead unless told: on a GPU, the cores (at least
+// 1): the tuner's own thread mostly waits, on the device or on a kernel a
+// pool thread is compiling (scripts/bench-compile-ahead, NVRTC on 2 cores: 1
+// thread 1.09x, 2 threads 1.72x the serial compiles). On a CPU device none:
+// llvmpipe compiles a shader at its first dispatch, on the tuner's thread,
+// so only glslang's share could move, and a 40-candidate tune on lavapipe
+// took 1.01x (1 thread, cold shader cache) to 1.06x (2 threads) the serial
+// one's wall time.
+int default_compile_threads(DeviceClass device_class);
 
 struct TuneOptions {
     std::string strategy = "guided";
@@ -29,10 +35,10 @@ struct TuneOptions {
     int warmup = 1;
     LoadedLayer::RunCount timing{5, 1000, 20};
     // Threads that compile the strategy's next candidates while one is
-    // measured (0: none, every compile on the tuner's thread); by default the
-    // cores. On a CPU device they stop while a candidate is timed, whose
-    // kernels run on the same cores.
-    int compile_threads = default_compile_threads();
+    // measured (0: none, every compile on the tuner's thread; unset: the
+    // device's default_compile_threads). On a CPU device they stop while a
+    // candidate is timed, whose kernels run on the same cores.
+    std::optional<int> compile_threads = std::nullopt;
     // A layer's search ends after this many candidates (0: no limit), as
     // after budget_seconds.
     int max_candidates = 0;
