@@ -236,15 +236,25 @@ LayerErrorModel model_layer_error(const ConvShape& s, const ConvAlgorithm& recip
     return model;
 }
 
+namespace {
+
+// The modelled relative L2 error of `algorithm` on the small layer `s`, on
+// seeded tensors, computed as `variant`'s kernels compute at `precision`.
+double modelled_error(const ConvShape& s, const ConvAlgorithm& algorithm, Variant variant, Precision precision) {
+    const std::vector<float> x = random_tensor(s.input_size(), 1), w = random_tensor(s.filter_size(), 2);
+    const Arithmetic a = arithmetic_of(precision);
+    return compare_with_reference(winograd_on_host(s, algorithm, x, w, {a, a, a, a}, roundings(variant, precision)),
+                                  reference_conv2d(s, x, w))
+        .relative;
+}
+
+}  // namespace
+
 double modelled_layer_error(const ToomCook1D& algorithm, int channels, Precision precision) {
     const int side = 4 * algorithm.m;
     const ConvShape s{1, channels, side, side, 8, algorithm.r, algorithm.r / 2};
-    const std::vector<float> x = random_tensor(s.input_size(), 1), w = random_tensor(s.filter_size(), 2);
     const RecipeSet recipes = optimize_recipes(algorithm, optimizer_options(precision));
-    const Arithmetic a = arithmetic_of(precision);
-    return compare_with_reference(winograd_on_host(s, ConvAlgorithm::square(recipes), x, w, {a, a, a, a}, roundings(Variant::nonfused, precision)),
-                                  reference_conv2d(s, x, w))
-        .relative;
+    return modelled_error(s, ConvAlgorithm::square(recipes), Variant::nonfused, precision);
 }
 
 double modelled_config_error(const ConvShape& layer, const ConvConfig& config) {
@@ -253,12 +263,8 @@ double modelled_config_error(const ConvShape& layer, const ConvConfig& config) {
     s.K = 8;
     s.H = std::min(layer.H, 4 * config.m.h);
     s.W = std::min(layer.W, 4 * config.m.w);
-    const std::vector<float> x = random_tensor(s.input_size(), 1), w = random_tensor(s.filter_size(), 2);
     const LayerRecipes recipes(s, config, optimizer_options(config.precision));
-    const Arithmetic a = arithmetic_of(config.precision);
-    return compare_with_reference(winograd_on_host(s, recipes.algorithm(), x, w, {a, a, a, a}, roundings(config.variant, config.precision)),
-                                  reference_conv2d(s, x, w))
-        .relative;
+    return modelled_error(s, recipes.algorithm(), config.variant, config.precision);
 }
 
 }  // namespace wino

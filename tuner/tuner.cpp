@@ -13,6 +13,7 @@
 #include <algorithm>
 #include <chrono>
 #include <map>
+#include <tuple>
 #include <deque>
 #include <set>
 #include <thread>
@@ -70,10 +71,17 @@ constexpr double prune_margin = 2.0;
 // Returns how many candidates it left out.
 int prune_by_error_model(std::vector<Candidate>& space, const ConvShape& layer, double max_error) {
     std::map<std::pair<Variant, std::pair<int, int>>, bool> past;  // (variant, m) → predicted past the margin
+    // The model differs between variants only in the 16-bit buffers each keeps
+    // (at fp32 not at all): one model per tile and set of roundings.
+    std::map<std::tuple<int, int, bool, bool, bool, bool, ProductOperands>, bool> modelled;
     for (const Candidate& c : space) {
         if (!spec_of(c.variant).winograd) continue;
         const auto group = std::pair{c.variant, std::pair{c.m.h, c.m.w}};
-        if (!past.count(group)) past[group] = modelled_config_error(layer, c) > prune_margin * max_error;
+        if (past.count(group)) continue;
+        const Roundings r = roundings(c.variant, c.precision);
+        const auto model = std::tuple{c.m.h, c.m.w, r.u, r.v, r.product, r.tensors, r.operands};
+        if (!modelled.count(model)) modelled[model] = modelled_config_error(layer, c) > prune_margin * max_error;
+        past[group] = modelled.at(model);
     }
     const std::size_t before = space.size();
     const Candidate untuned = space.front();
