@@ -59,8 +59,13 @@ void validate_shape(const ConvShape& s, const ConvConfig& c, ParamNaming naming)
             throw InputError("a 1x1 filter is not Winograd: the layer is one GEMM, K x C filters by C x N*H*W pixels "
                              "(a BLAS sgemm, or cuBLAS), or the direct variant here");
         validate_axes(s, c.m, c.points);
-        points_of(c, c.m.h, s.R);
-        points_of(c, c.m.w, s.S);
+        // The default sets are valid for every alpha validate_axes allows;
+        // given points are parsed to be checked (the tuner asks this of every
+        // candidate, and parsing is most of its cost).
+        if (!c.points.empty()) {
+            points_of(c, c.m.h, s.R);
+            points_of(c, c.m.w, s.S);
+        }
     } else if (!c.points.empty()) {
         throw InputError("the direct kernel has no interpolation points: points are for the nonfused and fused variants");
     }
