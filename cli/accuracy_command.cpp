@@ -24,7 +24,8 @@ namespace {
 
 struct AccuracyCli {
     std::optional<int> r;
-    std::string m, points, order = "dense", format = "text", layer, variant = "nonfused", precision = "fp32";
+    std::string m, points, order = "dense", format = "text", layer, variant = "nonfused", precision = "fp32",
+                pass = "forward";
     std::string filter_shape, pad = "0";
     bool unbalanced = false;
     int trials = 10000, threads = 0;
@@ -75,7 +76,8 @@ void print_layer_accuracy(const AccuracyCli& o) {
     const TileSize m = o.m.empty() ? tile_for(shape, 4) : parse_tile(o.m, shape);
     const Variant variant = parse_variant(o.variant, "--variant");
     const Precision precision = parse_precision(o.precision, "--precision");
-    const ConvConfig config{variant, m, {}, o.points, precision};
+    const Pass pass = parse_pass(o.pass, "--pass");
+    const ConvConfig config{.variant = variant, .m = m, .points = o.points, .precision = precision, .pass = pass};
     validate_shape(shape, config);
     if (o.unbalanced && !spec_of(precision).half_intermediates())
         throw InputError("--unbalanced is for a 16-bit precision (--precision fp16-storage or fp16)");
@@ -84,9 +86,12 @@ void print_layer_accuracy(const AccuracyCli& o) {
     OptimizerOptions options = optimizer_options(precision);
     options.balanced = options.balanced && !o.unbalanced;
     const LayerRecipes recipes(shape, config, options, progress);
-    const LayerErrorModel model = model_layer_error(shape, recipes.algorithm(), random_tensor(shape.input_size(), o.seed),
-                                                    random_tensor(shape.filter_size(), o.seed + 1),
-                                                    roundings(variant, precision), arithmetic_of(precision));
+    // The pass's kernels compute a forward correlation (passes.hpp): modelled as it.
+    const ConvShape computed = pass_shape(shape, pass);
+    const LayerErrorModel model =
+        model_layer_error(computed, recipes.algorithm(), random_tensor(computed.input_size(), o.seed),
+                          pass_filters(shape, pass, random_tensor(shape.filter_size(), o.seed + 1)), roundings(variant, precision),
+                          arithmetic_of(precision));
     if (o.format == "json") {
         nlohmann::ordered_json stages;
         for (std::size_t i = 0; i < layer_stages.size(); ++i) stages[to_string(layer_stages[i])] = error_json(model.stages[i]);
@@ -94,6 +99,7 @@ void print_layer_accuracy(const AccuracyCli& o) {
                                       {"m", tile_json(m)},
                                       {"points", point_strings(points)}, {"seed", o.seed},
                                       {"variant", to_string(variant)}, {"precision", to_string(precision)},
+                                      {"pass", to_string(pass)},
                                       {"balanced", options.balanced}};
         out.update(error_json(model.all));
         out["stages"] = stages;
@@ -105,8 +111,9 @@ void print_layer_accuracy(const AccuracyCli& o) {
         fmt::print("{}", to_readable_json(out));
         return;
     }
-    fmt::print("{} {} {}{} on {}x{}x{}x{} -> {}, pad {}, points {}: rel_err {:.3e}, max_rel_err {:.3e}\n",
-               algorithm_text(m, shape.R, shape.S), to_string(variant), to_string(precision), options.balanced ? " (balanced)" : "", shape.N,
+    fmt::print("{} {} {}{}{} on {}x{}x{}x{} -> {}, pad {}, points {}: rel_err {:.3e}, max_rel_err {:.3e}\n",
+               algorithm_text(m, shape.R, shape.S), to_string(variant), to_string(precision), options.balanced ? " (balanced)" : "",
+               pass == Pass::forward ? "" : fmt::format(", {}", to_string(pass)), shape.N,
                shape.C, shape.H, shape.W, shape.K, padding_text(shape.pad), fmt::join(point_strings(points), ", "),
                model.all.relative, model.all.max_relative);
     fmt::print("  each stage alone in {} (rel_err / max_rel_err):", spec_of(precision).half_arithmetic ? "fp16" : "fp32");
@@ -158,6 +165,8 @@ Command add_accuracy_command(CLI::App& app) {
     sub->add_option("--variant", o->variant, "with --layer: nonfused or fused (which buffers a 16-bit precision keeps)")
         ->default_str("nonfused");
     sub->add_option("--precision", o->precision, fmt::format("with --layer: {}", precision_names()))->default_str("fp32");
+    sub->add_option("--pass", o->pass, fmt::format("with --layer: {} (the layer is the forward one)", pass_names()))
+        ->default_str("forward");
     sub->add_flag("--unbalanced", o->unbalanced,
                   "with --layer and a 16-bit precision: the op-count scaling instead of the balanced one, to show what "
                   "balancing buys");

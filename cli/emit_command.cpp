@@ -28,8 +28,8 @@ namespace wino::cli {
 namespace {
 
 struct EmitCli {
-    std::string backend, out = ".", registry_unit, layers, db, device_name, points, precision = "fp32", activation = "none",
-        max_error, device_class;
+    std::string backend, out = ".", registry_unit, layers, db, device_name, points, precision = "fp32", pass = "forward",
+        activation = "none", max_error, device_class;
     std::string m = "4", filter_shape;
     bool bias = false;
     std::optional<int> r;
@@ -43,9 +43,9 @@ void progress(const std::string& line) { fmt::print(stderr, "wino-gen: {}\n", li
 
 UnitSet unit_set(const ConvConfig& config, const ConvShape& shape, Backend backend, std::vector<EmittedKernel> kernels) {
     return {kernel_set_name(config.variant, config.m, shape.R, shape.S, config.params, config.precision, config.points,
-                            config.epilogue),
+                            config.epilogue, config.pass),
             backend, config.variant, config.m, shape.R, shape.S, config.params, config.points, config.precision,
-            config.epilogue, std::move(kernels)};
+            config.epilogue, config.pass, std::move(kernels)};
 }
 
 Epilogue epilogue_of(const EmitCli& o) {
@@ -62,18 +62,19 @@ DeviceClass device_class_of(const EmitCli& o, Backend backend) {
 
 // --layers: each layer's configuration from the tuning database (the untuned
 // one where it has none), one set per distinct configuration.
-// At --precision: the database's result at that precision.
+// At --precision and --pass: the database's result at that precision for that pass.
 RegistryUnit layer_unit(const EmitCli& o, Backend backend) {
     const Precision precision = parse_precision(o.precision, "--precision");
+    const Pass pass = parse_pass(o.pass, "--pass");
     const std::optional<double> max_error = max_error_of(o.max_error, precision);
     RegistryUnit unit{o.registry_unit, {}, {}};
     std::optional<std::pair<DeviceIdentity, TunedLookup>> tuned;
     if (!o.db.empty()) tuned = tuned_lookup(o.db, backend, o.device_name);
     for (const NamedLayer& l : read_layer_list(o.layers)) {
-        ConvConfig config = untuned_config(l.shape, device_class_of(o, backend));
+        ConvConfig config = untuned_config(l.shape, device_class_of(o, backend), pass);
         config.precision = precision;
         if (tuned) {
-            if (const TunedConfig found = tuned->second(l.shape, precision, max_error); found.config)
+            if (const TunedConfig found = tuned->second(l.shape, precision, pass, max_error); found.config)
                 config = *found.config;
             else
                 progress(fmt::format("{}: no tuning result for {}; its kernels are the untuned ones", l.name,
@@ -99,6 +100,7 @@ void emit(const EmitCli& o) {
         throw InputError("--db, --device-name and --max-error need --layers");
     if (!o.layers.empty() && !o.points.empty()) throw InputError("--points is for one configuration, not --layers");
     const Precision precision = parse_precision(o.precision, "--precision");
+    const Pass pass = parse_pass(o.pass, "--pass");
     check_writable_folder(o.out);  // before recipes that may take minutes to make
     const std::filesystem::path out(o.out);
     Files files;
@@ -118,7 +120,8 @@ void emit(const EmitCli& o) {
         check_params(params, {.kinds = spec_of(variant).kinds, .naming = ParamNaming::flag, .backend = backend, .precision = precision});
         check_precision(variant, precision);
         const ConvConfig config{variant, m, params, spec_of(variant).winograd ? canonical_points(o.points, m, shape.R, shape.S) : "",
-                                precision, epilogue_of(o)};
+                                precision, epilogue_of(o), pass};
+        check_epilogue(pass, config.epilogue);
         std::optional<LayerRecipes> recipes;
         if (spec_of(variant).winograd) {
             if (shape.R == 1 && shape.S == 1) throw InputError("a 1x1 filter is not Winograd: emit --variant direct");
@@ -131,7 +134,7 @@ void emit(const EmitCli& o) {
         unit = {o.registry_unit,
                 {unit_set(config, shape, backend,
                           emit_variant(variant, recipes ? recipes->algorithm() : ConvAlgorithm::direct(shape.R, shape.S),
-                                       params, backend, precision, config.epilogue))},
+                                       params, backend, precision, config.epilogue, pass))},
                 {}};
         if (recipes && *language.transform_header_extension) {
             std::set<std::string> headers;
@@ -166,6 +169,7 @@ Command add_emit_command(CLI::App& app) {
     sub->add_flag("--no-fma", o->no_fma, "transform recipes without FMA");
     add_points_option(sub, o->points);
     add_precision_option(sub, o->precision);
+    add_pass_option(sub, o->pass);
     sub->add_flag("--bias", o->bias, "the kernels that write the output add a bias of K values (a buffer named bias)");
     add_activation_option(sub, o->activation);
     sub->add_option("--out", o->out, "folder for the kernel files")->default_str(".");
@@ -175,7 +179,9 @@ Command add_emit_command(CLI::App& app) {
     sub->add_option("--layers", o->layers,
                     "instead of one configuration, the kernel set of each layer of this list (\"name N C H W K R pad\" a "
                     "line; R may be RxS, pad as --pad takes it)");
-    sub->add_option("--db", o->db, "with --layers: each layer's configuration is the fastest in this tuning database at --precision");
+    sub->add_option("--db", o->db,
+                    "with --layers: each layer's configuration is the fastest in this tuning database at --precision "
+                    "for --pass");
     sub->add_option("--device-name", o->device_name, "with --db holding several devices: the one whose name holds this");
     add_max_error_option(sub, o->max_error, "with --db, a tuned configuration's error budget");
     sub->add_option("--device-class", o->device_class,

@@ -24,7 +24,8 @@ struct RunCli {
     DeviceOptions where;
     LayerOptions layer;
     std::string format = "text", baseline, db;
-    std::string input, weights, output, points, precision = "fp32", bias, activation = "none", m, max_error;
+    std::string input, grad_output, weights, output, points, precision = "fp32", pass = "forward", bias, activation = "none",
+        m, max_error;
     int warmup = 2, repeats = 5;
     KernelOptions kernel;
     std::uint64_t seed = 1;
@@ -33,14 +34,27 @@ struct RunCli {
 
 std::string dims_text(const std::vector<long long>& d) { return fmt::format("{}", fmt::join(d, "x")); }
 
+// The output's dimensions as the input has them: N,K,H',W', or N,K,W' for a 1D layer.
+std::vector<long long> output_dims(const ConvShape& s, bool one_dimensional) {
+    if (one_dimensional) return {s.N, s.K, s.out_w()};
+    return {s.N, s.K, s.out_h(), s.out_w()};
+}
+
 // The layer's shape from the flags and the files, which must agree. A rank-3
-// input (N,C,W) is a 1D layer.
-ConvShape resolve_shape(const RunCli& o, std::optional<NpyArray>& x, std::optional<NpyArray>& w) {
-    if (!o.input.empty()) x = read_npy(o.input);
+// input (N,C,W) is a 1D layer. Backward-data reads dy (--grad-output), whose
+// shape is the layer's output: the layer itself comes from --input-shape.
+ConvShape resolve_shape(const RunCli& o, Pass pass, std::optional<NpyArray>& x, std::optional<NpyArray>& w) {
+    const std::string& activation_file = pass == Pass::forward ? o.input : o.grad_output;
+    if (pass == Pass::forward && !o.grad_output.empty()) throw InputError("--grad-output is backward-data's: pass --pass backward-data");
+    if (pass != Pass::forward && !o.input.empty())
+        throw InputError(fmt::format("--pass {} reads --grad-output (dy) and --weights, not --input", to_string(pass)));
+    if (pass != Pass::forward && o.layer.input_shape.empty())
+        throw InputError(fmt::format("--pass {} needs the forward layer: --input-shape N,C,H,W (or N,C,W)", to_string(pass)));
+    if (!activation_file.empty()) x = read_npy(activation_file);
     if (!o.weights.empty()) w = read_npy(o.weights);
     std::vector<long long> in;
     if (!o.layer.input_shape.empty()) in = parse_input_shape(o.layer.input_shape);
-    if (x) {
+    if (x && pass == Pass::forward) {
         if (x->shape.size() != 4 && x->shape.size() != 3)
             throw InputError(fmt::format("{} has shape {}, not N,C,H,W (or N,C,W)", o.input, dims_text(x->shape)));
         if (!in.empty() && in != x->shape)
@@ -51,8 +65,11 @@ ConvShape resolve_shape(const RunCli& o, std::optional<NpyArray>& x, std::option
     if (!o.layer.filters && !w) throw InputError("run needs --filters K or --weights w.npy");
     const long long filters = o.layer.filters.value_or(w && !w->shape.empty() ? w->shape[0] : 0);
     const ConvShape shape = layer_shape(in, filters, o.layer);
+    const bool one_dimensional = in.size() == 3;
+    if (x && pass != Pass::forward && x->shape != output_dims(shape, one_dimensional))
+        throw InputError(fmt::format("{} has shape {}, the layer's output gradient is {}", o.grad_output, dims_text(x->shape),
+                                     dims_text(output_dims(shape, one_dimensional))));
     if (w) {
-        const bool one_dimensional = in.size() == 3;
         const std::vector<long long> want = filter_dims(shape, one_dimensional);
         if (w->shape != want)
             throw InputError(fmt::format("{} has shape {}, the layer needs {} = {}", o.weights, dims_text(w->shape),
@@ -61,14 +78,14 @@ ConvShape resolve_shape(const RunCli& o, std::optional<NpyArray>& x, std::option
     return shape;
 }
 
-// The output's dimensions as the input has them: N,K,H',W', or N,K,W' for a 1D layer.
-std::vector<long long> output_dims(const ConvShape& s, bool one_dimensional) {
-    if (one_dimensional) return {s.N, s.K, s.out_w()};
-    return {s.N, s.K, s.out_h(), s.out_w()};
+// What the pass writes, shaped as the layer's tensors are: y (N,K,H',W') or dx (N,C,H,W).
+std::vector<long long> result_dims(const ConvShape& s, Pass pass, bool one_dimensional) {
+    return output_dims(pass_shape(s, pass), one_dimensional);
 }
 
+// Whether the layer was given as 1D (N,C,W): by --input-shape, else by the input file (resolve_shape needs one).
 bool is_one_dimensional(const RunCli& o, const std::optional<NpyArray>& x) {
-    return x ? x->shape.size() == 3 : parse_input_shape(o.layer.input_shape).size() == 3;
+    return (o.layer.input_shape.empty() ? x->shape.size() : parse_input_shape(o.layer.input_shape).size()) == 3;
 }
 
 Epilogue epilogue_of(const RunCli& o) {
@@ -92,20 +109,22 @@ std::vector<float> bias_of(const RunCli& o, const ConvShape& shape) {
 // suggested_params; then the tuning flags given override it.
 std::pair<ConvConfig, TunedConfig> choose_config(const RunCli& o, const ConvShape& shape, const Executor& executor) {
     const DeviceClass device_class = executor.limits().device_class;
-    std::pair<ConvConfig, TunedConfig> chosen{untuned_config(shape, device_class), {}};
+    const Pass pass = parse_pass(o.pass, "--pass");
+    std::pair<ConvConfig, TunedConfig> chosen{untuned_config(shape, device_class, pass), {}};
     const std::filesystem::path db_path = default_tuning_db(o.db);
     const Precision precision = parse_precision(o.precision, "--precision");
     chosen.first.precision = precision;
     const bool named = !o.m.empty() || o.kernel.variant || !o.points.empty();
     if (!o.no_tuning_db && !named && !db_path.empty() && std::filesystem::exists(db_path)) {
-        const TunedConfig found = tuned_lookup(db_path, executor.identity())(shape, precision, max_error_of(o.max_error, precision));
+        const TunedConfig found =
+            tuned_lookup(db_path, executor.identity())(shape, precision, pass, max_error_of(o.max_error, precision));
         if (found.config) chosen = {*found.config, found};
     }
     ConvConfig& config = chosen.first;
     if (named) {
         if (!o.m.empty()) config.m = parse_tile(o.m, shape);
         config.variant = parse_variant(o.kernel.variant.value_or(to_string(config.variant)), "--variant");
-        config.params = suggested_params(shape, config.m, device_class);
+        config.params = suggested_params(shape, config.m, device_class, pass);
         config.points = canonical_points(o.points, config.m, shape.R, shape.S);
         config.precision = precision;
     }
@@ -127,7 +146,9 @@ nlohmann::ordered_json report_json(const LayerJob& job, const DeviceIdentity& de
                                   {"tuning", tuning.batch ? std::string("nearest-batch") : tuning.match},
                                   {"config", to_json(c)},
                                   {"precision", to_string(c.precision)},
-                                  {"kernel_set", kernel_set_name(c.variant, c.m, s.R, s.S, c.params, c.precision, c.points, c.epilogue)},
+                                  {"pass", to_string(c.pass)},
+                                  {"kernel_set", kernel_set_name(c.variant, c.m, s.R, s.S, c.params, c.precision, c.points,
+                                                                 c.epilogue, c.pass)},
                                   {"time_ms", r.time_ms}};
     if (tuning.match != "none")  // the error budget the tuned choice was taken under (null: none)
         out["max_error"] = tuning.max_error ? nlohmann::ordered_json(*tuning.max_error) : nlohmann::ordered_json();
@@ -172,8 +193,9 @@ void print_result(const RunCli& o, const LayerJob& job, const nlohmann::ordered_
     const std::string kernels = spec_of(job.config.variant).winograd
                                     ? fmt::format("{} {}", to_string(job.config.variant), config_algorithm(job.config, shape))
                                     : std::string("direct");
-    fmt::print("{}: {} on {}x{}x{}x{} -> {} {} filters, pad {}: {:.3f} ms", out["device"].get<std::string>(), kernels, shape.N, shape.C, shape.H, shape.W, shape.K,
-               filter_text(shape), padding_text(shape.pad), out["time_ms"].get<double>());
+    const std::string pass = job.config.pass == Pass::forward ? "" : fmt::format("{} of ", to_string(job.config.pass));
+    fmt::print("{}: {} on {}{}x{}x{}x{} -> {} {} filters, pad {}: {:.3f} ms", out["device"].get<std::string>(), kernels, pass,
+               shape.N, shape.C, shape.H, shape.W, shape.K, filter_text(shape), padding_text(shape.pad), out["time_ms"].get<double>());
     if (out.contains("gflops")) fmt::print(" ({:.2f} GFLOP/s)", out["gflops"].get<double>());
     if (out.contains("baseline_ms"))
         fmt::print("; direct {:.3f} ms, speedup {:.2f}x", out["baseline_ms"].get<double>(), out["speedup"].get<double>());
@@ -196,15 +218,21 @@ void print_result(const RunCli& o, const LayerJob& job, const nlohmann::ordered_
 void run(const RunCli& o) {
     std::optional<NpyArray> x, w;
     LayerJob job;
-    job.shape = resolve_shape(o, x, w);
+    const Pass pass = parse_pass(o.pass, "--pass");
+    job.shape = resolve_shape(o, pass, x, w);
     if (!o.baseline.empty() && o.baseline != "direct") throw InputError(fmt::format("--baseline must be direct, not '{}'", o.baseline));
     if (o.format != "text" && o.format != "json") throw InputError(fmt::format("--format must be text or json, not '{}'", o.format));
     // Flags are checked before the device opens: a bad one is exit 2 wherever it runs.
     const Backend backend = parse_backend(o.where.backend, "--backend");
     const TileSize m = o.m.empty() ? tile_for(job.shape, 4) : parse_tile(o.m, job.shape);
     max_error_of(o.max_error, parse_precision(o.precision, "--precision"));
-    ConvConfig flags_only{parse_variant(o.kernel.variant.value_or(default_variant), "--variant"), m,
-                          suggested_params(job.shape, m, spec_of(backend).usual_device), o.points, parse_precision(o.precision, "--precision"), epilogue_of(o)};
+    ConvConfig flags_only{parse_variant(o.kernel.variant.value_or(default_variant), "--variant"),
+                          m,
+                          suggested_params(job.shape, m, spec_of(backend).usual_device, pass),
+                          o.points,
+                          parse_precision(o.precision, "--precision"),
+                          epilogue_of(o),
+                          pass};
     if (flags_only.epilogue.bias) job.bias = bias_of(o, job.shape);
     apply_kernel_options(o.kernel, flags_only.params);
     validate_shape(job.shape, flags_only, ParamNaming::flag);
@@ -212,7 +240,7 @@ void run(const RunCli& o) {
     const Executor& executor = detail::DeviceState::executor_of(device);
     const auto [config, tuning] = choose_config(o, job.shape, executor);
     job.config = config;
-    job.input = x ? x->data : random_tensor(job.shape.input_size(), o.seed);
+    job.input = x ? x->data : random_tensor(pass_shape(job.shape, pass).input_size(), o.seed);
     job.filters = w ? w->data : random_tensor(job.shape.filter_size(), o.seed + 1);
     job.check = o.check;
     job.bench = o.bench;
@@ -221,7 +249,7 @@ void run(const RunCli& o) {
     job.repeats = o.repeats;
     const LayerReport report = run_layer(device, job);
     if (!o.output.empty())
-        write_npy(o.output, {output_dims(job.shape, is_one_dimensional(o, x)), report.output, tensor_type(config.precision)});
+        write_npy(o.output, {result_dims(job.shape, pass, is_one_dimensional(o, x)), report.output, tensor_type(config.precision)});
     print_result(o, job, report_json(job, executor.identity(), tuning, report));
     if (report.errors && !report.errors->passed())
         throw std::runtime_error(fmt::format("check failed: rel_err {:.3e} is past the bound {:.3e} of {}", report.errors->relative,
@@ -239,15 +267,18 @@ Command add_run_command(CLI::App& app) {
     add_kernel_options(sub, o->kernel);
     add_points_option(sub, o->points, "; like --m, it names a configuration: the tuning database is not read");
     add_precision_option(sub, o->precision, ". The tuning database's result at this precision is taken");
+    add_pass_option(sub, o->pass, ". The layer is always the forward one (--input-shape, --filters, the filter, --pad)");
     sub->add_option("--input", o->input, "input tensor, float32 or float16 .npy N,C,H,W (or N,C,W: a 1D layer)");
+    sub->add_option("--grad-output", o->grad_output,
+                    "backward-data: the output's gradient dy, float32 or float16 .npy N,K,H',W' (N,K,W' for a 1D layer)");
     sub->add_option("--weights", o->weights, "filters, float32 or float16 .npy K,C,R,S (K,C,S for a 1D layer)");
     sub->add_option("--bias", o->bias,
                     "add a bias to each output value in the kernel that writes it: a float32 or float16 .npy of K "
                     "values, or 'random' (seeded uniform [-1, 1), as the tensors are without --input and --weights)");
     add_activation_option(sub, o->activation);
     sub->add_option("--output", o->output,
-                    "write the output here (.npy N,K,H',W', or N,K,W' for a 1D layer: float16 at the _io precisions, "
-                    "else float32)");
+                    "write the output here (.npy N,K,H',W', or N,K,W' for a 1D layer; backward-data: dx, N,C,H,W or "
+                    "N,C,W: float16 at the _io precisions, else float32)");
     sub->add_option("--seed", o->seed, "seed of the random tensors")->default_str("1")->check(integer_range(0, LLONG_MAX));
     sub->add_flag("--check", o->check,
                   "compare with the fp64 host reference (rel_err, max_abs_err); exit 1 when rel_err passes the bound "

@@ -27,7 +27,7 @@ namespace {
 struct SelftestCli {
     DeviceOptions where;
     bool quick = false, fresh_process_run = false;
-    std::string format = "text";
+    std::string format = "text", pass;  // pass: empty for every pass
     int corrupt = 0;  // a case number, or 0
 };
 
@@ -56,6 +56,7 @@ std::vector<SelftestResult> run_in_fresh_process(const SelftestCli& o, std::size
     if (!o.where.device.empty()) args.insert(args.end(), {"--device", o.where.device});
     if (o.where.validation) args.push_back("--validation");
     if (o.quick) args.push_back("--quick");
+    if (!o.pass.empty()) args.insert(args.end(), {"--pass", o.pass});
     if (o.corrupt) args.insert(args.end(), {"--corrupt", std::to_string(o.corrupt)});
     std::vector<char*> argv;
     for (std::string& a : args) argv.push_back(a.data());
@@ -104,9 +105,10 @@ std::string rel_err_text(const SelftestResult& r) { return r.errors ? fmt::forma
 
 void selftest(const SelftestCli& o) {
     if (o.format != "text" && o.format != "json") throw InputError(fmt::format("--format must be text or json, not '{}'", o.format));
+    const std::optional<Pass> pass = o.pass.empty() ? std::nullopt : std::optional(parse_pass(o.pass, "--pass"));
     Device device = open_device(o.where);
     Executor& executor = detail::DeviceState::executor_of(device);
-    const std::vector<SelftestCase> cases = selftest_cases(executor.identity().backend, executor.limits(), o.quick);
+    const std::vector<SelftestCase> cases = selftest_cases(executor.identity().backend, executor.limits(), o.quick, pass);
     if (o.corrupt > static_cast<int>(cases.size()))
         throw InputError(fmt::format("--corrupt {}: there are {} configurations", o.corrupt, cases.size()));
     const bool progress = o.format == "text" && !o.fresh_process_run;
@@ -164,6 +166,7 @@ Command add_selftest_command(CLI::App& app) {
                     "a fresh process); exit 1 on any failure");
     add_device_options(sub, o->where);
     sub->add_flag("--quick", o->quick, "a representative subset, one configuration of each kind (seconds on a CPU Vulkan driver)");
+    sub->add_option("--pass", o->pass, fmt::format("only the configurations of this pass ({}); default: every pass", pass_names()));
     sub->add_option("--format", o->format, "text or json")->default_str("text");
     // For the fresh process of the second run, and for the suite (a corrupted output must fail): not for users.
     sub->add_flag("--fresh-process-run", o->fresh_process_run)->group("");

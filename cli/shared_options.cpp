@@ -104,6 +104,12 @@ void add_precision_option(CLI::App* sub, std::string& precision, const std::stri
     sub->add_option("--precision", precision, precision_help() + note)->default_str("fp32");
 }
 
+void add_pass_option(CLI::App* sub, std::string& pass, const std::string& note) {
+    std::vector<std::string> parts;
+    for (const PassSpec& spec : passes()) parts.push_back(fmt::format("{}: {}", spec.name, spec.help));
+    sub->add_option("--pass", pass, fmt::format("{}{}", fmt::join(parts, "; "), note))->default_str("forward");
+}
+
 void add_max_error_option(CLI::App* sub, std::string& text, const std::string& what) {
     sub->add_option("--max-error", text,
                     fmt::format("{}: the output's relative L2 error on the tuner's tensors at most this, or 'none' for any "

@@ -38,6 +38,8 @@ void add_filter_options(CLI::App* sub, std::optional<int>& r, std::string& filte
 void add_points_option(CLI::App* sub, std::string& points, const std::string& note = "");
 // --precision (default fp32).
 void add_precision_option(CLI::App* sub, std::string& precision, const std::string& note = "");
+// --pass (default forward).
+void add_pass_option(CLI::App* sub, std::string& pass, const std::string& note = "");
 // --max-error E|none: the error budget of a tuned choice. `what` says whose.
 void add_max_error_option(CLI::App* sub, std::string& text, const std::string& what);
 // The budget --max-error gives at a precision: its default where empty

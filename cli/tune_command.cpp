@@ -25,7 +25,7 @@ namespace {
 struct TuneCli {
     DeviceOptions where;
     LayerOptions layer;
-    std::string layers, model, strategy = "guided", db, format = "text", export_file, import_file, points, precision = "fp32",
+    std::string layers, model, strategy = "guided", db, format = "text", export_file, import_file, points, precision = "fp32", pass = "forward",
         batches, max_error;
     std::optional<int> batch;
     double budget = 0;
@@ -130,6 +130,7 @@ void tune(const TuneCli& o) {
     if (o.format != "text" && o.format != "json") throw InputError(fmt::format("--format must be text or json, not '{}'", o.format));
     strategy_named(o.strategy, "--strategy");
     const Precision precision = parse_precision(o.precision, "--precision");
+    const Pass pass = parse_pass(o.pass, "--pass");
     const std::optional<double> max_error = max_error_of(o.max_error, precision);
     const ModelLayers model = layers_of(o);
     const std::vector<NamedLayer>& layers = model.layers;
@@ -139,11 +140,12 @@ void tune(const TuneCli& o) {
     TuneOptions options{o.strategy, o.budget};
     options.points = o.points;
     options.precision = precision;
+    options.pass = pass;
     options.max_error = max_error;
     options.max_candidates = o.budget_candidates;
     options.compile_threads = o.compile_threads;
     nlohmann::ordered_json out = {{"device", executor->identity().label}, {"db", db.path().string()},
-                                  {"strategy", o.strategy},
+                                  {"strategy", o.strategy}, {"pass", to_string(pass)},
                                   {"max_error", max_error ? nlohmann::ordered_json(*max_error) : nlohmann::ordered_json()},
                                   {"layers", nlohmann::ordered_json::array()}};
     if (!o.model.empty()) {
@@ -265,6 +267,7 @@ Command add_tune_command(CLI::App& app) {
     sub->add_option("--strategy", o->strategy, fmt::format("{}", fmt::join(names, "; ")))->default_str("guided");
     add_points_option(sub, o->points, "; every candidate takes them, so they fix m = count + 2 - r");
     add_precision_option(sub, o->precision, ". Tunes at this precision; `run --precision` then takes the result");
+    add_pass_option(sub, o->pass, ". Tunes this pass of each layer; `run --pass` then takes the result");
     add_max_error_option(sub, o->max_error, "the candidates the search keeps and the choice (every result is stored with its error)");
     sub->add_option("--budget-seconds", o->budget,
                     "per layer, for the search (0: none); the fastest found are then timed again at length")

@@ -7,7 +7,7 @@
 #   wino_generate(<target> BACKEND glsl|cuda
 #                 CONFIGS F4_3 F6_3 F2_5 F1x4_1x7 ... | LAYERS <layer file>
 #                 [VARIANTS nonfused fused] [TUNING_DB <file>] [DEVICE_NAME <text>] [MAX_ERROR <e|none>]
-#                 [UNROLL <n|full>] [PRECISION <precision>] [BIAS] [ACTIVATION <activation>]
+#                 [UNROLL <n|full>] [PRECISION <precision>] [PASS <pass>] [BIAS] [ACTIVATION <activation>]
 #                 [DEVICE_CLASS cpu|gpu] [NAME <registry>] [OUTPUT_DIR <dir>])
 #
 # CONFIGS: one kernel set per config and variant (nonfused unless VARIANTS),
@@ -16,8 +16,9 @@
 # layer list ("name N C H W K R pad" a line, R as RxS for other filters) and one set per layer, the fastest in TUNING_DB
 # for its device (DEVICE_NAME picks one of several) at PRECISION within the
 # error budget MAX_ERROR (emit's --max-error: 1e-5 at fp32 unless given),
-# else the untuned one. PRECISION, BIAS, ACTIVATION and DEVICE_CLASS are `wino-gen emit`'s
-# --precision, --bias, --activation and --device-class (the untuned kernels'
+# else the untuned one. PRECISION, PASS, BIAS, ACTIVATION and DEVICE_CLASS are `wino-gen emit`'s
+# --precision, --pass (forward, backward-data: a set's pass is KernelSet::pass, and
+# LAYERS' sets are the database's for that pass), --bias, --activation and --device-class (the untuned kernels'
 # starting parameters: cpu, lavapipe's, the default for GLSL; gpu, CUDA's) for every set (wino-gen checks their
 # values when a unit is built, and fails the build naming the forms).
 # GLSL kernels are compiled to SPIR-V by glslangValidator and embedded; CUDA
@@ -53,7 +54,7 @@ endfunction()
 
 function(wino_generate target)
   set(where "wino_generate(${target})")
-  cmake_parse_arguments(PARSE_ARGV 1 arg "BIAS" "BACKEND;LAYERS;TUNING_DB;DEVICE_NAME;MAX_ERROR;UNROLL;PRECISION;ACTIVATION;DEVICE_CLASS;NAME;OUTPUT_DIR"
+  cmake_parse_arguments(PARSE_ARGV 1 arg "BIAS" "BACKEND;LAYERS;TUNING_DB;DEVICE_NAME;MAX_ERROR;UNROLL;PRECISION;PASS;ACTIVATION;DEVICE_CLASS;NAME;OUTPUT_DIR"
                         "CONFIGS;VARIANTS")
   if(arg_UNPARSED_ARGUMENTS)
     list(JOIN arg_UNPARSED_ARGUMENTS " " extra)
@@ -97,6 +98,9 @@ function(wino_generate target)
   endif()
   if(DEFINED arg_PRECISION)
     list(APPEND common --precision ${arg_PRECISION})
+  endif()
+  if(DEFINED arg_PASS)
+    list(APPEND common --pass ${arg_PASS})
   endif()
   if(arg_BIAS)
     list(APPEND common --bias)

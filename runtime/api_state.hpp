@@ -25,12 +25,13 @@ struct BufferState {
 
 struct Conv2dState {
     std::shared_ptr<Executor> executor;
+    ConvShape shape;  // the layer as its forward pass describes it (the plan's is the pass_shape)
     KernelChoice choice;
     std::unique_ptr<LoadedLayer> layer;
     // A Conv2d for a configuration the table's types already hold.
     static Conv2d make(Device& device, const ConvShape& shape, const ConvConfig& config);
-    // The one way a Conv2d is loaded: a plan (a generated set's carries its SPIR-V).
-    static Conv2d load(Device& device, ConvPlan plan);
+    // The one way a Conv2d is loaded: a plan (a generated set's carries its SPIR-V) for the layer.
+    static Conv2d load(Device& device, const ConvShape& shape, ConvPlan plan);
 };
 
 }  // namespace wino::detail

@@ -18,10 +18,11 @@ ConvConfig config_of(const ConvShape& shape, const KernelChoice& choice, const E
     const TileSize m = tile_for(shape, choice.m);
     const DeviceClass device_class = executor.limits().device_class;
     // before m divides anything
-    validate_shape(shape, {choice.variant, m, KernelParams(device_class), choice.points, choice.precision});
-    ConvConfig config{choice.variant, m, suggested_params(shape, m, device_class),
+    validate_shape(shape, {.variant = choice.variant, .m = m, .params = KernelParams(device_class), .points = choice.points,
+                           .precision = choice.precision, .pass = choice.pass});
+    ConvConfig config{choice.variant, m, suggested_params(shape, m, device_class, choice.pass),
                       spec_of(choice.variant).winograd ? canonical_points(choice.points, m, shape.R, shape.S) : "",
-                      choice.precision, choice.epilogue};
+                      choice.precision, choice.epilogue, choice.pass};
     for (const auto& [name, text] : choice.params) {
         const ParamSpec* spec = find_param(name);
         if (!spec) throw InputError(fmt::format("no kernel parameter is called '{}'", name));
@@ -31,7 +32,7 @@ ConvConfig config_of(const ConvShape& shape, const KernelChoice& choice, const E
 }
 
 KernelChoice choice_of(const ConvConfig& config) {
-    KernelChoice choice{config.variant, config.m, {}, config.points, config.precision, config.epilogue};
+    KernelChoice choice{config.variant, config.m, {}, config.points, config.precision, config.epilogue, config.pass};
     for (const ParamSpec& spec : param_table()) {
         const ParamValue& v = config.params[spec.param];
         choice.params[spec.name] = spec.type == ParamType::pair ? fmt::format("{},{}", v[0], v[1]) : value_text(spec, v);
@@ -52,7 +53,7 @@ ConvPlan plan_of(const ConvShape& shape, const KernelSet& set, Backend backend) 
     } catch (const nlohmann::json::exception& e) {
         throw InputError(fmt::format("kernel set {} has unreadable parameters ({})", set.name, e.what()));
     }
-    ConvPlan plan = make_plan(shape, {set.variant, set.m, params, set.points, set.precision, set.epilogue}, backend);
+    ConvPlan plan = make_plan(shape, {set.variant, set.m, params, set.points, set.precision, set.epilogue, set.pass}, backend);
     if (shape.R != set.r || shape.S != set.s)
         throw InputError(fmt::format("kernel set {} is for {}x{} filters, the layer's are {}", set.name, set.r, set.s, filter_text(shape)));
     const bool same = plan.kernels.size() == set.kernels.size() &&
@@ -129,12 +130,13 @@ void Buffer::read(std::span<std::uint16_t> binary16) const {
 }
 
 Conv2d detail::Conv2dState::make(Device& device, const ConvShape& shape, const ConvConfig& config) {
-    return load(device, make_plan(shape, config, device.backend()));
+    return load(device, shape, make_plan(shape, config, device.backend()));
 }
 
-Conv2d detail::Conv2dState::load(Device& device, ConvPlan plan) {
+Conv2d detail::Conv2dState::load(Device& device, const ConvShape& shape, ConvPlan plan) {
     auto state = std::make_unique<Conv2dState>();
     state->executor = device.state_->executor;
+    state->shape = shape;
     state->choice = choice_of(plan.config);
     state->layer = state->executor->load(std::move(plan));
     return Conv2d(std::move(state));
@@ -146,13 +148,13 @@ Conv2d::Conv2d(Device& device, const ConvShape& shape, const KernelChoice& choic
     : Conv2d(detail::Conv2dState::make(device, shape, config_of(shape, choice, detail::DeviceState::executor_of(device)))) {}
 
 Conv2d::Conv2d(Device& device, const ConvShape& shape, const KernelSet& kernels)
-    : Conv2d(detail::Conv2dState::load(device, plan_of(shape, kernels, device.backend()))) {}
+    : Conv2d(detail::Conv2dState::load(device, shape, plan_of(shape, kernels, device.backend()))) {}
 
 Conv2d::~Conv2d() = default;
 Conv2d::Conv2d(Conv2d&&) noexcept = default;
 Conv2d& Conv2d::operator=(Conv2d&&) noexcept = default;
 
-const ConvShape& Conv2d::shape() const { return state_->layer->plan().shape; }
+const ConvShape& Conv2d::shape() const { return state_->shape; }
 const KernelChoice& Conv2d::choice() const { return state_->choice; }
 ElementType Conv2d::tensor_type() const { return wino::tensor_type(state_->choice.precision); }
 

@@ -2,12 +2,27 @@
 #include "runtime/host_reference.hpp"
 
 #include <algorithm>
+#include <stdexcept>
 #include <thread>
 
 namespace wino {
+namespace {
 
-// The output planes (n, k) are independent: large layers split them over
-// every core (a batch-32 layer is billions of products).
+// Runs planes(first, last) over [0, count) independent planes: a large layer
+// splits them over every core (a batch-32 layer is billions of products).
+template <class Planes>
+void over_planes(std::size_t count, const ConvShape& s, const Planes& planes) {
+    const double products = double(s.output_size()) * s.C * s.R * s.S;
+    const std::size_t threads = products < 1e7 ? 1 : std::min<std::size_t>(count, std::max(1u, std::thread::hardware_concurrency()));
+    std::vector<std::thread> workers;
+    for (std::size_t t = 1; t < threads; ++t) workers.emplace_back(planes, count * t / threads, count * (t + 1) / threads);
+    planes(0, count / threads);
+    for (std::thread& worker : workers) worker.join();
+}
+
+}  // namespace
+
+// The output planes (n, k) are independent.
 std::vector<double> reference_conv2d(const ConvShape& s, const std::vector<float>& x, const std::vector<float>& w) {
     std::vector<double> y(s.output_size(), 0.0);
     const int oh = s.out_h(), ow = s.out_w();
@@ -31,14 +46,45 @@ std::vector<double> reference_conv2d(const ConvShape& s, const std::vector<float
                     }
         }
     };
-    const std::size_t count = std::size_t(s.N) * s.K;
-    const double products = double(s.output_size()) * s.C * s.R * s.S;
-    const std::size_t threads = products < 1e7 ? 1 : std::min<std::size_t>(count, std::max(1u, std::thread::hardware_concurrency()));
-    std::vector<std::thread> workers;
-    for (std::size_t t = 1; t < threads; ++t) workers.emplace_back(planes, count * t / threads, count * (t + 1) / threads);
-    planes(0, count / threads);
-    for (std::thread& worker : workers) worker.join();
+    over_planes(std::size_t(s.N) * s.K, s, planes);
     return y;
+}
+
+// The input planes (n, c) are independent; each gathers from every k.
+std::vector<double> reference_backward_data(const ConvShape& s, const std::vector<float>& dy, const std::vector<float>& w) {
+    std::vector<double> dx(s.input_size(), 0.0);
+    const int oh = s.out_h(), ow = s.out_w();
+    auto planes = [&](std::size_t first, std::size_t last) {
+        for (std::size_t plane = first; plane < last; ++plane) {
+            const std::size_t n = plane / s.C, c = plane % s.C;
+            double* out = &dx[plane * s.H * s.W];
+            for (int k = 0; k < s.K; ++k)
+                for (int i = 0; i < s.R; ++i)
+                    for (int j = 0; j < s.S; ++j) {
+                        const double g = w[((k * s.C + c) * s.R + i) * s.S + j];
+                        for (int row = 0; row < oh; ++row) {
+                            const int in_row = row - s.pad.top + i;
+                            if (in_row < 0 || in_row >= s.H) continue;
+                            for (int col = 0; col < ow; ++col) {
+                                const int in_col = col - s.pad.left + j;
+                                if (in_col < 0 || in_col >= s.W) continue;
+                                out[std::size_t(in_row) * s.W + in_col] += g * dy[((n * s.K + k) * oh + row) * ow + col];
+                            }
+                        }
+                    }
+        }
+    };
+    over_planes(std::size_t(s.N) * s.C, s, planes);
+    return dx;
+}
+
+std::vector<double> reference_pass(const ConvShape& s, Pass pass, const std::vector<float>& activation,
+                                   const std::vector<float>& filters) {
+    switch (pass) {
+        case Pass::forward: return reference_conv2d(s, activation, filters);
+        case Pass::backward_data: return reference_backward_data(s, activation, filters);
+    }
+    throw std::logic_error("unknown pass");
 }
 
 }  // namespace wino

@@ -258,11 +258,14 @@ double modelled_layer_error(const ToomCook1D& algorithm, int channels, Precision
 }
 
 double modelled_config_error(const ConvShape& layer, const ConvConfig& config) {
-    ConvShape s = layer;
+    // The pass's kernels compute a forward correlation (passes.hpp): its
+    // channels are what the error grows with. A crop (negative padding) keeps
+    // the rows it removes, so the small layer keeps an output.
+    ConvShape s = pass_shape(layer, config.pass);
     s.N = 1;
     s.K = 8;
-    s.H = std::min(layer.H, 4 * config.m.h);
-    s.W = std::min(layer.W, 4 * config.m.w);
+    s.H = std::min(s.H, 4 * config.m.h + std::max(0, -(s.pad.top + s.pad.bottom)));
+    s.W = std::min(s.W, 4 * config.m.w + std::max(0, -(s.pad.left + s.pad.right)));
     const LayerRecipes recipes(s, config, optimizer_options(config.precision));
     return modelled_error(s, recipes.algorithm(), config.variant, config.precision);
 }

@@ -56,7 +56,8 @@ double layer_error_bound(int m, int r, const std::string& points) {
     return it->second;
 }
 
-double check_bound(const ConvConfig& config, const ConvShape& s) {
+double check_bound(const ConvConfig& config, const ConvShape& layer) {
+    const ConvShape s = pass_shape(layer, config.pass);
     if (spec_of(config.variant).winograd) {
         // An F(m_h×m_w, R×S) tile errs at most as the square tile of its worse
         // transformed axis; an axis of filter size 1 adds no rounding.
@@ -88,14 +89,15 @@ LayerReport run_layer(Device& device, const LayerJob& job) {
             // The same epilogue, so both times include it.
             Conv2d direct = detail::Conv2dState::make(
                 device, job.shape,
-                {Variant::direct, job.config.m, default_params(device.backend()), "", Precision::fp32, job.config.epilogue});
+                {Variant::direct, job.config.m, default_params(device.backend()), "", Precision::fp32, job.config.epilogue,
+                 job.config.pass});
             direct.set_filters(job.filters);
             if (job.config.epilogue.bias) direct.set_bias(job.bias);
             report.baseline_ms = total_ms(direct.median_times(job.input, job.warmup, job.repeats));
         }
     }
     if (job.check) {
-        std::vector<double> reference = reference_conv2d(job.shape, job.input, job.filters);
+        std::vector<double> reference = reference_pass(job.shape, job.config.pass, job.input, job.filters);
         apply_epilogue(job.config.epilogue, job.bias, job.shape, reference);
         report.errors = compare_with_reference(report.output, reference);
         report.errors->bound = check_bound(job.config, job.shape);

@@ -24,6 +24,7 @@ const ConvShape line_1d{2, 5, 1, 29, 6, 1, 3, Padding(0, 0, 1, 1)};  // N,C,W: H
 
 std::string precision_and_epilogue(const ConvConfig& c) {
     std::string text;
+    if (c.pass != Pass::forward) text += fmt::format(", {}", to_string(c.pass));
     if (c.precision != Precision::fp32) text += fmt::format(", {}", to_string(c.precision));
     if (c.epilogue.bias) text += ", bias";
     if (c.epilogue.activation != Activation::none) text += fmt::format(", {}", activation_text(c.epilogue));
@@ -45,9 +46,11 @@ public:
 
     // A case of `variant` at output tile m (along the axes whose filter is over 1).
     ConvConfig& add(const ConvShape& shape, Variant variant, TileSize m, bool quick, Precision precision = Precision::fp32,
-                    Epilogue epilogue = {}) {
+                    Epilogue epilogue = {}, Pass pass = Pass::forward) {
         const TileSize tile = tile_for(shape, m);
-        cases_.push_back({"", shape, {variant, tile, suggested_params(shape, tile, limits_.device_class), "", precision, epilogue}, quick});
+        cases_.push_back({"", shape,
+                          {variant, tile, suggested_params(shape, tile, limits_.device_class, pass), "", precision, epilogue, pass},
+                          quick});
         return cases_.back().config;
     }
     bool supports(Precision precision) const { return precision_refusal(precision, limits_).empty(); }
@@ -64,10 +67,10 @@ public:
         return false;
     }
 
-    std::vector<SelftestCase> take(bool quick) {
+    std::vector<SelftestCase> take(bool quick, std::optional<Pass> pass) {
         std::vector<SelftestCase> chosen;
         for (SelftestCase& c : cases_) {
-            if (quick && !c.quick) continue;
+            if ((quick && !c.quick) || (pass && c.config.pass != *pass)) continue;
             const bool winograd = spec_of(c.config.variant).winograd;
             c.name = fmt::format("{} {}{}", winograd ? fmt::format("{} {}", to_string(c.config.variant),
                                                                        algorithm_text(c.config.m, c.shape.R, c.shape.S))
@@ -86,7 +89,7 @@ private:
 
 }  // namespace
 
-std::vector<SelftestCase> selftest_cases(Backend backend, const DeviceLimits& limits, bool quick) {
+std::vector<SelftestCase> selftest_cases(Backend backend, const DeviceLimits& limits, bool quick, std::optional<Pass> pass) {
     Cases cases(backend, limits);
     std::vector<Variant> winograd;
     for (const VariantSpec& v : variants())
@@ -155,13 +158,32 @@ std::vector<SelftestCase> selftest_cases(Backend backend, const DeviceLimits& li
     // The non-fused product by the vendor's BLAS.
     if (cases.vendor_gemm())
         for (int m : {4, 6}) cases.add(awkward_3x3, Variant::nonfused, m, m == 4).params[Param::cublas][0] = 1;
-    return cases.take(quick);
+    // Backward-data: every variant and m on the square filters, the
+    // non-square and 1D ones, padding on one side and past R − 1 (the
+    // kernels' padding a crop), a 16-bit precision.
+    const Pass data = Pass::backward_data;
+    for (Variant v : winograd) {
+        for (int m : {2, 4}) cases.add(awkward_3x3, v, m, m == 4 && v == Variant::nonfused, Precision::fp32, {}, data);
+        cases.add(awkward_5x5, v, 2, false, Precision::fp32, {}, data);
+        cases.add(rect_3x5, v, TileSize(4, 2), false, Precision::fp32, {}, data);
+        cases.add(line_1d, v, 4, v == Variant::fused, Precision::fp32, {}, data);
+    }
+    cases.add(row_1x7, Variant::nonfused, 4, false, Precision::fp32, {}, data);
+    for (const Padding& pad : {Padding(2, 0, 0, 2), Padding(3)}) {
+        ConvShape shape = awkward_3x3;
+        shape.pad = pad;
+        cases.add(shape, Variant::nonfused, 4, false, Precision::fp32, {}, data);
+    }
+    if (cases.supports(Precision::fp16_storage)) cases.add(awkward_3x3, Variant::nonfused, 4, false, Precision::fp16_storage, {}, data);
+    for (const ConvShape& shape : {awkward_3x3, rect_3x5}) cases.add(shape, Variant::direct, 1, &shape == &awkward_3x3, Precision::fp32, {}, data);
+    return cases.take(quick, pass);
 }
 
 SelftestResult run_selftest_case(Executor& executor, const SelftestCase& c, bool corrupt) {
     SelftestResult result;
     try {
-        const std::vector<float> x = random_tensor(c.shape.input_size(), 21), w = random_tensor(c.shape.filter_size(), 22),
+        const std::vector<float> x = random_tensor(pass_shape(c.shape, c.config.pass).input_size(), 21),
+                                 w = random_tensor(c.shape.filter_size(), 22),
                                  bias = random_tensor(static_cast<std::size_t>(c.shape.K), 23);
         const std::unique_ptr<LoadedLayer> layer = executor.load(c.shape, c.config);
         layer->set_filters(w);
@@ -170,7 +192,7 @@ SelftestResult run_selftest_case(Executor& executor, const SelftestCase& c, bool
         layer->run(x, y);  // poisoned first: an unwritten value stays NaN
         layer->check_guards();
         if (corrupt) y[y.size() / 2] = NAN;
-        std::vector<double> reference = reference_conv2d(c.shape, x, w);
+        std::vector<double> reference = reference_pass(c.shape, c.config.pass, x, w);
         apply_epilogue(c.config.epilogue, bias, c.shape, reference);
         result.errors = compare_with_reference(y, reference);
         result.errors->bound = check_bound(c.config, c.shape);

@@ -2,7 +2,7 @@
 // configurations that covers every kernel kind the device can run (both
 // Winograd variants and direct; m 2/4/6; r 3 and 5; non-square and 1D
 // filters; every padding form; bias and each activation; every precision the
-// device has; the vendor GEMM where there is one) on awkward shapes (tails in
+// device has; the vendor GEMM where there is one; the backward passes) on awkward shapes (tails in
 // every tile, N > 1), each run with its output poisoned and its guard zones
 // checked, against the fp64 host reference under run --check's bound.
 #pragma once
@@ -24,7 +24,8 @@ struct SelftestCase {
 };
 
 // The cases for a device: what its limits allow (precisions, the vendor GEMM).
-std::vector<SelftestCase> selftest_cases(Backend backend, const DeviceLimits& limits, bool quick);
+std::vector<SelftestCase> selftest_cases(Backend backend, const DeviceLimits& limits, bool quick,
+                                         std::optional<Pass> pass = std::nullopt);
 
 struct SelftestResult {
     std::optional<LayerErrors> errors;  // none when the case failed before it was checked

@@ -30,6 +30,12 @@ std::string epilogue_part(KernelKind kind, const Epilogue& epilogue) {
     return carries_epilogue(kind) ? epilogue_tag(epilogue) : "";
 }
 
+// Whether the kind reads the filters, and so lays them out as the pass does.
+bool reads_filters(KernelKind kind, const KernelParams& p) {
+    const std::vector<BufferUse> buffers = spec_of(kind).buffers(p);
+    return std::any_of(buffers.begin(), buffers.end(), [](const BufferUse& use) { return use.buffer == BufferId::filters; });
+}
+
 // "r3" for a square filter, "r1x7" otherwise.
 std::string direct_tag(int r, int s) { return r == s ? fmt::format("r{}", r) : fmt::format("r{}x{}", r, s); }
 
@@ -56,8 +62,10 @@ std::string recipe_counts(const RecipeSet& s) {
 }
 
 std::string header(const KindSpec& kind, const ConvAlgorithm& a, const KernelParams& p, const BackendSpec& backend,
-                   Precision precision, const Epilogue& epilogue) {
+                   Precision precision, const Epilogue& epilogue, Pass pass) {
     std::string out = fmt::format("// wino-gen {} kernel, {}.\n", kind.name, backend.language);
+    if (reads_filters(kind.kind, p) && pass != Pass::forward)
+        out += fmt::format("// Pass {}: {}.\n", to_string(pass), spec_of(pass).help);
     if (shaped_by_precision(kind.kind, p, precision))
         out += fmt::format("// Precision {}: {}.\n", to_string(precision), spec_of(precision).help);
     if (carries_epilogue(kind.kind))
@@ -96,9 +104,10 @@ std::string defines(KernelKind kind, const KernelParams& p) {
 }  // namespace
 
 std::string kernel_name(KernelKind kind, const ConvAlgorithm& a, const KernelParams& p, Precision precision,
-                        const Epilogue& epilogue) {
+                        const Epilogue& epilogue, Pass pass) {
     std::string name = a.winograd() ? fmt::format("wino_{}_{}", algorithm_tag(a.m(), a.r, a.s), to_string(kind))
                                     : fmt::format("wino_{}_{}", to_string(kind), direct_tag(a.r, a.s));
+    if (reads_filters(kind, p) && *spec_of(pass).tag) name += fmt::format("_{}", spec_of(pass).tag);
     if (shaped_by_precision(kind, p, precision)) name += fmt::format("_{}", spec_of(precision).tag);
     if (a.winograd() && spec_of(kind).needs_recipes)
         if (const std::string tag = points_part(a); !tag.empty()) name += "_" + tag;
@@ -110,10 +119,11 @@ std::string kernel_name(KernelKind kind, const ConvAlgorithm& a, const KernelPar
 }
 
 std::string kernel_set_name(Variant variant, TileSize m, int r, int s, const KernelParams& p, Precision precision,
-                            const std::string& points, const Epilogue& epilogue) {
+                            const std::string& points, const Epilogue& epilogue, Pass pass) {
     const VariantSpec& v = spec_of(variant);
     std::string name = v.winograd ? fmt::format("wino_{}_{}", algorithm_tag(m, r, s), v.name)
                                   : fmt::format("wino_{}_{}", v.name, direct_tag(r, s));
+    if (*spec_of(pass).tag) name += fmt::format("_{}", spec_of(pass).tag);
     if (std::any_of(v.kinds.begin(), v.kinds.end(), [&](KernelKind k) { return shaped_by_precision(k, p, precision); }))
         name += fmt::format("_{}", spec_of(precision).tag);
     if (!points.empty())
@@ -126,18 +136,19 @@ std::string kernel_set_name(Variant variant, TileSize m, int r, int s, const Ker
 }
 
 EmittedKernel emit_kernel(KernelKind kind, const ConvAlgorithm& a, const KernelParams& p, Backend backend,
-                          Precision precision, const Epilogue& epilogue) {
+                          Precision precision, const Epilogue& epilogue, Pass pass) {
     const KindSpec& spec = spec_of(kind);
     if (spec.needs_recipes && !a.winograd()) throw std::logic_error("a Winograd kernel needs recipes");
     check_params(p, {.kinds = {kind}, .backend = backend, .precision = precision});
     const BackendSpec& b = spec_of(backend);
     const bool half_arithmetic = spec_of(precision).half_arithmetic;
-    const KernelInterface interface{kernel_name(kind, a, p, precision, epilogue), spec.workgroup_size(p),
+    const KernelInterface interface{kernel_name(kind, a, p, precision, epilogue, pass), spec.workgroup_size(p),
                                     buffers_of(kind, p, precision, epilogue), half_arithmetic,
                                     spec_of(precision).product_operands};
     const std::string body =
         fill_template(template_text(spec.name), spec.values(a, p, half_arithmetic ? b.half_dialect : b.dialect));
-    std::string source = header(spec, a, p, b, precision, epilogue) + b.preamble(interface) + defines(kind, p) +
+    std::string source = header(spec, a, p, b, precision, epilogue, pass) + b.preamble(interface) + defines(kind, p) +
+                         (reads_filters(kind, p) ? filter_at_macro(pass, a.r, a.s) : "") +
                          (carries_epilogue(kind) ? epilogue_macros(epilogue) : "") + "\n" + body;
     if (source.size() > max_kernel_bytes)
         throw InputError(fmt::format("{} would be {} bytes of source, past the {} a kernel may have: lower the unroll factor or the tiles",
@@ -146,9 +157,9 @@ EmittedKernel emit_kernel(KernelKind kind, const ConvAlgorithm& a, const KernelP
 }
 
 std::vector<EmittedKernel> emit_variant(Variant variant, const ConvAlgorithm& a, const KernelParams& p,
-                                        Backend backend, Precision precision, const Epilogue& epilogue) {
+                                        Backend backend, Precision precision, const Epilogue& epilogue, Pass pass) {
     std::vector<EmittedKernel> out;
-    for (KernelKind kind : spec_of(variant).kinds) out.push_back(emit_kernel(kind, a, p, backend, precision, epilogue));
+    for (KernelKind kind : spec_of(variant).kinds) out.push_back(emit_kernel(kind, a, p, backend, precision, epilogue, pass));
     return out;
 }
 

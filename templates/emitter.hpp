@@ -9,6 +9,7 @@
 #include "templates/kernel_params.hpp"
 #include "recipes/optimizer.hpp"
 #include "templates/epilogue.hpp"
+#include "templates/passes.hpp"
 #include "templates/precision.hpp"
 
 #include <string>
@@ -34,19 +35,22 @@ struct EmittedKernel {
 // (wino_f4_3_gemm_hs_t1x8_r16x8), and a transform at points other than the
 // default names them by points_tag (wino_f4_3_input_transform_p1c2d3e4f_...).
 // A kernel that writes the output names its epilogue, if any, after those
-// (wino_f4_3_output_transform_bias_relu6_...).
+// (wino_f4_3_output_transform_bias_relu6_...). A kernel that reads the
+// filters names a pass other than forward after the kind
+// (wino_f4_3_filter_transform_bd_...): the others compute alike in every pass.
 std::string kernel_name(KernelKind kind, const ConvAlgorithm& algorithm, const KernelParams& params,
-                        Precision precision = Precision::fp32, const Epilogue& epilogue = {});
+                        Precision precision = Precision::fp32, const Epilogue& epilogue = {}, Pass pass = Pass::forward);
 
 // The systematic name of a variant's kernel set, the CUTLASS way:
 // wino_f<m>_<r>_<variant> (wino_direct_r<r>), then every parameter that shapes
-// one of its kernels: wino_f4_3_nonfused_ufull_wg64_tt4_t1x8_r16x8, its
-// precision after the variant where one of its kernels binds a 16-bit buffer,
-// then its points' tag where `points` (as ConvConfig holds them) are not the
-// default, then its epilogue's.
+// one of its kernels: wino_f4_3_nonfused_ufull_wg64_tt4_t1x8_r16x8, its pass
+// other than forward after the variant (wino_f4_3_nonfused_bd_...), its
+// precision where one of its kernels binds a 16-bit buffer, then its points'
+// tag where `points` (as ConvConfig holds them) are not the default, then its
+// epilogue's.
 std::string kernel_set_name(Variant variant, TileSize m, int r, int s, const KernelParams& params,
                             Precision precision = Precision::fp32, const std::string& points = "",
-                            const Epilogue& epilogue = {});
+                            const Epilogue& epilogue = {}, Pass pass = Pass::forward);
 
 // The kinds that do not need recipes take a direct algorithm. Throws
 // InputError for parameters out of range.
@@ -56,11 +60,12 @@ inline constexpr std::size_t max_kernel_bytes = 2 << 20;
 
 // Throws InputError for a kernel past max_kernel_bytes.
 EmittedKernel emit_kernel(KernelKind kind, const ConvAlgorithm& algorithm, const KernelParams& params,
-                          Backend backend, Precision precision = Precision::fp32, const Epilogue& epilogue = {});
+                          Backend backend, Precision precision = Precision::fp32, const Epilogue& epilogue = {},
+                          Pass pass = Pass::forward);
 
 // The kernels of a variant in launch order.
 std::vector<EmittedKernel> emit_variant(Variant variant, const ConvAlgorithm& algorithm, const KernelParams& params,
                                         Backend backend, Precision precision = Precision::fp32,
-                                        const Epilogue& epilogue = {});
+                                        const Epilogue& epilogue = {}, Pass pass = Pass::forward);
 
 }  // namespace wino

@@ -48,11 +48,13 @@ LayerRecipes::LayerRecipes(const ConvShape& s, const ConvConfig& c, const Optimi
 
 ConvAlgorithm LayerRecipes::algorithm() const { return ConvAlgorithm::winograd2d(h(), w()); }
 
-void validate_shape(const ConvShape& s, const ConvConfig& c, ParamNaming naming) {
-    check_ranges(s);
-    if (s.out_h() < 1 || s.out_w() < 1)
-        throw InputError(fmt::format("a {} filter with pad {} leaves no output of a {}x{} input", filter_text(s),
-                                     padding_text(s.pad), s.H, s.W));
+void validate_shape(const ConvShape& layer, const ConvConfig& c, ParamNaming naming) {
+    check_ranges(layer);
+    if (layer.out_h() < 1 || layer.out_w() < 1)
+        throw InputError(fmt::format("a {} filter with pad {} leaves no output of a {}x{} input", filter_text(layer),
+                                     padding_text(layer.pad), layer.H, layer.W));
+    check_epilogue(c.pass, c.epilogue);
+    const ConvShape s = pass_shape(layer, c.pass);
     const VariantSpec& variant = spec_of(c.variant);
     if (variant.winograd) {
         if (s.R == 1 && s.S == 1)
@@ -83,14 +85,15 @@ void validate_shape(const ConvShape& s, const ConvConfig& c, ParamNaming naming)
         throw InputError(fmt::format("this shape needs buffers of {} elements, past the kernels' 32-bit indices", largest));
 }
 
-ConvPlan make_plan(const ConvShape& s, const ConvConfig& config, Backend backend) {
-    validate_shape(s, config);
+ConvPlan make_plan(const ConvShape& layer, const ConvConfig& config, Backend backend) {
+    validate_shape(layer, config);
+    const ConvShape s = pass_shape(layer, config.pass);
     ConvPlan plan{s, config, tiling_of(s, config.variant, config.m), {}, {}, {}, {}, {}, {}};
     plan.args = kernel_args(s, plan.tiling);
     std::optional<LayerRecipes> recipes;
     if (spec_of(config.variant).winograd) recipes.emplace(s, config, optimizer_options(config.precision));
     plan.kernels = emit_variant(config.variant, recipes ? recipes->algorithm() : ConvAlgorithm::direct(s.R, s.S),
-                                config.params, backend, config.precision, config.epilogue);
+                                config.params, backend, config.precision, config.epilogue, config.pass);
     for (std::size_t i = 0; i < plan.kernels.size(); ++i) {
         const EmittedKernel& k = plan.kernels[i];
         const KindSpec& kind = spec_of(k.kind);
@@ -117,7 +120,8 @@ std::string precision_refusal(Precision precision, const DeviceLimits& limits) {
     return "";
 }
 
-void check_device_limits(const ConvShape& s, const ConvConfig& config, const DeviceLimits& limits) {
+void check_device_limits(const ConvShape& layer, const ConvConfig& config, const DeviceLimits& limits) {
+    const ConvShape s = pass_shape(layer, config.pass);
     const Tiling tiling = tiling_of(s, config.variant, config.m);
     const PrecisionSpec& precision = spec_of(config.precision);
     if (const std::string refusal = precision_refusal(config.precision, limits); !refusal.empty()) throw DeviceError(refusal);
@@ -157,7 +161,8 @@ void fit_fused_block(KernelParams& p, const ConvShape& shape, TileSize m) {
     }
 }
 
-KernelParams suggested_params(const ConvShape& s, TileSize m, DeviceClass device_class) {
+KernelParams suggested_params(const ConvShape& layer, TileSize m, DeviceClass device_class, Pass pass) {
+    const ConvShape s = pass_shape(layer, pass);
     KernelParams p(device_class);
     p[Param::vector_rows][0] = m.w % 4 == 0 && s.out_w() % 4 == 0;
     const long long tile_quads = (1LL * s.N * ((s.out_h() + m.h - 1) / m.h) * ((s.out_w() + m.w - 1) / m.w) + 3) / 4;
@@ -187,9 +192,9 @@ std::vector<int> standard_ms(int r) {
     return ms;
 }
 
-ConvConfig untuned_config(const ConvShape& shape, DeviceClass device_class) {
+ConvConfig untuned_config(const ConvShape& shape, DeviceClass device_class, Pass pass) {
     const TileSize m = tile_for(shape, {untuned_m(shape.R), untuned_m(shape.S)});
-    return {Variant::nonfused, m, suggested_params(shape, m, device_class)};
+    return {.variant = Variant::nonfused, .m = m, .params = suggested_params(shape, m, device_class, pass), .pass = pass};
 }
 
 nlohmann::ordered_json to_json(const ConvConfig& c) {
@@ -197,6 +202,7 @@ nlohmann::ordered_json to_json(const ConvConfig& c) {
     nlohmann::ordered_json j = {{"variant", to_string(c.variant)}, {"m", tile_json(c.m)}};
     if (!c.points.empty()) j["points"] = c.points;  // default points: the keys of earlier databases
     if (c.precision != Precision::fp32) j["precision"] = to_string(c.precision);  // so too fp32
+    if (c.pass != Pass::forward) j["pass"] = to_string(c.pass);                    // and forward
     j.update(to_json(c.params));
     return j;
 }
@@ -212,10 +218,15 @@ ConvConfig config_from_json(const nlohmann::json& j, Backend backend) {
     nlohmann::json params = j;
     if (j.contains("precision") && !j["precision"].is_string())
         throw InputError(fmt::format("a configuration's precision is a string (\"fp16-storage\"): {}", j.dump()));
-    for (const char* key : {"variant", "m", "points", "precision"}) params.erase(key);
-    return {parse_variant(j["variant"].get<std::string>(), "a configuration's variant"), m,
-            params_from_json(params, default_params(backend)), j.value("points", ""),
-            parse_precision(j.value("precision", "fp32"), "a configuration's precision")};
+    if (j.contains("pass") && !j["pass"].is_string())
+        throw InputError(fmt::format("a configuration's pass is a string (\"backward-data\"): {}", j.dump()));
+    for (const char* key : {"variant", "m", "points", "precision", "pass"}) params.erase(key);
+    return {.variant = parse_variant(j["variant"].get<std::string>(), "a configuration's variant"),
+            .m = m,
+            .params = params_from_json(params, default_params(backend)),
+            .points = j.value("points", ""),
+            .precision = parse_precision(j.value("precision", "fp32"), "a configuration's precision"),
+            .pass = parse_pass(j.value("pass", "forward"), "a configuration's pass")};
 }
 
 }  // namespace wino

@@ -6,6 +6,7 @@
 
 #include "templates/emitter.hpp"
 #include "templates/layer.hpp"
+#include "templates/passes.hpp"
 #include "generator/points.hpp"
 
 #include <nlohmann/json.hpp>
@@ -33,6 +34,9 @@ struct ConvConfig {
     std::string points = "";
     Precision precision = Precision::fp32;  // a Winograd variant's only
     Epilogue epilogue = {};
+    // What the kernels compute for the layer (passes.hpp); the backward
+    // passes have no epilogue.
+    Pass pass = Pass::forward;
     friend bool operator==(const ConvConfig&, const ConvConfig&) = default;
 };
 
@@ -70,6 +74,8 @@ private:
 // Throws InputError for non-positive sizes, empty outputs, an m the recipes do
 // not allow, parameters the layer does not allow (the parameter table's
 // constraints), and shapes whose buffers would need indices past 2^31 − 1.
+// `shape` is the layer as its forward pass describes it; everything past the
+// fields' ranges is judged on the pass_shape the kernels compute.
 // `naming`: how the parameters' refusals name them (the CLI's flags, or keys).
 void validate_shape(const ConvShape& shape, const ConvConfig& config, ParamNaming naming = ParamNaming::key);
 
@@ -79,7 +85,7 @@ struct Launch {
 };
 
 struct ConvPlan {
-    ConvShape shape;
+    ConvShape shape;  // the pass_shape: what the kernels compute, and the sizes of the buffers they bind
     ConvConfig config;
     Tiling tiling;
     std::vector<EmittedKernel> kernels;
@@ -114,8 +120,8 @@ void fit_fused_block(KernelParams& params, const ConvShape& shape, TileSize m);
 // Kernel parameters to start from before tuning: the default GEMM workgroup
 // covers 64 tile positions, which idles most threads when a layer has few
 // tiles (13×13, 6×6 images), so such layers spread the workgroup along K; the
-// fused block fitted to the tile.
-KernelParams suggested_params(const ConvShape& shape, TileSize m, DeviceClass device_class);
+// fused block fitted to the tile. For the pass's kernels on the layer.
+KernelParams suggested_params(const ConvShape& layer, TileSize m, DeviceClass device_class, Pass pass = Pass::forward);
 
 // {"variant": "nonfused", "m": 4 (or [4, 2]), "unroll": "full", ...}: how the
 // tuning database and JSON outputs name a configuration.
@@ -129,6 +135,6 @@ std::vector<int> standard_ms(int r);
 // What a layer runs without tuning (`run` and `emit` without a tuning result):
 // nonfused, m 4 along each axis (the first m of the standard recipes where
 // they lack 4; 1 where the filter is 1), suggested_params.
-ConvConfig untuned_config(const ConvShape& shape, DeviceClass device_class);
+ConvConfig untuned_config(const ConvShape& shape, DeviceClass device_class, Pass pass = Pass::forward);
 
 }  // namespace wino

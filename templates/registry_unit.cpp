@@ -4,6 +4,7 @@
 #include "templates/epilogue.hpp"
 #include "generator/exact.hpp"
 #include "templates/precision.hpp"
+#include "templates/passes.hpp"
 
 #include "templates/kernel_params.hpp"
 
@@ -12,6 +13,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <cctype>
 #include <set>
 
@@ -39,6 +41,11 @@ const char* enum_name(Backend b) { return b == Backend::glsl ? "wino::Backend::g
 
 std::string enum_name(Variant v) { return fmt::format("wino::Variant::{}", to_string(v)); }
 std::string enum_name(Precision p) { return fmt::format("wino::Precision::{}", spec_of(p).identifier); }
+std::string enum_name(Pass p) {
+    std::string name = to_string(p);
+    std::replace(name.begin(), name.end(), '-', '_');
+    return "wino::Pass::" + name;
+}
 std::string epilogue_value(const Epilogue& e) {
     return fmt::format("{{{}, wino::Activation::{}, {}, {}, {}}}", e.bias ? "true" : "false", spec_of(e.activation).identifier,
                        float_literal(e.alpha), float_literal(e.low), float_literal(e.high));
@@ -74,10 +81,10 @@ std::string render_registry_unit(const RegistryUnit& unit) {
     out += "\nconst wino::KernelSet sets[] = {\n";
     for (std::size_t i = 0; i < unit.sets.size(); ++i) {
         const UnitSet& set = unit.sets[i];
-        out += fmt::format("    {{{}, {}, {}, {{{}, {}}}, {}, {}, {}, {}, {}, {}, set{}_kernels}},\n", quoted(set.name),
+        out += fmt::format("    {{{}, {}, {}, {{{}, {}}}, {}, {}, {}, {}, {}, {}, set{}_kernels, {}}},\n", quoted(set.name),
                            enum_name(set.backend), enum_name(set.variant), set.m.h, set.m.w, set.r, set.s,
-                           quoted(to_json(set.params).dump()),
-                           quoted(set.points), enum_name(set.precision), epilogue_value(set.epilogue), i);
+                           quoted(to_json(set.params).dump()), quoted(set.points), enum_name(set.precision),
+                           epilogue_value(set.epilogue), i, enum_name(set.pass));
     }
     out += "};\n";
     std::string layers = "{}";

@@ -23,6 +23,7 @@ struct UnitSet {
     std::string points;                  // as ConvConfig holds them ("": the default set)
     Precision precision;
     Epilogue epilogue;
+    Pass pass;
     std::vector<EmittedKernel> kernels;  // in launch order
 };
 

@@ -468,7 +468,7 @@ TEST_CASE("points on run, emit and tune: the parser of matrices, the config's po
     CHECK(std::filesystem::exists(dir + "/wino_f4_3_gemm_t1x8_r16x8.comp"));
     require_bad_input("emit --backend glsl --m 4 --r 3 --points 0,1 --out " + dir, "needs 5 finite points");
     REQUIRE(run_wino_gen("emit --backend glsl --m 4 --r 3 --points 0,1,-1,2,-2 --registry-unit p --out " + dir).exit_code == 0);
-    CHECK(wino::test::slurp(dir + "/p.cpp").find(R"(, "0,1,-1,2,-2", wino::Precision::fp32, {false, wino::Activation::none, 0.01f, 0.0f, 6.0f}, set0_kernels})") !=
+    CHECK(wino::test::slurp(dir + "/p.cpp").find(R"(, "0,1,-1,2,-2", wino::Precision::fp32, {false, wino::Activation::none, 0.01f, 0.0f, 6.0f}, set0_kernels, wino::Pass::forward})") !=
           std::string::npos);
 
     auto tuned = run_wino_gen("tune --input-shape 1,4,8,8 --filters 4 --pad 1 --points 0,1,1/2 --budget-seconds 1 --db " + dir +

@@ -695,7 +695,7 @@ PRAGMA user_version = 1;
     sqlite3_stmt* version = nullptr;
     REQUIRE(sqlite3_prepare_v2(handle, "PRAGMA user_version", -1, &version, nullptr) == SQLITE_OK);
     REQUIRE(sqlite3_step(version) == SQLITE_ROW);
-    CHECK(sqlite3_column_int(version, 0) == 3);
+    CHECK(sqlite3_column_int(version, 0) == 4);
     sqlite3_finalize(version);
     sqlite3_close(handle);
     // A schema-1 export (R and one pad) imports as the same square layer.
@@ -728,50 +728,76 @@ TEST_CASE("an error budget picks the fastest result within it, results of unknow
     db.record(with_error(6, 0.5, std::nullopt));  // measured before errors were stored
     const auto current = [](const Candidate&) { return std::string("h1"); };
     CHECK(db.best(here, tiny, current).candidate->m == 6);
-    CHECK(db.best(here, tiny, current, Precision::fp32, 1e-4).candidate->m == 8);
-    const TuningChoice fp32_class = db.best(here, tiny, current, Precision::fp32, default_error_budget(Precision::fp32));
+    CHECK(db.best(here, tiny, current, Precision::fp32, Pass::forward, 1e-4).candidate->m == 8);
+    const TuningChoice fp32_class = db.best(here, tiny, current, Precision::fp32, Pass::forward, default_error_budget(Precision::fp32));
     CHECK(fp32_class.candidate->m == 4);
     CHECK(fp32_class.rel_err == 5.6e-7);
-    CHECK(db.best(here, tiny, current, Precision::fp32, 1e-7).match == TuningMatch::none);
+    CHECK(db.best(here, tiny, current, Precision::fp32, Pass::forward, 1e-7).match == TuningMatch::none);
     // The errors travel with an export, and a /2 export (none) still imports.
     TuningDb fresh(dir / "b.db");
     const nlohmann::json exported = db.export_json();
     CHECK(exported["format"] == "wino-gen-tuning/3");
     CHECK(fresh.import_json(exported) == 3);
-    CHECK(fresh.best(here, tiny, current, Precision::fp32, 1e-5).candidate->m == 4);
+    CHECK(fresh.best(here, tiny, current, Precision::fp32, Pass::forward, 1e-5).candidate->m == 4);
     nlohmann::json v2 = exported;
     v2["format"] = "wino-gen-tuning/2";
     for (auto& r : v2["results"]) r.erase("rel_err");
     TuningDb older(dir / "c.db");
     CHECK(older.import_json(v2) == 3);
-    CHECK(older.best(here, tiny, current, Precision::fp32, 1.0).match == TuningMatch::none);
+    CHECK(older.best(here, tiny, current, Precision::fp32, Pass::forward, 1.0).match == TuningMatch::none);
     nlohmann::json negative = exported;
     negative["results"][0]["rel_err"] = -1;
     CHECK_THROWS_WITH(older.import_json(negative), Catch::Contains("rel_err"));
     fs::remove_all(dir);
 }
 
-TEST_CASE("a schema-2 database migrates in place: every result kept, its error unknown") {
-    const fs::path dir = scratch("migrate2");
-    const fs::path file = dir / "v2.db";
-    {
-        TuningDb db(file);
-        db.record(fake_result(fake_device(1, 2, "1"), 4, 2.5));
-    }
-    // Back to schema 2: the table without rel_err, user_version 2.
+TEST_CASE("schema-2 and schema-3 databases migrate in place: every result kept as forward, its error unknown or kept") {
+    const int schema = GENERATE(2, 3);
+    const fs::path dir = scratch(fmt::format("migrate{}", schema));
+    const fs::path file = dir / "old.db";
+    // The table as that schema wrote it: R, S and four pads (2), the error (3), no pass.
+    const std::string error_column = schema == 3 ? ", rel_err REAL" : "", error_value = schema == 3 ? ", 4e-7" : "";
+    const std::string old_schema = fmt::format(R"sql(
+CREATE TABLE results (
+    backend TEXT NOT NULL, vendor_id INTEGER NOT NULL, device_id INTEGER NOT NULL, driver TEXT NOT NULL,
+    device TEXT NOT NULL,
+    n INTEGER NOT NULL, c INTEGER NOT NULL, h INTEGER NOT NULL, w INTEGER NOT NULL, k INTEGER NOT NULL,
+    r INTEGER NOT NULL, s INTEGER NOT NULL, pad_top INTEGER NOT NULL, pad_bottom INTEGER NOT NULL,
+    pad_left INTEGER NOT NULL, pad_right INTEGER NOT NULL, precision TEXT NOT NULL,
+    kernels_hash TEXT NOT NULL, version TEXT NOT NULL, candidate TEXT NOT NULL,
+    time_ms REAL, failure TEXT NOT NULL{0},
+    PRIMARY KEY (backend, vendor_id, device_id, driver, device, n, c, h, w, k, r, s, pad_top, pad_bottom, pad_left,
+                 pad_right, precision, kernels_hash, candidate));
+INSERT INTO results VALUES ('glsl', 1, 2, '1', 'fake', 1, 4, 6, 8, 4, 3, 3, 1, 1, 1, 1, 'fp32', 'h1', '0.1',
+                            '{{"variant":"nonfused","m":4}}', 2.5, ''{1});
+PRAGMA application_id = 1464290900;
+PRAGMA user_version = {2};
+)sql", error_column, error_value, schema);
     sqlite3* handle = nullptr;
     REQUIRE(sqlite3_open(file.c_str(), &handle) == SQLITE_OK);
-    REQUIRE(sqlite3_exec(handle, "ALTER TABLE results DROP COLUMN rel_err; PRAGMA user_version = 2;", nullptr, nullptr, nullptr) ==
-            SQLITE_OK);
+    REQUIRE(sqlite3_exec(handle, old_schema.c_str(), nullptr, nullptr, nullptr) == SQLITE_OK);
     sqlite3_close(handle);
     TuningDb db(file);
     const std::vector<TuningResult> rows = db.all();
     REQUIRE(rows.size() == 1);
     CHECK(rows[0].time_ms == 2.5);
-    CHECK_FALSE(rows[0].rel_err);
+    CHECK(rows[0].candidate.pass == Pass::forward);
+    CHECK(rows[0].rel_err == (schema == 3 ? std::optional(4e-7) : std::nullopt));
     const auto current = [](const Candidate&) { return std::string("h1"); };
-    CHECK(db.best(fake_device(1, 2, "1"), tiny, current).time_ms == 2.5);
-    CHECK(db.best(fake_device(1, 2, "1"), tiny, current, Precision::fp32, 1.0).match == TuningMatch::none);
+    const DeviceIdentity device = fake_device(1, 2, "1");
+    CHECK(db.best(device, tiny, current).time_ms == 2.5);
+    // Under a budget only a result of known error: schema 3's.
+    CHECK((db.best(device, tiny, current, Precision::fp32, Pass::forward, 1.0).match != TuningMatch::none) == (schema == 3));
+    // The same layer's backward-data beside it: each pass finds its own.
+    TuningResult backward = fake_result(device, 2, 9.0);
+    backward.candidate.pass = Pass::backward_data;
+    db.record(backward);
+    CHECK(db.all().size() == 2);
+    CHECK(db.best(device, tiny, current).time_ms == 2.5);
+    const TuningChoice data = db.best(device, tiny, current, Precision::fp32, Pass::backward_data);
+    REQUIRE(data.candidate);
+    CHECK(data.time_ms == 9.0);
+    CHECK(data.candidate->pass == Pass::backward_data);
     fs::remove_all(dir);
 }
 

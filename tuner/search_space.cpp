@@ -82,22 +82,24 @@ auto space_key(const Candidate& c) {
 
 }  // namespace
 
-std::vector<Candidate> search_space(const ConvShape& shape, Backend backend, const DeviceLimits& limits, Precision precision) {
+std::vector<Candidate> search_space(const ConvShape& shape, Backend backend, const DeviceLimits& limits, Precision precision,
+                                    Pass pass) {
     std::vector<Candidate> space;
     std::set<decltype(space_key(Candidate{}))> keys;
     auto add = [&](Candidate c) {
         c.precision = precision;
+        c.pass = pass;
         auto key = space_key(c);
         if (keys.count(key) || !refusal(shape, c, limits).empty()) return;
         keys.insert(std::move(key));
         space.push_back(c);
     };
-    add(untuned_config(shape, limits.device_class));
+    add(untuned_config(shape, limits.device_class, pass));
     for (const VariantSpec& variant : variants()) {
         if (!variant.winograd) continue;
         for (const TileSize m : tiles_for(shape)) {
             // Each (variant, m) group starts with its suggested parameters.
-            const Candidate start{variant.variant, m, suggested_params(shape, m, limits.device_class)};
+            const Candidate start{.variant = variant.variant, .m = m, .params = suggested_params(shape, m, limits.device_class, pass)};
             std::vector<Candidate> product = {start};
             add(start);
             for (const ParamSpec& spec : param_table()) {

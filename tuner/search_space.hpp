@@ -32,9 +32,9 @@ Candidate without_inert(Candidate c, const KernelParams& start);
 // (variant, m) its suggested parameters, then the product of the candidate
 // values of the parameters that shape the variant's kernels (the others keep
 // their suggested value). Every candidate is at `precision`, which some
-// parameters depend on (tensor cores take fp16-mixed).
+// parameters depend on (tensor cores take fp16-mixed), and for `pass`.
 std::vector<Candidate> search_space(const ConvShape& shape, Backend backend, const DeviceLimits& limits,
-                                    Precision precision = Precision::fp32);
+                                    Precision precision = Precision::fp32, Pass pass = Pass::forward);
 
 // Why the device cannot run the candidate on the layer (the shape's, the
 // parameter table's or the device's refusal); empty when it can.

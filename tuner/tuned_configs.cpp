@@ -15,8 +15,8 @@ namespace wino {
 namespace {
 
 TunedLookup lookup_of(std::shared_ptr<TuningDb> db, const DeviceIdentity& device) {
-    return [db, device](const ConvShape& shape, Precision precision, std::optional<double> max_error) {
-        const TuningChoice choice = db->best_current(device, shape, precision, max_error);
+    return [db, device](const ConvShape& shape, Precision precision, Pass pass, std::optional<double> max_error) {
+        const TuningChoice choice = db->best_current(device, shape, precision, pass, max_error);
         return TunedConfig{choice.candidate, to_string(choice.match), choice.batch, max_error};
     };
 }

@@ -22,8 +22,8 @@ struct TunedConfig {
     std::optional<double> max_error;   // the error budget it was looked up under (none: any)
 };
 
-// A layer's tuned configuration at a precision, within an error budget (none: any).
-using TunedLookup = std::function<TunedConfig(const ConvShape&, Precision, std::optional<double> max_error)>;
+// A layer's tuned configuration at a precision and pass, within an error budget (none: any).
+using TunedLookup = std::function<TunedConfig(const ConvShape&, Precision, Pass, std::optional<double> max_error)>;
 
 // The results of `device` in the database at `path`, which must exist.
 TunedLookup tuned_lookup(const std::filesystem::path& path, const DeviceIdentity& device);

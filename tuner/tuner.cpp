@@ -31,12 +31,14 @@ namespace {
 // candidates at a 16-bit precision. Throws InputError when none is left.
 std::vector<Candidate> layer_space(const Executor& executor, const ConvShape& layer, const TuneOptions& options) {
     const Backend backend = executor.identity().backend;
-    std::vector<Candidate> space = search_space(layer, backend, executor.limits(), options.precision);
+    std::vector<Candidate> space = search_space(layer, backend, executor.limits(), options.precision, options.pass);
     // A layer no candidate runs at any precision says why of its untuned one (at
     // fp32); one that only this precision leaves empty is told below.
-    if (space.empty() && (options.precision == Precision::fp32 || search_space(layer, backend, executor.limits()).empty()))
+    if (space.empty() && (options.precision == Precision::fp32 ||
+                          search_space(layer, backend, executor.limits(), Precision::fp32, options.pass).empty()))
         throw InputError(fmt::format("{} cannot be tuned: {}", layer_text(layer),
-                                     refusal(layer, untuned_config(layer, executor.limits().device_class), executor.limits())));
+                                     refusal(layer, untuned_config(layer, executor.limits().device_class, options.pass),
+                                             executor.limits())));
     if (options.precision != Precision::fp32) {
         std::erase_if(space, [](const Candidate& c) { return !spec_of(c.variant).winograd; });
         if (space.empty())
@@ -99,8 +101,8 @@ public:
                const std::function<void(const TuneProgress&)>& progress, std::size_t space,
                std::chrono::steady_clock::time_point start)
         : executor_(executor), db_(db), layer_(layer), options_(options), progress_(progress), start_(start),
-          input_(random_tensor(layer.input_size(), 1)), filters_(random_tensor(layer.filter_size(), 2)),
-          reference_(reference_conv2d(layer, input_, filters_)), pool_(executor, options.compile_threads.value_or(default_compile_threads(executor.limits().device_class))) {
+          input_(random_tensor(pass_shape(layer, options.pass).input_size(), 1)), filters_(random_tensor(layer.filter_size(), 2)),
+          reference_(reference_pass(layer, options.pass, input_, filters_)), pool_(executor, options.compile_threads.value_or(default_compile_threads(executor.limits().device_class))) {
         state_.space = space;
     }
 
@@ -363,7 +365,7 @@ LayerTuning tune_layer(Executor& executor, TuningDb& db, const ConvShape& layer,
                                       options.max_error ? fmt::format(" within the error budget {:.1e}", *options.max_error) : ""));
     tuner.retime_leaders(untuned);
     // What `run` will take under the same budget: the database's fastest current result.
-    const TuningChoice choice = db.best_current(executor.identity(), layer, options.precision, options.max_error);
+    const TuningChoice choice = db.best_current(executor.identity(), layer, options.precision, options.pass, options.max_error);
     const TuneProgress& state = tuner.state();
     return {layer, choice.candidate.value_or(*tuner.best()), untuned, choice.time_ms, tuner.time_of(untuned).value_or(0),
             choice.rel_err, space.size(), state.measured, state.failed, state.reused, state.over_budget, pruned, tuner.seconds()};

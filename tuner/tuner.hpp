@@ -52,6 +52,8 @@ struct TuneOptions {
     // --precision: every candidate at it (the space drops the direct kernel,
     // which has no intermediates to keep in 16 bits).
     Precision precision = Precision::fp32;
+    // --pass: what every candidate computes for the layer.
+    Pass pass = Pass::forward;
     // --max-error: the search and the choice keep to candidates whose output
     // errs at most this much on the gate (relative L2); none: any that passes
     // the gate. The CLI's default is default_error_budget(precision). The

@@ -21,8 +21,9 @@ namespace {
 constexpr int application_id = 0x57474e54;  // "WGNT": a wino-gen tuning database
 // 1: one filter size r and one pad; 2: R and S, and the four pad sides
 // (migrated in place: r's rows are square and pad is every side); 3: each
-// result's error, rel_err (migrated in place: unknown, NULL).
-constexpr int schema_version = 3;
+// result's error, rel_err (migrated in place: unknown, NULL); 4: each
+// result's pass (migrated in place: forward, the only one before).
+constexpr int schema_version = 4;
 constexpr const char* export_format = "wino-gen-tuning/3";
 // Earlier exports, still imported: /1 (one r, one pad), /2 (no errors).
 constexpr const char* export_format_v1 = "wino-gen-tuning/1";
@@ -43,11 +44,11 @@ std::string layer_columns(const std::string& separator = ", ") {
 
 const std::string& key_columns() {
     static const std::string columns =
-        fmt::format("backend, vendor_id, device_id, driver, device, {}, precision, kernels_hash, candidate", layer_columns());
+        fmt::format("backend, vendor_id, device_id, driver, device, {}, precision, pass, kernels_hash, candidate", layer_columns());
     return columns;
 }
 
-// Schema 2's columns, and schema 3's: those and the error.
+// Schema 2's columns, which schema 1's rows move into.
 const std::string& v2_columns() {
     static const std::string columns =
         fmt::format("backend, vendor_id, device_id, driver, device, {}, precision, kernels_hash, version, candidate, "
@@ -55,8 +56,12 @@ const std::string& v2_columns() {
     return columns;
 }
 
+// Every column, in the order rows are read and written: schema 2's, with the
+// pass (schema 4) beside the precision, and the error (schema 3).
 const std::string& all_columns() {
-    static const std::string columns = v2_columns() + ", rel_err";
+    static const std::string columns =
+        fmt::format("backend, vendor_id, device_id, driver, device, {}, precision, pass, kernels_hash, version, candidate, "
+                    "time_ms, failure, rel_err", layer_columns());
     return columns;
 }
 
@@ -65,7 +70,7 @@ std::string schema(const std::string& table) {
 CREATE TABLE {} (
     backend TEXT NOT NULL, vendor_id INTEGER NOT NULL, device_id INTEGER NOT NULL, driver TEXT NOT NULL,
     device TEXT NOT NULL,
-    {} INTEGER NOT NULL, precision TEXT NOT NULL,
+    {} INTEGER NOT NULL, precision TEXT NOT NULL, pass TEXT NOT NULL DEFAULT 'forward',
     kernels_hash TEXT NOT NULL, version TEXT NOT NULL, candidate TEXT NOT NULL,
     time_ms REAL, failure TEXT NOT NULL, rel_err REAL,
     PRIMARY KEY ({})
@@ -73,7 +78,7 @@ CREATE TABLE {} (
 )sql", table, layer_columns(" INTEGER NOT NULL, "), key_columns());
 }
 
-// Schema 1's rows in schema 3 (errors unknown), in the caller's transaction.
+// Schema 1's rows in the current schema (errors unknown, every pass forward), in the caller's transaction.
 void migrate_from_v1(const std::function<void(const std::string&)>& exec) {
     exec(schema("results_v2"));
     exec("INSERT INTO results_v2 (" + v2_columns() +
@@ -156,11 +161,12 @@ void bind_device(Statement& s, const DeviceIdentity& d) {
     s.bind(spec_of(d.backend).name).bind(d.vendor_id).bind(d.device_id).bind(d.driver_version).bind(d.name);
 }
 
-// The layer at a precision: a candidate's precision is part of what it is
-// tuned for, so an fp16-storage result never answers an fp32 lookup.
-void bind_layer(Statement& s, const ConvShape& l, Precision precision) {
+// The layer at a precision and pass: a candidate's precision and pass are
+// part of what it is tuned for, so an fp16-storage result never answers an
+// fp32 lookup, nor a backward-data result a forward one.
+void bind_layer(Statement& s, const ConvShape& l, Precision precision, Pass pass) {
     for (const LayerField& f : layer_fields()) s.bind(f.get(l));
-    s.bind(std::string(to_string(precision)));
+    s.bind(std::string(to_string(precision))).bind(std::string(to_string(pass)));
 }
 
 // "?,?,?": the placeholders of `count` columns.
@@ -199,22 +205,23 @@ TuningResult result_of(const Statement& s) {
     std::array<long long, layer_field_count> sizes;
     for (std::size_t i = 0; i < sizes.size(); ++i) sizes[i] = s.integer(device_columns + static_cast<int>(i));
     r.layer = checked_shape(sizes, "a stored layer's ");
-    r.kernels_hash = s.text(after_layer + 1);
-    r.version = s.text(after_layer + 2);
+    r.kernels_hash = s.text(after_layer + 2);
+    r.version = s.text(after_layer + 3);
     try {
-        r.candidate = config_from_json(nlohmann::json::parse(s.text(after_layer + 3)), r.device.backend);
+        r.candidate = config_from_json(nlohmann::json::parse(s.text(after_layer + 4)), r.device.backend);
     } catch (const nlohmann::json::exception& e) {
         throw InputError(fmt::format("a stored candidate is not JSON ({})", e.what()));
     }
-    r.time_ms = s.real(after_layer + 4);
-    r.failure = s.text(after_layer + 5);
-    r.rel_err = s.real(after_layer + 6);
+    r.time_ms = s.real(after_layer + 5);
+    r.failure = s.text(after_layer + 6);
+    r.rel_err = s.real(after_layer + 7);
     return r;
 }
 
 nlohmann::ordered_json to_json(const TuningResult& r) {
     nlohmann::ordered_json layer = layer_json(r.layer);
     layer["precision"] = to_string(r.candidate.precision);
+    if (r.candidate.pass != Pass::forward) layer["pass"] = to_string(r.candidate.pass);  // as the candidate names it
     return {{"device",
              {{"backend", spec_of(r.device.backend).name}, {"vendor_id", r.device.vendor_id},
               {"device_id", r.device.device_id}, {"driver", r.device.driver_version}, {"name", r.device.name}}},
@@ -260,6 +267,9 @@ TuningResult result_from_json(const nlohmann::json& j) {
         if (field(l, "precision") != to_string(r.candidate.precision))
             throw InputError(fmt::format("the layer's precision {} is not its candidate's, {}", field(l, "precision").dump(),
                                          to_string(r.candidate.precision)));
+        if (l.value("pass", "forward") != to_string(r.candidate.pass))
+            throw InputError(fmt::format("the layer's pass {} is not its candidate's, {}", l.value("pass", "forward"),
+                                         to_string(r.candidate.pass)));
         const nlohmann::json& t = field(j, "time_ms");
         if (!t.is_null()) r.time_ms = t.get<double>();
         r.failure = field(j, "failure").get<std::string>();
@@ -353,6 +363,7 @@ TuningDb::TuningDb(const std::filesystem::path& path, bool must_exist) : db_(std
             const long long found = db_->pragma("user_version");
             if (found == 1) migrate_from_v1([this](const std::string& sql) { db_->exec(sql); });
             if (found == 2) db_->exec("ALTER TABLE results ADD COLUMN rel_err REAL");
+            if (found == 2 || found == 3) db_->exec("ALTER TABLE results ADD COLUMN pass TEXT NOT NULL DEFAULT 'forward'");
             if (found < schema_version) db_->exec(fmt::format("PRAGMA user_version = {}", schema_version));
             db_->exec("COMMIT");
         } catch (...) {
@@ -369,9 +380,9 @@ TuningDb::~TuningDb() = default;
 
 void TuningDb::record(const TuningResult& r) {
     Statement s(*db_, fmt::format("INSERT OR REPLACE INTO results ({}) VALUES ({})", all_columns(),
-                                  placeholders(after_layer + 7)));
+                                  placeholders(after_layer + 8)));
     bind_device(s, r.device);
-    bind_layer(s, r.layer, r.candidate.precision);
+    bind_layer(s, r.layer, r.candidate.precision, r.candidate.pass);
     s.bind(r.kernels_hash).bind(r.version).bind(candidate_key(r.candidate)).bind(r.time_ms).bind(r.failure).bind(r.rel_err);
     s.step();
 }
@@ -379,9 +390,9 @@ void TuningDb::record(const TuningResult& r) {
 std::optional<TuningResult> TuningDb::find(const DeviceIdentity& device, const ConvShape& layer, const std::string& hash,
                                            const Candidate& candidate) {
     Statement s(*db_, fmt::format("SELECT {} FROM results WHERE ({}) = ({})", all_columns(), key_columns(),
-                                  placeholders(after_layer + 3)));
+                                  placeholders(after_layer + 4)));
     bind_device(s, device);
-    bind_layer(s, layer, candidate.precision);
+    bind_layer(s, layer, candidate.precision, candidate.pass);
     s.bind(hash).bind(candidate_key(candidate));
     if (!s.step()) return std::nullopt;
     return result_of(s);
@@ -389,7 +400,7 @@ std::optional<TuningResult> TuningDb::find(const DeviceIdentity& device, const C
 
 TuningChoice TuningDb::best(const DeviceIdentity& device, const ConvShape& layer,
                             const std::function<std::string(const Candidate&)>& current_hash, Precision precision,
-                            std::optional<double> max_error) {
+                            Pass pass, std::optional<double> max_error) {
     // Under a budget, only results whose error is known and within it.
     const auto within = [&](const TuningResult& r) { return !max_error || (r.rel_err && *r.rel_err <= *max_error); };
     const struct {
@@ -402,19 +413,19 @@ TuningChoice TuningDb::best(const DeviceIdentity& device, const ConvShape& layer
     };
     for (const auto& level : chain) {
         std::vector<std::string> numbered;
-        for (int i = device_columns + 1; i <= after_layer + 1; ++i) numbered.push_back(fmt::format("?{}", i));
-        Statement s(*db_, fmt::format("SELECT {} FROM results WHERE {} AND ({}, precision) = ({}) AND time_ms IS NOT NULL "
+        for (int i = device_columns + 1; i <= after_layer + 2; ++i) numbered.push_back(fmt::format("?{}", i));
+        Statement s(*db_, fmt::format("SELECT {} FROM results WHERE {} AND ({}, precision, pass) = ({}) AND time_ms IS NOT NULL "
                                       "ORDER BY time_ms",
                                       all_columns(), level.where, layer_columns(), fmt::join(numbered, ", ")));
         bind_device(s, device);
-        bind_layer(s, layer, precision);
+        bind_layer(s, layer, precision, pass);
         while (s.step()) {
             TuningResult r = result_of(s);
             if (within(r) && current_hash(r.candidate) == r.kernels_hash)
                 return {level.match, r.candidate, *r.time_ms, std::nullopt, r.rel_err};
         }
         if (std::optional<TuningChoice> other =
-                nearest_batch(level.match, level.where, device, layer, current_hash, precision, max_error))
+                nearest_batch(level.match, level.where, device, layer, current_hash, precision, pass, max_error))
             return *other;
     }
     return {};
@@ -423,18 +434,18 @@ TuningChoice TuningDb::best(const DeviceIdentity& device, const ConvShape& layer
 std::optional<TuningChoice> TuningDb::nearest_batch(TuningMatch match, const char* where, const DeviceIdentity& device,
                                                     const ConvShape& layer,
                                                     const std::function<std::string(const Candidate&)>& current_hash,
-                                                    Precision precision, std::optional<double> max_error) {
-    // The layer's columns but n, and the precision, equal; n (?6) another.
+                                                    Precision precision, Pass pass, std::optional<double> max_error) {
+    // The layer's columns but n, the precision and the pass equal; n (?6) another.
     std::vector<std::string> same;
     const std::vector<LayerField>& fields = layer_fields();
     for (std::size_t i = 1; i < fields.size(); ++i)
         same.push_back(fmt::format("{} = ?{}", layer_column(fields[i]), device_columns + 1 + static_cast<int>(i)));
-    Statement s(*db_, fmt::format("SELECT {} FROM results WHERE {} AND {} AND precision = ?{} AND {} != ?{} AND time_ms IS NOT NULL "
-                                  "ORDER BY time_ms",
-                                  all_columns(), where, fmt::join(same, " AND "), after_layer + 1, layer_column(fields[0]),
-                                  device_columns + 1));
+    Statement s(*db_, fmt::format("SELECT {} FROM results WHERE {} AND {} AND precision = ?{} AND pass = ?{} AND {} != ?{} "
+                                  "AND time_ms IS NOT NULL ORDER BY time_ms",
+                                  all_columns(), where, fmt::join(same, " AND "), after_layer + 1, after_layer + 2,
+                                  layer_column(fields[0]), device_columns + 1));
     bind_device(s, device);
-    bind_layer(s, layer, precision);
+    bind_layer(s, layer, precision, pass);
     std::optional<TuningChoice> nearest;
     const auto distance = [&](long long n) { return std::abs(std::log(static_cast<double>(n) / static_cast<double>(layer.N))); };
     while (s.step()) {
@@ -449,10 +460,10 @@ std::optional<TuningChoice> TuningDb::nearest_batch(TuningMatch match, const cha
     return nearest;
 }
 
-TuningChoice TuningDb::best_current(const DeviceIdentity& device, const ConvShape& layer, Precision precision,
+TuningChoice TuningDb::best_current(const DeviceIdentity& device, const ConvShape& layer, Precision precision, Pass pass,
                                     std::optional<double> max_error) {
     return best(device, layer, [&](const Candidate& c) { return current_kernels_hash(layer, c, device.backend); }, precision,
-                max_error);
+                pass, max_error);
 }
 
 std::vector<TuningResult> TuningDb::all() {

@@ -74,7 +74,7 @@ public:
     // The stored result of this candidate on these kernels, if any.
     std::optional<TuningResult> find(const DeviceIdentity& device, const ConvShape& layer, const std::string& kernels_hash,
                                      const Candidate& candidate);
-    // The fastest current result for the layer at the precision whose error
+    // The fastest current result for the layer at the precision and pass whose error
     // is within `max_error` (none: any), along the fallback chain; at each device level, where the layer has none, the
     // same layer's at the nearest tuned batch size (nearest in ratio, the
     // larger on a tie: N = 2 takes 4 over 1). `current_hash` gives the hash
@@ -82,12 +82,13 @@ public:
     // cannot run it).
     TuningChoice best(const DeviceIdentity& device, const ConvShape& layer,
                       const std::function<std::string(const Candidate&)>& current_hash,
-                      Precision precision = Precision::fp32, std::optional<double> max_error = std::nullopt);
+                      Precision precision = Precision::fp32, Pass pass = Pass::forward,
+                      std::optional<double> max_error = std::nullopt);
 
     // best() for the kernels wino-gen emits today (current_kernels_hash on
     // the device's backend): what run, emit and the tuner take.
     TuningChoice best_current(const DeviceIdentity& device, const ConvShape& layer, Precision precision = Precision::fp32,
-                              std::optional<double> max_error = std::nullopt);
+                              Pass pass = Pass::forward, std::optional<double> max_error = std::nullopt);
 
     std::vector<TuningResult> all();
     nlohmann::ordered_json export_json();
@@ -99,7 +100,7 @@ private:
     std::optional<TuningChoice> nearest_batch(TuningMatch match, const char* where, const DeviceIdentity& device,
                                               const ConvShape& layer,
                                               const std::function<std::string(const Candidate&)>& current_hash,
-                                              Precision precision, std::optional<double> max_error);
+                                              Precision precision, Pass pass, std::optional<double> max_error);
     std::unique_ptr<TuningDbConnection> db_;
     std::filesystem::path path_;
 };

@@ -2,6 +2,7 @@
 // on host vectors and on device buffers, and checks each against a direct
 // convolution loop in double. Exit 0 when every set is within its bound.
 #include "consumer_cuda_kernels.hpp"
+#include "consumer_backward_kernels.hpp"
 #include "consumer_fp16_kernels.hpp"
 #include "consumer_kernels.hpp"
 #include "consumer_rect_kernels.hpp"
@@ -53,6 +54,26 @@ std::vector<double> direct(const wino::ConvShape& s, const std::vector<float>& x
     return y;
 }
 
+// Backward-data from its definition: dx[n,c,h,w] gathers dy[n,k,h+p-u,w+p-v]·w[k,c,u,v].
+std::vector<double> direct_backward_data(const wino::ConvShape& s, const std::vector<float>& dy, const std::vector<float>& w) {
+    std::vector<double> dx(s.input_size());
+    for (int n = 0; n < s.N; ++n)
+        for (int c = 0; c < s.C; ++c)
+            for (int h = 0; h < s.H; ++h)
+                for (int x = 0; x < s.W; ++x) {
+                    double sum = 0;
+                    for (int k = 0; k < s.K; ++k)
+                        for (int u = 0; u < s.R; ++u)
+                            for (int v = 0; v < s.S; ++v) {
+                                const int i = h + s.pad.top - u, j = x + s.pad.left - v;
+                                if (i < 0 || i >= s.out_h() || j < 0 || j >= s.out_w()) continue;
+                                sum += double(dy[((n * s.K + k) * s.out_h() + i) * s.out_w() + j]) * w[((k * s.C + c) * s.R + u) * s.S + v];
+                            }
+                    dx[((n * s.C + c) * s.H + h) * s.W + x] = sum;
+                }
+    return dx;
+}
+
 double max_relative_error(const std::vector<float>& y, const std::vector<double>& ref) {
     double diff = 0, scale = 0;
     for (std::size_t i = 0; i < y.size(); ++i) {
@@ -64,26 +85,30 @@ double max_relative_error(const std::vector<float>& y, const std::vector<double>
 
 // Runs `set` on `shape` from host vectors and device buffers; true when both
 // agree and are within Winograd's error at the set's precision of the direct loop.
+// A backward-data set reads dy (the output's size) and writes dx (the input's).
 bool check(wino::Device& device, const wino::ConvShape& shape, const wino::KernelSet& set) {
-    const std::vector<float> x = random_values(shape.input_size(), 1), w = random_values(shape.filter_size(), 2),
+    const bool backward = set.pass == wino::Pass::backward_data;
+    const std::size_t reads = backward ? shape.output_size() : shape.input_size(),
+                      writes = backward ? shape.input_size() : shape.output_size();
+    const std::vector<float> x = random_values(reads, 1), w = random_values(shape.filter_size(), 2),
                              bias = random_values(static_cast<std::size_t>(shape.K), 3);
     wino::Conv2d conv(device, shape, set);
     conv.set_filters(w);
     if (set.epilogue.bias) conv.set_bias(bias);
     std::vector<float> from_host;
     conv.run(x, from_host);
-    wino::Buffer input(device, shape.input_size()), output(device, shape.output_size());
+    wino::Buffer input(device, reads), output(device, writes);
     input.write(x);
     conv.run(input, output);
-    std::vector<float> on_device(shape.output_size());
+    std::vector<float> on_device(writes);
     output.read(on_device);
-    const std::vector<double> ref = direct(shape, x, w, set.epilogue, bias);
+    const std::vector<double> ref = backward ? direct_backward_data(shape, x, w) : direct(shape, x, w, set.epilogue, bias);
     const double host_error = max_relative_error(from_host, ref), device_error = max_relative_error(on_device, ref);
     // fp32 Winograd: a few hundred ulps of the largest output at these sizes; 16-bit U, V and M: fp16's 11 bits.
     const bool good = host_error < (set.precision == wino::Precision::fp32 ? 1e-4 : 1e-2) && device_error == host_error;
-    std::printf("%s F(%dx%d,%dx%d) %s: %zu kernels, max rel err %.3e (device buffers %.3e) %s\n", set.name, set.m.h, set.m.w,
-                set.r, set.s, set.variant == wino::Variant::fused ? "fused" : "nonfused", set.kernels.size(), host_error, device_error,
-                good ? "ok" : "FAILED");
+    std::printf("%s F(%dx%d,%dx%d) %s%s: %zu kernels, max rel err %.3e (device buffers %.3e) %s\n", set.name, set.m.h,
+                set.m.w, set.r, set.s, set.variant == wino::Variant::fused ? "fused" : "nonfused", backward ? " backward-data" : "",
+                set.kernels.size(), host_error, device_error, good ? "ok" : "FAILED");
     return good;
 }
 
@@ -99,6 +124,8 @@ int main() try {
     for (const wino::KernelSet& set : consumer_rect_kernels::registry().sets)
         all_good = check(device, {2, 3, 11, 10, 5, set.r, set.s, wino::Padding(set.r / 2, set.s / 2)}, set) && all_good;
     for (const wino::KernelSet& set : consumer_fp16_kernels::registry().sets)
+        all_good = check(device, {2, 3, 11, 10, 5, set.r, set.s, wino::Padding(set.r / 2, set.s / 2)}, set) && all_good;
+    for (const wino::KernelSet& set : consumer_backward_kernels::registry().sets)
         all_good = check(device, {2, 3, 11, 10, 5, set.r, set.s, wino::Padding(set.r / 2, set.s / 2)}, set) && all_good;
     try {
         wino::Device cuda({wino::Backend::cuda});

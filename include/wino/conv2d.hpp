@@ -90,7 +90,10 @@ struct KernelChoice {
     std::map<std::string, std::string> params = {};
     std::string points = "";
     Precision precision = Precision::fp32;  // a Winograd variant's only
-    Epilogue epilogue = {};                 // bias and activation, applied as the output is written
+    Epilogue epilogue = {};                 // bias and activation, applied as the output is written (forward only)
+    // What the kernels compute for the layer: forward, or backward_data (run
+    // then reads the output's gradient dy and writes the input's, dx).
+    Pass pass = Pass::forward;
 };
 
 using KernelTimes = std::vector<std::pair<std::string, double>>;  // kernel name, device ms; launch order
@@ -107,7 +110,7 @@ public:
     Conv2d(Conv2d&&) noexcept;
     Conv2d& operator=(Conv2d&&) noexcept;
 
-    const ConvShape& shape() const;
+    const ConvShape& shape() const;  // the layer as its forward pass describes it, whatever the pass
     const KernelChoice& choice() const;
     std::vector<std::string> kernel_names() const;  // in launch order
     // The element type of the input and output Buffers it runs on (and of the
@@ -119,7 +122,8 @@ public:
     void set_filters(std::span<const float> filters);
     // K values, when the epilogue adds a bias: set before the first run, kept.
     void set_bias(std::span<const float> bias);
-    // On the device: input holds at least N·C·H·W values, output N·K·H'·W'.
+    // On the device: input holds at least N·C·H·W values, output N·K·H'·W'
+    // (backward-data: input is dy, N·K·H'·W', and output dx, N·C·H·W).
     // No host copy; returns the kernels' device times.
     KernelTimes run(const Buffer& input, Buffer& output);
     // From and to host memory, through the layer's own buffers; the output is

@@ -33,9 +33,10 @@ struct KernelSet {
     Precision precision;
     Epilogue epilogue;
     std::span<const GeneratedKernel> kernels;  // in launch order
+    Pass pass = Pass::forward;                 // last: sets written before passes existed still compile
 };
 
-// A layer of the LAYERS file and the set tuned for it.
+// A layer of the LAYERS file and the set tuned for it (for its set's pass).
 struct LayerKernels {
     ConvShape shape;
     const KernelSet* set;
@@ -51,10 +52,10 @@ struct Registry {
             if (set.m == m && set.r == r && set.s == s && set.variant == variant) return &set;
         return nullptr;
     }
-    // The set tuned for exactly this layer, or null.
-    const KernelSet* find(const ConvShape& shape) const {
+    // The set tuned for exactly this layer and pass, or null.
+    const KernelSet* find(const ConvShape& shape, Pass pass = Pass::forward) const {
         for (const LayerKernels& l : layers)
-            if (l.shape == shape) return l.set;
+            if (l.shape == shape && l.set->pass == pass) return l.set;
         return nullptr;
     }
     const KernelSet* find(std::string_view name) const {

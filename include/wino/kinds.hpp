@@ -25,6 +25,13 @@ enum class Variant { fused, nonfused, direct };
 // and three of their products summed (CUTLASS's 3xTF32), near fp32's error.
 enum class Precision { fp32, fp16_storage, fp16, fp16_storage_io, fp16_io, fp16_mixed, tf32, split_tf32 };
 
+// Which convolution the kernels compute for a layer, always described by its
+// forward shape (N,C,H,W, K filters R×S, padding). forward: y = x ⋆ w;
+// backward_data: the input's gradient dx (N,C,H,W) from the output's gradient
+// dy (N,K,H',W') and the filters w (K,C,R,S), a forward correlation of dy,
+// padded R−1−p per side, with the filters turned by 180° and K and C swapped.
+enum class Pass { forward, backward_data };
+
 // The element type of a tensor in device memory (wino::Buffer).
 enum class ElementType { fp32, fp16 };
 
