@@ -71,6 +71,30 @@ TEST_CASE("a Conv2d from a kernel choice runs on host vectors within the bound o
     }
 }
 
+TEST_CASE("a backward-data Conv2d reads dy and writes dx, on host vectors and device buffers alike") {
+    for (const Variant variant : {Variant::nonfused, Variant::fused, Variant::direct}) {
+        KernelChoice choice{variant, variant == Variant::direct ? 1 : 2};
+        choice.pass = Pass::backward_data;
+        Conv2d conv(vulkan(), odd, choice);
+        CHECK(conv.shape() == odd);  // the forward layer, whatever the pass
+        CHECK(conv.choice().pass == Pass::backward_data);
+        const std::vector<float> dy = random_tensor(odd.output_size(), 5), w = random_tensor(odd.filter_size(), 6);
+        conv.set_filters(w);
+        std::vector<float> dx;
+        conv.run(dy, dx);
+        REQUIRE(dx.size() == odd.input_size());
+        CHECK(compare_with_reference(dx, reference_backward_data(odd, dy, w)).relative <=
+              check_bound({.variant = variant, .m = choice.m, .pass = Pass::backward_data}, odd));
+        Buffer input(vulkan(), odd.output_size()), output(vulkan(), odd.input_size());
+        input.write(dy);
+        conv.run(input, output);
+        std::vector<float> on_device(odd.input_size());
+        output.read(on_device);
+        CHECK(on_device == dx);
+        CHECK_THROWS_AS(conv.run(std::vector<float>(odd.input_size()), dx), InputError);  // x's size, not dy's
+    }
+}
+
 TEST_CASE("a Conv2d runs on the caller's device buffers and gives what the host path gives") {
     Conv2d conv(vulkan(), odd);
     const std::vector<float> x = random_tensor(odd.input_size(), 3), w = random_tensor(odd.filter_size(), 4);

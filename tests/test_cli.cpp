@@ -512,7 +512,7 @@ std::string flag_help(const std::string& help, const std::string& flag) {
 }
 
 // (No colon in the name: Catch 2.13 loops forever wrapping such a long name when it fails.)
-TEST_CASE("run, emit and tune declare --r, --filter-shape, --points and --precision once with one help and at most a note") {
+TEST_CASE("run, emit and tune declare --r, --filter-shape, --points, --precision and --pass once with one help and at most a note") {
     const std::string emit = run_wino_gen("emit --help").out;
     std::vector<std::string> commands = {"run"};
     if (wino::spec_of(wino::Part::tuner).built) commands.push_back("tune");  // else a refusal without flags
@@ -524,7 +524,7 @@ TEST_CASE("run, emit and tune declare --r, --filter-shape, --points and --precis
             CHECK_FALSE(flag_help(emit, flag).empty());
             CHECK(flag_help(help, flag) == flag_help(emit, flag));
         }
-        for (const char* flag : {"--points", "--precision"}) {
+        for (const char* flag : {"--points", "--precision", "--pass"}) {
             INFO(flag);
             const std::string base = flag_help(emit, flag), own = flag_help(help, flag);
             REQUIRE_FALSE(base.empty());
@@ -628,4 +628,41 @@ TEST_CASE("tune refuses a layer no candidate can run with its reason and exit 2,
     CHECK(text.exit_code == 2);
     CHECK_THAT(text.out, Catch::Contains("skipped pointwise: "));
     std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("backward-data on run and emit: dy and w in, dx out as .npy, the pass in names and JSON, bad input in one line", "[vulkan]") {
+    const std::string dir = "/tmp/wino-run-bd-" + std::to_string(::getpid());
+    const std::string layer = "--pass backward-data --input-shape 2,3,9,10 --filters 4 --filter-shape 3,5 --pad 1,2";
+    REQUIRE(run_wino_gen("run --input-shape 2,4,9,10 --filters 4 --r 1 --variant direct --output " + dir + "/dy.npy").exit_code == 0);
+    REQUIRE(run_wino_gen("run --input-shape 4,1,3,5 --filters 3 --r 1 --variant direct --output " + dir + "/w4.npy").exit_code == 0);
+    // w: K,C,R,S = 4,3,3,5 is the layout of an N,K,H',W' output of those sizes.
+    auto run = run_wino_gen("run " + layer + " --grad-output " + dir + "/dy.npy --weights " + dir + "/w4.npy --check --output " + dir +
+                            "/dx.npy --format json");
+    INFO(run.err);
+    REQUIRE(run.exit_code == 0);
+    const auto j = nlohmann::json::parse(run.out);
+    CHECK(j["pass"] == "backward-data");
+    CHECK(j["config"]["pass"] == "backward-data");
+    CHECK(j["kernel_set"].get<std::string>().find("_nonfused_bd_") != std::string::npos);
+    CHECK(j["check"] == "pass");
+    CHECK(wino::read_npy(dir + "/dx.npy").shape == std::vector<long long>{2, 3, 9, 10});
+    auto text = run_wino_gen("run " + layer + " --check");
+    REQUIRE(text.exit_code == 0);
+    CHECK(text.out.find("on backward-data of 2x3x9x10 -> 4 3x5 filters, pad 1,2") != std::string::npos);
+    // 1D: dx is N,C,W.
+    REQUIRE(run_wino_gen("run --pass backward-data --input-shape 2,3,17 --filters 4 --filter-shape 3 --pad 1 --output " + dir +
+                         "/dx1.npy").exit_code == 0);
+    CHECK(wino::read_npy(dir + "/dx1.npy").shape == std::vector<long long>{2, 3, 17});
+    auto emitted = run_wino_gen("emit --backend glsl --pass backward-data --variant fused --m 2 --out " + dir);
+    REQUIRE(emitted.exit_code == 0);
+    CHECK(emitted.out.find("wino_f2_3_filter_transform_bd_") != std::string::npos);
+    CHECK(emitted.out.find("wino_f2_3_fused_ufull") != std::string::npos);  // the product's kernel is every pass's
+    require_bad_input("run --pass sideways --input-shape 1,3,9,9 --filters 4", "--pass must be forward or backward-data");
+    require_bad_input("run --pass backward-data --input " + dir + "/dy.npy --filters 4", "reads --grad-output (dy) and --weights");
+    require_bad_input("run --pass backward-data --grad-output " + dir + "/dy.npy --filters 4", "needs the forward layer");
+    require_bad_input("run --grad-output " + dir + "/dy.npy --input-shape 2,3,9,10 --filters 4", "--grad-output is backward-data's");
+    require_bad_input("run " + layer + " --grad-output " + dir + "/dx.npy", "the layer's output gradient is 2x4x9x10");
+    require_bad_input("run " + layer + " --activation relu", "the backward-data pass has no epilogue");
+    require_bad_input("emit --backend glsl --pass backward-data --bias --out " + dir, "the backward-data pass has no epilogue");
+    std::system(("rm -rf " + dir).c_str());
 }

@@ -96,7 +96,7 @@ TEST_CASE("non-square tiles compile through NVRTC with 0 spills: F(1x6,1x7), F(4
         }
 }
 
-TEST_CASE("every kernel of the CUDA selftest compiles through NVRTC for sm_90 without spills") {
+TEST_CASE("every kernel of the CUDA selftest compiles through NVRTC for sm_90 without spills, backward-data included") {
     DeviceLimits limits{1024, {65535, 65535, 65535}, 49152};
     limits.half_storage = limits.half_arithmetic = limits.vendor_gemm = limits.tensor_cores = limits.tf32_tensor_cores = true;
     limits.device_class = DeviceClass::gpu;
@@ -108,6 +108,8 @@ TEST_CASE("every kernel of the CUDA selftest compiles through NVRTC for sm_90 wi
             return c.config.params[Param::tensor_cores][0] != 0 && c.config.precision == precision;
         }));
     CHECK(std::any_of(cases.begin(), cases.end(), [](const SelftestCase& c) { return c.config.params[Param::gemm_staging][0] == 1; }));
+    // And the backward-data kernels, which read the filters turned and transposed.
+    CHECK(std::count_if(cases.begin(), cases.end(), [](const SelftestCase& c) { return c.config.pass == Pass::backward_data; }) >= 10);
     for (const SelftestCase& c : cases)
         for (const EmittedKernel& k : make_plan(c.shape, c.config, Backend::cuda).kernels) {
             if (!sources.insert(k.source).second) continue;

@@ -1,7 +1,8 @@
 // The layers of tests/data/layer_cases (make_layer_cases.py): each run by
 // `wino-gen run` on both Winograd variants from its .npy files and held to
 // torch's float64 output. Bias and each activation, 1x7 7x1 3x1 1x3 3x5 5x3 filters,
-// a 1D layer, every --pad form, tiles that do not divide the output, N > 1.
+// a 1D layer, every --pad form, tiles that do not divide the output, N > 1;
+// and backward-data of the cases without an epilogue, against torch's autograd.
 #include "runtime/npy.hpp"
 #include "tests/test_support.hpp"
 
@@ -45,6 +46,22 @@ Errors against(const NpyArray& y, const NpyArray& reference) {
     return {std::sqrt(diff2 / ref2), max_diff / max_ref};
 }
 
+// `wino-gen <args>`, which writes `written`, within its --check bound of
+// torch's output in relative L2 and within 1e-5 of its largest value.
+void held_to(const std::string& args, const std::string& written, const NpyArray& reference) {
+    INFO(args);
+    const test::RunResult run = test::run_wino_gen(args);
+    INFO(run.err);
+    REQUIRE(run.exit_code == 0);
+    const NpyArray ours = read_npy(written);
+    REQUIRE(ours.shape == reference.shape);
+    const Errors e = against(ours, reference);
+    const double bound = nlohmann::json::parse(run.out).at("bound").get<double>();
+    INFO("rel_err " << e.relative << ", max_rel_err " << e.max_relative << ", bound " << bound);
+    CHECK(e.relative <= bound);
+    CHECK(e.max_relative <= 1e-5);
+}
+
 }  // namespace
 
 TEST_CASE("every layer case matches torch's float64 output: nonfused at tile 4, fused at tile 2") {
@@ -63,18 +80,33 @@ TEST_CASE("every layer case matches torch's float64 output: nonfused at tile 4, 
                 "--output {4} --format json",
                 base, c["bias"].get<bool>() ? fmt::format("--bias {}.b.npy", base) : "", c["flags"].get<std::string>(),
                 variant, y);
-            INFO(args);
-            const test::RunResult run = test::run_wino_gen(args);
-            INFO(run.err);
-            REQUIRE(run.exit_code == 0);
-            const NpyArray ours = read_npy(y);
-            REQUIRE(ours.shape == reference.shape);
-            const Errors e = against(ours, reference);
-            const double bound = nlohmann::json::parse(run.out).at("bound").get<double>();
-            INFO("rel_err " << e.relative << ", max_rel_err " << e.max_relative << ", bound " << bound);
-            CHECK(e.relative <= bound);
-            CHECK(e.max_relative <= 1e-5);
+            held_to(args, y, reference);
         }
     }
+    fs::remove_all(out);
+}
+
+TEST_CASE("backward-data matches torch autograd's float64 input gradient: every variant at tiles 2 and 4, every padding form") {
+    const fs::path out = fs::temp_directory_path() / fmt::format("wino-layer-cases-bd-{}", ::getpid());
+    fs::create_directories(out);
+    int checked = 0;
+    for (const nlohmann::json& c : cases()) {
+        if (!c["backward_data"].get<bool>()) continue;
+        const std::string name = c["name"], base = (cases_dir / name).string();
+        const NpyArray reference = read_npy(base + ".dx.npy");
+        const std::vector<long long>& shape = reference.shape;  // dx is x's shape: the layer's input
+        std::vector<std::string> dims;
+        for (long long d : shape) dims.push_back(std::to_string(d));
+        for (const std::string variant : {"nonfused --m 4", "nonfused --m 2", "fused --m 2", "fused --m 4", "direct"}) {
+            const std::string dx = (out / (name + ".npy")).string();
+            const std::string args = fmt::format(
+                "run --pass backward-data --input-shape {0} --grad-output {1}.dy.npy --weights {1}.w.npy {2} --variant {3} "
+                "--no-tuning-db --check --output {4} --format json",
+                fmt::join(dims, ","), base, c["flags"].get<std::string>(), variant, dx);
+            held_to(args, dx, reference);
+            ++checked;
+        }
+    }
+    CHECK(checked >= 5 * 12);
     fs::remove_all(out);
 }

@@ -900,3 +900,25 @@ TEST_CASE("the error model leaves unmeasured the tiles it predicts past twice th
     CHECK(tune_layer(vulkan(), none, layer, options).pruned == 0);
     fs::remove_all(dir);
 }
+
+TEST_CASE("tune --pass backward-data tunes that pass, and run takes its result for that pass only") {
+    const fs::path dir = scratch("tune-backward");
+    const std::string db = " --db " + (dir / "t.db").string(), layer = " --input-shape 1,4,6,8 --filters 5 --pad 1";
+    auto tuned = test::run_wino_gen("tune --pass backward-data --budget-candidates 12 --format json" + layer + db);
+    INFO(tuned.err);
+    REQUIRE(tuned.exit_code == 0);
+    const auto out = nlohmann::json::parse(tuned.out);
+    CHECK(out["pass"] == "backward-data");
+    const auto chosen = out["layers"][0]["config"];
+    CHECK(chosen["pass"] == "backward-data");
+    for (const TuningResult& r : TuningDb(dir / "t.db", true).all()) CHECK(r.candidate.pass == Pass::backward_data);
+    auto run = test::run_wino_gen("run --pass backward-data --check --format json" + layer + db);
+    REQUIRE(run.exit_code == 0);
+    const auto j = nlohmann::json::parse(run.out);
+    CHECK(j["tuning"] != "none");
+    CHECK(j["config"] == chosen);
+    CHECK(j["check"] == "pass");
+    // The forward pass of the same layer has no result of its own.
+    CHECK(nlohmann::json::parse(test::run_wino_gen("run --format json" + layer + db).out)["tuning"] == "none");
+    fs::remove_all(dir);
+}

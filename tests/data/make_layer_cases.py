@@ -4,7 +4,10 @@
 # once), and cases.json, the wino-gen flags of each. test_layer_cases.cpp runs
 # every case on every variant against these outputs: bias and each
 # activation, non-square filters, a 1D layer, every --pad form, tiles that do
-# not divide the output, N > 1.
+# not divide the output, N > 1. The cases without an epilogue also hold
+# backward-data: an output gradient dy and the input gradient dx that torch's
+# autograd gives for it (test_layer_cases.cpp runs `run --pass backward-data`),
+# with one case padded past R - 1.
 # Needs Debian's python3-torch: /usr/bin/python3 make_layer_cases.py
 import json
 import os
@@ -15,10 +18,12 @@ import torch.nn.functional as F
 
 here = os.path.join(os.path.dirname(os.path.abspath(__file__)), "layer_cases")
 generator = torch.Generator().manual_seed(16)
+# The gradients' own stream: the forward cases' tensors stay as they were.
+gradients = torch.Generator().manual_seed(61)
 
 
-def uniform(*shape):
-    return (torch.rand(*shape, generator=generator, dtype=torch.float64) * 2 - 1).float()
+def uniform(*shape, stream=generator):
+    return (torch.rand(*shape, generator=stream, dtype=torch.float64) * 2 - 1).float()
 
 
 def same(size):
@@ -48,9 +53,17 @@ def case(name, n, c, h, w, k, r, s, pad, activation="none", bias=False, one_d=Fa
     x = uniform(n, c, w) if one_d else uniform(n, c, h, w)
     weights = uniform(k, c, s) if one_d else uniform(k, c, r, s)
     b = uniform(k) if bias else None
-    x4 = x.double().reshape(n, c, 1 if one_d else h, w)
+    x4 = x.double().reshape(n, c, 1 if one_d else h, w).requires_grad_()
     w4 = weights.double().reshape(k, c, 1 if one_d else r, s)
     y = F.conv2d(F.pad(x4, (left, right, top, bottom)), w4)
+    backward = activation == "none" and not bias
+    if backward:
+        dy = uniform(*y.shape, stream=gradients)
+        y.backward(dy.double())
+        dx = x4.grad.reshape(x.shape)
+        np.save(os.path.join(here, name + ".dy.npy"), dy.reshape(n, k, -1).numpy() if one_d else dy.numpy())
+        np.save(os.path.join(here, name + ".dx.npy"), dx.float().numpy())
+    y = y.detach()
     if bias:
         y = y + b.double().reshape(1, k, 1, 1)
     y = activate(y, activation)
@@ -67,7 +80,7 @@ def case(name, n, c, h, w, k, r, s, pad, activation="none", bias=False, one_d=Fa
     if bias:
         np.save(os.path.join(here, name + ".b.npy"), b.numpy())
     # The test adds --input, --weights and, with "bias", --bias of the files.
-    return {"name": name, "flags": " ".join(flags), "bias": bias}
+    return {"name": name, "flags": " ".join(flags), "bias": bias, "backward_data": backward}
 
 
 os.makedirs(here, exist_ok=True)
@@ -86,6 +99,8 @@ cases.append(case("pad_same_odd", 1, 3, 10, 9, 4, 5, 3, ((*same(5), *same(3)), "
 cases.append(case("pad_same_even", 2, 3, 10, 9, 4, 2, 4, ((*same(2), *same(4)), "same")))
 cases.append(case("conv1d", 2, 3, 1, 37, 4, 1, 5, ((0, 0, *same(5)), "same"), "relu", bias=True, one_d=True))
 cases.append(case("conv1d_left_right", 1, 5, 1, 30, 3, 1, 3, ((0, 0, 1, 2), "1,2"), one_d=True))
+# Appended: the cases above keep the tensors they were made with.
+cases.append(case("pad_past_filter", 2, 3, 10, 9, 4, 3, 3, ((3, 1, 0, 4), "3,1,0,4")))
 with open(os.path.join(here, "cases.json"), "w") as out:
     json.dump(cases, out, indent=1)
     out.write("\n")
