@@ -7,8 +7,10 @@
 // WINOGRAD_NONFUSED, each the median of 10 timed runs after warm-up, on the
 // same seeded tensors, with its error against the fp64 host reference (relative
 // L2, and max |Δ| / max |ref|). A variant that fails says why. Run it with
-// NVIDIA_TF32_OVERRIDE=0 for cuDNN's fp32 without TF32.
-// usage: wino-gen-cudnn-compare [--batch N] [--json FILE] LAYER_FILE
+// NVIDIA_TF32_OVERRIDE=0 for cuDNN's fp32 without TF32. With --pass
+// backward-data: our fp32 variants of that pass against every algorithm of
+// cudnnConvolutionBackwardData (dx from dy and w).
+// usage: wino-gen-cudnn-compare [--batch N] [--pass forward|backward-data] [--json FILE] LAYER_FILE
 //        (lines: name N C H W K R pad, as layer lists)
 #include "runtime/cuda_executor.hpp"
 #include "runtime/layer_run.hpp"
@@ -73,6 +75,7 @@ double median(std::vector<double> v) {
 struct Result {
     std::string name;
     double ms = -1;
+    std::optional<std::size_t> workspace_bytes;  // cuDNN's
     std::optional<LayerErrors> errors;
     std::string failure;
 };
@@ -94,8 +97,9 @@ struct DeviceMemory {
     void* pointer = nullptr;
 };
 
-// cudnnConvolutionForward with one algorithm on x and w.
-Result cudnn_run(cudnnHandle_t handle, const ConvShape& s, cudnnConvolutionFwdAlgo_t algo, const char* name,
+// One cuDNN algorithm of the pass (a cudnnConvolutionFwdAlgo_t or
+// cudnnConvolutionBwdDataAlgo_t) on the activation it reads (x, or dy) and w.
+Result cudnn_run(cudnnHandle_t handle, const ConvShape& s, Pass pass, int algo, const char* name,
                  const std::vector<float>& x, const std::vector<float>& w, const std::vector<double>& reference) {
     Result result;
     result.name = fmt::format("cuDNN {}", name);
@@ -114,10 +118,16 @@ Result cudnn_run(cudnnHandle_t handle, const ConvShape& s, cudnnConvolutionFwdAl
         check_cudnn(cudnnSetConvolution2dDescriptor(conv, s.pad.top, s.pad.left, 1, 1, 1, 1, CUDNN_CROSS_CORRELATION,
                                                     CUDNN_DATA_FLOAT),
                     "convolution descriptor");
+        const bool forward = pass == Pass::forward;
+        const auto fwd = static_cast<cudnnConvolutionFwdAlgo_t>(algo);
+        const auto bwd_data = static_cast<cudnnConvolutionBwdDataAlgo_t>(algo);
         std::size_t bytes = 0;
-        check_cudnn(cudnnGetConvolutionForwardWorkspaceSize(handle, xd, wd, conv, yd, algo, &bytes), "workspace size");
-        DeviceMemory dx(x.size() * 4), dw(w.size() * 4), dy(s.output_size() * 4), workspace(bytes);
-        check_cuda(cudaMemcpy(dx.pointer, x.data(), x.size() * 4, cudaMemcpyHostToDevice), "cudaMemcpy");
+        check_cudnn(forward ? cudnnGetConvolutionForwardWorkspaceSize(handle, xd, wd, conv, yd, fwd, &bytes)
+                            : cudnnGetConvolutionBackwardDataWorkspaceSize(handle, wd, yd, conv, xd, bwd_data, &bytes),
+                    "workspace size");
+        const std::size_t out_size = forward ? s.output_size() : s.input_size();
+        DeviceMemory in(x.size() * 4), dw(w.size() * 4), out(out_size * 4), workspace(bytes);
+        check_cuda(cudaMemcpy(in.pointer, x.data(), x.size() * 4, cudaMemcpyHostToDevice), "cudaMemcpy");
         check_cuda(cudaMemcpy(dw.pointer, w.data(), w.size() * 4, cudaMemcpyHostToDevice), "cudaMemcpy");
         cudaEvent_t start, stop;
         check_cuda(cudaEventCreate(&start), "cudaEventCreate");
@@ -126,20 +136,23 @@ Result cudnn_run(cudnnHandle_t handle, const ConvShape& s, cudnnConvolutionFwdAl
         std::vector<double> times;
         for (int i = 0; i < 13; ++i) {
             cudaEventRecord(start);
-            check_cudnn(cudnnConvolutionForward(handle, &one, xd, dx.pointer, wd, dw.pointer, conv, algo, workspace.pointer, bytes,
-                                                &zero, yd, dy.pointer),
-                        "cudnnConvolutionForward");
+            check_cudnn(forward ? cudnnConvolutionForward(handle, &one, xd, in.pointer, wd, dw.pointer, conv, fwd, workspace.pointer,
+                                                          bytes, &zero, yd, out.pointer)
+                                : cudnnConvolutionBackwardData(handle, &one, wd, dw.pointer, yd, in.pointer, conv, bwd_data,
+                                                               workspace.pointer, bytes, &zero, xd, out.pointer),
+                        forward ? "cudnnConvolutionForward" : "cudnnConvolutionBackwardData");
             cudaEventRecord(stop);
-            check_cuda(cudaEventSynchronize(stop), "cudnnConvolutionForward");
+            check_cuda(cudaEventSynchronize(stop), "cuDNN's convolution");
             float ms = 0;
             cudaEventElapsedTime(&ms, start, stop);
             if (i >= 3) times.push_back(ms);
         }
         cudaEventDestroy(start);
         cudaEventDestroy(stop);
-        std::vector<float> y(s.output_size());
-        check_cuda(cudaMemcpy(y.data(), dy.pointer, y.size() * 4, cudaMemcpyDeviceToHost), "cudaMemcpy");
+        std::vector<float> y(out_size);
+        check_cuda(cudaMemcpy(y.data(), out.pointer, y.size() * 4, cudaMemcpyDeviceToHost), "cudaMemcpy");
         result.ms = median(times);
+        result.workspace_bytes = bytes;
         result.errors = compare_with_reference(y, reference);
     } catch (const std::exception& e) {
         result.failure = e.what();
@@ -160,12 +173,13 @@ struct Ours {
     int staging = 0;
     Precision precision = Precision::fp32;
     bool tensor_cores = false;
+    Pass pass = Pass::forward;
 };
 
 // One wino-gen configuration, checked against the reference and timed as run --bench does.
 Result ours_run(Executor& executor, const ConvShape& shape, const Ours& ours, const std::vector<float>& x,
                 const std::vector<float>& w, const std::vector<double>& reference) {
-    const auto [variant, m, cublas, staging, precision, tensor_cores] = ours;
+    const auto [variant, m, cublas, staging, precision, tensor_cores, pass] = ours;
     const ParamSpec& staging_spec = param_spec(Param::gemm_staging);
     Result result;
     result.name = fmt::format("wino-gen {} m={}{}{}{}{}", to_string(variant), m, cublas ? " cuBLAS" : "",
@@ -174,11 +188,11 @@ Result ours_run(Executor& executor, const ConvShape& shape, const Ours& ours, co
                               tensor_cores ? " tensor cores" : "");
     try {
         const TileSize tile = tile_for(shape, m);
-        KernelParams params = suggested_params(shape, tile, executor.limits().device_class);
+        KernelParams params = suggested_params(shape, tile, executor.limits().device_class, pass);
         params[Param::cublas][0] = cublas;
         params[Param::gemm_staging][0] = staging;
         params[Param::tensor_cores][0] = tensor_cores;
-        const ConvConfig config{variant, tile, params, "", precision};
+        const ConvConfig config{.variant = variant, .m = tile, .params = params, .precision = precision, .pass = pass};
         const std::unique_ptr<LoadedLayer> conv = executor.load(shape, config);
         conv->set_filters(w);
         std::vector<float> y;
@@ -199,6 +213,7 @@ std::string ms_text(double ms) { return ms < 0 ? "-" : fmt::format("{:.3f}", ms)
 nlohmann::ordered_json result_json(const Result& r) {
     nlohmann::ordered_json out = {{"name", r.name}};
     if (r.ms >= 0) out["ms"] = r.ms;
+    if (r.workspace_bytes) out["workspace_bytes"] = *r.workspace_bytes;
     if (r.errors) {
         out["rel_err"] = r.errors->relative;
         out["max_abs_over_max_ref"] = r.errors->max_relative;
@@ -220,12 +235,21 @@ const Result* fastest(const std::vector<Result>& results) {
 int main(int argc, char** argv) {
     std::optional<int> batch;
     std::string json_path, layer_path;
+    Pass pass = Pass::forward;
+    const char* usage = "usage: wino-gen-cudnn-compare [--batch N] [--pass forward|backward-data] [--json FILE] LAYER_FILE\n";
     for (int i = 1; i < argc; ++i) {
         const std::string arg = argv[i];
-        if ((arg == "--batch" || arg == "--json") && i + 1 < argc) {
+        if ((arg == "--batch" || arg == "--json" || arg == "--pass") && i + 1 < argc) {
             const std::string value = argv[++i];
             if (arg == "--json") {
                 json_path = value;
+            } else if (arg == "--pass") {
+                try {
+                    pass = parse_pass(value, "--pass");
+                } catch (const InputError& e) {
+                    fmt::print(stderr, "wino-gen-cudnn-compare: {}\n", e.what());
+                    return 2;
+                }
             } else if (value.find_first_not_of("0123456789") == std::string::npos && value.size() <= 4 && std::stoi(value) > 0) {
                 batch = std::stoi(value);
             } else {
@@ -235,12 +259,12 @@ int main(int argc, char** argv) {
         } else if (layer_path.empty() && !arg.empty() && arg[0] != '-') {
             layer_path = arg;
         } else {
-            fmt::print(stderr, "usage: wino-gen-cudnn-compare [--batch N] [--json FILE] LAYER_FILE\n");
+            fmt::print(stderr, "{}", usage);
             return 2;
         }
     }
     if (layer_path.empty()) {
-        fmt::print(stderr, "usage: wino-gen-cudnn-compare [--batch N] [--json FILE] LAYER_FILE\n");
+        fmt::print(stderr, "{}", usage);
         return 2;
     }
     try {
@@ -253,14 +277,19 @@ int main(int argc, char** argv) {
             fmt::format("{:<22} {:<30} {:>8} | {:<34} {:>8} | {:>7} | {:<38} {:>8} | {:<44} {:>8}\n", "layer", "best wino-gen fp32",
                         "ms", "best cuDNN", "ms", "speedup", "best wino-gen 16-bit", "ms", "best wino-gen TF32 (tensor cores)", "ms");
         for (const Layer& l : layers) {
-            const std::vector<float> x = random_tensor(l.shape.input_size(), 1), w = random_tensor(l.shape.filter_size(), 2);
-            const std::vector<double> reference = reference_conv2d(l.shape, x, w);
+            // x, or for backward-data dy: what the pass reads beside w.
+            const std::vector<float> x = random_tensor(pass_shape(l.shape, pass).input_size(), 1),
+                                     w = random_tensor(l.shape.filter_size(), 2);
+            const std::vector<double> reference = reference_pass(l.shape, pass, x, w);
             std::vector<Result> wino, wino16, wino_tf32, cudnn;
             for (int m : {2, 4, 6}) {
-                wino.push_back(ours_run(*ours, l.shape, {Variant::fused, m}, x, w, reference));
-                wino.push_back(ours_run(*ours, l.shape, {Variant::nonfused, m, true}, x, w, reference));
+                wino.push_back(ours_run(*ours, l.shape, {.variant = Variant::fused, .m = m, .pass = pass}, x, w, reference));
+                wino.push_back(ours_run(*ours, l.shape, {.variant = Variant::nonfused, .m = m, .cublas = true, .pass = pass}, x, w,
+                                        reference));
                 for (int staging = 0; staging <= param_spec(Param::gemm_staging).max; ++staging)
-                    wino.push_back(ours_run(*ours, l.shape, {Variant::nonfused, m, false, staging}, x, w, reference));
+                    wino.push_back(ours_run(*ours, l.shape, {.variant = Variant::nonfused, .m = m, .staging = staging, .pass = pass},
+                                            x, w, reference));
+                if (pass != Pass::forward) continue;  // the 16-bit and TF32 comparisons are the forward pass's
                 // The 16-bit precisions beside torch's fp16 (gpu-check's torch step), not in the fp32 comparison.
                 for (Precision precision : {Precision::fp16_mixed, Precision::fp16})
                     wino16.push_back(ours_run(*ours, l.shape, {Variant::nonfused, m, false, 2, precision}, x, w, reference));
@@ -269,11 +298,21 @@ int main(int argc, char** argv) {
                 for (Precision precision : {Precision::tf32, Precision::split_tf32})
                     wino_tf32.push_back(ours_run(*ours, l.shape, {Variant::nonfused, m, false, 2, precision, true}, x, w, reference));
             }
-            for (const auto& [algo, name] : {std::pair{CUDNN_CONVOLUTION_FWD_ALGO_IMPLICIT_PRECOMP_GEMM, "IMPLICIT_PRECOMP_GEMM"},
-                                             {CUDNN_CONVOLUTION_FWD_ALGO_WINOGRAD, "WINOGRAD"},
-                                             {CUDNN_CONVOLUTION_FWD_ALGO_WINOGRAD_NONFUSED, "WINOGRAD_NONFUSED"}})
-                cudnn.push_back(cudnn_run(handle, l.shape, algo, name, x, w, reference));
-            fmt::print("== {} ({})\n", l.name, layer_text(l.shape));
+            const std::vector<std::pair<int, const char*>> algorithms =
+                pass == Pass::forward
+                    ? std::vector<std::pair<int, const char*>>{{CUDNN_CONVOLUTION_FWD_ALGO_IMPLICIT_PRECOMP_GEMM, "IMPLICIT_PRECOMP_GEMM"},
+                                                               {CUDNN_CONVOLUTION_FWD_ALGO_WINOGRAD, "WINOGRAD"},
+                                                               {CUDNN_CONVOLUTION_FWD_ALGO_WINOGRAD_NONFUSED, "WINOGRAD_NONFUSED"}}
+                    : std::vector<std::pair<int, const char*>>{{CUDNN_CONVOLUTION_BWD_DATA_ALGO_0, "BWD_DATA_ALGO_0"},
+                                                               {CUDNN_CONVOLUTION_BWD_DATA_ALGO_1, "BWD_DATA_ALGO_1"},
+                                                               {CUDNN_CONVOLUTION_BWD_DATA_ALGO_FFT, "BWD_DATA_FFT"},
+                                                               {CUDNN_CONVOLUTION_BWD_DATA_ALGO_FFT_TILING, "BWD_DATA_FFT_TILING"},
+                                                               {CUDNN_CONVOLUTION_BWD_DATA_ALGO_WINOGRAD, "BWD_DATA_WINOGRAD"},
+                                                               {CUDNN_CONVOLUTION_BWD_DATA_ALGO_WINOGRAD_NONFUSED,
+                                                                "BWD_DATA_WINOGRAD_NONFUSED"}};
+            for (const auto& [algo, name] : algorithms) cudnn.push_back(cudnn_run(handle, l.shape, pass, algo, name, x, w, reference));
+            fmt::print("== {} ({}{})\n", l.name, pass == Pass::forward ? "" : fmt::format("{} of ", to_string(pass)),
+                       layer_text(l.shape));
             nlohmann::ordered_json entries = nlohmann::ordered_json::array();
             for (const std::vector<Result>* group : {&wino, &wino16, &wino_tf32, &cudnn})
                 for (const Result& r : *group) {
@@ -299,7 +338,7 @@ int main(int argc, char** argv) {
         cudnnDestroy(handle);
         fmt::print("\n{}", summary);
         if (!json_path.empty())
-            write_file_atomically(json_path, to_readable_json({{"layer_file", layer_path}, {"batch", batch ? nlohmann::json(*batch) : nlohmann::json("as listed")}, {"layers", json_layers}}));
+            write_file_atomically(json_path, to_readable_json({{"layer_file", layer_path}, {"batch", batch ? nlohmann::json(*batch) : nlohmann::json("as listed")}, {"pass", to_string(pass)}, {"layers", json_layers}}));
         return 0;
     } catch (const InputError& e) {
         fmt::print(stderr, "wino-gen-cudnn-compare: {}\n", e.what());
