@@ -458,7 +458,7 @@ TEST_CASE("points on run, emit and tune: the parser of matrices, the config's po
     require_bad_input("run --input-shape 1,6,11,9 --filters 5 --points 0,1,1,2,-2", "appears twice");
     require_bad_input("run --input-shape 1,6,11,9 --filters 5 --variant direct --points 0,1,-1,2,-2", "no interpolation points");
 
-    CHECK(j["kernel_set"] == "wino_f4_3_nonfused_" + wino::points_tag(wino::parse_points("0,1,-1,2,-2", 6)) + "_ufull_wg64_t8x1_r16x4_tt4");
+    CHECK(j["kernel_set"] == "wino_f4_3_nonfused_" + wino::points_tag(wino::parse_points("0,1,-1,2,-2", 6)) + "_ufull_wg64_t8x1_r4x4_tt4");
     REQUIRE(run_wino_gen("emit --backend glsl --m 4 --r 3 --points 0,1,-1,2,-2 --out " + dir).exit_code == 0);
     // The transforms at other points are other kernels, and say so by name; the GEMM is the same kernel.
     const std::string tag = wino::points_tag(wino::parse_points("0,1,-1,2,-2", 6));
