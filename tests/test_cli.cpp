@@ -657,6 +657,13 @@ TEST_CASE("backward-data on run and emit: dy and w in, dx out as .npy, the pass 
     REQUIRE(emitted.exit_code == 0);
     CHECK(emitted.out.find("wino_f2_3_filter_transform_bd_") != std::string::npos);
     CHECK(emitted.out.find("wino_f2_3_fused_ufull") != std::string::npos);  // the product's kernel is every pass's
+    // A layer list's registry unit: each layer's set for that pass.
+    std::ofstream(dir + "/layers.txt") << "a 1 4 9 9 6 3 1\n";
+    REQUIRE(run_wino_gen("emit --backend glsl --pass backward-data --layers " + dir + "/layers.txt --registry-unit bd --out " + dir)
+                .exit_code == 0);
+    const std::string unit = wino::test::slurp(dir + "/bd.cpp");
+    CHECK(unit.find("_nonfused_bd_") != std::string::npos);
+    CHECK(unit.find("set0_kernels, wino::Pass::backward_data}") != std::string::npos);
     require_bad_input("run --pass sideways --input-shape 1,3,9,9 --filters 4", "--pass must be forward or backward-data");
     require_bad_input("run --pass backward-data --input " + dir + "/dy.npy --filters 4", "reads --grad-output (dy) and --weights");
     require_bad_input("run --pass backward-data --grad-output " + dir + "/dy.npy --filters 4", "needs the forward layer");
