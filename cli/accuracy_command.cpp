@@ -77,7 +77,7 @@ void print_layer_accuracy(const AccuracyCli& o) {
     const Variant variant = parse_variant(o.variant, "--variant");
     const Precision precision = parse_precision(o.precision, "--precision");
     const Pass pass = parse_pass(o.pass, "--pass");
-    const ConvConfig config{.variant = variant, .m = m, .points = o.points, .precision = precision, .pass = pass};
+    const ConvConfig config{.variant = variant, .m = m, .params = {}, .points = o.points, .precision = precision, .pass = pass};
     validate_shape(shape, config);
     if (o.unbalanced && !spec_of(precision).half_intermediates())
         throw InputError("--unbalanced is for a 16-bit precision (--precision fp16-storage or fp16)");

@@ -84,7 +84,7 @@ TEST_CASE("a backward-data Conv2d reads dy and writes dx, on host vectors and de
         conv.run(dy, dx);
         REQUIRE(dx.size() == odd.input_size());
         CHECK(compare_with_reference(dx, reference_backward_data(odd, dy, w)).relative <=
-              check_bound({.variant = variant, .m = choice.m, .pass = Pass::backward_data}, odd));
+              check_bound({.variant = variant, .m = choice.m, .params = {}, .pass = Pass::backward_data}, odd));
         Buffer input(vulkan(), odd.output_size()), output(vulkan(), odd.input_size());
         input.write(dy);
         conv.run(input, output);
