@@ -3,7 +3,9 @@
 // torch's float64 output. Bias and each activation, 1x7 7x1 3x1 1x3 3x5 5x3 filters,
 // a 1D layer, every --pad form, tiles that do not divide the output, N > 1;
 // and backward-data of the cases without an epilogue, against torch's autograd.
+#include "runtime/layer_run.hpp"
 #include "runtime/npy.hpp"
+#include <wino/conv2d.hpp>
 #include "tests/test_support.hpp"
 
 #include <catch2/catch.hpp>
@@ -87,26 +89,31 @@ TEST_CASE("every layer case matches torch's float64 output: nonfused at tile 4, 
 }
 
 TEST_CASE("backward-data matches torch autograd's float64 input gradient: every variant at tiles 2 and 4, every padding form") {
-    const fs::path out = fs::temp_directory_path() / fmt::format("wino-layer-cases-bd-{}", ::getpid());
-    fs::create_directories(out);
+    // In this process, through the API (test_cli runs the pass's .npy files through `run`).
+    Device device({Backend::glsl});
     int checked = 0;
     for (const nlohmann::json& c : cases()) {
         if (!c["backward_data"].get<bool>()) continue;
         const std::string name = c["name"], base = (cases_dir / name).string();
-        const NpyArray reference = read_npy(base + ".dx.npy");
-        const std::vector<long long>& shape = reference.shape;  // dx is x's shape: the layer's input
-        std::vector<std::string> dims;
-        for (long long d : shape) dims.push_back(std::to_string(d));
-        for (const std::string variant : {"nonfused --m 4", "nonfused --m 2", "fused --m 2", "fused --m 4", "direct"}) {
-            const std::string dx = (out / (name + ".npy")).string();
-            const std::string args = fmt::format(
-                "run --pass backward-data --input-shape {0} --grad-output {1}.dy.npy --weights {1}.w.npy {2} --variant {3} "
-                "--no-tuning-db --check --output {4} --format json",
-                fmt::join(dims, ","), base, c["flags"].get<std::string>(), variant, dx);
-            held_to(args, dx, reference);
+        const std::vector<int> l = c["layer"].get<std::vector<int>>();
+        const ConvShape shape{l[0], l[1], l[2], l[3], l[4], l[5], l[6], Padding(l[7], l[8], l[9], l[10])};
+        const NpyArray dy = read_npy(base + ".dy.npy"), w = read_npy(base + ".w.npy"), reference = read_npy(base + ".dx.npy");
+        for (const auto& [variant, m] : {std::pair{Variant::nonfused, 4}, {Variant::nonfused, 2}, {Variant::fused, 2},
+                                        {Variant::fused, 4}, {Variant::direct, 1}}) {
+            KernelChoice choice{variant, m};
+            choice.pass = Pass::backward_data;
+            INFO(name << ", " << to_string(variant) << " m " << m);
+            Conv2d conv(device, shape, choice);
+            conv.set_filters(w.data);
+            std::vector<float> dx;
+            conv.run(dy.data, dx);
+            const Errors e = against({reference.shape, dx}, reference);
+            const double bound = check_bound({variant, conv.choice().m, {}, "", Precision::fp32, {}, Pass::backward_data}, shape);
+            INFO("rel_err " << e.relative << ", max_rel_err " << e.max_relative << ", bound " << bound);
+            CHECK(e.relative <= bound);
+            CHECK(e.max_relative <= 1e-5);
             ++checked;
         }
     }
     CHECK(checked >= 5 * 12);
-    fs::remove_all(out);
 }

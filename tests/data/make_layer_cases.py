@@ -80,7 +80,9 @@ def case(name, n, c, h, w, k, r, s, pad, activation="none", bias=False, one_d=Fa
     if bias:
         np.save(os.path.join(here, name + ".b.npy"), b.numpy())
     # The test adds --input, --weights and, with "bias", --bias of the files.
-    return {"name": name, "flags": " ".join(flags), "bias": bias, "backward_data": backward}
+    # The layer as the API takes it (N, C, H, W, K, R, S, pad top, bottom, left, right).
+    layer = [n, c, 1 if one_d else h, w, k, 1 if one_d else r, s, top, bottom, left, right]
+    return {"name": name, "flags": " ".join(flags), "bias": bias, "backward_data": backward, "layer": layer}
 
 
 os.makedirs(here, exist_ok=True)
