@@ -96,7 +96,7 @@ TEST_CASE("non-square tiles compile through NVRTC with 0 spills: F(1x6,1x7), F(4
         }
 }
 
-TEST_CASE("every kernel of the CUDA selftest compiles through NVRTC for sm_90 without spills, backward-data included") {
+TEST_CASE("every kernel of the CUDA selftest compiles through NVRTC for sm_90 without spills, backward-data included", "[ptxas]") {
     DeviceLimits limits{1024, {65535, 65535, 65535}, 49152};
     limits.half_storage = limits.half_arithmetic = limits.vendor_gemm = limits.tensor_cores = limits.tf32_tensor_cores = true;
     limits.device_class = DeviceClass::gpu;
