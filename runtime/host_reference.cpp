@@ -20,6 +20,23 @@ void over_planes(std::size_t count, const ConvShape& s, const Planes& planes) {
     for (std::thread& worker : workers) worker.join();
 }
 
+// Calls tap(output, input) for each pair of an output position and the input
+// position that filter tap (i, j) reads for it, as offsets in their planes:
+// the correlation's index arithmetic, zero padding by leaving pairs out.
+template <class Tap>
+void over_tap(const ConvShape& s, int i, int j, const Tap& tap) {
+    const int oh = s.out_h(), ow = s.out_w();
+    for (int row = 0; row < oh; ++row) {
+        const int in_row = row - s.pad.top + i;
+        if (in_row < 0 || in_row >= s.H) continue;
+        for (int col = 0; col < ow; ++col) {
+            const int in_col = col - s.pad.left + j;
+            if (in_col < 0 || in_col >= s.W) continue;
+            tap(std::size_t(row) * ow + col, std::size_t(in_row) * s.W + in_col);
+        }
+    }
+}
+
 }  // namespace
 
 // The output planes (n, k) are independent.
@@ -34,15 +51,8 @@ std::vector<double> reference_conv2d(const ConvShape& s, const std::vector<float
                 for (int i = 0; i < s.R; ++i)
                     for (int j = 0; j < s.S; ++j) {
                         const double g = w[((k * s.C + c) * s.R + i) * s.S + j];
-                        for (int row = 0; row < oh; ++row) {
-                            const int in_row = row - s.pad.top + i;
-                            if (in_row < 0 || in_row >= s.H) continue;
-                            for (int col = 0; col < ow; ++col) {
-                                const int in_col = col - s.pad.left + j;
-                                if (in_col < 0 || in_col >= s.W) continue;
-                                out[std::size_t(row) * ow + col] += g * x[((n * s.C + c) * s.H + in_row) * s.W + in_col];
-                            }
-                        }
+                        const float* in = &x[(n * s.C + c) * s.H * s.W];
+                        over_tap(s, i, j, [&](std::size_t o, std::size_t p) { out[o] += g * in[p]; });
                     }
         }
     };
@@ -62,15 +72,8 @@ std::vector<double> reference_backward_data(const ConvShape& s, const std::vecto
                 for (int i = 0; i < s.R; ++i)
                     for (int j = 0; j < s.S; ++j) {
                         const double g = w[((k * s.C + c) * s.R + i) * s.S + j];
-                        for (int row = 0; row < oh; ++row) {
-                            const int in_row = row - s.pad.top + i;
-                            if (in_row < 0 || in_row >= s.H) continue;
-                            for (int col = 0; col < ow; ++col) {
-                                const int in_col = col - s.pad.left + j;
-                                if (in_col < 0 || in_col >= s.W) continue;
-                                out[std::size_t(in_row) * s.W + in_col] += g * dy[((n * s.K + k) * oh + row) * ow + col];
-                            }
-                        }
+                        const float* in = &dy[(n * s.K + k) * oh * ow];
+                        over_tap(s, i, j, [&](std::size_t o, std::size_t p) { out[p] += g * in[o]; });
                     }
         }
     };
