@@ -73,25 +73,28 @@ void print_layer_accuracy(const AccuracyCli& o) {
     const Padding pad = parse_padding(o.pad, R, S, "--pad");
     const ConvShape shape = checked_shape(
         {nchwk[0], nchwk[1], nchwk[2], nchwk[3], nchwk[4], R, S, pad.top, pad.bottom, pad.left, pad.right}, "--layer: ");
-    const TileSize m = o.m.empty() ? tile_for(shape, 4) : parse_tile(o.m, shape);
     const Variant variant = parse_variant(o.variant, "--variant");
     const Precision precision = parse_precision(o.precision, "--precision");
     const Pass pass = parse_pass(o.pass, "--pass");
+    const TileSize m = o.m.empty() ? untuned_config(shape, DeviceClass::cpu, pass).m : parse_tile(o.m, shape, pass);
     const ConvConfig config{.variant = variant, .m = m, .params = {}, .points = o.points, .precision = precision, .pass = pass};
     validate_shape(shape, config);
     if (o.unbalanced && !spec_of(precision).half_intermediates())
         throw InputError("--unbalanced is for a 16-bit precision (--precision fp16-storage or fp16)");
+    // The pass's kernels compute a forward correlation (passes.hpp): modelled
+    // as it, on the layer's tensors as they take them.
+    const ConvShape computed = pass_shape(shape, pass, m);
+    const ConvConfig computed_as = computed_config(shape, config);
     // The points of the transformed axes (they share them), else those of W.
-    const PointSet points = shape.R > 1 ? points_of(config, m.h, shape.R) : points_of(config, m.w, shape.S);
+    const PointSet points = computed.R > 1 ? points_of(config, computed_as.m.h, computed.R) : points_of(config, computed_as.m.w, computed.S);
     OptimizerOptions options = optimizer_options(precision);
     options.balanced = options.balanced && !o.unbalanced;
-    const LayerRecipes recipes(shape, config, options, progress);
-    // The pass's kernels compute a forward correlation (passes.hpp): modelled as it.
-    const ConvShape computed = pass_shape(shape, pass);
-    const LayerErrorModel model =
-        model_layer_error(computed, recipes.algorithm(), random_tensor(computed.input_size(), o.seed),
-                          pass_filters(shape, pass, random_tensor(shape.filter_size(), o.seed + 1)), roundings(variant, precision),
-                          arithmetic_of(precision));
+    const LayerRecipes recipes(computed, computed_as, options, progress);
+    const PassSpec& spec = spec_of(pass);
+    const LayerErrorModel model = model_layer_error(
+        computed, recipes.algorithm(), pass_images(shape, pass, m, random_tensor(tensor_size(shape, spec.images), o.seed)),
+        pass_filters(shape, pass, m, random_tensor(tensor_size(shape, spec.filters), o.seed + 1)), roundings(variant, precision),
+        arithmetic_of(precision));
     if (o.format == "json") {
         nlohmann::ordered_json stages;
         for (std::size_t i = 0; i < layer_stages.size(); ++i) stages[to_string(layer_stages[i])] = error_json(model.stages[i]);
@@ -112,7 +115,7 @@ void print_layer_accuracy(const AccuracyCli& o) {
         return;
     }
     fmt::print("{} {} {}{}{} on {}x{}x{}x{} -> {}, pad {}, points {}: rel_err {:.3e}, max_rel_err {:.3e}\n",
-               algorithm_text(m, shape.R, shape.S), to_string(variant), to_string(precision), options.balanced ? " (balanced)" : "",
+               algorithm_text(shape, config), to_string(variant), to_string(precision), options.balanced ? " (balanced)" : "",
                pass == Pass::forward ? "" : fmt::format(", {}", to_string(pass)), shape.N,
                shape.C, shape.H, shape.W, shape.K, padding_text(shape.pad), fmt::join(point_strings(points), ", "),
                model.all.relative, model.all.max_relative);

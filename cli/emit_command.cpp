@@ -110,26 +110,35 @@ void emit(const EmitCli& o) {
     } else {
         const Variant variant = parse_variant(o.kernel.variant.value_or(default_variant), "--variant");
         // The kernels' filter: what they are for beyond their sizes is the layer's.
+        // A layer of one output position stands for every layer of the filter.
         ConvShape shape;
         std::tie(shape.R, shape.S) =
             o.filter_shape.empty() ? std::pair{o.r.value_or(3), o.r.value_or(3)} : parse_filter_shape(o.filter_shape, "--filter-shape", true);
-        const TileSize m = parse_tile(o.m, shape);
+        shape.H = shape.R;
+        shape.W = shape.S;
+        const TileSize m = parse_tile(o.m, shape, pass);
+        if (spec_of(variant).winograd && spec_of(pass).derivation == Derivation::chunked)
+            validate_shape(shape, {.variant = variant, .m = m, .params = {}, .pass = pass}, ParamNaming::flag);
+        // What the pass's kernels compute, F(tile, computed R×S).
+        const ConvShape computed = pass_shape(shape, pass, m);
+        const TileSize tile = pass_tile(shape, pass, m);
         KernelParams params(device_class_of(o, backend));
-        fit_fused_block(params, shape, m);  // where the flags do not say
+        fit_fused_block(params, computed, tile);  // where the flags do not say
         apply_kernel_options(o.kernel, params);
         check_params(params, {.kinds = spec_of(variant).kinds, .naming = ParamNaming::flag, .backend = backend, .precision = precision});
         check_precision(variant, precision);
-        const ConvConfig config{variant, m, params, spec_of(variant).winograd ? canonical_points(o.points, m, shape.R, shape.S) : "",
-                                precision, epilogue_of(o), pass};
+        const ConvConfig config{variant, m, params,
+                                spec_of(variant).winograd ? canonical_points(o.points, tile, computed.R, computed.S) : "", precision,
+                                epilogue_of(o), pass};
         check_epilogue(pass, config.epilogue);
         std::optional<LayerRecipes> recipes;
         if (spec_of(variant).winograd) {
             if (shape.R == 1 && shape.S == 1) throw InputError("a 1x1 filter is not Winograd: emit --variant direct");
-            validate_axes(shape, m, o.points);
+            validate_axes(computed, tile, o.points);
             // The recipes run's plan takes at this precision (balanced for 16-bit intermediates).
             OptimizerOptions options = optimizer_options(precision);
             options.fma = !o.no_fma;
-            recipes.emplace(shape, config, options, progress);
+            recipes.emplace(computed, computed_config(shape, config), options, progress);
         }
         unit = {o.registry_unit,
                 {unit_set(config, shape, backend,

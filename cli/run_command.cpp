@@ -14,6 +14,7 @@
 #include <fmt/format.h>
 
 #include <climits>
+#include <map>
 #include <memory>
 #include <optional>
 
@@ -34,58 +35,73 @@ struct RunCli {
 
 std::string dims_text(const std::vector<long long>& d) { return fmt::format("{}", fmt::join(d, "x")); }
 
-// The output's dimensions as the input has them: N,K,H',W', or N,K,W' for a 1D layer.
-std::vector<long long> output_dims(const ConvShape& s, bool one_dimensional) {
-    if (one_dimensional) return {s.N, s.K, s.out_w()};
-    return {s.N, s.K, s.out_h(), s.out_w()};
+// The file run reads a layer tensor from: --input x, --weights w, --grad-output dy.
+const std::string& file_of(const RunCli& o, LayerTensor tensor) {
+    switch (tensor) {
+        case LayerTensor::x: return o.input;
+        case LayerTensor::w: return o.weights;
+        case LayerTensor::y: return o.grad_output;
+    }
+    throw std::logic_error("unknown tensor");
 }
 
-// The layer's shape from the flags and the files, which must agree. A rank-3
-// input (N,C,W) is a 1D layer. Backward-data reads dy (--grad-output), whose
-// shape is the layer's output: the layer itself comes from --input-shape.
-ConvShape resolve_shape(const RunCli& o, Pass pass, std::optional<NpyArray>& x, std::optional<NpyArray>& w) {
-    const std::string& activation_file = pass == Pass::forward ? o.input : o.grad_output;
-    if (pass == Pass::forward && !o.grad_output.empty()) throw InputError("--grad-output is backward-data's: pass --pass backward-data");
-    if (pass != Pass::forward && !o.input.empty())
-        throw InputError(fmt::format("--pass {} reads --grad-output (dy) and --weights, not --input", to_string(pass)));
-    if (pass != Pass::forward && o.layer.input_shape.empty())
-        throw InputError(fmt::format("--pass {} needs the forward layer: --input-shape N,C,H,W (or N,C,W)", to_string(pass)));
-    if (!activation_file.empty()) x = read_npy(activation_file);
-    if (!o.weights.empty()) w = read_npy(o.weights);
+using TensorFiles = std::map<LayerTensor, NpyArray>;
+
+const char* layout(LayerTensor tensor, bool one_dimensional) {
+    switch (tensor) {
+        case LayerTensor::x: return one_dimensional ? "N,C,W" : "N,C,H,W";
+        case LayerTensor::w: return one_dimensional ? "K,C,S" : "K,C,R,S";
+        case LayerTensor::y: return one_dimensional ? "N,K,W'" : "N,K,H',W'";
+    }
+    throw std::logic_error("unknown tensor");
+}
+
+// The layer's shape from the flags and the files the pass reads (its images
+// and filters, PassSpec), which must agree. A rank-3 input (N,C,W) is a 1D
+// layer. The layer is the forward one: from --input-shape, or x's file where
+// the pass reads x; K from --filters, or w's first or dy's second dimension.
+ConvShape resolve_shape(const RunCli& o, Pass pass, TensorFiles& files) {
+    const PassSpec& spec = spec_of(pass);
+    for (const LayerTensor tensor : {LayerTensor::x, LayerTensor::w, LayerTensor::y}) {
+        const std::string& path = file_of(o, tensor);
+        if (path.empty()) continue;
+        if (tensor != spec.images && tensor != spec.filters)
+            throw InputError(fmt::format("--pass {} reads --{} and --{}, not --{}", spec.name, read_flag(spec.images),
+                                         read_flag(spec.filters), read_flag(tensor)));
+        files.emplace(tensor, read_npy(path));
+    }
     std::vector<long long> in;
     if (!o.layer.input_shape.empty()) in = parse_input_shape(o.layer.input_shape);
-    if (x && pass == Pass::forward) {
-        if (x->shape.size() != 4 && x->shape.size() != 3)
-            throw InputError(fmt::format("{} has shape {}, not N,C,H,W (or N,C,W)", o.input, dims_text(x->shape)));
-        if (!in.empty() && in != x->shape)
-            throw InputError(fmt::format("--input-shape {} does not match {} ({})", dims_text(in), o.input, dims_text(x->shape)));
-        in = x->shape;
+    if (const auto x = files.find(LayerTensor::x); x != files.end()) {
+        if (x->second.shape.size() != 4 && x->second.shape.size() != 3)
+            throw InputError(fmt::format("{} has shape {}, not N,C,H,W (or N,C,W)", o.input, dims_text(x->second.shape)));
+        if (!in.empty() && in != x->second.shape)
+            throw InputError(fmt::format("--input-shape {} does not match {} ({})", dims_text(in), o.input, dims_text(x->second.shape)));
+        in = x->second.shape;
     }
-    if (in.empty()) throw InputError("run needs --input-shape N,C,H,W (or N,C,W) or --input x.npy");
-    if (!o.layer.filters && !w) throw InputError("run needs --filters K or --weights w.npy");
-    const long long filters = o.layer.filters.value_or(w && !w->shape.empty() ? w->shape[0] : 0);
+    const bool reads_x = spec.images == LayerTensor::x || spec.filters == LayerTensor::x;
+    if (in.empty())
+        throw InputError(reads_x ? std::string("run needs --input-shape N,C,H,W (or N,C,W) or --input x.npy")
+                                 : fmt::format("--pass {} needs the forward layer: --input-shape N,C,H,W (or N,C,W)", spec.name));
+    long long filters = o.layer.filters.value_or(0);
+    if (!o.layer.filters) {
+        const auto w = files.find(LayerTensor::w), dy = files.find(LayerTensor::y);
+        if (w != files.end() && !w->second.shape.empty()) filters = w->second.shape[0];
+        else if (dy != files.end() && dy->second.shape.size() > 1) filters = dy->second.shape[1];
+        else throw InputError(fmt::format("run needs --filters K or --{} {}.npy", read_flag(spec.filters), read_name(spec.filters)));
+    }
     const ConvShape shape = layer_shape(in, filters, o.layer);
     const bool one_dimensional = in.size() == 3;
-    if (x && pass != Pass::forward && x->shape != output_dims(shape, one_dimensional))
-        throw InputError(fmt::format("{} has shape {}, the layer's output gradient is {}", o.grad_output, dims_text(x->shape),
-                                     dims_text(output_dims(shape, one_dimensional))));
-    if (w) {
-        const std::vector<long long> want = filter_dims(shape, one_dimensional);
-        if (w->shape != want)
-            throw InputError(fmt::format("{} has shape {}, the layer needs {} = {}", o.weights, dims_text(w->shape),
-                                         one_dimensional ? "K,C,S" : "K,C,R,S", dims_text(want)));
-    }
+    for (const auto& [tensor, array] : files)
+        if (const std::vector<long long> want = tensor_dims(shape, tensor, one_dimensional); array.shape != want)
+            throw InputError(fmt::format("{} has shape {}, the layer's {} is {} = {}", file_of(o, tensor), dims_text(array.shape),
+                                         read_name(tensor), layout(tensor, one_dimensional), dims_text(want)));
     return shape;
 }
 
-// What the pass writes, shaped as the layer's tensors are: y (N,K,H',W') or dx (N,C,H,W).
-std::vector<long long> result_dims(const ConvShape& s, Pass pass, bool one_dimensional) {
-    return output_dims(pass_shape(s, pass), one_dimensional);
-}
-
-// Whether the layer was given as 1D (N,C,W): by --input-shape, else by the input file (resolve_shape needs one).
-bool is_one_dimensional(const RunCli& o, const std::optional<NpyArray>& x) {
-    return (o.layer.input_shape.empty() ? x->shape.size() : parse_input_shape(o.layer.input_shape).size()) == 3;
+// Whether the layer was given as 1D (N,C,W): by --input-shape, else by x's file (resolve_shape needs one).
+bool is_one_dimensional(const RunCli& o, const TensorFiles& files) {
+    return (o.layer.input_shape.empty() ? files.at(LayerTensor::x).shape.size() : parse_input_shape(o.layer.input_shape).size()) == 3;
 }
 
 Epilogue epilogue_of(const RunCli& o) {
@@ -122,7 +138,7 @@ std::pair<ConvConfig, TunedConfig> choose_config(const RunCli& o, const ConvShap
     }
     ConvConfig& config = chosen.first;
     if (named) {
-        if (!o.m.empty()) config.m = parse_tile(o.m, shape);
+        if (!o.m.empty()) config.m = parse_tile(o.m, shape, pass);
         config.variant = parse_variant(o.kernel.variant.value_or(to_string(config.variant)), "--variant");
         config.params = suggested_params(shape, config.m, device_class, pass);
         config.points = canonical_points(o.points, config.m, shape.R, shape.S);
@@ -180,8 +196,8 @@ nlohmann::ordered_json report_json(const LayerJob& job, const DeviceIdentity& de
 }
 
 // "F(4,3)", "F(1x4,1x7)" for a Winograd run.
-std::string config_algorithm(const ConvConfig& c, const ConvShape& s) {
-    return spec_of(c.variant).winograd ? algorithm_text(c.m, s.R, s.S) : "the direct kernel";
+std::string config_algorithm(const ConvConfig& c, const ConvShape& layer) {
+    return spec_of(c.variant).winograd ? algorithm_text(layer, c) : "the direct kernel";
 }
 
 void print_result(const RunCli& o, const LayerJob& job, const nlohmann::ordered_json& out) {
@@ -216,15 +232,16 @@ void print_result(const RunCli& o, const LayerJob& job, const nlohmann::ordered_
 }
 
 void run(const RunCli& o) {
-    std::optional<NpyArray> x, w;
+    TensorFiles files;
     LayerJob job;
     const Pass pass = parse_pass(o.pass, "--pass");
-    job.shape = resolve_shape(o, pass, x, w);
+    const PassSpec& spec = spec_of(pass);
+    job.shape = resolve_shape(o, pass, files);
     if (!o.baseline.empty() && o.baseline != "direct") throw InputError(fmt::format("--baseline must be direct, not '{}'", o.baseline));
     if (o.format != "text" && o.format != "json") throw InputError(fmt::format("--format must be text or json, not '{}'", o.format));
     // Flags are checked before the device opens: a bad one is exit 2 wherever it runs.
     const Backend backend = parse_backend(o.where.backend, "--backend");
-    const TileSize m = o.m.empty() ? tile_for(job.shape, 4) : parse_tile(o.m, job.shape);
+    const TileSize m = o.m.empty() ? untuned_config(job.shape, spec_of(backend).usual_device, pass).m : parse_tile(o.m, job.shape, pass);
     max_error_of(o.max_error, parse_precision(o.precision, "--precision"));
     ConvConfig flags_only{parse_variant(o.kernel.variant.value_or(default_variant), "--variant"),
                           m,
@@ -240,8 +257,13 @@ void run(const RunCli& o) {
     const Executor& executor = detail::DeviceState::executor_of(device);
     const auto [config, tuning] = choose_config(o, job.shape, executor);
     job.config = config;
-    job.input = x ? x->data : random_tensor(pass_shape(job.shape, pass).input_size(), o.seed);
-    job.filters = w ? w->data : random_tensor(job.shape.filter_size(), o.seed + 1);
+    // Seeded as forward's are: the images slot from --seed, the filters slot from --seed + 1.
+    auto tensor = [&](LayerTensor t, std::uint64_t seed) {
+        const auto file = files.find(t);
+        return file != files.end() ? file->second.data : random_tensor(tensor_size(job.shape, t), seed);
+    };
+    job.input = tensor(spec.images, o.seed);
+    job.filters = tensor(spec.filters, o.seed + 1);
     job.check = o.check;
     job.bench = o.bench;
     job.baseline_direct = o.baseline == "direct";
@@ -249,7 +271,7 @@ void run(const RunCli& o) {
     job.repeats = o.repeats;
     const LayerReport report = run_layer(device, job);
     if (!o.output.empty())
-        write_npy(o.output, {result_dims(job.shape, pass, is_one_dimensional(o, x)), report.output, tensor_type(config.precision)});
+        write_npy(o.output, {tensor_dims(job.shape, spec.result, is_one_dimensional(o, files)), report.output, tensor_type(config.precision)});
     print_result(o, job, report_json(job, executor.identity(), tuning, report));
     if (report.errors && !report.errors->passed())
         throw std::runtime_error(fmt::format("check failed: rel_err {:.3e} is past the bound {:.3e} of {}", report.errors->relative,
@@ -268,17 +290,20 @@ Command add_run_command(CLI::App& app) {
     add_points_option(sub, o->points, "; like --m, it names a configuration: the tuning database is not read");
     add_precision_option(sub, o->precision, ". The tuning database's result at this precision is taken");
     add_pass_option(sub, o->pass, ". The layer is always the forward one (--input-shape, --filters, the filter, --pad)");
-    sub->add_option("--input", o->input, "input tensor, float32 or float16 .npy N,C,H,W (or N,C,W: a 1D layer)");
+    sub->add_option("--input", o->input,
+                    "input tensor x (forward, backward-filter), float32 or float16 .npy N,C,H,W (or N,C,W: a 1D layer)");
     sub->add_option("--grad-output", o->grad_output,
-                    "backward-data: the output's gradient dy, float32 or float16 .npy N,K,H',W' (N,K,W' for a 1D layer)");
-    sub->add_option("--weights", o->weights, "filters, float32 or float16 .npy K,C,R,S (K,C,S for a 1D layer)");
+                    "the output's gradient dy (backward-data, backward-filter), float32 or float16 .npy N,K,H',W' (N,K,W' "
+                    "for a 1D layer)");
+    sub->add_option("--weights", o->weights,
+                    "filters w (forward, backward-data), float32 or float16 .npy K,C,R,S (K,C,S for a 1D layer)");
     sub->add_option("--bias", o->bias,
                     "add a bias to each output value in the kernel that writes it: a float32 or float16 .npy of K "
                     "values, or 'random' (seeded uniform [-1, 1), as the tensors are without --input and --weights)");
     add_activation_option(sub, o->activation);
     sub->add_option("--output", o->output,
                     "write the output here (.npy N,K,H',W', or N,K,W' for a 1D layer; backward-data: dx, N,C,H,W or "
-                    "N,C,W: float16 at the _io precisions, else float32)");
+                    "N,C,W; backward-filter: dw, K,C,R,S or K,C,S: float16 at the _io precisions, else float32)");
     sub->add_option("--seed", o->seed, "seed of the random tensors")->default_str("1")->check(integer_range(0, LLONG_MAX));
     sub->add_flag("--check", o->check,
                   "compare with the fp64 host reference (rel_err, max_abs_err); exit 1 when rel_err passes the bound "

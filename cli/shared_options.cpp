@@ -195,10 +195,10 @@ std::vector<long long> filter_dims(const ConvShape& s, bool one_dimensional) {
     return {s.K, s.C, s.R, s.S};
 }
 
-TileSize parse_tile(const std::string& text, const ConvShape& shape) {
+TileSize parse_tile(const std::string& text, const ConvShape& shape, Pass pass) {
     const std::size_t comma = text.find(',');
     auto number = [&](const std::string& item) { return static_cast<int>(parse_integer(item, 1, max_alpha, "--m")); };
-    if (comma == std::string::npos) return tile_for(shape, number(text));
+    if (comma == std::string::npos) return tile_for(shape, number(text), pass);
     if (text.find(',', comma + 1) != std::string::npos)
         throw InputError(fmt::format("--m is M or M,N (along H, then W), not '{}'", text.substr(0, 80)));
     return {number(text.substr(0, comma)), number(text.substr(comma + 1))};
@@ -207,7 +207,8 @@ TileSize parse_tile(const std::string& text, const ConvShape& shape) {
 void add_tile_option(CLI::App* sub, std::string& text, const std::string& help) {
     sub->add_option("--m", text,
                     help + ": M for both axes (an axis whose filter size is 1 is not transformed: its tile is 1), or "
-                           "M,N along H and W, F(MxN, RxS)");
+                           "M,N along H and W, F(MxN, RxS); for --pass backward-filter, W or 1,W: the width of dy's "
+                           "chunks, F(S,W), 2 to 9");
 }
 
 }  // namespace wino::cli

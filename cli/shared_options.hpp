@@ -74,7 +74,7 @@ std::vector<long long> filter_dims(const ConvShape& shape, bool one_dimensional)
 
 // --m: "M" for the tile of both axes (1 along an axis whose filter is 1:
 // tile_for), or "M,N" along H and W as given; throws InputError naming --m.
-TileSize parse_tile(const std::string& text, const ConvShape& shape);
+TileSize parse_tile(const std::string& text, const ConvShape& shape, Pass pass = Pass::forward);
 // --m's flag with this help, on run, emit, tune and accuracy.
 void add_tile_option(CLI::App* sub, std::string& text, const std::string& help);
 

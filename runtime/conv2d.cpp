@@ -15,13 +15,16 @@ namespace {
 
 // The choice's configuration, from the parameters the device starts from.
 ConvConfig config_of(const ConvShape& shape, const KernelChoice& choice, const Executor& executor) {
-    const TileSize m = tile_for(shape, choice.m);
+    const TileSize m = tile_for(shape, choice.m, choice.pass);
     const DeviceClass device_class = executor.limits().device_class;
     // before m divides anything
     validate_shape(shape, {.variant = choice.variant, .m = m, .params = KernelParams(device_class), .points = choice.points,
                            .precision = choice.precision, .pass = choice.pass});
+    const ConvShape computed = pass_shape(shape, choice.pass, m);
     ConvConfig config{choice.variant, m, suggested_params(shape, m, device_class, choice.pass),
-                      spec_of(choice.variant).winograd ? canonical_points(choice.points, m, shape.R, shape.S) : "",
+                      spec_of(choice.variant).winograd
+                          ? canonical_points(choice.points, pass_tile(shape, choice.pass, m), computed.R, computed.S)
+                          : "",
                       choice.precision, choice.epilogue, choice.pass};
     for (const auto& [name, text] : choice.params) {
         const ParamSpec* spec = find_param(name);
@@ -171,6 +174,13 @@ KernelTimes Conv2d::run(const Buffer& input, Buffer& output) { return state_->la
 
 KernelTimes Conv2d::run(std::span<const float> input, std::vector<float>& output) {
     return state_->layer->run({input.begin(), input.end()}, output);
+}
+
+KernelTimes Conv2d::run(std::span<const float> input, std::span<const float> grad_output, std::vector<float>& grad_filters) {
+    if (state_->choice.pass != Pass::backward_filter)
+        throw InputError(fmt::format("run(x, dy, dw) is backward-filter's; this Conv2d computes the {} pass", to_string(state_->choice.pass)));
+    set_filters(grad_output);
+    return run(input, grad_filters);
 }
 
 KernelTimes Conv2d::median_times(std::span<const float> input, int warmup, int repeats) {

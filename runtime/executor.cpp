@@ -47,9 +47,18 @@ std::vector<float> decode(std::span<const std::byte> bytes, std::size_t count, E
 
 ElementType LoadedLayer::tensor_type() const { return wino::tensor_type(plan_.config.precision); }
 
+namespace {
+
+// The values of the layer tensor the pass puts in a buffer (images, filters, result).
+std::size_t tensor_values(const ConvPlan& plan, BufferId buffer) {
+    return static_cast<std::size_t>(plan_buffer_floats(buffer, plan.layer, plan.config.pass, plan.shape, plan.tiling));
+}
+
+}  // namespace
+
 void LoadedLayer::set_filters(const std::vector<float>& filters) {
-    if (filters.size() != plan_.shape.filter_size())
-        throw InputError(fmt::format("filters hold {} values, the shape needs {}", filters.size(), plan_.shape.filter_size()));
+    const std::size_t needed = tensor_values(plan_, BufferId::filters);
+    if (filters.size() != needed) throw InputError(fmt::format("filters hold {} values, the shape needs {}", filters.size(), needed));
     upload_filters(encode(filters, tensor_type()));
 }
 
@@ -68,19 +77,20 @@ void LoadedLayer::check_bias_set() const {
 // The output is poisoned with NaN in its element type: 0x7fc00000, or two 0x7e00.
 KernelTimes LoadedLayer::run(const std::vector<float>& input, std::vector<float>& output) {
     check_bias_set();
-    if (input.size() != plan_.shape.input_size())
-        throw InputError(fmt::format("the input holds {} values, the shape needs {}", input.size(), plan_.shape.input_size()));
+    if (const std::size_t needed = tensor_values(plan_, BufferId::images); input.size() != needed)
+        throw InputError(fmt::format("the input holds {} values, the shape needs {}", input.size(), needed));
     const ElementType type = tensor_type();
     std::vector<std::byte> bytes;
     const KernelTimes times = run_input(encode(input, type), type == ElementType::fp16 ? 0x7e007e00u : 0x7fc00000u, bytes);
-    output = decode(bytes, plan_.shape.output_size(), type);
+    output = decode(bytes, tensor_values(plan_, BufferId::result), type);
     return times;
 }
 
 KernelTimes LoadedLayer::run(const DeviceArray& input, DeviceArray& output) {
     check_bias_set();
     for (const auto& [array, what, needed] :
-         {std::tuple{&input, "input", plan_.shape.input_size()}, {&output, "output", plan_.shape.output_size()}}) {
+         {std::tuple{&input, "input", tensor_values(plan_, BufferId::images)},
+          {&output, "output", tensor_values(plan_, BufferId::result)}}) {
         if (array->size() < needed)
             throw InputError(fmt::format("the {} buffer holds {} values, the shape needs {}", what, array->size(), needed));
         if (array->type() != tensor_type())
@@ -119,11 +129,11 @@ std::unique_ptr<LoadedLayer> Executor::load(ConvPlan plan) {
     const ConvConfig& config = plan.config;
     check_params(config.params, {.kinds = spec_of(config.variant).kinds,
                                  .shape = &plan.shape,
-                                 .m = config.m,
+                                 .m = pass_tile(plan.layer, config.pass, config.m),
                                  .limits = &limits(),
                                  .backend = identity().backend,
                                  .precision = config.precision});
-    check_device_limits(plan.shape, config, limits());
+    check_device_limits(plan.layer, config, limits());
     return load_plan(std::move(plan));
 }
 

@@ -81,11 +81,33 @@ std::vector<double> reference_backward_data(const ConvShape& s, const std::vecto
     return dx;
 }
 
-std::vector<double> reference_pass(const ConvShape& s, Pass pass, const std::vector<float>& activation,
+// The filter pairs (k, c) are independent; each sums over every image.
+std::vector<double> reference_backward_filter(const ConvShape& s, const std::vector<float>& x, const std::vector<float>& dy) {
+    std::vector<double> dw(s.filter_size(), 0.0);
+    const int oh = s.out_h(), ow = s.out_w();
+    auto pairs = [&](std::size_t first, std::size_t last) {
+        for (std::size_t pair = first; pair < last; ++pair) {
+            const std::size_t k = pair / s.C, c = pair % s.C;
+            for (int n = 0; n < s.N; ++n)
+                for (int i = 0; i < s.R; ++i)
+                    for (int j = 0; j < s.S; ++j) {
+                        double& out = dw[(pair * s.R + i) * s.S + j];
+                        const float* in = &x[(n * s.C + c) * s.H * s.W];
+                        const float* grad = &dy[(n * s.K + k) * oh * ow];
+                        over_tap(s, i, j, [&](std::size_t o, std::size_t p) { out += double(grad[o]) * in[p]; });
+                    }
+        }
+    };
+    over_planes(std::size_t(s.K) * s.C, s, pairs);
+    return dw;
+}
+
+std::vector<double> reference_pass(const ConvShape& s, Pass pass, const std::vector<float>& images,
                                    const std::vector<float>& filters) {
     switch (pass) {
-        case Pass::forward: return reference_conv2d(s, activation, filters);
-        case Pass::backward_data: return reference_backward_data(s, activation, filters);
+        case Pass::forward: return reference_conv2d(s, images, filters);
+        case Pass::backward_data: return reference_backward_data(s, images, filters);
+        case Pass::backward_filter: return reference_backward_filter(s, images, filters);
     }
     throw std::logic_error("unknown pass");
 }

@@ -20,8 +20,16 @@ std::vector<double> reference_conv2d(const ConvShape& shape, const std::vector<f
 std::vector<double> reference_backward_data(const ConvShape& shape, const std::vector<float>& grad_output,
                                             const std::vector<float>& filters);
 
-// The pass's reference: `activation` is what it reads beside the filters (x or dy).
-std::vector<double> reference_pass(const ConvShape& shape, Pass pass, const std::vector<float>& activation,
+// Backward-filter from its definition: dw[k,c,i,j] = Σ over n and the
+// output positions (y', x') of x[n,c,y'−p+i,x'−p+j]·dy[n,k,y',x'], the
+// pairs over_tap gives; dw is K,C,R,S. Independent of the chunks the kernels
+// compute it by (pass_shape).
+std::vector<double> reference_backward_filter(const ConvShape& shape, const std::vector<float>& input,
+                                              const std::vector<float>& grad_output);
+
+// The pass's reference, from the layer tensors its kernels' images and
+// filters buffers hold (PassSpec::images, filters): x and w, dy and w, x and dy.
+std::vector<double> reference_pass(const ConvShape& shape, Pass pass, const std::vector<float>& images,
                                    const std::vector<float>& filters);
 
 }  // namespace wino

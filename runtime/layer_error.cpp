@@ -261,12 +261,14 @@ double modelled_config_error(const ConvShape& layer, const ConvConfig& config) {
     // The pass's kernels compute a forward correlation (passes.hpp): its
     // channels are what the error grows with. A crop (negative padding) keeps
     // the rows it removes, so the small layer keeps an output.
-    ConvShape s = pass_shape(layer, config.pass);
+    // Backward-filter's channels are its sum over images, rows and chunks.
+    ConvShape s = pass_shape(layer, config.pass, config.m);
+    const ConvConfig computed = computed_config(layer, config);
     s.N = 1;
     s.K = 8;
-    s.H = std::min(s.H, 4 * config.m.h + std::max(0, -(s.pad.top + s.pad.bottom)));
-    s.W = std::min(s.W, 4 * config.m.w + std::max(0, -(s.pad.left + s.pad.right)));
-    const LayerRecipes recipes(s, config, optimizer_options(config.precision));
+    s.H = std::min(s.H, 4 * computed.m.h + std::max(0, -(s.pad.top + s.pad.bottom)));
+    s.W = std::min(s.W, 4 * computed.m.w + std::max(0, -(s.pad.left + s.pad.right)));
+    const LayerRecipes recipes(s, computed, optimizer_options(config.precision));
     return modelled_error(s, recipes.algorithm(), config.variant, config.precision);
 }
 

@@ -57,19 +57,39 @@ double layer_error_bound(int m, int r, const std::string& points) {
 }
 
 double check_bound(const ConvConfig& config, const ConvShape& layer) {
-    const ConvShape s = pass_shape(layer, config.pass);
+    const ConvShape s = pass_shape(layer, config.pass, config.m);
+    const PrecisionSpec& precision = spec_of(config.precision);
+    // A sum of n products of either sign, rounded once an add, errs like a
+    // random walk: √n roundings of the sum's own size, which for such a sum
+    // grows as √n too, so relative to it the error is about √n·u. 10·√n·u
+    // holds it with room (the direct kernel: 8e-7 measured at n = 2304).
+    auto summed = [](double n, double unit_roundoff) { return 10 * std::sqrt(n) * unit_roundoff; };
+    const double fp32_roundoff = std::ldexp(1.0, -24);
     if (spec_of(config.variant).winograd) {
         // An F(m_h×m_w, R×S) tile errs at most as the square tile of its worse
         // transformed axis; an axis of filter size 1 adds no rounding.
+        const TileSize m = pass_tile(layer, config.pass, config.m);
         double bound = 0;
-        for (const auto& [m, r] : {std::pair{config.m.h, s.R}, std::pair{config.m.w, s.S}})
-            if (r > 1) bound = std::max(bound, layer_error_bound(m, r, config.points));
-        return bound * spec_of(config.precision).bound_factor;
+        for (const auto& [tile, r] : {std::pair{m.h, s.R}, std::pair{m.w, s.S}})
+            if (r > 1) bound = std::max(bound, layer_error_bound(tile, r, config.points));
+        bound *= precision.bound_factor;
+        // That tile bound holds for the sums of a forward layer's channels (a
+        // few hundred). Backward-filter's product sums N·H'·⌈W'/w⌉ terms, a
+        // chain of one add per block of product_sum_block and the block's
+        // own: its rounding grows with the chain's length, in the product's
+        // arithmetic.
+        if (spec_of(config.pass).derivation == Derivation::chunked)
+            bound += summed(double(s.C) / product_sum_block + product_sum_block,
+                            precision.half_arithmetic ? precision.unit_roundoff : fp32_roundoff);
+        return bound;
     }
-    // The direct kernel's sum in fp32; binary16 tensors round the input, the
-    // filters and the output once each.
-    const PrecisionSpec& precision = spec_of(config.precision);
-    return 10 * std::sqrt(double(s.C) * s.R * s.S) * std::ldexp(1.0, -24) + (precision.half_io ? 10 * precision.unit_roundoff : 0);
+    // The direct kernel's sum in fp32, of C·R·S products (backward-filter's:
+    // N·H'·W'); binary16 tensors round the input, the filters and the output
+    // once each.
+    const double products = spec_of(config.pass).derivation == Derivation::chunked
+                                ? double(layer.N) * layer.out_h() * layer.out_w()
+                                : double(s.C) * s.R * s.S;
+    return summed(products, fp32_roundoff) + (precision.half_io ? 10 * precision.unit_roundoff : 0);
 }
 
 double default_error_budget(Precision precision) { return fp32_error_budget * spec_of(precision).bound_factor; }

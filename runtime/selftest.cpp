@@ -47,7 +47,7 @@ public:
     // A case of `variant` at output tile m (along the axes whose filter is over 1).
     ConvConfig& add(const ConvShape& shape, Variant variant, TileSize m, bool quick, Precision precision = Precision::fp32,
                     Epilogue epilogue = {}, Pass pass = Pass::forward) {
-        const TileSize tile = tile_for(shape, m);
+        const TileSize tile = tile_for(shape, m, pass);
         cases_.push_back({"", shape,
                           {variant, tile, suggested_params(shape, tile, limits_.device_class, pass), "", precision, epilogue, pass},
                           quick});
@@ -73,7 +73,7 @@ public:
             if ((quick && !c.quick) || (pass && c.config.pass != *pass)) continue;
             const bool winograd = spec_of(c.config.variant).winograd;
             c.name = fmt::format("{} {}{}", winograd ? fmt::format("{} {}", to_string(c.config.variant),
-                                                                       algorithm_text(c.config.m, c.shape.R, c.shape.S))
+                                                                       algorithm_text(c.shape, c.config))
                                                       : std::string(to_string(c.config.variant)),
                                  layer_text(c.shape), precision_and_epilogue(c.config));
             chosen.push_back(c);
@@ -158,32 +158,44 @@ std::vector<SelftestCase> selftest_cases(Backend backend, const DeviceLimits& li
     // The non-fused product by the vendor's BLAS.
     if (cases.vendor_gemm())
         for (int m : {4, 6}) cases.add(awkward_3x3, Variant::nonfused, m, m == 4).params[Param::cublas][0] = 1;
-    // Backward-data: every variant and m on the square filters, the
-    // non-square and 1D ones, padding on one side and past R − 1 (the
-    // kernels' padding a crop), a 16-bit precision.
-    const Pass data = Pass::backward_data;
-    for (Variant v : winograd) {
-        for (int m : {2, 4}) cases.add(awkward_3x3, v, m, m == 4 && v == Variant::nonfused, Precision::fp32, {}, data);
-        cases.add(awkward_5x5, v, 2, false, Precision::fp32, {}, data);
-        cases.add(rect_3x5, v, TileSize(4, 2), false, Precision::fp32, {}, data);
-        cases.add(line_1d, v, 4, v == Variant::fused, Precision::fp32, {}, data);
+    // The backward passes: both Winograd variants at two tiles of the square
+    // filter, the non-square and 1D filters, padding on one side and past
+    // R − 1, a 16-bit precision, and the direct kernel. Backward-data's tiles
+    // are m; backward-filter's are the widths of dy's chunks, which do and do
+    // not divide W' (11 here).
+    struct BackwardTiles {
+        Pass pass;
+        int square_small, square, five, padded;
+        TileSize rect;
+        int line, row;
+    };
+    for (const BackwardTiles& t : {BackwardTiles{Pass::backward_data, 2, 4, 2, 4, TileSize(4, 2), 4, 4},
+                                   BackwardTiles{Pass::backward_filter, 2, 4, 3, 6, TileSize(4), 5, 2}}) {
+        for (Variant v : winograd) {
+            for (int m : {t.square_small, t.square}) cases.add(awkward_3x3, v, m, m == t.square && v == Variant::nonfused, Precision::fp32, {}, t.pass);
+            cases.add(awkward_5x5, v, t.five, false, Precision::fp32, {}, t.pass);
+            cases.add(rect_3x5, v, t.rect, false, Precision::fp32, {}, t.pass);
+            cases.add(line_1d, v, t.line, v == Variant::fused, Precision::fp32, {}, t.pass);
+        }
+        cases.add(row_1x7, Variant::nonfused, t.row, false, Precision::fp32, {}, t.pass);
+        for (const Padding& pad : {Padding(2, 0, 0, 2), Padding(3)}) {
+            ConvShape shape = awkward_3x3;
+            shape.pad = pad;
+            cases.add(shape, Variant::nonfused, t.padded, false, Precision::fp32, {}, t.pass);
+        }
+        if (cases.supports(Precision::fp16_storage)) cases.add(awkward_3x3, Variant::nonfused, t.square, false, Precision::fp16_storage, {}, t.pass);
+        for (const ConvShape& shape : {awkward_3x3, rect_3x5})
+            cases.add(shape, Variant::direct, 1, &shape == &awkward_3x3, Precision::fp32, {}, t.pass);
     }
-    cases.add(row_1x7, Variant::nonfused, 4, false, Precision::fp32, {}, data);
-    for (const Padding& pad : {Padding(2, 0, 0, 2), Padding(3)}) {
-        ConvShape shape = awkward_3x3;
-        shape.pad = pad;
-        cases.add(shape, Variant::nonfused, 4, false, Precision::fp32, {}, data);
-    }
-    if (cases.supports(Precision::fp16_storage)) cases.add(awkward_3x3, Variant::nonfused, 4, false, Precision::fp16_storage, {}, data);
-    for (const ConvShape& shape : {awkward_3x3, rect_3x5}) cases.add(shape, Variant::direct, 1, &shape == &awkward_3x3, Precision::fp32, {}, data);
     return cases.take(quick, pass);
 }
 
 SelftestResult run_selftest_case(Executor& executor, const SelftestCase& c, bool corrupt) {
     SelftestResult result;
     try {
-        const std::vector<float> x = random_tensor(pass_shape(c.shape, c.config.pass).input_size(), 21),
-                                 w = random_tensor(c.shape.filter_size(), 22),
+        const PassSpec& pass = spec_of(c.config.pass);
+        const std::vector<float> x = random_tensor(tensor_size(c.shape, pass.images), 21),
+                                 w = random_tensor(tensor_size(c.shape, pass.filters), 22),
                                  bias = random_tensor(static_cast<std::size_t>(c.shape.K), 23);
         const std::unique_ptr<LoadedLayer> layer = executor.load(c.shape, c.config);
         layer->set_filters(w);

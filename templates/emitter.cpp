@@ -30,10 +30,27 @@ std::string epilogue_part(KernelKind kind, const Epilogue& epilogue) {
     return carries_epilogue(kind) ? epilogue_tag(epilogue) : "";
 }
 
-// Whether the kind reads the filters, and so lays them out as the pass does.
-bool reads_filters(KernelKind kind, const KernelParams& p) {
+bool reads(KernelKind kind, const KernelParams& p, BufferId buffer) {
     const std::vector<BufferUse> buffers = spec_of(kind).buffers(p);
-    return std::any_of(buffers.begin(), buffers.end(), [](const BufferUse& use) { return use.buffer == BufferId::filters; });
+    return std::any_of(buffers.begin(), buffers.end(), [&](const BufferUse& use) { return use.buffer == buffer; });
+}
+
+// Whether the pass changes the kind's code: backward-data reads the filters
+// turned, backward-filter gathers both the images and the filters.
+bool changed_by_pass(KernelKind kind, const KernelParams& p, Pass pass) {
+    switch (spec_of(pass).derivation) {
+        case Derivation::layer: return false;
+        case Derivation::flipped: return reads(kind, p, BufferId::filters);
+        case Derivation::chunked: return reads(kind, p, BufferId::filters) || reads(kind, p, BufferId::images);
+    }
+    throw std::logic_error("unknown derivation");
+}
+
+// The kind's template: backward-filter's direct kernel sums over the images
+// and dy's positions, a loop of its own.
+std::string template_of(const KindSpec& kind, Pass pass) {
+    return kind.kind == KernelKind::direct && spec_of(pass).derivation == Derivation::chunked ? "direct_filter_gradient"
+                                                                                            : kind.name;
 }
 
 // "r3" for a square filter, "r1x7" otherwise.
@@ -64,7 +81,7 @@ std::string recipe_counts(const RecipeSet& s) {
 std::string header(const KindSpec& kind, const ConvAlgorithm& a, const KernelParams& p, const BackendSpec& backend,
                    Precision precision, const Epilogue& epilogue, Pass pass) {
     std::string out = fmt::format("// wino-gen {} kernel, {}.\n", kind.name, backend.language);
-    if (reads_filters(kind.kind, p) && pass != Pass::forward)
+    if (changed_by_pass(kind.kind, p, pass))
         out += fmt::format("// Pass {}: {}.\n", to_string(pass), spec_of(pass).help);
     if (shaped_by_precision(kind.kind, p, precision))
         out += fmt::format("// Precision {}: {}.\n", to_string(precision), spec_of(precision).help);
@@ -107,7 +124,7 @@ std::string kernel_name(KernelKind kind, const ConvAlgorithm& a, const KernelPar
                         const Epilogue& epilogue, Pass pass) {
     std::string name = a.winograd() ? fmt::format("wino_{}_{}", algorithm_tag(a.m(), a.r, a.s), to_string(kind))
                                     : fmt::format("wino_{}_{}", to_string(kind), direct_tag(a.r, a.s));
-    if (reads_filters(kind, p) && *spec_of(pass).tag) name += fmt::format("_{}", spec_of(pass).tag);
+    if (changed_by_pass(kind, p, pass)) name += fmt::format("_{}", spec_of(pass).tag);
     if (shaped_by_precision(kind, p, precision)) name += fmt::format("_{}", spec_of(precision).tag);
     if (a.winograd() && spec_of(kind).needs_recipes)
         if (const std::string tag = points_part(a); !tag.empty()) name += "_" + tag;
@@ -146,9 +163,9 @@ EmittedKernel emit_kernel(KernelKind kind, const ConvAlgorithm& a, const KernelP
                                     buffers_of(kind, p, precision, epilogue), half_arithmetic,
                                     spec_of(precision).product_operands};
     const std::string body =
-        fill_template(template_text(spec.name), spec.values(a, p, half_arithmetic ? b.half_dialect : b.dialect));
+        fill_template(template_text(template_of(spec, pass)), spec.values(a, p, half_arithmetic ? b.half_dialect : b.dialect));
     std::string source = header(spec, a, p, b, precision, epilogue, pass) + b.preamble(interface) + defines(kind, p) +
-                         (reads_filters(kind, p) ? filter_at_macro(pass, a.r, a.s) : "") +
+                         pass_macros(pass, a.r, a.s, reads(kind, p, BufferId::images), reads(kind, p, BufferId::filters)) +
                          (carries_epilogue(kind) ? epilogue_macros(epilogue) : "") + "\n" + body;
     if (source.size() > max_kernel_bytes)
         throw InputError(fmt::format("{} would be {} bytes of source, past the {} a kernel may have: lower the unroll factor or the tiles",

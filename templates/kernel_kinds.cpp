@@ -44,7 +44,7 @@ TemplateValues axis_values(const ConvAlgorithm& a, std::initializer_list<const c
 
 TemplateValues filter_transform_values(const ConvAlgorithm& a, const KernelParams& p, const Dialect& d) {
     TemplateValues v = axis_values(a, {"alpha_h", "alpha_w", "r_h", "r_w"});
-    v["load"] = assign_each(a.r * a.s, element("g"), [](int i) { return fmt::format("FETCH_REAL(filters, FILTER_AT(k, c, {}))", i); }, in4);
+    v["load"] = assign_each(a.r * a.s, element("g"), [](int i) { return fmt::format("FILTER_VALUE(k, c, {})", i); }, in4);
     std::tie(v["columns"], v["rows"]) = transform_2d(a.h->filter, a.w->filter, "g", "gg", "ut", unroll(p), d, in4);
     v["store"] = assign_each(alpha_h(a) * alpha_w(a), [](int xi) { return fmt::format("u[({} * p.C + c) * columns + column]", xi); },
                              [](int xi) { return fmt::format("STORED_u(ut[{}])", xi); }, in4);

@@ -159,7 +159,7 @@ const std::vector<std::string>& kernel_arg_names() {
     return names;
 }
 
-KernelArgs kernel_args(const ConvShape& s, const Tiling& t) {
+KernelArgs kernel_args(const ConvShape& layer, const ConvShape& s, const Tiling& t) {
     auto narrow = [](long long value, const char* what) {
         if (value > std::numeric_limits<std::int32_t>::max())
             throw InputError(fmt::format("{} = {} is past the kernels' 32-bit integers", what, value));
@@ -168,7 +168,9 @@ KernelArgs kernel_args(const ConvShape& s, const Tiling& t) {
     return {.N = s.N, .C = s.C, .H = s.H, .W = s.W, .K = s.K, .pad_top = s.pad.top, .pad_left = s.pad.left, .out_h = s.out_h(), .out_w = s.out_w(),
             .tiles_h = narrow(t.tiles_h, "tiles_h"), .tiles_w = narrow(t.tiles_w, "tiles_w"),
             .P = narrow(t.tiles, "the tile count"), .k_quads = narrow(t.k_padded / 4, "k_quads"),
-            .p_quads = narrow(t.tiles_padded / 4, "p_quads")};
+            .p_quads = narrow(t.tiles_padded / 4, "p_quads"), .layer_N = layer.N, .layer_C = layer.C, .layer_H = layer.H,
+            .layer_W = layer.W, .layer_R = layer.R, .layer_out_h = layer.out_h(), .layer_out_w = layer.out_w(),
+            .layer_pad_top = layer.pad.top, .layer_pad_left = layer.pad.left};
 }
 
 }  // namespace wino

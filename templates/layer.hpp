@@ -87,9 +87,12 @@ long long buffer_floats(BufferId buffer, const ConvShape& shape, const Tiling& t
 // pad_top, pad_left: where the output's first row and column start in the
 // input (the bottom and right padding only decide out_h and out_w);
 // k_quads, p_quads: K and P (the tile count) in groups of 4, the padded widths.
+// The first fields are the pass_shape's, what the kernels compute; layer_*
+// are the layer's own, which backward-filter's gathers of x and dy index by.
 #define WINO_KERNEL_ARGS(FIELD) \
     FIELD(N) FIELD(C) FIELD(H) FIELD(W) FIELD(K) FIELD(pad_top) FIELD(pad_left) FIELD(out_h) FIELD(out_w) FIELD(tiles_h) FIELD(tiles_w) \
-    FIELD(P) FIELD(k_quads) FIELD(p_quads)
+    FIELD(P) FIELD(k_quads) FIELD(p_quads) FIELD(layer_N) FIELD(layer_C) FIELD(layer_H) FIELD(layer_W) FIELD(layer_R)         \
+    FIELD(layer_out_h) FIELD(layer_out_w) FIELD(layer_pad_top) FIELD(layer_pad_left)
 
 struct KernelArgs {
 #define WINO_ARG_FIELD(name) std::int32_t name;
@@ -100,6 +103,7 @@ struct KernelArgs {
 const std::vector<std::string>& kernel_arg_names();
 
 // Throws InputError when a value does not fit the kernels' 32-bit ints.
-KernelArgs kernel_args(const ConvShape& shape, const Tiling& tiling);
+// `shape` is the pass_shape of `layer`.
+KernelArgs kernel_args(const ConvShape& layer, const ConvShape& shape, const Tiling& tiling);
 
 }  // namespace wino

@@ -13,7 +13,31 @@
 
 namespace wino {
 
-TileSize tile_for(const ConvShape& s, TileSize m) { return {s.R == 1 ? 1 : m.h, s.S == 1 ? 1 : m.w}; }
+TileSize tile_for(const ConvShape& s, TileSize m, Pass pass) {
+    if (spec_of(pass).derivation == Derivation::chunked) return {1, m.w};
+    return {s.R == 1 ? 1 : m.h, s.S == 1 ? 1 : m.w};
+}
+
+ConvConfig computed_config(const ConvShape& layer, const ConvConfig& config) {
+    ConvConfig computed = config;
+    computed.m = pass_tile(layer, config.pass, config.m);
+    return computed;
+}
+
+std::string algorithm_text(const ConvShape& layer, const ConvConfig& config) {
+    const ConvShape s = pass_shape(layer, config.pass, config.m);
+    return algorithm_text(pass_tile(layer, config.pass, config.m), s.R, s.S);
+}
+
+long long plan_buffer_floats(BufferId buffer, const ConvShape& layer, Pass pass, const ConvShape& s, const Tiling& tiling) {
+    const PassSpec& spec = spec_of(pass);
+    switch (buffer) {
+        case BufferId::images: return static_cast<long long>(tensor_size(layer, spec.images));
+        case BufferId::filters: return static_cast<long long>(tensor_size(layer, spec.filters));
+        case BufferId::result: return static_cast<long long>(tensor_size(layer, spec.result));
+        default: return buffer_floats(buffer, s, tiling);
+    }
+}
 
 PointSet points_of(const ConvConfig& config, int m, int r) {
     return r == 1 ? default_points(m) : points_or_default(config.points, m + r - 1);
@@ -54,19 +78,24 @@ void validate_shape(const ConvShape& layer, const ConvConfig& c, ParamNaming nam
         throw InputError(fmt::format("a {} filter with pad {} leaves no output of a {}x{} input", filter_text(layer),
                                      padding_text(layer.pad), layer.H, layer.W));
     check_epilogue(c.pass, c.epilogue);
-    const ConvShape s = pass_shape(layer, c.pass);
     const VariantSpec& variant = spec_of(c.variant);
+    const bool chunked = spec_of(c.pass).derivation == Derivation::chunked;
+    if (variant.winograd && chunked && (c.m.h != 1 || c.m.w < min_chunk || c.m.w > max_chunk))
+        throw InputError(fmt::format("backward-filter's m is the width w of dy's chunks, 1,w (or w) with w from {} to {}, not {}",
+                                     min_chunk, max_chunk, tile_json(c.m).dump()));
+    const ConvShape s = pass_shape(layer, c.pass, c.m);
+    const ConvConfig computed = computed_config(layer, c);
     if (variant.winograd) {
-        if (s.R == 1 && s.S == 1)
+        if (layer.R == 1 && layer.S == 1)
             throw InputError("a 1x1 filter is not Winograd: the layer is one GEMM, K x C filters by C x N*H*W pixels "
                              "(a BLAS sgemm, or cuBLAS), or the direct variant here");
-        validate_axes(s, c.m, c.points);
+        validate_axes(s, computed.m, c.points);
         // The default sets are valid for every alpha validate_axes allows;
         // given points are parsed to be checked (the tuner asks this of every
         // candidate, and parsing is most of its cost).
         if (!c.points.empty()) {
-            points_of(c, c.m.h, s.R);
-            points_of(c, c.m.w, s.S);
+            points_of(c, computed.m.h, s.R);
+            points_of(c, computed.m.w, s.S);
         }
     } else if (!c.points.empty()) {
         throw InputError("the direct kernel has no interpolation points: points are for the nonfused and fused variants");
@@ -75,34 +104,38 @@ void validate_shape(const ConvShape& layer, const ConvConfig& c, ParamNaming nam
     if (c.params[Param::cublas][0] && (spec_of(c.precision).half_intermediates() ||
                                        spec_of(c.precision).product_operands != ProductOperands::as_read))
         throw InputError(fmt::format("the cuBLAS product is SGEMM over fp32 U, V and M: not at precision {}", to_string(c.precision)));
-    check_params(c.params, {.kinds = variant.kinds, .shape = &s, .m = c.m, .naming = naming, .precision = c.precision});
-    const Tiling tiling = tiling_of(s, c.variant, c.m);
+    check_params(c.params, {.kinds = variant.kinds, .shape = &s, .m = computed.m, .naming = naming, .precision = c.precision});
+    const Tiling tiling = tiling_of(s, c.variant, computed.m);
     long long largest = 0;
     for (const KernelKind kind : variant.kinds)
         for (const BufferUse& use : spec_of(kind).buffers(c.params))
-            largest = std::max(largest, buffer_floats(use.buffer, s, tiling));
+            largest = std::max(largest, plan_buffer_floats(use.buffer, layer, c.pass, s, tiling));
     if (largest > std::numeric_limits<std::int32_t>::max())
         throw InputError(fmt::format("this shape needs buffers of {} elements, past the kernels' 32-bit indices", largest));
 }
 
 ConvPlan make_plan(const ConvShape& layer, const ConvConfig& config, Backend backend) {
     validate_shape(layer, config);
-    const ConvShape s = pass_shape(layer, config.pass);
-    ConvPlan plan{s, config, tiling_of(s, config.variant, config.m), {}, {}, {}, {}, {}, {}};
-    plan.args = kernel_args(s, plan.tiling);
+    const ConvShape s = pass_shape(layer, config.pass, config.m);
+    const ConvConfig computed = computed_config(layer, config);
+    ConvPlan plan{layer, s, config, tiling_of(s, config.variant, computed.m), {}, {}, {}, {}, {}, {}};
+    plan.args = kernel_args(layer, s, plan.tiling);
     std::optional<LayerRecipes> recipes;
-    if (spec_of(config.variant).winograd) recipes.emplace(s, config, optimizer_options(config.precision));
-    plan.kernels = emit_variant(config.variant, recipes ? recipes->algorithm() : ConvAlgorithm::direct(s.R, s.S),
+    if (spec_of(config.variant).winograd) recipes.emplace(s, computed, optimizer_options(config.precision));
+    plan.kernels = emit_variant(config.variant, recipes ? recipes->algorithm() : ConvAlgorithm::direct(layer.R, layer.S),
                                 config.params, backend, config.precision, config.epilogue, config.pass);
+    // The filter transform runs once per weight tensor where the filters are
+    // w; backward-filter's are dy, new on every run.
+    const bool filters_are_weights = spec_of(config.pass).filters == LayerTensor::w;
     for (std::size_t i = 0; i < plan.kernels.size(); ++i) {
         const EmittedKernel& k = plan.kernels[i];
         const KindSpec& kind = spec_of(k.kind);
         for (const BufferUse& use : k.buffers) {
-            const auto elements = static_cast<std::size_t>(buffer_floats(use.buffer, s, plan.tiling));
+            const auto elements = static_cast<std::size_t>(plan_buffer_floats(use.buffer, layer, config.pass, s, plan.tiling));
             plan.buffer_floats[use.buffer] = use.half ? (elements + 1) / 2 : elements;
         }
         const Launch launch{i, kind.groups(s, plan.tiling, config.params, k.workgroup_size)};
-        (kind.per_weight ? plan.filter_launches : plan.input_launches).push_back(launch);
+        (kind.per_weight && filters_are_weights ? plan.filter_launches : plan.input_launches).push_back(launch);
     }
     return plan;
 }
@@ -121,14 +154,14 @@ std::string precision_refusal(Precision precision, const DeviceLimits& limits) {
 }
 
 void check_device_limits(const ConvShape& layer, const ConvConfig& config, const DeviceLimits& limits) {
-    const ConvShape s = pass_shape(layer, config.pass);
-    const Tiling tiling = tiling_of(s, config.variant, config.m);
+    const ConvShape s = pass_shape(layer, config.pass, config.m);
+    const Tiling tiling = tiling_of(s, config.variant, pass_tile(layer, config.pass, config.m));
     const PrecisionSpec& precision = spec_of(config.precision);
     if (const std::string refusal = precision_refusal(config.precision, limits); !refusal.empty()) throw DeviceError(refusal);
     for (const KernelKind kind : spec_of(config.variant).kinds) {
         const KindSpec& spec = spec_of(kind);
         for (const BufferUse& use : spec.buffers(config.params)) {
-            const auto elements = static_cast<std::size_t>(buffer_floats(use.buffer, s, tiling));
+            const auto elements = static_cast<std::size_t>(plan_buffer_floats(use.buffer, layer, config.pass, s, tiling));
             const std::size_t bytes = elements * (is_half(precision, use.buffer) ? 2 : 4);
             if (use.writes && limits.max_buffer_bytes && bytes > limits.max_buffer_bytes)
                 throw DeviceError(fmt::format("buffer '{}' needs {} bytes, past the device's {} per buffer", to_string(use.buffer),
@@ -161,8 +194,9 @@ void fit_fused_block(KernelParams& p, const ConvShape& shape, TileSize m) {
     }
 }
 
-KernelParams suggested_params(const ConvShape& layer, TileSize m, DeviceClass device_class, Pass pass) {
-    const ConvShape s = pass_shape(layer, pass);
+KernelParams suggested_params(const ConvShape& layer, TileSize asked, DeviceClass device_class, Pass pass) {
+    const ConvShape s = pass_shape(layer, pass, asked);
+    const TileSize m = pass_tile(layer, pass, asked);
     KernelParams p(device_class);
     p[Param::vector_rows][0] = m.w % 4 == 0 && s.out_w() % 4 == 0;
     const long long tile_quads = (1LL * s.N * ((s.out_h() + m.h - 1) / m.h) * ((s.out_w() + m.w - 1) / m.w) + 3) / 4;
@@ -200,7 +234,8 @@ std::vector<int> standard_ms(int r) {
 }
 
 ConvConfig untuned_config(const ConvShape& shape, DeviceClass device_class, Pass pass) {
-    const TileSize m = tile_for(shape, {untuned_m(shape.R), untuned_m(shape.S)});
+    const TileSize m = spec_of(pass).derivation == Derivation::chunked ? TileSize(1, planned_chunk(shape))
+                                                                        : tile_for(shape, {untuned_m(shape.R), untuned_m(shape.S)});
     return {.variant = Variant::nonfused, .m = m, .params = suggested_params(shape, m, device_class, pass), .pass = pass};
 }
 

@@ -24,7 +24,8 @@ namespace wino {
 struct ConvConfig {
     Variant variant = Variant::fused;
     // The output tile along H and W: F(m.h×m.w, R×S). An axis whose filter
-    // size is 1 is not transformed, and its tile is 1 (tile_for).
+    // size is 1 is not transformed, and its tile is 1 (tile_for). For
+    // backward-filter, 1×w: the width of dy's chunks, F(S, w) (pass_tile).
     TileSize m = 4;
     KernelParams params;
     // The interpolation points as --points takes them ("0,1,-1,1/2,-2"; the
@@ -41,8 +42,21 @@ struct ConvConfig {
 };
 
 // The tile a layer runs with when asked for `m`: 1 along an axis whose filter
-// size is 1 (F(1,1) is the identity), m elsewhere.
-TileSize tile_for(const ConvShape& shape, TileSize m);
+// size is 1 (F(1,1) is the identity), m elsewhere; for backward-filter, 1×m.w
+// (the chunk width).
+TileSize tile_for(const ConvShape& shape, TileSize m, Pass pass = Pass::forward);
+
+// The config as its pass's kernels compute the pass_shape: m is pass_tile's.
+ConvConfig computed_config(const ConvShape& layer, const ConvConfig& config);
+// What a Winograd config's kernels compute for the layer, as messages name
+// it: "F(4,3)", or for backward-filter in chunks of 6 "F(1x3,1x6)", F(3,6)
+// along W.
+std::string algorithm_text(const ConvShape& layer, const ConvConfig& config);
+
+// Values in a buffer the plan binds: the layer's tensors in the images,
+// filters and result buffers as the pass puts them there, buffer_floats of
+// the pass_shape `s` for U, V and M.
+long long plan_buffer_floats(BufferId buffer, const ConvShape& layer, Pass pass, const ConvShape& s, const Tiling& tiling);
 
 // Throws InputError for a tile the R×S filter does not allow along an axis
 // (a filter size of 1 takes tile 1), or --points the two axes cannot share.
@@ -85,7 +99,8 @@ struct Launch {
 };
 
 struct ConvPlan {
-    ConvShape shape;  // the pass_shape: what the kernels compute, and the sizes of the buffers they bind
+    ConvShape layer;  // as its forward pass describes it
+    ConvShape shape;  // the pass_shape: what the kernels compute
     ConvConfig config;
     Tiling tiling;
     std::vector<EmittedKernel> kernels;

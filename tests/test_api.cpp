@@ -95,6 +95,34 @@ TEST_CASE("a backward-data Conv2d reads dy and writes dx, on host vectors and de
     }
 }
 
+TEST_CASE("a backward-filter Conv2d takes x and dy and gives dw, on host vectors and device buffers alike") {
+    for (const Variant variant : {Variant::nonfused, Variant::fused, Variant::direct}) {
+        KernelChoice choice{variant, TileSize(1, 4)};  // chunks of 4 of W' = 13 (odd's): the last one of 1
+        choice.pass = Pass::backward_filter;
+        Conv2d conv(vulkan(), odd, choice);
+        CHECK(conv.shape() == odd);
+        const std::vector<float> x = random_tensor(odd.input_size(), 7), dy = random_tensor(odd.output_size(), 8);
+        std::vector<float> dw;
+        conv.run(x, dy, dw);
+        REQUIRE(dw.size() == odd.filter_size());
+        CHECK(compare_with_reference(dw, reference_backward_filter(odd, x, dy)).relative <=
+              check_bound({.variant = variant, .m = choice.m, .params = {}, .pass = Pass::backward_filter}, odd));
+        // dy set, then x and dw in device buffers.
+        Buffer input(vulkan(), odd.input_size()), output(vulkan(), odd.filter_size());
+        input.write(x);
+        conv.set_filters(dy);
+        conv.run(input, output);
+        std::vector<float> on_device(odd.filter_size());
+        output.read(on_device);
+        CHECK(on_device == dw);
+        CHECK_THROWS_AS(conv.run(x, std::vector<float>(odd.filter_size()), dw), InputError);  // w's size, not dy's
+    }
+    Conv2d forward(vulkan(), odd);
+    std::vector<float> dw;
+    CHECK_THROWS_WITH(forward.run(random_tensor(odd.input_size(), 7), random_tensor(odd.output_size(), 8), dw),
+                      "run(x, dy, dw) is backward-filter's; this Conv2d computes the forward pass");
+}
+
 TEST_CASE("a Conv2d runs on the caller's device buffers and gives what the host path gives") {
     Conv2d conv(vulkan(), odd);
     const std::vector<float> x = random_tensor(odd.input_size(), 3), w = random_tensor(odd.filter_size(), 4);

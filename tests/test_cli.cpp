@@ -157,7 +157,7 @@ TEST_CASE("run checks a layer on Vulkan and reads and writes npy files", "[vulka
     REQUIRE(bench.exit_code == 0);
     for (const char* key : {"time_ms", "baseline_ms", "speedup"}) CHECK(nlohmann::json::parse(bench.out).contains(key));
     require_bad_input("run --input " + dir + "/y.npy --input-shape 1,5,10,10 --filters 2", "does not match");
-    require_bad_input("run --input-shape 1,4,10,10 --weights " + dir + "/y.npy", "needs K,C,R,S");
+    require_bad_input("run --input-shape 1,4,10,10 --weights " + dir + "/y.npy", "the layer's w is K,C,R,S");
     std::system(("rm -rf " + dir).c_str());
 }
 
@@ -565,7 +565,7 @@ TEST_CASE("non-square and 1D layers on run and emit: F(m x n, r x s) names, --m 
     CHECK(y.shape == std::vector<long long>{2, 5, 40});
     wino::write_npy(dir + "-w.npy", {{5, 3, 3}, std::vector<float>(45, 0.5f)});
     CHECK(json("run --input-shape 2,3,40 --weights " + dir + "-w.npy --filter-shape 3 --pad 1,0")["m"] == nlohmann::json{1, 4});
-    require_bad_input("run --input-shape 2,3,40 --weights " + dir + "-w.npy --filter-shape 5", "needs K,C,S = 5x3x5");
+    require_bad_input("run --input-shape 2,3,40 --weights " + dir + "-w.npy --filter-shape 5", "the layer's w is K,C,S = 5x3x5");
     std::remove((dir + "-y.npy").c_str());
     std::remove((dir + "-w.npy").c_str());
     // One line and exit 2 for each bad form.
@@ -664,12 +664,60 @@ TEST_CASE("backward-data on run and emit: dy and w in, dx out as .npy, the pass 
     const std::string unit = wino::test::slurp(dir + "/bd.cpp");
     CHECK(unit.find("_nonfused_bd_") != std::string::npos);
     CHECK(unit.find("set0_kernels, wino::Pass::backward_data}") != std::string::npos);
-    require_bad_input("run --pass sideways --input-shape 1,3,9,9 --filters 4", "--pass must be forward or backward-data");
-    require_bad_input("run --pass backward-data --input " + dir + "/dy.npy --filters 4", "reads --grad-output (dy) and --weights");
+    require_bad_input("run --pass sideways --input-shape 1,3,9,9 --filters 4", "--pass must be forward, backward-data or backward-filter");
+    require_bad_input("run --pass backward-data --input " + dir + "/dy.npy --filters 4",
+                      "--pass backward-data reads --grad-output and --weights, not --input");
     require_bad_input("run --pass backward-data --grad-output " + dir + "/dy.npy --filters 4", "needs the forward layer");
-    require_bad_input("run --grad-output " + dir + "/dy.npy --input-shape 2,3,9,10 --filters 4", "--grad-output is backward-data's");
-    require_bad_input("run " + layer + " --grad-output " + dir + "/dx.npy", "the layer's output gradient is 2x4x9x10");
+    require_bad_input("run --grad-output " + dir + "/dy.npy --input-shape 2,3,9,10 --filters 4",
+                      "--pass forward reads --input and --weights, not --grad-output");
+    require_bad_input("run " + layer + " --grad-output " + dir + "/dx.npy", "the layer's dy is N,K,H',W' = 2x4x9x10");
     require_bad_input("run " + layer + " --activation relu", "the backward-data pass has no epilogue");
     require_bad_input("emit --backend glsl --pass backward-data --bias --out " + dir, "the backward-data pass has no epilogue");
+    std::system(("rm -rf " + dir).c_str());
+}
+
+TEST_CASE("backward-filter on run and emit: x and dy in, dw out as .npy, the chunk width as m, bad input in one line", "[vulkan]") {
+    const std::string dir = "/tmp/wino-run-bf-" + std::to_string(::getpid());
+    REQUIRE(run_wino_gen("run --input-shape 2,3,9,10 --filters 3 --r 1 --variant direct --output " + dir + "/x.npy").exit_code == 0);
+    REQUIRE(run_wino_gen("run --input-shape 2,4,9,10 --filters 4 --r 1 --variant direct --output " + dir + "/dy.npy").exit_code == 0);
+    // K comes from dy's second dimension; W' = 10 in chunks of 4 leaves a last chunk of 2.
+    const std::string layer = "--pass backward-filter --input " + dir + "/x.npy --grad-output " + dir + "/dy.npy --filter-shape 3,5 --pad 1,2";
+    auto run = run_wino_gen("run " + layer + " --m 4 --check --output " + dir + "/dw.npy --format json");
+    INFO(run.err);
+    REQUIRE(run.exit_code == 0);
+    const auto j = nlohmann::json::parse(run.out);
+    CHECK(j["pass"] == "backward-filter");
+    CHECK(j["config"]["m"] == nlohmann::json::array({1, 4}));
+    CHECK(j["kernel_set"].get<std::string>().find("_nonfused_bf_") != std::string::npos);
+    CHECK(j["check"] == "pass");
+    CHECK(wino::read_npy(dir + "/dw.npy").shape == std::vector<long long>{4, 3, 3, 5});
+    for (const std::string variant : {"fused --m 1,7", "direct"}) {
+        auto other = run_wino_gen("run " + layer + " --variant " + variant + " --check --format json");
+        INFO(variant << ": " << other.err);
+        REQUIRE(other.exit_code == 0);
+        CHECK(nlohmann::json::parse(other.out)["check"] == "pass");
+    }
+    // Seeded tensors without files; 1D: dw is K,C,S.
+    REQUIRE(run_wino_gen("run --pass backward-filter --input-shape 2,3,17 --filters 4 --filter-shape 3 --pad 1 --check --output " +
+                         dir + "/dw1.npy").exit_code == 0);
+    CHECK(wino::read_npy(dir + "/dw1.npy").shape == std::vector<long long>{4, 3, 3});
+    auto emitted = run_wino_gen("emit --backend glsl --pass backward-filter --m 6 --out " + dir);
+    INFO(emitted.err);
+    REQUIRE(emitted.exit_code == 0);
+    CHECK(emitted.out.find("wino_f1x3_1x6_filter_transform_bf") != std::string::npos);  // F(3, 6): dy's chunks of 6
+    CHECK(emitted.out.find("wino_f1x3_1x6_input_transform_bf") != std::string::npos);
+    // A layer list's registry unit: each layer's set at its planned chunk width (13 columns: chunks of 5).
+    std::ofstream(dir + "/layers.txt") << "a 1 4 13 13 6 3 1\n";
+    auto unit_run = run_wino_gen("emit --backend glsl --pass backward-filter --layers " + dir + "/layers.txt --registry-unit bf --out " + dir);
+    INFO(unit_run.err);
+    REQUIRE(unit_run.exit_code == 0);
+    const std::string unit = wino::test::slurp(dir + "/bf.cpp");
+    CHECK(unit.find("wino_f1x5_3x3_nonfused_bf_") != std::string::npos);
+    CHECK(unit.find("set0_kernels, wino::Pass::backward_filter}") != std::string::npos);
+    require_bad_input("run " + layer + " --m 10", "backward-filter's m is the width w of dy's chunks");
+    require_bad_input("run " + layer + " --weights " + dir + "/dy.npy", "--pass backward-filter reads --input and --grad-output, not --weights");
+    require_bad_input("run --pass backward-filter --input " + dir + "/x.npy --filter-shape 3,5", "run needs --filters K or --grad-output dy.npy");
+    require_bad_input("run --pass backward-filter --input " + dir + "/x.npy --grad-output " + dir + "/x.npy --filters 4 --filter-shape 3,5 --pad 1,2",
+                      "the layer's dy is N,K,H',W' = 2x4x9x10");
     std::system(("rm -rf " + dir).c_str());
 }

@@ -110,6 +110,8 @@ TEST_CASE("every kernel of the CUDA selftest compiles through NVRTC for sm_90 wi
     CHECK(std::any_of(cases.begin(), cases.end(), [](const SelftestCase& c) { return c.config.params[Param::gemm_staging][0] == 1; }));
     // And the backward-data kernels, which read the filters turned and transposed.
     CHECK(std::count_if(cases.begin(), cases.end(), [](const SelftestCase& c) { return c.config.pass == Pass::backward_data; }) >= 10);
+    // And backward-filter's, which gather x's rows and dy's chunks.
+    CHECK(std::count_if(cases.begin(), cases.end(), [](const SelftestCase& c) { return c.config.pass == Pass::backward_filter; }) >= 10);
     for (const SelftestCase& c : cases)
         for (const EmittedKernel& k : make_plan(c.shape, c.config, Backend::cuda).kernels) {
             if (!sources.insert(k.source).second) continue;

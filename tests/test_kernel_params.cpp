@@ -219,7 +219,7 @@ TEST_CASE("kernel names are systematic: F(m,r), kind, and every parameter that s
 TEST_CASE("the argument block is declared from the same list the runtime fills") {
     CHECK(sizeof(KernelArgs) == kernel_arg_names().size() * sizeof(std::int32_t));
     const ConvShape shape{2, 3, 11, 13, 5, 3, 1};
-    const KernelArgs args = kernel_args(shape, tiling_of(shape, Variant::nonfused, 4));
+    const KernelArgs args = kernel_args(shape, shape, tiling_of(shape, Variant::nonfused, 4));
     CHECK(args.out_w == 13);
     CHECK(args.P == 2 * 3 * 4);
     CHECK(args.p_quads == 6);

@@ -2,7 +2,8 @@
 // `wino-gen run` on both Winograd variants from its .npy files and held to
 // torch's float64 output. Bias and each activation, 1x7 7x1 3x1 1x3 3x5 5x3 filters,
 // a 1D layer, every --pad form, tiles that do not divide the output, N > 1;
-// and backward-data of the cases without an epilogue, against torch's autograd.
+// and backward-data and backward-filter of the cases without an epilogue,
+// against torch's autograd.
 #include "runtime/layer_run.hpp"
 #include "runtime/npy.hpp"
 #include <wino/conv2d.hpp>
@@ -30,6 +31,22 @@ nlohmann::json cases() {
     std::ifstream in(cases_dir / "cases.json");
     REQUIRE(in);
     return nlohmann::json::parse(in);
+}
+
+// The cases with gradients (those without an epilogue): name, file base, layer.
+struct BackwardCase {
+    std::string name, base;
+    ConvShape shape;
+};
+std::vector<BackwardCase> backward_cases() {
+    std::vector<BackwardCase> out;
+    for (const nlohmann::json& c : cases()) {
+        if (!c["backward"].get<bool>()) continue;
+        const std::vector<int> l = c["layer"].get<std::vector<int>>();
+        out.push_back({c["name"], (cases_dir / c["name"].get<std::string>()).string(),
+                       {l[0], l[1], l[2], l[3], l[4], l[5], l[6], Padding(l[7], l[8], l[9], l[10])}});
+    }
+    return out;
 }
 
 struct Errors {
@@ -92,11 +109,7 @@ TEST_CASE("backward-data matches torch autograd's float64 input gradient: every 
     // In this process, through the API (test_cli runs the pass's .npy files through `run`).
     Device device({Backend::glsl});
     int checked = 0;
-    for (const nlohmann::json& c : cases()) {
-        if (!c["backward_data"].get<bool>()) continue;
-        const std::string name = c["name"], base = (cases_dir / name).string();
-        const std::vector<int> l = c["layer"].get<std::vector<int>>();
-        const ConvShape shape{l[0], l[1], l[2], l[3], l[4], l[5], l[6], Padding(l[7], l[8], l[9], l[10])};
+    for (const auto& [name, base, shape] : backward_cases()) {
         const NpyArray dy = read_npy(base + ".dy.npy"), w = read_npy(base + ".w.npy"), reference = read_npy(base + ".dx.npy");
         for (const auto& [variant, m] : {std::pair{Variant::nonfused, 4}, {Variant::nonfused, 2}, {Variant::fused, 2},
                                         {Variant::fused, 4}, {Variant::direct, 1}}) {
@@ -116,4 +129,29 @@ TEST_CASE("backward-data matches torch autograd's float64 input gradient: every 
         }
     }
     CHECK(checked >= 5 * 12);
+}
+
+TEST_CASE("backward-filter matches torch autograd's float64 filter gradient: both Winograd variants at chunk widths that do and do not divide W', and the direct kernel") {
+    Device device({Backend::glsl});
+    int checked = 0;
+    for (const auto& [name, base, shape] : backward_cases()) {
+        const NpyArray x = read_npy(base + ".x.npy"), dy = read_npy(base + ".dy.npy"), reference = read_npy(base + ".dw.npy");
+        for (const auto& [variant, w] : {std::pair{Variant::nonfused, 2}, {Variant::nonfused, 4}, {Variant::nonfused, 7},
+                                        {Variant::fused, 3}, {Variant::fused, 9}, {Variant::direct, 1}}) {
+            KernelChoice choice{variant, TileSize(1, std::max(w, 2))};
+            choice.pass = Pass::backward_filter;
+            INFO(name << ", " << to_string(variant) << " chunk " << w << ", W' " << shape.out_w());
+            Conv2d conv(device, shape, choice);
+            std::vector<float> dw;
+            conv.run(x.data, dy.data, dw);
+            const Errors e = against({reference.shape, dw}, reference);
+            const double bound = check_bound({variant, conv.choice().m, {}, "", Precision::fp32, {}, Pass::backward_filter}, shape);
+            INFO("rel_err " << e.relative << ", max_rel_err " << e.max_relative << ", bound " << bound);
+            CHECK(e.relative <= bound);
+            // Past alpha 8 (F(7,7), F(7,9) of a 1x7 filter) a tile errs past fp32's 1e-5.
+            CHECK(e.max_relative <= (shape.S + w - 1 <= planned_max_alpha ? 1e-5 : bound));
+            ++checked;
+        }
+    }
+    CHECK(checked >= 6 * 12);
 }

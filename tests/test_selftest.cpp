@@ -31,13 +31,17 @@ TEST_CASE("the selftest covers every variant, m 2/4/6, r 3 and 5, non-square and
     std::set<int> tiles_3x3, filters;
     std::set<Activation> activations_seen;
     std::set<Precision> precisions_seen;
+    std::set<Pass> passes_seen;
     bool one_d = false, rectangular = false, one_sided = false, batch = false, cublas = false, tails = false;
     std::set<std::string> names;
     for (const SelftestCase& c : cases) {
         INFO(c.name);
         names.insert(c.name);
         variants_seen.insert(c.config.variant);
-        if (c.shape.R == 3 && c.shape.S == 3 && c.config.variant != Variant::direct) tiles_3x3.insert(c.config.m.h);
+        passes_seen.insert(c.config.pass);
+        // Backward-filter's m is a chunk width (its own cases, test_passes' plan).
+        if (c.shape.R == 3 && c.shape.S == 3 && c.config.variant != Variant::direct && c.config.pass != Pass::backward_filter)
+            tiles_3x3.insert(c.config.m.h);
         if (c.shape.R == c.shape.S) filters.insert(c.shape.R);
         if (c.config.epilogue.bias) activations_seen.insert(c.config.epilogue.activation);
         precisions_seen.insert(c.config.precision);
@@ -56,6 +60,7 @@ TEST_CASE("the selftest covers every variant, m 2/4/6, r 3 and 5, non-square and
     CHECK(filters.count(5));
     for (const ActivationSpec& a : activations()) CHECK(activations_seen.count(a.activation));
     for (const PrecisionSpec& p : precisions()) CHECK(precisions_seen.count(p.precision));
+    for (const PassSpec& p : passes()) CHECK(passes_seen.count(p.pass));
     CHECK((one_d && rectangular && one_sided && batch && cublas && tails));
 }
 

@@ -922,3 +922,28 @@ TEST_CASE("tune --pass backward-data tunes that pass, and run takes its result f
     CHECK(nlohmann::json::parse(test::run_wino_gen("run --format json" + layer + db).out)["tuning"] == "none");
     fs::remove_all(dir);
 }
+
+TEST_CASE("tune --pass backward-filter measures chunk widths as its tiles, and run takes the width it chose") {
+    const fs::path dir = scratch("tune-backward-filter");
+    const std::string db = " --db " + (dir / "t.db").string(), layer = " --input-shape 2,4,6,11 --filters 5 --pad 1";
+    auto tuned = test::run_wino_gen("tune --pass backward-filter --budget-candidates 12 --format json" + layer + db);
+    INFO(tuned.err);
+    REQUIRE(tuned.exit_code == 0);
+    const auto chosen = nlohmann::json::parse(tuned.out)["layers"][0]["config"];
+    CHECK(chosen["pass"] == "backward-filter");
+    std::set<int> widths;
+    for (const TuningResult& r : TuningDb(dir / "t.db", true).all()) {
+        CHECK(r.candidate.pass == Pass::backward_filter);
+        if (spec_of(r.candidate.variant).winograd) {
+            CHECK(r.candidate.m.h == 1);
+            widths.insert(r.candidate.m.w);
+        }
+    }
+    CHECK(widths.size() >= 2);  // the coarse step spreads over the widths
+    auto run = test::run_wino_gen("run --pass backward-filter --check --format json" + layer + db);
+    REQUIRE(run.exit_code == 0);
+    const auto j = nlohmann::json::parse(run.out);
+    CHECK(j["config"] == chosen);
+    CHECK(j["check"] == "pass");
+    fs::remove_all(dir);
+}

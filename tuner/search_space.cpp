@@ -23,8 +23,13 @@ namespace {
 // those whose axes share alpha (F(4×2, 3×5)): the product's alpha_h·alpha_w
 // positions per m_h·m_w outputs are least near there, and the other pairs
 // (81 for 3×5) would multiply the tuner's coarse step for little.
-std::vector<TileSize> tiles_for(const ConvShape& s) {
+// Backward-filter's tiles are the widths of dy's chunks, 1×w for w in 2..9.
+std::vector<TileSize> tiles_for(const ConvShape& s, Pass pass) {
     std::vector<TileSize> tiles;
+    if (spec_of(pass).derivation == Derivation::chunked) {
+        for (int w = min_chunk; w <= max_chunk; ++w) tiles.push_back({1, w});
+        return tiles;
+    }
     for (int h : standard_ms(s.R))
         for (int w : standard_ms(s.S))
             if (s.R == 1 || s.S == 1 || h == w || h + s.R == w + s.S) tiles.push_back({h, w});
@@ -42,8 +47,10 @@ Candidate without_inert(Candidate c, const KernelParams& start) {
 std::string refusal(const ConvShape& shape, const Candidate& c, const DeviceLimits& limits) {
     try {
         validate_shape(shape, c);
-        check_params(c.params, {.kinds = spec_of(c.variant).kinds, .shape = &shape, .m = c.m, .limits = &limits,
-                                .precision = c.precision});
+        // The device's limits on what the pass's kernels compute.
+        const ConvShape computed = pass_shape(shape, c.pass, c.m);
+        check_params(c.params, {.kinds = spec_of(c.variant).kinds, .shape = &computed, .m = pass_tile(shape, c.pass, c.m),
+                                .limits = &limits, .precision = c.precision});
         check_device_limits(shape, c, limits);
     } catch (const InputError& refused) {
         return refused.what();
@@ -97,7 +104,7 @@ std::vector<Candidate> search_space(const ConvShape& shape, Backend backend, con
     add(untuned_config(shape, limits.device_class, pass));
     for (const VariantSpec& variant : variants()) {
         if (!variant.winograd) continue;
-        for (const TileSize m : tiles_for(shape)) {
+        for (const TileSize m : tiles_for(shape, pass)) {
             // Each (variant, m) group starts with its suggested parameters.
             const Candidate start{.variant = variant.variant, .m = m, .params = suggested_params(shape, m, limits.device_class, pass)};
             std::vector<Candidate> product = {start};

@@ -48,14 +48,19 @@ std::vector<Candidate> layer_space(const Executor& executor, const ConvShape& la
     if (!options.points.empty()) {
         // The points fix alpha on the transformed axes: the candidates of that alpha.
         const int alpha = static_cast<int>(parse_point_list(options.points).size()) + 1;
+        // The alphas of what the pass's kernels compute (backward-filter's: F(S, w) along W).
         std::erase_if(space, [&](const Candidate& c) {
-            return !spec_of(c.variant).winograd || (layer.R > 1 && c.m.h + layer.R - 1 != alpha) ||
-                   (layer.S > 1 && c.m.w + layer.S - 1 != alpha);
+            if (!spec_of(c.variant).winograd) return true;
+            const ConvShape s = pass_shape(layer, c.pass, c.m);
+            const TileSize m = pass_tile(layer, c.pass, c.m);
+            return (s.R > 1 && m.h + s.R - 1 != alpha) || (s.S > 1 && m.w + s.S - 1 != alpha);
         });
         if (space.empty())
             throw InputError(fmt::format("the points {} are for alpha {}, which no tile of the space has for a {} filter",
                                          options.points, alpha, filter_text(layer)));
-        const std::string points = canonical_points(options.points, space.front().m, layer.R, layer.S);
+        const Candidate& first = space.front();
+        const ConvShape s = pass_shape(layer, first.pass, first.m);
+        const std::string points = canonical_points(options.points, pass_tile(layer, first.pass, first.m), s.R, s.S);
         for (Candidate& c : space) c.points = points;
     }
     return space;
@@ -101,7 +106,8 @@ public:
                const std::function<void(const TuneProgress&)>& progress, std::size_t space,
                std::chrono::steady_clock::time_point start)
         : executor_(executor), db_(db), layer_(layer), options_(options), progress_(progress), start_(start),
-          input_(random_tensor(pass_shape(layer, options.pass).input_size(), 1)), filters_(random_tensor(layer.filter_size(), 2)),
+          input_(random_tensor(tensor_size(layer, spec_of(options.pass).images), 1)),
+          filters_(random_tensor(tensor_size(layer, spec_of(options.pass).filters), 2)),
           reference_(reference_pass(layer, options.pass, input_, filters_)), pool_(executor, options.compile_threads.value_or(default_compile_threads(executor.limits().device_class))) {
         state_.space = space;
     }

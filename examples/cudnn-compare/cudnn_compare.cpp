@@ -75,7 +75,7 @@ double median(std::vector<double> v) {
 struct Result {
     std::string name;
     double ms = -1;
-    std::optional<std::size_t> workspace_bytes;  // cuDNN's
+    std::optional<std::size_t> workspace_bytes;  // cuDNN's, or our U, V and M
     std::optional<LayerErrors> errors;
     std::string failure;
 };
@@ -97,8 +97,10 @@ struct DeviceMemory {
     void* pointer = nullptr;
 };
 
-// One cuDNN algorithm of the pass (a cudnnConvolutionFwdAlgo_t or
-// cudnnConvolutionBwdDataAlgo_t) on the activation it reads (x, or dy) and w.
+// One cuDNN algorithm of the pass (a cudnnConvolutionFwdAlgo_t,
+// cudnnConvolutionBwdDataAlgo_t or cudnnConvolutionBwdFilterAlgo_t) on the
+// two tensors the pass reads (x and w, dy and w, x and dy: PassSpec's images
+// and filters).
 Result cudnn_run(cudnnHandle_t handle, const ConvShape& s, Pass pass, int algo, const char* name,
                  const std::vector<float>& x, const std::vector<float>& w, const std::vector<double>& reference) {
     Result result;
@@ -118,14 +120,20 @@ Result cudnn_run(cudnnHandle_t handle, const ConvShape& s, Pass pass, int algo, 
         check_cudnn(cudnnSetConvolution2dDescriptor(conv, s.pad.top, s.pad.left, 1, 1, 1, 1, CUDNN_CROSS_CORRELATION,
                                                     CUDNN_DATA_FLOAT),
                     "convolution descriptor");
-        const bool forward = pass == Pass::forward;
         const auto fwd = static_cast<cudnnConvolutionFwdAlgo_t>(algo);
         const auto bwd_data = static_cast<cudnnConvolutionBwdDataAlgo_t>(algo);
+        const auto bwd_filter = static_cast<cudnnConvolutionBwdFilterAlgo_t>(algo);
         std::size_t bytes = 0;
-        check_cudnn(forward ? cudnnGetConvolutionForwardWorkspaceSize(handle, xd, wd, conv, yd, fwd, &bytes)
-                            : cudnnGetConvolutionBackwardDataWorkspaceSize(handle, wd, yd, conv, xd, bwd_data, &bytes),
-                    "workspace size");
-        const std::size_t out_size = forward ? s.output_size() : s.input_size();
+        switch (pass) {
+            case Pass::forward: check_cudnn(cudnnGetConvolutionForwardWorkspaceSize(handle, xd, wd, conv, yd, fwd, &bytes), "workspace size"); break;
+            case Pass::backward_data:
+                check_cudnn(cudnnGetConvolutionBackwardDataWorkspaceSize(handle, wd, yd, conv, xd, bwd_data, &bytes), "workspace size");
+                break;
+            case Pass::backward_filter:
+                check_cudnn(cudnnGetConvolutionBackwardFilterWorkspaceSize(handle, xd, yd, conv, wd, bwd_filter, &bytes), "workspace size");
+                break;
+        }
+        const std::size_t out_size = tensor_size(s, spec_of(pass).result);
         DeviceMemory in(x.size() * 4), dw(w.size() * 4), out(out_size * 4), workspace(bytes);
         check_cuda(cudaMemcpy(in.pointer, x.data(), x.size() * 4, cudaMemcpyHostToDevice), "cudaMemcpy");
         check_cuda(cudaMemcpy(dw.pointer, w.data(), w.size() * 4, cudaMemcpyHostToDevice), "cudaMemcpy");
@@ -136,11 +144,23 @@ Result cudnn_run(cudnnHandle_t handle, const ConvShape& s, Pass pass, int algo, 
         std::vector<double> times;
         for (int i = 0; i < 13; ++i) {
             cudaEventRecord(start);
-            check_cudnn(forward ? cudnnConvolutionForward(handle, &one, xd, in.pointer, wd, dw.pointer, conv, fwd, workspace.pointer,
-                                                          bytes, &zero, yd, out.pointer)
-                                : cudnnConvolutionBackwardData(handle, &one, wd, dw.pointer, yd, in.pointer, conv, bwd_data,
-                                                               workspace.pointer, bytes, &zero, xd, out.pointer),
-                        forward ? "cudnnConvolutionForward" : "cudnnConvolutionBackwardData");
+            switch (pass) {
+                case Pass::forward:
+                    check_cudnn(cudnnConvolutionForward(handle, &one, xd, in.pointer, wd, dw.pointer, conv, fwd, workspace.pointer, bytes,
+                                                        &zero, yd, out.pointer),
+                                "cudnnConvolutionForward");
+                    break;
+                case Pass::backward_data:
+                    check_cudnn(cudnnConvolutionBackwardData(handle, &one, wd, dw.pointer, yd, in.pointer, conv, bwd_data,
+                                                             workspace.pointer, bytes, &zero, xd, out.pointer),
+                                "cudnnConvolutionBackwardData");
+                    break;
+                case Pass::backward_filter:  // in: x, dw: dy (the filters slot), out: the filters' gradient
+                    check_cudnn(cudnnConvolutionBackwardFilter(handle, &one, xd, in.pointer, yd, dw.pointer, conv, bwd_filter,
+                                                               workspace.pointer, bytes, &zero, wd, out.pointer),
+                                "cudnnConvolutionBackwardFilter");
+                    break;
+            }
             cudaEventRecord(stop);
             check_cuda(cudaEventSynchronize(stop), "cuDNN's convolution");
             float ms = 0;
@@ -187,7 +207,7 @@ Result ours_run(Executor& executor, const ConvShape& shape, const Ours& ours, co
                               precision == Precision::fp32 ? std::string() : fmt::format(" {}", to_string(precision)),
                               tensor_cores ? " tensor cores" : "");
     try {
-        const TileSize tile = tile_for(shape, m);
+        const TileSize tile = tile_for(shape, m, pass);
         KernelParams params = suggested_params(shape, tile, executor.limits().device_class, pass);
         params[Param::cublas][0] = cublas;
         params[Param::gemm_staging][0] = staging;
@@ -200,6 +220,11 @@ Result ours_run(Executor& executor, const ConvShape& shape, const Ours& ours, co
         result.errors = compare_with_reference(y, reference);
         result.errors->bound = check_bound(config, shape);
         result.ms = total_ms(conv->median_run(x, 3, 10));
+        // Our workspace: U, V and M (the fused variant has no V or M).
+        std::size_t workspace = 0;
+        for (const auto& [buffer, words] : conv->plan().buffer_floats)
+            if (buffer == BufferId::u || buffer == BufferId::v || buffer == BufferId::product) workspace += 4 * words;
+        result.workspace_bytes = workspace;
         if (!result.errors->passed())
             result.failure = fmt::format("rel_err {:.3e} past the bound {:.3e}", result.errors->relative, result.errors->bound);
     } catch (const std::exception& e) {
@@ -236,7 +261,7 @@ int main(int argc, char** argv) {
     std::optional<int> batch;
     std::string json_path, layer_path;
     Pass pass = Pass::forward;
-    const char* usage = "usage: wino-gen-cudnn-compare [--batch N] [--pass forward|backward-data] [--json FILE] LAYER_FILE\n";
+    const char* usage = "usage: wino-gen-cudnn-compare [--batch N] [--pass forward|backward-data|backward-filter] [--json FILE] LAYER_FILE\n";
     for (int i = 1; i < argc; ++i) {
         const std::string arg = argv[i];
         if ((arg == "--batch" || arg == "--json" || arg == "--pass") && i + 1 < argc) {
@@ -277,12 +302,13 @@ int main(int argc, char** argv) {
             fmt::format("{:<22} {:<30} {:>8} | {:<34} {:>8} | {:>7} | {:<38} {:>8} | {:<44} {:>8}\n", "layer", "best wino-gen fp32",
                         "ms", "best cuDNN", "ms", "speedup", "best wino-gen 16-bit", "ms", "best wino-gen TF32 (tensor cores)", "ms");
         for (const Layer& l : layers) {
-            // x, or for backward-data dy: what the pass reads beside w.
-            const std::vector<float> x = random_tensor(pass_shape(l.shape, pass).input_size(), 1),
-                                     w = random_tensor(l.shape.filter_size(), 2);
+            // The pass's two tensors (x and w, dy and w, x and dy).
+            const std::vector<float> x = random_tensor(tensor_size(l.shape, spec_of(pass).images), 1),
+                                     w = random_tensor(tensor_size(l.shape, spec_of(pass).filters), 2);
             const std::vector<double> reference = reference_pass(l.shape, pass, x, w);
             std::vector<Result> wino, wino16, wino_tf32, cudnn;
-            for (int m : {2, 4, 6}) {
+            // Backward-filter's m is the width of dy's chunks.
+            for (int m : pass == Pass::backward_filter ? std::vector<int>{3, 4, 7, 8} : std::vector<int>{2, 4, 6}) {
                 wino.push_back(ours_run(*ours, l.shape, {.variant = Variant::fused, .m = m, .pass = pass}, x, w, reference));
                 wino.push_back(ours_run(*ours, l.shape, {.variant = Variant::nonfused, .m = m, .cublas = true, .pass = pass}, x, w,
                                         reference));
@@ -303,6 +329,14 @@ int main(int argc, char** argv) {
                     ? std::vector<std::pair<int, const char*>>{{CUDNN_CONVOLUTION_FWD_ALGO_IMPLICIT_PRECOMP_GEMM, "IMPLICIT_PRECOMP_GEMM"},
                                                                {CUDNN_CONVOLUTION_FWD_ALGO_WINOGRAD, "WINOGRAD"},
                                                                {CUDNN_CONVOLUTION_FWD_ALGO_WINOGRAD_NONFUSED, "WINOGRAD_NONFUSED"}}
+                : pass == Pass::backward_filter
+                    ? std::vector<std::pair<int, const char*>>{{CUDNN_CONVOLUTION_BWD_FILTER_ALGO_0, "BWD_FILTER_ALGO_0"},
+                                                               {CUDNN_CONVOLUTION_BWD_FILTER_ALGO_1, "BWD_FILTER_ALGO_1"},
+                                                               {CUDNN_CONVOLUTION_BWD_FILTER_ALGO_FFT, "BWD_FILTER_FFT"},
+                                                               {CUDNN_CONVOLUTION_BWD_FILTER_ALGO_3, "BWD_FILTER_ALGO_3"},
+                                                               {CUDNN_CONVOLUTION_BWD_FILTER_ALGO_WINOGRAD_NONFUSED,
+                                                                "BWD_FILTER_WINOGRAD_NONFUSED"},
+                                                               {CUDNN_CONVOLUTION_BWD_FILTER_ALGO_FFT_TILING, "BWD_FILTER_FFT_TILING"}}
                     : std::vector<std::pair<int, const char*>>{{CUDNN_CONVOLUTION_BWD_DATA_ALGO_0, "BWD_DATA_ALGO_0"},
                                                                {CUDNN_CONVOLUTION_BWD_DATA_ALGO_1, "BWD_DATA_ALGO_1"},
                                                                {CUDNN_CONVOLUTION_BWD_DATA_ALGO_FFT, "BWD_DATA_FFT"},
@@ -317,8 +351,10 @@ int main(int argc, char** argv) {
             for (const std::vector<Result>* group : {&wino, &wino16, &wino_tf32, &cudnn})
                 for (const Result& r : *group) {
                     if (r.errors)
-                        fmt::print("  {:<34} {:>8} ms  rel_err {:.2e}  max|d|/max|ref| {:.2e}{}\n", r.name, ms_text(r.ms),
-                                   r.errors->relative, r.errors->max_relative, r.failure.empty() ? "" : "  FAILED: " + r.failure);
+                        fmt::print("  {:<34} {:>8} ms  rel_err {:.2e}  max|d|/max|ref| {:.2e}  workspace {}{}\n", r.name, ms_text(r.ms),
+                                   r.errors->relative, r.errors->max_relative,
+                                   r.workspace_bytes ? fmt::format("{:.2f} MiB", *r.workspace_bytes / 1048576.0) : "-",
+                                   r.failure.empty() ? "" : "  FAILED: " + r.failure);
                     else
                         fmt::print("  {:<34} failed: {}\n", r.name, r.failure);
                     entries.push_back(result_json(r));

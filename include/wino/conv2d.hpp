@@ -91,8 +91,11 @@ struct KernelChoice {
     std::string points = "";
     Precision precision = Precision::fp32;  // a Winograd variant's only
     Epilogue epilogue = {};                 // bias and activation, applied as the output is written (forward only)
-    // What the kernels compute for the layer: forward, or backward_data (run
-    // then reads the output's gradient dy and writes the input's, dx).
+    // What the kernels compute for the layer: forward; backward_data (run
+    // then reads the output's gradient dy and writes the input's, dx); or
+    // backward_filter (set_filters takes dy, run reads x and writes the
+    // filters' gradient dw; m is then the width w of dy's chunks, 1×w with w
+    // from 2 to 9).
     Pass pass = Pass::forward;
 };
 
@@ -119,16 +122,22 @@ public:
     ElementType tensor_type() const;
 
     // K·C·R·S values; uploaded and transformed once, kept for every run.
+    // Backward-filter: dy, N·K·H'·W' values, uploaded (and transformed by
+    // each run, with the x it pairs with).
     void set_filters(std::span<const float> filters);
     // K values, when the epilogue adds a bias: set before the first run, kept.
     void set_bias(std::span<const float> bias);
     // On the device: input holds at least N·C·H·W values, output N·K·H'·W'
-    // (backward-data: input is dy, N·K·H'·W', and output dx, N·C·H·W).
+    // (backward-data: input is dy, N·K·H'·W', and output dx, N·C·H·W;
+    // backward-filter: input is x and output dw, K·C·R·S).
     // No host copy; returns the kernels' device times.
     KernelTimes run(const Buffer& input, Buffer& output);
     // From and to host memory, through the layer's own buffers; the output is
     // poisoned (NaN) first, so a value a kernel missed shows.
     KernelTimes run(std::span<const float> input, std::vector<float>& output);
+    // Backward-filter's step: dw from x and dy (set_filters(dy), then run).
+    // Throws InputError for another pass.
+    KernelTimes run(std::span<const float> input, std::span<const float> grad_output, std::vector<float>& grad_filters);
     // The times of the median (by total) of `repeats` runs after `warmup`.
     KernelTimes median_times(std::span<const float> input, int warmup, int repeats);
 

@@ -29,8 +29,10 @@ enum class Precision { fp32, fp16_storage, fp16, fp16_storage_io, fp16_io, fp16_
 // forward shape (N,C,H,W, K filters R×S, padding). forward: y = x ⋆ w;
 // backward_data: the input's gradient dx (N,C,H,W) from the output's gradient
 // dy (N,K,H',W') and the filters w (K,C,R,S), a forward correlation of dy,
-// padded R−1−p per side, with the filters turned by 180° and K and C swapped.
-enum class Pass { forward, backward_data };
+// padded R−1−p per side, with the filters turned by 180° and K and C swapped;
+// backward_filter: the filters' gradient dw (K,C,R,S) from the input x and dy,
+// by WinRS's 1D Winograd F(S, w) along W over chunks of w columns of dy.
+enum class Pass { forward, backward_data, backward_filter };
 
 // The element type of a tensor in device memory (wino::Buffer).
 enum class ElementType { fp32, fp16 };

@@ -7,7 +7,8 @@
 # not divide the output, N > 1. The cases without an epilogue also hold
 # backward-data: an output gradient dy and the input gradient dx that torch's
 # autograd gives for it (test_layer_cases.cpp runs `run --pass backward-data`),
-# with one case padded past R - 1.
+# with one case padded past R - 1; and backward-filter: the filters' gradient
+# dw that autograd gives for the same dy (`run --pass backward-filter`).
 # Needs Debian's python3-torch: /usr/bin/python3 make_layer_cases.py
 import json
 import os
@@ -54,15 +55,17 @@ def case(name, n, c, h, w, k, r, s, pad, activation="none", bias=False, one_d=Fa
     weights = uniform(k, c, s) if one_d else uniform(k, c, r, s)
     b = uniform(k) if bias else None
     x4 = x.double().reshape(n, c, 1 if one_d else h, w).requires_grad_()
-    w4 = weights.double().reshape(k, c, 1 if one_d else r, s)
+    w4 = weights.double().reshape(k, c, 1 if one_d else r, s).requires_grad_()
     y = F.conv2d(F.pad(x4, (left, right, top, bottom)), w4)
     backward = activation == "none" and not bias
     if backward:
         dy = uniform(*y.shape, stream=gradients)
         y.backward(dy.double())
         dx = x4.grad.reshape(x.shape)
+        dw = w4.grad.reshape(weights.shape)
         np.save(os.path.join(here, name + ".dy.npy"), dy.reshape(n, k, -1).numpy() if one_d else dy.numpy())
         np.save(os.path.join(here, name + ".dx.npy"), dx.float().numpy())
+        np.save(os.path.join(here, name + ".dw.npy"), dw.float().numpy())
     y = y.detach()
     if bias:
         y = y + b.double().reshape(1, k, 1, 1)
@@ -82,7 +85,7 @@ def case(name, n, c, h, w, k, r, s, pad, activation="none", bias=False, one_d=Fa
     # The test adds --input, --weights and, with "bias", --bias of the files.
     # The layer as the API takes it (N, C, H, W, K, R, S, pad top, bottom, left, right).
     layer = [n, c, 1 if one_d else h, w, k, 1 if one_d else r, s, top, bottom, left, right]
-    return {"name": name, "flags": " ".join(flags), "bias": bias, "backward_data": backward, "layer": layer}
+    return {"name": name, "flags": " ".join(flags), "bias": bias, "backward": backward, "layer": layer}
 
 
 os.makedirs(here, exist_ok=True)
