@@ -2,7 +2,8 @@
 // CUDA (.cu) files, all of them renamed into place together. With
 // --registry-unit it also writes the C++ unit wino_generate() compiles (and,
 // for GLSL, the list of kernels for glslangValidator); with --layers, the
-// kernel set of each layer of a list, tuned from --db.
+// kernel set of each layer of a list, tuned from --db; with --model, that of
+// each Conv node of an ONNX model, and manifest.json, which node has which.
 #include "generator/atomic_file.hpp"
 #include "cli/command.hpp"
 #include "cli/shared_options.hpp"
@@ -10,15 +11,20 @@
 #include "templates/emitter.hpp"
 #include "cli/kernel_options.hpp"
 #include "tuner/layer_list.hpp"
+#include "tuner/model_layers.hpp"
 #include "recipes/recipe_db.hpp"
 #include "recipes/recipe_format.hpp"
 #include "templates/registry_unit.hpp"
 #include "tuner/tuned_configs.hpp"
 
 #include <wino/errors.hpp>
+#include "generator/json_text.hpp"
 
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
+#include <algorithm>
+#include <cctype>
 #include <memory>
 #include <optional>
 #include <tuple>
@@ -28,8 +34,9 @@ namespace wino::cli {
 namespace {
 
 struct EmitCli {
-    std::string backend, out = ".", registry_unit, layers, db, device_name, points, precision = "fp32", pass = "forward",
+    std::string backend, out = ".", registry_unit, layers, model, db, device_name, points, precision = "fp32", pass = "forward",
         activation = "none", max_error, device_class;
+    std::optional<int> batch;
     std::string m = "4", filter_shape;
     bool bias = false;
     std::optional<int> r;
@@ -60,25 +67,32 @@ DeviceClass device_class_of(const EmitCli& o, Backend backend) {
     return o.device_class.empty() ? spec_of(backend).usual_device : parse_device_class(o.device_class, "--device-class");
 }
 
-// --layers: each layer's configuration from the tuning database (the untuned
-// one where it has none), one set per distinct configuration.
-// At --precision and --pass: the database's result at that precision for that pass.
-RegistryUnit layer_unit(const EmitCli& o, Backend backend) {
+// Each layer's configuration from the tuning database (the untuned one where
+// it has none), one set per distinct configuration, at --precision and
+// --pass: the database's result at that precision for that pass. Per layer,
+// its set's index in the unit and whether the set is tuned.
+struct LayerSet {
+    std::size_t set;
+    bool tuned;
+};
+std::vector<LayerSet> add_layer_sets(const EmitCli& o, Backend backend, const std::vector<NamedLayer>& layers, RegistryUnit& unit) {
     const Precision precision = parse_precision(o.precision, "--precision");
     const Pass pass = parse_pass(o.pass, "--pass");
     const std::optional<double> max_error = max_error_of(o.max_error, precision);
-    RegistryUnit unit{o.registry_unit, {}, {}};
     std::optional<std::pair<DeviceIdentity, TunedLookup>> tuned;
     if (!o.db.empty()) tuned = tuned_lookup(o.db, backend, o.device_name);
-    for (const NamedLayer& l : read_layer_list(o.layers)) {
+    std::vector<LayerSet> out;
+    for (const NamedLayer& l : layers) {
         ConvConfig config = untuned_config(l.shape, device_class_of(o, backend), pass);
         config.precision = precision;
+        bool found_tuned = false;
         if (tuned) {
-            if (const TunedConfig found = tuned->second(l.shape, precision, pass, max_error); found.config)
+            if (const TunedConfig found = tuned->second(l.shape, precision, pass, max_error); found.config) {
                 config = *found.config;
-            else
-                progress(fmt::format("{}: no tuning result for {}; its kernels are the untuned ones", l.name,
-                                     tuned->first.name));
+                found_tuned = true;
+            } else {
+                progress(fmt::format("{}: no tuning result for {}; its kernels are the untuned ones", l.name, tuned->first.name));
+            }
         }
         config.epilogue = epilogue_of(o);
         ConvPlan plan = make_plan(l.shape, config, backend);
@@ -86,26 +100,89 @@ RegistryUnit layer_unit(const EmitCli& o, Backend backend) {
         std::size_t index = 0;
         while (index < unit.sets.size() && unit.sets[index].name != set.name) ++index;
         if (index == unit.sets.size()) unit.sets.push_back(std::move(set));
-        unit.layers.push_back({l.shape, index});
+        out.push_back({index, found_tuned});
+    }
+    return out;
+}
+
+// --layers: each layer of the list and its set.
+RegistryUnit layer_unit(const EmitCli& o, Backend backend) {
+    RegistryUnit unit{o.registry_unit, {}, {}};
+    const std::vector<NamedLayer> layers = read_layer_list(o.layers);
+    const std::vector<LayerSet> sets = add_layer_sets(o, backend, layers, unit);
+    for (std::size_t i = 0; i < layers.size(); ++i) unit.layers.push_back({layers[i].shape, sets[i].set});
+    return unit;
+}
+
+// A C identifier from a file's stem: "resnet18-v1" -> "resnet18_v1".
+std::string identifier_of(const std::filesystem::path& file) {
+    std::string id = file.stem().string();
+    std::replace_if(id.begin(), id.end(), [](char c) { return !std::isalnum(static_cast<unsigned char>(c)); }, '_');
+    return id.empty() || std::isdigit(static_cast<unsigned char>(id[0])) ? "model_" + id : id;
+}
+
+// --model: the set of each distinct shape of the model's Conv nodes (each
+// shape's layer once, found by shape), every node with its shape's set, and
+// the nodes no set runs with their reasons; and manifest.json, which says so.
+RegistryUnit model_unit(const EmitCli& o, Backend backend, const ModelLayers& model) {
+    RegistryUnit unit{o.registry_unit.empty() ? identifier_of(o.model) : o.registry_unit, {}, {}};
+    for (const SkippedConv& s : model.skipped) {
+        progress(fmt::format("skipped {}: {}", s.node, s.reason));
+        unit.skipped.push_back({s.node, s.reason});
+    }
+    const std::vector<LayerSet> sets = add_layer_sets(o, backend, model.layers, unit);
+    for (std::size_t i = 0; i < model.layers.size(); ++i) unit.layers.push_back({model.layers[i].shape, sets[i].set});
+    for (const NamedLayer& node : model.nodes) {
+        const auto layer = std::find_if(model.layers.begin(), model.layers.end(), [&](const NamedLayer& l) { return l.shape == node.shape; });
+        const LayerSet& set = sets.at(static_cast<std::size_t>(layer - model.layers.begin()));
+        unit.nodes.push_back({node.name, node.shape, set.set, set.tuned});
     }
     return unit;
+}
+
+nlohmann::ordered_json manifest(const EmitCli& o, Backend backend, const ModelLayers& model, const RegistryUnit& unit) {
+    nlohmann::ordered_json nodes = nlohmann::ordered_json::array(), skipped = nlohmann::ordered_json::array();
+    for (const UnitNode& n : unit.nodes)
+        nodes.push_back({{"node", n.name}, {"shape", layer_json(n.shape)}, {"set", unit.sets[n.set].name}, {"tuned", n.tuned}});
+    for (const UnitSkipped& s : unit.skipped) skipped.push_back({{"node", s.name}, {"reason", s.reason}});
+    return {{"model", model.file_name},
+            {"model_hash", model.hash},
+            {"batch", o.batch.value_or(1)},
+            {"backend", spec_of(backend).name},
+            {"precision", o.precision},
+            {"pass", o.pass},
+            {"tuning_db", o.db.empty() ? nlohmann::ordered_json() : nlohmann::ordered_json(o.db)},
+            {"registry_unit", unit.id},
+            {"counts", {{"nodes", unit.nodes.size()}, {"sets", unit.sets.size()}, {"skipped", unit.skipped.size()}}},
+            {"nodes", nodes},
+            {"skipped", skipped}};
 }
 
 void emit(const EmitCli& o) {
     if (o.backend.empty()) throw InputError(fmt::format("emit needs --backend {}", backend_names()));
     const Backend backend = parse_backend(o.backend, "--backend");
     const BackendSpec& language = spec_of(backend);
+    const bool listed = !o.layers.empty() || !o.model.empty();
+    if (!o.layers.empty() && !o.model.empty()) throw InputError("give --layers or --model, not both");
     if (!o.layers.empty() && o.registry_unit.empty()) throw InputError("--layers needs --registry-unit");
-    if (o.layers.empty() && (!o.db.empty() || !o.device_name.empty() || !o.max_error.empty()))
-        throw InputError("--db, --device-name and --max-error need --layers");
-    if (!o.layers.empty() && !o.points.empty()) throw InputError("--points is for one configuration, not --layers");
+    if (o.batch && o.model.empty()) throw InputError("--batch is for --model: the batch size its dynamic batch dimension stands for");
+    if (!listed && (!o.db.empty() || !o.device_name.empty() || !o.max_error.empty()))
+        throw InputError("--db, --device-name and --max-error need --layers or --model");
+    if (listed && !o.points.empty()) throw InputError("--points is for one configuration, not --layers or --model");
     const Precision precision = parse_precision(o.precision, "--precision");
     const Pass pass = parse_pass(o.pass, "--pass");
     check_writable_folder(o.out);  // before recipes that may take minutes to make
     const std::filesystem::path out(o.out);
     Files files;
     RegistryUnit unit;
-    if (!o.layers.empty()) {
+    if (!o.model.empty()) {
+        const ModelLayers model = read_model_layers(o.model, o.batch.value_or(1));
+        if (model.nodes.empty())
+            throw InputError(fmt::format("{} has no convolution a Winograd kernel can run ({} Conv nodes skipped)", o.model,
+                                         model.skipped.size()));
+        unit = model_unit(o, backend, model);
+        files.push_back({out / "manifest.json", to_readable_json(manifest(o, backend, model, unit))});
+    } else if (!o.layers.empty()) {
         unit = layer_unit(o, backend);
     } else {
         const Variant variant = parse_variant(o.kernel.variant.value_or(default_variant), "--variant");
@@ -158,9 +235,9 @@ void emit(const EmitCli& o) {
     for (const UnitSet& set : unit.sets)
         for (const EmittedKernel& k : set.kernels)
             if (written.insert(k.name).second) files.push_back({out / (k.name + language.extension), k.source});
-    if (!o.registry_unit.empty()) {
-        files.push_back({out / (o.registry_unit + ".cpp"), render_registry_unit(unit)});
-        files.push_back({out / (o.registry_unit + ".spirv.txt"), render_spirv_list(unit, language.extension)});
+    if (!unit.id.empty()) {
+        files.push_back({out / (unit.id + ".cpp"), render_registry_unit(unit)});
+        files.push_back({out / (unit.id + ".spirv.txt"), render_spirv_list(unit, language.extension)});
     }
     write_files_atomically(files);
     for (const auto& [file, text] : files) fmt::print("{}\n", file.string());
@@ -188,9 +265,17 @@ Command add_emit_command(CLI::App& app) {
     sub->add_option("--layers", o->layers,
                     "instead of one configuration, the kernel set of each layer of this list (\"name N C H W K R pad\" a "
                     "line; R may be RxS, pad as --pad takes it)");
+    sub->add_option("--model", o->model,
+                    "instead of one configuration, the kernel set of each Conv node of this ONNX model that wino-gen runs "
+                    "(stride 1, dilation 1, group 1), nodes of one shape sharing it, and manifest.json: each node's shape, "
+                    "set and whether it is tuned, the skipped nodes with their reasons, the model's hash; the registry unit "
+                    "is named after the model unless --registry-unit");
+    sub->add_option("--batch", o->batch, "with --model: the batch size a dynamic batch dimension stands for")
+        ->default_str("1")
+        ->check(integer_range(layer_fields()[0].min, layer_fields()[0].max));
     sub->add_option("--db", o->db,
-                    "with --layers: each layer's configuration is the fastest in this tuning database at --precision "
-                    "for --pass");
+                    "with --layers or --model: each layer's configuration is the fastest in this tuning database at "
+                    "--precision for --pass");
     sub->add_option("--device-name", o->device_name, "with --db holding several devices: the one whose name holds this");
     add_max_error_option(sub, o->max_error, "with --db, a tuned configuration's error budget");
     sub->add_option("--device-class", o->device_class,

@@ -26,7 +26,7 @@ struct TuneCli {
     DeviceOptions where;
     LayerOptions layer;
     std::string layers, model, strategy = "guided", db, format = "text", export_file, import_file, points, precision = "fp32", pass = "forward",
-        batches, max_error;
+        batches, max_error, write_layers;
     std::optional<int> batch;
     double budget = 0;
     int budget_candidates = 0;
@@ -126,7 +126,22 @@ private:
     TuneProgress last_;
 };
 
+// --write-layers: the model's eligible Conv nodes as a layer list, one line a
+// node named by it (what `emit --layers` and `tune --layers` read); nothing is tuned.
+void write_model_layers(const TuneCli& o) {
+    if (o.model.empty()) throw InputError("--write-layers is for --model: it writes the model's layers as a list");
+    if (!o.batches.empty()) throw InputError("--write-layers writes the model at one --batch, not --batches");
+    const ModelLayers model = given_layers(o);
+    write_file_atomically(o.write_layers,
+                          layer_list_text(model.nodes, fmt::format("the Conv nodes of {} ({}) that wino-gen runs, at batch {}; {} skipped",
+                                                                   model.file_name, model.hash, o.batch.value_or(1),
+                                                                   model.skipped.size())));
+    fmt::print("wrote {} layers of {} ({} distinct, {} Conv nodes skipped) to {}\n", model.nodes.size(), o.model, model.layers.size(),
+               model.skipped.size(), o.write_layers);
+}
+
 void tune(const TuneCli& o) {
+    if (!o.write_layers.empty()) return write_model_layers(o);
     if (o.format != "text" && o.format != "json") throw InputError(fmt::format("--format must be text or json, not '{}'", o.format));
     strategy_named(o.strategy, "--strategy");
     const Precision precision = parse_precision(o.precision, "--precision");
@@ -254,10 +269,13 @@ Command add_tune_command(CLI::App& app) {
     add_device_options(sub, o->where);
     sub->add_option("--layers", o->layers, "layer list: 'name N C H W K R pad' per line (examples/layers/*.txt)");
     sub->add_option("--model", o->model,
-                    "ONNX model: every Conv a Winograd kernel runs (stride 1, dilation 1, group 1, square R of the "
-                    "recipes, symmetric padding) is a layer, the others are listed as skipped");
+                    "ONNX model: every Conv a Winograd kernel runs (stride 1, dilation 1, group 1, a filter whose sizes "
+                    "have recipes, 2D or 1D) is a layer, each distinct shape tuned once; the others are listed as skipped");
     sub->add_option("--batch", o->batch, "with --model: the batch size a dynamic batch dimension stands for")->default_str("1")->check(
         integer_range(layer_fields()[0].min, layer_fields()[0].max));
+    sub->add_option("--write-layers", o->write_layers,
+                    "with --model: write its Conv nodes that wino-gen runs as a layer list ('name N C H W K RxS pad' a "
+                    "line, named by node, for --layers and emit --layers) to this file, and tune nothing");
     sub->add_option("--batches", o->batches,
                     "tune each layer at each of these batch sizes, its N replaced ('1,8,32'); `run` at an untuned N takes "
                     "the nearest tuned one's result");

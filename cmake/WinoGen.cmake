@@ -5,7 +5,7 @@
 # set to the recipe database that the targets' wino-gen reads.
 #
 #   wino_generate(<target> BACKEND glsl|cuda
-#                 CONFIGS F4_3 F6_3 F2_5 F1x4_1x7 ... | LAYERS <layer file>
+#                 CONFIGS F4_3 F6_3 F2_5 F1x4_1x7 ... | LAYERS <layer file> | MODEL <model.onnx> [BATCH <n>]
 #                 [VARIANTS nonfused fused] [TUNING_DB <file>] [DEVICE_NAME <text>] [MAX_ERROR <e|none>]
 #                 [UNROLL <n|full>] [PRECISION <precision>] [PASS <pass>] [BIAS] [ACTIVATION <activation>]
 #                 [DEVICE_CLASS cpu|gpu] [NAME <registry>] [OUTPUT_DIR <dir>])
@@ -17,10 +17,18 @@
 # for its device (DEVICE_NAME picks one of several) at PRECISION within the
 # error budget MAX_ERROR (emit's --max-error: 1e-5 at fp32 unless given),
 # else the untuned one. PRECISION, PASS, BIAS, ACTIVATION and DEVICE_CLASS are `wino-gen emit`'s
-# --precision, --pass (forward, backward-data: a set's pass is KernelSet::pass, and
+# --precision, --pass (forward, backward-data, backward-filter, whose CONFIGS' m is the width of dy's chunks:
+# a set's pass is KernelSet::pass, and
 # LAYERS' sets are the database's for that pass), --bias, --activation and --device-class (the untuned kernels'
 # starting parameters: cpu, lavapipe's, the default for GLSL; gpu, CUDA's) for every set (wino-gen checks their
 # values when a unit is built, and fails the build naming the forms).
+# MODEL: an ONNX model's Conv nodes that wino-gen runs, each with the set of
+# its shape (the fastest in TUNING_DB as for LAYERS), found by node name too:
+# registry().find_node("/layer1/layer1.0/conv1/Conv"), which for a node no set
+# runs (stride 2, a 1x1 filter, ...) says why; the build prints those nodes.
+# BATCH is the size a dynamic batch dimension stands for (1). Touching the
+# model or the database regenerates the unit; emit's manifest.json lies
+# beside it (<OUTPUT_DIR>/<NAME>_model/manifest.json).
 # GLSL kernels are compiled to SPIR-V by glslangValidator and embedded; CUDA
 # kernels are embedded as source for NVRTC. The target gets the sources and
 # <NAME>_kernels.hpp: <NAME>_kernels::registry() (<wino/kernel_set.hpp>);
@@ -54,7 +62,7 @@ endfunction()
 
 function(wino_generate target)
   set(where "wino_generate(${target})")
-  cmake_parse_arguments(PARSE_ARGV 1 arg "BIAS" "BACKEND;LAYERS;TUNING_DB;DEVICE_NAME;MAX_ERROR;UNROLL;PRECISION;PASS;ACTIVATION;DEVICE_CLASS;NAME;OUTPUT_DIR"
+  cmake_parse_arguments(PARSE_ARGV 1 arg "BIAS" "BACKEND;LAYERS;MODEL;BATCH;TUNING_DB;DEVICE_NAME;MAX_ERROR;UNROLL;PRECISION;PASS;ACTIVATION;DEVICE_CLASS;NAME;OUTPUT_DIR"
                         "CONFIGS;VARIANTS")
   if(arg_UNPARSED_ARGUMENTS)
     list(JOIN arg_UNPARSED_ARGUMENTS " " extra)
@@ -72,14 +80,23 @@ function(wino_generate target)
   if(arg_BACKEND STREQUAL "glsl" AND NOT TARGET WinoGen::glslangValidator)
     _wino_generate_fail("${where}" "BACKEND glsl needs glslangValidator (Debian: glslang-tools), which was not found")
   endif()
-  if(arg_CONFIGS AND arg_LAYERS)
-    _wino_generate_fail("${where}" "give CONFIGS or LAYERS, not both")
+  set(sources_given 0)
+  foreach(source IN ITEMS CONFIGS LAYERS MODEL)
+    if(arg_${source})
+      math(EXPR sources_given "${sources_given} + 1")
+    endif()
+  endforeach()
+  if(sources_given GREATER 1)
+    _wino_generate_fail("${where}" "give one of CONFIGS, LAYERS and MODEL")
   endif()
-  if(NOT arg_CONFIGS AND NOT arg_LAYERS)
-    _wino_generate_fail("${where}" "needs CONFIGS F<m>_<r>... or LAYERS <layer file>")
+  if(sources_given EQUAL 0)
+    _wino_generate_fail("${where}" "needs CONFIGS F<m>_<r>..., LAYERS <layer file> or MODEL <model.onnx>")
   endif()
-  if((arg_TUNING_DB OR arg_DEVICE_NAME OR DEFINED arg_MAX_ERROR) AND NOT arg_LAYERS)
-    _wino_generate_fail("${where}" "TUNING_DB, DEVICE_NAME and MAX_ERROR are for LAYERS; CONFIGS sets are untuned")
+  if((arg_TUNING_DB OR arg_DEVICE_NAME OR DEFINED arg_MAX_ERROR) AND arg_CONFIGS)
+    _wino_generate_fail("${where}" "TUNING_DB, DEVICE_NAME and MAX_ERROR are for LAYERS and MODEL: CONFIGS sets are untuned")
+  endif()
+  if(DEFINED arg_BATCH AND NOT arg_MODEL)
+    _wino_generate_fail("${where}" "BATCH is for MODEL: the size its dynamic batch dimension stands for")
   endif()
   if(NOT arg_VARIANTS)
     set(arg_VARIANTS nonfused)
@@ -183,9 +200,20 @@ function(wino_generate target)
       endforeach()
     endforeach()
   else()
-    _wino_generate_file("${where}" LAYERS "${arg_LAYERS}" layers)
-    set(emit_args ${common} --layers "${layers}")
-    set(inputs "${layers}")
+    if(arg_MODEL)
+      _wino_generate_file("${where}" MODEL "${arg_MODEL}" model)
+      set(emit_args ${common} --model "${model}")
+      if(DEFINED arg_BATCH)
+        list(APPEND emit_args --batch "${arg_BATCH}")
+      endif()
+      set(inputs "${model}")
+      set(unit_name ${ident}_model)
+    else()
+      _wino_generate_file("${where}" LAYERS "${arg_LAYERS}" layers)
+      set(emit_args ${common} --layers "${layers}")
+      set(inputs "${layers}")
+      set(unit_name ${ident}_layers)
+    endif()
     if(arg_TUNING_DB)
       _wino_generate_file("${where}" TUNING_DB "${arg_TUNING_DB}" db)
       list(APPEND emit_args --db "${db}")
@@ -198,22 +226,27 @@ function(wino_generate target)
       list(APPEND emit_args --max-error "${arg_MAX_ERROR}")
     endif()
     list(TRANSFORM standard REPLACE "^(.+)$" "${recipes}/\\1.json" OUTPUT_VARIABLE recipe_files)
-    _wino_generate_unit(${ident}_layers "${inputs};${recipe_files}")
+    _wino_generate_unit(${unit_name} "${inputs};${recipe_files}")
   endif()
 
   # The registry: written at configure time from the unit list alone, and
   # only when it changes, so a rebuild recompiles just the units that did.
   set(declarations "")
-  set(set_spans "")
-  set(layer_spans "")
+  foreach(part IN ITEMS sets layers nodes skipped)
+    set(${part}_spans "")
+  endforeach()
   foreach(unit IN LISTS units)
     string(APPEND declarations "extern const std::span<const wino::KernelSet> ${unit}_sets;\n"
-                               "extern const std::span<const wino::LayerKernels> ${unit}_layers;\n")
-    list(APPEND set_spans "wino_generated::${unit}_sets")
-    list(APPEND layer_spans "wino_generated::${unit}_layers")
+                               "extern const std::span<const wino::LayerKernels> ${unit}_layers;\n"
+                               "extern const std::span<const wino::NodeKernels> ${unit}_nodes;\n"
+                               "extern const std::span<const wino::SkippedNode> ${unit}_skipped;\n")
+    foreach(part IN ITEMS sets layers nodes skipped)
+      list(APPEND ${part}_spans "wino_generated::${unit}_${part}")
+    endforeach()
   endforeach()
-  list(JOIN set_spans ", " set_spans)
-  list(JOIN layer_spans ", " layer_spans)
+  foreach(part IN ITEMS sets layers nodes skipped)
+    list(JOIN ${part}_spans ", " ${part}_spans)
+  endforeach()
   file(CONFIGURE OUTPUT "${out_dir}/${name}_kernels.hpp" CONTENT
 "// Generated by wino_generate(${target} NAME ${name}): the registry of the kernel sets built into
 // ${target}. Find a set by F(m,r) and variant, by name or by layer shape, and run
@@ -240,19 +273,23 @@ namespace wino_generated {
 ${declarations}}  // namespace wino_generated
 
 namespace ${ident}_kernels {
+namespace {
+
+template <class Record>
+std::vector<Record> gathered(std::initializer_list<std::span<const Record>> units) {
+    std::vector<Record> all;
+    for (const auto unit : units) all.insert(all.end(), unit.begin(), unit.end());
+    return all;
+}
+
+}  // namespace
 
 const wino::Registry& registry() {
-    static const std::vector<wino::KernelSet> sets = [] {
-        std::vector<wino::KernelSet> all;
-        for (const auto unit : {${set_spans}}) all.insert(all.end(), unit.begin(), unit.end());
-        return all;
-    }();
-    static const std::vector<wino::LayerKernels> layers = [] {
-        std::vector<wino::LayerKernels> all;
-        for (const auto unit : {${layer_spans}}) all.insert(all.end(), unit.begin(), unit.end());
-        return all;
-    }();
-    static const wino::Registry registry{sets, layers};
+    static const auto sets = gathered<wino::KernelSet>({${sets_spans}});
+    static const auto layers = gathered<wino::LayerKernels>({${layers_spans}});
+    static const auto nodes = gathered<wino::NodeKernels>({${nodes_spans}});
+    static const auto skipped = gathered<wino::SkippedNode>({${skipped_spans}});
+    static const wino::Registry registry{sets, layers, nodes, skipped};
     return registry;
 }
 

@@ -15,6 +15,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <functional>
 #include <set>
 
 namespace wino {
@@ -87,20 +88,33 @@ std::string render_registry_unit(const RegistryUnit& unit) {
                            epilogue_value(set.epilogue), i, enum_name(set.pass));
     }
     out += "};\n";
-    std::string layers = "{}";
-    if (!unit.layers.empty()) {
-        out += "\nconst wino::LayerKernels layers[] = {\n";
-        for (const UnitLayer& l : unit.layers) {
-            const ConvShape& s = l.shape;
-            out += fmt::format("    {{{{{}, {}, {}, {}, {}, {}, {}, {{{}, {}, {}, {}}}}}, &sets[{}]}},\n", s.N, s.C, s.H, s.W, s.K,
-                               s.R, s.S, s.pad.top, s.pad.bottom, s.pad.left, s.pad.right, l.set);
-        }
+    auto shape = [](const ConvShape& s) {
+        return fmt::format("{{{}, {}, {}, {}, {}, {}, {}, {{{}, {}, {}, {}}}}}", s.N, s.C, s.H, s.W, s.K, s.R, s.S, s.pad.top,
+                           s.pad.bottom, s.pad.left, s.pad.right);
+    };
+    // An array of the records `lines` writes, or "{}" (an empty span) where there are none.
+    auto records = [&](const char* type, const char* array, std::size_t count, const std::function<std::string(std::size_t)>& line) {
+        if (count == 0) return std::string("{}");
+        out += fmt::format("\nconst wino::{} {}[] = {{\n", type, array);
+        for (std::size_t i = 0; i < count; ++i) out += "    " + line(i) + ",\n";
         out += "};\n";
-        layers = "layers";
-    }
+        return std::string(array);
+    };
+    const std::string layers = records("LayerKernels", "layers", unit.layers.size(), [&](std::size_t i) {
+        return fmt::format("{{{}, &sets[{}]}}", shape(unit.layers[i].shape), unit.layers[i].set);
+    });
+    const std::string nodes = records("NodeKernels", "nodes", unit.nodes.size(), [&](std::size_t i) {
+        const UnitNode& n = unit.nodes[i];
+        return fmt::format("{{{}, {}, &sets[{}], {}}}", quoted(n.name), shape(n.shape), n.set, n.tuned ? "true" : "false");
+    });
+    const std::string skipped = records("SkippedNode", "skipped", unit.skipped.size(), [&](std::size_t i) {
+        return fmt::format("{{{}, {}}}", quoted(unit.skipped[i].name), quoted(unit.skipped[i].reason));
+    });
     out += fmt::format("\n}}  // namespace\n\nextern const std::span<const wino::KernelSet> {0}_sets = sets;\n"
-                       "extern const std::span<const wino::LayerKernels> {0}_layers = {1};\n\n}}  // namespace wino_generated\n",
-                       unit.id, layers);
+                       "extern const std::span<const wino::LayerKernels> {0}_layers = {1};\n"
+                       "extern const std::span<const wino::NodeKernels> {0}_nodes = {2};\n"
+                       "extern const std::span<const wino::SkippedNode> {0}_skipped = {3};\n\n}}  // namespace wino_generated\n",
+                       unit.id, layers, nodes, skipped);
     return out;
 }
 

@@ -32,10 +32,25 @@ struct UnitLayer {
     std::size_t set;  // index into the unit's sets
 };
 
+// A model's Conv node and its set; or, with no set, why it has none.
+struct UnitNode {
+    std::string name;
+    ConvShape shape;
+    std::size_t set;
+    bool tuned;
+};
+struct UnitSkipped {
+    std::string name, reason;
+};
+
 struct RegistryUnit {
-    std::string id;  // a C identifier: the unit's symbols are wino_generated::<id>_sets, <id>_layers
+    // A C identifier: the unit's symbols are wino_generated::<id>_sets,
+    // <id>_layers, <id>_nodes and <id>_skipped.
+    std::string id;
     std::vector<UnitSet> sets;
     std::vector<UnitLayer> layers;
+    std::vector<UnitNode> nodes = {};
+    std::vector<UnitSkipped> skipped = {};
 };
 
 // The header glslangValidator writes for a GLSL kernel, and its array.

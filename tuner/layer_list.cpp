@@ -6,6 +6,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <cctype>
 #include <fstream>
 #include <sstream>
 
@@ -39,6 +41,17 @@ std::vector<NamedLayer> read_layer_list(const std::filesystem::path& file) {
     }
     if (layers.empty()) throw InputError(fmt::format("layer list {} holds no layer", file.string()));
     return layers;
+}
+
+std::string layer_list_text(const std::vector<NamedLayer>& layers, const std::string& header) {
+    std::string out = fmt::format("# {}\n# name N C H W K RxS pad\n", header);
+    for (const NamedLayer& l : layers) {
+        std::string name = l.name;
+        std::replace_if(name.begin(), name.end(), [](char c) { return c == '#' || std::isspace(static_cast<unsigned char>(c)); }, '_');
+        const ConvShape& s = l.shape;
+        out += fmt::format("{} {} {} {} {} {} {} {}\n", name, s.N, s.C, s.H, s.W, s.K, filter_text(s), padding_text(s.pad));
+    }
+    return out;
 }
 
 }  // namespace wino

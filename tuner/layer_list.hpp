@@ -20,4 +20,9 @@ struct NamedLayer {
 // Throws InputError naming the file and line of the first bad line.
 std::vector<NamedLayer> read_layer_list(const std::filesystem::path& file);
 
+// The layers as a list read_layer_list reads back, after a comment line
+// `header` (no '#' needed): a name's blanks and '#' become '_', so that it
+// stays one field.
+std::string layer_list_text(const std::vector<NamedLayer>& layers, const std::string& header);
+
 }  // namespace wino

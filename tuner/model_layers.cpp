@@ -7,6 +7,7 @@
 #include "tuner/model_layers.hpp"
 
 #include <wino/errors.hpp>
+#include "generator/stable_hash.hpp"
 #include "recipes/recipe_db.hpp"
 
 #include <fmt/format.h>
@@ -14,6 +15,7 @@
 #include <algorithm>
 #include <climits>
 #include <fstream>
+#include <iterator>
 #include <map>
 #include <optional>
 
@@ -153,8 +155,10 @@ ModelLayers read_model_layers(const std::filesystem::path& model, int batch) {
     if (std::filesystem::is_directory(model)) throw InputError(fmt::format("model {} is a directory", file));
     std::ifstream in(model, std::ios::binary);
     if (!in) throw InputError(fmt::format("cannot read model {}", file));
+    const std::string bytes{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+    if (in.bad()) throw InputError(fmt::format("cannot read model {}", file));
     onnx::ModelProto proto;
-    if (!proto.ParseFromIstream(&in) || !proto.has_graph())
+    if (!proto.ParseFromString(bytes) || !proto.has_graph())
         throw InputError(fmt::format("{} is not an ONNX model (no ModelProto with a graph)", file));
     try {
         onnx::shape_inference::InferShapes(proto);
@@ -163,6 +167,8 @@ ModelLayers read_model_layers(const std::filesystem::path& model, int batch) {
     }
     const std::map<std::string, TensorInfo> infos = tensor_infos(proto.graph());
     ModelLayers out;
+    out.file_name = model.filename().string();
+    out.hash = "fnv1a64:" + stable_hash(bytes);
     std::vector<int> counts;
     for (const onnx::NodeProto& node : proto.graph().node()) {
         if (node.op_type() != "Conv" || !(node.domain().empty() || node.domain() == "ai.onnx")) continue;
@@ -172,6 +178,7 @@ ModelLayers read_model_layers(const std::filesystem::path& model, int batch) {
             out.skipped.push_back({name, conv.reason});
             continue;
         }
+        out.nodes.push_back({name, *conv.shape});
         const auto seen = std::find_if(out.layers.begin(), out.layers.end(), [&](const NamedLayer& l) { return l.shape == *conv.shape; });
         if (seen != out.layers.end()) {
             ++counts[seen - out.layers.begin()];

@@ -21,6 +21,10 @@ struct ModelLayers {
     // is named after the first, with the count ("conv2 (x3)").
     std::vector<NamedLayer> layers;
     std::vector<SkippedConv> skipped;
+    // Every Conv node a Winograd kernel can run, by its name, in model order.
+    std::vector<NamedLayer> nodes = {};
+    std::string file_name = "";  // the model's, without its folder
+    std::string hash = "";       // "fnv1a64:<16 hex digits>" of the model's bytes (stable_hash)
 };
 
 // `batch` stands for a symbolic (dynamic) batch dimension. Throws InputError

@@ -2,6 +2,7 @@
 // (-DWINO_TUNER=OFF, or SQLite or ONNX not found): opening a database says
 // how to build it, and `run` reads none unless one is given.
 #include "tuner/tuned_configs.hpp"
+#include "tuner/model_layers.hpp"
 
 #include "generator/build_parts.hpp"
 #include <wino/errors.hpp>
@@ -17,5 +18,7 @@ std::pair<DeviceIdentity, TunedLookup> tuned_lookup(const std::filesystem::path&
 }
 
 std::filesystem::path default_tuning_db(const std::string& given) { return given; }
+
+ModelLayers read_model_layers(const std::filesystem::path&, int) { throw InputError(absent_part(Part::tuner, "an ONNX model")); }
 
 }  // namespace wino

@@ -9,6 +9,9 @@
 #ifdef CONSUMER_TUNED
 #include "tuned_kernels.hpp"
 #endif
+#ifdef CONSUMER_MODEL
+#include "consumer_model_kernels.hpp"
+#endif
 
 #include <wino/conv2d.hpp>
 
@@ -16,6 +19,7 @@
 #include <cmath>
 #include <cstdio>
 #include <random>
+#include <string_view>
 #include <vector>
 
 namespace {
@@ -135,6 +139,19 @@ int main() try {
         for (const wino::KernelSet& set : consumer_cuda_kernels::registry().sets)
             std::printf("%s (CUDA) not run: %s\n", set.name, e.what());
     }
+#ifdef CONSUMER_MODEL
+    // Two of the model's nodes by name, each on its own shape; and a node no set runs says why.
+    const wino::Registry& model = consumer_model_kernels::registry();
+    for (const char* node : {"/conv1/Conv", "/row/Conv"}) {
+        const wino::NodeLookup found = model.find_node(node);
+        const auto entry = std::find_if(model.nodes.begin(), model.nodes.end(), [&](const wino::NodeKernels& n) { return std::string_view(n.node) == node; });
+        std::printf("node %s: ", node);
+        all_good = found.set && entry != model.nodes.end() && check(device, entry->shape, *found.set) && all_good;
+    }
+    const wino::NodeLookup strided = model.find_node("/down/Conv");
+    std::printf("node /down/Conv: %s\n", strided.set ? "has a set" : strided.why);
+    all_good = !strided.set && std::string_view(strided.why) == "stride 2x2" && all_good;
+#endif
 #ifdef CONSUMER_TUNED
     const wino::Registry& tuned = tuned_kernels::registry();
     all_good = all_good && !tuned.layers.empty();

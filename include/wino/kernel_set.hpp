@@ -1,8 +1,9 @@
 // The kernels that `wino_generate()` builds into a program, as plain data:
 // the generated <target>_kernels.hpp holds a Registry of KernelSets (one per
 // configuration, its kernels' systematic names and SPIR-V words or CUDA
-// source) and, for a layer list with a tuning database, the tuned set of
-// each layer. Conv2d runs a KernelSet directly.
+// source) and, for a layer list or an ONNX model with a tuning database, the
+// tuned set of each layer (and for a model, of each Conv node by its name).
+// Conv2d runs a KernelSet directly.
 #pragma once
 
 #include <wino/kinds.hpp>
@@ -42,9 +43,42 @@ struct LayerKernels {
     const KernelSet* set;
 };
 
+// A Conv node of the MODEL and its set: tuned for its shape in the tuning
+// database, or the untuned one.
+struct NodeKernels {
+    const char* node;  // its name in the model ("/layer1/layer1.0/conv1/Conv")
+    ConvShape shape;
+    const KernelSet* set;
+    bool tuned;
+};
+
+// A Conv node of the MODEL that no set runs, and why ("stride 2x2").
+struct SkippedNode {
+    const char* node;
+    const char* reason;
+};
+
+// What find_node gives: the node's set, or null and why there is none.
+struct NodeLookup {
+    const KernelSet* set;
+    const char* why;  // null where there is a set
+};
+
 struct Registry {
     std::span<const KernelSet> sets;
     std::span<const LayerKernels> layers;
+    std::span<const NodeKernels> nodes = {};    // a MODEL's, in model order
+    std::span<const SkippedNode> skipped = {};  // a MODEL's Conv nodes that no set runs
+
+    // The set of the MODEL's node of that name; where it has none, why: the
+    // reason the node was skipped, or that the model has no such Conv node.
+    NodeLookup find_node(std::string_view node) const {
+        for (const NodeKernels& n : nodes)
+            if (node == n.node) return {n.set, nullptr};
+        for (const SkippedNode& s : skipped)
+            if (node == s.node) return {nullptr, s.reason};
+        return {nullptr, "no Conv node of that name in the model"};
+    }
 
     // The first set of that F(m.h×m.w, r×s) and variant, or null.
     const KernelSet* find(TileSize m, int r, int s, Variant variant) const {
