@@ -3,6 +3,7 @@
 // convolution loop in double. Exit 0 when every set is within its bound.
 #include "consumer_cuda_kernels.hpp"
 #include "consumer_backward_kernels.hpp"
+#include "consumer_filter_gradient_kernels.hpp"
 #include "consumer_fp16_kernels.hpp"
 #include "consumer_kernels.hpp"
 #include "consumer_rect_kernels.hpp"
@@ -78,6 +79,40 @@ std::vector<double> direct_backward_data(const wino::ConvShape& s, const std::ve
     return dx;
 }
 
+// Backward-filter from its definition: dw[k,c,u,v] sums x[n,c,i-p+u,j-p+v]·dy[n,k,i,j] over n, i, j.
+std::vector<double> direct_backward_filter(const wino::ConvShape& s, const std::vector<float>& x, const std::vector<float>& dy) {
+    std::vector<double> dw(s.filter_size());
+    for (int k = 0; k < s.K; ++k)
+        for (int c = 0; c < s.C; ++c)
+            for (int u = 0; u < s.R; ++u)
+                for (int v = 0; v < s.S; ++v) {
+                    double sum = 0;
+                    for (int n = 0; n < s.N; ++n)
+                        for (int i = 0; i < s.out_h(); ++i)
+                            for (int j = 0; j < s.out_w(); ++j) {
+                                const int h = i + u - s.pad.top, ww = j + v - s.pad.left;
+                                if (h < 0 || h >= s.H || ww < 0 || ww >= s.W) continue;
+                                sum += double(x[((n * s.C + c) * s.H + h) * s.W + ww]) * dy[((n * s.K + k) * s.out_h() + i) * s.out_w() + j];
+                            }
+                    dw[((k * s.C + c) * s.R + u) * s.S + v] = sum;
+                }
+    return dw;
+}
+
+// What a set's pass reads (into Conv2d's input and set_filters) and writes, by size:
+// forward x and w into y, backward-data dy and w into dx, backward-filter x and dy into dw.
+struct PassTensors {
+    std::size_t input, filters, output;
+    const char* label;
+};
+PassTensors tensors_of(const wino::ConvShape& s, wino::Pass pass) {
+    switch (pass) {
+        case wino::Pass::backward_data: return {s.output_size(), s.filter_size(), s.input_size(), " backward-data"};
+        case wino::Pass::backward_filter: return {s.input_size(), s.output_size(), s.filter_size(), " backward-filter"};
+        default: return {s.input_size(), s.filter_size(), s.output_size(), ""};
+    }
+}
+
 double max_relative_error(const std::vector<float>& y, const std::vector<double>& ref) {
     double diff = 0, scale = 0;
     for (std::size_t i = 0; i < y.size(); ++i) {
@@ -89,12 +124,11 @@ double max_relative_error(const std::vector<float>& y, const std::vector<double>
 
 // Runs `set` on `shape` from host vectors and device buffers; true when both
 // agree and are within Winograd's error at the set's precision of the direct loop.
-// A backward-data set reads dy (the output's size) and writes dx (the input's).
+// A backward set reads and writes its pass's tensors (tensors_of).
 bool check(wino::Device& device, const wino::ConvShape& shape, const wino::KernelSet& set) {
-    const bool backward = set.pass == wino::Pass::backward_data;
-    const std::size_t reads = backward ? shape.output_size() : shape.input_size(),
-                      writes = backward ? shape.input_size() : shape.output_size();
-    const std::vector<float> x = random_values(reads, 1), w = random_values(shape.filter_size(), 2),
+    const PassTensors pass = tensors_of(shape, set.pass);
+    const std::size_t reads = pass.input, writes = pass.output;
+    const std::vector<float> x = random_values(reads, 1), w = random_values(pass.filters, 2),
                              bias = random_values(static_cast<std::size_t>(shape.K), 3);
     wino::Conv2d conv(device, shape, set);
     conv.set_filters(w);
@@ -106,12 +140,14 @@ bool check(wino::Device& device, const wino::ConvShape& shape, const wino::Kerne
     conv.run(input, output);
     std::vector<float> on_device(writes);
     output.read(on_device);
-    const std::vector<double> ref = backward ? direct_backward_data(shape, x, w) : direct(shape, x, w, set.epilogue, bias);
+    const std::vector<double> ref = set.pass == wino::Pass::backward_data     ? direct_backward_data(shape, x, w)
+                                    : set.pass == wino::Pass::backward_filter ? direct_backward_filter(shape, x, w)
+                                                                              : direct(shape, x, w, set.epilogue, bias);
     const double host_error = max_relative_error(from_host, ref), device_error = max_relative_error(on_device, ref);
     // fp32 Winograd: a few hundred ulps of the largest output at these sizes; 16-bit U, V and M: fp16's 11 bits.
     const bool good = host_error < (set.precision == wino::Precision::fp32 ? 1e-4 : 1e-2) && device_error == host_error;
     std::printf("%s F(%dx%d,%dx%d) %s%s: %zu kernels, max rel err %.3e (device buffers %.3e) %s\n", set.name, set.m.h,
-                set.m.w, set.r, set.s, set.variant == wino::Variant::fused ? "fused" : "nonfused", backward ? " backward-data" : "",
+                set.m.w, set.r, set.s, set.variant == wino::Variant::fused ? "fused" : "nonfused", pass.label,
                 set.kernels.size(), host_error, device_error, good ? "ok" : "FAILED");
     return good;
 }
@@ -130,6 +166,8 @@ int main() try {
     for (const wino::KernelSet& set : consumer_fp16_kernels::registry().sets)
         all_good = check(device, {2, 3, 11, 10, 5, set.r, set.s, wino::Padding(set.r / 2, set.s / 2)}, set) && all_good;
     for (const wino::KernelSet& set : consumer_backward_kernels::registry().sets)
+        all_good = check(device, {2, 3, 11, 10, 5, set.r, set.s, wino::Padding(set.r / 2, set.s / 2)}, set) && all_good;
+    for (const wino::KernelSet& set : consumer_filter_gradient_kernels::registry().sets)
         all_good = check(device, {2, 3, 11, 10, 5, set.r, set.s, wino::Padding(set.r / 2, set.s / 2)}, set) && all_good;
     try {
         wino::Device cuda({wino::Backend::cuda});
