@@ -17,6 +17,7 @@
 #include <stdexcept>
 #include <type_traits>
 #include <cmath>
+#include <optional>
 
 namespace wino {
 namespace {
@@ -208,6 +209,102 @@ std::vector<double> winograd_on_host(const ConvShape& s, const ConvAlgorithm& re
     if (rounded.product) round_to_half(product);
     in_arithmetic(arithmetic[3], [&](auto type) { output_stage<decltype(type)>(s, t, recipes, product, y); });
     if (rounded.tensors) round_to_half(y);
+    return y;
+}
+
+namespace {
+
+// Each tap's values quantized to the int8 grid of its clip: round(x / s)
+// clamped to ±127, times s, s = clip / 127 (a clip of 0 leaves zeros).
+void quantize_per_tap(std::vector<double>& values, std::size_t a2, const std::vector<double>& clip) {
+    for (std::size_t i = 0; i < values.size(); ++i) {
+        const double step = clip[i % a2] / 127;
+        values[i] = step > 0 ? std::clamp(std::nearbyint(values[i] / step), -127.0, 127.0) * step : 0.0;
+    }
+}
+
+// Per tap, the largest |value|, or the given percentile of |value|.
+std::vector<double> tap_clips(const std::vector<double>& values, std::size_t a2, std::optional<double> percentile) {
+    std::vector<double> clips(a2, 0.0);
+    for (std::size_t xi = 0; xi < a2; ++xi) {
+        std::vector<double> magnitudes;
+        for (std::size_t i = xi; i < values.size(); i += a2) magnitudes.push_back(std::abs(values[i]));
+        if (magnitudes.empty()) continue;
+        const std::size_t at = percentile ? std::min(magnitudes.size() - 1, static_cast<std::size_t>(*percentile / 100 * magnitudes.size()))
+                                          : magnitudes.size() - 1;
+        std::nth_element(magnitudes.begin(), magnitudes.begin() + static_cast<std::ptrdiff_t>(at), magnitudes.end());
+        clips[xi] = magnitudes[at];
+    }
+    return clips;
+}
+
+// |row| sums of a recipe's matrix, from its run on unit vectors.
+std::vector<double> row_sums(const Recipe& recipe) {
+    const RecipeRun<double> run(recipe);
+    const auto inputs = static_cast<std::size_t>(run.inputs()), outputs = static_cast<std::size_t>(run.outputs());
+    std::vector<double> sums(outputs, 0.0), unit(inputs, 0.0), out(outputs), values;
+    for (std::size_t j = 0; j < inputs; ++j) {
+        std::fill(unit.begin(), unit.end(), 0.0);
+        unit[j] = 1;
+        run.run(unit.data(), 1, out.data(), 1, values);
+        for (std::size_t i = 0; i < out.size(); ++i) sums[i] += std::abs(out[i]);
+    }
+    return sums;
+}
+
+}  // namespace
+
+Int8Winograd int8_winograd_on_host(const ConvShape& s, const ConvAlgorithm& recipes, const std::vector<float>& x,
+                                   const std::vector<float>& w, Int8Clip clip, double percentile) {
+    validate_shape(s, {Variant::nonfused, recipes.m(), {}});
+    if (x.size() != s.input_size() || w.size() != s.filter_size()) throw InputError("the tensors do not have the layer's sizes");
+    const Tiles t = tiles_of(s, recipes.m());
+    const std::size_t a2 = t.positions();
+    std::vector<double> u, v, product, y;
+    filter_stage<double>(s, t, recipes, w, u);
+    input_stage<double>(s, t, recipes, x, v);
+    Int8Winograd out;
+    // U's clips per filter k and tap: the largest |U| over k's channels.
+    const std::size_t per_filter = static_cast<std::size_t>(s.C) * a2;
+    for (int k = 0; k < s.K; ++k) {
+        const std::vector<double> filter(u.begin() + k * per_filter, u.begin() + (k + 1) * per_filter);
+        const std::vector<double> clips = tap_clips(filter, a2, std::nullopt);
+        out.u_clip.insert(out.u_clip.end(), clips.begin(), clips.end());
+    }
+    if (clip == Int8Clip::percentile) {
+        out.v_clip = tap_clips(v, a2, percentile);
+    } else {
+        double largest = 0;
+        for (float value : x) largest = std::max(largest, double(std::abs(value)));
+        const std::vector<double> h = row_sums(recipes.h->input), along_w = row_sums(recipes.w->input);
+        for (std::size_t xi = 0; xi < a2; ++xi) out.v_clip.push_back(h[xi / t.alpha_w] * along_w[xi % t.alpha_w] * largest);
+    }
+    for (int k = 0; k < s.K; ++k) {
+        std::vector<double> filter(u.begin() + k * per_filter, u.begin() + (k + 1) * per_filter);
+        quantize_per_tap(filter, a2, std::vector<double>(out.u_clip.begin() + k * a2, out.u_clip.begin() + (k + 1) * a2));
+        std::copy(filter.begin(), filter.end(), u.begin() + k * per_filter);
+    }
+    quantize_per_tap(v, a2, out.v_clip);
+    product_stage<double>(s, t, u, v, ProductOperands::as_read, product);
+    output_stage<double>(s, t, recipes, product, out.output);
+    return out;
+}
+
+std::vector<double> int8_direct_on_host(const ConvShape& s, const std::vector<float>& x, const std::vector<float>& w) {
+    // The int8 codes (exact in float), and their scale.
+    auto codes = [](const std::vector<float>& tensor, double& step) {
+        double largest = 0;
+        for (float value : tensor) largest = std::max(largest, double(std::abs(value)));
+        step = largest / 127;
+        std::vector<float> q(tensor.size(), 0.0f);
+        if (step > 0)
+            for (std::size_t i = 0; i < q.size(); ++i) q[i] = static_cast<float>(std::clamp(std::nearbyint(tensor[i] / step), -127.0, 127.0));
+        return q;
+    };
+    double x_step = 0, w_step = 0;
+    const std::vector<float> qx = codes(x, x_step), qw = codes(w, w_step);
+    std::vector<double> y = reference_conv2d(s, qx, qw);  // integer sums, exact in double
+    for (double& value : y) value *= x_step * w_step;
     return y;
 }
 

@@ -50,6 +50,33 @@ LayerErrorModel model_layer_error(const ConvShape& shape, const ConvAlgorithm& r
                                   const std::vector<float>& filters, const Roundings& rounded = {},
                                   Arithmetic arithmetic = Arithmetic::fp32);
 
+// int8 Winograd on the host (issue 30, the quantized Winograd of
+// ../shared/papers/quantized-winograd-edge-gpu.md): the transforms in fp64,
+// U and V quantized to int8 per tap ξ (symmetric, 127 levels a side of the
+// tap's clip), the product summed exactly (as int32 sums are, short of
+// overflow), dequantized by the two taps' scales, the output transform in
+// fp64. U's clip is each filter's largest |U| at the tap (the filters are
+// known when they are quantized); V's is where Int8Clip says.
+enum class Int8Clip {
+    // The largest |V| the input's range allows: the tap's row sums of the
+    // recipes' input transform times max |x|. Safe, coarse.
+    exact_bound,
+    // The given percentile of each tap's |V| on the input itself (calibration
+    // on the tensors run; the paper initializes its clips so, at 99.9).
+    percentile,
+};
+struct Int8Winograd {
+    std::vector<double> output;
+    std::vector<double> u_clip;  // per filter k and tap: [k·α_h·α_w + ξ]
+    std::vector<double> v_clip;  // per tap, α_h·α_w
+};
+Int8Winograd int8_winograd_on_host(const ConvShape& shape, const ConvAlgorithm& recipes, const std::vector<float>& input,
+                                   const std::vector<float>& filters, Int8Clip clip, double percentile = 99.9);
+// The baseline int8 users compare with: the direct convolution of x and w
+// quantized to int8 with one scale each (max |x| / 127, max |w| / 127),
+// summed exactly and dequantized.
+std::vector<double> int8_direct_on_host(const ConvShape& shape, const std::vector<float>& input, const std::vector<float>& filters);
+
 // The point search's "layer" objective: the modelled relative L2 error of one
 // small layer with `channels` input channels, 1×C×4m×4m → 8 filters, padded
 // r/2, on seeded uniform tensors, through the algorithm's optimized recipes,

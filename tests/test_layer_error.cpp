@@ -32,6 +32,48 @@ TEST_CASE("the host pipeline in fp64 is the convolution, on odd shapes with padd
         }
 }
 
+TEST_CASE("int8 direct on tensors already on the int8 grid is the convolution, to their float rounding") {
+    const ConvShape s{2, 3, 9, 8, 4, 3, 1};
+    // Codes k / 127 of a scale whose largest code, 127, is present: quantizing changes nothing.
+    auto on_grid = [](std::size_t n, unsigned seed, float scale) {
+        std::vector<float> v = random_tensor(n, seed);
+        for (float& x : v) x = std::nearbyint(x * 127) / 127 * scale;
+        v[0] = scale;
+        return v;
+    };
+    const std::vector<float> x = on_grid(s.input_size(), 5, 2.0f), w = on_grid(s.filter_size(), 6, 0.5f);
+    const std::vector<double> direct = int8_direct_on_host(s, x, w), reference = reference_conv2d(s, x, w);
+    CHECK(compare_with_reference(direct, reference).relative < 1e-6);  // int8's own error here is about 5e-3
+}
+
+TEST_CASE("int8 Winograd clips U per filter and tap, and V's exact bound holds every value the percentile clip sees") {
+    const ConvShape s{1, 6, 12, 10, 5, 3, 1};
+    const std::vector<float> x = random_tensor(s.input_size(), 7), w = random_tensor(s.filter_size(), 8);
+    const std::vector<double> reference = reference_conv2d(s, x, w);
+    for (int m : {2, 4}) {
+        INFO("m " << m);
+        const RecipeSet set = recipes(m, 3);
+        const ConvAlgorithm a = ConvAlgorithm::square(set);
+        const std::size_t taps = static_cast<std::size_t>((m + 2) * (m + 2));
+        const Int8Winograd bound = int8_winograd_on_host(s, a, x, w, Int8Clip::exact_bound),
+                           all = int8_winograd_on_host(s, a, x, w, Int8Clip::percentile, 100),
+                           calibrated = int8_winograd_on_host(s, a, x, w, Int8Clip::percentile);
+        REQUIRE(bound.u_clip.size() == static_cast<std::size_t>(s.K) * taps);
+        REQUIRE(bound.v_clip.size() == taps);
+        for (std::size_t xi = 0; xi < taps; ++xi) {
+            CHECK(bound.v_clip[xi] >= all.v_clip[xi] * (1 - 1e-12));  // no value passes the bound
+            CHECK(calibrated.v_clip[xi] <= all.v_clip[xi]);
+        }
+        // Quantized, the layer errs about as 8 bits do, and no more than a few times the int8 direct convolution.
+        const double direct = compare_with_reference(int8_direct_on_host(s, x, w), reference).relative;
+        for (const Int8Winograd* q : {&bound, &calibrated}) {
+            const double e = compare_with_reference(q->output, reference).relative;
+            CHECK(e > 0);
+            CHECK(e < 50 * direct);
+        }
+    }
+}
+
 TEST_CASE("the model's error agrees with the device's within 2x at m = 2, 4, 6", "[vulkan]") {
     Device device;
     const ConvShape s{1, 32, 20, 20, 16, 3, 1};
