@@ -128,7 +128,7 @@ TEST_CASE("backward-data matches torch autograd's float64 input gradient: every 
             ++checked;
         }
     }
-    CHECK(checked >= 5 * 12);
+    CHECK(checked >= 6 * 12);
 }
 
 TEST_CASE("backward-filter matches torch autograd's float64 filter gradient: both Winograd variants at chunk widths that do and do not divide W', and the direct kernel") {
@@ -136,8 +136,10 @@ TEST_CASE("backward-filter matches torch autograd's float64 filter gradient: bot
     int checked = 0;
     for (const auto& [name, base, shape] : backward_cases()) {
         const NpyArray x = read_npy(base + ".x.npy"), dy = read_npy(base + ".dy.npy"), reference = read_npy(base + ".dw.npy");
+        // Widths whose F(S, w) is in the recipe database or quick to make on a
+        // fresh machine (F(7,9), alpha 15, takes 28 s to make).
         for (const auto& [variant, w] : {std::pair{Variant::nonfused, 2}, {Variant::nonfused, 4}, {Variant::nonfused, 7},
-                                        {Variant::fused, 3}, {Variant::fused, 9}, {Variant::direct, 1}}) {
+                                        {Variant::fused, 3}, {Variant::fused, 5}, {Variant::direct, 1}}) {
             KernelChoice choice{variant, TileSize(1, std::max(w, 2))};
             choice.pass = Pass::backward_filter;
             INFO(name << ", " << to_string(variant) << " chunk " << w << ", W' " << shape.out_w());
@@ -148,7 +150,7 @@ TEST_CASE("backward-filter matches torch autograd's float64 filter gradient: bot
             const double bound = check_bound({variant, conv.choice().m, {}, "", Precision::fp32, {}, Pass::backward_filter}, shape);
             INFO("rel_err " << e.relative << ", max_rel_err " << e.max_relative << ", bound " << bound);
             CHECK(e.relative <= bound);
-            // Past alpha 8 (F(7,7), F(7,9) of a 1x7 filter) a tile errs past fp32's 1e-5.
+            // Past alpha 8 (F(7,4), F(7,7) of a 1x7 filter) a tile errs past fp32's 1e-5.
             CHECK(e.max_relative <= (shape.S + w - 1 <= planned_max_alpha ? 1e-5 : bound));
             ++checked;
         }
