@@ -185,7 +185,7 @@ std::vector<SelftestCase> selftest_cases(Backend backend, const DeviceLimits& li
         }
         if (cases.supports(Precision::fp16_storage)) cases.add(awkward_3x3, Variant::nonfused, t.square, false, Precision::fp16_storage, {}, t.pass);
         for (const ConvShape& shape : {awkward_3x3, rect_3x5})
-            cases.add(shape, Variant::direct, 1, &shape == &awkward_3x3, Precision::fp32, {}, t.pass);
+            cases.add(shape, Variant::direct, 1, shape == awkward_3x3, Precision::fp32, {}, t.pass);
     }
     return cases.take(quick, pass);
 }
