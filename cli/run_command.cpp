@@ -47,15 +47,6 @@ const std::string& file_of(const RunCli& o, LayerTensor tensor) {
 
 using TensorFiles = std::map<LayerTensor, NpyArray>;
 
-const char* layout(LayerTensor tensor, bool one_dimensional) {
-    switch (tensor) {
-        case LayerTensor::x: return one_dimensional ? "N,C,W" : "N,C,H,W";
-        case LayerTensor::w: return one_dimensional ? "K,C,S" : "K,C,R,S";
-        case LayerTensor::y: return one_dimensional ? "N,K,W'" : "N,K,H',W'";
-    }
-    throw std::logic_error("unknown tensor");
-}
-
 // The layer's shape from the flags and the files the pass reads (its images
 // and filters, PassSpec), which must agree. A rank-3 input (N,C,W) is a 1D
 // layer. The layer is the forward one: from --input-shape, or x's file where
@@ -66,8 +57,8 @@ ConvShape resolve_shape(const RunCli& o, Pass pass, TensorFiles& files) {
         const std::string& path = file_of(o, tensor);
         if (path.empty()) continue;
         if (tensor != spec.images && tensor != spec.filters)
-            throw InputError(fmt::format("--pass {} reads --{} and --{}, not --{}", spec.name, read_flag(spec.images),
-                                         read_flag(spec.filters), read_flag(tensor)));
+            throw InputError(fmt::format("--pass {} reads --{} and --{}, not --{}", spec.name, spec_of(spec.images).read_flag,
+                                         spec_of(spec.filters).read_flag, spec_of(tensor).read_flag));
         files.emplace(tensor, read_npy(path));
     }
     std::vector<long long> in;
@@ -88,14 +79,15 @@ ConvShape resolve_shape(const RunCli& o, Pass pass, TensorFiles& files) {
         const auto w = files.find(LayerTensor::w), dy = files.find(LayerTensor::y);
         if (w != files.end() && !w->second.shape.empty()) filters = w->second.shape[0];
         else if (dy != files.end() && dy->second.shape.size() > 1) filters = dy->second.shape[1];
-        else throw InputError(fmt::format("run needs --filters K or --{} {}.npy", read_flag(spec.filters), read_name(spec.filters)));
+        else throw InputError(fmt::format("run needs --filters K or --{} {}.npy", spec_of(spec.filters).read_flag, spec_of(spec.filters).name));
     }
     const ConvShape shape = layer_shape(in, filters, o.layer);
     const bool one_dimensional = in.size() == 3;
     for (const auto& [tensor, array] : files)
         if (const std::vector<long long> want = tensor_dims(shape, tensor, one_dimensional); array.shape != want)
             throw InputError(fmt::format("{} has shape {}, the layer's {} is {} = {}", file_of(o, tensor), dims_text(array.shape),
-                                         read_name(tensor), layout(tensor, one_dimensional), dims_text(want)));
+                                         spec_of(tensor).name, one_dimensional ? spec_of(tensor).layout_1d : spec_of(tensor).layout,
+                                         dims_text(want)));
     return shape;
 }
 

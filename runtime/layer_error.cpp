@@ -18,6 +18,7 @@
 #include <type_traits>
 #include <cmath>
 #include <optional>
+#include <span>
 
 namespace wino {
 namespace {
@@ -216,7 +217,7 @@ namespace {
 
 // Each tap's values quantized to the int8 grid of its clip: round(x / s)
 // clamped to ±127, times s, s = clip / 127 (a clip of 0 leaves zeros).
-void quantize_per_tap(std::vector<double>& values, std::size_t a2, const std::vector<double>& clip) {
+void quantize_per_tap(std::span<double> values, std::size_t a2, std::span<const double> clip) {
     for (std::size_t i = 0; i < values.size(); ++i) {
         const double step = clip[i % a2] / 127;
         values[i] = step > 0 ? std::clamp(std::nearbyint(values[i] / step), -127.0, 127.0) * step : 0.0;
@@ -224,7 +225,7 @@ void quantize_per_tap(std::vector<double>& values, std::size_t a2, const std::ve
 }
 
 // Per tap, the largest |value|, or the given percentile of |value|.
-std::vector<double> tap_clips(const std::vector<double>& values, std::size_t a2, std::optional<double> percentile) {
+std::vector<double> tap_clips(std::span<const double> values, std::size_t a2, std::optional<double> percentile) {
     std::vector<double> clips(a2, 0.0);
     for (std::size_t xi = 0; xi < a2; ++xi) {
         std::vector<double> magnitudes;
@@ -264,11 +265,12 @@ Int8Winograd int8_winograd_on_host(const ConvShape& s, const ConvAlgorithm& reci
     filter_stage<double>(s, t, recipes, w, u);
     input_stage<double>(s, t, recipes, x, v);
     Int8Winograd out;
-    // U's clips per filter k and tap: the largest |U| over k's channels.
+    // U per filter k and tap, clipped at the largest |U| over k's channels.
     const std::size_t per_filter = static_cast<std::size_t>(s.C) * a2;
-    for (int k = 0; k < s.K; ++k) {
-        const std::vector<double> filter(u.begin() + k * per_filter, u.begin() + (k + 1) * per_filter);
+    for (std::size_t k = 0; k < static_cast<std::size_t>(s.K); ++k) {
+        const std::span<double> filter(u.data() + k * per_filter, per_filter);
         const std::vector<double> clips = tap_clips(filter, a2, std::nullopt);
+        quantize_per_tap(filter, a2, clips);
         out.u_clip.insert(out.u_clip.end(), clips.begin(), clips.end());
     }
     if (clip == Int8Clip::percentile) {
@@ -278,11 +280,6 @@ Int8Winograd int8_winograd_on_host(const ConvShape& s, const ConvAlgorithm& reci
         for (float value : x) largest = std::max(largest, double(std::abs(value)));
         const std::vector<double> h = row_sums(recipes.h->input), along_w = row_sums(recipes.w->input);
         for (std::size_t xi = 0; xi < a2; ++xi) out.v_clip.push_back(h[xi / t.alpha_w] * along_w[xi % t.alpha_w] * largest);
-    }
-    for (int k = 0; k < s.K; ++k) {
-        std::vector<double> filter(u.begin() + k * per_filter, u.begin() + (k + 1) * per_filter);
-        quantize_per_tap(filter, a2, std::vector<double>(out.u_clip.begin() + k * a2, out.u_clip.begin() + (k + 1) * a2));
-        std::copy(filter.begin(), filter.end(), u.begin() + k * per_filter);
     }
     quantize_per_tap(v, a2, out.v_clip);
     product_stage<double>(s, t, u, v, ProductOperands::as_read, product);

@@ -46,11 +46,9 @@ bool changed_by_pass(KernelKind kind, const KernelParams& p, Pass pass) {
     throw std::logic_error("unknown derivation");
 }
 
-// The kind's template: backward-filter's direct kernel sums over the images
-// and dy's positions, a loop of its own.
+// The kind's template; the direct kernel's is the pass's.
 std::string template_of(const KindSpec& kind, Pass pass) {
-    return kind.kind == KernelKind::direct && spec_of(pass).derivation == Derivation::chunked ? "direct_filter_gradient"
-                                                                                            : kind.name;
+    return kind.kind == KernelKind::direct ? spec_of(pass).direct_template : kind.name;
 }
 
 // "r3" for a square filter, "r1x7" otherwise.

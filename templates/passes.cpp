@@ -13,6 +13,17 @@
 
 namespace wino {
 
+const TensorSpec& spec_of(LayerTensor tensor) {
+    static const TensorSpec table[] = {
+        {LayerTensor::x, "x", "input", "N,C,H,W", "N,C,W"},
+        {LayerTensor::w, "w", "weights", "K,C,R,S", "K,C,S"},
+        {LayerTensor::y, "dy", "grad-output", "N,K,H',W'", "N,K,W'"},
+    };
+    for (const TensorSpec& spec : table)
+        if (spec.tensor == tensor) return spec;
+    throw std::logic_error("unknown tensor");
+}
+
 std::size_t tensor_size(const ConvShape& layer, LayerTensor tensor) {
     switch (tensor) {
         case LayerTensor::x: return layer.input_size();
@@ -32,36 +43,18 @@ std::vector<long long> tensor_dims(const ConvShape& s, LayerTensor tensor, bool 
     throw std::logic_error("unknown tensor");
 }
 
-const char* read_flag(LayerTensor tensor) {
-    switch (tensor) {
-        case LayerTensor::x: return "input";
-        case LayerTensor::w: return "weights";
-        case LayerTensor::y: return "grad-output";
-    }
-    throw std::logic_error("unknown tensor");
-}
-
-const char* read_name(LayerTensor tensor) {
-    switch (tensor) {
-        case LayerTensor::x: return "x";
-        case LayerTensor::w: return "w";
-        case LayerTensor::y: return "dy";
-    }
-    throw std::logic_error("unknown tensor");
-}
-
 const std::vector<PassSpec>& passes() {
     using enum LayerTensor;
     static const std::vector<PassSpec> table = {
-        {Pass::forward, "forward", "", "the convolution y = x * w", x, w, y, "y", Derivation::layer},
+        {Pass::forward, "forward", "", "the convolution y = x * w", x, w, y, "y", Derivation::layer, "direct"},
         {Pass::backward_data, "backward-data", "bd",
          "the input's gradient dx from the output's gradient dy and the filters w: the forward kernels on dy, padded "
          "R-1-p, with the filters turned by 180 degrees and K and C swapped",
-         y, w, x, "dx", Derivation::flipped},
+         y, w, x, "dx", Derivation::flipped, "direct"},
         {Pass::backward_filter, "backward-filter", "bf",
          "the filters' gradient dw from the input x and the output's gradient dy: WinRS's 1D Winograd F(S,w) along W, "
          "dy's rows cut into chunks of w columns (--m 1,w or w, 2 to 9), every image, row and chunk summed in the product",
-         x, y, w, "dw", Derivation::chunked},
+         x, y, w, "dw", Derivation::chunked, "direct_filter_gradient"},
     };
     return table;
 }

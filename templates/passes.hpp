@@ -17,13 +17,17 @@ namespace wino {
 
 // A tensor of the layer: x (N,C,H,W), w (K,C,R,S) or y (N,K,H',W').
 enum class LayerTensor { x, w, y };
+struct TensorSpec {
+    LayerTensor tensor;
+    const char* name;       // as messages name it when a pass reads it: "x", "w", "dy"
+    const char* read_flag;  // `run`'s flag for the file it is read from: "input", "weights", "grad-output"
+    const char* layout;     // "N,C,H,W"
+    const char* layout_1d;  // of a 1D layer: "N,C,W"
+};
+const TensorSpec& spec_of(LayerTensor tensor);
 std::size_t tensor_size(const ConvShape& layer, LayerTensor tensor);
-// Its extents (N,C,W for x and y, K,C,S for w of a 1D layer).
+// Its extents, in the order of its layout (or layout_1d).
 std::vector<long long> tensor_dims(const ConvShape& layer, LayerTensor tensor, bool one_dimensional);
-// How `run` names the file a pass reads it from ("input", "weights",
-// "grad-output"), and the tensor in messages ("x", "w", "dy").
-const char* read_flag(LayerTensor tensor);
-const char* read_name(LayerTensor tensor);
 
 // How a pass's kernels take the layer: as it is; as backward-data's forward
 // correlation (dy padded R−1−p, the filters turned by 180° with K and C
@@ -40,6 +44,9 @@ struct PassSpec {
     // What the result is called in messages: "y", "dx", "dw".
     const char* result_name;
     Derivation derivation;
+    // The direct kernel's template: the forward loop over C·R·S taps, or
+    // backward-filter's over the images and dy's positions.
+    const char* direct_template;
 };
 
 const std::vector<PassSpec>& passes();
