@@ -19,13 +19,13 @@ ConvConfig config_of(const ConvShape& shape, const KernelChoice& choice, const E
     const DeviceClass device_class = executor.limits().device_class;
     // before m divides anything
     validate_shape(shape, {.variant = choice.variant, .m = m, .params = KernelParams(device_class), .points = choice.points,
-                           .precision = choice.precision, .pass = choice.pass});
+                           .precision = choice.precision, .pass = choice.pass, .clips = choice.clips});
     const ConvShape computed = pass_shape(shape, choice.pass, m);
     ConvConfig config{choice.variant, m, suggested_params(shape, m, device_class, choice.pass),
                       spec_of(choice.variant).winograd
                           ? canonical_points(choice.points, pass_tile(shape, choice.pass, m), computed.R, computed.S)
                           : "",
-                      choice.precision, choice.epilogue, choice.pass};
+                      choice.precision, choice.epilogue, choice.pass, choice.clips};
     for (const auto& [name, text] : choice.params) {
         const ParamSpec* spec = find_param(name);
         if (!spec) throw InputError(fmt::format("no kernel parameter is called '{}'", name));
@@ -35,7 +35,7 @@ ConvConfig config_of(const ConvShape& shape, const KernelChoice& choice, const E
 }
 
 KernelChoice choice_of(const ConvConfig& config) {
-    KernelChoice choice{config.variant, config.m, {}, config.points, config.precision, config.epilogue, config.pass};
+    KernelChoice choice{config.variant, config.m, {}, config.points, config.precision, config.epilogue, config.pass, config.clips};
     for (const ParamSpec& spec : param_table()) {
         const ParamValue& v = config.params[spec.param];
         choice.params[spec.name] = spec.type == ParamType::pair ? fmt::format("{},{}", v[0], v[1]) : value_text(spec, v);

@@ -94,7 +94,7 @@ protected:
         check(cudaDeviceSynchronize(), "filter transform");
     }
 
-    void upload_bias(const std::vector<std::byte>& bias) override { copy_in(BufferId::bias, bias); }
+    void upload(BufferId buffer, const std::vector<std::byte>& values) override { copy_in(buffer, values); }
 
     KernelTimes run_input(const std::vector<std::byte>& input, std::uint32_t poison, std::vector<std::byte>& output) override {
         copy_in(BufferId::images, input);

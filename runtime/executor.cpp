@@ -2,6 +2,7 @@
 #include "runtime/executor.hpp"
 
 #include "generator/half.hpp"
+#include "runtime/layer_error.hpp"
 
 #include <wino/errors.hpp>
 
@@ -59,6 +60,11 @@ std::size_t tensor_values(const ConvPlan& plan, BufferId buffer) {
 void LoadedLayer::set_filters(const std::vector<float>& filters) {
     const std::size_t needed = tensor_values(plan_, BufferId::filters);
     if (filters.size() != needed) throw InputError(fmt::format("filters hold {} values, the shape needs {}", filters.size(), needed));
+    // int8's filter transform quantizes by the filters' own scales: the host
+    // finds them first, from the same recipes.
+    if (plan_.buffer_floats.count(BufferId::scales))
+        upload(BufferId::scales, encode(int8_scales(plan_.shape, plan_.recipes->algorithm(), filters, plan_.config.clips),
+                                        ElementType::fp32));
     upload_filters(encode(filters, tensor_type()));
 }
 
@@ -66,7 +72,7 @@ void LoadedLayer::set_bias(const std::vector<float>& bias) {
     if (!plan_.config.epilogue.bias) throw InputError("the layer's epilogue adds no bias (an epilogue with bias makes one that does)");
     if (bias.size() != static_cast<std::size_t>(plan_.shape.K))
         throw InputError(fmt::format("the bias holds {} values, the layer has K = {} filters", bias.size(), plan_.shape.K));
-    upload_bias(encode(bias, tensor_type()));
+    upload(BufferId::bias, encode(bias, tensor_type()));
     bias_set_ = true;
 }
 

@@ -98,7 +98,8 @@ protected:
     ElementType tensor_type() const;
     // The filters as the filters buffer holds them (encode).
     virtual void upload_filters(const std::vector<std::byte>& filters) = 0;
-    virtual void upload_bias(const std::vector<std::byte>& bias) = 0;
+    // Fills a buffer the host writes and the kernels only read: the bias, int8's scales.
+    virtual void upload(BufferId buffer, const std::vector<std::byte>& values) = 0;
     // Writes the input (encoded), fills the output buffer's 32-bit words with
     // `poison`, runs the per-input launches, and reads the output buffer back.
     virtual KernelTimes run_input(const std::vector<std::byte>& input, std::uint32_t poison, std::vector<std::byte>& output) = 0;

@@ -6,6 +6,7 @@
 #include "templates/kernel_kinds.hpp"
 #include "recipes/recipe_run.hpp"
 #include "runtime/host_reference.hpp"
+#include "templates/epilogue.hpp"
 
 #include <wino/errors.hpp>
 
@@ -17,6 +18,7 @@
 #include <stdexcept>
 #include <type_traits>
 #include <cmath>
+#include <limits>
 #include <optional>
 #include <span>
 
@@ -215,28 +217,50 @@ std::vector<double> winograd_on_host(const ConvShape& s, const ConvAlgorithm& re
 
 namespace {
 
-// Each tap's values quantized to the int8 grid of its clip: round(x / s)
-// clamped to ±127, times s, s = clip / 127 (a clip of 0 leaves zeros).
+// Each tap's values quantized to the int8 grid of its clip, as the kernels
+// quantize: x times the factor 127 / clip (an fp32 in the scales buffer), the
+// product rounded to fp32 (as theirs is: 6 × fl(127/12) lies half an fp32
+// ulp under 63.5, and rounds to it), then to nearest even, clamped to ±127,
+// times s = clip / 127 (a clip of 0 leaves zeros).
 void quantize_per_tap(std::span<double> values, std::size_t a2, std::span<const double> clip) {
     for (std::size_t i = 0; i < values.size(); ++i) {
         const double step = clip[i % a2] / 127;
-        values[i] = step > 0 ? std::clamp(std::nearbyint(values[i] / step), -127.0, 127.0) * step : 0.0;
+        const float factor = static_cast<float>(127 / clip[i % a2]);
+        const double scaled = static_cast<float>(static_cast<float>(values[i]) * factor);
+        values[i] = step > 0 ? std::clamp(std::nearbyint(scaled), -127.0, 127.0) * step : 0.0;
     }
 }
 
-// Per tap, the largest |value|, or the given percentile of |value|.
-std::vector<double> tap_clips(std::span<const double> values, std::size_t a2, std::optional<double> percentile) {
-    std::vector<double> clips(a2, 0.0);
-    for (std::size_t xi = 0; xi < a2; ++xi) {
-        std::vector<double> magnitudes;
-        for (std::size_t i = xi; i < values.size(); i += a2) magnitudes.push_back(std::abs(values[i]));
-        if (magnitudes.empty()) continue;
-        const std::size_t at = percentile ? std::min(magnitudes.size() - 1, static_cast<std::size_t>(*percentile / 100 * magnitudes.size()))
-                                          : magnitudes.size() - 1;
-        std::nth_element(magnitudes.begin(), magnitudes.begin() + static_cast<std::ptrdiff_t>(at), magnitudes.end());
-        clips[xi] = magnitudes[at];
+// Each tap's |values|, the taps interleaved in `values` (a2 apart).
+std::vector<std::vector<double>> tap_magnitudes(std::span<const double> values, std::size_t a2) {
+    std::vector<std::vector<double>> taps(a2);
+    for (std::size_t i = 0; i < values.size(); ++i) taps[i % a2].push_back(std::abs(values[i]));
+    return taps;
+}
+
+// The given percentile of the magnitudes (the largest at 100).
+double percentile_of(std::vector<double> magnitudes, double percentile) {
+    if (magnitudes.empty()) return 0;
+    const std::size_t at = std::min(magnitudes.size() - 1, static_cast<std::size_t>(percentile / 100 * magnitudes.size()));
+    std::nth_element(magnitudes.begin(), magnitudes.begin() + static_cast<std::ptrdiff_t>(at), magnitudes.end());
+    return magnitudes[at];
+}
+
+// The clip of least squared quantization error: the largest |value| scaled
+// by each of 200 steps from 1/200 to 1, the first least kept.
+double least_squares_clip(const std::vector<double>& magnitudes) {
+    const double largest = magnitudes.empty() ? 0 : *std::max_element(magnitudes.begin(), magnitudes.end());
+    double best = largest, best_error = INFINITY;
+    for (int step = 1; step <= 200; ++step) {
+        const double clip = largest * step / 200, scale = clip / 127;
+        double error = 0;
+        for (double m : magnitudes) {
+            const double q = std::min(std::nearbyint(m / scale), 127.0) * scale;
+            error += (m - q) * (m - q);
+        }
+        if (error < best_error) best = clip, best_error = error;
     }
-    return clips;
+    return best;
 }
 
 // |row| sums of a recipe's matrix, from its run on unit vectors.
@@ -253,38 +277,139 @@ std::vector<double> row_sums(const Recipe& recipe) {
     return sums;
 }
 
+void check_clips(const Int8Clips& clips, std::size_t a2) {
+    if (clips.taps.size() != a2)
+        throw InputError(fmt::format("precision int8 needs {} clips of V, one a tap, not {}", a2, clips.taps.size()));
+    for (float clip : clips.taps)
+        if (!(clip > 0) || !std::isfinite(clip)) throw InputError(fmt::format("a clip of V must be positive and finite, not {}", clip));
+    if (!(clips.weights >= 0) || !std::isfinite(clips.weights))
+        throw InputError(fmt::format("the clip of U must be positive and finite (0: none), not {}", clips.weights));
+}
+
+const std::array<std::pair<Int8Calibration, const char*>, 3> calibration_names = {
+    {{Int8Calibration::exact_bound, "exact-bound"}, {Int8Calibration::percentile, "percentile"}, {Int8Calibration::mse, "mse"}}};
+
 }  // namespace
 
-Int8Winograd int8_winograd_on_host(const ConvShape& s, const ConvAlgorithm& recipes, const std::vector<float>& x,
-                                   const std::vector<float>& w, Int8Clip clip, double percentile) {
+const char* to_string(Int8Calibration calibration) {
+    for (const auto& [value, name] : calibration_names)
+        if (value == calibration) return name;
+    throw std::logic_error("unknown calibration");
+}
+
+Int8Calibration parse_int8_calibration(const std::string& name, std::string_view what) {
+    for (const auto& [value, text] : calibration_names)
+        if (name == text) return value;
+    throw InputError(fmt::format("{} must be exact-bound, percentile or mse, not '{}'", what, name));
+}
+
+Int8Clips calibrate_int8(const ConvShape& s, const ConvAlgorithm& recipes, const std::vector<std::vector<float>>& inputs,
+                         Int8Calibration calibration, double percentile) {
+    if (inputs.empty()) throw InputError("int8 calibration needs at least one input");
+    if (!(percentile > 0 && percentile <= 100)) throw InputError(fmt::format("the percentile must be in (0, 100], not {}", percentile));
+    const Tiles t = tiles_of(s, recipes.m());
+    const std::size_t a2 = t.positions();
+    Int8Clips clips;
+    if (calibration == Int8Calibration::exact_bound) {
+        double largest = 0;
+        for (const std::vector<float>& x : inputs)
+            for (float value : x) largest = std::max(largest, double(std::abs(value)));
+        const std::vector<double> h = row_sums(recipes.h->input), along_w = row_sums(recipes.w->input);
+        for (std::size_t xi = 0; xi < a2; ++xi) clips.taps.push_back(static_cast<float>(h[xi / t.alpha_w] * along_w[xi % t.alpha_w] * largest));
+        clips.source = fmt::format("exact bound for |x| <= {}", largest);
+    } else {
+        std::vector<std::vector<double>> taps(a2);
+        for (const std::vector<float>& x : inputs) {
+            if (x.size() != s.input_size()) throw InputError("a calibration input does not have the layer's input size");
+            std::vector<double> v;
+            input_stage<double>(s, t, recipes, x, v);
+            std::vector<std::vector<double>> these = tap_magnitudes(v, a2);
+            for (std::size_t xi = 0; xi < a2; ++xi) taps[xi].insert(taps[xi].end(), these[xi].begin(), these[xi].end());
+        }
+        for (const std::vector<double>& magnitudes : taps)
+            clips.taps.push_back(static_cast<float>(calibration == Int8Calibration::percentile ? percentile_of(magnitudes, percentile)
+                                                                                              : least_squares_clip(magnitudes)));
+        clips.source = calibration == Int8Calibration::percentile
+                           ? fmt::format("percentile {} of {} inputs", percentile, inputs.size())
+                           : fmt::format("least squared error of {} inputs", inputs.size());
+    }
+    // A tap no input reaches (all zero) keeps the smallest positive clip: its codes are 0 either way.
+    for (float& clip : clips.taps)
+        if (!(clip > 0)) clip = std::numeric_limits<float>::min();
+    return clips;
+}
+
+std::vector<double> int8_u_clips(const ConvShape& s, const ConvAlgorithm& recipes, const std::vector<float>& w, const Int8Clips& clips) {
+    if (w.size() != s.filter_size()) throw InputError("the filters do not have the layer's size");
+    const Tiles t = tiles_of(s, recipes.m());
+    const std::size_t a2 = t.positions(), per_filter = static_cast<std::size_t>(s.C) * a2;
+    std::vector<double> u;
+    filter_stage<double>(s, t, recipes, w, u);
+    std::vector<double> out;
+    for (std::size_t k = 0; k < static_cast<std::size_t>(s.K); ++k) {
+        const std::vector<std::vector<double>> taps = tap_magnitudes(std::span<const double>(u.data() + k * per_filter, per_filter), a2);
+        for (const std::vector<double>& magnitudes : taps) {
+            const double largest = percentile_of(magnitudes, 100);
+            out.push_back(clips.weights > 0 ? std::min(largest, double(clips.weights)) : largest);
+        }
+    }
+    return out;
+}
+
+std::vector<float> int8_scales(const ConvShape& s, const ConvAlgorithm& recipes, const std::vector<float>& w, const Int8Clips& clips) {
+    const Tiles t = tiles_of(s, recipes.m());
+    const auto a2 = static_cast<long long>(t.positions());
+    check_clips(clips, static_cast<std::size_t>(a2));
+    const std::vector<double> u_clip = int8_u_clips(s, recipes, w, clips);
+    std::vector<float> scales(static_cast<std::size_t>(int8_scale_index(ScaleRegion::dequantize, a2, s.K, a2)), 0.0f);
+    auto at = [&](ScaleRegion region, long long tap, long long k) { return static_cast<std::size_t>(int8_scale_index(region, a2, s.K, tap, k)); };
+    for (long long xi = 0; xi < a2; ++xi) {
+        const double v_clip = clips.taps[static_cast<std::size_t>(xi)];
+        scales[at(ScaleRegion::v_inverse, xi, 0)] = static_cast<float>(127 / v_clip);
+        for (long long k = 0; k < s.K; ++k) {
+            const double clip = u_clip[static_cast<std::size_t>(k * a2 + xi)];
+            scales[at(ScaleRegion::u_inverse, xi, k)] = clip > 0 ? static_cast<float>(127 / clip) : 0.0f;
+            scales[at(ScaleRegion::dequantize, xi, k)] = static_cast<float>(clip * v_clip / (127.0 * 127.0));
+        }
+    }
+    return scales;
+}
+
+std::vector<double> int8_winograd_on_host(const ConvShape& s, const ConvAlgorithm& recipes, const std::vector<float>& x,
+                                          const std::vector<float>& w, const Int8Clips& clips) {
     validate_shape(s, {Variant::nonfused, recipes.m(), {}});
     if (x.size() != s.input_size() || w.size() != s.filter_size()) throw InputError("the tensors do not have the layer's sizes");
     const Tiles t = tiles_of(s, recipes.m());
     const std::size_t a2 = t.positions();
+    check_clips(clips, a2);
     std::vector<double> u, v, product, y;
     filter_stage<double>(s, t, recipes, w, u);
     input_stage<double>(s, t, recipes, x, v);
-    Int8Winograd out;
-    // U per filter k and tap, clipped at the largest |U| over k's channels.
+    const std::vector<double> u_clip = int8_u_clips(s, recipes, w, clips);
     const std::size_t per_filter = static_cast<std::size_t>(s.C) * a2;
-    for (std::size_t k = 0; k < static_cast<std::size_t>(s.K); ++k) {
-        const std::span<double> filter(u.data() + k * per_filter, per_filter);
-        const std::vector<double> clips = tap_clips(filter, a2, std::nullopt);
-        quantize_per_tap(filter, a2, clips);
-        out.u_clip.insert(out.u_clip.end(), clips.begin(), clips.end());
-    }
-    if (clip == Int8Clip::percentile) {
-        out.v_clip = tap_clips(v, a2, percentile);
-    } else {
-        double largest = 0;
-        for (float value : x) largest = std::max(largest, double(std::abs(value)));
-        const std::vector<double> h = row_sums(recipes.h->input), along_w = row_sums(recipes.w->input);
-        for (std::size_t xi = 0; xi < a2; ++xi) out.v_clip.push_back(h[xi / t.alpha_w] * along_w[xi % t.alpha_w] * largest);
-    }
-    quantize_per_tap(v, a2, out.v_clip);
+    for (std::size_t k = 0; k < static_cast<std::size_t>(s.K); ++k)
+        quantize_per_tap(std::span<double>(u.data() + k * per_filter, per_filter), a2,
+                         std::span<const double>(u_clip.data() + k * a2, a2));
+    const std::vector<double> v_clip(clips.taps.begin(), clips.taps.end());
+    quantize_per_tap(v, a2, v_clip);
     product_stage<double>(s, t, u, v, ProductOperands::as_read, product);
-    output_stage<double>(s, t, recipes, product, out.output);
-    return out;
+    output_stage<double>(s, t, recipes, product, y);
+    return y;
+}
+
+double int8_check_bound(const ConvShape& s, const ConvConfig& config, const std::vector<float>& x, const std::vector<float>& w,
+                        const std::vector<float>& bias) {
+    const LayerRecipes recipes(s, computed_config(s, config), optimizer_options(config.precision));
+    std::vector<double> model = int8_winograd_on_host(s, recipes.algorithm(), x, w, config.clips), reference = reference_conv2d(s, x, w);
+    apply_epilogue(config.epilogue, bias, s, model);
+    apply_epilogue(config.epilogue, bias, s, reference);
+    return 1.05 * compare_with_reference(model, reference).relative + 1e-5;
+}
+
+Int8Clips calibrate_int8(const ConvShape& s, const ConvConfig& config, const std::vector<std::vector<float>>& inputs,
+                         Int8Calibration calibration, double percentile) {
+    const LayerRecipes recipes(s, computed_config(s, config), optimizer_options(config.precision));
+    return calibrate_int8(s, recipes.algorithm(), inputs, calibration, percentile);
 }
 
 std::vector<double> int8_direct_on_host(const ConvShape& s, const std::vector<float>& x, const std::vector<float>& w) {

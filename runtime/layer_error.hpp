@@ -13,6 +13,8 @@
 #include "templates/precision.hpp"
 
 #include <array>
+#include <string>
+#include <string_view>
 #include <vector>
 
 namespace wino {
@@ -50,28 +52,60 @@ LayerErrorModel model_layer_error(const ConvShape& shape, const ConvAlgorithm& r
                                   const std::vector<float>& filters, const Roundings& rounded = {},
                                   Arithmetic arithmetic = Arithmetic::fp32);
 
-// int8 Winograd on the host (issue 30, the quantized Winograd of
-// ../shared/papers/quantized-winograd-edge-gpu.md): the transforms in fp64,
-// U and V quantized to int8 per tap ξ (symmetric, 127 levels a side of the
-// tap's clip), the product summed exactly (as int32 sums are, short of
-// overflow), dequantized by the two taps' scales, the output transform in
-// fp64. U's clip is each filter's largest |U| at the tap (the filters are
-// known when they are quantized); V's is where Int8Clip says.
-enum class Int8Clip {
-    // The largest |V| the input's range allows: the tap's row sums of the
-    // recipes' input transform times max |x|. Safe, coarse.
+// Precision int8 on the host (issue 30, the quantized Winograd of
+// ../shared/papers/quantized-winograd-edge-gpu.md), as its kernels compute it:
+// the transforms through the layer's own recipes (here in fp64), U and V
+// quantized to int8 per tap ξ (symmetric, 127 levels a side of the tap's
+// clip, to nearest even), the product summed exactly (as int32 sums are,
+// short of overflow), dequantized by the two clips' scales, then the output
+// transform.
+
+// How V's clips are found on a calibration set (the issue's three ways).
+enum class Int8Calibration {
+    // The largest |V| the inputs' range allows: the tap's |row| sums of the
+    // recipes' input transform times the largest |x|. Safe: no value passes it.
     exact_bound,
-    // The given percentile of each tap's |V| on the input itself (calibration
-    // on the tensors run; the paper initializes its clips so, at 99.9).
+    // The given percentile of each tap's |V| on the inputs (the paper
+    // initializes its clips so, at 99.9).
     percentile,
+    // Per tap, the clip of least squared quantization error of V. The taps'
+    // and channels' rounding errors are uncorrelated, so the output's squared
+    // error is a fixed positive mix of the taps' (weights set by U and the
+    // output transform): each tap at its own least minimizes the output's.
+    mse,
 };
-struct Int8Winograd {
-    std::vector<double> output;
-    std::vector<double> u_clip;  // per filter k and tap: [k·α_h·α_w + ξ]
-    std::vector<double> v_clip;  // per tap, α_h·α_w
-};
-Int8Winograd int8_winograd_on_host(const ConvShape& shape, const ConvAlgorithm& recipes, const std::vector<float>& input,
-                                   const std::vector<float>& filters, Int8Clip clip, double percentile = 99.9);
+const char* to_string(Int8Calibration calibration);  // "exact-bound", "percentile", "mse"
+// Throws InputError naming the three; `what` names the text ("--calibration").
+Int8Calibration parse_int8_calibration(const std::string& name, std::string_view what);
+
+// V's clips for the layer from `inputs` (each a whole input tensor of the
+// shape), and where they came from ("percentile 99.9 of 2 inputs").
+// Deterministic: the same inputs give the same clips.
+Int8Clips calibrate_int8(const ConvShape& shape, const ConvAlgorithm& recipes, const std::vector<std::vector<float>>& inputs,
+                         Int8Calibration calibration, double percentile = 99.9);
+// U's clips per filter k and tap ([k·α_h·α_w + ξ]): the filter's largest |U|
+// at the tap, capped at clips.weights where that is set.
+std::vector<double> int8_u_clips(const ConvShape& shape, const ConvAlgorithm& recipes, const std::vector<float>& filters,
+                                 const Int8Clips& clips);
+// The scales buffer the int8 kernels read (layer.hpp's int8_scale_index),
+// for these filters and clips. Throws InputError for clips that are not one
+// positive finite value a tap.
+std::vector<float> int8_scales(const ConvShape& shape, const ConvAlgorithm& recipes, const std::vector<float>& filters,
+                               const Int8Clips& clips);
+// The layer's output as the int8 kernels compute it with these clips.
+std::vector<double> int8_winograd_on_host(const ConvShape& shape, const ConvAlgorithm& recipes, const std::vector<float>& input,
+                                          const std::vector<float>& filters, const Int8Clips& clips);
+// What `run --check` and selftest hold an int8 layer to (check_bound has no
+// tensors to judge quantization by): the relative L2 error against fp64 of
+// the int8 host model with the config's clips on these tensors, the epilogue
+// applied to both, 5% over it plus 1e-5: fp32's transforms may put a value
+// on the other side of a rounding step than fp64's, a step's change.
+double int8_check_bound(const ConvShape& shape, const ConvConfig& config, const std::vector<float>& input,
+                        const std::vector<float>& filters, const std::vector<float>& bias);
+// V's clips for a config from inputs (calibrate_int8 through the config's own recipes).
+Int8Clips calibrate_int8(const ConvShape& shape, const ConvConfig& config, const std::vector<std::vector<float>>& inputs,
+                         Int8Calibration calibration, double percentile = 99.9);
+
 // The baseline int8 users compare with: the direct convolution of x and w
 // quantized to int8 with one scale each (max |x| / 127, max |w| / 127),
 // summed exactly and dequantized.

@@ -6,6 +6,7 @@
 #include "templates/epilogue.hpp"
 #include "recipes/recipe_db.hpp"
 #include "runtime/host_reference.hpp"
+#include "runtime/layer_error.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -120,7 +121,9 @@ LayerReport run_layer(Device& device, const LayerJob& job) {
         std::vector<double> reference = reference_pass(job.shape, job.config.pass, job.input, job.filters);
         apply_epilogue(job.config.epilogue, job.bias, job.shape, reference);
         report.errors = compare_with_reference(report.output, reference);
-        report.errors->bound = check_bound(job.config, job.shape);
+        report.errors->bound = job.config.precision == Precision::int8
+                                   ? int8_check_bound(job.shape, job.config, job.input, job.filters, job.bias)
+                                   : check_bound(job.config, job.shape);
     }
     return report;
 }

@@ -5,6 +5,7 @@
 #include "templates/layer.hpp"
 #include "templates/precision.hpp"
 #include "runtime/host_reference.hpp"
+#include "runtime/layer_error.hpp"
 
 #include <fmt/format.h>
 
@@ -21,6 +22,11 @@ const ConvShape row_1x7{1, 6, 12, 10, 5, 1, 7, Padding(0, 0, 3, 3)};
 const ConvShape column_7x1{1, 6, 10, 12, 5, 7, 1, Padding(3, 3, 0, 0)};
 const ConvShape rect_3x5{2, 4, 11, 13, 6, 3, 5, Padding(1, 1, 2, 2)};
 const ConvShape line_1d{2, 5, 1, 29, 6, 1, 3, Padding(0, 0, 1, 1)};  // N,C,W: H = 1
+
+// A case's seeded tensor: what the pass reads as its images (seed 21) or filters (22).
+std::vector<float> case_tensor(const ConvShape& shape, Pass pass, LayerTensor tensor) {
+    return random_tensor(tensor_size(shape, tensor), tensor == spec_of(pass).filters ? 22 : 21);
+}
 
 std::string precision_and_epilogue(const ConvConfig& c) {
     std::string text;
@@ -51,7 +57,11 @@ public:
         cases_.push_back({"", shape,
                           {variant, tile, suggested_params(shape, tile, limits_.device_class, pass), "", precision, epilogue, pass},
                           quick});
-        return cases_.back().config;
+        ConvConfig& config = cases_.back().config;
+        // int8's clips calibrated on the input the case runs.
+        if (precision == Precision::int8)
+            config.clips = calibrate_int8(shape, config, {case_tensor(shape, pass, LayerTensor::x)}, Int8Calibration::percentile);
+        return config;
     }
     bool supports(Precision precision) const { return precision_refusal(precision, limits_).empty(); }
     bool vendor_gemm() const { return limits_.vendor_gemm; }
@@ -119,16 +129,22 @@ std::vector<SelftestCase> selftest_cases(Backend backend, const DeviceLimits& li
     }
     cases.add(awkward_3x3, Variant::fused, 2, false, Precision::fp32, {true, Activation::relu6});
     // Every precision the device has, on each variant that takes it.
+    // int8 at both tiles, on the layer whose C is no whole number of words,
+    // and with the GEMM's blocks of channel words whole and not.
     for (const PrecisionSpec& p : precisions()) {
         if (p.precision == Precision::fp32 || !cases.supports(p.precision)) continue;
-        const bool first = p.precision == Precision::fp16_storage;
-        cases.add(awkward_3x3, Variant::nonfused, 4, first, p.precision);
-        cases.add(awkward_3x3, Variant::fused, 2, false, p.precision);
-        try {
-            check_precision(Variant::direct, p.precision);
-            cases.add(awkward_3x3, Variant::direct, 1, false, p.precision);
-        } catch (const InputError&) {  // the direct kernel computes in fp32 from fp32 or binary16 tensors
+        const bool first = p.precision == Precision::fp16_storage || p.precision == Precision::int8;
+        for (const auto& [variant, m] : {std::pair{Variant::nonfused, 4}, std::pair{Variant::fused, 2}, std::pair{Variant::direct, 1}}) {
+            try {
+                check_precision(variant, p.precision);
+                cases.add(awkward_3x3, variant, m, first && variant == Variant::nonfused, p.precision);
+            } catch (const InputError&) {  // the direct kernel computes in fp32; int8 is the nonfused variant's
+            }
         }
+    }
+    if (cases.supports(Precision::int8)) {
+        cases.add(awkward_3x3, Variant::nonfused, 2, false, Precision::int8);
+        cases.add(ConvShape{1, 70, 9, 10, 6, 3, 1}, Variant::nonfused, 4, false, Precision::int8).params[Param::gemm_staging] = {2, 0};
     }
     // The direct kernel.
     const ConvShape direct_shapes[] = {awkward_3x3, awkward_5x5, row_1x7, line_1d};
@@ -194,10 +210,12 @@ SelftestResult run_selftest_case(Executor& executor, const SelftestCase& c, bool
     SelftestResult result;
     try {
         const PassSpec& pass = spec_of(c.config.pass);
-        const std::vector<float> x = random_tensor(tensor_size(c.shape, pass.images), 21),
-                                 w = random_tensor(tensor_size(c.shape, pass.filters), 22),
+        const std::vector<float> x = case_tensor(c.shape, c.config.pass, pass.images),
+                                 w = case_tensor(c.shape, c.config.pass, pass.filters),
                                  bias = random_tensor(static_cast<std::size_t>(c.shape.K), 23);
-        const std::unique_ptr<LoadedLayer> layer = executor.load(c.shape, c.config);
+        const ConvConfig& config = c.config;
+        const bool int8 = config.precision == Precision::int8;
+        const std::unique_ptr<LoadedLayer> layer = executor.load(c.shape, config);
         layer->set_filters(w);
         if (c.config.epilogue.bias) layer->set_bias(bias);
         std::vector<float> y;
@@ -207,7 +225,7 @@ SelftestResult run_selftest_case(Executor& executor, const SelftestCase& c, bool
         std::vector<double> reference = reference_pass(c.shape, c.config.pass, x, w);
         apply_epilogue(c.config.epilogue, bias, c.shape, reference);
         result.errors = compare_with_reference(y, reference);
-        result.errors->bound = check_bound(c.config, c.shape);
+        result.errors->bound = int8 ? int8_check_bound(c.shape, config, x, w, bias) : check_bound(c.config, c.shape);
         result.ms = total_ms(layer->median_run(x, 1, 3));
         if (!result.errors->passed())
             result.failure = fmt::format("rel_err {:.3e} past the bound {:.3e}", result.errors->relative, result.errors->bound);

@@ -184,6 +184,8 @@ vk::Format texel_format(VulkanDevice::Binding binding) {
         case Binding::texels4: return vk::Format::eR32G32B32A32Sfloat;
         case Binding::half_texels1: return vk::Format::eR16Sfloat;
         case Binding::half_texels4: return vk::Format::eR16G16B16A16Sfloat;
+        case Binding::int_texels1: return vk::Format::eR32Sint;
+        case Binding::int_texels4: return vk::Format::eR32G32B32A32Sint;
         default: return vk::Format::eR32Sfloat;
     }
 }
@@ -191,7 +193,8 @@ vk::Format texel_format(VulkanDevice::Binding binding) {
 std::size_t texel_bytes(VulkanDevice::Binding binding) {
     using Binding = VulkanDevice::Binding;
     switch (binding) {
-        case Binding::texels4: return 16;
+        case Binding::texels4:
+        case Binding::int_texels4: return 16;
         case Binding::half_texels1: return 2;
         case Binding::half_texels4: return 8;
         default: return 4;

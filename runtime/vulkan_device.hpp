@@ -39,7 +39,7 @@ public:
 
     // How a shader sees a buffer: written (storage buffer) or read through a
     // uniform texel buffer of one or four floats, or 16-bit floats, per texel.
-    enum class Binding { storage, texels1, texels4, half_texels1, half_texels4 };
+    enum class Binding { storage, texels1, texels4, half_texels1, half_texels4, int_texels1, int_texels4 };
 
     struct Pipeline {
         vk::raii::DescriptorSetLayout set_layout;

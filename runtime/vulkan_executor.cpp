@@ -49,6 +49,7 @@ VulkanDevice::Binding binding_of(const BufferUse& use) {
     using Binding = VulkanDevice::Binding;
     if (use.writes) return Binding::storage;
     if (use.half) return use.width == 4 ? Binding::half_texels4 : Binding::half_texels1;
+    if (use.integer) return use.width == 4 ? Binding::int_texels4 : Binding::int_texels1;
     return use.width == 4 ? Binding::texels4 : Binding::texels1;
 }
 
@@ -77,8 +78,8 @@ protected:
         if (!plan_.filter_launches.empty()) dispatch(plan_.filter_launches);
     }
 
-    void upload_bias(const std::vector<std::byte>& bias) override {
-        std::memcpy(buffers_.at(BufferId::bias).payload(), bias.data(), bias.size());
+    void upload(BufferId buffer, const std::vector<std::byte>& values) override {
+        std::memcpy(buffers_.at(buffer).payload(), values.data(), values.size());
     }
 
     KernelTimes run_input(const std::vector<std::byte>& input, std::uint32_t poison, std::vector<std::byte>& output) override {

@@ -42,6 +42,8 @@ std::string product_macros(const KernelInterface& k, Backend backend) {
             return std::string("#define PRODUCT(a, b) wino_split_tf32_fma(a, b, 0.0f)\n"
                                "#define PRODUCT_FMA(a, b, c) wino_split_tf32_fma(a, b, c)\n") +
                    (backend == Backend::cuda ? "#define WINO_MMA_BLOCK wino_mma_block_split_tf32\n" : "");
+        case ProductOperands::int8:
+            return "#define PRODUCT(a, b) wino_dot4(a, b, 0)\n#define PRODUCT_FMA(a, b, c) wino_dot4(a, b, c)\n";
     }
     throw std::logic_error("unknown product operands");
 }
@@ -60,7 +62,8 @@ constexpr const char* glsl_half_arithmetic =
 // floats (FETCH, FETCH4) or in the working type (FETCH_REAL, FETCH_REAL4).
 // GLSL needs #version first: the interface, then the prelude. Read-only
 // buffers are uniform texel buffers (a 16-bit one is read through a 16-bit
-// texel format, as floats), written ones storage buffers.
+// texel format, as floats; an integer one through a 32-bit integer format),
+// written ones storage buffers.
 std::string glsl_preamble(const KernelInterface& k) {
     std::string out = fmt::format("#version 450\n{}{}layout(local_size_x = {}) in;\n",
                                   any_half(k) ? "#extension GL_EXT_shader_16bit_storage : require\n" : "",
@@ -68,32 +71,40 @@ std::string glsl_preamble(const KernelInterface& k) {
                                   k.workgroup_size);
     for (std::size_t b = 0; b < k.buffers.size(); ++b) {
         const BufferUse& use = k.buffers[b];
-        const char* type = use.half ? (use.width == 4 ? "f16vec4" : "float16_t") : (use.width == 4 ? "vec4" : "float");
+        const char* type = use.half      ? (use.width == 4 ? "f16vec4" : "float16_t")
+                           : use.integer ? (use.width == 4 ? "ivec4" : "int")
+                                         : (use.width == 4 ? "vec4" : "float");
         out += use.writes ? fmt::format("layout(std430, binding = {}) writeonly buffer Buffer{} {{ {} {}[]; }};\n", b, b,
                                         type, to_string(use.buffer))
-                          : fmt::format("layout(binding = {}) uniform samplerBuffer {};\n", b, to_string(use.buffer));
+                          : fmt::format("layout(binding = {}) uniform {}samplerBuffer {};\n", b, use.integer ? "i" : "",
+                                        to_string(use.buffer));
         if (use.writes) out += fmt::format("#define STORED_{}(x) {}(x)\n", to_string(use.buffer), type);
     }
     out += fmt::format("layout(push_constant) uniform Params {{{} }} p;\n", argument_fields());
-    out += k.half_arithmetic ? "#define REAL float16_t\n#define REAL4 f16vec4\n" : "#define REAL float\n#define REAL4 vec4\n";
+    out += k.half_arithmetic      ? "#define REAL float16_t\n#define REAL4 f16vec4\n"
+           : k.integer_arithmetic ? "#define REAL int\n#define REAL4 ivec4\n"
+                                  : "#define REAL float\n#define REAL4 vec4\n";
     return out + template_text("prelude.glsl") + product_macros(k, Backend::glsl);
 }
 
 // One resident block is the minimum asked of ptxas, so it may use the registers
 // it needs. 16-bit buffers are wino_half (half4 4 at a time, prelude.half.cuh);
-// fp16 arithmetic is wino_f16 (prelude.fp16.cuh).
+// fp16 arithmetic is wino_f16 (prelude.fp16.cuh); the int8 product works on
+// int words (prelude.int8.cuh).
 std::string cuda_preamble(const KernelInterface& k) {
     std::string args, stored;
     for (const BufferUse& use : k.buffers) {
-        const char* element = use.half ? "wino_half" : "float";
-        args += use.writes ? fmt::format("{}* __restrict__ {}, ", use.width == 4 ? (use.half ? "half4" : "float4") : element,
-                                         to_string(use.buffer))
+        const char* element = use.half ? "wino_half" : use.integer ? "int" : "float";
+        const char* quad = use.half ? "half4" : use.integer ? "int4" : "float4";
+        args += use.writes ? fmt::format("{}* __restrict__ {}, ", use.width == 4 ? quad : element, to_string(use.buffer))
                            : fmt::format("const {}* __restrict__ {}, ", element, to_string(use.buffer));
         if (use.writes)
             stored += fmt::format("#define STORED_{}(x) {}(x)\n", to_string(use.buffer),
                                   use.half ? "wino_to_half" : (k.half_arithmetic ? "wino_to_float" : ""));
     }
-    const std::string working = k.half_arithmetic ? template_text("prelude.fp16.cuh") : template_text("prelude.fp32.cuh");
+    const std::string working = k.half_arithmetic      ? template_text("prelude.fp16.cuh")
+                                : k.integer_arithmetic ? template_text("prelude.int8.cuh")
+                                                       : template_text("prelude.fp32.cuh");
     return template_text("prelude.cuh") +
            (any_half(k) || k.half_arithmetic ? template_text("prelude.half.cuh") : std::string()) + working +
            template_text("prelude.stage.cuh") + template_text("prelude.mma.cuh") + product_macros(k, Backend::cuda) + stored +

@@ -34,6 +34,7 @@ struct KernelInterface {
     std::vector<BufferUse> buffers;  // in binding / argument order
     bool half_arithmetic = false;    // computes in fp16 (REAL is a 16-bit float)
     ProductOperands product_operands = ProductOperands::as_read;
+    bool integer_arithmetic = false;  // the int8 product: REAL is a word of 4 int8 codes, sums in int32
 };
 
 struct BackendSpec {

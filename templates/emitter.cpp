@@ -15,13 +15,18 @@
 namespace wino {
 namespace {
 
-// The kind's buffers at the precision (which are 16-bit), and the bias where
-// its epilogue adds one.
+// The kind's buffers at the precision (which are 16-bit, which integer), the
+// bias where its epilogue adds one, and the scales where it quantizes or
+// dequantizes (int8).
 std::vector<BufferUse> buffers_of(KernelKind kind, const KernelParams& p, Precision precision,
                                   const Epilogue& epilogue = {}) {
     std::vector<BufferUse> buffers = spec_of(kind).buffers(p);
     if (epilogue.bias && carries_epilogue(kind)) buffers.push_back({BufferId::bias, false});
-    for (BufferUse& use : buffers) use.half = is_half(spec_of(precision), use.buffer);
+    if (reads_scales(kind, precision)) buffers.push_back({BufferId::scales, false});
+    for (BufferUse& use : buffers) {
+        use.half = is_half(spec_of(precision), use.buffer);
+        use.integer = is_integer(spec_of(precision), use.buffer);
+    }
     return buffers;
 }
 
@@ -65,7 +70,7 @@ std::string points_part(const ConvAlgorithm& a) {
 // its product rounds its operands.
 bool shaped_by_precision(KernelKind kind, const KernelParams& p, Precision precision) {
     const std::vector<BufferUse> buffers = buffers_of(kind, p, precision);
-    return std::any_of(buffers.begin(), buffers.end(), [](const BufferUse& use) { return use.half; }) ||
+    return std::any_of(buffers.begin(), buffers.end(), [](const BufferUse& use) { return use.half || use.integer; }) ||
            (spec_of(kind).multiplies && spec_of(precision).product_operands != ProductOperands::as_read);
 }
 
@@ -157,11 +162,12 @@ EmittedKernel emit_kernel(KernelKind kind, const ConvAlgorithm& a, const KernelP
     check_params(p, {.kinds = {kind}, .backend = backend, .precision = precision});
     const BackendSpec& b = spec_of(backend);
     const bool half_arithmetic = spec_of(precision).half_arithmetic;
+    const ProductOperands operands = spec_of(precision).product_operands;
     const KernelInterface interface{kernel_name(kind, a, p, precision, epilogue, pass), spec.workgroup_size(p),
-                                    buffers_of(kind, p, precision, epilogue), half_arithmetic,
-                                    spec_of(precision).product_operands};
-    const std::string body =
-        fill_template(template_text(template_of(spec, pass)), spec.values(a, p, half_arithmetic ? b.half_dialect : b.dialect));
+                                    buffers_of(kind, p, precision, epilogue), half_arithmetic, operands,
+                                    spec.multiplies && operands == ProductOperands::int8};
+    const std::string body = fill_template(template_text(template_of(spec, pass)),
+                                           spec.values(a, p, half_arithmetic ? b.half_dialect : b.dialect, operands));
     std::string source = header(spec, a, p, b, precision, epilogue, pass) + b.preamble(interface) + defines(kind, p) +
                          pass_macros(pass, a.r, a.s, reads(kind, p, BufferId::images), reads(kind, p, BufferId::filters)) +
                          (carries_epilogue(kind) ? epilogue_macros(epilogue) : "") + "\n" + body;

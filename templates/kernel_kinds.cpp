@@ -42,16 +42,60 @@ TemplateValues axis_values(const ConvAlgorithm& a, std::initializer_list<const c
     return v;
 }
 
-TemplateValues filter_transform_values(const ConvAlgorithm& a, const KernelParams& p, const Dialect& d) {
+// Where a transform thread's channels come from: at int8 (packed) the thread's
+// word of U or V holds 4 channels, which it transforms in turn (`lane`), each
+// tap's code placed in the lane's byte of its packed word (`packed` names
+// them by tap), channels past C giving 0; else the word is one channel.
+struct ChannelLanes {
+    std::string open, close;
+};
+ChannelLanes channel_lanes(bool packed, const std::vector<std::string>& words) {
+    if (!packed) return {in4 + "int c = word;\n", ""};
+    std::string open;
+    for (const std::string& word : words) open += fmt::format("{}int {} = 0;\n", in4, word);
+    open += fmt::format("{0}for (int lane = 0; lane < {1}; ++lane) {{\n{0}int c = min(word * {1} + lane, p.C - 1);\n"
+                        "{0}bool in_layer = word * {1} + lane < p.C;\n",
+                        in4, int8_channels_a_word);
+    return {open, in4 + "}\n"};
+}
+
+// Precision int8's scale of a tap (and filter `k`, an expression) as the
+// kernels read it: int8_scale_index is linear in K and k, so its
+// coefficients, taken from it, write the index with the kernel's p.K.
+std::string scale_at(ScaleRegion region, int positions, int tap, const std::string& k = "0") {
+    const long long base = int8_scale_index(region, positions, 0, tap, 0);
+    const long long per_filter_count = int8_scale_index(region, positions, 1, tap, 0) - base;
+    const long long per_filter = int8_scale_index(region, positions, 0, tap, 1) - base;
+    std::string index = std::to_string(base);
+    if (per_filter_count) index += fmt::format(" + {} * p.K", per_filter_count);
+    if (per_filter) index += fmt::format(" + {}", per_filter == 1 ? k : fmt::format("{} * {}", per_filter, k));
+    return fmt::format("FETCH(scales, {})", index);
+}
+
+TemplateValues filter_transform_values(const ConvAlgorithm& a, const KernelParams& p, const Dialect& d, ProductOperands operands) {
     TemplateValues v = axis_values(a, {"alpha_h", "alpha_w", "r_h", "r_w"});
+    const int positions = alpha_h(a) * alpha_w(a);
+    const bool packed = operands == ProductOperands::int8;
+    std::vector<std::string> words;
+    for (int xi = 0; xi < positions; ++xi) words.push_back(fmt::format("packed{}", xi));
+    const ChannelLanes lanes = channel_lanes(packed, words);
+    v["lanes_open"] = lanes.open;
+    v["lanes_close"] = lanes.close;
     v["load"] = assign_each(a.r * a.s, element("g"), [](int i) { return fmt::format("FILTER_VALUE(k, c, {})", i); }, in4);
     std::tie(v["columns"], v["rows"]) = transform_2d(a.h->filter, a.w->filter, "g", "gg", "ut", unroll(p), d, in4);
-    v["store"] = assign_each(alpha_h(a) * alpha_w(a), [](int xi) { return fmt::format("u[({} * p.C + c) * columns + column]", xi); },
-                             [](int xi) { return fmt::format("STORED_u(ut[{}])", xi); }, in4);
+    auto u_at = [](int xi) { return fmt::format("u[({} * p.c_words + word) * columns + column]", xi); };
+    if (!packed) {
+        v["store"] = assign_each(positions, u_at, [](int xi) { return fmt::format("STORED_u(ut[{}])", xi); }, in4);
+        return v;
+    }
+    for (int xi = 0; xi < positions; ++xi)
+        v["store"] += fmt::format("{}packed{} |= in_layer ? wino_int8_code(ut[{}] * {}, lane) : 0;\n", in4, xi, xi,
+                                  scale_at(ScaleRegion::u_inverse, positions, xi, "k"));
+    v["lanes_close"] += assign_each(positions, u_at, [](int xi) { return fmt::format("STORED_u(packed{})", xi); }, in4);
     return v;
 }
 
-TemplateValues input_transform_values(const ConvAlgorithm& a, const KernelParams& p, const Dialect& d) {
+TemplateValues input_transform_values(const ConvAlgorithm& a, const KernelParams& p, const Dialect& d, ProductOperands operands) {
     const int group = tiles_per_thread(p);
     const std::string tiles = tile_copies(template_text("input_tile"), axis_values(a, {"alpha_h", "alpha_w", "m_h", "m_w"}), group, [&](int e) {
         TemplateValues tile{{"load", patch_load(alpha_h(a), alpha_w(a), in8)}};
@@ -59,14 +103,33 @@ TemplateValues input_transform_values(const ConvAlgorithm& a, const KernelParams
             transform_2d(a.h->input, a.w->input, "d", "bd", fmt::format("vt{}", e), unroll(p), d, in8);
         return tile;
     });
-    const std::string store = assign_each(
-        alpha_h(a) * alpha_w(a), [](int xi) { return fmt::format("v[({} * p.C + c) * groups + group]", xi); },
-        [&](int xi) {
+    const int positions = alpha_h(a) * alpha_w(a);
+    auto v_at = [](int xi) { return fmt::format("v[({} * p.c_words + word) * groups + group]", xi); };
+    if (operands != ProductOperands::int8) {
+        const std::string store = assign_each(positions, v_at, [&](int xi) {
             auto tile = [xi](int e) { return fmt::format("vt{}[{}]", e, xi); };
             return fmt::format("STORED_v({})", group == 4 ? float4_of(tile) : tile(0));
-        },
-        in4);
-    return {{"tiles", tiles}, {"store", store}};
+        }, in4);
+        const ChannelLanes lanes = channel_lanes(false, {});
+        return {{"tiles", tiles}, {"store", store}, {"lanes_open", lanes.open}, {"lanes_close", lanes.close}};
+    }
+    // Each tap's factor read once; each tile's code packed by tap.
+    auto packed = [](int xi, int e) { return fmt::format("packed{}_{}", xi, e); };
+    std::vector<std::string> words;
+    std::string store;
+    for (int xi = 0; xi < positions; ++xi)
+        for (int e = 0; e < group; ++e) {
+            words.push_back(packed(xi, e));
+            store += fmt::format("{}{} |= in_layer ? wino_int8_code(vt{}[{}] * v_inverse{}, lane) : 0;\n", in4, packed(xi, e), e, xi, xi);
+        }
+    ChannelLanes lanes = channel_lanes(true, words);
+    lanes.open = assign_each(positions, [](int xi) { return fmt::format("REAL v_inverse{}", xi); },
+                             [&](int xi) { return scale_at(ScaleRegion::v_inverse, positions, xi); }, in4) + lanes.open;
+    lanes.close += assign_each(positions, v_at, [&](int xi) {
+        auto tile = [&](int e) { return packed(xi, e); };
+        return fmt::format("STORED_v({})", group == 4 ? fmt::format("MAKE_INT4({}, {}, {}, {})", tile(0), tile(1), tile(2), tile(3)) : tile(0));
+    }, in4);
+    return {{"tiles", tiles}, {"store", store}, {"lanes_open", lanes.open}, {"lanes_close", lanes.close}};
 }
 
 // The GEMM's workgroup block: WINO_GEMM_THREADS × WINO_GEMM_REGISTERS values of
@@ -136,7 +199,7 @@ std::string staged_tail_copy(const GemmBlock& g, const std::string& indent) {
     std::string copy;
     for_each_staged_quad(g, [&](const StagedOperand& o, int i, const std::string& q) {
         copy += fmt::format("{0}int {1}_q{2} = {3};\n{0}int {1}_c{2} = c_block + {1}_q{2} / {4};\n"
-                            "{0}staged_{1}[stage * {5} + {1}_q{2}] = {1}_c{2} < p.C ? FETCH_REAL4({1}, {1}_base + {1}_c{2} * p.{6} + "
+                            "{0}staged_{1}[stage * {5} + {1}_q{2}] = {1}_c{2} < p.c_words ? FETCH_REAL4({1}, {1}_base + {1}_c{2} * p.{6} + "
                             "min({7} + {1}_q{2} % {4}, p.{6} - 1)) : MAKE_REAL4(0, 0, 0, 0);\n",
                             indent, o.name, i, q, o.block_quads, o.stage, o.quads, o.block_first);
     });
@@ -163,8 +226,8 @@ StagedLoop staged_loop(const GemmBlock& g, const std::string& product) {
         return {"", copy.load + copy.store + wait + product + "        BARRIER();\n"};
     }
     const StagedCopy first = staged_copy(g, "0", "0", in8), next = staged_copy(g, "c_next", "(stage ^ 1)", in8);
-    return {"    if (p.C >= " + std::to_string(product_sum_block) + ") {\n" + first.load + first.store + wait + "    }\n",
-            fmt::format("        int c_next = min(c_block + {0}, p.C - {0});\n", product_sum_block) + next.load + product +
+    return {"    if (p.c_words >= " + std::to_string(product_sum_block) + ") {\n" + first.load + first.store + wait + "    }\n",
+            fmt::format("        int c_next = min(c_block + {0}, p.c_words - {0});\n", product_sum_block) + next.load + product +
                 next.store + wait + "        stage ^= 1;\n"};
 }
 
@@ -226,7 +289,7 @@ namespace {
 // channel product, added to the running sum: no partial sums live across
 // channels. The last, partial block sums the same way in a loop, from global
 // memory: staging changes where a value is read, never the sums.
-TemplateValues gemm_values(const ConvAlgorithm&, const KernelParams& p, const Dialect&) {
+TemplateValues gemm_values(const ConvAlgorithm&, const KernelParams& p, const Dialect&, ProductOperands) {
     const GemmBlock g(p);
     if (p[Param::tensor_cores][0]) return tensor_core_values(g);
     const int reg_k = 4 * g.reg_k_quads, reg_p = 4 * g.reg_p_quads, kq = g.reg_k_quads, pq = g.reg_p_quads;
@@ -307,23 +370,29 @@ TemplateValues gemm_values(const ConvAlgorithm&, const KernelParams& p, const Di
             store += fmt::format("    product[row{} + p_quad{}] = STORED_product({});\n", i, j,
                                  float4_of([&](int e) { return fmt::format("acc{}_{}", i, 4 * j + e); }));
     const std::string tail =
-        tail_start + "        for (int c = c_block; c < p.C; ++c) {\n" + tail_loads + tail_multiply + "        }\n" + tail_end;
+        tail_start + "        for (int c = c_block; c < p.c_words; ++c) {\n" + tail_loads + tail_multiply + "        }\n" + tail_end;
     return {{"shared", shared},   {"declare", declare}, {"prologue", prologue},
             {"whole_block", whole_block}, {"tail", tail},       {"store", store},
             {"sum_block", std::to_string(product_sum_block)}};
 }
 
-TemplateValues output_transform_values(const ConvAlgorithm& a, const KernelParams& p, const Dialect& d) {
+// At int8, M holds the int32 sums, each dequantized by its tap's and
+// filter's factor as it is picked.
+TemplateValues output_transform_values(const ConvAlgorithm& a, const KernelParams& p, const Dialect& d, ProductOperands operands) {
     const int positions = alpha_h(a) * alpha_w(a), group = tiles_per_thread(p);
-    const bool grouped = group == 4;
-    const std::string load = assign_each(
+    const bool grouped = group == 4, dequantized = operands == ProductOperands::int8;
+    std::string load = assign_each(
         positions, [&](int xi) { return fmt::format("{} mq{}", grouped ? "REAL4" : "REAL", xi); },
         [&](int xi) { return fmt::format("{}(product, ({} * p.K + k) * groups + group)", grouped ? "FETCH_REAL4" : "FETCH_REAL", xi); },
         in4);
+    if (dequantized)
+        load += assign_each(positions, [](int xi) { return fmt::format("REAL dequantize{}", xi); },
+                            [&](int xi) { return scale_at(ScaleRegion::dequantize, positions, xi, "k"); }, in4);
     const std::string tiles = tile_copies(template_text("output_tile"), axis_values(a, {"alpha_h", "alpha_w", "m_h", "m_w"}), group, [&](int e) {
         TemplateValues tile{{"store", block_store(a.m(), p[Param::vector_rows][0] != 0, in8)}};
         tile["pick"] = assign_each(positions, element("mt"), [&](int xi) {
-            return grouped ? fmt::format("mq{}.{}", xi, lanes[e]) : fmt::format("mq{}", xi);
+            const std::string m = grouped ? fmt::format("mq{}.{}", xi, lanes[e]) : fmt::format("mq{}", xi);
+            return dequantized ? fmt::format("{} * dequantize{}", m, xi) : m;
         }, in8);
         std::tie(tile["columns"], tile["rows"]) = transform_2d(a.h->output, a.w->output, "mt", "am", "y", unroll(p), d, in8);
         return tile;
@@ -350,7 +419,7 @@ struct FusedBlock {
     }
 };
 
-TemplateValues fused_values(const ConvAlgorithm& a, const KernelParams& p, const Dialect& d) {
+TemplateValues fused_values(const ConvAlgorithm& a, const KernelParams& p, const Dialect& d, ProductOperands) {
     const FusedBlock f(p, alpha_h(a) * alpha_w(a));
     TemplateValues v = axis_values(a, {"alpha_h", "alpha_w", "m_h", "m_w"});
     v["sum_block"] = std::to_string(product_sum_block);
@@ -390,7 +459,7 @@ TemplateValues fused_values(const ConvAlgorithm& a, const KernelParams& p, const
     return v;
 }
 
-TemplateValues direct_values(const ConvAlgorithm& a, const KernelParams&, const Dialect&) {
+TemplateValues direct_values(const ConvAlgorithm& a, const KernelParams&, const Dialect&, ProductOperands) {
     return {{"r_h", std::to_string(a.r)}, {"r_w", std::to_string(a.s)}};
 }
 
@@ -398,12 +467,12 @@ const std::vector<KindSpec> kinds = {
     {KernelKind::filter_transform, "filter_transform", true, true, false,
      [](const KernelParams&) { return std::vector<BufferUse>{{BufferId::filters, false}, {BufferId::u, true}}; },
      one_dimensional,
-     [](const ConvShape& s, const Tiling& t, const KernelParams&, int wg) { return Groups{ceil_div(t.k_padded * s.C, wg), 1, 1}; },
+     [](const ConvShape&, const Tiling& t, const KernelParams&, int wg) { return Groups{ceil_div(t.k_padded * t.channel_words, wg), 1, 1}; },
      filter_transform_values},
     {KernelKind::input_transform, "input_transform", false, true, false,
      [](const KernelParams& p) { return std::vector<BufferUse>{{BufferId::images, false}, {BufferId::v, true, tiles_per_thread(p)}}; },
      one_dimensional,
-     [](const ConvShape& s, const Tiling& t, const KernelParams& p, int wg) { return per_tile_group(s.C, t, p, wg); },
+     [](const ConvShape&, const Tiling& t, const KernelParams& p, int wg) { return per_tile_group(t.channel_words, t, p, wg); },
      input_transform_values},
     {KernelKind::gemm, "gemm", false, false, true,
      [](const KernelParams&) {
@@ -484,6 +553,7 @@ const char* to_string(BufferId buffer) {
         case BufferId::product: return "product";
         case BufferId::result: return "result";
         case BufferId::bias: return "bias";
+        case BufferId::scales: return "scales";
     }
     throw std::logic_error("unknown buffer");
 }

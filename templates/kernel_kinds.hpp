@@ -23,7 +23,8 @@ struct Tiling;
 class KernelParams;
 
 enum class KernelKind { filter_transform, input_transform, gemm, output_transform, fused, direct };
-enum class BufferId { images, filters, u, v, product, result, bias };
+// scales: precision int8's quantization and dequantization factors (layer.hpp's int8_scale_index).
+enum class BufferId { images, filters, u, v, product, result, bias, scales };
 
 const char* to_string(BufferId buffer);  // its name in the kernels: "images", "u", ...
 
@@ -33,6 +34,7 @@ struct BufferUse {
     bool writes;
     int width = 1;  // 1 or 4
     bool half = false;  // 16-bit elements (precision.hpp)
+    bool integer = false;  // int32 words (precision int8's U and V codes, and M's sums)
 };
 
 using TemplateValues = std::map<std::string, std::string>;
@@ -42,9 +44,15 @@ using TemplateValues = std::map<std::string, std::string>;
 // 16-bit buffer); rounds each to TF32, a 10-bit significand, to nearest with
 // ties away from zero (PTX's cvt.rna.tf32.f32); or splits each into a TF32
 // part and the TF32 rounding of the rest, and sums big·small, small·big and
-// big·big in that order (CUTLASS's 3xTF32: small·small is left out). The
-// kernels spell it PRODUCT(a, b) and PRODUCT_FMA(a, b, c) (the preamble).
-enum class ProductOperands { as_read, tf32, split_tf32 };
+// big·big in that order (CUTLASS's 3xTF32: small·small is left out); or
+// takes int8 codes, packed 4 channels a 32-bit word (the transforms quantize
+// them, per tap, through the scales buffer), and sums 4-way dot products in
+// int32 (dp4a): the GEMM's working type is then int, its reduction runs over
+// the words, and M holds the exact int32 sums. The kernels spell it
+// PRODUCT(a, b) and PRODUCT_FMA(a, b, c) (the preamble).
+enum class ProductOperands { as_read, tf32, split_tf32, int8 };
+// Channels a 32-bit word of U and V holds.
+inline constexpr int int8_channels_a_word = 4;
 
 // What a kernel set computes: an R×S correlation, by Winograd F(m_h×m_w, R×S)
 // through one 1D recipe set per axis (h: over each column of a tile, along
@@ -80,8 +88,10 @@ struct KindSpec {
     int (*workgroup_size)(const KernelParams& params);
     std::array<std::uint32_t, 3> (*groups)(const ConvShape& shape, const Tiling& tiling, const KernelParams& params,
                                            int workgroup_size);
-    // Kinds that need recipes get a Winograd algorithm.
-    TemplateValues (*values)(const ConvAlgorithm& algorithm, const KernelParams& params, const Dialect& dialect);
+    // Kinds that need recipes get a Winograd algorithm; `operands` is the
+    // precision's (int8 changes what the transforms store and read).
+    TemplateValues (*values)(const ConvAlgorithm& algorithm, const KernelParams& params, const Dialect& dialect,
+                             ProductOperands operands);
 };
 
 struct VariantSpec {

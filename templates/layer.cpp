@@ -122,8 +122,10 @@ long long round_up4(long long n) { return (n + 3) / 4 * 4; }
 
 }  // namespace
 
-Tiling tiling_of(const ConvShape& s, Variant variant, TileSize m) {
+Tiling tiling_of(const ConvShape& s, Variant variant, TileSize m, int channel_lanes) {
     Tiling t;
+    t.channel_lanes = channel_lanes;
+    t.channel_words = (s.C + channel_lanes - 1) / channel_lanes;
     if (spec_of(variant).winograd) {
         t.alpha_h = m.h + s.R - 1;
         t.alpha_w = m.w + s.S - 1;
@@ -143,9 +145,10 @@ long long buffer_floats(BufferId buffer, const ConvShape& s, const Tiling& t) {
         case BufferId::filters: return static_cast<long long>(s.filter_size());
         case BufferId::result: return static_cast<long long>(s.output_size());
         case BufferId::bias: return s.K;
-        case BufferId::u: return saturating_product({a2, t.k_padded, s.C});
-        case BufferId::v: return saturating_product({a2, s.C, t.tiles_padded});
+        case BufferId::u: return saturating_product({a2, t.k_padded, t.channel_words});
+        case BufferId::v: return saturating_product({a2, t.channel_words, t.tiles_padded});
         case BufferId::product: return saturating_product({a2, s.K, t.tiles_padded});
+        case BufferId::scales: return int8_scale_index(ScaleRegion::dequantize, a2, s.K, a2);
     }
     throw std::logic_error("unknown buffer");
 }
@@ -170,7 +173,16 @@ KernelArgs kernel_args(const ConvShape& layer, const ConvShape& s, const Tiling&
             .P = narrow(t.tiles, "the tile count"), .k_quads = narrow(t.k_padded / 4, "k_quads"),
             .p_quads = narrow(t.tiles_padded / 4, "p_quads"), .layer_N = layer.N, .layer_C = layer.C, .layer_H = layer.H,
             .layer_W = layer.W, .layer_R = layer.R, .layer_out_h = layer.out_h(), .layer_out_w = layer.out_w(),
-            .layer_pad_top = layer.pad.top, .layer_pad_left = layer.pad.left};
+            .layer_pad_top = layer.pad.top, .layer_pad_left = layer.pad.left, .c_words = narrow(t.channel_words, "c_words")};
+}
+
+long long int8_scale_index(ScaleRegion region, long long positions, long long K, long long tap, long long k) {
+    switch (region) {
+        case ScaleRegion::v_inverse: return tap;
+        case ScaleRegion::u_inverse: return positions + tap * K + k;
+        case ScaleRegion::dequantize: return positions + positions * K + tap * K + k;
+    }
+    throw std::logic_error("unknown scale region");
 }
 
 }  // namespace wino

@@ -71,28 +71,39 @@ nlohmann::ordered_json tile_json(TileSize tile);
 // U and V are read 4 values at a time, so K and the tile count are padded to
 // groups of 4: the rows of U, V and M.
 // alpha_h·alpha_w tile positions (alpha_h = m.h + R − 1, alpha_w = m.w + S − 1).
+// U and V hold the channels in words of `channel_lanes` (4 int8 codes at
+// precision int8, else 1): channel_words of them, the GEMM's reduction.
 struct Tiling {
     long long alpha_h = 0, alpha_w = 0, tiles_h = 0, tiles_w = 0, tiles = 0, k_padded = 0, tiles_padded = 0;
+    long long channel_lanes = 1, channel_words = 0;
     long long positions() const { return alpha_h * alpha_w; }
 };
 
-Tiling tiling_of(const ConvShape& shape, Variant variant, TileSize m);
+Tiling tiling_of(const ConvShape& shape, Variant variant, TileSize m, int channel_lanes = 1);
 
-// Floats in a buffer for this layer and tiling.
+// Values in a buffer for this layer and tiling (U and V: words of channel_lanes channels).
 long long buffer_floats(BufferId buffer, const ConvShape& shape, const Tiling& tiling);
+
+// Precision int8's scales buffer: each tap's V quantization factor (127 /
+// clip), then per tap and filter U's (127 / clip), then their dequantization
+// factor (the product of the two scales, clip_U·clip_V / 127²). Its index of
+// a region's entry: region v_inverse is [tap], the others [tap·K + k].
+enum class ScaleRegion { v_inverse, u_inverse, dequantize };
+long long int8_scale_index(ScaleRegion region, long long positions, long long K, long long tap, long long k = 0);
 
 // The kernels' argument block, every field a 32-bit int, in this order. The
 // emitter writes the GLSL push-constant block and the CUDA struct from these
 // names; the runtime passes the bytes of a KernelArgs.
 // pad_top, pad_left: where the output's first row and column start in the
 // input (the bottom and right padding only decide out_h and out_w);
-// k_quads, p_quads: K and P (the tile count) in groups of 4, the padded widths.
+// k_quads, p_quads: K and P (the tile count) in groups of 4, the padded widths;
+// c_words: the words U and V hold a channel position in (Tiling::channel_words).
 // The first fields are the pass_shape's, what the kernels compute; layer_*
 // are the layer's own, which backward-filter's gathers of x and dy index by.
 #define WINO_KERNEL_ARGS(FIELD) \
     FIELD(N) FIELD(C) FIELD(H) FIELD(W) FIELD(K) FIELD(pad_top) FIELD(pad_left) FIELD(out_h) FIELD(out_w) FIELD(tiles_h) FIELD(tiles_w) \
     FIELD(P) FIELD(k_quads) FIELD(p_quads) FIELD(layer_N) FIELD(layer_C) FIELD(layer_H) FIELD(layer_W) FIELD(layer_R)         \
-    FIELD(layer_out_h) FIELD(layer_out_w) FIELD(layer_pad_top) FIELD(layer_pad_left)
+    FIELD(layer_out_h) FIELD(layer_out_w) FIELD(layer_pad_top) FIELD(layer_pad_left) FIELD(c_words)
 
 struct KernelArgs {
 #define WINO_ARG_FIELD(name) std::int32_t name;

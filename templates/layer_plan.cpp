@@ -100,12 +100,20 @@ void validate_shape(const ConvShape& layer, const ConvConfig& c, ParamNaming nam
     } else if (!c.points.empty()) {
         throw InputError("the direct kernel has no interpolation points: points are for the nonfused and fused variants");
     }
-    check_precision(c.variant, c.precision);
+    check_precision(c.variant, c.precision, c.pass);
+    if (const bool int8 = spec_of(c.precision).product_operands == ProductOperands::int8; !int8 && !c.clips.empty()) {
+        throw InputError(fmt::format("clips are for precision int8, not {}", to_string(c.precision)));
+    } else if (int8) {
+        const long long taps = 1LL * (computed.m.h + s.R - 1) * (computed.m.w + s.S - 1);
+        if (static_cast<long long>(c.clips.taps.size()) != taps)
+            throw InputError(fmt::format("precision int8 needs {} clips of V, one a tap of {}'s tile, not {}: calibrate them or "
+                                         "give them", taps, algorithm_text(layer, c), c.clips.taps.size()));
+    }
     if (c.params[Param::cublas][0] && (spec_of(c.precision).half_intermediates() ||
                                        spec_of(c.precision).product_operands != ProductOperands::as_read))
         throw InputError(fmt::format("the cuBLAS product is SGEMM over fp32 U, V and M: not at precision {}", to_string(c.precision)));
     check_params(c.params, {.kinds = variant.kinds, .shape = &s, .m = computed.m, .naming = naming, .precision = c.precision});
-    const Tiling tiling = tiling_of(s, c.variant, computed.m);
+    const Tiling tiling = tiling_of(s, c.variant, computed.m, channel_lanes(c.precision));
     long long largest = 0;
     for (const KernelKind kind : variant.kinds)
         for (const BufferUse& use : spec_of(kind).buffers(c.params))
@@ -118,9 +126,9 @@ ConvPlan make_plan(const ConvShape& layer, const ConvConfig& config, Backend bac
     validate_shape(layer, config);
     const ConvShape s = pass_shape(layer, config.pass, config.m);
     const ConvConfig computed = computed_config(layer, config);
-    ConvPlan plan{layer, s, config, tiling_of(s, config.variant, computed.m), {}, {}, {}, {}, {}, {}};
+    ConvPlan plan{layer, s, config, tiling_of(s, config.variant, computed.m, channel_lanes(config.precision)), {}, {}, {}, {}, {}, {}};
     plan.args = kernel_args(layer, s, plan.tiling);
-    std::optional<LayerRecipes> recipes;
+    std::optional<LayerRecipes>& recipes = plan.recipes;
     if (spec_of(config.variant).winograd) recipes.emplace(s, computed, optimizer_options(config.precision));
     plan.kernels = emit_variant(config.variant, recipes ? recipes->algorithm() : ConvAlgorithm::direct(layer.R, layer.S),
                                 config.params, backend, config.precision, config.epilogue, config.pass);
@@ -155,7 +163,7 @@ std::string precision_refusal(Precision precision, const DeviceLimits& limits) {
 
 void check_device_limits(const ConvShape& layer, const ConvConfig& config, const DeviceLimits& limits) {
     const ConvShape s = pass_shape(layer, config.pass, config.m);
-    const Tiling tiling = tiling_of(s, config.variant, pass_tile(layer, config.pass, config.m));
+    const Tiling tiling = tiling_of(s, config.variant, pass_tile(layer, config.pass, config.m), channel_lanes(config.precision));
     const PrecisionSpec& precision = spec_of(config.precision);
     if (const std::string refusal = precision_refusal(config.precision, limits); !refusal.empty()) throw DeviceError(refusal);
     for (const KernelKind kind : spec_of(config.variant).kinds) {

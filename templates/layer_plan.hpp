@@ -38,6 +38,9 @@ struct ConvConfig {
     // What the kernels compute for the layer (passes.hpp); the backward
     // passes have no epilogue.
     Pass pass = Pass::forward;
+    // Precision int8's clips (data the kernels read from the scales buffer,
+    // not part of their code); empty at the other precisions.
+    Int8Clips clips = {};
     friend bool operator==(const ConvConfig&, const ConvConfig&) = default;
 };
 
@@ -112,6 +115,9 @@ struct ConvPlan {
     std::map<BufferId, std::size_t> buffer_floats;
     std::vector<Launch> filter_launches, input_launches;  // once per weight tensor; per input
     KernelArgs args;
+    // A Winograd plan's recipes: precision int8 quantizes U by the filters'
+    // own transform, which the host runs to find each filter's scales.
+    std::optional<LayerRecipes> recipes = std::nullopt;
 };
 
 ConvPlan make_plan(const ConvShape& shape, const ConvConfig& config, Backend backend);

@@ -1,6 +1,8 @@
 // The precision table.
 #include "templates/precision.hpp"
 
+#include "templates/passes.hpp"
+
 #include <wino/errors.hpp>
 
 #include <fmt/format.h>
@@ -41,6 +43,12 @@ const std::vector<PrecisionSpec>& precisions() {
          "fp32 buffers and arithmetic, each product from the operands' TF32 parts (big·small + small·big + big·big, "
          "CUTLASS's 3xTF32): tensor cores at fp32's error",
          false, false, false, false, As::split_tf32, 0x1p-24, 2},
+        // Quantization errs by half a step of 127 a side of a tap's clip: its
+        // error is the clips' (run --check holds it to the int8 host model's).
+        {Precision::int8, "int8", "int8", "i8",
+         "the transforms in fp32, U and V quantized to int8 per tap at their clips (Int8Clips) and packed 4 channels a "
+         "word, the product as 4-way int8 dot products summed in int32 (dp4a), dequantized before the output transform",
+         false, false, false, false, As::int8, 1.0 / 254, 0},
     };
     return table;
 }
@@ -94,13 +102,35 @@ bool is_half(const PrecisionSpec& precision, BufferId buffer) {
     return buffer == BufferId::product ? precision.half_product : precision.half_io;
 }
 
+bool is_integer(const PrecisionSpec& precision, BufferId buffer) {
+    return precision.product_operands == ProductOperands::int8 &&
+           (buffer == BufferId::u || buffer == BufferId::v || buffer == BufferId::product);
+}
+
+int channel_lanes(Precision precision) {
+    return spec_of(precision).product_operands == ProductOperands::int8 ? int8_channels_a_word : 1;
+}
+
+bool reads_scales(KernelKind kind, Precision precision) {
+    return spec_of(precision).product_operands == ProductOperands::int8 && spec_of(kind).needs_recipes &&
+           !spec_of(kind).multiplies;
+}
+
 ElementType tensor_type(Precision precision) { return spec_of(precision).half_io ? ElementType::fp16 : ElementType::fp32; }
 
 const char* to_string(ElementType type) { return type == ElementType::fp16 ? "fp16" : "fp32"; }
 
-void check_precision(Variant variant, Precision precision) {
-    if (spec_of(variant).winograd) return;
+void check_precision(Variant variant, Precision precision, Pass pass) {
     const PrecisionSpec& spec = spec_of(precision);
+    if (spec.product_operands == ProductOperands::int8) {
+        if (variant != Variant::nonfused)
+            throw InputError(fmt::format("precision {} runs the nonfused variant: its transforms quantize U and V "
+                                         "apart from the product", spec.name));
+        if (pass != Pass::forward)
+            throw InputError(fmt::format("precision {} is for inference: the forward pass, not {}", spec.name, to_string(pass)));
+        return;
+    }
+    if (spec_of(variant).winograd) return;
     if (spec.half_arithmetic)
         throw InputError(fmt::format("the direct kernel computes in fp32: precision {} is for the nonfused and fused variants{}",
                                      spec.name, spec.half_io ? " (fp16-storage-io gives it binary16 tensors)" : ""));

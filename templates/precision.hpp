@@ -37,7 +37,8 @@ struct PrecisionSpec {
     // Whether the GEMM's product can run on tensor cores (tensor_cores): its
     // operands binary16 or TF32, its sums and M in fp32.
     bool tensor_core_product() const {
-        return (half_operands || product_operands != ProductOperands::as_read) && !half_product && !half_arithmetic;
+        return (half_operands || product_operands == ProductOperands::tf32 || product_operands == ProductOperands::split_tf32) &&
+               !half_product && !half_arithmetic;
     }
 };
 
@@ -55,14 +56,23 @@ std::string precision_help();
 // Whether a precision keeps the buffer in 16 bits: U and V (the operands), M
 // (the product), or the input, filters and output.
 bool is_half(const PrecisionSpec& precision, BufferId buffer);
+// Whether a precision keeps the buffer as int32 words: int8's U and V (4
+// codes a word) and M (the exact sums).
+bool is_integer(const PrecisionSpec& precision, BufferId buffer);
+// Channels a word of U and V holds at the precision (Tiling::channel_lanes).
+int channel_lanes(Precision precision);
+// Whether a kind binds the scales buffer at the precision: at int8, the
+// transforms, which quantize (filter, input) and dequantize (output).
+bool reads_scales(KernelKind kind, Precision precision);
 // The element type of the layer's input, filters and output at a precision.
 ElementType tensor_type(Precision precision);
 const char* to_string(ElementType type);  // "fp32", "fp16"
 
 // Throws InputError where the variant cannot do what the precision asks: the
 // direct kernel has no intermediates and computes in fp32, so it takes fp32
-// and fp16-storage-io (binary16 tensors) only.
-void check_precision(Variant variant, Precision precision);
+// and fp16-storage-io (binary16 tensors) only; int8 is the nonfused variant's,
+// forward only.
+void check_precision(Variant variant, Precision precision, Pass pass = Pass::forward);
 
 // Where a variant's kernels round beyond their arithmetic at a precision:
 // which intermediates they keep in 16 bits (those they bind: the fused kernel

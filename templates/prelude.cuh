@@ -17,5 +17,22 @@
 // (16-byte aligned: buffers come from cudaMalloc, indices count float4s).
 // REAL and REAL4, the working type, come with the precision
 // (prelude.fp32.cuh, prelude.fp16.cuh).
-#define FETCH(buffer, i) __ldg(&(buffer)[i])
-#define FETCH4(buffer, i) __ldg(reinterpret_cast<const float4*>(buffer) + (i))
+// An int32 buffer (precision int8's M) is read as floats too.
+__device__ inline float wino_fetch(const float* b, int i) { return __ldg(b + i); }
+__device__ inline float4 wino_fetch4(const float* b, int i) { return __ldg(reinterpret_cast<const float4*>(b) + i); }
+__device__ inline float wino_fetch(const int* b, int i) { return static_cast<float>(__ldg(b + i)); }
+__device__ inline float4 wino_fetch4(const int* b, int i) {
+    const int4 q = __ldg(reinterpret_cast<const int4*>(b) + i);
+    return make_float4(q.x, q.y, q.z, q.w);
+}
+#define FETCH(buffer, i) wino_fetch(buffer, i)
+#define FETCH4(buffer, i) wino_fetch4(buffer, i)
+// Precision int8 (ProductOperands): a value's int8 code at a scale, rounded to
+// nearest even and clamped to ±127, placed in byte `lane` of a word; the
+// product's 4-way dot product of two words' codes, added to an int32 sum.
+__device__ inline int wino_int8_code(float scaled, int lane) {
+    const int code = __float2int_rn(fminf(fmaxf(scaled, -127.0f), 127.0f));
+    return static_cast<int>(static_cast<unsigned>(code & 255) << (8 * lane));
+}
+__device__ inline int wino_dot4(int a, int b, int c) { return __dp4a(a, b, c); }
+#define MAKE_INT4(a, b, c, d) make_int4(a, b, c, d)

@@ -30,6 +30,18 @@ float wino_split_tf32_fma(float a, float b, float c) {
     float a_small = wino_tf32(a - a_big), b_small = wino_tf32(b - b_big);
     return FMA(a_big, b_big, FMA(a_small, b_big, FMA(a_big, b_small, c)));
 }
+// Precision int8 (ProductOperands): a value's int8 code at a scale, rounded to
+// nearest even and clamped to ±127, placed in byte `lane` of a word; the
+// product's 4-way dot product of two words' codes (sign-extended bytes), added
+// to an int32 sum, as CUDA's dp4a.
+int wino_int8_code(float scaled, int lane) {
+    return int(uint(int(roundEven(clamp(scaled, -127.0, 127.0))) & 255) << (8 * lane));
+}
+int wino_dot4(int a, int b, int c) {
+    return c + bitfieldExtract(a, 0, 8) * bitfieldExtract(b, 0, 8) + bitfieldExtract(a, 8, 8) * bitfieldExtract(b, 8, 8) +
+           bitfieldExtract(a, 16, 8) * bitfieldExtract(b, 16, 8) + bitfieldExtract(a, 24, 8) * bitfieldExtract(b, 24, 8);
+}
+#define MAKE_INT4(a, b, c, d) ivec4(a, b, c, d)
 // The staged GEMM's copies into shared memory (gemm_staging): through a register.
 #define STAGE_LOAD(reg, slot, buffer, i) REAL4 reg = FETCH_REAL4(buffer, i)
 #define STAGE_STORE(slot, reg) slot = reg

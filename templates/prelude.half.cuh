@@ -1,8 +1,8 @@
 // CUDA prelude of kernels with 16-bit buffers (precision fp16-storage). A
 // 16-bit element is the binary16 bits in an unsigned short, converted with
 // PTX's cvt (to nearest even), so NVRTC needs no cuda_fp16.h: FETCH and FETCH4
-// read a float or a 16-bit buffer as floats; wino_to_half converts a float
-// (float4) for a store.
+// (prelude.cuh) read a 16-bit buffer as floats too; wino_to_half converts a
+// float (float4) for a store.
 typedef unsigned short wino_half;
 struct __align__(8) half4 {
     wino_half x, y, z, w;
@@ -20,14 +20,8 @@ __device__ inline wino_half wino_to_half(float f) {
 __device__ inline half4 wino_to_half(float4 v) {
     return {wino_to_half(v.x), wino_to_half(v.y), wino_to_half(v.z), wino_to_half(v.w)};
 }
-__device__ inline float wino_fetch(const float* b, int i) { return __ldg(b + i); }
 __device__ inline float wino_fetch(const wino_half* b, int i) { return wino_to_float(__ldg(b + i)); }
-__device__ inline float4 wino_fetch4(const float* b, int i) { return __ldg(reinterpret_cast<const float4*>(b) + i); }
 __device__ inline float4 wino_fetch4(const wino_half* b, int i) {
     const ushort4 h = __ldg(reinterpret_cast<const ushort4*>(b) + i);
     return make_float4(wino_to_float(h.x), wino_to_float(h.y), wino_to_float(h.z), wino_to_float(h.w));
 }
-#undef FETCH
-#undef FETCH4
-#define FETCH(buffer, i) wino_fetch(buffer, i)
-#define FETCH4(buffer, i) wino_fetch4(buffer, i)

@@ -331,7 +331,7 @@ TEST_CASE("precision on run and emit: 16-bit buffers named in the kernels, check
     CHECK(j["check"] == "pass");
     CHECK(j["rel_err"].get<double>() < 1e-2);
     CHECK(j["rel_err"].get<double>() > 1e-5);  // 16-bit, not 32-bit, buffers
-    require_bad_input("run --input-shape 1,6,11,9 --filters 5 --precision fp8", "--precision must be fp32, fp16-storage, fp16, fp16-storage-io, fp16-io, fp16-mixed, tf32 or split-tf32");
+    require_bad_input("run --input-shape 1,6,11,9 --filters 5 --precision fp8", "--precision must be fp32, fp16-storage, fp16, fp16-storage-io, fp16-io, fp16-mixed, tf32, split-tf32 or int8");
     require_bad_input("run --input-shape 1,6,11,9 --filters 5 --variant direct --precision fp16-storage", "no intermediates");
 
     REQUIRE(run_wino_gen("emit --backend glsl --m 4 --r 3 --precision fp16-storage --registry-unit h --out " + dir).exit_code == 0);
@@ -400,6 +400,43 @@ TEST_CASE("precision on run and emit: 16-bit buffers named in the kernels, check
     REQUIRE(full_run.exit_code == 0);
     CHECK(nlohmann::json::parse(full_run.out)["tuning"] == "none");
     CHECK(nlohmann::json::parse(full_run.out)["precision"] == "fp32");
+    std::system(("rm -rf " + dir).c_str());
+}
+
+TEST_CASE("int8 on run: clips calibrated on the input, on a calibration file or given, checked against the int8 model, bad clips in one line", "[vulkan]") {
+    const std::string dir = "/tmp/wino-int8-" + std::to_string(::getpid());
+    auto own = run_wino_gen("run --input-shape 1,6,10,10 --filters 5 --pad 1 --m 2 --precision int8 --check --validation --format json");
+    REQUIRE(own.exit_code == 0);
+    const auto j = nlohmann::json::parse(own.out);
+    CHECK(j["precision"] == "int8");
+    CHECK(j["kernel_set"].get<std::string>().find("_i8") != std::string::npos);
+    CHECK(j["clips"]["source"] == "percentile 99.9 of 1 inputs (the input run)");
+    CHECK(j["clips"]["taps"].size() == 16);
+    CHECK(j["check"] == "pass");
+    CHECK(j["rel_err"].get<double>() > 1e-4);  // 8 bits
+    CHECK(j["rel_err"].get<double>() < 0.1);
+    // A calibration set: 3 images of the layer's C,H,W, written by an fp32 run.
+    REQUIRE(run_wino_gen("run --input-shape 3,2,10,10 --filters 6 --pad 1 --output " + dir + "/calibration.npy").exit_code == 0);
+    auto calibrated = run_wino_gen("run --input-shape 1,6,10,10 --filters 5 --pad 1 --precision int8 --calibrate " + dir +
+                                   "/calibration.npy --calibration mse --check --format json");
+    REQUIRE(calibrated.exit_code == 0);
+    CHECK(nlohmann::json::parse(calibrated.out)["clips"]["source"] == "least squared error of 1 inputs");
+    auto given = run_wino_gen("run --input-shape 1,6,10,10 --filters 5 --pad 1 --m 2 --precision int8 --clip 1,2.5,0.8 --check --format json");
+    REQUIRE(given.exit_code == 0);
+    const auto g = nlohmann::json::parse(given.out);
+    CHECK(g["clips"]["taps"][7].get<double>() == 2.5);
+    CHECK(g["clips"]["weights"].get<double>() == Approx(0.8));
+    auto bound = run_wino_gen("run --input-shape 1,6,10,10 --filters 5 --pad 1 --m 2 --precision int8 --clip 1,0,0 --check");
+    REQUIRE(bound.exit_code == 0);
+    CHECK(bound.out.find("int8 clips: exact bound for |x| <= 1") != std::string::npos);
+    require_bad_input("run --input-shape 1,6,10,10 --filters 5 --precision int8 --clip 1,2", "--clip must be c,αta,αtw");
+    require_bad_input("run --input-shape 1,6,10,10 --filters 5 --precision int8 --clip 1,x,0", "--clip must be c,αta,αtw");
+    require_bad_input("run --input-shape 1,6,10,10 --filters 5 --precision int8 --clip 0,0,0", "--clip must be c,αta,αtw");
+    require_bad_input("run --input-shape 1,6,10,10 --filters 5 --clip 1,1,0", "--clip and --calibrate are for --precision int8");
+    require_bad_input("run --input-shape 1,6,10,10 --filters 5 --precision int8 --calibration max", "--calibration must be exact-bound, percentile or mse, not 'max'");
+    require_bad_input("run --input-shape 1,7,10,10 --filters 5 --precision int8 --calibrate " + dir + "/calibration.npy",
+                      "calibration needs images of the layer's C,H,W");
+    require_bad_input("run --input-shape 1,6,10,10 --filters 5 --precision int8 --variant fused", "precision int8 runs the nonfused variant");
     std::system(("rm -rf " + dir).c_str());
 }
 

@@ -156,6 +156,23 @@ void check_config(int m, int r, Precision precision = Precision::fp32, const std
     fs::remove_all(dir);
 }
 
+// Compiles a kernel for `first_arch` and sm_90 with ptxas's report: it
+// compiles, and spills on neither.
+void compile_without_spills(const fs::path& cu, const fs::path& object, int first_arch) {
+    const Shell compiled = shell(fmt::format("{0} -c {1} -o {2} -gencode arch=compute_{3},code=sm_{3} "
+                                             "-gencode arch=compute_90,code=sm_90 -Xptxas -v -Werror all-warnings",
+                                             nvcc(), cu.string(), object.string(), first_arch));
+    INFO(compiled.output);
+    REQUIRE(compiled.status == 0);
+    static const std::regex spills(R"((\d+) bytes spill stores, (\d+) bytes spill loads)");
+    int archs = 0;
+    for (std::sregex_iterator it(compiled.output.begin(), compiled.output.end(), spills), end; it != end; ++it, ++archs) {
+        CHECK((*it)[1] == "0");
+        CHECK((*it)[2] == "0");
+    }
+    CHECK(archs == 2);
+}
+
 }  // namespace
 
 TEST_CASE("CUDA kernels of F2_3 compile for sm_75 and sm_90 without spills", "[nvcc]") { check_config(2, 3); }
@@ -257,18 +274,7 @@ TEST_CASE("tensor-core GEMMs compile for their first architecture and sm_90 with
                 CHECK_THAT(k.name, Catch::Contains(fmt::format("_{}_", spec_of(tc.precision).tag)));
                 const fs::path cu = dir / (k.name + ".cu"), ptx = dir / (k.name + ".ptx");
                 write(cu, k.source);
-                const Shell compiled = shell(fmt::format("{0} -c {1} -o {2} -gencode arch=compute_{3},code=sm_{3} "
-                                                         "-gencode arch=compute_90,code=sm_90 -Xptxas -v -Werror all-warnings",
-                                                         nvcc(), cu.string(), (dir / (k.name + ".o")).string(), tc.first_arch));
-                INFO(compiled.output);
-                REQUIRE(compiled.status == 0);
-                static const std::regex spills(R"((\d+) bytes spill stores, (\d+) bytes spill loads)");
-                int archs = 0;
-                for (std::sregex_iterator it(compiled.output.begin(), compiled.output.end(), spills), end; it != end; ++it, ++archs) {
-                    CHECK((*it)[1] == "0");
-                    CHECK((*it)[2] == "0");
-                }
-                CHECK(archs == 2);
+                compile_without_spills(cu, dir / (k.name + ".o"), tc.first_arch);
                 REQUIRE(shell(fmt::format("{} -ptx -arch=sm_90 {} -o {}", nvcc(), cu.string(), ptx.string())).status == 0);
                 // A warp's tiles, once in the loop over whole blocks and once for the tail block.
                 const std::string text = test::slurp(ptx.string());
@@ -285,4 +291,32 @@ TEST_CASE("tensor-core GEMMs compile for their first architecture and sm_90 with
 TEST_CASE("the same CUDA kernels compile for every architecture from sm_75 to sm_90 without spills", "[nvcc][.][long]") {
     for (auto [m, r] : {std::pair{2, 3}, {4, 3}, {6, 3}, {2, 5}, {4, 5}}) check_config(m, r, Precision::fp32, every_arch);
     for (Precision p : {Precision::fp16_storage, Precision::fp16}) check_config(6, 3, p, every_arch);
+}
+
+TEST_CASE("int8 CUDA kernels compile for sm_75 and sm_90 without spills, the GEMM's product by dp4a with int32 sums", "[nvcc]") {
+    if (!*nvcc()) {
+        WARN("nvcc not found: CUDA compile checks skipped");
+        return;
+    }
+    for (int m : {2, 4, 6}) {
+        const RecipeSet s = optimize_recipes(build_toom_cook(m, 3, default_points(m + 2)), optimizer_options(Precision::int8));
+        const fs::path dir = scratch(m, 3);
+        for (const EmittedKernel& k : emit_variant(Variant::nonfused, ConvAlgorithm::square(s), default_params(Backend::cuda),
+                                                   Backend::cuda, Precision::int8)) {
+            INFO(k.name);
+            CHECK_THAT(k.name, Catch::Contains("_i8"));
+            const fs::path cu = dir / (k.name + ".cu"), ptx = dir / (k.name + ".ptx");
+            write(cu, k.source);
+            compile_without_spills(cu, dir / (k.name + ".o"), 75);
+            REQUIRE(shell(fmt::format("{} -ptx -arch=sm_90 {} -o {}", nvcc(), cu.string(), ptx.string())).status == 0);
+            const std::string text = test::slurp(ptx.string());
+            if (k.kind == KernelKind::gemm) {
+                CHECK(text.find("dp4a.s32.s32") != std::string::npos);
+                CHECK(text.find(".f32") == std::string::npos);  // no float arithmetic: the sums stay int32
+            } else {
+                CHECK(text.find("dp4a") == std::string::npos);
+            }
+        }
+        fs::remove_all(dir);
+    }
 }

@@ -46,32 +46,81 @@ TEST_CASE("int8 direct on tensors already on the int8 grid is the convolution, t
     CHECK(compare_with_reference(direct, reference).relative < 1e-6);  // int8's own error here is about 5e-3
 }
 
-TEST_CASE("int8 Winograd clips U per filter and tap, and V's exact bound holds every value the percentile clip sees") {
+TEST_CASE("int8 calibration: the exact bound holds every value, percentiles and least squares clip inside it, deterministically") {
     const ConvShape s{1, 6, 12, 10, 5, 3, 1};
     const std::vector<float> x = random_tensor(s.input_size(), 7), w = random_tensor(s.filter_size(), 8);
+    const std::vector<std::vector<float>> inputs = {x, random_tensor(s.input_size(), 9)};
     const std::vector<double> reference = reference_conv2d(s, x, w);
+    const double direct = compare_with_reference(int8_direct_on_host(s, x, w), reference).relative;
     for (int m : {2, 4}) {
         INFO("m " << m);
         const RecipeSet set = recipes(m, 3);
         const ConvAlgorithm a = ConvAlgorithm::square(set);
         const std::size_t taps = static_cast<std::size_t>((m + 2) * (m + 2));
-        const Int8Winograd bound = int8_winograd_on_host(s, a, x, w, Int8Clip::exact_bound),
-                           all = int8_winograd_on_host(s, a, x, w, Int8Clip::percentile, 100),
-                           calibrated = int8_winograd_on_host(s, a, x, w, Int8Clip::percentile);
-        REQUIRE(bound.u_clip.size() == static_cast<std::size_t>(s.K) * taps);
-        REQUIRE(bound.v_clip.size() == taps);
+        const Int8Clips bound = calibrate_int8(s, a, inputs, Int8Calibration::exact_bound),
+                        all = calibrate_int8(s, a, inputs, Int8Calibration::percentile, 100),
+                        percentile = calibrate_int8(s, a, inputs, Int8Calibration::percentile),
+                        least = calibrate_int8(s, a, inputs, Int8Calibration::mse);
+        for (const Int8Clips* c : {&bound, &all, &percentile, &least}) REQUIRE(c->taps.size() == taps);
         for (std::size_t xi = 0; xi < taps; ++xi) {
-            CHECK(bound.v_clip[xi] >= all.v_clip[xi] * (1 - 1e-12));  // no value passes the bound
-            CHECK(calibrated.v_clip[xi] <= all.v_clip[xi]);
+            CHECK(bound.taps[xi] >= all.taps[xi] * (1 - 1e-6));  // no value passes the bound
+            CHECK(percentile.taps[xi] <= all.taps[xi]);
+            CHECK(least.taps[xi] <= all.taps[xi]);
+            CHECK(least.taps[xi] > 0);
         }
-        // Quantized, the layer errs about as 8 bits do, and no more than a few times the int8 direct convolution.
-        const double direct = compare_with_reference(int8_direct_on_host(s, x, w), reference).relative;
-        for (const Int8Winograd* q : {&bound, &calibrated}) {
-            const double e = compare_with_reference(q->output, reference).relative;
+        CHECK(percentile.source == "percentile 99.9 of 2 inputs");
+        // Calibration is deterministic: the same inputs give the same clips.
+        CHECK(calibrate_int8(s, a, inputs, Int8Calibration::mse) == least);
+        CHECK(calibrate_int8(s, a, inputs, Int8Calibration::percentile) == percentile);
+        // U's clips are per filter and tap, each filter's largest |U|, capped where asked.
+        const std::vector<double> u = int8_u_clips(s, a, w, percentile);
+        REQUIRE(u.size() == static_cast<std::size_t>(s.K) * taps);
+        Int8Clips capped = percentile;
+        capped.weights = static_cast<float>(*std::max_element(u.begin(), u.end()) / 2);
+        const std::vector<double> u_capped = int8_u_clips(s, a, w, capped);
+        for (std::size_t i = 0; i < u.size(); ++i) CHECK(u_capped[i] == std::min(u[i], double(capped.weights)));
+        // Quantized, the layer errs about as 8 bits do: more than nothing, a few times the int8 direct convolution.
+        for (const Int8Clips* c : {&bound, &percentile, &least}) {
+            const double e = compare_with_reference(int8_winograd_on_host(s, a, x, w, *c), reference).relative;
             CHECK(e > 0);
             CHECK(e < 50 * direct);
         }
+        // Least squares is the best clip of V's own error, so it beats the exact bound on the layer.
+        CHECK(compare_with_reference(int8_winograd_on_host(s, a, x, w, least), reference).relative <
+              compare_with_reference(int8_winograd_on_host(s, a, x, w, bound), reference).relative);
     }
+}
+
+TEST_CASE("int8 scales are laid out as the kernels index them, and bad clips are refused") {
+    const ConvShape s{1, 3, 8, 8, 2, 3, 1};
+    const std::vector<float> w = random_tensor(s.filter_size(), 3);
+    const RecipeSet set = recipes(2, 3);
+    const ConvAlgorithm a = ConvAlgorithm::square(set);
+    Int8Clips clips;
+    for (int xi = 0; xi < 16; ++xi) clips.taps.push_back(0.5f + xi);
+    const std::vector<float> scales = int8_scales(s, a, w, clips);
+    const std::vector<double> u = int8_u_clips(s, a, w, clips);
+    REQUIRE(scales.size() == static_cast<std::size_t>(int8_scale_index(ScaleRegion::dequantize, 16, s.K, 16)));
+    for (int xi = 0; xi < 16; ++xi) {
+        CHECK(scales[static_cast<std::size_t>(int8_scale_index(ScaleRegion::v_inverse, 16, s.K, xi))] == Approx(127 / clips.taps[static_cast<std::size_t>(xi)]));
+        for (int k = 0; k < s.K; ++k) {
+            const double u_clip = u[static_cast<std::size_t>(k * 16 + xi)];
+            CHECK(scales[static_cast<std::size_t>(int8_scale_index(ScaleRegion::u_inverse, 16, s.K, xi, k))] == Approx(127 / u_clip));
+            CHECK(scales[static_cast<std::size_t>(int8_scale_index(ScaleRegion::dequantize, 16, s.K, xi, k))] ==
+                  Approx(u_clip * clips.taps[static_cast<std::size_t>(xi)] / (127.0 * 127.0)));
+        }
+    }
+    Int8Clips short_clips = clips;
+    short_clips.taps.pop_back();
+    CHECK_THROWS_WITH(int8_scales(s, a, w, short_clips), "precision int8 needs 16 clips of V, one a tap, not 15");
+    Int8Clips negative = clips;
+    negative.taps[3] = -1;
+    CHECK_THROWS_WITH(int8_scales(s, a, w, negative), "a clip of V must be positive and finite, not -1");
+    negative = clips;
+    negative.weights = -2;
+    CHECK_THROWS_WITH(int8_scales(s, a, w, negative), "the clip of U must be positive and finite (0: none), not -2");
+    CHECK_THROWS_WITH(calibrate_int8(s, a, {}, Int8Calibration::mse), "int8 calibration needs at least one input");
+    CHECK_THROWS_WITH(parse_int8_calibration("max", "--calibration"), "--calibration must be exact-bound, percentile or mse, not 'max'");
 }
 
 TEST_CASE("the model's error agrees with the device's within 2x at m = 2, 4, 6", "[vulkan]") {

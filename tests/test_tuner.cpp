@@ -72,8 +72,9 @@ protected:
         void upload_filters(const std::vector<std::byte>& filters) override {
             inner_->set_filters(decode(filters, plan_.shape.filter_size(), tensor_type()));
         }
-        void upload_bias(const std::vector<std::byte>& bias) override {
-            inner_->set_bias(decode(bias, static_cast<std::size_t>(plan_.shape.K), tensor_type()));
+        // The inner layer's set_filters fills its own scales (int8).
+        void upload(BufferId buffer, const std::vector<std::byte>& values) override {
+            if (buffer == BufferId::bias) inner_->set_bias(decode(values, static_cast<std::size_t>(plan_.shape.K), tensor_type()));
         }
         KernelTimes run_input(const std::vector<std::byte>& input, std::uint32_t, std::vector<std::byte>& output) override {
             std::vector<float> values;

@@ -97,6 +97,9 @@ struct KernelChoice {
     // filters' gradient dw; m is then the width w of dy's chunks, 1×w with w
     // from 2 to 9).
     Pass pass = Pass::forward;
+    // Precision int8's clips of V, one a tap of the tile, and U's cap (from a
+    // calibration, or given); the scales of U come from the filters.
+    Int8Clips clips = {};
 };
 
 using KernelTimes = std::vector<std::pair<std::string, double>>;  // kernel name, device ms; launch order

@@ -3,6 +3,9 @@
 // kernels, and the precision its intermediates are kept in.
 #pragma once
 
+#include <string>
+#include <vector>
+
 namespace wino {
 
 // glsl: Vulkan compute shaders; cuda: CUDA kernels.
@@ -23,7 +26,26 @@ enum class Variant { fused, nonfused, direct };
 // the product's operands, rounded to TF32 (a 10-bit significand, as tensor
 // cores take fp32 data); split_tf32: each operand split into two TF32 parts
 // and three of their products summed (CUTLASS's 3xTF32), near fp32's error.
-enum class Precision { fp32, fp16_storage, fp16, fp16_storage_io, fp16_io, fp16_mixed, tf32, split_tf32 };
+// int8: the transforms in fp32, U and V quantized to int8 per tap with their
+// clips (Int8Clips), the product in int8 with int32 sums, dequantized before
+// the output transform (../shared/papers/quantized-winograd-edge-gpu.md).
+enum class Precision { fp32, fp16_storage, fp16, fp16_storage_io, fp16_io, fp16_mixed, tf32, split_tf32, int8 };
+
+// Where precision int8 clips the transformed operands before it quantizes
+// them, symmetric, 127 levels a side (scale = clip / 127):
+// - V, the transformed input, at `taps`: one clip per tap ξ of the α_h×α_w
+//   tile (row-major), from a calibration set, given, or the exact bound of the
+//   input's range (layer_error.hpp);
+// - U, the transformed filters, per filter and tap at its largest |U|, or at
+//   `weights` where that is smaller (a trained αtw); 0: no such cap.
+// `source` says where the clips came from, as names and headers show it.
+struct Int8Clips {
+    std::vector<float> taps;
+    float weights = 0;
+    std::string source;
+    bool empty() const { return taps.empty(); }
+    friend bool operator==(const Int8Clips&, const Int8Clips&) = default;
+};
 
 // Which convolution the kernels compute for a layer, always described by its
 // forward shape (N,C,H,W, K filters R×S, padding). forward: y = x ⋆ w;

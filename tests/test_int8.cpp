@@ -1,0 +1,116 @@
+// Precision int8's kernels on the Vulkan device (lavapipe here), with the
+// Khronos validation layer on, against the int8 host model (layer_error.hpp)
+// that computes what they compute, and against fp64; and its refusals.
+#include <wino/conv2d.hpp>
+#include <wino/errors.hpp>
+#include "runtime/host_reference.hpp"
+#include "runtime/layer_error.hpp"
+#include "runtime/layer_run.hpp"
+#include "templates/layer_plan.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <cmath>
+
+using namespace wino;
+
+namespace {
+
+Device& device() {
+    static Device d({Backend::glsl, -1, true});
+    return d;
+}
+
+ConvAlgorithm recipes_of(const ConvShape& s, TileSize m, LayerRecipes*& keep) {
+    static std::vector<std::unique_ptr<LayerRecipes>> kept;
+    kept.push_back(std::make_unique<LayerRecipes>(s, ConvConfig{.variant = Variant::nonfused, .m = m, .params = {}},
+                                                  optimizer_options(Precision::int8)));
+    keep = kept.back().get();
+    return keep->algorithm();
+}
+
+// Small integers: exact in fp32, so V's transform is exact too.
+std::vector<float> integers(std::size_t n, unsigned seed, int largest) {
+    std::vector<float> v = random_tensor(n, seed);
+    for (float& x : v) x = std::nearbyint(x * static_cast<float>(largest));
+    return v;
+}
+
+std::vector<float> run_int8(const ConvShape& s, TileSize m, const Int8Clips& clips, const std::vector<float>& x,
+                            const std::vector<float>& w, std::map<std::string, std::string> params = {}) {
+    KernelChoice choice{.variant = Variant::nonfused, .m = m, .params = std::move(params), .precision = Precision::int8};
+    choice.clips = clips;
+    Conv2d conv(device(), s, choice);
+    conv.set_filters(w);
+    std::vector<float> y;
+    conv.run(x, y);
+    return y;
+}
+
+}  // namespace
+
+TEST_CASE("int8 kernels compute the int8 host model: exactly quantized V, channels past a word's end, both tiles", "[vulkan]") {
+    // C = 6: the second word of channels holds 2 (and 2 zero codes).
+    const ConvShape s{2, 6, 10, 9, 5, 3, 1};
+    const std::vector<float> x = integers(s.input_size(), 1, 3), w = integers(s.filter_size(), 2, 2);
+    for (int m : {2, 4}) {
+        INFO("m " << m);
+        LayerRecipes* keep = nullptr;
+        const ConvAlgorithm a = recipes_of(s, m, keep);
+        const std::vector<double> reference = reference_conv2d(s, x, w);
+        for (const Int8Calibration calibration : {Int8Calibration::exact_bound, Int8Calibration::percentile, Int8Calibration::mse}) {
+            INFO(to_string(calibration));
+            const Int8Clips clips = calibrate_int8(s, a, {x}, calibration);
+            const std::vector<double> model = int8_winograd_on_host(s, a, x, w, clips);
+            const std::vector<float> y = run_int8(s, m, clips, x, w);
+            // The same codes, the same exact sums: what is left is fp32's rounding of the dequantized output transform.
+            const LayerErrors to_model = compare_with_reference(y, model);
+            CHECK(to_model.max_relative < 1e-5);
+            // And int8's own error, against fp64: the model's.
+            const double device_error = compare_with_reference(y, reference).relative,
+                         model_error = compare_with_reference(model, reference).relative;
+            CHECK(device_error > 0);
+            CHECK(device_error <= model_error * 1.001 + 1e-6);
+        }
+    }
+}
+
+TEST_CASE("int8 kernels on real-valued tensors: within the model's error, every GEMM shape, bias and ReLU too", "[vulkan]") {
+    const ConvShape s{1, 13, 11, 12, 7, 3, 1};
+    const std::vector<float> x = random_tensor(s.input_size(), 3), w = random_tensor(s.filter_size(), 4);
+    const std::vector<double> reference = reference_conv2d(s, x, w);
+    LayerRecipes* keep = nullptr;
+    const ConvAlgorithm a = recipes_of(s, 4, keep);
+    const Int8Clips clips = calibrate_int8(s, a, {random_tensor(s.input_size(), 5)}, Int8Calibration::percentile);
+    const std::vector<double> model = int8_winograd_on_host(s, a, x, w, clips);
+    const double model_error = compare_with_reference(model, reference).relative;
+    for (const auto& params : std::vector<std::map<std::string, std::string>>{
+             {}, {{"gemm_staging", "shared"}}, {{"gemm_staging", "double"}, {"gemm_threads", "2,8"}}, {{"transform_tiles", "1"}}}) {
+        INFO(params.size());
+        const std::vector<float> y = run_int8(s, 4, clips, x, w, params);
+        // A code whose fp32 and fp64 values round either side of a half step may differ by one: rarely, and by a step.
+        CHECK(compare_with_reference(y, model).relative < 1e-3);
+        CHECK(compare_with_reference(y, reference).relative < model_error * 1.05);
+    }
+}
+
+TEST_CASE("int8 is refused where it cannot run, and without its clips", "[vulkan]") {
+    const ConvShape s{1, 4, 8, 8, 4, 3, 1};
+    KernelChoice choice{.variant = Variant::nonfused, .m = 2, .precision = Precision::int8};
+    CHECK_THROWS_WITH(Conv2d(device(), s, choice),
+                      "precision int8 needs 16 clips of V, one a tap of F(2,3)'s tile, not 0: calibrate them or give them");
+    choice.clips.taps.assign(16, 1.0f);
+    choice.variant = Variant::fused;
+    CHECK_THROWS_WITH(Conv2d(device(), s, choice),
+                      "precision int8 runs the nonfused variant: its transforms quantize U and V apart from the product");
+    choice.variant = Variant::nonfused;
+    choice.pass = Pass::backward_data;
+    CHECK_THROWS_WITH(Conv2d(device(), s, choice), "precision int8 is for inference: the forward pass, not backward-data");
+    KernelChoice fp32{.variant = Variant::nonfused, .m = 2};
+    fp32.clips.taps.assign(16, 1.0f);
+    CHECK_THROWS_WITH(Conv2d(device(), s, fp32), "clips are for precision int8, not fp32");
+    choice.pass = Pass::forward;
+    choice.clips.taps[5] = 0;
+    Conv2d conv(device(), s, choice);
+    CHECK_THROWS_WITH(conv.set_filters(random_tensor(s.filter_size(), 1)), "a clip of V must be positive and finite, not 0");
+}
