@@ -251,15 +251,10 @@ Int8Clips clips_for(const RunCli& o, const ConvShape& shape, const ConvConfig& c
             throw InputError(fmt::format("--clip must be c,αta,αtw: three numbers, none negative, c or αta above 0, not '{}'", o.clip));
         Int8Clips clips;
         if (values[1] > 0) {
-            const ConvShape s = pass_shape(shape, config.pass, config.m);
-            const TileSize m = pass_tile(shape, config.pass, config.m);
-            clips.taps.assign(static_cast<std::size_t>((m.h + s.R - 1) * (m.w + s.S - 1)), static_cast<float>(values[1]));
+            clips.taps.assign(static_cast<std::size_t>(tile_positions(shape, config)), static_cast<float>(values[1]));
             clips.source = fmt::format("given: every tap at {}", values[1]);
         } else {
-            ConvShape one = shape;
-            one.N = 1;
-            clips = calibrate_int8(one, config, {std::vector<float>(one.input_size(), static_cast<float>(values[0]))},
-                                   Int8Calibration::exact_bound);
+            clips = exact_bound_clips(shape, config, values[0]);
         }
         clips.weights = static_cast<float>(values[2]);
         return clips;
@@ -318,7 +313,10 @@ void run(const RunCli& o) {
     Device device = open_device(o.where);
     const Executor& executor = detail::DeviceState::executor_of(device);
     auto [config, tuning] = choose_config(o, job.shape, executor);
-    if (int8) config.clips = config.m == flags_only.m ? flags_only.clips : clips_for(o, job.shape, config, job.input);
+    // The tuning database's choice may be another tile or points: clips are the recipes'.
+    if (int8)
+        config.clips = config.m == flags_only.m && config.points == flags_only.points ? flags_only.clips
+                                                                                       : clips_for(o, job.shape, config, job.input);
     job.config = config;
     job.check = o.check;
     job.bench = o.bench;

@@ -145,6 +145,10 @@ void tune(const TuneCli& o) {
     if (o.format != "text" && o.format != "json") throw InputError(fmt::format("--format must be text or json, not '{}'", o.format));
     strategy_named(o.strategy, "--strategy");
     const Precision precision = parse_precision(o.precision, "--precision");
+    // The clips are the layer's data, and the database has no place for them yet.
+    if (spec_of(precision).quantized())
+        throw InputError(fmt::format("tune does not take precision {} yet: the tuning database does not store its clips "
+                                     "(run --precision {} calibrates them)", to_string(precision), to_string(precision)));
     const Pass pass = parse_pass(o.pass, "--pass");
     const std::optional<double> max_error = max_error_of(o.max_error, precision);
     const ModelLayers model = layers_of(o);

@@ -286,6 +286,26 @@ void check_clips(const Int8Clips& clips, std::size_t a2) {
         throw InputError(fmt::format("the clip of U must be positive and finite (0: none), not {}", clips.weights));
 }
 
+// A tap no input reaches (all zero) keeps the smallest positive clip: its codes are 0 either way.
+Int8Clips with_positive_taps(Int8Clips clips) {
+    for (float& clip : clips.taps)
+        if (!(clip > 0)) clip = std::numeric_limits<float>::min();
+    return clips;
+}
+
+// U's clips per filter and tap ([k·a2 + ξ]) from the transformed filters
+// (filter_stage's u): each filter's largest |U| at the tap, capped at `cap` where it is set.
+std::vector<double> u_clips_of(const ConvShape& s, std::size_t a2, const std::vector<double>& u, float cap) {
+    const std::size_t per_filter = static_cast<std::size_t>(s.C) * a2;
+    std::vector<double> out;
+    for (std::size_t k = 0; k < static_cast<std::size_t>(s.K); ++k)
+        for (const std::vector<double>& magnitudes : tap_magnitudes(std::span<const double>(u.data() + k * per_filter, per_filter), a2)) {
+            const double largest = percentile_of(magnitudes, 100);
+            out.push_back(cap > 0 ? std::min(largest, double(cap)) : largest);
+        }
+    return out;
+}
+
 const std::array<std::pair<Int8Calibration, const char*>, 3> calibration_names = {
     {{Int8Calibration::exact_bound, "exact-bound"}, {Int8Calibration::percentile, "percentile"}, {Int8Calibration::mse, "mse"}}};
 
@@ -303,57 +323,51 @@ Int8Calibration parse_int8_calibration(const std::string& name, std::string_view
     throw InputError(fmt::format("{} must be exact-bound, percentile or mse, not '{}'", what, name));
 }
 
+Int8Clips exact_bound_clips(const ConvShape& s, const ConvAlgorithm& recipes, double largest) {
+    const Tiles t = tiles_of(s, recipes.m());
+    const std::vector<double> h = row_sums(recipes.h->input), along_w = row_sums(recipes.w->input);
+    Int8Clips clips;
+    for (std::size_t xi = 0; xi < t.positions(); ++xi)
+        clips.taps.push_back(static_cast<float>(h[xi / t.alpha_w] * along_w[xi % t.alpha_w] * largest));
+    clips.source = fmt::format("exact bound for |x| <= {}", largest);
+    return with_positive_taps(clips);
+}
+
 Int8Clips calibrate_int8(const ConvShape& s, const ConvAlgorithm& recipes, const std::vector<std::vector<float>>& inputs,
                          Int8Calibration calibration, double percentile) {
     if (inputs.empty()) throw InputError("int8 calibration needs at least one input");
     if (!(percentile > 0 && percentile <= 100)) throw InputError(fmt::format("the percentile must be in (0, 100], not {}", percentile));
-    const Tiles t = tiles_of(s, recipes.m());
-    const std::size_t a2 = t.positions();
-    Int8Clips clips;
     if (calibration == Int8Calibration::exact_bound) {
         double largest = 0;
         for (const std::vector<float>& x : inputs)
             for (float value : x) largest = std::max(largest, double(std::abs(value)));
-        const std::vector<double> h = row_sums(recipes.h->input), along_w = row_sums(recipes.w->input);
-        for (std::size_t xi = 0; xi < a2; ++xi) clips.taps.push_back(static_cast<float>(h[xi / t.alpha_w] * along_w[xi % t.alpha_w] * largest));
-        clips.source = fmt::format("exact bound for |x| <= {}", largest);
-    } else {
-        std::vector<std::vector<double>> taps(a2);
-        for (const std::vector<float>& x : inputs) {
-            if (x.size() != s.input_size()) throw InputError("a calibration input does not have the layer's input size");
-            std::vector<double> v;
-            input_stage<double>(s, t, recipes, x, v);
-            std::vector<std::vector<double>> these = tap_magnitudes(v, a2);
-            for (std::size_t xi = 0; xi < a2; ++xi) taps[xi].insert(taps[xi].end(), these[xi].begin(), these[xi].end());
-        }
-        for (const std::vector<double>& magnitudes : taps)
-            clips.taps.push_back(static_cast<float>(calibration == Int8Calibration::percentile ? percentile_of(magnitudes, percentile)
-                                                                                              : least_squares_clip(magnitudes)));
-        clips.source = calibration == Int8Calibration::percentile
-                           ? fmt::format("percentile {} of {} inputs", percentile, inputs.size())
-                           : fmt::format("least squared error of {} inputs", inputs.size());
+        return exact_bound_clips(s, recipes, largest);
     }
-    // A tap no input reaches (all zero) keeps the smallest positive clip: its codes are 0 either way.
-    for (float& clip : clips.taps)
-        if (!(clip > 0)) clip = std::numeric_limits<float>::min();
-    return clips;
+    const Tiles t = tiles_of(s, recipes.m());
+    const std::size_t a2 = t.positions();
+    std::vector<std::vector<double>> taps(a2);
+    for (const std::vector<float>& x : inputs) {
+        if (x.size() != s.input_size()) throw InputError("a calibration input does not have the layer's input size");
+        std::vector<double> v;
+        input_stage<double>(s, t, recipes, x, v);
+        std::vector<std::vector<double>> these = tap_magnitudes(v, a2);
+        for (std::size_t xi = 0; xi < a2; ++xi) taps[xi].insert(taps[xi].end(), these[xi].begin(), these[xi].end());
+    }
+    Int8Clips clips;
+    for (const std::vector<double>& magnitudes : taps)
+        clips.taps.push_back(static_cast<float>(calibration == Int8Calibration::percentile ? percentile_of(magnitudes, percentile)
+                                                                                          : least_squares_clip(magnitudes)));
+    clips.source = calibration == Int8Calibration::percentile ? fmt::format("percentile {} of {} inputs", percentile, inputs.size())
+                                                              : fmt::format("least squared error of {} inputs", inputs.size());
+    return with_positive_taps(clips);
 }
 
 std::vector<double> int8_u_clips(const ConvShape& s, const ConvAlgorithm& recipes, const std::vector<float>& w, const Int8Clips& clips) {
     if (w.size() != s.filter_size()) throw InputError("the filters do not have the layer's size");
     const Tiles t = tiles_of(s, recipes.m());
-    const std::size_t a2 = t.positions(), per_filter = static_cast<std::size_t>(s.C) * a2;
     std::vector<double> u;
     filter_stage<double>(s, t, recipes, w, u);
-    std::vector<double> out;
-    for (std::size_t k = 0; k < static_cast<std::size_t>(s.K); ++k) {
-        const std::vector<std::vector<double>> taps = tap_magnitudes(std::span<const double>(u.data() + k * per_filter, per_filter), a2);
-        for (const std::vector<double>& magnitudes : taps) {
-            const double largest = percentile_of(magnitudes, 100);
-            out.push_back(clips.weights > 0 ? std::min(largest, double(clips.weights)) : largest);
-        }
-    }
-    return out;
+    return u_clips_of(s, t.positions(), u, clips.weights);
 }
 
 std::vector<float> int8_scales(const ConvShape& s, const ConvAlgorithm& recipes, const std::vector<float>& w, const Int8Clips& clips) {
@@ -385,7 +399,7 @@ std::vector<double> int8_winograd_on_host(const ConvShape& s, const ConvAlgorith
     std::vector<double> u, v, product, y;
     filter_stage<double>(s, t, recipes, w, u);
     input_stage<double>(s, t, recipes, x, v);
-    const std::vector<double> u_clip = int8_u_clips(s, recipes, w, clips);
+    const std::vector<double> u_clip = u_clips_of(s, a2, u, clips.weights);
     const std::size_t per_filter = static_cast<std::size_t>(s.C) * a2;
     for (std::size_t k = 0; k < static_cast<std::size_t>(s.K); ++k)
         quantize_per_tap(std::span<double>(u.data() + k * per_filter, per_filter), a2,
@@ -410,6 +424,11 @@ Int8Clips calibrate_int8(const ConvShape& s, const ConvConfig& config, const std
                          Int8Calibration calibration, double percentile) {
     const LayerRecipes recipes(s, computed_config(s, config), optimizer_options(config.precision));
     return calibrate_int8(s, recipes.algorithm(), inputs, calibration, percentile);
+}
+
+Int8Clips exact_bound_clips(const ConvShape& s, const ConvConfig& config, double largest) {
+    const LayerRecipes recipes(s, computed_config(s, config), optimizer_options(config.precision));
+    return exact_bound_clips(s, recipes.algorithm(), largest);
 }
 
 std::vector<double> int8_direct_on_host(const ConvShape& s, const std::vector<float>& x, const std::vector<float>& w) {

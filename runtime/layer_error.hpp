@@ -78,6 +78,9 @@ const char* to_string(Int8Calibration calibration);  // "exact-bound", "percenti
 // Throws InputError naming the three; `what` names the text ("--calibration").
 Int8Calibration parse_int8_calibration(const std::string& name, std::string_view what);
 
+// V's clips at the exact bound for inputs of |x| <= largest (what
+// Int8Calibration::exact_bound takes from its inputs).
+Int8Clips exact_bound_clips(const ConvShape& shape, const ConvAlgorithm& recipes, double largest);
 // V's clips for the layer from `inputs` (each a whole input tensor of the
 // shape), and where they came from ("percentile 99.9 of 2 inputs").
 // Deterministic: the same inputs give the same clips.
@@ -102,9 +105,10 @@ std::vector<double> int8_winograd_on_host(const ConvShape& shape, const ConvAlgo
 // on the other side of a rounding step than fp64's, a step's change.
 double int8_check_bound(const ConvShape& shape, const ConvConfig& config, const std::vector<float>& input,
                         const std::vector<float>& filters, const std::vector<float>& bias);
-// V's clips for a config from inputs (calibrate_int8 through the config's own recipes).
+// The same for a config, through its own recipes.
 Int8Clips calibrate_int8(const ConvShape& shape, const ConvConfig& config, const std::vector<std::vector<float>>& inputs,
                          Int8Calibration calibration, double percentile = 99.9);
+Int8Clips exact_bound_clips(const ConvShape& shape, const ConvConfig& config, double largest);
 
 // The baseline int8 users compare with: the direct convolution of x and w
 // quantized to int8 with one scale each (max |x| / 127, max |w| / 127),

@@ -121,7 +121,7 @@ LayerReport run_layer(Device& device, const LayerJob& job) {
         std::vector<double> reference = reference_pass(job.shape, job.config.pass, job.input, job.filters);
         apply_epilogue(job.config.epilogue, job.bias, job.shape, reference);
         report.errors = compare_with_reference(report.output, reference);
-        report.errors->bound = job.config.precision == Precision::int8
+        report.errors->bound = spec_of(job.config.precision).quantized()
                                    ? int8_check_bound(job.shape, job.config, job.input, job.filters, job.bias)
                                    : check_bound(job.config, job.shape);
     }

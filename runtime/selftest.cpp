@@ -59,7 +59,7 @@ public:
                           quick});
         ConvConfig& config = cases_.back().config;
         // int8's clips calibrated on the input the case runs.
-        if (precision == Precision::int8)
+        if (spec_of(precision).quantized())
             config.clips = calibrate_int8(shape, config, {case_tensor(shape, pass, LayerTensor::x)}, Int8Calibration::percentile);
         return config;
     }
@@ -214,7 +214,7 @@ SelftestResult run_selftest_case(Executor& executor, const SelftestCase& c, bool
                                  w = case_tensor(c.shape, c.config.pass, pass.filters),
                                  bias = random_tensor(static_cast<std::size_t>(c.shape.K), 23);
         const ConvConfig& config = c.config;
-        const bool int8 = config.precision == Precision::int8;
+        const bool int8 = spec_of(config.precision).quantized();
         const std::unique_ptr<LoadedLayer> layer = executor.load(c.shape, config);
         layer->set_filters(w);
         if (c.config.epilogue.bias) layer->set_bias(bias);

@@ -59,6 +59,11 @@ ChannelLanes channel_lanes(bool packed, const std::vector<std::string>& words) {
     return {open, in4 + "}\n"};
 }
 
+// A value's int8 code at a factor, placed in the lane's byte of `word`.
+std::string packed_code(const std::string& word, const std::string& value, const std::string& factor) {
+    return fmt::format("{}{} |= in_layer ? wino_int8_code({} * {}, lane) : 0;\n", in4, word, value, factor);
+}
+
 // Precision int8's scale of a tap (and filter `k`, an expression) as the
 // kernels read it: int8_scale_index is linear in K and k, so its
 // coefficients, taken from it, write the index with the kernel's p.K.
@@ -89,7 +94,7 @@ TemplateValues filter_transform_values(const ConvAlgorithm& a, const KernelParam
         return v;
     }
     for (int xi = 0; xi < positions; ++xi)
-        v["store"] += fmt::format("{}packed{} |= in_layer ? wino_int8_code(ut[{}] * {}, lane) : 0;\n", in4, xi, xi,
+        v["store"] += packed_code(words[static_cast<std::size_t>(xi)], fmt::format("ut[{}]", xi),
                                   scale_at(ScaleRegion::u_inverse, positions, xi, "k"));
     v["lanes_close"] += assign_each(positions, u_at, [](int xi) { return fmt::format("STORED_u(packed{})", xi); }, in4);
     return v;
@@ -120,7 +125,7 @@ TemplateValues input_transform_values(const ConvAlgorithm& a, const KernelParams
     for (int xi = 0; xi < positions; ++xi)
         for (int e = 0; e < group; ++e) {
             words.push_back(packed(xi, e));
-            store += fmt::format("{}{} |= in_layer ? wino_int8_code(vt{}[{}] * v_inverse{}, lane) : 0;\n", in4, packed(xi, e), e, xi, xi);
+            store += packed_code(packed(xi, e), fmt::format("vt{}[{}]", e, xi), fmt::format("v_inverse{}", xi));
         }
     ChannelLanes lanes = channel_lanes(true, words);
     lanes.open = assign_each(positions, [](int xi) { return fmt::format("REAL v_inverse{}", xi); },

@@ -124,7 +124,6 @@ long long round_up4(long long n) { return (n + 3) / 4 * 4; }
 
 Tiling tiling_of(const ConvShape& s, Variant variant, TileSize m, int channel_lanes) {
     Tiling t;
-    t.channel_lanes = channel_lanes;
     t.channel_words = (s.C + channel_lanes - 1) / channel_lanes;
     if (spec_of(variant).winograd) {
         t.alpha_h = m.h + s.R - 1;

@@ -71,17 +71,17 @@ nlohmann::ordered_json tile_json(TileSize tile);
 // U and V are read 4 values at a time, so K and the tile count are padded to
 // groups of 4: the rows of U, V and M.
 // alpha_h·alpha_w tile positions (alpha_h = m.h + R − 1, alpha_w = m.w + S − 1).
-// U and V hold the channels in words of `channel_lanes` (4 int8 codes at
-// precision int8, else 1): channel_words of them, the GEMM's reduction.
+// U and V hold the channels in words of `channel_lanes` (tiling_of's: 4 int8
+// codes at precision int8, else 1): channel_words of them, the GEMM's reduction.
 struct Tiling {
     long long alpha_h = 0, alpha_w = 0, tiles_h = 0, tiles_w = 0, tiles = 0, k_padded = 0, tiles_padded = 0;
-    long long channel_lanes = 1, channel_words = 0;
+    long long channel_words = 0;
     long long positions() const { return alpha_h * alpha_w; }
 };
 
 Tiling tiling_of(const ConvShape& shape, Variant variant, TileSize m, int channel_lanes = 1);
 
-// Values in a buffer for this layer and tiling (U and V: words of channel_lanes channels).
+// Values in a buffer for this layer and tiling (U and V: channel_words words a row of k or tiles).
 long long buffer_floats(BufferId buffer, const ConvShape& shape, const Tiling& tiling);
 
 // Precision int8's scales buffer: each tap's V quantization factor (127 /

@@ -101,10 +101,10 @@ void validate_shape(const ConvShape& layer, const ConvConfig& c, ParamNaming nam
         throw InputError("the direct kernel has no interpolation points: points are for the nonfused and fused variants");
     }
     check_precision(c.variant, c.precision, c.pass);
-    if (const bool int8 = spec_of(c.precision).product_operands == ProductOperands::int8; !int8 && !c.clips.empty()) {
+    if (const bool int8 = spec_of(c.precision).quantized(); !int8 && !c.clips.empty()) {
         throw InputError(fmt::format("clips are for precision int8, not {}", to_string(c.precision)));
     } else if (int8) {
-        const long long taps = 1LL * (computed.m.h + s.R - 1) * (computed.m.w + s.S - 1);
+        const long long taps = tile_positions(layer, c);
         if (static_cast<long long>(c.clips.taps.size()) != taps)
             throw InputError(fmt::format("precision int8 needs {} clips of V, one a tap of {}'s tile, not {}: calibrate them or "
                                          "give them", taps, algorithm_text(layer, c), c.clips.taps.size()));
@@ -120,6 +120,12 @@ void validate_shape(const ConvShape& layer, const ConvConfig& c, ParamNaming nam
             largest = std::max(largest, plan_buffer_floats(use.buffer, layer, c.pass, s, tiling));
     if (largest > std::numeric_limits<std::int32_t>::max())
         throw InputError(fmt::format("this shape needs buffers of {} elements, past the kernels' 32-bit indices", largest));
+}
+
+long long tile_positions(const ConvShape& layer, const ConvConfig& config) {
+    const TileSize m = pass_tile(layer, config.pass, config.m);
+    const ConvShape s = pass_shape(layer, config.pass, config.m);
+    return 1LL * (m.h + s.R - 1) * (m.w + s.S - 1);
 }
 
 ConvPlan make_plan(const ConvShape& layer, const ConvConfig& config, Backend backend) {

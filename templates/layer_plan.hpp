@@ -88,6 +88,10 @@ private:
     std::optional<RecipeSet> w_;  // none: the same as h_
 };
 
+// The α_h·α_w positions of a Winograd config's tile on the layer (its
+// pass's): the taps precision int8 clips V at, one clip each.
+long long tile_positions(const ConvShape& layer, const ConvConfig& config);
+
 // Throws InputError for non-positive sizes, empty outputs, an m the recipes do
 // not allow, parameters the layer does not allow (the parameter table's
 // constraints), and shapes whose buffers would need indices past 2^31 − 1.

@@ -103,16 +103,16 @@ bool is_half(const PrecisionSpec& precision, BufferId buffer) {
 }
 
 bool is_integer(const PrecisionSpec& precision, BufferId buffer) {
-    return precision.product_operands == ProductOperands::int8 &&
+    return precision.quantized() &&
            (buffer == BufferId::u || buffer == BufferId::v || buffer == BufferId::product);
 }
 
 int channel_lanes(Precision precision) {
-    return spec_of(precision).product_operands == ProductOperands::int8 ? int8_channels_a_word : 1;
+    return spec_of(precision).quantized() ? int8_channels_a_word : 1;
 }
 
 bool reads_scales(KernelKind kind, Precision precision) {
-    return spec_of(precision).product_operands == ProductOperands::int8 && spec_of(kind).needs_recipes &&
+    return spec_of(precision).quantized() && spec_of(kind).needs_recipes &&
            !spec_of(kind).multiplies;
 }
 
@@ -122,7 +122,7 @@ const char* to_string(ElementType type) { return type == ElementType::fp16 ? "fp
 
 void check_precision(Variant variant, Precision precision, Pass pass) {
     const PrecisionSpec& spec = spec_of(precision);
-    if (spec.product_operands == ProductOperands::int8) {
+    if (spec.quantized()) {
         if (variant != Variant::nonfused)
             throw InputError(fmt::format("precision {} runs the nonfused variant: its transforms quantize U and V "
                                          "apart from the product", spec.name));

@@ -34,6 +34,9 @@ struct PrecisionSpec {
     // every one.
     double bound_factor;
     bool half_intermediates() const { return half_operands || half_product; }
+    // Whether U and V are quantized to int8 codes (int8): the product sums
+    // them in int32 and the transforms read the scales buffer.
+    bool quantized() const { return product_operands == ProductOperands::int8; }
     // Whether the GEMM's product can run on tensor cores (tensor_cores): its
     // operands binary16 or TF32, its sums and M in fp32.
     bool tensor_core_product() const {
@@ -59,7 +62,7 @@ bool is_half(const PrecisionSpec& precision, BufferId buffer);
 // Whether a precision keeps the buffer as int32 words: int8's U and V (4
 // codes a word) and M (the exact sums).
 bool is_integer(const PrecisionSpec& precision, BufferId buffer);
-// Channels a word of U and V holds at the precision (Tiling::channel_lanes).
+// Channels a word of U and V holds at the precision (tiling_of's channel_lanes).
 int channel_lanes(Precision precision);
 // Whether a kind binds the scales buffer at the precision: at int8, the
 // transforms, which quantize (filter, input) and dequantize (output).

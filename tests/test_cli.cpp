@@ -403,7 +403,7 @@ TEST_CASE("precision on run and emit: 16-bit buffers named in the kernels, check
     std::system(("rm -rf " + dir).c_str());
 }
 
-TEST_CASE("int8 on run: clips calibrated on the input, on a calibration file or given, checked against the int8 model, bad clips in one line", "[vulkan]") {
+TEST_CASE("int8 on run: clips calibrated on the input, on a calibration file or given, checked against the int8 model, bad clips in one line", "[vulkan][tuner]") {
     const std::string dir = "/tmp/wino-int8-" + std::to_string(::getpid());
     auto own = run_wino_gen("run --input-shape 1,6,10,10 --filters 5 --pad 1 --m 2 --precision int8 --check --validation --format json");
     REQUIRE(own.exit_code == 0);
@@ -437,6 +437,7 @@ TEST_CASE("int8 on run: clips calibrated on the input, on a calibration file or 
     require_bad_input("run --input-shape 1,7,10,10 --filters 5 --precision int8 --calibrate " + dir + "/calibration.npy",
                       "calibration needs images of the layer's C,H,W");
     require_bad_input("run --input-shape 1,6,10,10 --filters 5 --precision int8 --variant fused", "precision int8 runs the nonfused variant");
+    require_bad_input("tune --input-shape 1,6,10,10 --filters 5 --precision int8", "tune does not take precision int8 yet");
     std::system(("rm -rf " + dir).c_str());
 }
 
