@@ -15,6 +15,8 @@
 #include <fmt/format.h>
 
 #include <climits>
+#include <cstdint>
+#include <limits>
 #include <memory>
 #include <optional>
 #include <tuple>
@@ -32,6 +34,7 @@ struct AccuracyCli {
     std::uint64_t seed = 1;
     bool growth = false;
     int max_alpha_growth = 16;
+    Int8ClipOptions clips;
 };
 
 AccuracyOptions accuracy_options(const AccuracyCli& o) {
@@ -63,6 +66,42 @@ void progress(const std::string& line) { fmt::print(stderr, "wino-gen: {}\n", li
 
 nlohmann::ordered_json error_json(const LayerErrors& e) { return {{"rel_err", e.relative}, {"max_rel_err", e.max_relative}}; }
 
+// int8's error by stage (the quantizations of V and of U, each alone; the
+// product's int32 sums are exact, so its part is their headroom) beside the
+// int8 direct convolution's on the same tensors.
+void print_int8_accuracy(const AccuracyCli& o, const ConvShape& shape, const ConvConfig& config, const PointSet& points,
+                         const Int8ErrorModel& model) {
+    const double ratio = model.all.relative / model.direct.relative;
+    if (o.format == "json") {
+        nlohmann::ordered_json out = {{"layer", layer_json(shape)}, {"m", tile_json(config.m)},
+                                      {"points", point_strings(points)}, {"seed", o.seed},
+                                      {"variant", to_string(config.variant)}, {"precision", to_string(config.precision)},
+                                      {"pass", to_string(config.pass)},
+                                      {"clips", to_json(config.clips)}};
+        out.update(error_json(model.all));
+        out["stages"] = {{"v_quantization", error_json(model.v_quantized)},
+                         {"u_quantization", error_json(model.u_quantized)},
+                         {"product", {{"largest_sum", model.largest_sum}, {"sum_bound", model.sum_bound},
+                                      {"int32_max", std::numeric_limits<std::int32_t>::max()}}}};
+        out["int8_direct"] = error_json(model.direct);
+        out["ratio_to_int8_direct"] = ratio;
+        fmt::print("{}", to_readable_json(out));
+        return;
+    }
+    fmt::print("{} {} int8 on {}x{}x{}x{} -> {}, pad {}, points {}: rel_err {:.3e}, max_rel_err {:.3e}\n",
+               algorithm_text(shape, config), to_string(config.variant), shape.N, shape.C, shape.H, shape.W, shape.K,
+               padding_text(shape.pad), fmt::join(point_strings(points), ", "), model.all.relative, model.all.max_relative);
+    fmt::print("  clips of V: {}{}\n", config.clips.source,
+               config.clips.weights > 0 ? fmt::format(", U capped at {}", config.clips.weights) : "");
+    fmt::print("  each quantization alone (rel_err / max_rel_err):  V {:.2e} / {:.2e}  U {:.2e} / {:.2e}\n",
+               model.v_quantized.relative, model.v_quantized.max_relative, model.u_quantized.relative,
+               model.u_quantized.max_relative);
+    fmt::print("  product: exact int32 sums, the largest |sum| {:.0f} of at most {:.0f} (int32 holds {})\n", model.largest_sum,
+               model.sum_bound, std::numeric_limits<std::int32_t>::max());
+    fmt::print("  int8 direct convolution, per-tensor scales: rel_err {:.3e}, max_rel_err {:.3e}; Winograd / direct {:.2f}x\n",
+               model.direct.relative, model.direct.max_relative, ratio);
+}
+
 // The inputs are run's for the same --seed (input: seed, filters: seed + 1),
 // so `run --check` on the device sees the same tensors.
 void print_layer_accuracy(const AccuracyCli& o) {
@@ -77,7 +116,13 @@ void print_layer_accuracy(const AccuracyCli& o) {
     const Precision precision = parse_precision(o.precision, "--precision");
     const Pass pass = parse_pass(o.pass, "--pass");
     const TileSize m = o.m.empty() ? untuned_config(shape, DeviceClass::cpu, pass).m : parse_tile(o.m, shape, pass);
-    const ConvConfig config{.variant = variant, .m = m, .params = {}, .points = o.points, .precision = precision, .pass = pass};
+    ConvConfig config{.variant = variant, .m = m, .params = {}, .points = o.points, .precision = precision, .pass = pass};
+    check_int8_clip_options(o.clips, precision);
+    check_precision(variant, precision, pass);
+    const PassSpec& spec = spec_of(pass);
+    const std::vector<float> images = random_tensor(tensor_size(shape, spec.images), o.seed),
+                             filters = random_tensor(tensor_size(shape, spec.filters), o.seed + 1);
+    if (spec_of(precision).quantized()) config.clips = int8_clips_for(o.clips, shape, config, images, "the input measured");
     validate_shape(shape, config);
     if (o.unbalanced && !spec_of(precision).half_intermediates())
         throw InputError("--unbalanced is for a 16-bit precision (--precision fp16-storage or fp16)");
@@ -90,11 +135,11 @@ void print_layer_accuracy(const AccuracyCli& o) {
     OptimizerOptions options = optimizer_options(precision);
     options.balanced = options.balanced && !o.unbalanced;
     const LayerRecipes recipes(computed, computed_as, options, progress);
-    const PassSpec& spec = spec_of(pass);
-    const LayerErrorModel model = model_layer_error(
-        computed, recipes.algorithm(), pass_images(shape, pass, m, random_tensor(tensor_size(shape, spec.images), o.seed)),
-        pass_filters(shape, pass, m, random_tensor(tensor_size(shape, spec.filters), o.seed + 1)), roundings(variant, precision),
-        arithmetic_of(precision));
+    if (spec_of(precision).quantized())
+        return print_int8_accuracy(o, shape, config, points, model_int8_error(shape, recipes.algorithm(), images, filters, config.clips));
+    const LayerErrorModel model = model_layer_error(computed, recipes.algorithm(), pass_images(shape, pass, m, images),
+                                                    pass_filters(shape, pass, m, filters), roundings(variant, precision),
+                                                    arithmetic_of(precision));
     if (o.format == "json") {
         nlohmann::ordered_json stages;
         for (std::size_t i = 0; i < layer_stages.size(); ++i) stages[to_string(layer_stages[i])] = error_json(model.stages[i]);
@@ -181,6 +226,7 @@ Command add_accuracy_command(CLI::App& app) {
     sub->add_option("--layer", o->layer,
                     "N,C,H,W,K: model this layer's error on the device (the kernels' order; --r or --filter-shape, "
                     "--pad, --m, --points, --seed as run takes them), with each stage's share");
+    add_int8_clip_options(sub, o->clips, "the input measured");
     sub->add_option("--pad", o->pad, "with --layer: zero padding, P, PH,PW, top,bottom,left,right or same")->default_str("0");
     sub->add_flag("--growth", o->growth, "error against alpha for the default points (needs --r)");
     sub->add_option("--max-alpha", o->max_alpha_growth, "largest alpha for --growth")->default_str("16")->check(integer_range(2, max_alpha));

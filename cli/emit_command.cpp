@@ -5,6 +5,7 @@
 // kernel set of each layer of a list, tuned from --db; with --model, that of
 // each Conv node of an ONNX model, and manifest.json, which node has which.
 #include "generator/atomic_file.hpp"
+#include "generator/stable_hash.hpp"
 #include "cli/command.hpp"
 #include "cli/shared_options.hpp"
 #include "templates/layer_plan.hpp"
@@ -42,17 +43,31 @@ struct EmitCli {
     std::optional<int> r;
     bool no_fma = false;
     KernelOptions kernel;
+    Int8ClipOptions clips;
 };
 
 using Files = std::vector<std::pair<std::filesystem::path, std::string>>;
 
 void progress(const std::string& line) { fmt::print(stderr, "wino-gen: {}\n", line); }
 
+// A set with clips is named after them too: layers whose kernels agree but
+// whose clips do not each keep their own set.
 UnitSet unit_set(const ConvConfig& config, const ConvShape& shape, Backend backend, std::vector<EmittedKernel> kernels) {
-    return {kernel_set_name(config.variant, config.m, shape.R, shape.S, config.params, config.precision, config.points,
-                            config.epilogue, config.pass),
-            backend, config.variant, config.m, shape.R, shape.S, config.params, config.points, config.precision,
-            config.epilogue, config.pass, std::move(kernels)};
+    std::string name = kernel_set_name(config.variant, config.m, shape.R, shape.S, config.params, config.precision, config.points,
+                                       config.epilogue, config.pass);
+    if (!config.clips.empty()) name += "_clips" + stable_hash(to_json(config.clips).dump()).substr(0, 8);
+    return {name, backend, config.variant, config.m, shape.R, shape.S, config.params, config.points, config.precision,
+            config.epilogue, config.pass, config.clips, std::move(kernels)};
+}
+
+// Precision int8's clips where the config has none (an untuned layer, or a
+// configuration): --clip's; emit has no inputs to calibrate on.
+void give_clips(const EmitCli& o, const ConvShape& shape, ConvConfig& config, const std::string& what) {
+    if (!spec_of(config.precision).quantized() || (!config.clips.empty() && !o.clips.given())) return;
+    if (!o.clips.given())
+        throw InputError(fmt::format("{}: precision int8 needs clips: give --clip c,αta,αtw, or tune the layer at int8 (the "
+                                     "tuning database keeps its clips) and emit it with --layers and --db", what));
+    config.clips = int8_clips_for(o.clips, shape, config, {}, "");
 }
 
 Epilogue epilogue_of(const EmitCli& o) {
@@ -95,6 +110,7 @@ std::vector<LayerSet> add_layer_sets(const EmitCli& o, Backend backend, const st
             }
         }
         config.epilogue = epilogue_of(o);
+        give_clips(o, l.shape, config, l.name);
         ConvPlan plan = make_plan(l.shape, config, backend);
         UnitSet set = unit_set(config, l.shape, backend, std::move(plan.kernels));
         std::size_t index = 0;
@@ -171,6 +187,7 @@ void emit(const EmitCli& o) {
     if (listed && !o.points.empty()) throw InputError("--points is for one configuration, not --layers or --model");
     const Precision precision = parse_precision(o.precision, "--precision");
     const Pass pass = parse_pass(o.pass, "--pass");
+    check_int8_clip_options(o.clips, precision);
     check_writable_folder(o.out);  // before recipes that may take minutes to make
     const std::filesystem::path out(o.out);
     Files files;
@@ -204,10 +221,11 @@ void emit(const EmitCli& o) {
         apply_kernel_options(o.kernel, params);
         check_params(params, {.kinds = spec_of(variant).kinds, .naming = ParamNaming::flag, .backend = backend, .precision = precision});
         check_precision(variant, precision);
-        const ConvConfig config{variant, m, params,
-                                spec_of(variant).winograd ? canonical_points(o.points, tile, computed.R, computed.S) : "", precision,
-                                epilogue_of(o), pass};
+        ConvConfig config{variant, m, params,
+                          spec_of(variant).winograd ? canonical_points(o.points, tile, computed.R, computed.S) : "", precision,
+                          epilogue_of(o), pass};
         check_epilogue(pass, config.epilogue);
+        give_clips(o, shape, config, fmt::format("{}", algorithm_text(shape, config)));
         std::optional<LayerRecipes> recipes;
         if (spec_of(variant).winograd) {
             if (shape.R == 1 && shape.S == 1) throw InputError("a 1x1 filter is not Winograd: emit --variant direct");
@@ -255,6 +273,7 @@ Command add_emit_command(CLI::App& app) {
     sub->add_flag("--no-fma", o->no_fma, "transform recipes without FMA");
     add_points_option(sub, o->points);
     add_precision_option(sub, o->precision);
+    add_int8_clip_options(sub, o->clips, "");
     add_pass_option(sub, o->pass);
     sub->add_flag("--bias", o->bias, "the kernels that write the output add a bias of K values (a buffer named bias)");
     add_activation_option(sub, o->activation);

@@ -29,8 +29,8 @@ struct RunCli {
     LayerOptions layer;
     std::string format = "text", baseline, db;
     std::string input, grad_output, weights, output, points, precision = "fp32", pass = "forward", bias, activation = "none",
-        m, max_error, calibrate, calibration = "percentile", clip;
-    double percentile = 99.9;
+        m, max_error;
+    Int8ClipOptions clips;
     int warmup = 2, repeats = 5;
     KernelOptions kernel;
     std::uint64_t seed = 1;
@@ -170,7 +170,7 @@ nlohmann::ordered_json report_json(const LayerJob& job, const DeviceIdentity& de
         out["tuning_match"] = tuning.match;
     }
     if (!c.clips.empty())
-        out["clips"] = {{"source", c.clips.source}, {"taps", c.clips.taps}, {"weights", c.clips.weights}};
+        out["clips"] = to_json(c.clips);
     if (job.config.epilogue != Epilogue{})
         out["epilogue"] = {{"bias", job.config.epilogue.bias}, {"activation", activation_text(job.config.epilogue)}};
     if (job.bench) {
@@ -230,50 +230,6 @@ void print_result(const RunCli& o, const LayerJob& job, const nlohmann::ordered_
         fmt::print("; tuned ({} match, {})\n", tuning, budget);
 }
 
-// Precision int8's clips for a config: given (--clip c,αta,αtw: every tap's
-// clip αta, or where it is 0 the exact bound for |x| <= c; U capped at αtw,
-// 0: none), else calibrated (--calibration) on --calibrate's inputs, else on
-// the input run. The calibration file holds any number of images of the
-// layer's C, H, W.
-Int8Clips clips_for(const RunCli& o, const ConvShape& shape, const ConvConfig& config, const std::vector<float>& input) {
-    if (!o.clip.empty()) {
-        std::vector<double> values;
-        bool numbers = true;
-        for (std::size_t start = 0; start <= o.clip.size();) {
-            const std::size_t end = std::min(o.clip.find(',', start), o.clip.size());
-            double value = 0;
-            const auto [last, error] = std::from_chars(o.clip.data() + start, o.clip.data() + end, value);
-            numbers &= end > start && error == std::errc() && last == o.clip.data() + end && std::isfinite(value);
-            values.push_back(value);
-            start = end + 1;
-        }
-        if (!numbers || values.size() != 3 || values[0] < 0 || values[1] < 0 || values[2] < 0 || (values[0] == 0 && values[1] == 0))
-            throw InputError(fmt::format("--clip must be c,αta,αtw: three numbers, none negative, c or αta above 0, not '{}'", o.clip));
-        Int8Clips clips;
-        if (values[1] > 0) {
-            clips.taps.assign(static_cast<std::size_t>(tile_positions(shape, config)), static_cast<float>(values[1]));
-            clips.source = fmt::format("given: every tap at {}", values[1]);
-        } else {
-            clips = exact_bound_clips(shape, config, values[0]);
-        }
-        clips.weights = static_cast<float>(values[2]);
-        return clips;
-    }
-    const Int8Calibration calibration = parse_int8_calibration(o.calibration, "--calibration");
-    if (o.calibrate.empty()) {
-        Int8Clips clips = calibrate_int8(shape, config, {input}, calibration, o.percentile);
-        clips.source += " (the input run)";
-        return clips;
-    }
-    const NpyArray set = read_npy(o.calibrate);
-    if (set.shape.size() != 4 || set.shape[1] != shape.C || set.shape[2] != shape.H || set.shape[3] != shape.W)
-        throw InputError(fmt::format("{} has shape {}, calibration needs images of the layer's C,H,W: n,{},{},{}", o.calibrate,
-                                     dims_text(set.shape), shape.C, shape.H, shape.W));
-    ConvShape calibrated = shape;
-    calibrated.N = static_cast<int>(set.shape[0]);
-    return calibrate_int8(calibrated, config, {set.data}, calibration, o.percentile);
-}
-
 void run(const RunCli& o) {
     TensorFiles files;
     LayerJob job;
@@ -296,8 +252,7 @@ void run(const RunCli& o) {
     if (flags_only.epilogue.bias) job.bias = bias_of(o, job.shape);
     apply_kernel_options(o.kernel, flags_only.params);
     const bool int8 = flags_only.precision == Precision::int8;
-    if (!int8 && (!o.clip.empty() || !o.calibrate.empty()))
-        throw InputError("--clip and --calibrate are for --precision int8");
+    check_int8_clip_options(o.clips, flags_only.precision);
     // Seeded as forward's are: the images slot from --seed, the filters slot from --seed + 1.
     auto tensor = [&](LayerTensor t, std::uint64_t seed) {
         const auto file = files.find(t);
@@ -307,16 +262,19 @@ void run(const RunCli& o) {
     job.filters = tensor(spec.filters, o.seed + 1);
     if (int8) {
         check_precision(flags_only.variant, flags_only.precision, flags_only.pass);
-        flags_only.clips = clips_for(o, job.shape, flags_only, job.input);
+        flags_only.clips = int8_clips_for(o.clips, job.shape, flags_only, job.input, "the input run");
     }
     validate_shape(job.shape, flags_only, ParamNaming::flag);
     Device device = open_device(o.where);
     const Executor& executor = detail::DeviceState::executor_of(device);
     auto [config, tuning] = choose_config(o, job.shape, executor);
-    // The tuning database's choice may be another tile or points: clips are the recipes'.
-    if (int8)
-        config.clips = config.m == flags_only.m && config.points == flags_only.points ? flags_only.clips
-                                                                                       : clips_for(o, job.shape, config, job.input);
+    // The tuning database's choice carries the clips it was tuned with;
+    // clip flags replace them, for its own recipes (another tile or points
+    // than the flags' has other taps).
+    if (int8 && (o.clips.given() || config.clips.empty()))
+        config.clips = config.m == flags_only.m && config.points == flags_only.points
+                           ? flags_only.clips
+                           : int8_clips_for(o.clips, job.shape, config, job.input, "the input run");
     job.config = config;
     job.check = o.check;
     job.bench = o.bench;
@@ -370,18 +328,7 @@ Command add_run_command(CLI::App& app) {
     sub->add_flag("--no-tuning-db", o->no_tuning_db, "ignore the tuning database: start from suggested parameters");
     sub->add_option("--format", o->format, "text or json")->default_str("text");
     add_max_error_option(sub, o->max_error, "the tuning database's result");
-    sub->add_option("--calibrate", o->calibrate,
-                    "precision int8: calibrate V's clips on these inputs, a float32 or float16 .npy of n images of the "
-                    "layer's C,H,W (default: on the input run)");
-    sub->add_option("--calibration", o->calibration,
-                    "precision int8: how the clips are calibrated: percentile (of each tap's |V|), mse (each tap's least "
-                    "squared error) or exact-bound (the transform's bound for the inputs' largest |x|)")
-        ->default_str("percentile");
-    sub->add_option("--percentile", o->percentile, "precision int8, --calibration percentile: the percentile kept")
-        ->default_str("99.9");
-    sub->add_option("--clip", o->clip,
-                    "precision int8: given clips c,αta,αtw (as trained): every tap of V clipped at αta, or where it is 0 at "
-                    "the exact bound for |x| <= c; U at its filters' own largest, capped at αtw (0: no cap)");
+    add_int8_clip_options(sub, o->clips, "the input run");
     return {sub, [o] { run(*o); }};
 }
 

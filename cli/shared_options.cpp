@@ -3,7 +3,9 @@
 
 #include "templates/epilogue.hpp"
 #include "templates/precision.hpp"
+#include "runtime/layer_error.hpp"
 #include "runtime/layer_run.hpp"
+#include "runtime/npy.hpp"
 
 #include "generator/checked.hpp"
 #include <wino/errors.hpp>
@@ -11,6 +13,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
 #include <tuple>
 
@@ -131,6 +134,67 @@ std::optional<double> max_error_of(const std::string& text, Precision precision)
     if (used != text.size() || !(value > 0) || !std::isfinite(value))
         throw InputError(fmt::format("--max-error must be a relative error above 0 (1e-5) or none, not '{}'", text));
     return value;
+}
+
+void add_int8_clip_options(CLI::App* sub, Int8ClipOptions& o, const std::string& input) {
+    sub->add_option("--clip", o.clip,
+                    "precision int8: given clips c,αta,αtw (as trained): every tap of V clipped at αta, or where it is 0 at "
+                    "the exact bound for |x| <= c; U at its filters' own largest, capped at αtw (0: no cap)");
+    if (input.empty()) return;
+    sub->add_option("--calibrate", o.calibrate,
+                    fmt::format("precision int8: calibrate V's clips on these inputs, a float32 or float16 .npy of n images of "
+                                "the layer's C,H,W (default: on {})", input));
+    sub->add_option("--calibration", o.calibration,
+                    "precision int8: how the clips are calibrated: percentile (of each tap's |V|), mse (each tap's least "
+                    "squared error) or exact-bound (the transform's bound for the inputs' largest |x|)")
+        ->default_str("percentile");
+    sub->add_option("--percentile", o.percentile, "precision int8, --calibration percentile: the percentile kept")
+        ->default_str("99.9");
+}
+
+void check_int8_clip_options(const Int8ClipOptions& o, Precision precision) {
+    if (!spec_of(precision).quantized() && o.given()) throw InputError("--clip and --calibrate are for --precision int8");
+    parse_int8_calibration(o.calibration, "--calibration");
+}
+
+Int8Clips int8_clips_for(const Int8ClipOptions& o, const ConvShape& shape, const ConvConfig& config,
+                         const std::vector<float>& input, const std::string& input_name) {
+    if (!o.clip.empty()) {
+        std::vector<double> values;
+        bool numbers = true;
+        for (std::size_t start = 0; start <= o.clip.size();) {
+            const std::size_t end = std::min(o.clip.find(',', start), o.clip.size());
+            double value = 0;
+            const auto [last, error] = std::from_chars(o.clip.data() + start, o.clip.data() + end, value);
+            numbers &= end > start && error == std::errc() && last == o.clip.data() + end && std::isfinite(value);
+            values.push_back(value);
+            start = end + 1;
+        }
+        if (!numbers || values.size() != 3 || values[0] < 0 || values[1] < 0 || values[2] < 0 || (values[0] == 0 && values[1] == 0))
+            throw InputError(fmt::format("--clip must be c,αta,αtw: three numbers, none negative, c or αta above 0, not '{}'", o.clip));
+        Int8Clips clips;
+        if (values[1] > 0) {
+            clips.taps.assign(static_cast<std::size_t>(tile_positions(shape, config)), static_cast<float>(values[1]));
+            clips.source = fmt::format("given: every tap at {}", values[1]);
+        } else {
+            clips = exact_bound_clips(shape, config, values[0]);
+        }
+        clips.weights = static_cast<float>(values[2]);
+        return clips;
+    }
+    const Int8Calibration calibration = parse_int8_calibration(o.calibration, "--calibration");
+    if (o.calibrate.empty()) {
+        Int8Clips clips = calibrate_int8(shape, config, {input}, calibration, o.percentile);
+        clips.source += fmt::format(" ({})", input_name);
+        return clips;
+    }
+    const NpyArray set = read_npy(o.calibrate);
+    if (set.shape.size() != 4 || set.shape[1] != shape.C || set.shape[2] != shape.H || set.shape[3] != shape.W)
+        throw InputError(fmt::format("{} has shape {}, calibration needs images of the layer's C,H,W: n,{},{},{}", o.calibrate,
+                                     fmt::join(set.shape, "x"), shape.C, shape.H, shape.W));
+    ConvShape calibrated = shape;
+    calibrated.N = static_cast<int>(set.shape[0]);
+    return calibrate_int8(calibrated, config, {set.data}, calibration, o.percentile);
 }
 
 Device open_device(const DeviceOptions& o) {

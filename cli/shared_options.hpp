@@ -46,6 +46,27 @@ void add_max_error_option(CLI::App* sub, std::string& text, const std::string& w
 // (default_error_budget), none for "none"; throws InputError for other text.
 std::optional<double> max_error_of(const std::string& text, Precision precision);
 
+// Precision int8's clips, the same flags on run, tune and accuracy --layer:
+// --clip c,αta,αtw (given), --calibrate x.npy (a calibration set),
+// --calibration (how), --percentile.
+struct Int8ClipOptions {
+    std::string clip, calibrate, calibration = "percentile";
+    double percentile = 99.9;
+    bool given() const { return !clip.empty() || !calibrate.empty(); }
+};
+// `input` says what calibrates the clips when no file is given; where it is
+// empty, the subcommand has no inputs to calibrate on and takes --clip alone.
+void add_int8_clip_options(CLI::App* sub, Int8ClipOptions& options, const std::string& input);
+// Throws InputError where a clip flag is given at a precision other than int8.
+void check_int8_clip_options(const Int8ClipOptions& options, Precision precision);
+// The clips for a config on a layer: given (--clip: every tap's clip αta,
+// or where it is 0 the exact bound for |x| <= c; U capped at αtw, 0: none),
+// else calibrated (--calibration) on --calibrate's images (any number of
+// the layer's C,H,W), else on `input` (a whole input tensor of the layer),
+// whose source then ends in `input_name`.
+Int8Clips int8_clips_for(const Int8ClipOptions& options, const ConvShape& shape, const ConvConfig& config,
+                         const std::vector<float>& input, const std::string& input_name);
+
 // --activation, the same on run and emit (epilogue.hpp's forms).
 void add_activation_option(CLI::App* sub, std::string& activation);
 

@@ -32,6 +32,7 @@ struct TuneCli {
     int budget_candidates = 0;
     std::optional<int> compile_threads;
     bool show = false;
+    Int8ClipOptions clips;
 };
 
 // The layers as given, and the model's Conv nodes that are not among them.
@@ -145,10 +146,7 @@ void tune(const TuneCli& o) {
     if (o.format != "text" && o.format != "json") throw InputError(fmt::format("--format must be text or json, not '{}'", o.format));
     strategy_named(o.strategy, "--strategy");
     const Precision precision = parse_precision(o.precision, "--precision");
-    // The clips are the layer's data, and the database has no place for them yet.
-    if (spec_of(precision).quantized())
-        throw InputError(fmt::format("tune does not take precision {} yet: the tuning database does not store its clips "
-                                     "(run --precision {} calibrates them)", to_string(precision), to_string(precision)));
+    check_int8_clip_options(o.clips, precision);
     const Pass pass = parse_pass(o.pass, "--pass");
     const std::optional<double> max_error = max_error_of(o.max_error, precision);
     const ModelLayers model = layers_of(o);
@@ -161,6 +159,9 @@ void tune(const TuneCli& o) {
     options.precision = precision;
     options.pass = pass;
     options.max_error = max_error;
+    options.int8_clips = [&o](const ConvShape& layer, const ConvConfig& config, const std::vector<float>& gate_input) {
+        return int8_clips_for(o.clips, layer, config, gate_input, "the tuner's gate input");
+    };
     options.max_candidates = o.budget_candidates;
     options.compile_threads = o.compile_threads;
     nlohmann::ordered_json out = {{"device", executor->identity().label}, {"db", db.path().string()},
@@ -201,12 +202,14 @@ void tune(const TuneCli& o) {
                                  {"shape", layer_json(s)},
                                  {"config", to_json(t.best)}, {"time_ms", t.time_ms},
                                  {"rel_err", t.rel_err ? nlohmann::ordered_json(*t.rel_err) : nlohmann::ordered_json()},
+                                 {"clips", t.best.clips.empty() ? nlohmann::ordered_json() : to_json(t.best.clips)},
                                  {"untuned_ms", t.untuned_ms}, {"speedup", speedup}, {"candidates", t.candidates},
                                  {"failed", t.failed}, {"over_budget", t.over_budget}, {"pruned", t.pruned}, {"stored", t.reused},
                                  {"space", t.space}, {"seconds", t.seconds}});
         if (o.format == "text")
-            fmt::print("{:<18} {:.3f} ms (untuned {:.3f} ms, {:.2f}x), rel_err {}: {}\n", l.name, t.time_ms, t.untuned_ms, speedup,
-                       t.rel_err ? fmt::format("{:.1e}", *t.rel_err) : "-", config_text(t.best));
+            fmt::print("{:<18} {:.3f} ms (untuned {:.3f} ms, {:.2f}x), rel_err {}: {}{}\n", l.name, t.time_ms, t.untuned_ms, speedup,
+                       t.rel_err ? fmt::format("{:.1e}", *t.rel_err) : "-", config_text(t.best),
+                       t.best.clips.empty() ? "" : fmt::format("; int8 clips: {}", t.best.clips.source));
     }
     if (!refused.empty() && !out.contains("skipped")) out["skipped"] = nlohmann::ordered_json::array();
     for (const auto& [name, reason] : refused) out["skipped"].push_back({{"layer", name}, {"reason", reason}});
@@ -291,6 +294,7 @@ Command add_tune_command(CLI::App& app) {
     add_precision_option(sub, o->precision, ". Tunes at this precision; `run --precision` then takes the result");
     add_pass_option(sub, o->pass, ". Tunes this pass of each layer; `run --pass` then takes the result");
     add_max_error_option(sub, o->max_error, "the candidates the search keeps and the choice (every result is stored with its error)");
+    add_int8_clip_options(sub, o->clips, "the tuner's gate input; each tile's clips are stored with its results");
     sub->add_option("--budget-seconds", o->budget,
                     "per layer, for the search (0: none); the fastest found are then timed again at length")
         ->check(seconds_range());

@@ -7,7 +7,7 @@
 #   wino_generate(<target> BACKEND glsl|cuda
 #                 CONFIGS F4_3 F6_3 F2_5 F1x4_1x7 ... | LAYERS <layer file> | MODEL <model.onnx> [BATCH <n>]
 #                 [VARIANTS nonfused fused] [TUNING_DB <file>] [DEVICE_NAME <text>] [MAX_ERROR <e|none>]
-#                 [UNROLL <n|full>] [PRECISION <precision>] [PASS <pass>] [BIAS] [ACTIVATION <activation>]
+#                 [UNROLL <n|full>] [PRECISION <precision>] [CLIP <c,αta,αtw>] [PASS <pass>] [BIAS] [ACTIVATION <activation>]
 #                 [DEVICE_CLASS cpu|gpu] [NAME <registry>] [OUTPUT_DIR <dir>])
 #
 # CONFIGS: one kernel set per config and variant (nonfused unless VARIANTS),
@@ -22,6 +22,9 @@
 # LAYERS' sets are the database's for that pass), --bias, --activation and --device-class (the untuned kernels'
 # starting parameters: cpu, lavapipe's, the default for GLSL; gpu, CUDA's) for every set (wino-gen checks their
 # values when a unit is built, and fails the build naming the forms).
+# CLIP is emit's --clip, precision int8's clips for the sets that have none
+# from TUNING_DB (CONFIGS sets always need it): each set carries its clips
+# (KernelSet::clip_taps), which its kernels take as data.
 # MODEL: an ONNX model's Conv nodes that wino-gen runs, each with the set of
 # its shape (the fastest in TUNING_DB as for LAYERS), found by node name too:
 # registry().find_node("/layer1/layer1.0/conv1/Conv"), which for a node no set
@@ -62,7 +65,7 @@ endfunction()
 
 function(wino_generate target)
   set(where "wino_generate(${target})")
-  cmake_parse_arguments(PARSE_ARGV 1 arg "BIAS" "BACKEND;LAYERS;MODEL;BATCH;TUNING_DB;DEVICE_NAME;MAX_ERROR;UNROLL;PRECISION;PASS;ACTIVATION;DEVICE_CLASS;NAME;OUTPUT_DIR"
+  cmake_parse_arguments(PARSE_ARGV 1 arg "BIAS" "BACKEND;LAYERS;MODEL;BATCH;TUNING_DB;DEVICE_NAME;MAX_ERROR;UNROLL;PRECISION;CLIP;PASS;ACTIVATION;DEVICE_CLASS;NAME;OUTPUT_DIR"
                         "CONFIGS;VARIANTS")
   if(arg_UNPARSED_ARGUMENTS)
     list(JOIN arg_UNPARSED_ARGUMENTS " " extra)
@@ -115,6 +118,9 @@ function(wino_generate target)
   endif()
   if(DEFINED arg_PRECISION)
     list(APPEND common --precision ${arg_PRECISION})
+  endif()
+  if(DEFINED arg_CLIP)
+    list(APPEND common --clip ${arg_CLIP})
   endif()
   if(DEFINED arg_PASS)
     list(APPEND common --pass ${arg_PASS})

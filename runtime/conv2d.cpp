@@ -56,7 +56,8 @@ ConvPlan plan_of(const ConvShape& shape, const KernelSet& set, Backend backend) 
     } catch (const nlohmann::json::exception& e) {
         throw InputError(fmt::format("kernel set {} has unreadable parameters ({})", set.name, e.what()));
     }
-    ConvPlan plan = make_plan(shape, {set.variant, set.m, params, set.points, set.precision, set.epilogue, set.pass}, backend);
+    const Int8Clips clips{{set.clip_taps.begin(), set.clip_taps.end()}, set.clip_weights, set.clip_source};
+    ConvPlan plan = make_plan(shape, {set.variant, set.m, params, set.points, set.precision, set.epilogue, set.pass, clips}, backend);
     if (shape.R != set.r || shape.S != set.s)
         throw InputError(fmt::format("kernel set {} is for {}x{} filters, the layer's are {}", set.name, set.r, set.s, filter_text(shape)));
     const bool same = plan.kernels.size() == set.kernels.size() &&

@@ -390,7 +390,8 @@ std::vector<float> int8_scales(const ConvShape& s, const ConvAlgorithm& recipes,
 }
 
 std::vector<double> int8_winograd_on_host(const ConvShape& s, const ConvAlgorithm& recipes, const std::vector<float>& x,
-                                          const std::vector<float>& w, const Int8Clips& clips) {
+                                          const std::vector<float>& w, const Int8Clips& clips, Int8Quantized quantized,
+                                          double* largest_sum) {
     validate_shape(s, {Variant::nonfused, recipes.m(), {}});
     if (x.size() != s.input_size() || w.size() != s.filter_size()) throw InputError("the tensors do not have the layer's sizes");
     const Tiles t = tiles_of(s, recipes.m());
@@ -401,14 +402,35 @@ std::vector<double> int8_winograd_on_host(const ConvShape& s, const ConvAlgorith
     input_stage<double>(s, t, recipes, x, v);
     const std::vector<double> u_clip = u_clips_of(s, a2, u, clips.weights);
     const std::size_t per_filter = static_cast<std::size_t>(s.C) * a2;
-    for (std::size_t k = 0; k < static_cast<std::size_t>(s.K); ++k)
-        quantize_per_tap(std::span<double>(u.data() + k * per_filter, per_filter), a2,
-                         std::span<const double>(u_clip.data() + k * a2, a2));
-    const std::vector<double> v_clip(clips.taps.begin(), clips.taps.end());
-    quantize_per_tap(v, a2, v_clip);
+    if (quantized.u)
+        for (std::size_t k = 0; k < static_cast<std::size_t>(s.K); ++k)
+            quantize_per_tap(std::span<double>(u.data() + k * per_filter, per_filter), a2,
+                             std::span<const double>(u_clip.data() + k * a2, a2));
+    if (quantized.v) quantize_per_tap(v, a2, std::vector<double>(clips.taps.begin(), clips.taps.end()));
     product_stage<double>(s, t, u, v, ProductOperands::as_read, product);
+    // The sums of codes: each product of steps taken out again (exact for
+    // the int32 range: its codes' sums are integers far under 2^53).
+    if (largest_sum)
+        for (std::size_t i = 0; i < product.size(); ++i) {
+            const std::size_t k = i / (static_cast<std::size_t>(t.count) * a2), xi = i % a2;
+            const double steps = u_clip[k * a2 + xi] / 127 * clips.taps[xi] / 127;
+            if (steps > 0) *largest_sum = std::max(*largest_sum, std::abs(std::nearbyint(product[i] / steps)));
+        }
     output_stage<double>(s, t, recipes, product, y);
     return y;
+}
+
+Int8ErrorModel model_int8_error(const ConvShape& s, const ConvAlgorithm& recipes, const std::vector<float>& x,
+                                const std::vector<float>& w, const Int8Clips& clips) {
+    const std::vector<double> reference = reference_conv2d(s, x, w);
+    Int8ErrorModel model;
+    model.all = compare_with_reference(int8_winograd_on_host(s, recipes, x, w, clips, {}, &model.largest_sum), reference);
+    model.v_quantized = compare_with_reference(int8_winograd_on_host(s, recipes, x, w, clips, {.u = false}), reference);
+    model.u_quantized = compare_with_reference(int8_winograd_on_host(s, recipes, x, w, clips, {.v = false}), reference);
+    model.direct = compare_with_reference(int8_direct_on_host(s, x, w), reference);
+    const double words = (s.C + int8_channels_a_word - 1) / int8_channels_a_word;
+    model.sum_bound = words * int8_channels_a_word * int8_largest_code * int8_largest_code;
+    return model;
 }
 
 double int8_check_bound(const ConvShape& s, const ConvConfig& config, const std::vector<float>& x, const std::vector<float>& w,
@@ -478,12 +500,17 @@ namespace {
 
 // The modelled relative L2 error of `algorithm` on the small layer `s`, on
 // seeded tensors, computed as `variant`'s kernels compute at `precision`.
+// At int8, V's clips are those of least squared error on the input itself
+// (the best a calibration can do), so points are ranked by what their
+// transforms' ranges leave to quantization.
 double modelled_error(const ConvShape& s, const ConvAlgorithm& algorithm, Variant variant, Precision precision) {
     const std::vector<float> x = random_tensor(s.input_size(), 1), w = random_tensor(s.filter_size(), 2);
     const Arithmetic a = arithmetic_of(precision);
-    return compare_with_reference(winograd_on_host(s, algorithm, x, w, {a, a, a, a}, roundings(variant, precision)),
-                                  reference_conv2d(s, x, w))
-        .relative;
+    const std::vector<double> y =
+        spec_of(precision).quantized()
+            ? int8_winograd_on_host(s, algorithm, x, w, calibrate_int8(s, algorithm, {x}, Int8Calibration::mse))
+            : winograd_on_host(s, algorithm, x, w, {a, a, a, a}, roundings(variant, precision));
+    return compare_with_reference(y, reference_conv2d(s, x, w)).relative;
 }
 
 }  // namespace

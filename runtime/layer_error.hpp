@@ -95,9 +95,29 @@ std::vector<double> int8_u_clips(const ConvShape& shape, const ConvAlgorithm& re
 // positive finite value a tap.
 std::vector<float> int8_scales(const ConvShape& shape, const ConvAlgorithm& recipes, const std::vector<float>& filters,
                                const Int8Clips& clips);
-// The layer's output as the int8 kernels compute it with these clips.
+// Which of int8's two quantizations the host model applies: both, as the
+// kernels do, or one alone (the other operand exact) for its share of the error.
+struct Int8Quantized {
+    bool u = true, v = true;
+};
+// The layer's output as the int8 kernels compute it with these clips; where
+// `largest_sum` is given, it receives the largest |Σ_c code_U·code_V| of
+// the product (what the int32 sums must hold).
 std::vector<double> int8_winograd_on_host(const ConvShape& shape, const ConvAlgorithm& recipes, const std::vector<float>& input,
-                                          const std::vector<float>& filters, const Int8Clips& clips);
+                                          const std::vector<float>& filters, const Int8Clips& clips,
+                                          Int8Quantized quantized = {}, double* largest_sum = nullptr);
+
+// accuracy --layer at int8: the error against fp64 of the whole int8 layer,
+// of V's and of U's quantization alone, and of the int8 direct convolution
+// (per-tensor scales) on the same tensors; and the product's int32 use:
+// its largest |sum| on these tensors, and the largest any tensors can give
+// (127² a lane of each word of channels, kernel_kinds.hpp).
+struct Int8ErrorModel {
+    LayerErrors all, v_quantized, u_quantized, direct;
+    double largest_sum = 0, sum_bound = 0;
+};
+Int8ErrorModel model_int8_error(const ConvShape& shape, const ConvAlgorithm& recipes, const std::vector<float>& input,
+                                const std::vector<float>& filters, const Int8Clips& clips);
 // What `run --check` and selftest hold an int8 layer to (check_bound has no
 // tensors to judge quantization by): the relative L2 error against fp64 of
 // the int8 host model with the config's clips on these tensors, the epilogue

@@ -93,6 +93,11 @@ double check_bound(const ConvConfig& config, const ConvShape& layer) {
     return summed(products, fp32_roundoff) + (precision.half_io ? 10 * precision.unit_roundoff : 0);
 }
 
+double check_bound(const ConvConfig& config, const ConvShape& shape, const std::vector<float>& input,
+                   const std::vector<float>& filters, const std::vector<float>& bias) {
+    return spec_of(config.precision).quantized() ? int8_check_bound(shape, config, input, filters, bias) : check_bound(config, shape);
+}
+
 double default_error_budget(Precision precision) { return fp32_error_budget * spec_of(precision).bound_factor; }
 
 LayerReport run_layer(Device& device, const LayerJob& job) {
@@ -121,9 +126,7 @@ LayerReport run_layer(Device& device, const LayerJob& job) {
         std::vector<double> reference = reference_pass(job.shape, job.config.pass, job.input, job.filters);
         apply_epilogue(job.config.epilogue, job.bias, job.shape, reference);
         report.errors = compare_with_reference(report.output, reference);
-        report.errors->bound = spec_of(job.config.precision).quantized()
-                                   ? int8_check_bound(job.shape, job.config, job.input, job.filters, job.bias)
-                                   : check_bound(job.config, job.shape);
+        report.errors->bound = check_bound(job.config, job.shape, job.input, job.filters, job.bias);
     }
     return report;
 }

@@ -35,6 +35,11 @@ double layer_error_bound(int m, int r, const std::string& points = "");
 // products err like a random walk, 10·√n·2⁻²⁴ (8e-7 measured at n = 2304,
 // under a tenth of its bound).
 double check_bound(const ConvConfig& config, const ConvShape& shape);
+// The bound on these tensors (the epilogue's bias with them): check_bound,
+// or at precision int8 its host model's (int8_check_bound), which the
+// quantization of these very tensors decides.
+double check_bound(const ConvConfig& config, const ConvShape& shape, const std::vector<float>& input,
+                   const std::vector<float>& filters, const std::vector<float>& bias);
 
 // The accuracy budget a tuned choice keeps unless told otherwise (tune and
 // run --max-error): the relative L2 error of its output on the tuner's gate,

@@ -214,7 +214,6 @@ SelftestResult run_selftest_case(Executor& executor, const SelftestCase& c, bool
                                  w = case_tensor(c.shape, c.config.pass, pass.filters),
                                  bias = random_tensor(static_cast<std::size_t>(c.shape.K), 23);
         const ConvConfig& config = c.config;
-        const bool int8 = spec_of(config.precision).quantized();
         const std::unique_ptr<LoadedLayer> layer = executor.load(c.shape, config);
         layer->set_filters(w);
         if (c.config.epilogue.bias) layer->set_bias(bias);
@@ -225,7 +224,7 @@ SelftestResult run_selftest_case(Executor& executor, const SelftestCase& c, bool
         std::vector<double> reference = reference_pass(c.shape, c.config.pass, x, w);
         apply_epilogue(c.config.epilogue, bias, c.shape, reference);
         result.errors = compare_with_reference(y, reference);
-        result.errors->bound = int8 ? int8_check_bound(c.shape, config, x, w, bias) : check_bound(c.config, c.shape);
+        result.errors->bound = check_bound(config, c.shape, x, w, bias);
         result.ms = total_ms(layer->median_run(x, 1, 3));
         if (!result.errors->passed())
             result.failure = fmt::format("rel_err {:.3e} past the bound {:.3e}", result.errors->relative, result.errors->bound);

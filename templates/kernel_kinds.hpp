@@ -10,6 +10,7 @@
 
 #include <array>
 #include <cstdint>
+#include <limits>
 #include <map>
 #include <string>
 #include <string_view>
@@ -53,6 +54,12 @@ using TemplateValues = std::map<std::string, std::string>;
 enum class ProductOperands { as_read, tf32, split_tf32, int8 };
 // Channels a 32-bit word of U and V holds.
 inline constexpr int int8_channels_a_word = 4;
+// The largest |code| (clamped to ±127, never −128), and the most channels
+// whose sum of code products an int32 holds whatever the codes: a word's 4
+// lanes of 127², over the words, within 2^31 − 1 (C = 133,144).
+inline constexpr long long int8_largest_code = 127;
+inline constexpr long long int8_largest_channels =
+    std::numeric_limits<std::int32_t>::max() / (int8_channels_a_word * int8_largest_code * int8_largest_code) * int8_channels_a_word;
 
 // What a kernel set computes: an R×S correlation, by Winograd F(m_h×m_w, R×S)
 // through one 1D recipe set per axis (h: over each column of a tile, along

@@ -21,8 +21,8 @@ const std::vector<LayerField>& layer_fields() {
     // and S to 31: H + top + bottom stays far inside an int, N·tiles_h·tiles_w
     // inside 2^63.
     static const std::vector<LayerField> fields = {
-        {"N", &ConvShape::N, nullptr, 1, 1 << 16},
-        {"C", &ConvShape::C, nullptr, 1, 1 << 16},
+        {"N", &ConvShape::N, nullptr, 1, max_channels},
+        {"C", &ConvShape::C, nullptr, 1, max_channels},
         {"H", &ConvShape::H, nullptr, 1, 1 << 20},
         {"W", &ConvShape::W, nullptr, 1, 1 << 20},
         {"K", &ConvShape::K, nullptr, 1, 1 << 16},

@@ -36,6 +36,8 @@ struct LayerField {
 };
 // N, C, H, W, K, R, S, pad_top, pad_bottom, pad_left, pad_right.
 inline constexpr std::size_t layer_field_count = 11;
+// The most channels (and images, filters, pad a side) a layer has.
+inline constexpr int max_channels = 1 << 16;
 const std::vector<LayerField>& layer_fields();
 const LayerField& layer_field(std::string_view name);  // throws std::logic_error for a name not in the table
 

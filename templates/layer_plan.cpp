@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cmath>
 #include <limits>
 #include <tuple>
 
@@ -72,6 +73,10 @@ LayerRecipes::LayerRecipes(const ConvShape& s, const ConvConfig& c, const Optimi
 
 ConvAlgorithm LayerRecipes::algorithm() const { return ConvAlgorithm::winograd2d(h(), w()); }
 
+// Precision int8's int32 sums cannot overflow at any C a layer has (int8
+// runs the forward pass, whose channels are the layer's).
+static_assert(max_channels <= int8_largest_channels);
+
 void validate_shape(const ConvShape& layer, const ConvConfig& c, ParamNaming naming) {
     check_ranges(layer);
     if (layer.out_h() < 1 || layer.out_w() < 1)
@@ -108,6 +113,7 @@ void validate_shape(const ConvShape& layer, const ConvConfig& c, ParamNaming nam
         if (static_cast<long long>(c.clips.taps.size()) != taps)
             throw InputError(fmt::format("precision int8 needs {} clips of V, one a tap of {}'s tile, not {}: calibrate them or "
                                          "give them", taps, algorithm_text(layer, c), c.clips.taps.size()));
+
     }
     if (c.params[Param::cublas][0] && (spec_of(c.precision).half_intermediates() ||
                                        spec_of(c.precision).product_operands != ProductOperands::as_read))
@@ -261,6 +267,20 @@ nlohmann::ordered_json to_json(const ConvConfig& c) {
     if (c.pass != Pass::forward) j["pass"] = to_string(c.pass);                    // and forward
     j.update(to_json(c.params));
     return j;
+}
+
+nlohmann::ordered_json to_json(const Int8Clips& clips) {
+    return {{"taps", clips.taps}, {"weights", clips.weights}, {"source", clips.source}};
+}
+
+Int8Clips clips_from_json(const nlohmann::json& j) {
+    const auto numbers = [](const nlohmann::json& v) { return v.is_number() && std::isfinite(v.get<double>()) && v.get<double>() >= 0; };
+    if (!j.is_object() || !j.contains("taps") || !j["taps"].is_array() || j["taps"].empty() ||
+        !std::all_of(j["taps"].begin(), j["taps"].end(), numbers) || !j.contains("weights") || !numbers(j["weights"]) ||
+        !j.contains("source") || !j["source"].is_string())
+        throw InputError(fmt::format("int8 clips are {{\"taps\": [a clip a tap], \"weights\": 0 or U's cap, \"source\": \"...\"}}, "
+                                     "not {}", j.dump()));
+    return {j["taps"].get<std::vector<float>>(), j["weights"].get<float>(), j["source"].get<std::string>()};
 }
 
 ConvConfig config_from_json(const nlohmann::json& j, Backend backend) {

@@ -151,6 +151,11 @@ KernelParams suggested_params(const ConvShape& layer, TileSize m, DeviceClass de
 // {"variant": "nonfused", "m": 4 (or [4, 2]), "unroll": "full", ...}: how the
 // tuning database and JSON outputs name a configuration.
 nlohmann::ordered_json to_json(const ConvConfig& config);
+// Precision int8's clips as the tuning database stores them and run reports
+// them: {"taps": [...], "weights": w, "source": "..."}. clips_from_json throws
+// InputError for another form.
+nlohmann::ordered_json to_json(const Int8Clips& clips);
+Int8Clips clips_from_json(const nlohmann::json& j);
 // Throws InputError for a malformed object.
 ConvConfig config_from_json(const nlohmann::json& j, Backend backend);
 

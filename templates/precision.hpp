@@ -31,7 +31,8 @@ struct PrecisionSpec {
     double unit_roundoff;
     // run --check's bound over fp32's: the rounding that fp32 does in every
     // stage, a 16-bit storage does in three of them, and fp16 arithmetic in
-    // every one.
+    // every one. The default error budget of a tuned choice is fp32's times
+    // it too (layer_run.hpp).
     double bound_factor;
     bool half_intermediates() const { return half_operands || half_product; }
     // Whether U and V are quantized to int8 codes (int8): the product sums

@@ -78,14 +78,22 @@ std::string render_registry_unit(const RegistryUnit& unit) {
                                set.backend == Backend::glsl ? spirv_array(k) : std::string("{}"),
                                raw_string(k.source, k.name));
         out += "};\n";
+        if (!set.clips.empty()) {
+            std::vector<std::string> taps;
+            for (float clip : set.clips.taps) taps.push_back(float_literal(clip));
+            out += fmt::format("const float set{}_clip_taps[] = {{{}}};\n", i, fmt::join(taps, ", "));
+        }
     }
     out += "\nconst wino::KernelSet sets[] = {\n";
     for (std::size_t i = 0; i < unit.sets.size(); ++i) {
         const UnitSet& set = unit.sets[i];
-        out += fmt::format("    {{{}, {}, {}, {{{}, {}}}, {}, {}, {}, {}, {}, {}, set{}_kernels, {}}},\n", quoted(set.name),
+        const std::string clips = set.clips.empty() ? ""
+                                                    : fmt::format(", set{}_clip_taps, {}, {}", i, float_literal(set.clips.weights),
+                                                                  quoted(set.clips.source));
+        out += fmt::format("    {{{}, {}, {}, {{{}, {}}}, {}, {}, {}, {}, {}, {}, set{}_kernels, {}{}}},\n", quoted(set.name),
                            enum_name(set.backend), enum_name(set.variant), set.m.h, set.m.w, set.r, set.s,
                            quoted(to_json(set.params).dump()), quoted(set.points), enum_name(set.precision),
-                           epilogue_value(set.epilogue), i, enum_name(set.pass));
+                           epilogue_value(set.epilogue), i, enum_name(set.pass), clips);
     }
     out += "};\n";
     auto shape = [](const ConvShape& s) {

@@ -24,6 +24,7 @@ struct UnitSet {
     Precision precision;
     Epilogue epilogue;
     Pass pass;
+    Int8Clips clips;                     // precision int8's (data the kernels read), else empty
     std::vector<EmittedKernel> kernels;  // in launch order
 };
 

@@ -437,8 +437,44 @@ TEST_CASE("int8 on run: clips calibrated on the input, on a calibration file or 
     require_bad_input("run --input-shape 1,7,10,10 --filters 5 --precision int8 --calibrate " + dir + "/calibration.npy",
                       "calibration needs images of the layer's C,H,W");
     require_bad_input("run --input-shape 1,6,10,10 --filters 5 --precision int8 --variant fused", "precision int8 runs the nonfused variant");
-    require_bad_input("tune --input-shape 1,6,10,10 --filters 5 --precision int8", "tune does not take precision int8 yet");
+    require_bad_input("tune --input-shape 1,6,10,10 --filters 5 --clip 1,1,0", "--clip and --calibrate are for --precision int8");
+    require_bad_input("tune --input-shape 1,6,10,10 --filters 5 --precision int8 --calibration max", "--calibration must be");
+    // emit has no inputs to calibrate on: given clips, carried by the registry unit's set.
+    require_bad_input("emit --backend glsl --m 4 --precision int8 --out " + dir, "F(4,3): precision int8 needs clips: give --clip c,αta,αtw");
+    require_bad_input("emit --backend glsl --m 4 --precision int8 --calibrate x.npy --out " + dir, "The following argument");
+    REQUIRE(run_wino_gen("emit --backend glsl --m 2 --precision int8 --clip 1,0,0.5 --registry-unit clipped --out " + dir).exit_code == 0);
+    std::ifstream unit(dir + "/clipped.cpp");
+    const std::string text((std::istreambuf_iterator<char>(unit)), std::istreambuf_iterator<char>());
+    // F(2,3)'s input transform has |row| sums 2: each tap's exact bound for |x| <= 1 is 2 x 2.
+    CHECK(text.find("set0_clip_taps[] = {4.0f, 4.0f, 4.0f, 4.0f, 4.0f, 4.0f") != std::string::npos);
+    CHECK(text.find("set0_clip_taps, 0.5f, \"exact bound for |x| <= 1\"}") != std::string::npos);
     std::system(("rm -rf " + dir).c_str());
+}
+
+TEST_CASE("accuracy --layer at int8: the error by stage, the int32 sums' use, against int8 direct, in text and JSON", "[vulkan]") {
+    auto text = run_wino_gen("accuracy --layer 1,8,12,12,4 --pad 1 --m 4 --precision int8 --calibration mse");
+    REQUIRE(text.exit_code == 0);
+    CHECK_THAT(text.out, Catch::Contains("F(4,3) nonfused int8 on 1x8x12x12 -> 4"));
+    CHECK_THAT(text.out, Catch::Contains("clips of V: least squared error of 1 inputs (the input measured)"));
+    CHECK_THAT(text.out, Catch::Contains("product: exact int32 sums, the largest |sum| "));
+    CHECK_THAT(text.out, Catch::Contains("of at most 129032 (int32 holds 2147483647)"));
+    CHECK_THAT(text.out, Catch::Contains("int8 direct convolution, per-tensor scales: rel_err"));
+    auto json = run_wino_gen("accuracy --layer 1,8,12,12,4 --pad 1 --m 2 --precision int8 --clip 2,0,0 --format json");
+    REQUIRE(json.exit_code == 0);
+    const auto j = nlohmann::json::parse(json.out);
+    CHECK(j["clips"]["source"] == "exact bound for |x| <= 2");
+    const double all = j["rel_err"], v = j["stages"]["v_quantization"]["rel_err"], u = j["stages"]["u_quantization"]["rel_err"];
+    CHECK(v < all);
+    CHECK(u < all);
+    CHECK(all < v + u);
+    CHECK(j["stages"]["product"]["largest_sum"].get<double>() <= j["stages"]["product"]["sum_bound"].get<double>());
+    CHECK(j["ratio_to_int8_direct"].get<double>() == Approx(all / j["int8_direct"]["rel_err"].get<double>()));
+    // The layer is run's for the same seed: run --check reports the same error on the device.
+    auto on_device = run_wino_gen("run --input-shape 1,8,12,12 --filters 4 --pad 1 --m 2 --precision int8 --clip 2,0,0 --check --format json");
+    REQUIRE(on_device.exit_code == 0);
+    CHECK(nlohmann::json::parse(on_device.out)["rel_err"].get<double>() == Approx(all).epsilon(0.05));
+    require_bad_input("accuracy --layer 1,8,12,12,4 --m 4 --precision int8 --variant fused", "precision int8 runs the nonfused variant");
+    require_bad_input("accuracy --layer 1,8,12,12,4 --m 4 --clip 1,1,0", "--clip and --calibrate are for --precision int8");
 }
 
 TEST_CASE("epilogue on run and emit: bias and activation in the kernels that write the output, named, checked", "[vulkan]") {

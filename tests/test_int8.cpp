@@ -94,6 +94,30 @@ TEST_CASE("int8 kernels on real-valued tensors: within the model's error, every 
     }
 }
 
+TEST_CASE("int8's int32 sums hold the most channels a layer has, every code at 127: not one overflow", "[vulkan]") {
+    // Inputs and filters of ones, V's clips far under every |V|: each code
+    // that is not 0 is ±127, the same in every channel, so a tap sums
+    // C·127² of one sign, 1,057,030,144 at C = 2^16; int32 holds twice that
+    // (int8_largest_channels, 133,144), and a layer has no more channels.
+    const ConvShape s{1, max_channels, 2, 2, 1, 3, 1};
+    REQUIRE(int8_largest_channels == 133144);
+    const std::vector<float> x(s.input_size(), 1.0f), w(s.filter_size(), 1.0f);
+    LayerRecipes* keep = nullptr;
+    const ConvAlgorithm a = recipes_of(s, 2, keep);
+    Int8Clips clips;
+    clips.taps.assign(16, 1e-3f);
+    clips.source = "far under every |V|";
+    double largest_sum = 0;
+    const std::vector<double> model = int8_winograd_on_host(s, a, x, w, clips, {}, &largest_sum);
+    CHECK(largest_sum == double(s.C) * 127 * 127);
+    const std::vector<float> y = run_int8(s, 2, clips, x, w);
+    CHECK(compare_with_reference(y, model).max_relative < 1e-5);
+    ConvShape past = s;
+    past.C += 1;
+    CHECK_THROWS_WITH(run_int8(past, 2, clips, std::vector<float>(past.input_size(), 1.0f), std::vector<float>(past.filter_size(), 1.0f)),
+                      Catch::Contains("C must be from 1 to 65536, not 65537"));
+}
+
 TEST_CASE("int8 is refused where it cannot run, and without its clips", "[vulkan]") {
     const ConvShape s{1, 4, 8, 8, 4, 3, 1};
     KernelChoice choice{.variant = Variant::nonfused, .m = 2, .precision = Precision::int8};

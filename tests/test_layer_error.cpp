@@ -123,6 +123,56 @@ TEST_CASE("int8 scales are laid out as the kernels index them, and bad clips are
     CHECK_THROWS_WITH(parse_int8_calibration("max", "--calibration"), "--calibration must be exact-bound, percentile or mse, not 'max'");
 }
 
+TEST_CASE("int8's error by stage: each quantization alone errs less than both, the int32 sums within their bound") {
+    const ConvShape s{1, 24, 12, 12, 6, 3, 1};
+    const std::vector<float> x = random_tensor(s.input_size(), 5), w = random_tensor(s.filter_size(), 6);
+    const RecipeSet set = recipes(4, 3);
+    const ConvAlgorithm a = ConvAlgorithm::square(set);
+    const Int8Clips clips = calibrate_int8(s, a, {x}, Int8Calibration::mse);
+    const Int8ErrorModel model = model_int8_error(s, a, x, w, clips);
+    const std::vector<double> reference = reference_conv2d(s, x, w);
+    CHECK(model.all.relative == compare_with_reference(int8_winograd_on_host(s, a, x, w, clips), reference).relative);
+    CHECK(model.direct.relative == compare_with_reference(int8_direct_on_host(s, x, w), reference).relative);
+    for (const LayerErrors& alone : {model.v_quantized, model.u_quantized}) {
+        CHECK(alone.relative > 0);
+        CHECK(alone.relative < model.all.relative);
+    }
+    // Rounding errors of V and U are uncorrelated: their squares add up to the whole's, near enough.
+    const double summed = std::hypot(model.v_quantized.relative, model.u_quantized.relative);
+    CHECK(model.all.relative == Approx(summed).epsilon(0.15));
+    // 6 words of 4 channels, 127² a lane; the seeded sums use a part of it.
+    CHECK(model.sum_bound == 24.0 * 127 * 127);
+    CHECK(model.largest_sum > 0.05 * model.sum_bound);
+    CHECK(model.largest_sum <= model.sum_bound);
+    CHECK(model.largest_sum == std::nearbyint(model.largest_sum));
+    // Codes of ±127 in every lane reach the bound: every V past a clip far under it, U at its filters' own.
+    Int8Clips tiny = clips;
+    std::fill(tiny.taps.begin(), tiny.taps.end(), 1e-6f);
+    const ConvShape ones_shape{1, 22, 4, 4, 1, 3, 1};
+    const Int8ErrorModel ones = model_int8_error(ones_shape, a, std::vector<float>(ones_shape.input_size(), 1.0f),
+                                                 std::vector<float>(ones_shape.filter_size(), 1.0f), tiny);
+    CHECK(ones.largest_sum == 22.0 * 127 * 127);
+    CHECK(ones.sum_bound == 24.0 * 127 * 127);  // 6 words: the last one's two empty lanes count in the bound
+}
+
+TEST_CASE("the layer objective at int8 models int8: its error grows with the tile, far above fp32's") {
+    double last = 0;
+    for (int m : {2, 4, 6}) {
+        const ToomCook1D algorithm = build_toom_cook(m, 3, default_points(m + 2));
+        const double int8 = modelled_layer_error(algorithm, 16, Precision::int8),
+                     fp32 = modelled_layer_error(algorithm, 16, Precision::fp32);
+        INFO("m " << m << ": int8 " << int8 << ", fp32 " << fp32);
+        CHECK(int8 > 1000 * fp32);
+        CHECK(int8 > 1.5 * last);
+        last = int8;
+    }
+    // The tuner's prediction for a config: the same model, at int8.
+    const ConvShape layer{1, 16, 40, 40, 8, 3, 1};
+    const double predicted = modelled_config_error(layer, {.variant = Variant::nonfused, .m = 4, .params = {}, .precision = Precision::int8});
+    CHECK(predicted > 1e-2);
+    CHECK(predicted < 1e-1);
+}
+
 TEST_CASE("the model's error agrees with the device's within 2x at m = 2, 4, 6", "[vulkan]") {
     Device device;
     const ConvShape s{1, 32, 20, 20, 16, 3, 1};

@@ -696,7 +696,7 @@ PRAGMA user_version = 1;
     sqlite3_stmt* version = nullptr;
     REQUIRE(sqlite3_prepare_v2(handle, "PRAGMA user_version", -1, &version, nullptr) == SQLITE_OK);
     REQUIRE(sqlite3_step(version) == SQLITE_ROW);
-    CHECK(sqlite3_column_int(version, 0) == 4);
+    CHECK(sqlite3_column_int(version, 0) == 5);
     sqlite3_finalize(version);
     sqlite3_close(handle);
     // A schema-1 export (R and one pad) imports as the same square layer.
@@ -752,28 +752,30 @@ TEST_CASE("an error budget picks the fastest result within it, results of unknow
     fs::remove_all(dir);
 }
 
-TEST_CASE("schema-2 and schema-3 databases migrate in place: every result kept as forward, its error unknown or kept") {
-    const int schema = GENERATE(2, 3);
+TEST_CASE("schema-2, 3 and 4 databases migrate in place: every result kept as forward, its error unknown or kept, no clips") {
+    const int schema = GENERATE(2, 3, 4);
     const fs::path dir = scratch(fmt::format("migrate{}", schema));
     const fs::path file = dir / "old.db";
-    // The table as that schema wrote it: R, S and four pads (2), the error (3), no pass.
-    const std::string error_column = schema == 3 ? ", rel_err REAL" : "", error_value = schema == 3 ? ", 4e-7" : "";
+    // The table as that schema wrote it: R, S and four pads (2), the error (3), the pass (4), no clips.
+    const std::string error_column = schema >= 3 ? ", rel_err REAL" : "", error_value = schema >= 3 ? ", 4e-7" : "";
+    const std::string pass_column = schema == 4 ? " pass TEXT NOT NULL DEFAULT 'forward'," : "",
+                      pass_value = schema == 4 ? " 'forward'," : "", pass_key = schema == 4 ? " pass," : "";
     const std::string old_schema = fmt::format(R"sql(
 CREATE TABLE results (
     backend TEXT NOT NULL, vendor_id INTEGER NOT NULL, device_id INTEGER NOT NULL, driver TEXT NOT NULL,
     device TEXT NOT NULL,
     n INTEGER NOT NULL, c INTEGER NOT NULL, h INTEGER NOT NULL, w INTEGER NOT NULL, k INTEGER NOT NULL,
     r INTEGER NOT NULL, s INTEGER NOT NULL, pad_top INTEGER NOT NULL, pad_bottom INTEGER NOT NULL,
-    pad_left INTEGER NOT NULL, pad_right INTEGER NOT NULL, precision TEXT NOT NULL,
+    pad_left INTEGER NOT NULL, pad_right INTEGER NOT NULL, precision TEXT NOT NULL,{3}
     kernels_hash TEXT NOT NULL, version TEXT NOT NULL, candidate TEXT NOT NULL,
     time_ms REAL, failure TEXT NOT NULL{0},
     PRIMARY KEY (backend, vendor_id, device_id, driver, device, n, c, h, w, k, r, s, pad_top, pad_bottom, pad_left,
-                 pad_right, precision, kernels_hash, candidate));
-INSERT INTO results VALUES ('glsl', 1, 2, '1', 'fake', 1, 4, 6, 8, 4, 3, 3, 1, 1, 1, 1, 'fp32', 'h1', '0.1',
+                 pad_right, precision,{5} kernels_hash, candidate));
+INSERT INTO results VALUES ('glsl', 1, 2, '1', 'fake', 1, 4, 6, 8, 4, 3, 3, 1, 1, 1, 1, 'fp32',{4} 'h1', '0.1',
                             '{{"variant":"nonfused","m":4}}', 2.5, ''{1});
 PRAGMA application_id = 1464290900;
 PRAGMA user_version = {2};
-)sql", error_column, error_value, schema);
+)sql", error_column, error_value, schema, pass_column, pass_value, pass_key);
     sqlite3* handle = nullptr;
     REQUIRE(sqlite3_open(file.c_str(), &handle) == SQLITE_OK);
     REQUIRE(sqlite3_exec(handle, old_schema.c_str(), nullptr, nullptr, nullptr) == SQLITE_OK);
@@ -783,12 +785,13 @@ PRAGMA user_version = {2};
     REQUIRE(rows.size() == 1);
     CHECK(rows[0].time_ms == 2.5);
     CHECK(rows[0].candidate.pass == Pass::forward);
-    CHECK(rows[0].rel_err == (schema == 3 ? std::optional(4e-7) : std::nullopt));
+    CHECK(rows[0].rel_err == (schema >= 3 ? std::optional(4e-7) : std::nullopt));
+    CHECK(rows[0].candidate.clips.empty());
     const auto current = [](const Candidate&) { return std::string("h1"); };
     const DeviceIdentity device = fake_device(1, 2, "1");
     CHECK(db.best(device, tiny, current).time_ms == 2.5);
-    // Under a budget only a result of known error: schema 3's.
-    CHECK((db.best(device, tiny, current, Precision::fp32, Pass::forward, 1.0).match != TuningMatch::none) == (schema == 3));
+    // Under a budget only a result of known error: schema 3's and 4's.
+    CHECK((db.best(device, tiny, current, Precision::fp32, Pass::forward, 1.0).match != TuningMatch::none) == (schema >= 3));
     // The same layer's backward-data beside it: each pass finds its own.
     TuningResult backward = fake_result(device, 2, 9.0);
     backward.candidate.pass = Pass::backward_data;
@@ -799,6 +802,21 @@ PRAGMA user_version = {2};
     REQUIRE(data.candidate);
     CHECK(data.time_ms == 9.0);
     CHECK(data.candidate->pass == Pass::backward_data);
+    // An int8 result keeps its clips through the database, an export and an import.
+    TuningResult quantized = fake_result(device, 2, 3.0);
+    quantized.candidate.precision = Precision::int8;
+    quantized.candidate.clips = {{1.5f, 2.25f, 0.125f}, 0.5f, "given"};
+    db.record(quantized);
+    const std::optional<TuningResult> stored = db.find(device, tiny, "h1", quantized.candidate);
+    REQUIRE(stored);
+    CHECK(stored->candidate.clips == quantized.candidate.clips);
+    nlohmann::json exported = db.export_json();
+    TuningDb copy(dir / "copy.db");
+    CHECK(copy.import_json(exported) == 3);
+    CHECK(copy.find(device, tiny, "h1", quantized.candidate)->candidate.clips == quantized.candidate.clips);
+    for (nlohmann::json& row : exported["results"])
+        if (row["clips"].is_object()) row["clips"]["taps"] = "wide";
+    CHECK_THROWS_WITH(TuningDb(dir / "bad.db").import_json(exported), Catch::Contains("int8 clips are {\"taps\""));
     fs::remove_all(dir);
 }
 
@@ -829,6 +847,63 @@ TEST_CASE("tune keeps to its error budget, stores every result with its error, a
         CHECK(refused.exit_code == 2);
         CHECK_THAT(refused.err, Catch::Contains("--max-error must be"));
     }
+    fs::remove_all(dir);
+}
+
+TEST_CASE("tune --precision int8 stores each tile's clips with its results, run and emit take them, other clips are measured again") {
+    const fs::path dir = scratch("tune-int8");
+    const std::string db = " --db " + (dir / "t.db").string(), layer = " --input-shape 1,6,8,8 --filters 5 --pad 1";
+    auto tuned = test::run_wino_gen("tune --precision int8 --budget-candidates 8 --format json" + layer + db);
+    INFO(tuned.err);
+    REQUIRE(tuned.exit_code == 0);
+    const auto chosen = nlohmann::json::parse(tuned.out)["layers"][0];
+    CHECK(chosen["config"]["precision"] == "int8");
+    CHECK(chosen["clips"]["source"] == "percentile 99.9 of 1 inputs (the tuner's gate input)");
+    CHECK(chosen["rel_err"].get<double>() > 1e-4);
+    CHECK(chosen["rel_err"].get<double>() <= default_error_budget(Precision::int8));
+    // Every result carries its tile's clips, one a tap, as calibrated on the gate's input.
+    const std::vector<TuningResult> rows = TuningDb(dir / "t.db", true).all();
+    REQUIRE(rows.size() == 8);
+    for (const TuningResult& r : rows) {
+        CHECK(r.candidate.precision == Precision::int8);
+        CHECK(static_cast<long long>(r.candidate.clips.taps.size()) == tile_positions(r.layer, r.candidate));
+        CHECK(r.candidate.clips.taps == calibrate_int8(r.layer, r.candidate, {random_tensor(r.layer.input_size(), 1)},
+                                                       Int8Calibration::percentile).taps);
+    }
+    // run takes the stored clips, and holds the output to them.
+    auto run = test::run_wino_gen("run --precision int8 --check --format json" + layer + db);
+    REQUIRE(run.exit_code == 0);
+    const auto j = nlohmann::json::parse(run.out);
+    CHECK(j["tuning"] == "exact");
+    CHECK(j["clips"] == chosen["clips"]);
+    CHECK(j["check"] == "pass");
+    // Clip flags replace them.
+    auto given = test::run_wino_gen("run --precision int8 --clip 1,3,0 --format json" + layer + db);
+    REQUIRE(given.exit_code == 0);
+    CHECK(nlohmann::json::parse(given.out)["clips"]["source"] == "given: every tap at 3");
+    // emit --layers builds the tuned set with its clips.
+    std::ofstream(dir / "layers.txt") << "only 1 6 8 8 5 3 1\n";
+    auto emitted = test::run_wino_gen("emit --backend glsl --precision int8 --layers " + (dir / "layers.txt").string() +
+                                      " --registry-unit int8_unit --out " + (dir / "unit").string() + db);
+    REQUIRE(emitted.exit_code == 0);
+    std::ifstream unit(dir / "unit" / "int8_unit.cpp");
+    const std::string text((std::istreambuf_iterator<char>(unit)), std::istreambuf_iterator<char>());
+    CHECK(text.find("set0_clip_taps[] = {") != std::string::npos);
+    CHECK(text.find("\"percentile 99.9 of 1 inputs (the tuner's gate input)\"") != std::string::npos);
+    // Tuned again with other clips: the same candidates measured again, their rows replaced, not added.
+    auto again = test::run_wino_gen("tune --precision int8 --calibration mse --budget-candidates 8 --format json" + layer + db);
+    REQUIRE(again.exit_code == 0);
+    const auto second = nlohmann::json::parse(again.out)["layers"][0];
+    CHECK(second["stored"] == 0);
+    CHECK(second["clips"]["source"] == "least squared error of 1 inputs (the tuner's gate input)");
+    // The second run's 8 rows hold its clips; the first run's that it did
+    // not measure keep theirs; the untuned candidate, measured by both, is one row.
+    const std::vector<TuningResult> after = TuningDb(dir / "t.db", true).all();
+    const auto with_mse = std::count_if(after.begin(), after.end(), [](const TuningResult& r) {
+        return r.candidate.clips.source == "least squared error of 1 inputs (the tuner's gate input)";
+    });
+    CHECK(with_mse == 8);
+    CHECK(after.size() < 16);
     fs::remove_all(dir);
 }
 

@@ -44,8 +44,13 @@ Candidate without_inert(Candidate c, const KernelParams& start) {
     return c;
 }
 
-std::string refusal(const ConvShape& shape, const Candidate& c, const DeviceLimits& limits) {
+std::string refusal(const ConvShape& shape, const Candidate& given, const DeviceLimits& limits) {
     try {
+        // Int8's clips are data the tuner gives each tile (TuneOptions::int8_clips),
+        // not part of what the device can run: any of the tile's count stands in.
+        Candidate c = given;
+        if (spec_of(c.precision).quantized() && c.clips.empty())
+            c.clips.taps.assign(static_cast<std::size_t>(tile_positions(shape, c)), 1.0f);
         validate_shape(shape, c);
         // The device's limits on what the pass's kernels compute.
         const ConvShape computed = pass_shape(shape, c.pass, c.m);

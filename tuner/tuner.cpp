@@ -129,16 +129,17 @@ public:
     // result with its error, else checked and timed here and recorded; none
     // when it failed, or erred past the budget (then recorded, for a run
     // with another budget, but not a choice here).
-    std::optional<double> measure(const Candidate& c) {
+    std::optional<double> measure(const Candidate& given) {
+        const Candidate c = clipped(given);
         const std::string key = candidate_key(c);
         if (auto hit = seen_.find(key); hit != seen_.end()) return within_budget(hit->second);
         const DeviceIdentity& device = executor_.identity();
         ConvPlan plan = planned(c);  // emitted once: hashed, then loaded
         TuningResult result{device, layer_, kernels_hash(plan), WINO_GEN_VERSION, c, {}, "", {}};
         std::map<KernelKind, double> kind_ms;
-        // A stored success of unknown error (schema 2) is measured again.
+        // A stored success of unknown error (schema 2), or of other clips, is measured again.
         if (std::optional<TuningResult> stored = db_.find(device, layer_, result.kernels_hash, c);
-            stored && (!stored->time_ms || stored->rel_err)) {
+            stored && (!stored->time_ms || stored->rel_err) && stored->candidate.clips == c.clips) {
             result = *stored;
             ++state_.reused;
         } else {
@@ -221,7 +222,20 @@ private:
         std::map<KernelKind, double> kind_ms = {};  // where it was timed here: each kernel kind's share of time_ms
     };
 
-    // The candidate's plan: the one made ahead, else made now.
+    // The candidate as it runs: at int8, with its tile's clips.
+    Candidate clipped(Candidate c) {
+        if (!spec_of(c.precision).quantized()) return c;
+        const std::pair key{tile_json(c.m).dump(), c.points};
+        auto hit = clips_.find(key);
+        if (hit == clips_.end())
+            hit = clips_.emplace(key, options_.int8_clips ? options_.int8_clips(layer_, c, input_)
+                                                          : calibrate_int8(layer_, c, {input_}, Int8Calibration::percentile))
+                      .first;
+        c.clips = hit->second;
+        return c;
+    }
+
+    // The candidate's plan (c clipped): the one made ahead, else made now.
     ConvPlan planned(const Candidate& c) {
         if (auto ready = planned_.extract(candidate_key(c))) return std::move(ready.mapped());
         return make_plan(layer_, c, executor_.identity().backend);
@@ -236,7 +250,7 @@ private:
             const std::string key = candidate_key(c);
             if (seen_.count(key) || planned_.count(key)) continue;
             try {
-                ConvPlan plan = make_plan(layer_, c, executor_.identity().backend);
+                ConvPlan plan = make_plan(layer_, clipped(c), executor_.identity().backend);
                 pool_.add(plan.kernels);
                 planned_.emplace(key, std::move(plan));
             } catch (const InputError&) {  // refused: its measure records why
@@ -265,7 +279,7 @@ private:
             std::vector<float> output;
             loaded->run(input_, output);
             LayerErrors errors = compare_with_reference(output, reference_);
-            errors.bound = check_bound(result.candidate, layer_);
+            errors.bound = check_bound(result.candidate, layer_, input_, filters_, {});
             if (errors.passed()) {
                 const auto paused = quiet();
                 const KernelTimes times = loaded->median_run(input_, options_.warmup, options_.timing).median;
@@ -286,7 +300,7 @@ private:
     std::vector<const Measured*> retime(const std::vector<Candidate>& batch) {
         std::vector<std::unique_ptr<LoadedLayer>> loaded;
         for (const Candidate& c : batch) {
-            loaded.push_back(executor_.load(layer_, c));
+            loaded.push_back(executor_.load(layer_, clipped(c)));
             loaded.back()->set_filters(filters_);
         }
         std::vector<double> best(batch.size(), 0);
@@ -316,6 +330,7 @@ private:
     const std::vector<float> input_, filters_;
     const std::vector<double> reference_;
     std::map<std::string, Measured> seen_;
+    std::map<std::pair<std::string, std::string>, Int8Clips> clips_;  // by tile and points
     TuneProgress state_;
     std::optional<Candidate> best_;
     std::deque<Candidate> upcoming_;           // the strategy's next candidates, not yet planned

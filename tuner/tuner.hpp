@@ -60,6 +60,12 @@ struct TuneOptions {
     // (variant, m) groups the error model predicts past twice this are not
     // measured (LayerTuning::pruned).
     std::optional<double> max_error = std::nullopt;
+    // At precision int8, a candidate's clips (its tile's taps), from the
+    // layer, the candidate and the gate's input; asked once a tile and points.
+    // Unset: calibrated on the gate's input at the 99.9th percentile, as run
+    // calibrates on its input. They are stored with the result, which is
+    // measured again where it was stored with other clips.
+    std::function<Int8Clips(const ConvShape&, const ConvConfig&, const std::vector<float>& gate_input)> int8_clips = {};
 };
 
 struct TuneProgress {

@@ -22,8 +22,9 @@ constexpr int application_id = 0x57474e54;  // "WGNT": a wino-gen tuning databas
 // 1: one filter size r and one pad; 2: R and S, and the four pad sides
 // (migrated in place: r's rows are square and pad is every side); 3: each
 // result's error, rel_err (migrated in place: unknown, NULL); 4: each
-// result's pass (migrated in place: forward, the only one before).
-constexpr int schema_version = 4;
+// result's pass (migrated in place: forward, the only one before); 5: each
+// result's int8 clips, JSON (migrated in place: none, NULL).
+constexpr int schema_version = 5;
 constexpr const char* export_format = "wino-gen-tuning/3";
 // Earlier exports, still imported: /1 (one r, one pad), /2 (no errors).
 constexpr const char* export_format_v1 = "wino-gen-tuning/1";
@@ -57,11 +58,11 @@ const std::string& v2_columns() {
 }
 
 // Every column, in the order rows are read and written: schema 2's, with the
-// pass (schema 4) beside the precision, and the error (schema 3).
+// pass (schema 4) beside the precision, the error (schema 3) and the clips (schema 5).
 const std::string& all_columns() {
     static const std::string columns =
         fmt::format("backend, vendor_id, device_id, driver, device, {}, precision, pass, kernels_hash, version, candidate, "
-                    "time_ms, failure, rel_err", layer_columns());
+                    "time_ms, failure, rel_err, clips", layer_columns());
     return columns;
 }
 
@@ -72,7 +73,7 @@ CREATE TABLE {} (
     device TEXT NOT NULL,
     {} INTEGER NOT NULL, precision TEXT NOT NULL, pass TEXT NOT NULL DEFAULT 'forward',
     kernels_hash TEXT NOT NULL, version TEXT NOT NULL, candidate TEXT NOT NULL,
-    time_ms REAL, failure TEXT NOT NULL, rel_err REAL,
+    time_ms REAL, failure TEXT NOT NULL, rel_err REAL, clips TEXT,
     PRIMARY KEY ({})
 );
 )sql", table, layer_columns(" INTEGER NOT NULL, "), key_columns());
@@ -125,6 +126,9 @@ struct TuningDbConnection {
         Statement& bind(std::optional<double> v) {
             return check(v ? sqlite3_bind_double(stmt, next++, *v) : sqlite3_bind_null(stmt, next++));
         }
+        Statement& bind_text_or_null(const std::optional<std::string>& v) {
+            return v ? bind(*v) : check(sqlite3_bind_null(stmt, next++));
+        }
         Statement& check(int status) {
             if (status != SQLITE_OK) db.fail("bind");
             return *this;
@@ -140,6 +144,10 @@ struct TuningDbConnection {
         std::string text(int column) const {
             const unsigned char* t = sqlite3_column_text(stmt, column);
             return t ? reinterpret_cast<const char*>(t) : "";
+        }
+        std::optional<std::string> optional_text(int column) const {
+            if (sqlite3_column_type(stmt, column) == SQLITE_NULL) return std::nullopt;
+            return text(column);
         }
         std::optional<double> real(int column) const {
             if (sqlite3_column_type(stmt, column) == SQLITE_NULL) return std::nullopt;
@@ -215,6 +223,13 @@ TuningResult result_of(const Statement& s) {
     r.time_ms = s.real(after_layer + 5);
     r.failure = s.text(after_layer + 6);
     r.rel_err = s.real(after_layer + 7);
+    if (const std::optional<std::string> clips = s.optional_text(after_layer + 8)) {
+        try {
+            r.candidate.clips = clips_from_json(nlohmann::json::parse(*clips));
+        } catch (const nlohmann::json::exception& e) {
+            throw InputError(fmt::format("a stored result's clips are not JSON ({})", e.what()));
+        }
+    }
     return r;
 }
 
@@ -231,7 +246,8 @@ nlohmann::ordered_json to_json(const TuningResult& r) {
             {"candidate", to_json(r.candidate)},
             {"time_ms", r.time_ms ? nlohmann::ordered_json(*r.time_ms) : nlohmann::ordered_json()},
             {"failure", r.failure},
-            {"rel_err", r.rel_err ? nlohmann::ordered_json(*r.rel_err) : nlohmann::ordered_json()}};
+            {"rel_err", r.rel_err ? nlohmann::ordered_json(*r.rel_err) : nlohmann::ordered_json()},
+            {"clips", r.candidate.clips.empty() ? nlohmann::ordered_json() : to_json(r.candidate.clips)}};
 }
 
 // A layer of a wino-gen-tuning/1 export (R, one pad) as /2 writes it.
@@ -278,6 +294,7 @@ TuningResult result_from_json(const nlohmann::json& j) {
             r.rel_err = j["rel_err"].get<double>();
             if (!(*r.rel_err >= 0) || !r.time_ms) throw InputError("\"rel_err\" is a passed result's error, 0 or more");
         }
+        if (j.contains("clips") && !j["clips"].is_null()) r.candidate.clips = clips_from_json(j["clips"]);
         return r;
     } catch (const nlohmann::json::exception& e) {
         throw InputError(e.what());
@@ -364,6 +381,7 @@ TuningDb::TuningDb(const std::filesystem::path& path, bool must_exist) : db_(std
             if (found == 1) migrate_from_v1([this](const std::string& sql) { db_->exec(sql); });
             if (found == 2) db_->exec("ALTER TABLE results ADD COLUMN rel_err REAL");
             if (found == 2 || found == 3) db_->exec("ALTER TABLE results ADD COLUMN pass TEXT NOT NULL DEFAULT 'forward'");
+            if (found >= 2 && found <= 4) db_->exec("ALTER TABLE results ADD COLUMN clips TEXT");
             if (found < schema_version) db_->exec(fmt::format("PRAGMA user_version = {}", schema_version));
             db_->exec("COMMIT");
         } catch (...) {
@@ -380,10 +398,11 @@ TuningDb::~TuningDb() = default;
 
 void TuningDb::record(const TuningResult& r) {
     Statement s(*db_, fmt::format("INSERT OR REPLACE INTO results ({}) VALUES ({})", all_columns(),
-                                  placeholders(after_layer + 8)));
+                                  placeholders(after_layer + 9)));
     bind_device(s, r.device);
     bind_layer(s, r.layer, r.candidate.precision, r.candidate.pass);
     s.bind(r.kernels_hash).bind(r.version).bind(candidate_key(r.candidate)).bind(r.time_ms).bind(r.failure).bind(r.rel_err);
+    s.bind_text_or_null(r.candidate.clips.empty() ? std::nullopt : std::optional(to_json(r.candidate.clips).dump()));
     s.step();
 }
 

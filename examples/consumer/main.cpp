@@ -5,6 +5,7 @@
 #include "consumer_backward_kernels.hpp"
 #include "consumer_filter_gradient_kernels.hpp"
 #include "consumer_fp16_kernels.hpp"
+#include "consumer_int8_kernels.hpp"
 #include "consumer_kernels.hpp"
 #include "consumer_rect_kernels.hpp"
 #ifdef CONSUMER_TUNED
@@ -144,8 +145,10 @@ bool check(wino::Device& device, const wino::ConvShape& shape, const wino::Kerne
                                     : set.pass == wino::Pass::backward_filter ? direct_backward_filter(shape, x, w)
                                                                               : direct(shape, x, w, set.epilogue, bias);
     const double host_error = max_relative_error(from_host, ref), device_error = max_relative_error(on_device, ref);
-    // fp32 Winograd: a few hundred ulps of the largest output at these sizes; 16-bit U, V and M: fp16's 11 bits.
-    const bool good = host_error < (set.precision == wino::Precision::fp32 ? 1e-4 : 1e-2) && device_error == host_error;
+    // fp32 Winograd: a few hundred ulps of the largest output at these sizes; 16-bit U, V and M: fp16's 11 bits;
+    // int8 F(2,3) at its clips: 127 steps a side of each tap's (the exact bound for |x| <= 1).
+    const double bound = set.precision == wino::Precision::fp32 ? 1e-4 : set.precision == wino::Precision::int8 ? 0.05 : 1e-2;
+    const bool good = host_error < bound && device_error == host_error;
     std::printf("%s F(%dx%d,%dx%d) %s%s: %zu kernels, max rel err %.3e (device buffers %.3e) %s\n", set.name, set.m.h,
                 set.m.w, set.r, set.s, set.variant == wino::Variant::fused ? "fused" : "nonfused", pass.label,
                 set.kernels.size(), host_error, device_error, good ? "ok" : "FAILED");
@@ -164,6 +167,8 @@ int main() try {
     for (const wino::KernelSet& set : consumer_rect_kernels::registry().sets)
         all_good = check(device, {2, 3, 11, 10, 5, set.r, set.s, wino::Padding(set.r / 2, set.s / 2)}, set) && all_good;
     for (const wino::KernelSet& set : consumer_fp16_kernels::registry().sets)
+        all_good = check(device, {2, 3, 11, 10, 5, set.r, set.s, wino::Padding(set.r / 2, set.s / 2)}, set) && all_good;
+    for (const wino::KernelSet& set : consumer_int8_kernels::registry().sets)
         all_good = check(device, {2, 3, 11, 10, 5, set.r, set.s, wino::Padding(set.r / 2, set.s / 2)}, set) && all_good;
     for (const wino::KernelSet& set : consumer_backward_kernels::registry().sets)
         all_good = check(device, {2, 3, 11, 10, 5, set.r, set.s, wino::Padding(set.r / 2, set.s / 2)}, set) && all_good;

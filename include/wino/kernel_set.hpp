@@ -34,7 +34,14 @@ struct KernelSet {
     Precision precision;
     Epilogue epilogue;
     std::span<const GeneratedKernel> kernels;  // in launch order
-    Pass pass = Pass::forward;                 // last: sets written before passes existed still compile
+    Pass pass = Pass::forward;                 // sets written before passes existed still compile
+    // Precision int8's clips (Int8Clips), which the set's kernels take as
+    // data: V's, one a tap of the tile; U's cap (0: none); where they came
+    // from ("percentile 99.9 of 1 inputs (the tuner's gate input)"). Empty
+    // at other precisions.
+    std::span<const float> clip_taps = {};
+    float clip_weights = 0;
+    const char* clip_source = "";
 };
 
 // A layer of the LAYERS file and the set tuned for it (for its set's pass).

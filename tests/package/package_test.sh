@@ -36,7 +36,7 @@ cd "$work/consumer"
 hidden cmake -S . -B build -DCMAKE_PREFIX_PATH="$prefix" -DCONSUMER_CONFIGS="F4_3;F2_5" -DCONSUMER_MODEL="$work/model.onnx" >"$work/configure.log"
 hidden cmake --build build >"$work/build1.log"
 first=$(generated "$work/build1.log")
-[ "$first" = "consumer_backward_f4_3_fused consumer_backward_f4_3_nonfused consumer_backward_f4x2_3x5_fused consumer_backward_f4x2_3x5_nonfused consumer_cuda_f4_3_nonfused consumer_f2_5_fused consumer_f2_5_nonfused consumer_f4_3_fused consumer_f4_3_nonfused consumer_filter_gradient_f4_3_nonfused consumer_filter_gradient_f6_3_nonfused consumer_fp16_f4_3_nonfused consumer_model_model consumer_rect_f1x4_1x7_nonfused consumer_rect_f4x2_3x5_nonfused " ] ||
+[ "$first" = "consumer_backward_f4_3_fused consumer_backward_f4_3_nonfused consumer_backward_f4x2_3x5_fused consumer_backward_f4x2_3x5_nonfused consumer_cuda_f4_3_nonfused consumer_f2_5_fused consumer_f2_5_nonfused consumer_f4_3_fused consumer_f4_3_nonfused consumer_filter_gradient_f4_3_nonfused consumer_filter_gradient_f6_3_nonfused consumer_fp16_f4_3_nonfused consumer_int8_f2_3_nonfused consumer_model_model consumer_rect_f1x4_1x7_nonfused consumer_rect_f4x2_3x5_nonfused " ] ||
   { echo "FAIL: the first build generated '$first'" >&2; exit 1; }
 hidden build/consumer | tee "$work/run1.log"
 grep -q "^wino_f4_3_nonfused_u2_.* (CUDA) not run" "$work/run1.log" || { echo "FAIL: UNROLL 2 did not reach the CUDA set" >&2; exit 1; }
@@ -56,7 +56,7 @@ grep -q "F(6x6,3x3)" "$work/run2.log" && ! grep -q "F(2x2,5x5)" "$work/run2.log"
 touch "$prefix/bin/wino-gen"  # an upgraded wino-gen
 hidden cmake --build build >"$work/build3.log"
 third=$(generated "$work/build3.log")
-[ "$third" = "consumer_backward_f4_3_fused consumer_backward_f4_3_nonfused consumer_backward_f4x2_3x5_fused consumer_backward_f4x2_3x5_nonfused consumer_cuda_f4_3_nonfused consumer_f4_3_fused consumer_f4_3_nonfused consumer_f6_3_fused consumer_f6_3_nonfused consumer_filter_gradient_f4_3_nonfused consumer_filter_gradient_f6_3_nonfused consumer_fp16_f4_3_nonfused consumer_model_model consumer_rect_f1x4_1x7_nonfused consumer_rect_f4x2_3x5_nonfused " ] ||
+[ "$third" = "consumer_backward_f4_3_fused consumer_backward_f4_3_nonfused consumer_backward_f4x2_3x5_fused consumer_backward_f4x2_3x5_nonfused consumer_cuda_f4_3_nonfused consumer_f4_3_fused consumer_f4_3_nonfused consumer_f6_3_fused consumer_f6_3_nonfused consumer_filter_gradient_f4_3_nonfused consumer_filter_gradient_f6_3_nonfused consumer_fp16_f4_3_nonfused consumer_int8_f2_3_nonfused consumer_model_model consumer_rect_f1x4_1x7_nonfused consumer_rect_f4x2_3x5_nonfused " ] ||
   { echo "FAIL: after wino-gen changed the build generated '$third'" >&2; exit 1; }
 # A re-exported model: only its unit is generated again, and the build says which nodes it skips.
 touch "$work/model.onnx"
