@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <string_view>
 #include <array>
 #include <cstdlib>
 #include <cstring>
@@ -129,11 +130,26 @@ VulkanDevice::VulkanDevice(const VulkanOptions& options) : messages_(std::make_u
             half_arithmetic_ = features.get<vk::PhysicalDeviceShaderFloat16Int8Features>().shaderFloat16 &&
                                float_controls.get<vk::PhysicalDeviceFloatControlsProperties>().shaderRoundingModeRTEFloat16;
         }
-        const vk::PhysicalDeviceShaderFloat16Int8Features float16{.shaderFloat16 = half_arithmetic_};
+        // The instance asks for Vulkan 1.2: the integer dot product is its extension.
+        std::vector<const char*> device_extensions;
+        const auto offered = physical_.enumerateDeviceExtensionProperties();
+        if (std::any_of(offered.begin(), offered.end(), [](const vk::ExtensionProperties& e) {
+                return std::string_view(e.extensionName.data()) == VK_KHR_SHADER_INTEGER_DOT_PRODUCT_EXTENSION_NAME;
+            })) {
+            integer_dot_product_ = physical_.getFeatures2<vk::PhysicalDeviceFeatures2, vk::PhysicalDeviceShaderIntegerDotProductFeatures>()
+                                       .get<vk::PhysicalDeviceShaderIntegerDotProductFeatures>()
+                                       .shaderIntegerDotProduct;
+            if (integer_dot_product_) device_extensions.push_back(VK_KHR_SHADER_INTEGER_DOT_PRODUCT_EXTENSION_NAME);
+        }
+        vk::PhysicalDeviceShaderIntegerDotProductFeatures integer_dot{.shaderIntegerDotProduct = integer_dot_product_};
+        const vk::PhysicalDeviceShaderFloat16Int8Features float16{.pNext = integer_dot_product_ ? &integer_dot : nullptr,
+                                                                  .shaderFloat16 = half_arithmetic_};
         const vk::PhysicalDevice16BitStorageFeatures enabled{.pNext = const_cast<vk::PhysicalDeviceShaderFloat16Int8Features*>(&float16),
                                                              .storageBuffer16BitAccess = half_storage_};
         device_ = vk::raii::Device(physical_, vk::DeviceCreateInfo{.pNext = &enabled, .queueCreateInfoCount = 1,
-                                                                   .pQueueCreateInfos = &queue_info});
+                                                                   .pQueueCreateInfos = &queue_info,
+                                                                   .enabledExtensionCount = static_cast<std::uint32_t>(device_extensions.size()),
+                                                                   .ppEnabledExtensionNames = device_extensions.data()});
         queue_ = device_.getQueue(queue_family_, 0);
         pool_ = device_.createCommandPool(vk::CommandPoolCreateInfo{
             .flags = vk::CommandPoolCreateFlagBits::eResetCommandBuffer, .queueFamilyIndex = queue_family_});

@@ -72,6 +72,9 @@ public:
     bool half_storage() const { return half_storage_; }
     // fp16 arithmetic in shaders (shaderFloat16, enabled when offered).
     bool half_arithmetic() const { return half_arithmetic_; }
+    // 4-way int8 dot products in shaders (VK_KHR_shader_integer_dot_product's
+    // shaderIntegerDotProduct, enabled when offered).
+    bool integer_dot_product() const { return integer_dot_product_; }
     const vk::PhysicalDeviceLimits& limits() const { return properties_.limits; }
 
     // Throws DeviceError when bytes exceed the device's storage buffer range.
@@ -103,6 +106,7 @@ private:
     vk::PhysicalDeviceProperties properties_;
     bool half_storage_ = false;
     bool half_arithmetic_ = false;
+    bool integer_dot_product_ = false;
     std::uint32_t queue_family_ = 0;
     int index_ = 0;
 };

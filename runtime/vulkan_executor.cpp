@@ -178,6 +178,7 @@ VulkanExecutor::VulkanExecutor(const ExecutorOptions& options)
                false,
                device_.half_storage(),
                device_.half_arithmetic()};
+    limits_.integer_dot_product = device_.integer_dot_product();
     limits_.device_class = p.deviceType == vk::PhysicalDeviceType::eCpu ? DeviceClass::cpu : DeviceClass::gpu;
 }
 

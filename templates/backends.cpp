@@ -60,14 +60,24 @@ constexpr const char* glsl_half_arithmetic =
 // Every written buffer is stored through STORED_<buffer>(x), which converts the
 // working type (REAL, REAL4) to the buffer's element type. Values are read as
 // floats (FETCH, FETCH4) or in the working type (FETCH_REAL, FETCH_REAL4).
+// OpSDot of two words of 4 int8 codes (PackedVectorFormat4x8Bit, 0), which
+// Debian's glslang has no GLSL builtin for: declared through
+// GL_EXT_spirv_intrinsics (SPV_KHR_integer_dot_product; capabilities
+// DotProduct 6019 and DotProductInput4x8BitPacked 6018; OpSDot is 4450).
+constexpr const char* glsl_integer_dot =
+    "#extension GL_EXT_spirv_intrinsics : require\n"
+    "spirv_instruction(extensions = [\"SPV_KHR_integer_dot_product\"], capabilities = [6019, 6018], id = 4450)\n"
+    "int wino_sdot_4x8(int a, int b, spirv_literal int packed_vector_format);\n"
+    "#define WINO_DOT_INSTRUCTION\n";
+
 // GLSL needs #version first: the interface, then the prelude. Read-only
 // buffers are uniform texel buffers (a 16-bit one is read through a 16-bit
 // texel format, as floats; an integer one through a 32-bit integer format),
 // written ones storage buffers.
 std::string glsl_preamble(const KernelInterface& k) {
-    std::string out = fmt::format("#version 450\n{}{}layout(local_size_x = {}) in;\n",
+    std::string out = fmt::format("#version 450\n{}{}{}layout(local_size_x = {}) in;\n",
                                   any_half(k) ? "#extension GL_EXT_shader_16bit_storage : require\n" : "",
-                                  k.half_arithmetic ? glsl_half_arithmetic : "",
+                                  k.half_arithmetic ? glsl_half_arithmetic : "", k.integer_dot ? glsl_integer_dot : "",
                                   k.workgroup_size);
     for (std::size_t b = 0; b < k.buffers.size(); ++b) {
         const BufferUse& use = k.buffers[b];

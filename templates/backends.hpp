@@ -35,6 +35,7 @@ struct KernelInterface {
     bool half_arithmetic = false;    // computes in fp16 (REAL is a 16-bit float)
     ProductOperands product_operands = ProductOperands::as_read;
     bool integer_arithmetic = false;  // the int8 product: REAL is a word of 4 int8 codes, sums in int32
+    bool integer_dot = false;         // ... by the device's dot-product instruction (Param::integer_dot)
 };
 
 struct BackendSpec {

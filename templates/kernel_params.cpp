@@ -232,6 +232,39 @@ const std::vector<ParamSpec> table = {
                return std::string();
            }}},
      .inert_when = Param::cublas},
+    // Precision int8's 4-way dot products in GLSL by the device's instruction
+    // (SPIR-V OpSDot, where VK_KHR_shader_integer_dot_product is: NVIDIA's
+    // dp4a) instead of four products of sign-extended bytes. CUDA's GEMM
+    // always uses __dp4a.
+    {.param = Param::integer_dot,
+     .name = "integer_dot",
+     .flag = "--integer-dot",
+     .help = "precision int8's GEMM in GLSL: its 4-way int8 dot products by the device's instruction (OpSDot, "
+             "VK_KHR_shader_integer_dot_product) instead of sign-extended bytes: on or off",
+     .type = ParamType::flag,
+     .tag = "dot",
+     .value = {0, 0},
+     .min = 0,
+     .max = 1,
+     .candidates = {{0, 0}, {1, 0}},
+     .kinds = {K::gemm},
+     .constraints =
+         {{Needs::value, [](const ParamSpec& spec, const KernelParams& p, const ParamContext& c) {
+               if (!p[spec.param][0]) return std::string();
+               if (c.backend && *c.backend != Backend::glsl)
+                   return fmt::format("{} is GLSL's (OpSDot): CUDA's int8 GEMM always uses dp4a", param_label(spec, c.naming));
+               if (c.precision && !spec_of(*c.precision).quantized())
+                   return fmt::format("{} multiplies int8 codes: precision int8, not {}", param_label(spec, c.naming),
+                                      to_string(*c.precision));
+               return std::string();
+           }},
+          {Needs::device, [](const ParamSpec& spec, const KernelParams& p, const ParamContext& c) {
+               return p[spec.param][0] && !c.limits->integer_dot_product
+                          ? fmt::format("{} needs a device with shaderIntegerDotProduct (VK_KHR_shader_integer_dot_product)",
+                                        param_label(spec, c.naming))
+                          : std::string();
+           }}},
+     .inert_when = Param::cublas},
     {.param = Param::cublas,
      .name = "cublas",
      .flag = "--cublas",

@@ -47,6 +47,9 @@ struct DeviceLimits {
     bool tensor_cores = false;           // mma with binary16 operands and fp32 sums (CUDA: sm_75 on)
     bool tf32_tensor_cores = false;      // mma with TF32 operands and fp32 sums (CUDA: sm_80 on)
     DeviceClass device_class = DeviceClass::cpu;  // the parameters kernels start from (CUDA: gpu; Vulkan: by device type)
+    // 4-way int8 dot products with int32 sums (Vulkan: shaderIntegerDotProduct;
+    // CUDA's int8 GEMM always has dp4a)
+    bool integer_dot_product = false;
 };
 
 // How messages name a parameter: by its JSON key, as the API's KernelChoice
@@ -86,6 +89,7 @@ enum class Param {
     gemm_registers,
     gemm_staging,
     tensor_cores,
+    integer_dot,
     cublas,
     fused_tile,
     fused_registers,

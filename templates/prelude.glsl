@@ -32,14 +32,19 @@ float wino_split_tf32_fma(float a, float b, float c) {
 }
 // Precision int8 (ProductOperands): a value's int8 code at a scale, rounded to
 // nearest even and clamped to ±127, placed in byte `lane` of a word; the
-// product's 4-way dot product of two words' codes (sign-extended bytes), added
-// to an int32 sum, as CUDA's dp4a.
+// product's 4-way dot product of two words' codes, added to an int32 sum, as
+// CUDA's dp4a: by the device's instruction where the GEMM asks for it
+// (integer_dot), else of sign-extended bytes.
 int wino_int8_code(float scaled, int lane) {
     return int(uint(int(roundEven(clamp(scaled, -127.0, 127.0))) & 255) << (8 * lane));
 }
 int wino_dot4(int a, int b, int c) {
+#ifdef WINO_DOT_INSTRUCTION
+    return c + wino_sdot_4x8(a, b, 0);
+#else
     return c + bitfieldExtract(a, 0, 8) * bitfieldExtract(b, 0, 8) + bitfieldExtract(a, 8, 8) * bitfieldExtract(b, 8, 8) +
            bitfieldExtract(a, 16, 8) * bitfieldExtract(b, 16, 8) + bitfieldExtract(a, 24, 8) * bitfieldExtract(b, 24, 8);
+#endif
 }
 #define MAKE_INT4(a, b, c, d) ivec4(a, b, c, d)
 // The staged GEMM's copies into shared memory (gemm_staging): through a register.

@@ -64,7 +64,7 @@ void check_layer(const ConvShape& shape, const ConvConfig& config, double bound)
 
 }  // namespace
 
-TEST_CASE("Winograd kernels on Vulkan: every variant, m 2/4/6, r 3/5, awkward shapes") {
+TEST_CASE("Winograd kernels on Vulkan: every variant, m 2/4/6, r 3/5, awkward shapes", "[sweep]") {
     for (Variant variant : {Variant::fused, Variant::nonfused})
         for (int r : {3, 5})
             for (int m : {2, 4, 6})
@@ -89,7 +89,7 @@ TEST_CASE("a timing runs as many times as fit its slice of device time, between 
     CHECK(conv->median_run(x, 0, LoadedLayer::RunCount{4, 1000, 1e-9}).runs == 4);
 }
 
-TEST_CASE("a GPU's parameters run in GLSL too (Vulkan on a GPU starts from them): every variant, m 2/4/6, r 3 and 5, awkward shapes, fp32 and fp16-storage") {
+TEST_CASE("a GPU's parameters run in GLSL too (Vulkan on a GPU starts from them): every variant, m 2/4/6, r 3 and 5, awkward shapes, fp32 and fp16-storage", "[sweep]") {
     // lavapipe is a CPU device: it starts from the cpu class's parameters.
     REQUIRE(executor().limits().device_class == DeviceClass::cpu);
     REQUIRE_FALSE(KernelParams(DeviceClass::gpu) == KernelParams(DeviceClass::cpu));
@@ -104,7 +104,7 @@ TEST_CASE("a GPU's parameters run in GLSL too (Vulkan on a GPU starts from them)
                     }
 }
 
-TEST_CASE("16-bit and TF32 precisions on Vulkan: both variants, m 2/4/6, awkward shapes, 16-bit buffers guarded like the others") {
+TEST_CASE("16-bit and TF32 precisions on Vulkan: both variants, m 2/4/6, awkward shapes, 16-bit buffers guarded like the others", "[sweep]") {
     REQUIRE(executor().limits().half_storage);
     REQUIRE(executor().limits().half_arithmetic);
     // About 3x the relative L2 error of ncnn-comparison's 128-channel layer: at fp16-storage 6.0e-4, 1.8e-3,
@@ -126,7 +126,7 @@ TEST_CASE("16-bit and TF32 precisions on Vulkan: both variants, m 2/4/6, awkward
                 }
 }
 
-TEST_CASE("epilogues on Vulkan: bias and each activation, every variant, m 2/4, vector rows, fp16") {
+TEST_CASE("epilogues on Vulkan: bias and each activation, every variant, m 2/4, vector rows, fp16", "[sweep]") {
     std::vector<Epilogue> epilogues;
     for (const ActivationSpec& a : activations())
         for (bool bias : {false, true}) {
@@ -161,7 +161,7 @@ TEST_CASE("epilogues on Vulkan: bias and each activation, every variant, m 2/4, 
     }
 }
 
-TEST_CASE("non-square filters and tiles on Vulkan: 1x7 7x1 3x1 1x3 3x5 5x3 2x4, tiles 2, 4 and 4x2, asymmetric and same padding, 1D, fp16-storage") {
+TEST_CASE("non-square filters and tiles on Vulkan: 1x7 7x1 3x1 1x3 3x5 5x3 2x4, tiles 2, 4 and 4x2, asymmetric and same padding, 1D, fp16-storage", "[sweep]") {
     std::vector<ConvShape> shapes;
     for (const auto& [R, S] : {std::pair{1, 7}, {7, 1}, {3, 1}, {1, 3}, {3, 5}, {5, 3}, {2, 4}}) {
         shapes.push_back({1, 3, 11, 13, 5, R, S, Padding(R / 2, S / 2)});       // tails along both axes

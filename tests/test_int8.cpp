@@ -7,9 +7,12 @@
 #include "runtime/layer_error.hpp"
 #include "runtime/layer_run.hpp"
 #include "templates/layer_plan.hpp"
+#include "templates/kernel_params.hpp"
+#include "runtime/glsl_compiler.hpp"
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cmath>
 
 using namespace wino;
@@ -137,4 +140,49 @@ TEST_CASE("int8 is refused where it cannot run, and without its clips", "[vulkan
     choice.clips.taps[5] = 0;
     Conv2d conv(device(), s, choice);
     CHECK_THROWS_WITH(conv.set_filters(random_tensor(s.filter_size(), 1)), "a clip of V must be positive and finite, not 0");
+}
+
+TEST_CASE("integer_dot: the GLSL GEMM's dot products by OpSDot, the same sums to the bit as bytes, where the device has it", "[vulkan]") {
+    // lavapipe offers shaderIntegerDotProduct (not accelerated): the kernels run here.
+    const ConvShape s{1, 13, 11, 12, 7, 3, 1};
+    const std::vector<float> x = random_tensor(s.input_size(), 3), w = random_tensor(s.filter_size(), 4);
+    LayerRecipes* keep = nullptr;
+    const ConvAlgorithm a = recipes_of(s, 4, keep);
+    const Int8Clips clips = calibrate_int8(s, a, {x}, Int8Calibration::mse);
+    for (const auto& staging : std::vector<std::map<std::string, std::string>>{{}, {{"gemm_staging", "double"}, {"gemm_threads", "2,8"}}}) {
+        std::map<std::string, std::string> dot = staging;
+        dot["integer_dot"] = "on";
+        CHECK(run_int8(s, 4, clips, x, w, dot) == run_int8(s, 4, clips, x, w, staging));
+    }
+    // The instruction is in the GEMM's SPIR-V (OpSDot is 4450), and the kernel's name says so.
+    KernelChoice choice{.variant = Variant::nonfused, .m = 4, .params = {{"integer_dot", "on"}}, .precision = Precision::int8};
+    choice.clips = clips;
+    const Conv2d conv(device(), s, choice);
+    const auto names = conv.kernel_names();
+    const auto gemm = std::find_if(names.begin(), names.end(), [](const std::string& n) { return n.find("_gemm_") != std::string::npos; });
+    REQUIRE(gemm != names.end());
+    CHECK(gemm->find("_dot") != std::string::npos);
+    const ConvConfig config{.variant = Variant::nonfused, .m = 4, .params = suggested_params(s, 4, DeviceClass::cpu),
+                            .precision = Precision::int8, .clips = clips};
+    for (const bool on : {false, true}) {
+        ConvConfig c = config;
+        c.params[Param::integer_dot] = {on ? 1 : 0, 0};
+        for (const EmittedKernel& k : make_plan(s, c, Backend::glsl).kernels) {
+            const std::vector<std::uint32_t> spirv = compile_glsl(k.source);
+            bool sdot = false;
+            for (std::size_t i = 5; i < spirv.size(); i += spirv[i] >> 16) sdot |= (spirv[i] & 0xffff) == 4450;
+            INFO(k.name);
+            CHECK(sdot == (on && k.kind == KernelKind::gemm));
+        }
+    }
+    // Refused at another precision, on CUDA, and on a device without it.
+    KernelParams p = config.params;
+    p[Param::integer_dot] = {1, 0};
+    CHECK_THROWS_WITH(check_params(p, {.kinds = {KernelKind::gemm}, .precision = Precision::fp32}),
+                      "integer_dot multiplies int8 codes: precision int8, not fp32");
+    CHECK_THROWS_WITH(check_params(p, {.kinds = {KernelKind::gemm}, .backend = Backend::cuda, .precision = Precision::int8}),
+                      "integer_dot is GLSL's (OpSDot): CUDA's int8 GEMM always uses dp4a");
+    const DeviceLimits without{1024, {65535, 65535, 65535}, 32768};
+    CHECK_THROWS_WITH(check_params(p, {.kinds = {KernelKind::gemm}, .shape = &s, .m = 4, .limits = &without, .precision = Precision::int8}),
+                      "integer_dot needs a device with shaderIntegerDotProduct (VK_KHR_shader_integer_dot_product)");
 }

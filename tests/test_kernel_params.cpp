@@ -66,6 +66,9 @@ std::map<std::string, std::vector<Breach>> breaches() {
          {{{1, 0}, at(Precision::fp32), false, "precision fp16-mixed, tf32 or split-tf32, not fp32"},
           {{1, 0}, at(Precision::fp16_mixed), false, "threads a multiple of 32", {{Param::gemm_staging, {1, 0}}}},
           {{1, 0}, at(Precision::fp16_mixed), true, "needs a device with tensor cores", staged_warps}}},
+        {"integer_dot",
+         {{{1, 0}, at(Precision::fp32), false, "multiplies int8 codes: precision int8, not fp32"},
+          {{1, 0}, at(Precision::int8), true, "needs a device with shaderIntegerDotProduct"}}},  // roomy has none
         {"cublas", {{{1, 0}, everything(), true, "cuBLAS"}}},  // roomy has no vendor BLAS
         {"fused_tile", {{{4, 64}, everything(&small_shared), true, "shared memory"}}},
         {"fused_registers", {{{3, 1}, everything(), false, "must divide fused_tile 16x8"}}},

@@ -83,7 +83,7 @@ void held_to(const std::string& args, const std::string& written, const NpyArray
 
 }  // namespace
 
-TEST_CASE("every layer case matches torch's float64 output: nonfused at tile 4, fused at tile 2") {
+TEST_CASE("every layer case matches torch's float64 output: nonfused at tile 4, fused at tile 2", "[sweep]") {
     const fs::path out = fs::temp_directory_path() / fmt::format("wino-layer-cases-{}", ::getpid());
     fs::create_directories(out);
     const nlohmann::json all = cases();

@@ -127,13 +127,20 @@ TEST_CASE("the space covers variants, every m of the recipes and the table's val
     tensor_device.tensor_cores = true;
     tensor_device.half_storage = true;
     const std::vector<Candidate> mixed = search_space(tiny, Backend::cuda, tensor_device, Precision::fp16_mixed);
+    // And the integer dot product at int8, in GLSL, on a device with it.
+    DeviceLimits dot_device = with_blas;
+    dot_device.integer_dot_product = true;
+    const std::vector<Candidate> quantized = search_space(tiny, Backend::glsl, dot_device, Precision::int8);
     for (const ParamSpec& spec : param_table())
         for (const ParamValue& value : spec.candidates) {
             INFO(spec.name << " " << value_text(spec, value));
-            CHECK(any_of(spec.param == Param::tensor_cores ? mixed : space,
+            CHECK(any_of(spec.param == Param::tensor_cores ? mixed : spec.param == Param::integer_dot ? quantized : space,
                          [&](const Candidate& c) { return c.params[spec.param] == value; }));
         }
     CHECK_FALSE(any_of(space, [](const Candidate& c) { return c.params[Param::tensor_cores][0] != 0; }));
+    const auto dot_on = [](const Candidate& c) { return c.params[Param::integer_dot][0] != 0; };
+    CHECK_FALSE(any_of(space, dot_on));
+    CHECK_FALSE(any_of(search_space(tiny, Backend::glsl, with_blas, Precision::int8), dot_on));
     CHECK(std::all_of(mixed.begin(), mixed.end(), [](const Candidate& c) { return c.precision == Precision::fp16_mixed; }));
     // At the TF32 precisions, only on a device whose tensor cores take TF32 (sm_80 on).
     DeviceLimits tf32_device = tensor_device;
