@@ -38,6 +38,7 @@ std::string precision_and_epilogue(const ConvConfig& c) {
     if (const ParamValue& staging = c.params[Param::gemm_staging]; staging[0])
         text += fmt::format(", GEMM staging {}", value_text(param_spec(Param::gemm_staging), staging));
     if (c.params[Param::tensor_cores][0]) text += ", tensor cores";
+    if (c.params[Param::integer_dot][0]) text += ", integer dot";
     if (c.variant == Variant::fused && c.params[Param::fused_positions][0] > 1)
         text += fmt::format(", block {}, registers {}, positions in {}",
                             value_text(param_spec(Param::fused_tile), c.params[Param::fused_tile]),
@@ -145,6 +146,10 @@ std::vector<SelftestCase> selftest_cases(Backend backend, const DeviceLimits& li
     if (cases.supports(Precision::int8)) {
         cases.add(awkward_3x3, Variant::nonfused, 2, false, Precision::int8);
         cases.add(ConvShape{1, 70, 9, 10, 6, 3, 1}, Variant::nonfused, 4, false, Precision::int8).params[Param::gemm_staging] = {2, 0};
+        // The GLSL GEMM's dot products by the device's instruction, where it has one.
+        KernelParams dot = suggested_params(awkward_3x3, tile_for(awkward_3x3, 4), limits.device_class);
+        dot[Param::integer_dot][0] = 1;
+        if (!cases.refuses(dot, Precision::int8)) cases.add(awkward_3x3, Variant::nonfused, 4, false, Precision::int8).params = dot;
     }
     // The direct kernel.
     const ConvShape direct_shapes[] = {awkward_3x3, awkward_5x5, row_1x7, line_1d};

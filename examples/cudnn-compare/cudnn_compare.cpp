@@ -2,7 +2,8 @@
 // Figure 7; neural-operator paper Table 1). Per layer, every wino-gen variant
 // (fused / non-fused with our GEMM at each --gemm-staging / non-fused with
 // cuBLAS, m 2/4/6; and, apart, the non-fused at fp16-mixed, on CUDA cores
-// and on tensor cores, and at fp16) and
+// and on tensor cores, and at fp16; and int8, its clips calibrated on the
+// input, global and double-staged, beside the 16-bit ones) and
 // cudnnConvolutionForward with IMPLICIT_PRECOMP_GEMM, WINOGRAD and
 // WINOGRAD_NONFUSED, each the median of 10 timed runs after warm-up, on the
 // same seeded tensors, with its error against the fp64 host reference (relative
@@ -13,6 +14,7 @@
 // usage: wino-gen-cudnn-compare [--batch N] [--pass forward|backward-data] [--json FILE] LAYER_FILE
 //        (lines: name N C H W K R pad, as layer lists)
 #include "runtime/cuda_executor.hpp"
+#include "runtime/layer_error.hpp"
 #include "runtime/layer_run.hpp"
 #include "generator/atomic_file.hpp"
 #include "generator/json_text.hpp"
@@ -212,13 +214,15 @@ Result ours_run(Executor& executor, const ConvShape& shape, const Ours& ours, co
         params[Param::cublas][0] = cublas;
         params[Param::gemm_staging][0] = staging;
         params[Param::tensor_cores][0] = tensor_cores;
-        const ConvConfig config{.variant = variant, .m = tile, .params = params, .precision = precision, .pass = pass};
+        ConvConfig config{.variant = variant, .m = tile, .params = params, .precision = precision, .pass = pass};
+        // int8's clips: calibrated on the input run, as `run` calibrates by default.
+        if (spec_of(precision).quantized()) config.clips = calibrate_int8(shape, config, {x}, Int8Calibration::percentile);
         const std::unique_ptr<LoadedLayer> conv = executor.load(shape, config);
         conv->set_filters(w);
         std::vector<float> y;
         conv->run(x, y);
         result.errors = compare_with_reference(y, reference);
-        result.errors->bound = check_bound(config, shape);
+        result.errors->bound = check_bound(config, shape, x, w, {});
         result.ms = total_ms(conv->median_run(x, 3, 10));
         // Our workspace: U, V and M (the fused variant has no V or M).
         std::size_t workspace = 0;
@@ -299,14 +303,15 @@ int main(int argc, char** argv) {
         check_cudnn(cudnnCreate(&handle), "cudnnCreate");
         nlohmann::ordered_json json_layers = nlohmann::ordered_json::array();
         std::string summary =
-            fmt::format("{:<22} {:<30} {:>8} | {:<34} {:>8} | {:>7} | {:<38} {:>8} | {:<44} {:>8}\n", "layer", "best wino-gen fp32",
-                        "ms", "best cuDNN", "ms", "speedup", "best wino-gen 16-bit", "ms", "best wino-gen TF32 (tensor cores)", "ms");
+            fmt::format("{:<22} {:<30} {:>8} | {:<34} {:>8} | {:>7} | {:<38} {:>8} | {:<44} {:>8} | {:<36} {:>8} {:>9}\n", "layer",
+                        "best wino-gen fp32", "ms", "best cuDNN", "ms", "speedup", "best wino-gen 16-bit", "ms",
+                        "best wino-gen TF32 (tensor cores)", "ms", "best wino-gen int8", "ms", "16-bit/int8");
         for (const Layer& l : layers) {
             // The pass's two tensors (x and w, dy and w, x and dy).
             const std::vector<float> x = random_tensor(tensor_size(l.shape, spec_of(pass).images), 1),
                                      w = random_tensor(tensor_size(l.shape, spec_of(pass).filters), 2);
             const std::vector<double> reference = reference_pass(l.shape, pass, x, w);
-            std::vector<Result> wino, wino16, wino_tf32, cudnn;
+            std::vector<Result> wino, wino16, wino_tf32, wino8, cudnn;
             // Backward-filter's m is the width of dy's chunks.
             for (int m : pass == Pass::backward_filter ? std::vector<int>{3, 4, 7, 8} : std::vector<int>{2, 4, 6}) {
                 wino.push_back(ours_run(*ours, l.shape, {.variant = Variant::fused, .m = m, .pass = pass}, x, w, reference));
@@ -323,6 +328,8 @@ int main(int argc, char** argv) {
                 // TF32 on tensor cores beside torch's TF32, and split-tf32 beside our fp32 (its error is fp32's).
                 for (Precision precision : {Precision::tf32, Precision::split_tf32})
                     wino_tf32.push_back(ours_run(*ours, l.shape, {Variant::nonfused, m, false, 2, precision, true}, x, w, reference));
+                // int8 (dp4a) beside our 16-bit kernels: issue 30's GPU target is 1.5x them at batch 32.
+                for (int staging : {0, 2}) wino8.push_back(ours_run(*ours, l.shape, {Variant::nonfused, m, false, staging, Precision::int8}, x, w, reference));
             }
             const std::vector<std::pair<int, const char*>> algorithms =
                 pass == Pass::forward
@@ -348,7 +355,7 @@ int main(int argc, char** argv) {
             fmt::print("== {} ({}{})\n", l.name, pass == Pass::forward ? "" : fmt::format("{} of ", to_string(pass)),
                        layer_text(l.shape));
             nlohmann::ordered_json entries = nlohmann::ordered_json::array();
-            for (const std::vector<Result>* group : {&wino, &wino16, &wino_tf32, &cudnn})
+            for (const std::vector<Result>* group : {&wino, &wino16, &wino_tf32, &wino8, &cudnn})
                 for (const Result& r : *group) {
                     if (r.errors)
                         fmt::print("  {:<34} {:>8} ms  rel_err {:.2e}  max|d|/max|ref| {:.2e}  workspace {}{}\n", r.name, ms_text(r.ms),
@@ -360,13 +367,15 @@ int main(int argc, char** argv) {
                     entries.push_back(result_json(r));
                 }
             const Result *ours_best = fastest(wino), *cudnn_best = fastest(cudnn), *ours16_best = fastest(wino16),
-                         *tf32_best = fastest(wino_tf32);
+                         *tf32_best = fastest(wino_tf32), *int8_best = fastest(wino8);
             const double speedup = ours_best && cudnn_best ? cudnn_best->ms / ours_best->ms : 0;
-            summary += fmt::format("{:<22} {:<30} {:>8} | {:<34} {:>8} | {:>6.2f}x | {:<38} {:>8} | {:<44} {:>8}\n", l.name,
-                                   ours_best ? ours_best->name : "-", ms_text(ours_best ? ours_best->ms : -1),
+            const std::string int8_over_16 = int8_best && ours16_best ? fmt::format("{:.2f}x", ours16_best->ms / int8_best->ms) : "-";
+            summary += fmt::format("{:<22} {:<30} {:>8} | {:<34} {:>8} | {:>6.2f}x | {:<38} {:>8} | {:<44} {:>8} | {:<36} {:>8} {:>9}\n",
+                                   l.name, ours_best ? ours_best->name : "-", ms_text(ours_best ? ours_best->ms : -1),
                                    cudnn_best ? cudnn_best->name : "-", ms_text(cudnn_best ? cudnn_best->ms : -1), speedup,
                                    ours16_best ? ours16_best->name : "-", ms_text(ours16_best ? ours16_best->ms : -1),
-                                   tf32_best ? tf32_best->name : "-", ms_text(tf32_best ? tf32_best->ms : -1));
+                                   tf32_best ? tf32_best->name : "-", ms_text(tf32_best ? tf32_best->ms : -1),
+                                   int8_best ? int8_best->name : "-", ms_text(int8_best ? int8_best->ms : -1), int8_over_16);
             nlohmann::ordered_json layer = {{"name", l.name}, {"shape", layer_text(l.shape)}, {"results", entries}};
             if (speedup > 0) layer["speedup_over_cudnn"] = speedup;
             json_layers.push_back(layer);
