@@ -225,7 +225,7 @@ void emit(const EmitCli& o) {
                           spec_of(variant).winograd ? canonical_points(o.points, tile, computed.R, computed.S) : "", precision,
                           epilogue_of(o), pass};
         check_epilogue(pass, config.epilogue);
-        give_clips(o, shape, config, fmt::format("{}", algorithm_text(shape, config)));
+        give_clips(o, shape, config, algorithm_text(shape, config));
         std::optional<LayerRecipes> recipes;
         if (spec_of(variant).winograd) {
             if (shape.R == 1 && shape.S == 1) throw InputError("a 1x1 filter is not Winograd: emit --variant direct");

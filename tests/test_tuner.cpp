@@ -911,6 +911,10 @@ TEST_CASE("tune --precision int8 stores each tile's clips with its results, run 
     });
     CHECK(with_mse == 8);
     CHECK(after.size() < 16);
+    // With the same clips again, stored results are taken as they are: the untuned candidate's at least.
+    auto third = test::run_wino_gen("tune --precision int8 --calibration mse --budget-candidates 8 --format json" + layer + db);
+    REQUIRE(third.exit_code == 0);
+    CHECK(nlohmann::json::parse(third.out)["layers"][0]["stored"].get<int>() >= 1);
     fs::remove_all(dir);
 }
 

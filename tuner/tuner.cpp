@@ -222,17 +222,34 @@ private:
         std::map<KernelKind, double> kind_ms = {};  // where it was timed here: each kernel kind's share of time_ms
     };
 
+    // An int8 tile's clips, and the gate's bound for them (the host model's
+    // error on the gate's tensors), made once per tile and points.
+    struct Quantized {
+        Int8Clips clips;
+        std::optional<double> bound = std::nullopt;
+    };
+    Quantized& quantized(const Candidate& c) {
+        const std::pair key{tile_json(c.m).dump(), c.points};
+        auto hit = quantized_.find(key);
+        if (hit == quantized_.end())
+            hit = quantized_.emplace(key, Quantized{options_.int8_clips ? options_.int8_clips(layer_, c, input_)
+                                                                        : calibrate_int8(layer_, c, {input_}, Int8Calibration::percentile)})
+                      .first;
+        return hit->second;
+    }
+
     // The candidate as it runs: at int8, with its tile's clips.
     Candidate clipped(Candidate c) {
-        if (!spec_of(c.precision).quantized()) return c;
-        const std::pair key{tile_json(c.m).dump(), c.points};
-        auto hit = clips_.find(key);
-        if (hit == clips_.end())
-            hit = clips_.emplace(key, options_.int8_clips ? options_.int8_clips(layer_, c, input_)
-                                                          : calibrate_int8(layer_, c, {input_}, Int8Calibration::percentile))
-                      .first;
-        c.clips = hit->second;
+        if (spec_of(c.precision).quantized()) c.clips = quantized(c).clips;
         return c;
+    }
+
+    // What the gate holds a candidate (clipped) to: run --check's bound.
+    double gate_bound(const Candidate& c) {
+        if (!spec_of(c.precision).quantized()) return check_bound(c, layer_);
+        std::optional<double>& bound = quantized(c).bound;
+        if (!bound) bound = check_bound(c, layer_, input_, filters_, {});
+        return *bound;
     }
 
     // The candidate's plan (c clipped): the one made ahead, else made now.
@@ -279,7 +296,7 @@ private:
             std::vector<float> output;
             loaded->run(input_, output);
             LayerErrors errors = compare_with_reference(output, reference_);
-            errors.bound = check_bound(result.candidate, layer_, input_, filters_, {});
+            errors.bound = gate_bound(result.candidate);
             if (errors.passed()) {
                 const auto paused = quiet();
                 const KernelTimes times = loaded->median_run(input_, options_.warmup, options_.timing).median;
@@ -330,7 +347,7 @@ private:
     const std::vector<float> input_, filters_;
     const std::vector<double> reference_;
     std::map<std::string, Measured> seen_;
-    std::map<std::pair<std::string, std::string>, Int8Clips> clips_;  // by tile and points
+    std::map<std::pair<std::string, std::string>, Quantized> quantized_;  // by tile and points
     TuneProgress state_;
     std::optional<Candidate> best_;
     std::deque<Candidate> upcoming_;           // the strategy's next candidates, not yet planned
