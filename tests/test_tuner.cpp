@@ -140,7 +140,6 @@ TEST_CASE("the space covers variants, every m of the recipes and the table's val
     CHECK_FALSE(any_of(space, [](const Candidate& c) { return c.params[Param::tensor_cores][0] != 0; }));
     const auto dot_on = [](const Candidate& c) { return c.params[Param::integer_dot][0] != 0; };
     CHECK_FALSE(any_of(space, dot_on));
-    CHECK_FALSE(any_of(search_space(tiny, Backend::glsl, with_blas, Precision::int8), dot_on));
     CHECK(std::all_of(mixed.begin(), mixed.end(), [](const Candidate& c) { return c.precision == Precision::fp16_mixed; }));
     // At the TF32 precisions, only on a device whose tensor cores take TF32 (sm_80 on).
     DeviceLimits tf32_device = tensor_device;
@@ -911,10 +910,10 @@ TEST_CASE("tune --precision int8 stores each tile's clips with its results, run 
     });
     CHECK(with_mse == 8);
     CHECK(after.size() < 16);
-    // With the same clips again, stored results are taken as they are: the untuned candidate's at least.
-    auto third = test::run_wino_gen("tune --precision int8 --calibration mse --budget-candidates 8 --format json" + layer + db);
+    // With the same clips again, a stored result is taken as it is: the untuned candidate's.
+    auto third = test::run_wino_gen("tune --precision int8 --calibration mse --budget-candidates 1 --format json" + layer + db);
     REQUIRE(third.exit_code == 0);
-    CHECK(nlohmann::json::parse(third.out)["layers"][0]["stored"].get<int>() >= 1);
+    CHECK(nlohmann::json::parse(third.out)["layers"][0]["stored"] == 1);
     fs::remove_all(dir);
 }
 
