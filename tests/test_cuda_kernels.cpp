@@ -308,6 +308,8 @@ TEST_CASE("int8 CUDA kernels compile for sm_75 and sm_90 without spills, the GEM
             const fs::path cu = dir / (k.name + ".cu"), ptx = dir / (k.name + ".ptx");
             write(cu, k.source);
             compile_without_spills(cu, dir / (k.name + ".o"), 75);
+            // sm_90's PTX: every GEMM's, and one tile's transforms (the others are the same code at other sizes).
+            if (k.kind != KernelKind::gemm && m != 4) continue;
             REQUIRE(shell(fmt::format("{} -ptx -arch=sm_90 {} -o {}", nvcc(), cu.string(), ptx.string())).status == 0);
             const std::string text = test::slurp(ptx.string());
             if (k.kind == KernelKind::gemm) {
