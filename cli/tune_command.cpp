@@ -240,9 +240,14 @@ void show(const TuneCli& o) {
         out.push_back({{"layer", key}, {"results", sum.results}, {"failed", sum.failed},
                        {"best_ms", sum.best ? nlohmann::ordered_json(*sum.best->time_ms) : nlohmann::ordered_json()},
                        {"config", sum.best ? to_json(sum.best->candidate) : nlohmann::ordered_json()}});
+        if (sum.best && !sum.best->candidate.clips.empty()) out.back()["clips"] = to_json(sum.best->candidate.clips);
         if (o.format == "text")
             fmt::print("{}: {} results ({} failed), best {}\n", key, sum.results, sum.failed,
-                       sum.best ? fmt::format("{:.3f} ms: {}", *sum.best->time_ms, config_text(sum.best->candidate)) : "-");
+                       sum.best ? fmt::format("{:.3f} ms: {}{}", *sum.best->time_ms, config_text(sum.best->candidate),
+                                              sum.best->candidate.clips.empty()
+                                                  ? ""
+                                                  : fmt::format("; int8 clips: {}", sum.best->candidate.clips.source))
+                                : "-");
     }
     if (o.format == "json") fmt::print("{}", to_readable_json(out));
     else if (per_layer.empty()) fmt::print("{}: no results\n", db.path().string());
