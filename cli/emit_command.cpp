@@ -65,8 +65,9 @@ UnitSet unit_set(const ConvConfig& config, const ConvShape& shape, Backend backe
 void give_clips(const EmitCli& o, const ConvShape& shape, ConvConfig& config, const std::string& what) {
     if (!spec_of(config.precision).quantized() || (!config.clips.empty() && !o.clips.given())) return;
     if (!o.clips.given())
-        throw InputError(fmt::format("{}: precision int8 needs clips: give --clip c,αta,αtw, or tune the layer at int8 (the "
-                                     "tuning database keeps its clips) and emit it with --layers and --db", what));
+        throw InputError(fmt::format("{}: precision {} needs clips: give --clip c,αta,αtw, or tune the layer at {} (the "
+                                     "tuning database keeps its clips) and emit it with --layers and --db",
+                                     what, to_string(config.precision), to_string(config.precision)));
     config.clips = int8_clips_for(o.clips, shape, config, {}, "");
 }
 

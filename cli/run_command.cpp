@@ -14,6 +14,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <charconv>
 #include <climits>
 #include <cmath>
@@ -24,6 +25,18 @@
 namespace wino::cli {
 namespace {
 
+// Precision int8-io's coding of the input and output (QLinearConv's): what
+// is not given comes from the data (data_scale), zero points 0.
+// An int8 --weights file's codes are dequantized on the host at weight_scale
+// (QLinearConv's w_scale, one or one a filter; zero point 0): int8-io's
+// filters are fp32.
+struct CodingOptions {
+    std::optional<float> input_scale, output_scale;
+    int input_zero_point = 0, output_zero_point = 0;
+    std::string weight_scale;
+    bool given() const { return input_scale || output_scale || input_zero_point || output_zero_point || !weight_scale.empty(); }
+};
+
 struct RunCli {
     DeviceOptions where;
     LayerOptions layer;
@@ -31,6 +44,7 @@ struct RunCli {
     std::string input, grad_output, weights, output, points, precision = "fp32", pass = "forward", bias, activation = "none",
         m, max_error;
     Int8ClipOptions clips;
+    CodingOptions coding;
     int warmup = 2, repeats = 5;
     KernelOptions kernel;
     std::uint64_t seed = 1;
@@ -63,7 +77,9 @@ ConvShape resolve_shape(const RunCli& o, Pass pass, TensorFiles& files) {
         if (tensor != spec.images && tensor != spec.filters)
             throw InputError(fmt::format("--pass {} reads --{} and --{}, not --{}", spec.name, spec_of(spec.images).read_flag,
                                          spec_of(spec.filters).read_flag, spec_of(tensor).read_flag));
-        files.emplace(tensor, read_npy(path));
+        NpyArray array = read_npy(path);
+        if (!spec_of(parse_precision(o.precision, "--precision")).int8_io || tensor == LayerTensor::y) require_real_values(array, path);
+        files.emplace(tensor, std::move(array));
     }
     std::vector<long long> in;
     if (!o.layer.input_shape.empty()) in = parse_input_shape(o.layer.input_shape);
@@ -111,9 +127,30 @@ Epilogue epilogue_of(const RunCli& o) {
 std::vector<float> bias_of(const RunCli& o, const ConvShape& shape) {
     if (o.bias == "random") return random_tensor(static_cast<std::size_t>(shape.K), o.seed + 2);
     const NpyArray b = read_npy(o.bias);
+    require_real_values(b, o.bias);
     if (b.shape != std::vector<long long>{shape.K})
         throw InputError(fmt::format("{} has shape {}, the bias needs K = {} values", o.bias, dims_text(b.shape), shape.K));
     return b.data;
+}
+
+// int8-io's filters: an int8 --weights file's codes times --weight-scale (one
+// scale, or one a filter), as fp32.
+std::vector<float> dequantized_weights(const RunCli& o, const TensorFiles& files, const ConvShape& shape, std::vector<float> w) {
+    const auto file = files.find(LayerTensor::w);
+    const bool codes = file != files.end() && file->second.type == ElementType::int8;
+    if (codes != !o.coding.weight_scale.empty())
+        throw InputError(codes ? fmt::format("{} holds int8 codes: give the scale they are at, --weight-scale", o.weights)
+                               : std::string("--weight-scale is for an int8 --weights file"));
+    if (!codes) return w;
+    const std::optional<std::vector<double>> scales = number_list(o.coding.weight_scale);
+    const bool per_filter = scales && static_cast<long long>(scales->size()) == shape.K;
+    if (!scales || (scales->size() != 1 && !per_filter) ||
+        std::any_of(scales->begin(), scales->end(), [](double scale) { return !(scale > 0 && std::isfinite(float(scale))); }))
+        throw InputError(fmt::format("--weight-scale must be one positive finite scale or K = {} of them, not '{}'", shape.K,
+                                     o.coding.weight_scale));
+    const std::size_t per_k = w.size() / static_cast<std::size_t>(shape.K);
+    for (std::size_t i = 0; i < w.size(); ++i) w[i] *= static_cast<float>((*scales)[per_filter ? i / per_k : 0]);
+    return w;
 }
 
 // The configuration to run: the tuning database's choice for this device and
@@ -171,6 +208,10 @@ nlohmann::ordered_json report_json(const LayerJob& job, const DeviceIdentity& de
     }
     if (!c.clips.empty())
         out["clips"] = to_json(c.clips);
+    if (spec_of(c.precision).int8_io)
+        out["quantization"] = {{"input_scale", job.quantization.input_scale}, {"input_zero_point", job.quantization.input_zero_point},
+                               {"output_scale", job.quantization.output_scale},
+                               {"output_zero_point", job.quantization.output_zero_point}};
     if (job.config.epilogue != Epilogue{})
         out["epilogue"] = {{"bias", job.config.epilogue.bias}, {"activation", activation_text(job.config.epilogue)}};
     if (job.bench) {
@@ -216,6 +257,11 @@ void print_result(const RunCli& o, const LayerJob& job, const nlohmann::ordered_
     if (out.contains("rel_err"))
         fmt::print("; rel_err {:.3e}, max_abs_err {:.3e}", out["rel_err"].get<double>(), out["max_abs_err"].get<double>());
     if (out.contains("clips")) fmt::print("; int8 clips: {}", out["clips"]["source"].get<std::string>());
+    if (out.contains("quantization")) {
+        const nlohmann::ordered_json& q = out["quantization"];
+        fmt::print("; int8 input scale {:.4g} zero point {}, output scale {:.4g} zero point {}", q["input_scale"].get<double>(),
+                   q["input_zero_point"].get<int>(), q["output_scale"].get<double>(), q["output_zero_point"].get<int>());
+    }
     const std::string tuning = out["tuning"].get<std::string>();
     if (tuning == "none") {
         fmt::print("; untuned\n");
@@ -251,8 +297,10 @@ void run(const RunCli& o) {
                           pass};
     if (flags_only.epilogue.bias) job.bias = bias_of(o, job.shape);
     apply_kernel_options(o.kernel, flags_only.params);
-    const bool int8 = flags_only.precision == Precision::int8;
+    const bool int8 = spec_of(flags_only.precision).quantized(), coded = spec_of(flags_only.precision).int8_io;
     check_int8_clip_options(o.clips, flags_only.precision);
+    if (o.coding.given() && !coded)
+        throw InputError("--input-scale, --output-scale, --weight-scale and the zero points are for --precision int8-io");
     // Seeded as forward's are: the images slot from --seed, the filters slot from --seed + 1.
     auto tensor = [&](LayerTensor t, std::uint64_t seed) {
         const auto file = files.find(t);
@@ -260,10 +308,27 @@ void run(const RunCli& o) {
     };
     job.input = tensor(spec.images, o.seed);
     job.filters = tensor(spec.filters, o.seed + 1);
-    if (int8) {
-        check_precision(flags_only.variant, flags_only.precision, flags_only.pass);
-        flags_only.clips = int8_clips_for(o.clips, job.shape, flags_only, job.input, "the input run");
+    if (coded) job.filters = dequantized_weights(o, files, job.shape, job.filters);
+    if (int8) check_precision(flags_only.variant, flags_only.precision, flags_only.pass);
+    // int8-io runs on codes: an int8 file's, or the real input's at its scale.
+    // Its clips and scales are those of the real values the codes stand for.
+    std::vector<float> real_input = job.input;
+    if (coded) {
+        const auto file = files.find(LayerTensor::x);
+        const bool codes = file != files.end() && file->second.type == ElementType::int8;
+        if (codes && !o.coding.input_scale)
+            throw InputError(fmt::format("{} holds int8 codes: give the scale they are at, --input-scale", o.input));
+        TensorQuantization& q = job.quantization;
+        q.input_zero_point = o.coding.input_zero_point;
+        q.output_zero_point = o.coding.output_zero_point;
+        q.input_scale = o.coding.input_scale.value_or(data_scale({job.input.begin(), job.input.end()}));
+        q.output_scale = o.coding.output_scale.value_or(1);
+        check_quantization(q);
+        if (!codes) job.input = quantized({job.input.begin(), job.input.end()}, q.input_scale, q.input_zero_point);
+        real_input = dequantized(job.input, q.input_scale, q.input_zero_point);
+        if (!o.coding.output_scale) q.output_scale = data_scale(reference_output(job.shape, flags_only.epilogue, real_input, job.filters, job.bias));
     }
+    if (int8) flags_only.clips = int8_clips_for(o.clips, job.shape, flags_only, real_input, "the input run");
     validate_shape(job.shape, flags_only, ParamNaming::flag);
     Device device = open_device(o.where);
     const Executor& executor = detail::DeviceState::executor_of(device);
@@ -274,7 +339,7 @@ void run(const RunCli& o) {
     if (int8 && (o.clips.given() || config.clips.empty()))
         config.clips = config.m == flags_only.m && config.points == flags_only.points
                            ? flags_only.clips
-                           : int8_clips_for(o.clips, job.shape, config, job.input, "the input run");
+                           : int8_clips_for(o.clips, job.shape, config, real_input, "the input run");
     job.config = config;
     job.check = o.check;
     job.bench = o.bench;
@@ -303,19 +368,22 @@ Command add_run_command(CLI::App& app) {
     add_precision_option(sub, o->precision, ". The tuning database's result at this precision is taken");
     add_pass_option(sub, o->pass, ". The layer is always the forward one (--input-shape, --filters, the filter, --pad)");
     sub->add_option("--input", o->input,
-                    "input tensor x (forward, backward-filter), float32 or float16 .npy N,C,H,W (or N,C,W: a 1D layer)");
+                    "input tensor x (forward, backward-filter), float32 or float16 .npy N,C,H,W (or N,C,W: a 1D layer); "
+                    "at --precision int8-io also int8 codes, with --input-scale");
     sub->add_option("--grad-output", o->grad_output,
                     "the output's gradient dy (backward-data, backward-filter), float32 or float16 .npy N,K,H',W' (N,K,W' "
                     "for a 1D layer)");
     sub->add_option("--weights", o->weights,
-                    "filters w (forward, backward-data), float32 or float16 .npy K,C,R,S (K,C,S for a 1D layer)");
+                    "filters w (forward, backward-data), float32 or float16 .npy K,C,R,S (K,C,S for a 1D layer); at "
+                    "--precision int8-io also int8 codes, with --weight-scale");
     sub->add_option("--bias", o->bias,
                     "add a bias to each output value in the kernel that writes it: a float32 or float16 .npy of K "
                     "values, or 'random' (seeded uniform [-1, 1), as the tensors are without --input and --weights)");
     add_activation_option(sub, o->activation);
     sub->add_option("--output", o->output,
                     "write the output here (.npy N,K,H',W', or N,K,W' for a 1D layer; backward-data: dx, N,C,H,W or "
-                    "N,C,W; backward-filter: dw, K,C,R,S or K,C,S: float16 at the _io precisions, else float32)");
+                    "N,C,W; backward-filter: dw, K,C,R,S or K,C,S: float16 at the fp16 _io precisions, int8 codes at "
+                    "int8-io, else float32)");
     sub->add_option("--seed", o->seed, "seed of the random tensors")->default_str("1")->check(integer_range(0, LLONG_MAX));
     sub->add_flag("--check", o->check,
                   "compare with the fp64 host reference (rel_err, max_abs_err); exit 1 when rel_err passes the bound "
@@ -329,6 +397,19 @@ Command add_run_command(CLI::App& app) {
     sub->add_option("--format", o->format, "text or json")->default_str("text");
     add_max_error_option(sub, o->max_error, "the tuning database's result");
     add_int8_clip_options(sub, o->clips, "the input run");
+    sub->add_option("--input-scale", o->coding.input_scale,
+                    "precision int8-io: the scale of the input's codes, real = (code - zero point) * scale (ONNX "
+                    "QLinearConv's x_scale; default: a real input's largest |x| / 127)");
+    sub->add_option("--input-zero-point", o->coding.input_zero_point, "precision int8-io: the input's zero point, an int8")
+        ->default_str("0");
+    sub->add_option("--output-scale", o->coding.output_scale,
+                    "precision int8-io: the scale the output is coded at (y_scale; default: the largest |y| of the fp64 "
+                    "reference on this input, with the epilogue, / 127)");
+    sub->add_option("--output-zero-point", o->coding.output_zero_point, "precision int8-io: the output's zero point, an int8")
+        ->default_str("0");
+    sub->add_option("--weight-scale", o->coding.weight_scale,
+                    "precision int8-io: the scale of an int8 --weights file's codes, one or K comma-separated (ONNX "
+                    "QLinearConv's w_scale, zero point 0); the filters are dequantized to fp32 once, on the host");
     return {sub, [o] { run(*o); }};
 }
 

@@ -153,24 +153,30 @@ void add_int8_clip_options(CLI::App* sub, Int8ClipOptions& o, const std::string&
 }
 
 void check_int8_clip_options(const Int8ClipOptions& o, Precision precision) {
-    if (!spec_of(precision).quantized() && o.given()) throw InputError("--clip and --calibrate are for --precision int8");
+    if (!spec_of(precision).quantized() && o.given())
+        throw InputError(fmt::format("--clip and --calibrate are for --precision {}", quantized_precision_names()));
     parse_int8_calibration(o.calibration, "--calibration");
+}
+
+std::optional<std::vector<double>> number_list(const std::string& text) {
+    std::vector<double> values;
+    for (std::size_t start = 0; start <= text.size();) {
+        const std::size_t end = std::min(text.find(',', start), text.size());
+        double value = 0;
+        const auto [last, error] = std::from_chars(text.data() + start, text.data() + end, value);
+        if (end == start || error != std::errc() || last != text.data() + end || !std::isfinite(value)) return std::nullopt;
+        values.push_back(value);
+        start = end + 1;
+    }
+    return values;
 }
 
 Int8Clips int8_clips_for(const Int8ClipOptions& o, const ConvShape& shape, const ConvConfig& config,
                          const std::vector<float>& input, const std::string& input_name) {
     if (!o.clip.empty()) {
-        std::vector<double> values;
-        bool numbers = true;
-        for (std::size_t start = 0; start <= o.clip.size();) {
-            const std::size_t end = std::min(o.clip.find(',', start), o.clip.size());
-            double value = 0;
-            const auto [last, error] = std::from_chars(o.clip.data() + start, o.clip.data() + end, value);
-            numbers &= end > start && error == std::errc() && last == o.clip.data() + end && std::isfinite(value);
-            values.push_back(value);
-            start = end + 1;
-        }
-        if (!numbers || values.size() != 3 || values[0] < 0 || values[1] < 0 || values[2] < 0 || (values[0] == 0 && values[1] == 0))
+        const std::optional<std::vector<double>> parsed = number_list(o.clip);
+        const std::vector<double> values = parsed.value_or(std::vector<double>{});
+        if (!parsed || values.size() != 3 || values[0] < 0 || values[1] < 0 || values[2] < 0 || (values[0] == 0 && values[1] == 0))
             throw InputError(fmt::format("--clip must be c,αta,αtw: three numbers, none negative, c or αta above 0, not '{}'", o.clip));
         Int8Clips clips;
         if (values[1] > 0) {
@@ -189,6 +195,7 @@ Int8Clips int8_clips_for(const Int8ClipOptions& o, const ConvShape& shape, const
         return clips;
     }
     const NpyArray set = read_npy(o.calibrate);
+    require_real_values(set, o.calibrate);
     if (set.shape.size() != 4 || set.shape[1] != shape.C || set.shape[2] != shape.H || set.shape[3] != shape.W)
         throw InputError(fmt::format("{} has shape {}, calibration needs images of the layer's C,H,W: n,{},{},{}", o.calibrate,
                                      fmt::join(set.shape, "x"), shape.C, shape.H, shape.W));

@@ -47,6 +47,9 @@ void add_max_error_option(CLI::App* sub, std::string& text, const std::string& w
 std::optional<double> max_error_of(const std::string& text, Precision precision);
 
 // Precision int8's clips, the same flags on run, tune and accuracy --layer:
+// Comma-separated finite numbers ("1,2.5,0"); none where the text is not that.
+std::optional<std::vector<double>> number_list(const std::string& text);
+
 // --clip c,αta,αtw (given), --calibrate x.npy (a calibration set),
 // --calibration (how), --percentile.
 struct Int8ClipOptions {

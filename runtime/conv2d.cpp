@@ -102,8 +102,12 @@ void check_count(std::size_t count, const Buffer& buffer, const char* verb) {
         throw InputError(fmt::format("{} {} values for a buffer of {}", verb, count, buffer.size()));
 }
 
-void check_binary16(const Buffer& buffer) {
-    if (buffer.type() != ElementType::fp16) throw InputError("binary16 bits are for an fp16 buffer; this one is fp32");
+// The buffer's elements as they are (binary16 bits, int8 codes): `values`
+// names them where the buffer is of another type.
+void check_elements(const Buffer& buffer, ElementType type, const char* values, std::size_t count, const char* verb) {
+    if (buffer.type() != type)
+        throw InputError(fmt::format("{} are for an {} buffer; this one is {}", values, to_string(type), to_string(buffer.type())));
+    check_count(count, buffer, verb);
 }
 
 }  // namespace
@@ -122,15 +126,23 @@ void Buffer::read(std::span<float> values) const {
 }
 
 void Buffer::write(std::span<const std::uint16_t> binary16) {
-    check_binary16(*this);
-    check_count(binary16.size(), *this, "writing");
+    check_elements(*this, ElementType::fp16, "binary16 bits", binary16.size(), "writing");
     state_->array->write(reinterpret_cast<const std::byte*>(binary16.data()));
 }
 
 void Buffer::read(std::span<std::uint16_t> binary16) const {
-    check_binary16(*this);
-    check_count(binary16.size(), *this, "reading");
+    check_elements(*this, ElementType::fp16, "binary16 bits", binary16.size(), "reading");
     state_->array->read(reinterpret_cast<std::byte*>(binary16.data()));
+}
+
+void Buffer::write(std::span<const std::int8_t> codes) {
+    check_elements(*this, ElementType::int8, "int8 codes", codes.size(), "writing");
+    state_->array->write(reinterpret_cast<const std::byte*>(codes.data()));
+}
+
+void Buffer::read(std::span<std::int8_t> codes) const {
+    check_elements(*this, ElementType::int8, "int8 codes", codes.size(), "reading");
+    state_->array->read(reinterpret_cast<std::byte*>(codes.data()));
 }
 
 Conv2d detail::Conv2dState::make(Device& device, const ConvShape& shape, const ConvConfig& config) {
@@ -170,6 +182,7 @@ std::vector<std::string> Conv2d::kernel_names() const {
 
 void Conv2d::set_filters(std::span<const float> filters) { state_->layer->set_filters({filters.begin(), filters.end()}); }
 void Conv2d::set_bias(std::span<const float> bias) { state_->layer->set_bias({bias.begin(), bias.end()}); }
+void Conv2d::set_quantization(const TensorQuantization& quantization) { state_->layer->set_quantization(quantization); }
 
 KernelTimes Conv2d::run(const Buffer& input, Buffer& output) { return state_->layer->run(*input.state_->array, *output.state_->array); }
 

@@ -218,6 +218,7 @@ public:
                    // ... with tf32 operands: sm_80 on
                    arch_ >= 80,
                    DeviceClass::gpu};
+        limits_.int8_storage = true;  // byte loads and stores
     }
     const DeviceIdentity& identity() const override { return identity_; }
     const DeviceLimits& limits() const override { return limits_; }

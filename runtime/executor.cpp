@@ -16,12 +16,27 @@
 
 namespace wino {
 
-std::size_t element_bytes(ElementType type) { return type == ElementType::fp16 ? 2 : 4; }
+std::size_t element_bytes(ElementType type) {
+    switch (type) {
+        case ElementType::fp32: return 4;
+        case ElementType::fp16: return 2;
+        case ElementType::int8: return 1;
+    }
+    throw std::logic_error("unknown element type");
+}
+
+std::int8_t int8_code(double value) {
+    return static_cast<std::int8_t>(std::isnan(value) ? 0 : std::clamp(std::nearbyint(value), -128.0, 127.0));
+}
 
 std::vector<std::byte> encode(std::span<const float> values, ElementType type) {
     std::vector<std::byte> bytes(values.size() * element_bytes(type));
     if (type == ElementType::fp32) {
         std::memcpy(bytes.data(), values.data(), bytes.size());
+        return bytes;
+    }
+    if (type == ElementType::int8) {
+        for (std::size_t i = 0; i < values.size(); ++i) bytes[i] = static_cast<std::byte>(int8_code(values[i]));
         return bytes;
     }
     for (std::size_t i = 0; i < values.size(); ++i) {
@@ -36,6 +51,10 @@ std::vector<float> decode(std::span<const std::byte> bytes, std::size_t count, E
     std::vector<float> values(count);
     if (type == ElementType::fp32) {
         std::memcpy(values.data(), bytes.data(), count * 4);
+        return values;
+    }
+    if (type == ElementType::int8) {
+        for (std::size_t i = 0; i < count; ++i) values[i] = static_cast<std::int8_t>(bytes[i]);
         return values;
     }
     for (std::size_t i = 0; i < count; ++i) {
@@ -62,32 +81,53 @@ void LoadedLayer::set_filters(const std::vector<float>& filters) {
     if (filters.size() != needed) throw InputError(fmt::format("filters hold {} values, the shape needs {}", filters.size(), needed));
     // int8's filter transform quantizes by the filters' own scales: the host
     // finds them first, from the same recipes.
-    if (plan_.buffer_floats.count(BufferId::scales))
-        upload(BufferId::scales, encode(int8_scales(plan_.shape, plan_.recipes->algorithm(), filters, plan_.config.clips),
-                                        ElementType::fp32));
-    upload_filters(encode(filters, tensor_type()));
+    if (plan_.buffer_floats.count(BufferId::scales)) {
+        scales_ = int8_scales(plan_.shape, plan_.recipes->algorithm(), filters, plan_.config.clips, quantization_);
+        upload(BufferId::scales, encode(scales_, ElementType::fp32));
+    }
+    upload_filters(encode(filters, parameter_type(plan_.config.precision)));
+}
+
+void LoadedLayer::set_quantization(const TensorQuantization& quantization) {
+    if (!spec_of(plan_.config.precision).int8_io)
+        throw InputError(fmt::format("precision {} keeps its input and output in {}: they have no int8 coding (int8-io's)",
+                                     to_string(plan_.config.precision), to_string(tensor_type())));
+    check_quantization(quantization);
+    quantization_ = quantization;
+    quantization_set_ = true;
+    // The filters' scales stay; the tensors' region is rewritten.
+    if (!scales_.empty()) {
+        write_tensor_scales(scales_, plan_.shape, plan_.recipes->algorithm(), quantization_);
+        upload(BufferId::scales, encode(scales_, ElementType::fp32));
+    }
 }
 
 void LoadedLayer::set_bias(const std::vector<float>& bias) {
     if (!plan_.config.epilogue.bias) throw InputError("the layer's epilogue adds no bias (an epilogue with bias makes one that does)");
     if (bias.size() != static_cast<std::size_t>(plan_.shape.K))
         throw InputError(fmt::format("the bias holds {} values, the layer has K = {} filters", bias.size(), plan_.shape.K));
-    upload(BufferId::bias, encode(bias, tensor_type()));
+    upload(BufferId::bias, encode(bias, parameter_type(plan_.config.precision)));
     bias_set_ = true;
 }
 
 void LoadedLayer::check_bias_set() const {
     if (plan_.config.epilogue.bias && !bias_set_) throw InputError("the layer's epilogue adds a bias: set it (set_bias) before a run");
+    if (spec_of(plan_.config.precision).int8_io && !quantization_set_)
+        throw InputError(fmt::format("precision {} codes its input and output: set their scales and zero points "
+                                     "(set_quantization) before a run", to_string(plan_.config.precision)));
 }
 
-// The output is poisoned with NaN in its element type: 0x7fc00000, or two 0x7e00.
+// The output is poisoned with NaN in its element type: 0x7fc00000, or two
+// 0x7e00; int8 codes have no NaN, so with -128, the code a coding gives only
+// to values saturated below the range.
 KernelTimes LoadedLayer::run(const std::vector<float>& input, std::vector<float>& output) {
     check_bias_set();
     if (const std::size_t needed = tensor_values(plan_, BufferId::images); input.size() != needed)
         throw InputError(fmt::format("the input holds {} values, the shape needs {}", input.size(), needed));
     const ElementType type = tensor_type();
     std::vector<std::byte> bytes;
-    const KernelTimes times = run_input(encode(input, type), type == ElementType::fp16 ? 0x7e007e00u : 0x7fc00000u, bytes);
+    const std::uint32_t poison = type == ElementType::fp16 ? 0x7e007e00u : type == ElementType::int8 ? 0x80808080u : 0x7fc00000u;
+    const KernelTimes times = run_input(encode(input, type), poison, bytes);
     output = decode(bytes, tensor_values(plan_, BufferId::result), type);
     return times;
 }

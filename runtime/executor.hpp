@@ -34,9 +34,12 @@ struct ExecutorOptions {
     bool validation = false;  // Vulkan: the Khronos validation layer; any message fails a run
 };
 
-std::size_t element_bytes(ElementType type);  // 4 or 2
+std::size_t element_bytes(ElementType type);  // 4, 2 or 1
+// A value's int8 code: to nearest even, saturated to [-128, 127] (NaN: 0).
+std::int8_t int8_code(double value);
 // Values as a tensor of `type` holds them in memory (binary16: each rounded to
-// nearest even, as the kernels round), and back to floats (the first `count`).
+// nearest even, as the kernels round; int8: int8_code), and back to floats
+// (the first `count`).
 std::vector<std::byte> encode(std::span<const float> values, ElementType type);
 std::vector<float> decode(std::span<const std::byte> bytes, std::size_t count, ElementType type);
 
@@ -67,6 +70,9 @@ public:
     void set_filters(const std::vector<float>& filters);
     // The K values the epilogue adds; throws InputError when it adds none.
     void set_bias(const std::vector<float>& bias);
+    // Precision int8-io's coding of the input and output (scales and zero
+    // points; InputError for bad ones or another precision): set before a run.
+    void set_quantization(const TensorQuantization& quantization);
     // One convolution; the output is poisoned (NaN) first. Times are those of
     // the per-input kernels (the filters are already transformed).
     KernelTimes run(const std::vector<float>& input, std::vector<float>& output);
@@ -109,8 +115,12 @@ protected:
     ConvPlan plan_;
 
 private:
+    // The bias and int8-io's quantization, where the layer needs them.
     void check_bias_set() const;
     bool bias_set_ = false;
+    TensorQuantization quantization_;
+    bool quantization_set_ = false;
+    std::vector<float> scales_;  // int8's scales buffer, as last uploaded
 };
 
 class Executor {

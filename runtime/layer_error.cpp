@@ -370,12 +370,13 @@ std::vector<double> int8_u_clips(const ConvShape& s, const ConvAlgorithm& recipe
     return u_clips_of(s, t.positions(), u, clips.weights);
 }
 
-std::vector<float> int8_scales(const ConvShape& s, const ConvAlgorithm& recipes, const std::vector<float>& w, const Int8Clips& clips) {
+std::vector<float> int8_scales(const ConvShape& s, const ConvAlgorithm& recipes, const std::vector<float>& w, const Int8Clips& clips,
+                               const TensorQuantization& quantization) {
     const Tiles t = tiles_of(s, recipes.m());
     const auto a2 = static_cast<long long>(t.positions());
     check_clips(clips, static_cast<std::size_t>(a2));
     const std::vector<double> u_clip = int8_u_clips(s, recipes, w, clips);
-    std::vector<float> scales(static_cast<std::size_t>(int8_scale_index(ScaleRegion::dequantize, a2, s.K, a2)), 0.0f);
+    std::vector<float> scales(static_cast<std::size_t>(int8_scale_index(TensorField::count, a2, s.K)), 0.0f);
     auto at = [&](ScaleRegion region, long long tap, long long k) { return static_cast<std::size_t>(int8_scale_index(region, a2, s.K, tap, k)); };
     for (long long xi = 0; xi < a2; ++xi) {
         const double v_clip = clips.taps[static_cast<std::size_t>(xi)];
@@ -386,7 +387,65 @@ std::vector<float> int8_scales(const ConvShape& s, const ConvAlgorithm& recipes,
             scales[at(ScaleRegion::dequantize, xi, k)] = static_cast<float>(clip * v_clip / (127.0 * 127.0));
         }
     }
+    write_tensor_scales(scales, s, recipes, quantization);
     return scales;
+}
+
+namespace {
+
+// The output's coding multiplies by this (TensorField::output_inverse_scale).
+float inverse_of(float scale) { return scale > 0 ? static_cast<float>(1.0 / scale) : 0.0f; }
+
+}  // namespace
+
+void write_tensor_scales(std::vector<float>& scales, const ConvShape& s, const ConvAlgorithm& recipes, const TensorQuantization& q) {
+    const long long a2 = static_cast<long long>(tiles_of(s, recipes.m()).positions());
+    auto at = [&](TensorField field) -> float& { return scales.at(static_cast<std::size_t>(int8_scale_index(field, a2, s.K))); };
+    at(TensorField::input_scale) = q.input_scale;
+    at(TensorField::input_zero_point) = static_cast<float>(q.input_zero_point);
+    at(TensorField::output_inverse_scale) = inverse_of(q.output_scale);
+    at(TensorField::output_zero_point) = static_cast<float>(q.output_zero_point);
+}
+
+void check_quantization(const TensorQuantization& q) {
+    for (const auto& [what, scale] : {std::pair{"input", q.input_scale}, {"output", q.output_scale}})
+        if (!(std::isfinite(scale) && scale > 0 && std::isfinite(1.0f / scale)))
+            throw InputError(fmt::format("the {} scale must be finite and positive, not {}", what, scale));
+    for (const auto& [what, zero_point] : {std::pair{"input", q.input_zero_point}, {"output", q.output_zero_point}})
+        if (zero_point < -128 || zero_point > 127)
+            throw InputError(fmt::format("the {} zero point must be an int8, in [-128, 127], not {}", what, zero_point));
+}
+
+std::vector<float> dequantized(const std::vector<float>& codes, float scale, int zero_point) {
+    std::vector<float> out(codes.size());
+    for (std::size_t i = 0; i < codes.size(); ++i) out[i] = (codes[i] - static_cast<float>(zero_point)) * scale;
+    return out;
+}
+
+std::vector<float> quantized(const std::vector<double>& values, float scale, int zero_point) {
+    const float inverse = inverse_of(scale);
+    std::vector<float> out(values.size());
+    for (std::size_t i = 0; i < values.size(); ++i)
+        out[i] = static_cast<float>(std::clamp(std::nearbyint(static_cast<float>(values[i]) * inverse) + zero_point, -128.0f, 127.0f));
+    return out;
+}
+
+std::vector<double> reference_output(const ConvShape& s, const Epilogue& epilogue, const std::vector<float>& x,
+                                     const std::vector<float>& w, const std::vector<float>& bias) {
+    std::vector<double> y = reference_conv2d(s, x, w);
+    apply_epilogue(epilogue, bias, s, y);
+    return y;
+}
+
+float data_scale(const std::vector<double>& values) {
+    double largest = 0;
+    for (double value : values) largest = std::max(largest, std::abs(value));
+    return largest > 0 ? static_cast<float>(largest / 127) : 1.0f;
+}
+
+TensorQuantization data_quantization(const ConvShape& s, const Epilogue& epilogue, const std::vector<float>& x,
+                                     const std::vector<float>& w, const std::vector<float>& bias) {
+    return {data_scale({x.begin(), x.end()}), 0, data_scale(reference_output(s, epilogue, x, w, bias)), 0};
 }
 
 std::vector<double> int8_winograd_on_host(const ConvShape& s, const ConvAlgorithm& recipes, const std::vector<float>& x,
@@ -434,11 +493,16 @@ Int8ErrorModel model_int8_error(const ConvShape& s, const ConvAlgorithm& recipes
 }
 
 double int8_check_bound(const ConvShape& s, const ConvConfig& config, const std::vector<float>& x, const std::vector<float>& w,
-                        const std::vector<float>& bias) {
+                        const std::vector<float>& bias, const TensorQuantization* coding) {
     const LayerRecipes recipes(s, computed_config(s, config), optimizer_options(config.precision));
-    std::vector<double> model = int8_winograd_on_host(s, recipes.algorithm(), x, w, config.clips), reference = reference_conv2d(s, x, w);
+    std::vector<double> model = int8_winograd_on_host(s, recipes.algorithm(), x, w, config.clips);
+    const std::vector<double> reference = reference_output(s, config.epilogue, x, w, bias);
     apply_epilogue(config.epilogue, bias, s, model);
-    apply_epilogue(config.epilogue, bias, s, reference);
+    if (coding) {
+        const std::vector<float> decoded = dequantized(quantized(model, coding->output_scale, coding->output_zero_point),
+                                                       coding->output_scale, coding->output_zero_point);
+        model.assign(decoded.begin(), decoded.end());
+    }
     return 1.05 * compare_with_reference(model, reference).relative + 1e-5;
 }
 

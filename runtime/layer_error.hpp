@@ -94,7 +94,29 @@ std::vector<double> int8_u_clips(const ConvShape& shape, const ConvAlgorithm& re
 // for these filters and clips. Throws InputError for clips that are not one
 // positive finite value a tap.
 std::vector<float> int8_scales(const ConvShape& shape, const ConvAlgorithm& recipes, const std::vector<float>& filters,
-                               const Int8Clips& clips);
+                               const Int8Clips& clips, const TensorQuantization& quantization = {});
+// Its tensors region, int8-io's coding of the input and output.
+void write_tensor_scales(std::vector<float>& scales, const ConvShape& shape, const ConvAlgorithm& recipes,
+                         const TensorQuantization& quantization);
+// Throws InputError for a scale that is not finite and positive or a zero
+// point outside [-128, 127].
+void check_quantization(const TensorQuantization& quantization);
+// int8-io's tensors as the kernels read and write them: real values from
+// codes, (code - zero_point) · scale in fp32; codes from real values,
+// int8_code(value · (1 / scale)) + zero_point, saturated.
+std::vector<float> dequantized(const std::vector<float>& codes, float scale, int zero_point);
+std::vector<float> quantized(const std::vector<double>& values, float scale, int zero_point);
+// The forward layer's fp64 reference output with the epilogue applied.
+std::vector<double> reference_output(const ConvShape& shape, const Epilogue& epilogue, const std::vector<float>& input,
+                                     const std::vector<float>& filters, const std::vector<float>& bias);
+// The coding a tensor's own values suggest where none is given: scale
+// max |value| / 127 (1 for an all-zero tensor), zero point 0.
+float data_scale(const std::vector<double>& values);
+// int8-io's coding of a layer where no scales are given (run, the tuner's
+// gate, selftest): the input at its own data_scale, the output at its fp64
+// reference's (with the epilogue), zero points 0.
+TensorQuantization data_quantization(const ConvShape& shape, const Epilogue& epilogue, const std::vector<float>& input,
+                                     const std::vector<float>& filters, const std::vector<float>& bias);
 // Which of int8's two quantizations the host model applies: both, as the
 // kernels do, or one alone (the other operand exact) for its share of the error.
 struct Int8Quantized {
@@ -120,11 +142,14 @@ Int8ErrorModel model_int8_error(const ConvShape& shape, const ConvAlgorithm& rec
                                 const std::vector<float>& filters, const Int8Clips& clips);
 // What `run --check` and selftest hold an int8 layer to (check_bound has no
 // tensors to judge quantization by): the relative L2 error against fp64 of
-// the int8 host model with the config's clips on these tensors, the epilogue
+// the int8 host model with the config's clips on these tensors (at int8-io
+// the real values its input codes stand for, and its output coded by
+// `coding` and decoded), the epilogue
 // applied to both, 5% over it plus 1e-5: fp32's transforms may put a value
 // on the other side of a rounding step than fp64's, a step's change.
 double int8_check_bound(const ConvShape& shape, const ConvConfig& config, const std::vector<float>& input,
-                        const std::vector<float>& filters, const std::vector<float>& bias);
+                        const std::vector<float>& filters, const std::vector<float>& bias,
+                        const TensorQuantization* coding = nullptr);
 // The same for a config, through its own recipes.
 Int8Clips calibrate_int8(const ConvShape& shape, const ConvConfig& config, const std::vector<std::vector<float>>& inputs,
                          Int8Calibration calibration, double percentile = 99.9);

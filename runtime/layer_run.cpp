@@ -105,6 +105,8 @@ LayerReport run_layer(Device& device, const LayerJob& job) {
     Conv2d conv = detail::Conv2dState::make(device, job.shape, job.config);
     conv.set_filters(job.filters);
     if (job.config.epilogue.bias) conv.set_bias(job.bias);
+    const bool coded = spec_of(job.config.precision).int8_io;
+    if (coded) conv.set_quantization(job.quantization);
     conv.run(job.input, report.output);
     report.kernels = conv.run(job.input, report.output);
     report.time_ms = total_ms(report.kernels);
@@ -122,7 +124,13 @@ LayerReport run_layer(Device& device, const LayerJob& job) {
             report.baseline_ms = total_ms(direct.median_times(job.input, job.warmup, job.repeats));
         }
     }
-    if (job.check) {
+    if (job.check && coded) {
+        const TensorQuantization& q = job.quantization;
+        const std::vector<float> input = dequantized(job.input, q.input_scale, q.input_zero_point);
+        report.errors = compare_with_reference(dequantized(report.output, q.output_scale, q.output_zero_point),
+                                               reference_output(job.shape, job.config.epilogue, input, job.filters, job.bias));
+        report.errors->bound = int8_check_bound(job.shape, job.config, input, job.filters, job.bias, &q);
+    } else if (job.check) {
         std::vector<double> reference = reference_pass(job.shape, job.config.pass, job.input, job.filters);
         apply_epilogue(job.config.epilogue, job.bias, job.shape, reference);
         report.errors = compare_with_reference(report.output, reference);

@@ -56,6 +56,9 @@ struct LayerJob {
     ConvConfig config;
     std::vector<float> input, filters;
     std::vector<float> bias;       // K values, where config.epilogue adds a bias
+    // Precision int8-io's coding: the input and output hold its codes, the
+    // check compares the real values they stand for.
+    TensorQuantization quantization;
     bool check = false;            // errors against reference_conv2d
     bool bench = false;            // median of `repeats` runs after `warmup`
     bool baseline_direct = false;  // with bench: the direct kernel timed the same way

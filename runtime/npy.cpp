@@ -1,5 +1,5 @@
 // .npy reader (versions 1.0 to 3.0) and 1.0 writer for little-endian float32
-// and float16;
+// and float16, and int8;
 // the header's lengths and shape are checked against the file before anything
 // the size of the data is allocated.
 #include "runtime/npy.hpp"
@@ -11,6 +11,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <array>
 #include <climits>
 #include <cstring>
 #include <fstream>
@@ -23,6 +25,16 @@ namespace {
 
 // numpy itself refuses headers past 10,000 bytes by default.
 constexpr std::size_t max_header_bytes = 1 << 16;
+
+// The element types' descr, as numpy writes it.
+constexpr std::array<std::pair<ElementType, const char*>, 3> descriptions = {
+    {{ElementType::fp32, "<f4"}, {ElementType::fp16, "<f2"}, {ElementType::int8, "|i1"}}};
+
+const char* description_of(ElementType type) {
+    for (const auto& [t, descr] : descriptions)
+        if (t == type) return descr;
+    throw std::logic_error("unknown element type");
+}
 
 }  // namespace
 
@@ -49,11 +61,12 @@ NpyArray read_npy(const std::filesystem::path& path) {
     std::string header(header_len, '\0');
     if (!in.read(header.data(), static_cast<std::streamsize>(header_len))) throw fail("truncated header");
     NpyArray a;
-    if (header.find("'descr': '<f2'") != std::string::npos)
-        a.type = ElementType::fp16;
-    else if (header.find("'descr': '<f4'") == std::string::npos)
-        throw fail("not float32 ('<f4') or float16 ('<f2')");
-    const std::size_t element = a.type == ElementType::fp16 ? 2 : 4;
+    const auto described = std::find_if(descriptions.begin(), descriptions.end(), [&](const auto& d) {
+        return header.find(fmt::format("'descr': '{}'", d.second)) != std::string::npos;
+    });
+    if (described == descriptions.end()) throw fail("not float32 ('<f4'), float16 ('<f2') or int8 ('|i1')");
+    a.type = described->first;
+    const std::size_t element = element_bytes(a.type);
     if (header.find("'fortran_order': False") == std::string::npos) throw fail("not in C order");
     std::smatch shape_match;
     if (!std::regex_search(header, shape_match, std::regex(R"('shape': \(([0-9, ]*)\))"))) throw fail("no shape");
@@ -80,7 +93,7 @@ void write_npy(const std::filesystem::path& path, const NpyArray& a) {
     std::vector<std::string> dims;
     for (long long d : a.shape) dims.push_back(std::to_string(d));
     std::string header = fmt::format("{{'descr': '{}', 'fortran_order': False, 'shape': ({}{}), }}",
-                                     a.type == ElementType::fp16 ? "<f2" : "<f4", fmt::join(dims, ", "),
+                                     description_of(a.type), fmt::join(dims, ", "),
                                      dims.size() == 1 ? "," : "");
     while ((10 + header.size() + 1) % 64) header += ' ';
     header += '\n';
@@ -93,6 +106,12 @@ void write_npy(const std::filesystem::path& path, const NpyArray& a) {
     const std::vector<std::byte> bytes = encode(a.data, a.type);
     file.append(reinterpret_cast<const char*>(bytes.data()), bytes.size());
     write_file_atomically(path, file);
+}
+
+void require_real_values(const NpyArray& a, const std::filesystem::path& path) {
+    if (a.type == ElementType::int8)
+        throw InputError(fmt::format("{}: int8 codes, not real values (float32 or float16); only --precision int8-io's "
+                                     "--input takes codes, with --input-scale", path.string()));
 }
 
 }  // namespace wino

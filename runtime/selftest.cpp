@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 
 #include <cmath>
+#include <optional>
 
 namespace wino {
 namespace {
@@ -222,15 +223,24 @@ SelftestResult run_selftest_case(Executor& executor, const SelftestCase& c, bool
         const std::unique_ptr<LoadedLayer> layer = executor.load(c.shape, config);
         layer->set_filters(w);
         if (c.config.epilogue.bias) layer->set_bias(bias);
+        // int8-io runs on x's codes, as run codes x without scales given,
+        // and is checked on the real values they stand for.
+        const std::optional<TensorQuantization> coding =
+            spec_of(config.precision).int8_io ? std::optional(data_quantization(c.shape, config.epilogue, x, w, bias)) : std::nullopt;
+        const std::vector<float> input = coding ? quantized({x.begin(), x.end()}, coding->input_scale, 0) : x,
+                                 real_input = coding ? dequantized(input, coding->input_scale, 0) : x;
+        if (coding) layer->set_quantization(*coding);
         std::vector<float> y;
-        layer->run(x, y);  // poisoned first: an unwritten value stays NaN
+        layer->run(input, y);  // poisoned first: an unwritten value stays NaN (int8: -128)
         layer->check_guards();
+        if (coding) y = dequantized(y, coding->output_scale, 0);
         if (corrupt) y[y.size() / 2] = NAN;
-        std::vector<double> reference = reference_pass(c.shape, c.config.pass, x, w);
+        std::vector<double> reference = reference_pass(c.shape, c.config.pass, real_input, w);
         apply_epilogue(c.config.epilogue, bias, c.shape, reference);
         result.errors = compare_with_reference(y, reference);
-        result.errors->bound = check_bound(config, c.shape, x, w, bias);
-        result.ms = total_ms(layer->median_run(x, 1, 3));
+        result.errors->bound = coding ? int8_check_bound(c.shape, config, real_input, w, bias, &*coding)
+                                      : check_bound(config, c.shape, real_input, w, bias);
+        result.ms = total_ms(layer->median_run(input, 1, 3));
         if (!result.errors->passed())
             result.failure = fmt::format("rel_err {:.3e} past the bound {:.3e}", result.errors->relative, result.errors->bound);
     } catch (const std::exception& failure) {

@@ -114,13 +114,15 @@ VulkanDevice::VulkanDevice(const VulkanOptions& options) : messages_(std::make_u
         const float priority = 1.0f;
         vk::DeviceQueueCreateInfo queue_info{.queueFamilyIndex = queue_family_, .queueCount = 1, .pQueuePriorities = &priority};
         const auto features = physical_.getFeatures2<vk::PhysicalDeviceFeatures2, vk::PhysicalDevice16BitStorageFeatures,
-                                                     vk::PhysicalDeviceShaderFloat16Int8Features>();
+                                                     vk::PhysicalDeviceShaderFloat16Int8Features, vk::PhysicalDevice8BitStorageFeatures>();
         auto texel_format_readable = [&](vk::Format format) {
             return static_cast<bool>(physical_.getFormatProperties(format).bufferFeatures &
                                      vk::FormatFeatureFlagBits::eUniformTexelBuffer);
         };
         half_storage_ = features.get<vk::PhysicalDevice16BitStorageFeatures>().storageBuffer16BitAccess &&
                         texel_format_readable(vk::Format::eR16Sfloat) && texel_format_readable(vk::Format::eR16G16B16A16Sfloat);
+        int8_storage_ = features.get<vk::PhysicalDevice8BitStorageFeatures>().storageBuffer8BitAccess &&
+                        texel_format_readable(vk::Format::eR8Sint);
         // fp16 kernels ask for conversions rounded to nearest even (their
         // RoundingModeRTE execution mode): unasked, lavapipe rounds fp32 to
         // fp16 toward zero.
@@ -142,8 +144,9 @@ VulkanDevice::VulkanDevice(const VulkanOptions& options) : messages_(std::make_u
             if (integer_dot_product_) device_extensions.push_back(VK_KHR_SHADER_INTEGER_DOT_PRODUCT_EXTENSION_NAME);
         }
         vk::PhysicalDeviceShaderIntegerDotProductFeatures integer_dot{.shaderIntegerDotProduct = integer_dot_product_};
-        const vk::PhysicalDeviceShaderFloat16Int8Features float16{.pNext = integer_dot_product_ ? &integer_dot : nullptr,
-                                                                  .shaderFloat16 = half_arithmetic_};
+        vk::PhysicalDevice8BitStorageFeatures eight_bit{.pNext = integer_dot_product_ ? &integer_dot : nullptr,
+                                                        .storageBuffer8BitAccess = int8_storage_};
+        const vk::PhysicalDeviceShaderFloat16Int8Features float16{.pNext = &eight_bit, .shaderFloat16 = half_arithmetic_};
         const vk::PhysicalDevice16BitStorageFeatures enabled{.pNext = const_cast<vk::PhysicalDeviceShaderFloat16Int8Features*>(&float16),
                                                              .storageBuffer16BitAccess = half_storage_};
         device_ = vk::raii::Device(physical_, vk::DeviceCreateInfo{.pNext = &enabled, .queueCreateInfoCount = 1,
@@ -202,6 +205,7 @@ vk::Format texel_format(VulkanDevice::Binding binding) {
         case Binding::half_texels4: return vk::Format::eR16G16B16A16Sfloat;
         case Binding::int_texels1: return vk::Format::eR32Sint;
         case Binding::int_texels4: return vk::Format::eR32G32B32A32Sint;
+        case Binding::int8_texels1: return vk::Format::eR8Sint;
         default: return vk::Format::eR32Sfloat;
     }
 }
@@ -213,6 +217,7 @@ std::size_t texel_bytes(VulkanDevice::Binding binding) {
         case Binding::int_texels4: return 16;
         case Binding::half_texels1: return 2;
         case Binding::half_texels4: return 8;
+        case Binding::int8_texels1: return 1;
         default: return 4;
     }
 }

@@ -39,7 +39,7 @@ public:
 
     // How a shader sees a buffer: written (storage buffer) or read through a
     // uniform texel buffer of one or four floats, or 16-bit floats, per texel.
-    enum class Binding { storage, texels1, texels4, half_texels1, half_texels4, int_texels1, int_texels4 };
+    enum class Binding { storage, texels1, texels4, half_texels1, half_texels4, int_texels1, int_texels4, int8_texels1 };
 
     struct Pipeline {
         vk::raii::DescriptorSetLayout set_layout;
@@ -75,6 +75,9 @@ public:
     // 4-way int8 dot products in shaders (VK_KHR_shader_integer_dot_product's
     // shaderIntegerDotProduct, enabled when offered).
     bool integer_dot_product() const { return integer_dot_product_; }
+    // 8-bit storage buffers (storageBuffer8BitAccess, enabled when offered)
+    // and 8-bit integer texels (R8_SINT).
+    bool int8_storage() const { return int8_storage_; }
     const vk::PhysicalDeviceLimits& limits() const { return properties_.limits; }
 
     // Throws DeviceError when bytes exceed the device's storage buffer range.
@@ -107,6 +110,7 @@ private:
     bool half_storage_ = false;
     bool half_arithmetic_ = false;
     bool integer_dot_product_ = false;
+    bool int8_storage_ = false;
     std::uint32_t queue_family_ = 0;
     int index_ = 0;
 };

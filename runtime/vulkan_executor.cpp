@@ -50,6 +50,7 @@ VulkanDevice::Binding binding_of(const BufferUse& use) {
     if (use.writes) return Binding::storage;
     if (use.half) return use.width == 4 ? Binding::half_texels4 : Binding::half_texels1;
     if (use.integer) return use.width == 4 ? Binding::int_texels4 : Binding::int_texels1;
+    if (use.int8) return Binding::int8_texels1;
     return use.width == 4 ? Binding::texels4 : Binding::texels1;
 }
 
@@ -179,6 +180,7 @@ VulkanExecutor::VulkanExecutor(const ExecutorOptions& options)
                device_.half_storage(),
                device_.half_arithmetic()};
     limits_.integer_dot_product = device_.integer_dot_product();
+    limits_.int8_storage = device_.int8_storage();
     limits_.device_class = p.deviceType == vk::PhysicalDeviceType::eCpu ? DeviceClass::cpu : DeviceClass::gpu;
 }
 

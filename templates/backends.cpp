@@ -43,7 +43,8 @@ std::string product_macros(const KernelInterface& k, Backend backend) {
                                "#define PRODUCT_FMA(a, b, c) wino_split_tf32_fma(a, b, c)\n") +
                    (backend == Backend::cuda ? "#define WINO_MMA_BLOCK wino_mma_block_split_tf32\n" : "");
         case ProductOperands::int8:
-            return "#define PRODUCT(a, b) wino_dot4(a, b, 0)\n#define PRODUCT_FMA(a, b, c) wino_dot4(a, b, c)\n";
+            return std::string("#define PRODUCT(a, b) wino_dot4(a, b, 0)\n#define PRODUCT_FMA(a, b, c) wino_dot4(a, b, c)\n") +
+                   (backend == Backend::cuda ? "#define WINO_MMA_BLOCK wino_mma_block_s8\n" : "");
     }
     throw std::logic_error("unknown product operands");
 }
@@ -75,20 +76,28 @@ constexpr const char* glsl_integer_dot =
 // texel format, as floats; an integer one through a 32-bit integer format),
 // written ones storage buffers.
 std::string glsl_preamble(const KernelInterface& k) {
-    std::string out = fmt::format("#version 450\n{}{}{}layout(local_size_x = {}) in;\n",
+    const bool writes_int8 = std::any_of(k.buffers.begin(), k.buffers.end(), [](const BufferUse& use) { return use.int8 && use.writes; });
+    std::string out = fmt::format("#version 450\n{}{}{}{}layout(local_size_x = {}) in;\n",
                                   any_half(k) ? "#extension GL_EXT_shader_16bit_storage : require\n" : "",
+                                  writes_int8 ? "#extension GL_EXT_shader_8bit_storage : require\n" : "",
                                   k.half_arithmetic ? glsl_half_arithmetic : "", k.integer_dot ? glsl_integer_dot : "",
                                   k.workgroup_size);
     for (std::size_t b = 0; b < k.buffers.size(); ++b) {
         const BufferUse& use = k.buffers[b];
         const char* type = use.half      ? (use.width == 4 ? "f16vec4" : "float16_t")
                            : use.integer ? (use.width == 4 ? "ivec4" : "int")
+                           : use.int8    ? (use.width == 4 ? "i8vec4" : "int8_t")
                                          : (use.width == 4 ? "vec4" : "float");
         out += use.writes ? fmt::format("layout(std430, binding = {}) writeonly buffer Buffer{} {{ {} {}[]; }};\n", b, b,
                                         type, to_string(use.buffer))
-                          : fmt::format("layout(binding = {}) uniform {}samplerBuffer {};\n", b, use.integer ? "i" : "",
-                                        to_string(use.buffer));
-        if (use.writes) out += fmt::format("#define STORED_{}(x) {}(x)\n", to_string(use.buffer), type);
+                          : fmt::format("layout(binding = {}) uniform {}samplerBuffer {};\n", b,
+                                        use.integer || use.int8 ? "i" : "", to_string(use.buffer));
+        // An int8 code (int8-io's output): to nearest even, saturated.
+        if (use.writes)
+            out += use.int8 ? fmt::format("#define STORED_{}(x) {}({}(clamp(roundEven((x) * WINO_OUTPUT_INVERSE_SCALE) + "
+                                          "WINO_OUTPUT_ZERO_POINT, -128.0, 127.0)))\n",
+                                          to_string(use.buffer), type, use.width == 4 ? "ivec4" : "int")
+                            : fmt::format("#define STORED_{}(x) {}(x)\n", to_string(use.buffer), type);
     }
     out += fmt::format("layout(push_constant) uniform Params {{{} }} p;\n", argument_fields());
     out += k.half_arithmetic      ? "#define REAL float16_t\n#define REAL4 f16vec4\n"
@@ -104,13 +113,15 @@ std::string glsl_preamble(const KernelInterface& k) {
 std::string cuda_preamble(const KernelInterface& k) {
     std::string args, stored;
     for (const BufferUse& use : k.buffers) {
-        const char* element = use.half ? "wino_half" : use.integer ? "int" : "float";
-        const char* quad = use.half ? "half4" : use.integer ? "int4" : "float4";
+        const char* element = use.half ? "wino_half" : use.integer ? "int" : use.int8 ? "signed char" : "float";
+        const char* quad = use.half ? "half4" : use.integer ? "int4" : use.int8 ? "char4" : "float4";
         args += use.writes ? fmt::format("{}* __restrict__ {}, ", use.width == 4 ? quad : element, to_string(use.buffer))
                            : fmt::format("const {}* __restrict__ {}, ", element, to_string(use.buffer));
         if (use.writes)
-            stored += fmt::format("#define STORED_{}(x) {}(x)\n", to_string(use.buffer),
-                                  use.half ? "wino_to_half" : (k.half_arithmetic ? "wino_to_float" : ""));
+            stored += use.int8 ? fmt::format("#define STORED_{}(x) wino_to_int8(x, WINO_OUTPUT_INVERSE_SCALE, WINO_OUTPUT_ZERO_POINT)\n",
+                                             to_string(use.buffer))
+                               : fmt::format("#define STORED_{}(x) {}(x)\n", to_string(use.buffer),
+                                             use.half ? "wino_to_half" : (k.half_arithmetic ? "wino_to_float" : ""));
     }
     const std::string working = k.half_arithmetic      ? template_text("prelude.fp16.cuh")
                                 : k.integer_arithmetic ? template_text("prelude.int8.cuh")

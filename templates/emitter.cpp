@@ -26,6 +26,7 @@ std::vector<BufferUse> buffers_of(KernelKind kind, const KernelParams& p, Precis
     for (BufferUse& use : buffers) {
         use.half = is_half(spec_of(precision), use.buffer);
         use.integer = is_integer(spec_of(precision), use.buffer);
+        use.int8 = is_int8(spec_of(precision), use.buffer);
     }
     return buffers;
 }
@@ -35,6 +36,7 @@ std::string epilogue_part(KernelKind kind, const Epilogue& epilogue) {
     return carries_epilogue(kind) ? epilogue_tag(epilogue) : "";
 }
 
+// Whether the kind binds the buffer, to read or to write.
 bool reads(KernelKind kind, const KernelParams& p, BufferId buffer) {
     const std::vector<BufferUse> buffers = spec_of(kind).buffers(p);
     return std::any_of(buffers.begin(), buffers.end(), [&](const BufferUse& use) { return use.buffer == buffer; });
@@ -49,6 +51,29 @@ bool changed_by_pass(KernelKind kind, const KernelParams& p, Pass pass) {
         case Derivation::chunked: return reads(kind, p, BufferId::filters) || reads(kind, p, BufferId::images);
     }
     throw std::logic_error("unknown derivation");
+}
+
+// How a quantized precision's transforms read the input's pixels
+// (IMAGE_PIXEL) and, at int8-io, code the output (STORED_result in the
+// preamble): int8-io's pixels are codes, dequantized as they are read, by the
+// scales buffer's tensors region (layer.hpp).
+std::string tensor_coding_macros(KernelKind kind, const KernelParams& p, const ConvAlgorithm& a, Precision precision) {
+    const PrecisionSpec& spec = spec_of(precision);
+    if (!reads_scales(kind, precision)) return "";
+    const long long positions = 1LL * a.h->algorithm.alpha * a.w->algorithm.alpha;
+    auto field = [&](const char* name, TensorField f) {
+        const long long base = int8_scale_index(f, positions, 0);
+        return fmt::format("#define WINO_{} FETCH(scales, {} + {} * p.K)\n", name, base, int8_scale_index(f, positions, 1) - base);
+    };
+    std::string out;
+    if (reads(kind, p, BufferId::images))
+        out += spec.int8_io ? field("INPUT_SCALE", TensorField::input_scale) + field("INPUT_ZERO_POINT", TensorField::input_zero_point) +
+                                  "#define IMAGE_PIXEL(i) ((float(FETCH(images, i)) - WINO_INPUT_ZERO_POINT) * WINO_INPUT_SCALE)\n"
+                            : "#define IMAGE_PIXEL(i) FETCH_REAL(images, i)\n";
+    if (spec.int8_io && reads(kind, p, BufferId::result))
+        out += field("OUTPUT_INVERSE_SCALE", TensorField::output_inverse_scale) +
+               field("OUTPUT_ZERO_POINT", TensorField::output_zero_point);
+    return out;
 }
 
 // The kind's template; the direct kernel's is the pass's.
@@ -70,7 +95,7 @@ std::string points_part(const ConvAlgorithm& a) {
 // its product rounds its operands.
 bool shaped_by_precision(KernelKind kind, const KernelParams& p, Precision precision) {
     const std::vector<BufferUse> buffers = buffers_of(kind, p, precision);
-    return std::any_of(buffers.begin(), buffers.end(), [](const BufferUse& use) { return use.half || use.integer; }) ||
+    return std::any_of(buffers.begin(), buffers.end(), [](const BufferUse& use) { return use.half || use.integer || use.int8; }) ||
            (spec_of(kind).multiplies && spec_of(precision).product_operands != ProductOperands::as_read);
 }
 
@@ -171,7 +196,8 @@ EmittedKernel emit_kernel(KernelKind kind, const ConvAlgorithm& a, const KernelP
                                            spec.values(a, p, half_arithmetic ? b.half_dialect : b.dialect, operands));
     std::string source = header(spec, a, p, b, precision, epilogue, pass) + b.preamble(interface) + defines(kind, p) +
                          pass_macros(pass, a.r, a.s, reads(kind, p, BufferId::images), reads(kind, p, BufferId::filters)) +
-                         (carries_epilogue(kind) ? epilogue_macros(epilogue) : "") + "\n" + body;
+                         (carries_epilogue(kind) ? epilogue_macros(epilogue) : "") + tensor_coding_macros(kind, p, a, precision) +
+                         "\n" + body;
     if (source.size() > max_kernel_bytes)
         throw InputError(fmt::format("{} would be {} bytes of source, past the {} a kernel may have: lower the unroll factor or the tiles",
                                      interface.name, source.size(), max_kernel_bytes));

@@ -103,7 +103,10 @@ TemplateValues filter_transform_values(const ConvAlgorithm& a, const KernelParam
 TemplateValues input_transform_values(const ConvAlgorithm& a, const KernelParams& p, const Dialect& d, ProductOperands operands) {
     const int group = tiles_per_thread(p);
     const std::string tiles = tile_copies(template_text("input_tile"), axis_values(a, {"alpha_h", "alpha_w", "m_h", "m_w"}), group, [&](int e) {
-        TemplateValues tile{{"load", patch_load(alpha_h(a), alpha_w(a), in8)}};
+        // At int8 a pixel is read through IMAGE_PIXEL, which int8-io's
+        // kernels define to dequantize its code (the emitter's tensor coding).
+        TemplateValues tile{{"load", patch_load(alpha_h(a), alpha_w(a), in8,
+                                                operands == ProductOperands::int8 ? "IMAGE_PIXEL({})" : "FETCH_REAL(images, {})")}};
         std::tie(tile["columns"], tile["rows"]) =
             transform_2d(a.h->input, a.w->input, "d", "bd", fmt::format("vt{}", e), unroll(p), d, in8);
         return tile;
@@ -238,10 +241,11 @@ StagedLoop staged_loop(const GemmBlock& g, const std::string& product) {
 
 // The GEMM on tensor cores (CUDA only: the tensor_cores constraints): the
 // workgroup's block in 16x8 tiles of M, tile warp + i·warps the warp's i-th;
-// per staged block of 8 channels, one block product a tile from zero
-// (WINO_MMA_BLOCK: one mma, three at split-tf32), added to the tile's running
-// sums; M stored element by element, rows past K and columns
-// past the padded P not at all.
+// per staged block of 8 channel words (8 channels, or 32 of int8 codes), one
+// block product a tile from zero (WINO_MMA_BLOCK: one mma, three at
+// split-tf32), added to the tile's running sums in the working type (fp32, or
+// int32 at int8); M stored element by element, rows past K and columns past
+// the padded P not at all.
 TemplateValues tensor_core_values(const GemmBlock& g) {
     const int tiles_p = g.p_quads * 4 / 8, warps = g.threads / 32;
     const int per_warp = (g.k_quads * 4 / 16) * tiles_p / warps;
@@ -253,16 +257,16 @@ TemplateValues tensor_core_values(const GemmBlock& g) {
     std::string product, store;
     for (int i = 0; i < per_warp; ++i) {
         declare += fmt::format("    int tile_k{0} = (warp + {1}) / {2} * 16, tile_p{0} = (warp + {1}) % {2} * 8;\n", i, i * warps, tiles_p);
-        declare += fmt::format("    float acc{}[4] = {{0.0f, 0.0f, 0.0f, 0.0f}};\n", i);
-        product += fmt::format("        float d{}[4];\n", i);
+        declare += fmt::format("    REAL acc{}[4] = {{0, 0, 0, 0}};\n", i);
+        product += fmt::format("        REAL d{}[4];\n", i);
         product += fmt::format("        WINO_MMA_BLOCK(d{0}, staged_u_values + stage * {1} + tile_k{0}, {2}, staged_v_values + stage * {3} + tile_p{0}, {4});\n",
                                i, 4 * g.u_stage(), 4 * g.k_quads, 4 * g.v_stage(), 4 * g.p_quads);
         for (int e = 0; e < 4; ++e) product += fmt::format("        acc{0}[{1}] += d{0}[{1}];\n", i, e);
         for (int half = 0; half < 2; ++half) {
             store += fmt::format("    if (k_block * 4 + tile_k{0} + lane_row + {1} < p.K && p_block * 4 + tile_p{0} + lane_pair < p.p_quads * 4) {{\n"
                                  "        int at = (xi * p.K + k_block * 4 + tile_k{0} + lane_row + {1}) * p.p_quads * 4 + p_block * 4 + tile_p{0} + lane_pair;\n"
-                                 "        reinterpret_cast<float*>(product)[at] = STORED_product(acc{0}[{2}]);\n"
-                                 "        reinterpret_cast<float*>(product)[at + 1] = STORED_product(acc{0}[{3}]);\n    }}\n",
+                                 "        reinterpret_cast<REAL*>(product)[at] = STORED_product(acc{0}[{2}]);\n"
+                                 "        reinterpret_cast<REAL*>(product)[at + 1] = STORED_product(acc{0}[{3}]);\n    }}\n",
                                  i, 8 * half, 2 * half, 2 * half + 1);
         }
     }

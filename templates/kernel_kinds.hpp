@@ -36,6 +36,7 @@ struct BufferUse {
     int width = 1;  // 1 or 4
     bool half = false;  // 16-bit elements (precision.hpp)
     bool integer = false;  // int32 words (precision int8's U and V codes, and M's sums)
+    bool int8 = false;     // int8 codes (precision int8-io's input and output)
 };
 
 using TemplateValues = std::map<std::string, std::string>;

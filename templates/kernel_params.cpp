@@ -189,8 +189,8 @@ const std::vector<ParamSpec> table = {
     {.param = Param::tensor_cores,
      .name = "tensor_cores",
      .flag = "--tensor-cores",
-     .help = "the GEMM's product on tensor cores (CUDA mma; precision fp16-mixed, tf32 or split-tf32; with "
-             "--gemm-staging shared or double): on or off",
+     .help = "the GEMM's product on tensor cores (CUDA mma; precision fp16-mixed, tf32, split-tf32, int8 or int8-io; "
+             "with --gemm-staging shared or double): on or off",
      .type = ParamType::flag,
      .tag = "tc",
      .value = {0, 0},
@@ -204,7 +204,8 @@ const std::vector<ParamSpec> table = {
                if (c.backend && *c.backend != Backend::cuda)
                    return fmt::format("{} is CUDA's (mma.sync): not for {}", param_label(spec, c.naming), spec_of(*c.backend).name);
                if (c.precision && !spec_of(*c.precision).tensor_core_product())
-                   return fmt::format("{} multiply binary16 or TF32 operands into fp32 sums: precision {}, not {}",
+                   return fmt::format("{} multiply binary16 or TF32 operands into fp32 sums, or int8 codes into int32 "
+                                      "sums: precision {}, not {}",
                                       param_label(spec, c.naming), tensor_core_precision_names(), to_string(*c.precision));
                if (!p[Param::gemm_staging][0])
                    return fmt::format("{} take their operands from shared memory: {} shared or double",
@@ -227,7 +228,7 @@ const std::vector<ParamSpec> table = {
                if (!c.limits->tensor_cores)
                    return fmt::format("{} needs a device with tensor cores (CUDA, sm_75 on)", param_label(spec, c.naming));
                if (c.precision && spec_of(*c.precision).product_operands != ProductOperands::as_read && !c.limits->tf32_tensor_cores)
-                   return fmt::format("{} at precision {} need tensor cores that take TF32 (CUDA, sm_80 on)",
+                   return fmt::format("{} at precision {} need sm_80's tensor cores, which take TF32 and int8 (CUDA, sm_80 on)",
                                       param_label(spec, c.naming), to_string(*c.precision));
                return std::string();
            }}},
@@ -254,8 +255,8 @@ const std::vector<ParamSpec> table = {
                if (c.backend && *c.backend != Backend::glsl)
                    return fmt::format("{} is GLSL's (OpSDot): CUDA's int8 GEMM always uses dp4a", param_label(spec, c.naming));
                if (c.precision && !spec_of(*c.precision).quantized())
-                   return fmt::format("{} multiplies int8 codes: precision int8, not {}", param_label(spec, c.naming),
-                                      to_string(*c.precision));
+                   return fmt::format("{} multiplies int8 codes: precision {}, not {}", param_label(spec, c.naming),
+                                      quantized_precision_names(), to_string(*c.precision));
                return std::string();
            }},
           {Needs::device, [](const ParamSpec& spec, const KernelParams& p, const ParamContext& c) {

@@ -45,11 +45,14 @@ struct DeviceLimits {
     bool half_storage = false;           // 16-bit buffers, read and written (precision fp16-storage)
     bool half_arithmetic = false;        // fp16 arithmetic (precision fp16; Vulkan: shaderFloat16, RTE rounding)
     bool tensor_cores = false;           // mma with binary16 operands and fp32 sums (CUDA: sm_75 on)
-    bool tf32_tensor_cores = false;      // mma with TF32 operands and fp32 sums (CUDA: sm_80 on)
+    bool tf32_tensor_cores = false;      // mma with TF32 operands and fp32 sums, and m16n8k32 with s8 ones (CUDA: sm_80 on)
     DeviceClass device_class = DeviceClass::cpu;  // the parameters kernels start from (CUDA: gpu; Vulkan: by device type)
     // 4-way int8 dot products with int32 sums (Vulkan: shaderIntegerDotProduct;
     // CUDA's int8 GEMM always has dp4a)
     bool integer_dot_product = false;
+    // 8-bit storage buffers, written (precision int8-io's output; Vulkan:
+    // storageBuffer8BitAccess), and 8-bit integer texels read (its input)
+    bool int8_storage = false;
 };
 
 // How messages name a parameter: by its JSON key, as the API's KernelChoice

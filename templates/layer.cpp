@@ -147,7 +147,7 @@ long long buffer_floats(BufferId buffer, const ConvShape& s, const Tiling& t) {
         case BufferId::u: return saturating_product({a2, t.k_padded, t.channel_words});
         case BufferId::v: return saturating_product({a2, t.channel_words, t.tiles_padded});
         case BufferId::product: return saturating_product({a2, s.K, t.tiles_padded});
-        case BufferId::scales: return int8_scale_index(ScaleRegion::dequantize, a2, s.K, a2);
+        case BufferId::scales: return int8_scale_index(TensorField::count, a2, s.K);
     }
     throw std::logic_error("unknown buffer");
 }
@@ -180,8 +180,13 @@ long long int8_scale_index(ScaleRegion region, long long positions, long long K,
         case ScaleRegion::v_inverse: return tap;
         case ScaleRegion::u_inverse: return positions + tap * K + k;
         case ScaleRegion::dequantize: return positions + positions * K + tap * K + k;
+        case ScaleRegion::tensors: return positions + 2 * positions * K + tap;
     }
     throw std::logic_error("unknown scale region");
+}
+
+long long int8_scale_index(TensorField field, long long positions, long long K) {
+    return int8_scale_index(ScaleRegion::tensors, positions, K, static_cast<long long>(field));
 }
 
 }  // namespace wino

@@ -88,10 +88,16 @@ long long buffer_floats(BufferId buffer, const ConvShape& shape, const Tiling& t
 
 // Precision int8's scales buffer: each tap's V quantization factor (127 /
 // clip), then per tap and filter U's (127 / clip), then their dequantization
-// factor (the product of the two scales, clip_U·clip_V / 127²). Its index of
-// a region's entry: region v_inverse is [tap], the others [tap·K + k].
-enum class ScaleRegion { v_inverse, u_inverse, dequantize };
+// factor (the product of the two scales, clip_U·clip_V / 127²), then
+// int8-io's coding of its tensors (TensorQuantization). Its index of a
+// region's entry: region v_inverse is [tap], tensors [field] (TensorField),
+// the others [tap·K + k].
+enum class ScaleRegion { v_inverse, u_inverse, dequantize, tensors };
+// The tensors region's entries, as floats: the output's is 1 / scale, which
+// the kernels multiply by.
+enum class TensorField { input_scale, input_zero_point, output_inverse_scale, output_zero_point, count };
 long long int8_scale_index(ScaleRegion region, long long positions, long long K, long long tap, long long k = 0);
+long long int8_scale_index(TensorField field, long long positions, long long K);
 
 // The kernels' argument block, every field a 32-bit int, in this order. The
 // emitter writes the GLSL push-constant block and the CUDA struct from these

@@ -107,12 +107,12 @@ void validate_shape(const ConvShape& layer, const ConvConfig& c, ParamNaming nam
     }
     check_precision(c.variant, c.precision, c.pass);
     if (const bool int8 = spec_of(c.precision).quantized(); !int8 && !c.clips.empty()) {
-        throw InputError(fmt::format("clips are for precision int8, not {}", to_string(c.precision)));
+        throw InputError(fmt::format("clips are for precision {}, not {}", quantized_precision_names(), to_string(c.precision)));
     } else if (int8) {
         const long long taps = tile_positions(layer, c);
         if (static_cast<long long>(c.clips.taps.size()) != taps)
-            throw InputError(fmt::format("precision int8 needs {} clips of V, one a tap of {}'s tile, not {}: calibrate them or "
-                                         "give them", taps, algorithm_text(layer, c), c.clips.taps.size()));
+            throw InputError(fmt::format("precision {} needs {} clips of V, one a tap of {}'s tile, not {}: calibrate them or "
+                                         "give them", to_string(c.precision), taps, algorithm_text(layer, c), c.clips.taps.size()));
 
     }
     if (c.params[Param::cublas][0] && (spec_of(c.precision).half_intermediates() ||
@@ -152,7 +152,7 @@ ConvPlan make_plan(const ConvShape& layer, const ConvConfig& config, Backend bac
         const KindSpec& kind = spec_of(k.kind);
         for (const BufferUse& use : k.buffers) {
             const auto elements = static_cast<std::size_t>(plan_buffer_floats(use.buffer, layer, config.pass, s, plan.tiling));
-            plan.buffer_floats[use.buffer] = use.half ? (elements + 1) / 2 : elements;
+            plan.buffer_floats[use.buffer] = use.half ? (elements + 1) / 2 : use.int8 ? (elements + 3) / 4 : elements;
         }
         const Launch launch{i, kind.groups(s, plan.tiling, config.params, k.workgroup_size)};
         (kind.per_weight && filters_are_weights ? plan.filter_launches : plan.input_launches).push_back(launch);
@@ -165,6 +165,10 @@ std::string precision_refusal(Precision precision, const DeviceLimits& limits) {
     if ((spec.half_intermediates() || spec.half_io) && !limits.half_storage)
         return fmt::format("precision {} needs 16-bit storage buffers and 16-bit texel formats, which this "
                            "device does not offer (Vulkan: storageBuffer16BitAccess)",
+                           spec.name);
+    if (spec.int8_io && !limits.int8_storage)
+        return fmt::format("precision {} needs 8-bit storage buffers and 8-bit integer texel formats, which this device does "
+                           "not offer (Vulkan: storageBuffer8BitAccess); int8 keeps the input and output in fp32",
                            spec.name);
     if (spec.half_arithmetic && !limits.half_arithmetic)
         return fmt::format("precision {} needs fp16 arithmetic in shaders, which this device does not offer "
@@ -182,7 +186,7 @@ void check_device_limits(const ConvShape& layer, const ConvConfig& config, const
         const KindSpec& spec = spec_of(kind);
         for (const BufferUse& use : spec.buffers(config.params)) {
             const auto elements = static_cast<std::size_t>(plan_buffer_floats(use.buffer, layer, config.pass, s, tiling));
-            const std::size_t bytes = elements * (is_half(precision, use.buffer) ? 2 : 4);
+            const std::size_t bytes = elements * (is_half(precision, use.buffer) ? 2 : is_int8(precision, use.buffer) ? 1 : 4);
             if (use.writes && limits.max_buffer_bytes && bytes > limits.max_buffer_bytes)
                 throw DeviceError(fmt::format("buffer '{}' needs {} bytes, past the device's {} per buffer", to_string(use.buffer),
                                               bytes, limits.max_buffer_bytes));

@@ -58,7 +58,7 @@ std::function<std::string(int)> element(const std::string& array) {
     return [=](int i) { return fmt::format("{}[{}]", array, i); };
 }
 
-std::string patch_load(int alpha_h, int alpha_w, const std::string& indent) {
+std::string patch_load(int alpha_h, int alpha_w, const std::string& indent, const std::string& pixel) {
     std::string out;
     for (int i = 0; i < alpha_h; ++i)
         out += fmt::format("{1}int row{0} = min(max(top + {0}, 0), IMAGE_H - 1);\n{1}bool row{0}_in = row{0} == top + {0};\n",
@@ -68,8 +68,9 @@ std::string patch_load(int alpha_h, int alpha_w, const std::string& indent) {
                            j, indent);
     for (int i = 0; i < alpha_h; ++i)
         for (int j = 0; j < alpha_w; ++j)
-            out += fmt::format("{3}REAL pixel{0}_{1} = FETCH_REAL(images, (plane + row{0}) * IMAGE_W + col{1});\n"
-                               "{3}d[{2}] = row{0}_in && col{1}_in ? pixel{0}_{1} : REAL(0);\n", i, j, i * alpha_w + j, indent);
+            out += fmt::format("{3}REAL pixel{0}_{1} = {4};\n"
+                               "{3}d[{2}] = row{0}_in && col{1}_in ? pixel{0}_{1} : REAL(0);\n", i, j, i * alpha_w + j, indent,
+                               fmt::format(fmt::runtime(pixel), fmt::format("(plane + row{}) * IMAGE_W + col{}", i, j)));
     return out;
 }
 

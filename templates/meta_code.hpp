@@ -56,8 +56,9 @@ std::function<std::string(int)> element(const std::string& array);
 // The input patch of a tile with zero padding: every read is clamped into the
 // image and the padding selected afterwards, so no read sits under a branch.
 // The patch is at `top`, `left` of `plane` in an IMAGE_H × IMAGE_W image
-// (the pass's macros: PATCH_AT declares them).
-std::string patch_load(int alpha_h, int alpha_w, const std::string& indent);
+// (the pass's macros: PATCH_AT declares them). `pixel` reads the pixel at
+// the index that replaces its {}.
+std::string patch_load(int alpha_h, int alpha_w, const std::string& indent, const std::string& pixel = "FETCH_REAL(images, {})");
 
 // The m.h×m.w output block from its last element to its first, rows and
 // columns clamped into the output (see output_tile.tmpl); with vector rows,

@@ -14,35 +14,34 @@ namespace wino {
 const std::vector<PrecisionSpec>& precisions() {
     using As = ProductOperands;
     static const std::vector<PrecisionSpec> table = {
-        {Precision::fp32, "fp32", "fp32", "", "everything in 32 bits", false, false, false, false, As::as_read, 0x1p-24, 1},
+        {Precision::fp32, "fp32", "fp32", "", "everything in 32 bits", false, false, false, false, false, As::as_read, 0x1p-24, 1},
         {Precision::fp16_storage, "fp16-storage", "fp16_storage", "hs",
          "U, V and M in 16-bit buffers (half the traffic between the kernels), arithmetic in fp32", true, true, false,
-         false, As::as_read, 0x1p-11, 0x1p13 / 10},
+         false, false, As::as_read, 0x1p-11, 0x1p13 / 10},
         {Precision::fp16, "fp16", "fp16", "h",
-         "U, V and M in 16-bit buffers, the transforms and the product in fp16 arithmetic", true, true, true, false,
-         As::as_read, 0x1p-11, 0x1p13},
+         "U, V and M in 16-bit buffers, the transforms and the product in fp16 arithmetic", true, true, true, false, false, As::as_read, 0x1p-11, 0x1p13},
         {Precision::fp16_storage_io, "fp16-storage-io", "fp16_storage_io", "hsio",
-         "fp16-storage with the input, filters and output in binary16 too", true, true, false, true, As::as_read, 0x1p-11,
+         "fp16-storage with the input, filters and output in binary16 too", true, true, false, true, false, As::as_read, 0x1p-11,
          0x1p13 / 5},
         {Precision::fp16_io, "fp16-io", "fp16_io", "hio", "fp16 with the input, filters and output in binary16 too", true,
-         true, true, true, As::as_read, 0x1p-11, 0x1p13},
+         true, true, true, false, As::as_read, 0x1p-11, 0x1p13},
         // The tensor cores' mixed precision: binary16 operands, sums in fp32.
         {Precision::fp16_mixed, "fp16-mixed", "fp16_mixed", "hm",
          "U and V (the product's operands) in 16-bit buffers, multiplied and summed in fp32 into an fp32 M; the "
          "transforms in fp32",
-         true, false, false, false, As::as_read, 0x1p-11, 0x1p13 / 15},
+         true, false, false, false, false, As::as_read, 0x1p-11, 0x1p13 / 15},
         // TF32 keeps fp16's 10-bit significand: its rounding of both operands
         // errs as fp16-mixed's storage of them does.
         {Precision::tf32, "tf32", "tf32", "tf32",
          "fp32 buffers and arithmetic, the product's operands rounded to TF32 (a 10-bit significand), as tensor cores "
          "take fp32 data",
-         false, false, false, false, As::tf32, 0x1p-11, 0x1p13 / 15},
+         false, false, false, false, false, As::tf32, 0x1p-11, 0x1p13 / 15},
         // The split leaves out small·small and rounds each small part to TF32,
         // both about 2^-22 of a product: a few fp32 roundings more.
         {Precision::split_tf32, "split-tf32", "split_tf32", "tf32x3",
          "fp32 buffers and arithmetic, each product from the operands' TF32 parts (big·small + small·big + big·big, "
          "CUTLASS's 3xTF32): tensor cores at fp32's error",
-         false, false, false, false, As::split_tf32, 0x1p-24, 2},
+         false, false, false, false, false, As::split_tf32, 0x1p-24, 2},
         // Quantization errs by half a step of 127 a side of a tap's clip: its
         // error is the clips' (run --check holds it to the int8 host model's,
         // check_bound). The factor sets its error budget, 8e-2 (int8-class):
@@ -52,7 +51,14 @@ const std::vector<PrecisionSpec>& precisions() {
         {Precision::int8, "int8", "int8", "i8",
          "the transforms in fp32, U and V quantized to int8 per tap at their clips (Int8Clips) and packed 4 channels a "
          "word, the product as 4-way int8 dot products summed in int32 (dp4a), dequantized before the output transform",
-         false, false, false, false, As::int8, 1.0 / 254, 8000},
+         false, false, false, false, false, As::int8, 1.0 / 254, 8000},
+        // int8 whose input and output are QLinearConv's int8 codes: the
+        // coding of the output adds half a step of its scale, which the check
+        // holds to the host model's (int8_check_bound) as int8's.
+        {Precision::int8_io, "int8-io", "int8_io", "i8io",
+         "int8 with the input and output as int8 codes at their scales and zero points (ONNX QLinearConv's), dequantized "
+         "as they are read and coded as they are written; the filters in fp32",
+         false, false, false, false, true, As::int8, 1.0 / 254, 8000},
     };
     return table;
 }
@@ -89,6 +95,13 @@ std::string tensor_core_precision_names() {
     return listed(names);
 }
 
+std::string quantized_precision_names() {
+    std::vector<std::string> names;
+    for (const PrecisionSpec& spec : precisions())
+        if (spec.quantized()) names.push_back(spec.name);
+    return listed(names);
+}
+
 std::string precision_help() {
     std::vector<std::string> parts;
     for (const PrecisionSpec& spec : precisions()) parts.push_back(fmt::format("{}: {}", spec.name, spec.help));
@@ -111,6 +124,10 @@ bool is_integer(const PrecisionSpec& precision, BufferId buffer) {
            (buffer == BufferId::u || buffer == BufferId::v || buffer == BufferId::product);
 }
 
+bool is_int8(const PrecisionSpec& precision, BufferId buffer) {
+    return precision.int8_io && (buffer == BufferId::images || buffer == BufferId::result);
+}
+
 int channel_lanes(Precision precision) {
     return spec_of(precision).quantized() ? int8_channels_a_word : 1;
 }
@@ -120,9 +137,18 @@ bool reads_scales(KernelKind kind, Precision precision) {
            !spec_of(kind).multiplies;
 }
 
-ElementType tensor_type(Precision precision) { return spec_of(precision).half_io ? ElementType::fp16 : ElementType::fp32; }
+ElementType tensor_type(Precision precision) { return spec_of(precision).int8_io ? ElementType::int8 : parameter_type(precision); }
 
-const char* to_string(ElementType type) { return type == ElementType::fp16 ? "fp16" : "fp32"; }
+ElementType parameter_type(Precision precision) { return spec_of(precision).half_io ? ElementType::fp16 : ElementType::fp32; }
+
+const char* to_string(ElementType type) {
+    switch (type) {
+        case ElementType::fp32: return "fp32";
+        case ElementType::fp16: return "fp16";
+        case ElementType::int8: return "int8";
+    }
+    throw std::logic_error("unknown element type");
+}
 
 void check_precision(Variant variant, Precision precision, Pass pass) {
     const PrecisionSpec& spec = spec_of(precision);

@@ -26,6 +26,7 @@ struct PrecisionSpec {
     bool half_product;        // M in a 16-bit buffer
     bool half_arithmetic;     // the transforms and the product in fp16 (shaderFloat16)
     bool half_io;             // the input, filters and output in binary16
+    bool int8_io;             // the input and output as int8 codes (TensorQuantization), the filters in fp32
     ProductOperands product_operands;  // what the product rounds its operands to (kernel_kinds.hpp)
     // The unit roundoff of what the intermediates are stored in: 2^-24 or 2^-11.
     double unit_roundoff;
@@ -39,9 +40,11 @@ struct PrecisionSpec {
     // them in int32 and the transforms read the scales buffer.
     bool quantized() const { return product_operands == ProductOperands::int8; }
     // Whether the GEMM's product can run on tensor cores (tensor_cores): its
-    // operands binary16 or TF32, its sums and M in fp32.
+    // operands binary16 or TF32 with its sums and M in fp32, or int8 codes
+    // with int32 sums.
     bool tensor_core_product() const {
-        return (half_operands || product_operands == ProductOperands::tf32 || product_operands == ProductOperands::split_tf32) &&
+        return (half_operands || product_operands == ProductOperands::tf32 || product_operands == ProductOperands::split_tf32 ||
+                quantized()) &&
                !half_product && !half_arithmetic;
     }
 };
@@ -63,14 +66,18 @@ bool is_half(const PrecisionSpec& precision, BufferId buffer);
 // Whether a precision keeps the buffer as int32 words: int8's U and V (4
 // codes a word) and M (the exact sums).
 bool is_integer(const PrecisionSpec& precision, BufferId buffer);
+// Whether a precision keeps the buffer as int8 codes: int8-io's input and output.
+bool is_int8(const PrecisionSpec& precision, BufferId buffer);
 // Channels a word of U and V holds at the precision (tiling_of's channel_lanes).
 int channel_lanes(Precision precision);
 // Whether a kind binds the scales buffer at the precision: at int8, the
 // transforms, which quantize (filter, input) and dequantize (output).
 bool reads_scales(KernelKind kind, Precision precision);
-// The element type of the layer's input, filters and output at a precision.
+// The element type of the layer's input and output at a precision, and of
+// its filters and bias (int8-io's are fp32).
 ElementType tensor_type(Precision precision);
-const char* to_string(ElementType type);  // "fp32", "fp16"
+ElementType parameter_type(Precision precision);
+const char* to_string(ElementType type);  // "fp32", "fp16", "int8"
 
 // Throws InputError where the variant cannot do what the precision asks: the
 // direct kernel has no intermediates and computes in fp32, so it takes fp32
@@ -90,6 +97,8 @@ struct Roundings {
 Roundings roundings(Variant variant, Precision precision);
 // The precisions whose product can run on tensor cores: "fp16-mixed, tf32 or split-tf32".
 std::string tensor_core_precision_names();
+// The precisions that quantize U and V (clips, scales): "int8 or int8-io".
+std::string quantized_precision_names();
 
 // The recipes' optimizer options at a precision: 16-bit intermediates take the
 // balanced scaling (optimizer.hpp).

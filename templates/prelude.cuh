@@ -25,6 +25,8 @@ __device__ inline float4 wino_fetch4(const int* b, int i) {
     const int4 q = __ldg(reinterpret_cast<const int4*>(b) + i);
     return make_float4(q.x, q.y, q.z, q.w);
 }
+// An int8 buffer (precision int8-io's input) is read as floats, the codes.
+__device__ inline float wino_fetch(const signed char* b, int i) { return static_cast<float>(__ldg(b + i)); }
 #define FETCH(buffer, i) wino_fetch(buffer, i)
 #define FETCH4(buffer, i) wino_fetch4(buffer, i)
 // Precision int8 (ProductOperands): a value's int8 code at a scale, rounded to
@@ -36,3 +38,12 @@ __device__ inline int wino_int8_code(float scaled, int lane) {
 }
 __device__ inline int wino_dot4(int a, int b, int c) { return __dp4a(a, b, c); }
 #define MAKE_INT4(a, b, c, d) make_int4(a, b, c, d)
+// Precision int8-io's output: a value's int8 code at the output's inverse
+// scale and zero point, rounded to nearest even and saturated.
+__device__ inline signed char wino_to_int8(float x, float inverse_scale, float zero_point) {
+    return static_cast<signed char>(__float2int_rn(fminf(fmaxf(rintf(x * inverse_scale) + zero_point, -128.0f), 127.0f)));
+}
+__device__ inline char4 wino_to_int8(float4 v, float inverse_scale, float zero_point) {
+    return make_char4(wino_to_int8(v.x, inverse_scale, zero_point), wino_to_int8(v.y, inverse_scale, zero_point),
+                      wino_to_int8(v.z, inverse_scale, zero_point), wino_to_int8(v.w, inverse_scale, zero_point));
+}

@@ -69,3 +69,18 @@ __device__ inline void wino_mma_block_split_tf32(float (&d)[4], const float* u, 
     wino_mma_tf32(d, {{rest.a[0], rest.a[1], rest.a[2], rest.a[3]}, {big.b[0], big.b[1]}});
     wino_mma_tf32(d, big);
 }
+// int8 codes (precisions int8 and int8-io; sm_80 on): mma.sync m16n8k32 on
+// s8 operands with exact s32 sums. A staged block is 8 words of 4 channels'
+// codes, 32 channels, k32: u[w * u_row + k] and v[w * v_row + p] are words.
+// Of U, the word of channels 4t..4t+3 for filter g in a0, g + 8 in a1, and of
+// channels 16 + 4t.. (word t + 4) in a2 and a3; of V, words t and t + 4 of
+// tile g in b0 and b1. The codes' byte order is the same in both, so each
+// byte pairs with its channel's. d as the fp32 forms hold it, in int32.
+__device__ inline void wino_mma_block_s8(int (&d)[4], const int* u, int u_row, const int* v, int v_row) {
+    const int g = threadIdx.x % 32 / 4, t = threadIdx.x % 4;
+    asm volatile("mma.sync.aligned.m16n8k32.row.col.s32.s8.s8.s32 {%0, %1, %2, %3}, {%4, %5, %6, %7}, {%8, %9}, "
+                 "{%10, %10, %10, %10};\n"
+                 : "=r"(d[0]), "=r"(d[1]), "=r"(d[2]), "=r"(d[3])
+                 : "r"(u[t * u_row + g]), "r"(u[t * u_row + g + 8]), "r"(u[(t + 4) * u_row + g]), "r"(u[(t + 4) * u_row + g + 8]),
+                   "r"(v[t * v_row + g]), "r"(v[(t + 4) * v_row + g]), "r"(0));
+}

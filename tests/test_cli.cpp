@@ -331,7 +331,7 @@ TEST_CASE("precision on run and emit: 16-bit buffers named in the kernels, check
     CHECK(j["check"] == "pass");
     CHECK(j["rel_err"].get<double>() < 1e-2);
     CHECK(j["rel_err"].get<double>() > 1e-5);  // 16-bit, not 32-bit, buffers
-    require_bad_input("run --input-shape 1,6,11,9 --filters 5 --precision fp8", "--precision must be fp32, fp16-storage, fp16, fp16-storage-io, fp16-io, fp16-mixed, tf32, split-tf32 or int8");
+    require_bad_input("run --input-shape 1,6,11,9 --filters 5 --precision fp8", "--precision must be fp32, fp16-storage, fp16, fp16-storage-io, fp16-io, fp16-mixed, tf32, split-tf32, int8 or int8-io");
     require_bad_input("run --input-shape 1,6,11,9 --filters 5 --variant direct --precision fp16-storage", "no intermediates");
 
     REQUIRE(run_wino_gen("emit --backend glsl --m 4 --r 3 --precision fp16-storage --registry-unit h --out " + dir).exit_code == 0);
@@ -448,6 +448,62 @@ TEST_CASE("int8 on run: clips calibrated on the input, on a calibration file or 
     // F(2,3)'s input transform has |row| sums 2: each tap's exact bound for |x| <= 1 is 2 x 2.
     CHECK(text.find("set0_clip_taps[] = {4.0f, 4.0f, 4.0f, 4.0f, 4.0f, 4.0f") != std::string::npos);
     CHECK(text.find("set0_clip_taps, 0.5f, \"exact bound for |x| <= 1\"}") != std::string::npos);
+    std::system(("rm -rf " + dir).c_str());
+}
+
+TEST_CASE("int8-io on run: int8 .npy codes in and out at given or data scales, checked on the real values, bad scales in one line", "[vulkan]") {
+    const std::string dir = "/tmp/wino-int8io-" + std::to_string(::getpid());
+    std::filesystem::create_directories(dir);
+    // Without scales: the input's and the reference output's own, zero points 0.
+    auto own = run_wino_gen("run --input-shape 1,6,10,12 --filters 5 --pad 1 --precision int8-io --check --validation --format json --output " +
+                            dir + "/y.npy");
+    REQUIRE(own.exit_code == 0);
+    const auto j = nlohmann::json::parse(own.out);
+    CHECK(j["precision"] == "int8-io");
+    CHECK(j["kernel_set"].get<std::string>().find("_i8io") != std::string::npos);
+    CHECK(j["check"] == "pass");
+    CHECK(j["quantization"]["input_zero_point"] == 0);
+    CHECK(j["quantization"]["input_scale"].get<double>() == Approx(1.0 / 127).epsilon(0.01));  // inputs uniform in [-1, 1)
+    const wino::NpyArray y = wino::read_npy(dir + "/y.npy");
+    CHECK(y.type == wino::ElementType::int8);
+    CHECK(y.shape == std::vector<long long>{1, 5, 10, 12});
+    CHECK(std::abs(*std::max_element(y.data.begin(), y.data.end(), [](float a, float b) { return std::abs(a) < std::abs(b); })) ==
+          Approx(127).margin(1));  // the output's own scale: its largest value codes to ±127
+    // Codes from a file, with their scale and zero point; the output at given ones.
+    wino::NpyArray x{{1, 6, 10, 12}, {}, wino::ElementType::int8};
+    for (int i = 0; i < 720; ++i) x.data.push_back(static_cast<float>(i * 37 % 241 - 120));
+    wino::write_npy(dir + "/x.npy", x);
+    auto coded = run_wino_gen("run --filters 5 --pad 1 --precision int8-io --input " + dir +
+                              "/x.npy --input-scale 0.01 --input-zero-point 4 --output-scale 0.05 --output-zero-point -3 --check --format json");
+    REQUIRE(coded.exit_code == 0);
+    const auto c = nlohmann::json::parse(coded.out);
+    CHECK(c["check"] == "pass");
+    CHECK(c["quantization"]["output_scale"].get<double>() == Approx(0.05));
+    CHECK(c["quantization"]["output_zero_point"] == -3);
+    auto text = run_wino_gen("run --input-shape 1,6,10,12 --filters 5 --pad 1 --precision int8-io --output-scale 0.05");
+    REQUIRE(text.exit_code == 0);
+    CHECK_THAT(text.out, Catch::Contains("int8 input scale 0.007") && Catch::Contains("output scale 0.05 zero point 0"));
+    // int8 weights at their w_scale (one, or one a filter), as fp32 filters.
+    wino::NpyArray w{{5, 6, 3, 3}, {}, wino::ElementType::int8};
+    for (int i = 0; i < 270; ++i) w.data.push_back(static_cast<float>(i * 53 % 255 - 127));
+    wino::write_npy(dir + "/w.npy", w);
+    auto weights = run_wino_gen("run --input-shape 1,6,10,12 --pad 1 --precision int8-io --weights " + dir +
+                                "/w.npy --weight-scale 0.01,0.02,0.01,0.03,0.01 --check --format json");
+    REQUIRE(weights.exit_code == 0);
+    CHECK(nlohmann::json::parse(weights.out)["check"] == "pass");
+    require_bad_input("run --input-shape 1,6,10,12 --pad 1 --precision int8-io --weights " + dir + "/w.npy",
+                      "holds int8 codes: give the scale they are at, --weight-scale");
+    require_bad_input("run --input-shape 1,6,10,12 --pad 1 --precision int8-io --weights " + dir + "/w.npy --weight-scale 0.1,0.2",
+                      "--weight-scale must be one positive finite scale or K = 5 of them, not '0.1,0.2'");
+    require_bad_input("run --input-shape 1,6,10,12 --filters 5 --pad 1 --precision int8-io --weight-scale 0.1",
+                      "--weight-scale is for an int8 --weights file");
+    require_bad_input("run --filters 5 --pad 1 --precision int8-io --input " + dir + "/x.npy", "holds int8 codes: give the scale they are at, --input-scale");
+    require_bad_input("run --filters 5 --pad 1 --precision int8 --input " + dir + "/x.npy", "int8 codes, not real values");
+    require_bad_input("run --input-shape 1,6,10,12 --filters 5 --pad 1 --weights " + dir + "/x.npy", "int8 codes, not real values");
+    require_bad_input("run --input-shape 1,6,10,12 --filters 5 --input-scale 0.1", "are for --precision int8-io");
+    require_bad_input("run --input-shape 1,6,10,12 --filters 5 --precision int8-io --output-scale 0", "the output scale must be finite and positive, not 0");
+    require_bad_input("run --input-shape 1,6,10,12 --filters 5 --precision int8-io --input-zero-point 200", "the input zero point must be an int8, in [-128, 127], not 200");
+    require_bad_input("run --input-shape 1,6,10,12 --filters 5 --precision int8-io --variant fused", "precision int8-io runs the nonfused variant");
     std::system(("rm -rf " + dir).c_str());
 }
 

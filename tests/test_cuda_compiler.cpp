@@ -98,12 +98,12 @@ TEST_CASE("non-square tiles compile through NVRTC with 0 spills: F(1x6,1x7), F(4
 
 TEST_CASE("every kernel of the CUDA selftest compiles through NVRTC for sm_90 without spills, backward-data included", "[ptxas]") {
     DeviceLimits limits{1024, {65535, 65535, 65535}, 49152};
-    limits.half_storage = limits.half_arithmetic = limits.vendor_gemm = limits.tensor_cores = limits.tf32_tensor_cores = true;
+    limits.half_storage = limits.half_arithmetic = limits.vendor_gemm = limits.tensor_cores = limits.tf32_tensor_cores = limits.int8_storage = true;
     limits.device_class = DeviceClass::gpu;
     std::set<std::string> sources;
     const std::vector<SelftestCase> cases = selftest_cases(Backend::cuda, limits, false);
     // The GEMM's staging and the tensor cores, at each precision they take, are among them.
-    for (Precision precision : {Precision::fp16_mixed, Precision::tf32, Precision::split_tf32})
+    for (Precision precision : {Precision::fp16_mixed, Precision::tf32, Precision::split_tf32, Precision::int8, Precision::int8_io})
         CHECK(std::any_of(cases.begin(), cases.end(), [&](const SelftestCase& c) {
             return c.config.params[Param::tensor_cores][0] != 0 && c.config.precision == precision;
         }));

@@ -241,7 +241,7 @@ TEST_CASE("tensor-core GEMMs compile for their first architecture and sm_90 with
                       Catch::Contains("CUDA's"));
     for (Precision precision : {Precision::fp16, Precision::fp32, Precision::fp16_storage})
         CHECK_THROWS_WITH(emit_kernel(KernelKind::gemm, ConvAlgorithm::square(s), refused, Backend::cuda, precision),
-                          Catch::Contains("precision fp16-mixed, tf32 or split-tf32"));
+                          Catch::Contains("precision fp16-mixed, tf32, split-tf32, int8 or int8-io"));
     if (!*nvcc()) {
         WARN("nvcc not found: CUDA compile checks skipped");
         return;
@@ -251,7 +251,7 @@ TEST_CASE("tensor-core GEMMs compile for their first architecture and sm_90 with
         ParamValue threads, registers;
         int tiles_a_warp;
     };
-    // Each precision's mma (binary16 from sm_75, TF32 from sm_80), and how many a warp tile and block takes.
+    // Each precision's mma (binary16 from sm_75, TF32 and int8 from sm_80), and how many a warp tile and block takes.
     struct TensorCorePrecision {
         Precision precision;
         int first_arch;
@@ -260,7 +260,8 @@ TEST_CASE("tensor-core GEMMs compile for their first architecture and sm_90 with
     };
     for (const TensorCorePrecision& tc : {TensorCorePrecision{Precision::fp16_mixed, 75, "mma.sync.aligned.m16n8k8.row.col.f32.f16.f16.f32", 1},
                                           {Precision::tf32, 80, "mma.sync.aligned.m16n8k8.row.col.f32.tf32.tf32.f32", 1},
-                                          {Precision::split_tf32, 80, "mma.sync.aligned.m16n8k8.row.col.f32.tf32.tf32.f32", 3}})
+                                          {Precision::split_tf32, 80, "mma.sync.aligned.m16n8k8.row.col.f32.tf32.tf32.f32", 3},
+                                          {Precision::int8, 80, "mma.sync.aligned.m16n8k32.row.col.s32.s8.s8.s32", 1}})
         for (const char* staged : {"shared", "double"})
             for (const Block& block : {Block{{2, 32}, {8, 8}, 16}, Block{{4, 32}, {4, 4}, 4}}) {
                 KernelParams params = default_params(Backend::cuda);
@@ -276,14 +277,20 @@ TEST_CASE("tensor-core GEMMs compile for their first architecture and sm_90 with
                 write(cu, k.source);
                 compile_without_spills(cu, dir / (k.name + ".o"), tc.first_arch);
                 REQUIRE(shell(fmt::format("{} -ptx -arch=sm_90 {} -o {}", nvcc(), cu.string(), ptx.string())).status == 0);
-                // A warp's tiles, once in the loop over whole blocks and once for the tail block.
+                // A warp's tiles (d0, d1, ...), once in the loop over whole blocks and once for the tail block;
+                // nvcc may unroll the loop, so the PTX holds a multiple of that.
+                const auto tiles = static_cast<std::size_t>(block.tiles_a_warp);
+                const std::regex block_product(R"(WINO_MMA_BLOCK\(d[0-9]+,)");
+                CHECK(static_cast<std::size_t>(std::distance(std::sregex_iterator(k.source.begin(), k.source.end(), block_product),
+                                                             std::sregex_iterator())) == 2 * tiles);
                 const std::string text = test::slurp(ptx.string());
                 std::size_t mma = 0;
                 for (std::size_t at = text.find("mma.sync"); at != std::string::npos; at = text.find("mma.sync", at + 1)) {
                     CHECK(text.compare(at, std::strlen(tc.mma), tc.mma) == 0);
                     ++mma;
                 }
-                CHECK(mma == 2u * tc.per_block * static_cast<std::size_t>(block.tiles_a_warp));
+                CHECK(mma >= 2 * tc.per_block * tiles);
+                CHECK(mma % (tc.per_block * tiles) == 0);
             }
     fs::remove_all(dir);
 }
@@ -321,4 +328,30 @@ TEST_CASE("int8 CUDA kernels compile for sm_75 and sm_90 without spills, the GEM
         }
         fs::remove_all(dir);
     }
+}
+
+TEST_CASE("int8-io CUDA kernels compile for sm_75 and sm_90 without spills: the input transform loads bytes, the output transform stores them", "[nvcc]") {
+    if (!*nvcc()) {
+        WARN("nvcc not found: CUDA compile checks skipped");
+        return;
+    }
+    const RecipeSet s = optimize_recipes(build_toom_cook(4, 3, default_points(6)), optimizer_options(Precision::int8_io));
+    const fs::path dir = scratch(4, 3);
+    KernelParams vector_rows = default_params(Backend::cuda);
+    vector_rows[Param::vector_rows][0] = 1;
+    for (const KernelParams& p : {default_params(Backend::cuda), vector_rows})
+        for (const EmittedKernel& k : emit_variant(Variant::nonfused, ConvAlgorithm::square(s), p, Backend::cuda, Precision::int8_io)) {
+            INFO(k.name);
+            CHECK_THAT(k.name, Catch::Contains("_i8io"));
+            const fs::path cu = dir / (k.name + ".cu"), ptx = dir / (k.name + ".ptx");
+            write(cu, k.source);
+            compile_without_spills(cu, dir / (k.name + ".o"), 75);
+            REQUIRE(shell(fmt::format("{} -ptx -arch=sm_90 {} -o {}", nvcc(), cu.string(), ptx.string())).status == 0);
+            const std::string text = test::slurp(ptx.string());
+            // 36 pixels of F(4,3)'s 6x6 tile, a byte each; 16 outputs, a byte each (4 words of 4 with vector_rows).
+            CHECK((text.find("ld.global.nc.s8") != std::string::npos) == (k.kind == KernelKind::input_transform));
+            const bool stores_bytes = text.find("st.global.u8") != std::string::npos || text.find("st.global.v4.u8") != std::string::npos;
+            CHECK(stores_bytes == (k.kind == KernelKind::output_transform));
+        }
+    fs::remove_all(dir);
 }

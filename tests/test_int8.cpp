@@ -9,6 +9,7 @@
 #include "templates/layer_plan.hpp"
 #include "templates/kernel_params.hpp"
 #include "runtime/glsl_compiler.hpp"
+#include "templates/epilogue.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -135,7 +136,7 @@ TEST_CASE("int8 is refused where it cannot run, and without its clips", "[vulkan
     CHECK_THROWS_WITH(Conv2d(device(), s, choice), "precision int8 is for inference: the forward pass, not backward-data");
     KernelChoice fp32{.variant = Variant::nonfused, .m = 2};
     fp32.clips.taps.assign(16, 1.0f);
-    CHECK_THROWS_WITH(Conv2d(device(), s, fp32), "clips are for precision int8, not fp32");
+    CHECK_THROWS_WITH(Conv2d(device(), s, fp32), "clips are for precision int8 or int8-io, not fp32");
     choice.pass = Pass::forward;
     choice.clips.taps[5] = 0;
     Conv2d conv(device(), s, choice);
@@ -179,10 +180,128 @@ TEST_CASE("integer_dot: the GLSL GEMM's dot products by OpSDot, the same sums to
     KernelParams p = config.params;
     p[Param::integer_dot] = {1, 0};
     CHECK_THROWS_WITH(check_params(p, {.kinds = {KernelKind::gemm}, .precision = Precision::fp32}),
-                      "integer_dot multiplies int8 codes: precision int8, not fp32");
+                      "integer_dot multiplies int8 codes: precision int8 or int8-io, not fp32");
     CHECK_THROWS_WITH(check_params(p, {.kinds = {KernelKind::gemm}, .backend = Backend::cuda, .precision = Precision::int8}),
                       "integer_dot is GLSL's (OpSDot): CUDA's int8 GEMM always uses dp4a");
     const DeviceLimits without{1024, {65535, 65535, 65535}, 32768};
     CHECK_THROWS_WITH(check_params(p, {.kinds = {KernelKind::gemm}, .shape = &s, .m = 4, .limits = &without, .precision = Precision::int8}),
                       "integer_dot needs a device with shaderIntegerDotProduct (VK_KHR_shader_integer_dot_product)");
+}
+
+namespace {
+
+// An int8-io layer at these clips and coding, run on codes.
+Conv2d coded_layer(const ConvShape& s, TileSize m, const Int8Clips& clips, const TensorQuantization& q, const std::vector<float>& w,
+                   std::map<std::string, std::string> params = {}, const Epilogue& epilogue = {}) {
+    KernelChoice choice{.variant = Variant::nonfused, .m = m, .params = std::move(params), .precision = Precision::int8_io,
+                        .epilogue = epilogue};
+    choice.clips = clips;
+    Conv2d conv(device(), s, choice);
+    conv.set_filters(w);
+    conv.set_quantization(q);
+    return conv;
+}
+
+}  // namespace
+
+TEST_CASE("int8-io: int8 codes in, int8 codes out, as the host model codes its output, with zero points, saturation and an epilogue", "[vulkan]") {
+    // W' = 12: vector_rows stores 4 codes at a time.
+    const ConvShape s{2, 6, 10, 12, 5, 3, 1};
+    const std::vector<float> w = random_tensor(s.filter_size(), 2), bias = random_tensor(static_cast<std::size_t>(s.K), 3);
+    LayerRecipes* keep = nullptr;
+    const ConvAlgorithm a = recipes_of(s, 4, keep);
+    struct Coding {
+        TensorQuantization q;
+        Epilogue epilogue;
+        const char* what;
+    };
+    // Input codes spread over [-120, 120] around the input's zero point.
+    for (const Coding& c : {Coding{{0.01f, 3, 0.05f, -5}, {}, "zero points"},
+                            Coding{{0.01f, 0, 0.004f, 0}, {}, "an output scale that saturates most values"},
+                            Coding{{0.02f, -7, 0.08f, -128}, {true, Activation::relu}, "bias and ReLU, the output's zero at -128"}}) {
+        INFO(c.what);
+        std::vector<float> codes = integers(s.input_size(), 1, 120);
+        for (float& code : codes) code += static_cast<float>(c.q.input_zero_point);
+        const std::vector<float> x = dequantized(codes, c.q.input_scale, c.q.input_zero_point);
+        const Int8Clips clips = calibrate_int8(s, a, {x}, Int8Calibration::mse);
+        std::vector<double> model = int8_winograd_on_host(s, a, x, w, clips);
+        apply_epilogue(c.epilogue, bias, s, model);
+        const std::vector<float> model_codes = quantized(model, c.q.output_scale, c.q.output_zero_point);
+        for (const auto& params : std::vector<std::map<std::string, std::string>>{{}, {{"vector_rows", "on"}, {"transform_tiles", "4"}}}) {
+            INFO(params.size());
+            Conv2d conv = coded_layer(s, 4, clips, c.q, w, params, c.epilogue);
+            if (c.epilogue.bias) conv.set_bias(bias);
+            CHECK(conv.tensor_type() == ElementType::int8);
+            std::vector<float> y;
+            conv.run(codes, y);
+            REQUIRE(y.size() == model_codes.size());
+            // The same codes but where fp32 and fp64 put a value either side of a half step: rarely, and by one.
+            std::size_t differ = 0, saturated = 0;
+            for (std::size_t i = 0; i < y.size(); ++i) {
+                CHECK(y[i] == std::nearbyint(y[i]));
+                CHECK(std::abs(y[i] - model_codes[i]) <= 1);
+                differ += y[i] != model_codes[i];
+                const double coded = model[i] / c.q.output_scale + c.q.output_zero_point;
+                saturated += coded > 127.5 || coded < -128.5;
+            }
+            CHECK(differ <= y.size() / 200);
+            if (c.q.output_scale < 0.01f) CHECK(saturated > y.size() / 2);
+            else CHECK(saturated < y.size() / 20);
+        }
+    }
+}
+
+TEST_CASE("int8-io on device buffers: int8 Buffers of codes, the same codes as host vectors give", "[vulkan]") {
+    const ConvShape s{1, 8, 9, 9, 4, 3, 1};
+    const TensorQuantization q{0.01f, 2, 0.04f, 1};
+    const std::vector<float> codes = integers(s.input_size(), 5, 100), w = random_tensor(s.filter_size(), 6);
+    LayerRecipes* keep = nullptr;
+    const ConvAlgorithm a = recipes_of(s, 2, keep);
+    Conv2d conv = coded_layer(s, 2, calibrate_int8(s, a, {dequantized(codes, q.input_scale, q.input_zero_point)}, Int8Calibration::mse), q, w);
+    std::vector<float> from_host;
+    conv.run(codes, from_host);
+    Buffer input(device(), s.input_size(), ElementType::int8), output(device(), s.output_size(), ElementType::int8);
+    std::vector<std::int8_t> x(codes.begin(), codes.end()), y(s.output_size(), 0);
+    input.write(x);
+    conv.run(input, output);
+    output.read(y);
+    CHECK(std::vector<float>(y.begin(), y.end()) == from_host);
+    // Floats to an int8 buffer: to the nearest code, saturated.
+    Buffer small(device(), 4, ElementType::int8);
+    small.write(std::vector<float>{2.5f, -3.5f, 300.0f, -300.0f});
+    std::vector<float> back(4);
+    small.read(back);
+    CHECK(back == std::vector<float>{2, -4, 127, -128});
+    // An fp32 buffer is not the layer's.
+    Buffer fp32(device(), s.input_size());
+    CHECK_THROWS_WITH(conv.run(fp32, output), "the input buffer holds fp32 values, the layer's tensors at precision int8-io are int8");
+    CHECK_THROWS_WITH(fp32.write(std::span<const std::int8_t>(x)), "int8 codes are for an int8 buffer; this one is fp32");
+}
+
+TEST_CASE("int8-io's scales and zero points are checked, and set before a run", "[vulkan]") {
+    const ConvShape s{1, 4, 8, 8, 4, 3, 1};
+    KernelChoice choice{.variant = Variant::nonfused, .m = 2, .precision = Precision::int8_io};
+    choice.clips.taps.assign(16, 1.0f);
+    Conv2d conv(device(), s, choice);
+    conv.set_filters(random_tensor(s.filter_size(), 1));
+    std::vector<float> y;
+    CHECK_THROWS_WITH(conv.run(std::vector<float>(s.input_size(), 1.0f), y),
+                      "precision int8-io codes its input and output: set their scales and zero points (set_quantization) before a run");
+    const TensorQuantization good{0.1f, 0, 0.1f, 0};
+    for (const auto& [bad, message] : std::vector<std::pair<TensorQuantization, std::string>>{
+             {{0.0f, 0, 0.1f, 0}, "the input scale must be finite and positive, not 0"},
+             {{-1.0f, 0, 0.1f, 0}, "the input scale must be finite and positive, not -1"},
+             {{0.1f, 0, NAN, 0}, "the output scale must be finite and positive, not nan"},
+             {{0.1f, 0, INFINITY, 0}, "the output scale must be finite and positive, not inf"},
+             {{0.1f, 0, 1e-45f, 0}, "the output scale must be finite and positive, not 1e-45"},
+             {{0.1f, 128, 0.1f, 0}, "the input zero point must be an int8, in [-128, 127], not 128"},
+             {{0.1f, 0, 0.1f, -129}, "the output zero point must be an int8, in [-128, 127], not -129"}}) {
+        CHECK_THROWS_WITH(conv.set_quantization(bad), message);
+    }
+    conv.set_quantization(good);
+    CHECK_NOTHROW(conv.run(std::vector<float>(s.input_size(), 1.0f), y));
+    // int8 keeps fp32 tensors: no coding to set.
+    choice.precision = Precision::int8;
+    Conv2d real(device(), s, choice);
+    CHECK_THROWS_WITH(real.set_quantization(good), "precision int8 keeps its input and output in fp32: they have no int8 coding (int8-io's)");
 }

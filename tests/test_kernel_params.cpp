@@ -63,11 +63,11 @@ std::map<std::string, std::vector<Breach>> breaches() {
         {"gemm_registers", {{{6, 8}, everything(), false, "multiples of 4"}, {{64, 8}, everything(), false, "more than 256"}}},
         {"gemm_staging", {{{2, 0}, everything(&tiny_shared), true, "double needs 5120 bytes of shared memory"}}},
         {"tensor_cores",
-         {{{1, 0}, at(Precision::fp32), false, "precision fp16-mixed, tf32 or split-tf32, not fp32"},
+         {{{1, 0}, at(Precision::fp32), false, "precision fp16-mixed, tf32, split-tf32, int8 or int8-io, not fp32"},
           {{1, 0}, at(Precision::fp16_mixed), false, "threads a multiple of 32", {{Param::gemm_staging, {1, 0}}}},
           {{1, 0}, at(Precision::fp16_mixed), true, "needs a device with tensor cores", staged_warps}}},
         {"integer_dot",
-         {{{1, 0}, at(Precision::fp32), false, "multiplies int8 codes: precision int8, not fp32"},
+         {{{1, 0}, at(Precision::fp32), false, "multiplies int8 codes: precision int8 or int8-io, not fp32"},
           {{1, 0}, at(Precision::int8), true, "needs a device with shaderIntegerDotProduct"}}},  // roomy has none
         {"cublas", {{{1, 0}, everything(), true, "cuBLAS"}}},  // roomy has no vendor BLAS
         {"fused_tile", {{{4, 64}, everything(&small_shared), true, "shared memory"}}},
@@ -91,7 +91,7 @@ void refuses(const Call& call, const std::string& says) {
 
 }  // namespace
 
-TEST_CASE("tensor cores take binary16 operands from sm_75, TF32 ones (tf32, split-tf32) only from sm_80") {
+TEST_CASE("tensor cores take binary16 operands from sm_75, TF32 ones (tf32, split-tf32) and int8 codes only from sm_80") {
     KernelParams p;
     p[Param::tensor_cores][0] = 1;
     for (const auto& [other, value] : staged_warps) p[other] = value;
@@ -100,9 +100,9 @@ TEST_CASE("tensor cores take binary16 operands from sm_75, TF32 ones (tf32, spli
     DeviceLimits ampere = turing;
     ampere.tf32_tensor_cores = true;
     CHECK_NOTHROW(check_params(p, at(Precision::fp16_mixed, everything(&turing))));
-    for (Precision precision : {Precision::tf32, Precision::split_tf32}) {
+    for (Precision precision : {Precision::tf32, Precision::split_tf32, Precision::int8, Precision::int8_io}) {
         INFO(to_string(precision));
-        refuses<DeviceError>([&] { check_params(p, at(precision, everything(&turing))); }, "take TF32 (CUDA, sm_80 on)");
+        refuses<DeviceError>([&] { check_params(p, at(precision, everything(&turing))); }, "need sm_80's tensor cores, which take TF32 and int8 (CUDA, sm_80 on)");
         CHECK_NOTHROW(check_params(p, at(precision, everything(&ampere))));
     }
 }

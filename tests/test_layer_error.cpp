@@ -98,9 +98,17 @@ TEST_CASE("int8 scales are laid out as the kernels index them, and bad clips are
     const ConvAlgorithm a = ConvAlgorithm::square(set);
     Int8Clips clips;
     for (int xi = 0; xi < 16; ++xi) clips.taps.push_back(0.5f + xi);
-    const std::vector<float> scales = int8_scales(s, a, w, clips);
+    const TensorQuantization coding{0.5f, -3, 0.25f, 7};
+    const std::vector<float> scales = int8_scales(s, a, w, clips, coding);
     const std::vector<double> u = int8_u_clips(s, a, w, clips);
-    REQUIRE(scales.size() == static_cast<std::size_t>(int8_scale_index(ScaleRegion::dequantize, 16, s.K, 16)));
+    // The regions end to end: 16 taps of V, 16·K of U and of their product, int8-io's 4 fields.
+    REQUIRE(scales.size() == static_cast<std::size_t>(16 + 2 * 16 * s.K + 4));
+    REQUIRE(scales.size() == static_cast<std::size_t>(int8_scale_index(TensorField::count, 16, s.K)));
+    auto field = [&](TensorField f) { return scales[static_cast<std::size_t>(int8_scale_index(f, 16, s.K))]; };
+    CHECK(field(TensorField::input_scale) == 0.5f);
+    CHECK(field(TensorField::input_zero_point) == -3.0f);
+    CHECK(field(TensorField::output_inverse_scale) == 4.0f);
+    CHECK(field(TensorField::output_zero_point) == 7.0f);
     for (int xi = 0; xi < 16; ++xi) {
         CHECK(scales[static_cast<std::size_t>(int8_scale_index(ScaleRegion::v_inverse, 16, s.K, xi))] == Approx(127 / clips.taps[static_cast<std::size_t>(xi)]));
         for (int k = 0; k < s.K; ++k) {

@@ -1,4 +1,4 @@
-// .npy files: round trip, and refusal of what is not float32 or float16 C-order.
+// .npy files: round trip, and refusal of what is not float32, float16 or int8 C-order.
 #include <wino/errors.hpp>
 #include "runtime/npy.hpp"
 
@@ -31,6 +31,23 @@ TEST_CASE("npy float16 arrays round-trip: written rounded to nearest even, read 
     CHECK(b.shape == a.shape);
     // 0.1 to the nearest binary16, 0.0999755859375; the tie 1 + 2^-11 to even, 1.
     CHECK(b.data == std::vector<float>{0.0999755859375f, -65504.0f, 1.0f});
+    std::filesystem::remove(path);
+}
+
+TEST_CASE("npy int8 arrays round-trip: a byte a value, written to the nearest code and saturated") {
+    const auto path = std::filesystem::temp_directory_path() / ("wino-npy8-" + std::to_string(::getpid()) + ".npy");
+    NpyArray a{{2, 3}, {-128, 127, 0, 2.5f, -300, 41}, ElementType::int8};
+    write_npy(path, a);
+    CHECK(std::filesystem::file_size(path) == 128 + 6);  // a header padded to 64-byte lines, a byte a value
+    std::ifstream in(path, std::ios::binary);
+    const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    CHECK(bytes.find("'descr': '|i1'") != std::string::npos);
+    const NpyArray b = read_npy(path);
+    CHECK(b.type == ElementType::int8);
+    CHECK(b.shape == a.shape);
+    CHECK(b.data == std::vector<float>{-128, 127, 0, 2, -128, 41});
+    CHECK_THROWS_WITH(require_real_values(b, path), Catch::Contains("int8 codes, not real values"));
+    CHECK_NOTHROW(require_real_values(NpyArray{{1}, {1.0f}}, path));
     std::filesystem::remove(path);
 }
 
@@ -83,7 +100,7 @@ TEST_CASE("npy headers are checked before anything their size is allocated") {
     write_raw(path, 1, "{'descr': '<f4', 'fortran_order': False, 'shape': (99999999999999999999999, 2), }\n", 6);
     CHECK_THROWS_WITH(read_npy(path), Catch::Contains("a dimension"));
     write_raw(path, 1, "{'descr': '<f8', 'fortran_order': False, 'shape': (2,), }\n", 4);
-    CHECK_THROWS_WITH(read_npy(path), Catch::Contains("not float32 ('<f4') or float16 ('<f2')"));
+    CHECK_THROWS_WITH(read_npy(path), Catch::Contains("not float32 ('<f4'), float16 ('<f2') or int8 ('|i1')"));
     std::filesystem::remove(path);
     CHECK_THROWS_WITH(read_npy(std::filesystem::temp_directory_path()), Catch::Contains("a directory"));
 }

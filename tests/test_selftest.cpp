@@ -16,9 +16,10 @@ using namespace wino;
 
 namespace {
 
-DeviceLimits limits_with(bool half, bool vendor_gemm) {
+// `narrow`: 16-bit and 8-bit storage, fp16 arithmetic.
+DeviceLimits limits_with(bool narrow, bool vendor_gemm) {
     DeviceLimits limits{1024, {65535, 65535, 65535}, 49152};
-    limits.half_storage = limits.half_arithmetic = half;
+    limits.half_storage = limits.half_arithmetic = limits.int8_storage = narrow;
     limits.vendor_gemm = vendor_gemm;
     return limits;
 }
@@ -125,4 +126,23 @@ TEST_CASE("selftest refuses bad flags with exit 2, and a missing device with one
     const test::RunResult missing = test::run_wino_gen("selftest --backend vulkan --device vulkan:7");
     CHECK(missing.exit_code == 1);
     CHECK(std::count(missing.err.begin(), missing.err.end(), '\n') == 1);
+}
+
+TEST_CASE("on sm_80's tensor cores the selftest runs every tensor-core precision's GEMM on them, int8 and int8-io included") {
+    DeviceLimits sm80 = limits_with(true, true);
+    sm80.tensor_cores = sm80.tf32_tensor_cores = true;
+    sm80.device_class = DeviceClass::gpu;
+    std::set<Precision> on_tensor_cores;
+    for (const SelftestCase& c : selftest_cases(Backend::cuda, sm80, false))
+        if (c.config.params[Param::tensor_cores][0]) {
+            INFO(c.name);
+            on_tensor_cores.insert(c.config.precision);
+            CHECK_NOTHROW(make_plan(c.shape, c.config, Backend::cuda));
+        }
+    std::set<Precision> expected;
+    for (const PrecisionSpec& p : precisions())
+        if (p.tensor_core_product()) expected.insert(p.precision);
+    CHECK(expected.count(Precision::int8));
+    CHECK(expected.count(Precision::int8_io));
+    CHECK(on_tensor_cores == expected);
 }

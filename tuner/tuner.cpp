@@ -98,6 +98,23 @@ int prune_by_error_model(std::vector<Candidate>& space, const ConvShape& layer, 
     return static_cast<int>(before - space.size());
 }
 
+// The gate's input: seeded uniform values, at int8-io those its int8 codes
+// stand for (at the values' own scale), so the layer's codes carry it exactly.
+std::vector<float> gate_input(const ConvShape& layer, const TuneOptions& options) {
+    const std::vector<float> x = random_tensor(tensor_size(layer, spec_of(options.pass).images), 1);
+    if (!spec_of(options.precision).int8_io) return x;
+    const std::vector<double> values(x.begin(), x.end());
+    const float scale = data_scale(values);
+    return dequantized(quantized(values, scale, 0), scale, 0);
+}
+
+// At int8-io, how the gate's tensors are coded: as run codes them without scales given.
+std::optional<TensorQuantization> gate_coding(const ConvShape& layer, const TuneOptions& options, const std::vector<float>& input,
+                                              const std::vector<float>& filters) {
+    if (!spec_of(options.precision).int8_io) return std::nullopt;
+    return data_quantization(layer, {}, input, filters, {});
+}
+
 // One layer's run: its tensors and their fp64 reference, made once, and every
 // candidate measured so far, by candidate_key.
 class LayerTuner {
@@ -106,9 +123,10 @@ public:
                const std::function<void(const TuneProgress&)>& progress, std::size_t space,
                std::chrono::steady_clock::time_point start)
         : executor_(executor), db_(db), layer_(layer), options_(options), progress_(progress), start_(start),
-          input_(random_tensor(tensor_size(layer, spec_of(options.pass).images), 1)),
+          input_(gate_input(layer, options)),
           filters_(random_tensor(tensor_size(layer, spec_of(options.pass).filters), 2)),
-          reference_(reference_pass(layer, options.pass, input_, filters_)), pool_(executor, options.compile_threads.value_or(default_compile_threads(executor.limits().device_class))) {
+          reference_(reference_pass(layer, options.pass, input_, filters_)), coding_(gate_coding(layer, options, input_, filters_)),
+          layer_input_(coding_ ? wino::quantized({input_.begin(), input_.end()}, coding_->input_scale, 0) : input_), pool_(executor, options.compile_threads.value_or(default_compile_threads(executor.limits().device_class))) {
         state_.space = space;
     }
 
@@ -248,8 +266,16 @@ private:
     double gate_bound(const Candidate& c) {
         if (!spec_of(c.precision).quantized()) return check_bound(c, layer_);
         std::optional<double>& bound = quantized(c).bound;
-        if (!bound) bound = check_bound(c, layer_, input_, filters_, {});
+        if (!bound) bound = coding_ ? int8_check_bound(layer_, c, input_, filters_, {}, &*coding_) : check_bound(c, layer_, input_, filters_, {});
         return *bound;
+    }
+
+    // The layer's filters set, and at int8-io its coding.
+    std::unique_ptr<LoadedLayer> loaded(ConvPlan plan) {
+        std::unique_ptr<LoadedLayer> layer = executor_.load(std::move(plan));
+        layer->set_filters(filters_);
+        if (coding_) layer->set_quantization(*coding_);
+        return layer;
     }
 
     // The candidate's plan (c clipped): the one made ahead, else made now.
@@ -291,18 +317,18 @@ private:
     // median timing; a failure's reason in `result` instead.
     void check_and_time(ConvPlan plan, TuningResult& result, std::map<KernelKind, double>& kind_ms) {
         try {
-            const std::unique_ptr<LoadedLayer> loaded = executor_.load(std::move(plan));
-            loaded->set_filters(filters_);
+            const std::unique_ptr<LoadedLayer> layer = loaded(std::move(plan));
             std::vector<float> output;
-            loaded->run(input_, output);
+            layer->run(layer_input_, output);
+            if (coding_) output = dequantized(output, coding_->output_scale, coding_->output_zero_point);
             LayerErrors errors = compare_with_reference(output, reference_);
             errors.bound = gate_bound(result.candidate);
             if (errors.passed()) {
                 const auto paused = quiet();
-                const KernelTimes times = loaded->median_run(input_, options_.warmup, options_.timing).median;
+                const KernelTimes times = layer->median_run(layer_input_, options_.warmup, options_.timing).median;
                 result.time_ms = total_ms(times);
                 for (const auto& [name, ms] : times)
-                    for (const EmittedKernel& k : loaded->plan().kernels)
+                    for (const EmittedKernel& k : layer->plan().kernels)
                         if (k.name == name) kind_ms[k.kind] += ms;
                 result.rel_err = errors.relative;
             } else
@@ -315,21 +341,18 @@ private:
     // Rounds go round the batch (A B C A B C ...), so a slow spell of the
     // machine hits every candidate, and each keeps its best round.
     std::vector<const Measured*> retime(const std::vector<Candidate>& batch) {
-        std::vector<std::unique_ptr<LoadedLayer>> loaded;
-        for (const Candidate& c : batch) {
-            loaded.push_back(executor_.load(layer_, clipped(c)));
-            loaded.back()->set_filters(filters_);
-        }
+        std::vector<std::unique_ptr<LoadedLayer>> layers;
+        for (const Candidate& c : batch) layers.push_back(loaded(make_plan(layer_, clipped(c), executor_.identity().backend)));
         std::vector<double> best(batch.size(), 0);
         const auto paused = quiet();
         for (int round = 0; round < options_.final_rounds; ++round)
             for (std::size_t i = 0; i < batch.size(); ++i) {
-                const double t = total_ms(loaded[i]->median_run(input_, options_.warmup, options_.final_repeats));
+                const double t = total_ms(layers[i]->median_run(layer_input_, options_.warmup, options_.final_repeats));
                 if (!best[i] || t < best[i]) best[i] = t;
             }
         std::vector<const Measured*> retimed;
         for (std::size_t i = 0; i < batch.size(); ++i) {
-            const ConvPlan& plan = loaded[i]->plan();
+            const ConvPlan& plan = layers[i]->plan();
             Measured& m = seen_[candidate_key(batch[i])];
             db_.record({executor_.identity(), layer_, kernels_hash(plan), WINO_GEN_VERSION, plan.config, best[i], "", m.rel_err});
             m = {batch[i], best[i], m.rel_err, true, m.kind_ms};
@@ -346,6 +369,8 @@ private:
     const std::chrono::steady_clock::time_point start_;  // the layer's, before its space was made
     const std::vector<float> input_, filters_;
     const std::vector<double> reference_;
+    const std::optional<TensorQuantization> coding_;
+    const std::vector<float> layer_input_;  // what the layer runs on: input_, at int8-io its codes
     std::map<std::string, Measured> seen_;
     std::map<std::pair<std::string, std::string>, Quantized> quantized_;  // by tile and points
     TuneProgress state_;

@@ -328,8 +328,9 @@ int main(int argc, char** argv) {
                 // TF32 on tensor cores beside torch's TF32, and split-tf32 beside our fp32 (its error is fp32's).
                 for (Precision precision : {Precision::tf32, Precision::split_tf32})
                     wino_tf32.push_back(ours_run(*ours, l.shape, {Variant::nonfused, m, false, 2, precision, true}, x, w, reference));
-                // int8 (dp4a) beside our 16-bit kernels: issue 30's GPU target is 1.5x them at batch 32.
+                // int8 (dp4a, and s8 mma on tensor cores) beside our 16-bit kernels: issue 30's GPU target is 1.5x them at batch 32.
                 for (int staging : {0, 2}) wino8.push_back(ours_run(*ours, l.shape, {Variant::nonfused, m, false, staging, Precision::int8}, x, w, reference));
+                wino8.push_back(ours_run(*ours, l.shape, {Variant::nonfused, m, false, 2, Precision::int8, true}, x, w, reference));
             }
             const std::vector<std::pair<int, const char*>> algorithms =
                 pass == Pass::forward

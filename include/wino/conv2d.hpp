@@ -53,8 +53,9 @@ private:
     std::shared_ptr<detail::DeviceState> state_;
 };
 
-// `size` values of `type` (fp32, or binary16 for the _io precisions'
-// tensors: Conv2d::tensor_type) in the device's memory, owned by the caller.
+// `size` values of `type` (fp32, binary16 for the fp16 _io precisions'
+// tensors, int8 codes for int8-io's: Conv2d::tensor_type) in the device's
+// memory, owned by the caller.
 class Buffer {
 public:
     Buffer(Device& device, std::size_t size, ElementType type = ElementType::fp32);
@@ -66,12 +67,16 @@ public:
     ElementType type() const;
     // Copies between the host and the buffer; the span's size must be size().
     // Floats are converted to and from the buffer's type (to binary16: to
-    // nearest even).
+    // nearest even; to int8: to the nearest integer, even on a tie, saturated
+    // to [-128, 127]).
     void write(std::span<const float> values);
     void read(std::span<float> values) const;
     // IEEE binary16 bits as they are, to and from an fp16 buffer.
     void write(std::span<const std::uint16_t> binary16);
     void read(std::span<std::uint16_t> binary16) const;
+    // int8 codes as they are, to and from an int8 buffer.
+    void write(std::span<const std::int8_t> codes);
+    void read(std::span<std::int8_t> codes) const;
 
 private:
     friend class Conv2d;
@@ -119,9 +124,10 @@ public:
     const ConvShape& shape() const;  // the layer as its forward pass describes it, whatever the pass
     const KernelChoice& choice() const;
     std::vector<std::string> kernel_names() const;  // in launch order
-    // The element type of the input and output Buffers it runs on (and of the
-    // filters on the device): fp16 at the _io precisions, else fp32. Host
-    // vectors are floats at every precision, converted on the way.
+    // The element type of the input and output Buffers it runs on: fp16 at
+    // the fp16 _io precisions (whose filters are binary16 on the device too),
+    // int8 at int8-io, else fp32. Host vectors are floats at every precision,
+    // converted on the way (at int8-io they hold the codes).
     ElementType tensor_type() const;
 
     // K·C·R·S values; uploaded and transformed once, kept for every run.
@@ -130,6 +136,12 @@ public:
     void set_filters(std::span<const float> filters);
     // K values, when the epilogue adds a bias: set before the first run, kept.
     void set_bias(std::span<const float> bias);
+    // Precision int8-io's coding of the input and output (ONNX QLinearConv's
+    // x_scale, x_zero_point, y_scale, y_zero_point): set before the first
+    // run, kept; InputError for a scale that is not finite and positive, a
+    // zero point outside [-128, 127], or another precision. The epilogue
+    // (bias, activation) applies before the output is coded.
+    void set_quantization(const TensorQuantization& quantization);
     // On the device: input holds at least N·C·H·W values, output N·K·H'·W'
     // (backward-data: input is dy, N·K·H'·W', and output dx, N·C·H·W;
     // backward-filter: input is x and output dw, K·C·R·S).

@@ -29,7 +29,10 @@ enum class Variant { fused, nonfused, direct };
 // int8: the transforms in fp32, U and V quantized to int8 per tap with their
 // clips (Int8Clips), the product in int8 with int32 sums, dequantized before
 // the output transform (../shared/papers/quantized-winograd-edge-gpu.md).
-enum class Precision { fp32, fp16_storage, fp16, fp16_storage_io, fp16_io, fp16_mixed, tf32, split_tf32, int8 };
+// int8_io: int8 with the input and output as int8 codes at given scales and
+// zero points (TensorQuantization: ONNX QLinearConv's contract), the filters
+// in fp32.
+enum class Precision { fp32, fp16_storage, fp16, fp16_storage_io, fp16_io, fp16_mixed, tf32, split_tf32, int8, int8_io };
 
 // Where precision int8 clips the transformed operands before it quantizes
 // them, symmetric, 127 levels a side (scale = clip / 127):
@@ -57,7 +60,20 @@ struct Int8Clips {
 enum class Pass { forward, backward_data, backward_filter };
 
 // The element type of a tensor in device memory (wino::Buffer).
-enum class ElementType { fp32, fp16 };
+enum class ElementType { fp32, fp16, int8 };
+
+// How precision int8_io's input and output hold real values as int8 codes,
+// as ONNX's QuantizeLinear and QLinearConv do: real = (code - zero_point) ·
+// scale; a real value is coded as saturate(round(real / scale) + zero_point),
+// rounded to nearest even and saturated to [-128, 127]. Scales are finite and
+// positive, zero points int8.
+struct TensorQuantization {
+    float input_scale = 0;
+    int input_zero_point = 0;
+    float output_scale = 0;
+    int output_zero_point = 0;
+    friend bool operator==(const TensorQuantization&, const TensorQuantization&) = default;
+};
 
 // What the kernels that write the output (output transform, fused, direct)
 // apply to each output value while it is in registers, y = activation(y +
