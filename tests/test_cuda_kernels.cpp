@@ -335,23 +335,26 @@ TEST_CASE("int8-io CUDA kernels compile for sm_75 and sm_90 without spills: the 
         WARN("nvcc not found: CUDA compile checks skipped");
         return;
     }
+    // The transforms that read and write the tensors: the filter transform and the GEMM are int8's (the test above).
     const RecipeSet s = optimize_recipes(build_toom_cook(4, 3, default_points(6)), optimizer_options(Precision::int8_io));
     const fs::path dir = scratch(4, 3);
     KernelParams vector_rows = default_params(Backend::cuda);
     vector_rows[Param::vector_rows][0] = 1;
-    for (const KernelParams& p : {default_params(Backend::cuda), vector_rows})
-        for (const EmittedKernel& k : emit_variant(Variant::nonfused, ConvAlgorithm::square(s), p, Backend::cuda, Precision::int8_io)) {
-            INFO(k.name);
-            CHECK_THAT(k.name, Catch::Contains("_i8io"));
-            const fs::path cu = dir / (k.name + ".cu"), ptx = dir / (k.name + ".ptx");
-            write(cu, k.source);
-            compile_without_spills(cu, dir / (k.name + ".o"), 75);
-            REQUIRE(shell(fmt::format("{} -ptx -arch=sm_90 {} -o {}", nvcc(), cu.string(), ptx.string())).status == 0);
-            const std::string text = test::slurp(ptx.string());
-            // 36 pixels of F(4,3)'s 6x6 tile, a byte each; 16 outputs, a byte each (4 words of 4 with vector_rows).
-            CHECK((text.find("ld.global.nc.s8") != std::string::npos) == (k.kind == KernelKind::input_transform));
-            const bool stores_bytes = text.find("st.global.u8") != std::string::npos || text.find("st.global.v4.u8") != std::string::npos;
-            CHECK(stores_bytes == (k.kind == KernelKind::output_transform));
-        }
+    for (const auto& [kind, p] : {std::pair{KernelKind::input_transform, default_params(Backend::cuda)},
+                                  std::pair{KernelKind::output_transform, default_params(Backend::cuda)},
+                                  std::pair{KernelKind::output_transform, vector_rows}}) {
+        const EmittedKernel k = emit_kernel(kind, ConvAlgorithm::square(s), p, Backend::cuda, Precision::int8_io);
+        INFO(k.name);
+        CHECK_THAT(k.name, Catch::Contains("_i8io"));
+        const fs::path cu = dir / (k.name + ".cu"), ptx = dir / (k.name + ".ptx");
+        write(cu, k.source);
+        compile_without_spills(cu, dir / (k.name + ".o"), 75);
+        REQUIRE(shell(fmt::format("{} -ptx -arch=sm_90 {} -o {}", nvcc(), cu.string(), ptx.string())).status == 0);
+        const std::string text = test::slurp(ptx.string());
+        // F(4,3)'s 6x6 pixels a byte each in; 16 outputs a byte each out (4 words of 4 with vector_rows).
+        CHECK((text.find("ld.global.nc.s8") != std::string::npos) == (kind == KernelKind::input_transform));
+        const bool stores_bytes = text.find("st.global.u8") != std::string::npos || text.find("st.global.v4.u8") != std::string::npos;
+        CHECK(stores_bytes == (kind == KernelKind::output_transform));
+    }
     fs::remove_all(dir);
 }
