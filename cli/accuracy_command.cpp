@@ -83,19 +83,23 @@ void print_int8_accuracy(const AccuracyCli& o, const ConvShape& shape, const Con
                          {"u_quantization", error_json(model.u_quantized)},
                          {"product", {{"largest_sum", model.largest_sum}, {"sum_bound", model.sum_bound},
                                       {"int32_max", std::numeric_limits<std::int32_t>::max()}}}};
+        if (model.tensors) out["stages"]["tensor_coding"] = error_json(*model.tensors);
         out["int8_direct"] = error_json(model.direct);
         out["ratio_to_int8_direct"] = ratio;
         fmt::print("{}", to_readable_json(out));
         return;
     }
-    fmt::print("{} {} int8 on {}x{}x{}x{} -> {}, pad {}, points {}: rel_err {:.3e}, max_rel_err {:.3e}\n",
-               algorithm_text(shape, config), to_string(config.variant), shape.N, shape.C, shape.H, shape.W, shape.K,
+    fmt::print("{} {} {} on {}x{}x{}x{} -> {}, pad {}, points {}: rel_err {:.3e}, max_rel_err {:.3e}\n",
+               algorithm_text(shape, config), to_string(config.variant), to_string(config.precision), shape.N, shape.C, shape.H, shape.W, shape.K,
                padding_text(shape.pad), fmt::join(point_strings(points), ", "), model.all.relative, model.all.max_relative);
     fmt::print("  clips of V: {}{}\n", config.clips.source,
                config.clips.weights > 0 ? fmt::format(", U capped at {}", config.clips.weights) : "");
     fmt::print("  each quantization alone (rel_err / max_rel_err):  V {:.2e} / {:.2e}  U {:.2e} / {:.2e}\n",
                model.v_quantized.relative, model.v_quantized.max_relative, model.u_quantized.relative,
                model.u_quantized.max_relative);
+    if (model.tensors)
+        fmt::print("  the input and output as int8 codes alone, at their own scales: rel_err {:.2e} / {:.2e}\n",
+                   model.tensors->relative, model.tensors->max_relative);
     fmt::print("  product: exact int32 sums, the largest |sum| {:.0f} of at most {:.0f} (int32 holds {})\n", model.largest_sum,
                model.sum_bound, std::numeric_limits<std::int32_t>::max());
     fmt::print("  int8 direct convolution, per-tensor scales: rel_err {:.3e}, max_rel_err {:.3e}; Winograd / direct {:.2f}x\n",
@@ -135,8 +139,13 @@ void print_layer_accuracy(const AccuracyCli& o) {
     OptimizerOptions options = optimizer_options(precision);
     options.balanced = options.balanced && !o.unbalanced;
     const LayerRecipes recipes(computed, computed_as, options, progress);
-    if (spec_of(precision).quantized())
-        return print_int8_accuracy(o, shape, config, points, model_int8_error(shape, recipes.algorithm(), images, filters, config.clips));
+    if (spec_of(precision).quantized()) {
+        // int8-io's tensors coded as run codes them without scales given.
+        const std::optional<TensorQuantization> coding =
+            spec_of(precision).int8_io ? std::optional(data_quantization(shape, {}, images, filters, {})) : std::nullopt;
+        return print_int8_accuracy(o, shape, config, points,
+                                   model_int8_error(shape, recipes.algorithm(), images, filters, config.clips, coding ? &*coding : nullptr));
+    }
     const LayerErrorModel model = model_layer_error(computed, recipes.algorithm(), pass_images(shape, pass, m, images),
                                                     pass_filters(shape, pass, m, filters), roundings(variant, precision),
                                                     arithmetic_of(precision));

@@ -480,13 +480,26 @@ std::vector<double> int8_winograd_on_host(const ConvShape& s, const ConvAlgorith
 }
 
 Int8ErrorModel model_int8_error(const ConvShape& s, const ConvAlgorithm& recipes, const std::vector<float>& x,
-                                const std::vector<float>& w, const Int8Clips& clips) {
+                                const std::vector<float>& w, const Int8Clips& clips, const TensorQuantization* coding) {
     const std::vector<double> reference = reference_conv2d(s, x, w);
+    // At int8-io: the real values the input's codes stand for, and the output as its codes stand for it.
+    const std::vector<float> coded_x =
+        coding ? dequantized(quantized({x.begin(), x.end()}, coding->input_scale, coding->input_zero_point), coding->input_scale,
+                             coding->input_zero_point)
+               : x;
+    auto coded = [&](const std::vector<double>& y) {
+        if (!coding) return y;
+        const std::vector<float> decoded =
+            dequantized(quantized(y, coding->output_scale, coding->output_zero_point), coding->output_scale, coding->output_zero_point);
+        return std::vector<double>(decoded.begin(), decoded.end());
+    };
     Int8ErrorModel model;
-    model.all = compare_with_reference(int8_winograd_on_host(s, recipes, x, w, clips, {}, &model.largest_sum), reference);
+    model.all = compare_with_reference(coded(int8_winograd_on_host(s, recipes, coded_x, w, clips, {}, &model.largest_sum)), reference);
     model.v_quantized = compare_with_reference(int8_winograd_on_host(s, recipes, x, w, clips, {.u = false}), reference);
     model.u_quantized = compare_with_reference(int8_winograd_on_host(s, recipes, x, w, clips, {.v = false}), reference);
-    model.direct = compare_with_reference(int8_direct_on_host(s, x, w), reference);
+    if (coding) model.tensors = compare_with_reference(coded(reference_conv2d(s, coded_x, w)), reference);
+    // The baseline codes its output too where the layer does: QLinearConv's int8 direct convolution.
+    model.direct = compare_with_reference(coded(int8_direct_on_host(s, x, w)), reference);
     const double words = (s.C + int8_channels_a_word - 1) / int8_channels_a_word;
     model.sum_bound = words * int8_channels_a_word * int8_largest_code * int8_largest_code;
     return model;

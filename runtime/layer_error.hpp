@@ -13,6 +13,7 @@
 #include "templates/precision.hpp"
 
 #include <array>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -134,12 +135,18 @@ std::vector<double> int8_winograd_on_host(const ConvShape& shape, const ConvAlgo
 // (per-tensor scales) on the same tensors; and the product's int32 use:
 // its largest |sum| on these tensors, and the largest any tensors can give
 // (127² a lane of each word of channels, kernel_kinds.hpp).
+// At int8-io (`coding` given) the whole layer runs on the input's codes and
+// codes its output, as does the int8 direct baseline, and `tensors` is that
+// coding's error alone (the exact convolution of the coded input, its output
+// coded).
 struct Int8ErrorModel {
     LayerErrors all, v_quantized, u_quantized, direct;
+    std::optional<LayerErrors> tensors;
     double largest_sum = 0, sum_bound = 0;
 };
 Int8ErrorModel model_int8_error(const ConvShape& shape, const ConvAlgorithm& recipes, const std::vector<float>& input,
-                                const std::vector<float>& filters, const Int8Clips& clips);
+                                const std::vector<float>& filters, const Int8Clips& clips,
+                                const TensorQuantization* coding = nullptr);
 // What `run --check` and selftest hold an int8 layer to (check_bound has no
 // tensors to judge quantization by): the relative L2 error against fp64 of
 // the int8 host model with the config's clips on these tensors (at int8-io

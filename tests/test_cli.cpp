@@ -529,6 +529,17 @@ TEST_CASE("accuracy --layer at int8: the error by stage, the int32 sums' use, ag
     auto on_device = run_wino_gen("run --input-shape 1,8,12,12 --filters 4 --pad 1 --m 2 --precision int8 --clip 2,0,0 --check --format json");
     REQUIRE(on_device.exit_code == 0);
     CHECK(nlohmann::json::parse(on_device.out)["rel_err"].get<double>() == Approx(all).epsilon(0.05));
+    CHECK_FALSE(j["stages"].contains("tensor_coding"));
+    // int8-io: the layer and the int8 direct baseline both code their output; the coding's own error is a stage.
+    auto coded = run_wino_gen("accuracy --layer 1,8,12,12,4 --pad 1 --m 2 --precision int8-io --clip 2,0,0 --format json");
+    REQUIRE(coded.exit_code == 0);
+    const auto c = nlohmann::json::parse(coded.out);
+    CHECK(c["precision"] == "int8-io");
+    const double coding = c["stages"]["tensor_coding"]["rel_err"];
+    CHECK(coding > 1e-3);
+    CHECK(coding < c["rel_err"].get<double>());
+    CHECK(c["rel_err"].get<double>() > all);
+    CHECK(c["int8_direct"]["rel_err"].get<double>() > j["int8_direct"]["rel_err"].get<double>());
     require_bad_input("accuracy --layer 1,8,12,12,4 --m 4 --precision int8 --variant fused", "precision int8 runs the nonfused variant");
     require_bad_input("accuracy --layer 1,8,12,12,4 --m 4 --clip 1,1,0", "--clip and --calibrate are for --precision int8");
 }
