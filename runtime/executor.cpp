@@ -110,7 +110,7 @@ void LoadedLayer::set_bias(const std::vector<float>& bias) {
     bias_set_ = true;
 }
 
-void LoadedLayer::check_bias_set() const {
+void LoadedLayer::check_set_before_run() const {
     if (plan_.config.epilogue.bias && !bias_set_) throw InputError("the layer's epilogue adds a bias: set it (set_bias) before a run");
     if (spec_of(plan_.config.precision).int8_io && !quantization_set_)
         throw InputError(fmt::format("precision {} codes its input and output: set their scales and zero points "
@@ -121,7 +121,7 @@ void LoadedLayer::check_bias_set() const {
 // 0x7e00; int8 codes have no NaN, so with -128, the code a coding gives only
 // to values saturated below the range.
 KernelTimes LoadedLayer::run(const std::vector<float>& input, std::vector<float>& output) {
-    check_bias_set();
+    check_set_before_run();
     if (const std::size_t needed = tensor_values(plan_, BufferId::images); input.size() != needed)
         throw InputError(fmt::format("the input holds {} values, the shape needs {}", input.size(), needed));
     const ElementType type = tensor_type();
@@ -133,7 +133,7 @@ KernelTimes LoadedLayer::run(const std::vector<float>& input, std::vector<float>
 }
 
 KernelTimes LoadedLayer::run(const DeviceArray& input, DeviceArray& output) {
-    check_bias_set();
+    check_set_before_run();
     for (const auto& [array, what, needed] :
          {std::tuple{&input, "input", tensor_values(plan_, BufferId::images)},
           {&output, "output", tensor_values(plan_, BufferId::result)}}) {

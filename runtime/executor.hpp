@@ -116,7 +116,7 @@ protected:
 
 private:
     // The bias and int8-io's quantization, where the layer needs them.
-    void check_bias_set() const;
+    void check_set_before_run() const;
     bool bias_set_ = false;
     TensorQuantization quantization_;
     bool quantization_set_ = false;

@@ -37,7 +37,7 @@ std::string epilogue_part(KernelKind kind, const Epilogue& epilogue) {
 }
 
 // Whether the kind binds the buffer, to read or to write.
-bool reads(KernelKind kind, const KernelParams& p, BufferId buffer) {
+bool binds(KernelKind kind, const KernelParams& p, BufferId buffer) {
     const std::vector<BufferUse> buffers = spec_of(kind).buffers(p);
     return std::any_of(buffers.begin(), buffers.end(), [&](const BufferUse& use) { return use.buffer == buffer; });
 }
@@ -47,8 +47,8 @@ bool reads(KernelKind kind, const KernelParams& p, BufferId buffer) {
 bool changed_by_pass(KernelKind kind, const KernelParams& p, Pass pass) {
     switch (spec_of(pass).derivation) {
         case Derivation::layer: return false;
-        case Derivation::flipped: return reads(kind, p, BufferId::filters);
-        case Derivation::chunked: return reads(kind, p, BufferId::filters) || reads(kind, p, BufferId::images);
+        case Derivation::flipped: return binds(kind, p, BufferId::filters);
+        case Derivation::chunked: return binds(kind, p, BufferId::filters) || binds(kind, p, BufferId::images);
     }
     throw std::logic_error("unknown derivation");
 }
@@ -66,11 +66,11 @@ std::string tensor_coding_macros(KernelKind kind, const KernelParams& p, const C
         return fmt::format("#define WINO_{} FETCH(scales, {} + {} * p.K)\n", name, base, int8_scale_index(f, positions, 1) - base);
     };
     std::string out;
-    if (reads(kind, p, BufferId::images))
+    if (binds(kind, p, BufferId::images))
         out += spec.int8_io ? field("INPUT_SCALE", TensorField::input_scale) + field("INPUT_ZERO_POINT", TensorField::input_zero_point) +
                                   "#define IMAGE_PIXEL(i) ((float(FETCH(images, i)) - WINO_INPUT_ZERO_POINT) * WINO_INPUT_SCALE)\n"
                             : "#define IMAGE_PIXEL(i) FETCH_REAL(images, i)\n";
-    if (spec.int8_io && reads(kind, p, BufferId::result))
+    if (spec.int8_io && binds(kind, p, BufferId::result))
         out += field("OUTPUT_INVERSE_SCALE", TensorField::output_inverse_scale) +
                field("OUTPUT_ZERO_POINT", TensorField::output_zero_point);
     return out;
@@ -195,7 +195,7 @@ EmittedKernel emit_kernel(KernelKind kind, const ConvAlgorithm& a, const KernelP
     const std::string body = fill_template(template_text(template_of(spec, pass)),
                                            spec.values(a, p, half_arithmetic ? b.half_dialect : b.dialect, operands));
     std::string source = header(spec, a, p, b, precision, epilogue, pass) + b.preamble(interface) + defines(kind, p) +
-                         pass_macros(pass, a.r, a.s, reads(kind, p, BufferId::images), reads(kind, p, BufferId::filters)) +
+                         pass_macros(pass, a.r, a.s, binds(kind, p, BufferId::images), binds(kind, p, BufferId::filters)) +
                          (carries_epilogue(kind) ? epilogue_macros(epilogue) : "") + tensor_coding_macros(kind, p, a, precision) +
                          "\n" + body;
     if (source.size() > max_kernel_bytes)
