@@ -258,6 +258,60 @@ TEST_CASE("an ONNX model's other convolutions are listed with the reason") {
                      {"/depthwise/Conv", "a grouped convolution (group 8)"}});
 }
 
+TEST_CASE("QLinearConv nodes on int8 codes are layers, as int8-io runs them, uint8 ones listed with the reason") {
+    const fs::path file = fs::temp_directory_path() / fmt::format("wino-qlinear-{}.onnx", ::getpid());
+    onnx::ModelProto model;
+    model.set_ir_version(7);
+    model.add_opset_import()->set_version(13);
+    onnx::GraphProto* graph = model.mutable_graph();
+    graph->set_name("QLinearConv, written by test_model_layers");
+    // QLinearConv's inputs: x, x_scale, x_zero_point, w, w_scale, w_zero_point, y_scale, y_zero_point.
+    auto scalar = [&](const std::string& name, int type) {
+        onnx::TensorProto* t = graph->add_initializer();
+        t->set_name(name);
+        t->set_data_type(type);
+        if (type == onnx::TensorProto::FLOAT) t->add_float_data(0.05f);
+        else t->add_int32_data(0);
+    };
+    for (const auto& [name, type] : {std::pair{std::string("signed"), onnx::TensorProto::INT8}, {std::string("unsigned"), onnx::TensorProto::UINT8}}) {
+        onnx::ValueInfoProto* input = graph->add_input();
+        input->set_name(name + "_x");
+        onnx::TypeProto_Tensor* x = input->mutable_type()->mutable_tensor_type();
+        x->set_elem_type(type);
+        for (long long d : {1, 6, 12, 10}) x->mutable_shape()->add_dim()->set_dim_value(d);
+        onnx::TensorProto* w = graph->add_initializer();
+        w->set_name(name + "_w");
+        w->set_data_type(type);
+        for (long long d : {4, 6, 3, 3}) w->add_dims(d);
+        for (int i = 0; i < 4 * 6 * 9; ++i) w->add_int32_data(i % 5);
+        for (const char* part : {"_x_scale", "_w_scale", "_y_scale"}) scalar(name + part, onnx::TensorProto::FLOAT);
+        for (const char* part : {"_x_zero_point", "_w_zero_point", "_y_zero_point"}) scalar(name + part, type);
+        onnx::NodeProto* node = graph->add_node();
+        node->set_name(name);
+        node->set_op_type("QLinearConv");
+        for (const char* part : {"_x", "_x_scale", "_x_zero_point", "_w", "_w_scale", "_w_zero_point", "_y_scale", "_y_zero_point"})
+            node->add_input(name + part);
+        node->add_output(name + "_y");
+        onnx::AttributeProto* pads = node->add_attribute();
+        pads->set_name("pads");
+        pads->set_type(onnx::AttributeProto::INTS);
+        for (long long v : {1, 1, 1, 1}) pads->add_ints(v);
+        graph->add_output()->set_name(name + "_y");
+    }
+    {
+        std::ofstream out(file, std::ios::binary);
+        REQUIRE(model.SerializeToOstream(&out));
+    }
+    const ModelLayers m = read_model_layers(file, 1);
+    REQUIRE(m.layers.size() == 1);
+    CHECK(m.layers[0].name == "signed");
+    CHECK(shape_text(m.layers[0].shape) == "1x6x12x10 k4 r3x3 p1");
+    REQUIRE(m.skipped.size() == 1);
+    CHECK(m.skipped[0].node == "unsigned");
+    CHECK(m.skipped[0].reason == "UINT8 tensors (int8 codes only, for --precision int8-io)");
+    fs::remove(file);
+}
+
 TEST_CASE("files that are not ONNX models are refused with the file's name") {
     const fs::path dir = fs::temp_directory_path() / fmt::format("wino-model-{}", ::getpid());
     fs::create_directories(dir);

@@ -13,6 +13,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <array>
 #include <climits>
 #include <fstream>
 #include <iterator>
@@ -90,15 +91,35 @@ struct ConvLayer {
     std::string reason;
 };
 
-ConvLayer conv_layer(const onnx::NodeProto& node, const std::map<std::string, TensorInfo>& infos, int batch) {
+// The convolutions read as layers: Conv on float tensors, and QLinearConv on
+// int8 codes (precision int8-io's, ONNX's QLinearConv contract), whose
+// weights are its fourth input (after x, x_scale and x_zero_point).
+struct ConvOp {
+    const char* op_type;
+    int weights_input;
+    int elem_type;
+    const char* tensors;
+};
+constexpr std::array<ConvOp, 2> conv_ops = {{{"Conv", 1, onnx::TensorProto::FLOAT, "fp32 only"},
+                                             {"QLinearConv", 3, onnx::TensorProto::INT8, "int8 codes only, for --precision int8-io"}}};
+
+const ConvOp* conv_op(const onnx::NodeProto& node) {
+    if (!(node.domain().empty() || node.domain() == "ai.onnx")) return nullptr;
+    for (const ConvOp& op : conv_ops)
+        if (node.op_type() == op.op_type) return &op;
+    return nullptr;
+}
+
+ConvLayer conv_layer(const onnx::NodeProto& node, const ConvOp& op, const std::map<std::string, TensorInfo>& infos, int batch) {
     auto skip = [](std::string why) { return ConvLayer{std::nullopt, std::move(why)}; };
-    if (node.input_size() < 2) return skip("a Conv node without weights");
-    const auto x = infos.find(node.input(0)), w = infos.find(node.input(1));
+    if (node.input_size() <= op.weights_input) return skip(fmt::format("a {} node without weights", op.op_type));
+    const auto x = infos.find(node.input(0)), w = infos.find(node.input(op.weights_input));
     if (x == infos.end()) return skip(fmt::format("the shape of its input '{}' is unknown after shape inference", node.input(0)));
-    if (w == infos.end()) return skip(fmt::format("the shape of its weights '{}' is unknown", node.input(1)));
-    if (x->second.elem_type != onnx::TensorProto::FLOAT)
-        return skip(fmt::format("{} tensors (fp32 only)", onnx::TensorProto::DataType_Name(
-                                                              static_cast<onnx::TensorProto::DataType>(x->second.elem_type))));
+    if (w == infos.end()) return skip(fmt::format("the shape of its weights '{}' is unknown", node.input(op.weights_input)));
+    if (x->second.elem_type != op.elem_type)
+        return skip(fmt::format("{} tensors ({})",
+                                onnx::TensorProto::DataType_Name(static_cast<onnx::TensorProto::DataType>(x->second.elem_type)),
+                                op.tensors));
     const std::size_t rank = x->second.dims.size();
     if (rank != 4 && rank != 3) return skip(fmt::format("a rank-{} input (2D NCHW or 1D NCW only)", rank));
     if (const long long group = int_attribute(node, "group").value_or(1); group != 1)
@@ -171,9 +192,10 @@ ModelLayers read_model_layers(const std::filesystem::path& model, int batch) {
     out.hash = "fnv1a64:" + stable_hash(bytes);
     std::vector<int> counts;
     for (const onnx::NodeProto& node : proto.graph().node()) {
-        if (node.op_type() != "Conv" || !(node.domain().empty() || node.domain() == "ai.onnx")) continue;
-        const std::string name = !node.name().empty() ? node.name() : node.output_size() ? node.output(0) : "Conv";
-        const ConvLayer conv = conv_layer(node, infos, batch);
+        const ConvOp* op = conv_op(node);
+        if (!op) continue;
+        const std::string name = !node.name().empty() ? node.name() : node.output_size() ? node.output(0) : op->op_type;
+        const ConvLayer conv = conv_layer(node, *op, infos, batch);
         if (!conv.shape) {
             out.skipped.push_back({name, conv.reason});
             continue;

@@ -1,6 +1,8 @@
 // The convolution layers of an ONNX model (shapes inferred by ONNX's own
 // shape inference): every Conv node a Winograd kernel can run becomes a layer
 // to tune, every other Conv node is listed with the reason it is not one.
+// QLinearConv nodes on int8 codes are layers too, as precision int8-io runs
+// them (uint8 ones are listed: int8 codes only).
 #pragma once
 
 #include "tuner/layer_list.hpp"
