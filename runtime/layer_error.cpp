@@ -5,6 +5,7 @@
 #include "generator/half.hpp"
 #include "templates/kernel_kinds.hpp"
 #include "recipes/recipe_run.hpp"
+#include "runtime/executor.hpp"
 #include "runtime/host_reference.hpp"
 #include "templates/epilogue.hpp"
 
@@ -425,8 +426,9 @@ std::vector<float> dequantized(const std::vector<float>& codes, float scale, int
 std::vector<float> quantized(const std::vector<double>& values, float scale, int zero_point) {
     const float inverse = inverse_of(scale);
     std::vector<float> out(values.size());
+    // Rounded, then moved by the zero point and saturated, as the kernels code (int8_code saturates).
     for (std::size_t i = 0; i < values.size(); ++i)
-        out[i] = static_cast<float>(std::clamp(std::nearbyint(static_cast<float>(values[i]) * inverse) + zero_point, -128.0f, 127.0f));
+        out[i] = int8_code(std::nearbyint(static_cast<float>(values[i]) * inverse) + zero_point);
     return out;
 }
 
