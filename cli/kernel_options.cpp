@@ -16,8 +16,9 @@ void add_kernel_options(CLI::App* sub, KernelOptions& o) {
             defaults.push_back(fmt::format("{} {}", to_string(c), value_text(spec, KernelParams(c)[spec.param])));
         const bool same = KernelParams(DeviceClass::cpu)[spec.param] == KernelParams(DeviceClass::gpu)[spec.param];
         sub->add_option(spec.flag, o.text[spec.name],
-                        fmt::format("{} (default: {})", spec.help,
-                                    same ? value_text(spec, KernelParams()[spec.param]) : fmt::format("{}", fmt::join(defaults, ", "))));
+                        fmt::format("{} (default: {}{})", spec.help,
+                                    same ? value_text(spec, KernelParams()[spec.param]) : fmt::format("{}", fmt::join(defaults, ", ")),
+                                    spec.on_where_allowed ? "; on where the device, backend and precision allow it" : ""));
     }
 }
 

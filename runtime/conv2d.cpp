@@ -13,7 +13,8 @@
 namespace wino {
 namespace {
 
-// The choice's configuration, from the parameters the device starts from.
+// The choice's configuration, from the parameters the device starts from
+// (fitted to it), then the choice's own.
 ConvConfig config_of(const ConvShape& shape, const KernelChoice& choice, const Executor& executor) {
     const TileSize m = tile_for(shape, choice.m, choice.pass);
     const DeviceClass device_class = executor.limits().device_class;
@@ -26,6 +27,7 @@ ConvConfig config_of(const ConvShape& shape, const KernelChoice& choice, const E
                           ? canonical_points(choice.points, pass_tile(shape, choice.pass, m), computed.R, computed.S)
                           : "",
                       choice.precision, choice.epilogue, choice.pass, choice.clips};
+    config = fit_to_device(std::move(config), executor.identity().backend, executor.limits());
     for (const auto& [name, text] : choice.params) {
         const ParamSpec* spec = find_param(name);
         if (!spec) throw InputError(fmt::format("no kernel parameter is called '{}'", name));

@@ -123,6 +123,10 @@ struct ParamSpec {
     // computes the product the GEMM kernel's tiles would): the tuner keeps
     // its starting value then, rather than time identical candidates.
     std::optional<Param> inert_when = std::nullopt;
+    // A switch whose default is on wherever its constraints allow it for the
+    // kernels, backend, precision and device at hand (fit_to_device): a
+    // capability the device offers is taken without tuning.
+    bool on_where_allowed = false;
 };
 
 const std::vector<ParamSpec>& param_table();
@@ -146,6 +150,11 @@ private:
 
 // The defaults where no device is known: for the backend's usual device.
 KernelParams default_params(Backend backend);
+
+// The defaults fitted to where the kernels run: each on_where_allowed switch
+// turned on where its constraints hold in `context`. A context that does not
+// know the backend, the precision and the device leaves `params` as they are.
+KernelParams fit_to_device(KernelParams params, const ParamContext& context);
 
 // "full", "1x8", "64", "on": how headers and messages show a value.
 std::string value_text(const ParamSpec& spec, const ParamValue& value);

@@ -263,6 +263,12 @@ ConvConfig untuned_config(const ConvShape& shape, DeviceClass device_class, Pass
     return {.variant = Variant::nonfused, .m = m, .params = suggested_params(shape, m, device_class, pass), .pass = pass};
 }
 
+ConvConfig fit_to_device(ConvConfig config, Backend backend, const DeviceLimits& limits) {
+    config.params = fit_to_device(config.params, {.kinds = spec_of(config.variant).kinds, .limits = &limits, .backend = backend,
+                                                  .precision = config.precision});
+    return config;
+}
+
 nlohmann::ordered_json to_json(const ConvConfig& c) {
     // A square tile is one number: the keys of earlier databases.
     nlohmann::ordered_json j = {{"variant", to_string(c.variant)}, {"m", tile_json(c.m)}};

@@ -410,6 +410,7 @@ TEST_CASE("int8 on run: clips calibrated on the input, on a calibration file or 
     const auto j = nlohmann::json::parse(own.out);
     CHECK(j["precision"] == "int8");
     CHECK(j["kernel_set"].get<std::string>().find("_i8") != std::string::npos);
+    CHECK(j["config"]["integer_dot"] == true);  // lavapipe has the dot product: on without tuning or a flag
     CHECK(j["clips"]["source"] == "percentile 99.9 of 1 inputs (the input run)");
     CHECK(j["clips"]["taps"].size() == 16);
     CHECK(j["check"] == "pass");

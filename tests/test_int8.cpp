@@ -143,7 +143,7 @@ TEST_CASE("int8 is refused where it cannot run, and without its clips", "[vulkan
     CHECK_THROWS_WITH(conv.set_filters(random_tensor(s.filter_size(), 1)), "a clip of V must be positive and finite, not 0");
 }
 
-TEST_CASE("integer_dot: the GLSL GEMM's dot products by OpSDot, the same sums to the bit as bytes, where the device has it", "[vulkan]") {
+TEST_CASE("integer_dot: the GLSL GEMM's dot products by OpSDot, the same sums to the bit as bytes, on by default where the device has it", "[vulkan]") {
     // lavapipe offers shaderIntegerDotProduct (not accelerated): the kernels run here.
     const ConvShape s{1, 13, 11, 12, 7, 3, 1};
     const std::vector<float> x = random_tensor(s.input_size(), 3), w = random_tensor(s.filter_size(), 4);
@@ -151,9 +151,12 @@ TEST_CASE("integer_dot: the GLSL GEMM's dot products by OpSDot, the same sums to
     const ConvAlgorithm a = recipes_of(s, 4, keep);
     const Int8Clips clips = calibrate_int8(s, a, {x}, Int8Calibration::mse);
     for (const auto& staging : std::vector<std::map<std::string, std::string>>{{}, {{"gemm_staging", "double"}, {"gemm_threads", "2,8"}}}) {
-        std::map<std::string, std::string> dot = staging;
+        std::map<std::string, std::string> dot = staging, bytes = staging;
         dot["integer_dot"] = "on";
-        CHECK(run_int8(s, 4, clips, x, w, dot) == run_int8(s, 4, clips, x, w, staging));
+        bytes["integer_dot"] = "off";
+        const std::vector<float> by_dot = run_int8(s, 4, clips, x, w, dot);
+        CHECK(by_dot == run_int8(s, 4, clips, x, w, bytes));
+        CHECK(by_dot == run_int8(s, 4, clips, x, w, staging));  // the default here: lavapipe has it
     }
     // The instruction is in the GEMM's SPIR-V (OpSDot is 4450), and the kernel's name says so.
     KernelChoice choice{.variant = Variant::nonfused, .m = 4, .params = {{"integer_dot", "on"}}, .precision = Precision::int8};
@@ -176,6 +179,33 @@ TEST_CASE("integer_dot: the GLSL GEMM's dot products by OpSDot, the same sums to
             CHECK(sdot == (on && k.kind == KernelKind::gemm));
         }
     }
+    // On by default (fit_to_device) where its constraints hold: GLSL, int8 or int8-io, a device with it, a GEMM.
+    const auto gemm_name = [&](const KernelChoice& c) {
+        const auto kernels = Conv2d(device(), s, c).kernel_names();
+        return *std::find_if(kernels.begin(), kernels.end(), [](const std::string& n) { return n.find("_gemm") != std::string::npos; });
+    };
+    KernelChoice by_default{.variant = Variant::nonfused, .m = 4, .precision = Precision::int8};
+    by_default.clips = clips;
+    CHECK_THAT(gemm_name(by_default), Catch::EndsWith("_dot"));
+    by_default.params = {{"integer_dot", "off"}};
+    CHECK_THAT(gemm_name(by_default), !Catch::Contains("_dot"));
+    CHECK_THAT(gemm_name({.variant = Variant::nonfused, .m = 4}), !Catch::Contains("_dot"));
+    DeviceLimits with_dot{1024, {65535, 65535, 65535}, 32768};
+    with_dot.integer_dot_product = true;
+    DeviceLimits without_dot = with_dot;
+    without_dot.integer_dot_product = false;
+    const auto dot_of = [&](Precision precision, Backend backend, const DeviceLimits& limits, Variant variant = Variant::nonfused) {
+        ConvConfig c = untuned_config(s, DeviceClass::cpu);
+        c.variant = variant;
+        c.precision = precision;
+        return fit_to_device(c, backend, limits).params[Param::integer_dot][0] != 0;
+    };
+    CHECK(dot_of(Precision::int8, Backend::glsl, with_dot));
+    CHECK(dot_of(Precision::int8_io, Backend::glsl, with_dot));
+    CHECK_FALSE(dot_of(Precision::int8, Backend::glsl, without_dot));
+    CHECK_FALSE(dot_of(Precision::int8, Backend::cuda, with_dot));
+    CHECK_FALSE(dot_of(Precision::fp32, Backend::glsl, with_dot));
+    CHECK_FALSE(dot_of(Precision::int8, Backend::glsl, with_dot, Variant::fused));  // no GEMM kernel
     // Refused at another precision, on CUDA, and on a device without it.
     KernelParams p = config.params;
     p[Param::integer_dot] = {1, 0};

@@ -140,6 +140,7 @@ TEST_CASE("the space covers variants, every m of the recipes and the table's val
     CHECK_FALSE(any_of(space, [](const Candidate& c) { return c.params[Param::tensor_cores][0] != 0; }));
     const auto dot_on = [](const Candidate& c) { return c.params[Param::integer_dot][0] != 0; };
     CHECK_FALSE(any_of(space, dot_on));
+    CHECK(dot_on(quantized.front()));  // the untuned start, as run starts: on where the device has it
     CHECK(std::all_of(mixed.begin(), mixed.end(), [](const Candidate& c) { return c.precision == Precision::fp16_mixed; }));
     // At the TF32 precisions, only on a device whose tensor cores take TF32 (sm_80 on).
     DeviceLimits tf32_device = tensor_device;

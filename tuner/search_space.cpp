@@ -106,12 +106,18 @@ std::vector<Candidate> search_space(const ConvShape& shape, Backend backend, con
         keys.insert(std::move(key));
         space.push_back(c);
     };
-    add(untuned_config(shape, limits.device_class, pass));
+    // Each start as run starts without tuning: fitted to the device at this precision.
+    const auto fitted = [&](Candidate c) {
+        c.precision = precision;
+        return fit_to_device(std::move(c), backend, limits);
+    };
+    add(fitted(untuned_config(shape, limits.device_class, pass)));
     for (const VariantSpec& variant : variants()) {
         if (!variant.winograd) continue;
         for (const TileSize m : tiles_for(shape, pass)) {
             // Each (variant, m) group starts with its suggested parameters.
-            const Candidate start{.variant = variant.variant, .m = m, .params = suggested_params(shape, m, limits.device_class, pass)};
+            const Candidate start =
+                fitted({.variant = variant.variant, .m = m, .params = suggested_params(shape, m, limits.device_class, pass)});
             std::vector<Candidate> product = {start};
             add(start);
             for (const ParamSpec& spec : param_table()) {
