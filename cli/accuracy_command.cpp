@@ -28,7 +28,7 @@ struct AccuracyCli {
     std::optional<int> r;
     std::string m, points, order = "dense", format = "text", layer, variant = "nonfused", precision = "fp32",
                 pass = "forward";
-    std::string filter_shape, pad = "0";
+    std::string filter_shape, pad = "0", input, weights;
     bool unbalanced = false;
     int trials = 10000, threads = 0;
     std::uint64_t seed = 1;
@@ -107,7 +107,9 @@ void print_int8_accuracy(const AccuracyCli& o, const ConvShape& shape, const Con
 }
 
 // The inputs are run's for the same --seed (input: seed, filters: seed + 1),
-// so `run --check` on the device sees the same tensors.
+// so `run --check` on the device sees the same tensors; or, in the forward
+// pass, the user's own (--input, --weights), whose distribution decides what
+// 8 bits keep.
 void print_layer_accuracy(const AccuracyCli& o) {
     const std::vector<long long> nchwk = parse_shape(o.layer, "--layer", 5);
     if (o.r && !o.filter_shape.empty()) throw InputError("--r and --filter-shape name the filter twice: give one");
@@ -124,8 +126,12 @@ void print_layer_accuracy(const AccuracyCli& o) {
     check_int8_clip_options(o.clips, precision);
     check_precision(variant, precision, pass);
     const PassSpec& spec = spec_of(pass);
-    const std::vector<float> images = random_tensor(tensor_size(shape, spec.images), o.seed),
-                             filters = random_tensor(tensor_size(shape, spec.filters), o.seed + 1);
+    if ((!o.input.empty() || !o.weights.empty()) && pass != Pass::forward)
+        throw InputError(fmt::format("--input and --weights are the forward pass's x and w, not --pass {}'s tensors", to_string(pass)));
+    const auto tensor = [&](const std::string& path, LayerTensor which, std::uint64_t seed) {
+        return path.empty() ? random_tensor(tensor_size(shape, which), seed) : read_layer_tensor(path, shape, which);
+    };
+    const std::vector<float> images = tensor(o.input, spec.images, o.seed), filters = tensor(o.weights, spec.filters, o.seed + 1);
     if (spec_of(precision).quantized()) config.clips = int8_clips_for(o.clips, shape, config, images, "the input measured");
     validate_shape(shape, config);
     if (o.unbalanced && !spec_of(precision).half_intermediates())
@@ -235,6 +241,12 @@ Command add_accuracy_command(CLI::App& app) {
     sub->add_option("--layer", o->layer,
                     "N,C,H,W,K: model this layer's error on the device (the kernels' order; --r or --filter-shape, "
                     "--pad, --m, --points, --seed as run takes them), with each stage's share");
+    sub->add_option("--input", o->input,
+                    "with --layer, forward pass: the input x, a float32 or float16 .npy N,C,H,W (default: seeded uniform [-1, 1), "
+                    "as run's)");
+    sub->add_option("--weights", o->weights,
+                    "with --layer, forward pass: the filters w, a float32 or float16 .npy K,C,R,S (default: seeded uniform "
+                    "[-1, 1), as run's)");
     add_int8_clip_options(sub, o->clips, "the input measured");
     sub->add_option("--pad", o->pad, "with --layer: zero padding, P, PH,PW, top,bottom,left,right or same")->default_str("0");
     sub->add_flag("--growth", o->growth, "error against alpha for the default points (needs --r)");

@@ -51,8 +51,6 @@ struct RunCli {
     bool check = false, bench = false, no_tuning_db = false;
 };
 
-std::string dims_text(const std::vector<long long>& d) { return fmt::format("{}", fmt::join(d, "x")); }
-
 // The file run reads a layer tensor from: --input x, --weights w, --grad-output dy.
 const std::string& file_of(const RunCli& o, LayerTensor tensor) {
     switch (tensor) {

@@ -261,6 +261,17 @@ ConvShape layer_shape(const std::vector<long long>& input, long long filters, co
     return checked_shape({nchw[0], nchw[1], nchw[2], nchw[3], filters, R, S, pad.top, pad.bottom, pad.left, pad.right});
 }
 
+std::string dims_text(const std::vector<long long>& dims) { return fmt::format("{}", fmt::join(dims, "x")); }
+
+std::vector<float> read_layer_tensor(const std::string& path, const ConvShape& shape, LayerTensor tensor) {
+    NpyArray array = read_npy(path);
+    require_real_values(array, path);
+    if (const std::vector<long long> want = tensor_dims(shape, tensor, false); array.shape != want)
+        throw InputError(fmt::format("{} has shape {}, the layer's {} is {} = {}", path, dims_text(array.shape), spec_of(tensor).name,
+                                     spec_of(tensor).layout, dims_text(want)));
+    return std::move(array.data);
+}
+
 std::vector<long long> filter_dims(const ConvShape& s, bool one_dimensional) {
     if (one_dimensional) return {s.K, s.C, s.S};
     return {s.K, s.C, s.R, s.S};

@@ -4,6 +4,7 @@
 #pragma once
 
 #include "runtime/api_state.hpp"
+#include "templates/passes.hpp"
 
 #include <CLI/CLI.hpp>
 
@@ -92,6 +93,12 @@ std::vector<long long> parse_input_shape(const std::string& text);
 // The layer of N,C,H,W (or N,C,W: 1D), K filters and the flags' filter size
 // and padding, checked. A 1D layer's --pad is P, left,right or same.
 ConvShape layer_shape(const std::vector<long long>& input, long long filters, const LayerOptions& options);
+// "1x64x56x56": a tensor's dimensions, as messages give them.
+std::string dims_text(const std::vector<long long>& dims);
+// The real values of a 2D layer's tensor (x, w or dy) from a float32 or
+// float16 .npy of its dimensions (tensor_dims); throws InputError naming the
+// file and what is wrong with it.
+std::vector<float> read_layer_tensor(const std::string& path, const ConvShape& shape, LayerTensor tensor);
 // The filters' dimensions as a weights .npy holds them: K,C,R,S, or K,C,S for
 // a 1D layer.
 std::vector<long long> filter_dims(const ConvShape& shape, bool one_dimensional);

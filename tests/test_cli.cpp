@@ -8,6 +8,7 @@
 #include "generator/points.hpp"
 #include "tests/test_support.hpp"
 
+#include "runtime/layer_run.hpp"
 #include "runtime/npy.hpp"
 
 #include <catch2/catch.hpp>
@@ -15,6 +16,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <limits>
@@ -125,6 +127,35 @@ TEST_CASE("accuracy and search answer in JSON") {
     std::sort(points.begin(), points.end());
     CHECK(points == std::vector<std::string>{"-sqrt(2)", "-sqrt(2)/2", "0", "inf", "sqrt(2)", "sqrt(2)/2"});
     CHECK(a["objective"] == "tile");
+}
+
+TEST_CASE("accuracy --layer takes the layer's own tensors (--input, --weights), and run's seeded ones as files give the same figures") {
+    const std::string dir = "/tmp/wino-accuracy-" + std::to_string(::getpid());
+    wino::write_npy(dir + "-x.npy", {{1, 8, 12, 12}, wino::random_tensor(1152, 1)});
+    wino::write_npy(dir + "-w.npy", {{4, 8, 3, 3}, wino::random_tensor(288, 2)});
+    const std::string layer = "accuracy --layer 1,8,12,12,4 --pad 1 --m 4 --format json", files = " --input " + dir + "-x.npy --weights " + dir + "-w.npy";
+    const auto rel_err = [](const std::string& args) {
+        auto out = run_wino_gen(args);
+        REQUIRE(out.exit_code == 0);
+        return nlohmann::json::parse(out.out)["rel_err"].get<double>();
+    };
+    for (const std::string precision : {"fp32", "int8", "int8-io"}) {
+        INFO(precision);
+        CHECK(rel_err(layer + " --precision " + precision + files) == rel_err(layer + " --precision " + precision));
+    }
+    // Other values, other figures: the input rectified, as a ReLU's output is.
+    std::vector<float> rectified = wino::random_tensor(1152, 1);
+    for (float& v : rectified) v = std::max(v, 0.0f);
+    wino::write_npy(dir + "-relu.npy", {{1, 8, 12, 12}, rectified});
+    CHECK(rel_err(layer + " --precision int8 --input " + dir + "-relu.npy") != rel_err(layer + " --precision int8"));
+    require_bad_input(layer + " --input " + dir + "-w.npy", "-w.npy has shape 4x8x3x3, the layer's x is N,C,H,W = 1x8x12x12");
+    require_bad_input(layer + " --weights " + dir + "-x.npy", "-x.npy has shape 1x8x12x12, the layer's w is K,C,R,S = 4x8x3x3");
+    require_bad_input(layer + " --pass backward-data --weights " + dir + "-w.npy",
+                      "--input and --weights are the forward pass's x and w, not --pass backward-data's tensors");
+    require_bad_input(layer + " --input " + dir + "-missing.npy", "-missing.npy");
+    wino::write_npy(dir + "-codes.npy", {{1, 8, 12, 12}, std::vector<float>(1152, 1.0f), wino::ElementType::int8});
+    require_bad_input(layer + " --precision int8-io --input " + dir + "-codes.npy", "int8 codes, not real values");
+    for (const char* name : {"-x", "-w", "-relu", "-codes"}) std::filesystem::remove(dir + name + ".npy");
 }
 
 TEST_CASE("accuracy and search bad input: one line, exit 2") {

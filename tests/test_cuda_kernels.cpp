@@ -150,9 +150,8 @@ void check_config(int m, int r, Precision precision = Precision::fp32, const std
                 exact = exact + (*mat)(i, j) * Exact(static_cast<int>((j * 37) % 19) - 9) / 8;
             CHECK(value == Approx(to_double(exact)).margin(1e-5).epsilon(1e-5));
         }
-    write(fs::path(WINO_BINARY_DIR) / fmt::format("cuda-report-F{}_{}{}.txt", m, r,
-                                                  precision == Precision::fp32 ? "" : "-" + std::string(to_string(precision))),
-          report);
+    const std::string suffix = precision == Precision::fp32 ? "" : fmt::format("-{}", to_string(precision));
+    write(fs::path(WINO_BINARY_DIR) / fmt::format("cuda-report-F{}_{}{}.txt", m, r, suffix), report);
     fs::remove_all(dir);
 }
 
@@ -175,14 +174,10 @@ void compile_without_spills(const fs::path& cu, const fs::path& object, int firs
 
 }  // namespace
 
-// The largest tile of each filter size, the ones nearest the register limit; F2_3, F4_3 and F2_5 take the
-// same emitter paths with fewer registers, and the long sweep below compiles them for every architecture.
+// F6_3, the tile nearest the register limit, in fp32 and fp16 arithmetic. The other tiles, r = 5 and
+// fp16-storage take the same emitter paths: the long sweep below compiles them for every architecture, and
+// test_cuda_compiler compiles the selftest's kernels (r 3 and 5, every precision) through NVRTC for sm_90.
 TEST_CASE("CUDA kernels of F6_3 compile for sm_75 and sm_90 without spills", "[nvcc]") { check_config(6, 3); }
-TEST_CASE("CUDA kernels of F4_5 compile for sm_75 and sm_90 without spills", "[nvcc]") { check_config(4, 5); }
-// F4_3 at 16-bit precisions: test_cuda_compiler (NVRTC, 0 spills); F6_3 is the one near the register limit.
-TEST_CASE("fp16-storage CUDA kernels of F6_3 compile for sm_75 and sm_90 without spills", "[nvcc]") {
-    check_config(6, 3, Precision::fp16_storage);
-}
 TEST_CASE("fp16 CUDA kernels of F6_3 compile for sm_75 and sm_90 without spills", "[nvcc]") { check_config(6, 3, Precision::fp16); }
 
 TEST_CASE("staged GEMMs compile for sm_75 and sm_90 without spills, in the shared memory they declare, by cp.async where it applies",
