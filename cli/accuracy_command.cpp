@@ -66,6 +66,13 @@ void progress(const std::string& line) { fmt::print(stderr, "wino-gen: {}\n", li
 
 nlohmann::ordered_json error_json(const LayerErrors& e) { return {{"rel_err", e.relative}, {"max_rel_err", e.max_relative}}; }
 
+// Where the layer's tensors came from, in a JSON report: the files given
+// (--input, --weights) beside the seed of the others.
+void add_tensor_files(nlohmann::ordered_json& out, const AccuracyCli& o) {
+    if (!o.input.empty()) out["input"] = o.input;
+    if (!o.weights.empty()) out["weights"] = o.weights;
+}
+
 // int8's error by stage (the quantizations of V and of U, each alone; the
 // product's int32 sums are exact, so its part is their headroom) beside the
 // int8 direct convolution's on the same tensors.
@@ -78,6 +85,7 @@ void print_int8_accuracy(const AccuracyCli& o, const ConvShape& shape, const Con
                                       {"variant", to_string(config.variant)}, {"precision", to_string(config.precision)},
                                       {"pass", to_string(config.pass)},
                                       {"clips", to_json(config.clips)}};
+        add_tensor_files(out, o);
         out.update(error_json(model.all));
         out["stages"] = {{"v_quantization", error_json(model.v_quantized)},
                          {"u_quantization", error_json(model.u_quantized)},
@@ -164,6 +172,7 @@ void print_layer_accuracy(const AccuracyCli& o) {
                                       {"variant", to_string(variant)}, {"precision", to_string(precision)},
                                       {"pass", to_string(pass)},
                                       {"balanced", options.balanced}};
+        add_tensor_files(out, o);
         out.update(error_json(model.all));
         out["stages"] = stages;
         if (!model.storage.empty()) {

@@ -143,6 +143,11 @@ TEST_CASE("accuracy --layer takes the layer's own tensors (--input, --weights), 
         INFO(precision);
         CHECK(rel_err(layer + " --precision " + precision + files) == rel_err(layer + " --precision " + precision));
     }
+    auto named = run_wino_gen(layer + " --precision int8" + files);
+    REQUIRE(named.exit_code == 0);
+    CHECK(nlohmann::json::parse(named.out)["input"] == dir + "-x.npy");
+    CHECK(nlohmann::json::parse(named.out)["weights"] == dir + "-w.npy");
+    CHECK_FALSE(nlohmann::json::parse(run_wino_gen(layer).out).contains("input"));
     // Other values, other figures: the input rectified, as a ReLU's output is.
     std::vector<float> rectified = wino::random_tensor(1152, 1);
     for (float& v : rectified) v = std::max(v, 0.0f);
