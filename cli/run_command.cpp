@@ -101,11 +101,7 @@ ConvShape resolve_shape(const RunCli& o, Pass pass, TensorFiles& files) {
     }
     const ConvShape shape = layer_shape(in, filters, o.layer);
     const bool one_dimensional = in.size() == 3;
-    for (const auto& [tensor, array] : files)
-        if (const std::vector<long long> want = tensor_dims(shape, tensor, one_dimensional); array.shape != want)
-            throw InputError(fmt::format("{} has shape {}, the layer's {} is {} = {}", file_of(o, tensor), dims_text(array.shape),
-                                         spec_of(tensor).name, one_dimensional ? spec_of(tensor).layout_1d : spec_of(tensor).layout,
-                                         dims_text(want)));
+    for (const auto& [tensor, array] : files) check_tensor_dims(array, file_of(o, tensor), shape, tensor, one_dimensional);
     return shape;
 }
 

@@ -263,12 +263,17 @@ ConvShape layer_shape(const std::vector<long long>& input, long long filters, co
 
 std::string dims_text(const std::vector<long long>& dims) { return fmt::format("{}", fmt::join(dims, "x")); }
 
+void check_tensor_dims(const NpyArray& array, const std::string& path, const ConvShape& shape, LayerTensor tensor,
+                       bool one_dimensional) {
+    if (const std::vector<long long> want = tensor_dims(shape, tensor, one_dimensional); array.shape != want)
+        throw InputError(fmt::format("{} has shape {}, the layer's {} is {} = {}", path, dims_text(array.shape), spec_of(tensor).name,
+                                     one_dimensional ? spec_of(tensor).layout_1d : spec_of(tensor).layout, dims_text(want)));
+}
+
 std::vector<float> read_layer_tensor(const std::string& path, const ConvShape& shape, LayerTensor tensor) {
     NpyArray array = read_npy(path);
     require_real_values(array, path);
-    if (const std::vector<long long> want = tensor_dims(shape, tensor, false); array.shape != want)
-        throw InputError(fmt::format("{} has shape {}, the layer's {} is {} = {}", path, dims_text(array.shape), spec_of(tensor).name,
-                                     spec_of(tensor).layout, dims_text(want)));
+    check_tensor_dims(array, path, shape, tensor, false);
     return std::move(array.data);
 }
 

@@ -4,6 +4,7 @@
 #pragma once
 
 #include "runtime/api_state.hpp"
+#include "runtime/npy.hpp"
 #include "templates/passes.hpp"
 
 #include <CLI/CLI.hpp>
@@ -95,6 +96,10 @@ std::vector<long long> parse_input_shape(const std::string& text);
 ConvShape layer_shape(const std::vector<long long>& input, long long filters, const LayerOptions& options);
 // "1x64x56x56": a tensor's dimensions, as messages give them.
 std::string dims_text(const std::vector<long long>& dims);
+// Throws InputError naming `path` where `array` does not have the layer's
+// dimensions for the tensor (tensor_dims).
+void check_tensor_dims(const NpyArray& array, const std::string& path, const ConvShape& shape, LayerTensor tensor,
+                       bool one_dimensional);
 // The real values of a 2D layer's tensor (x, w or dy) from a float32 or
 // float16 .npy of its dimensions (tensor_dims); throws InputError naming the
 // file and what is wrong with it.
