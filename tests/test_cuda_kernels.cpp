@@ -2,7 +2,8 @@
 // compiled by nvcc for sm_75 and sm_90 (every arch from 75 to 90 in the long
 // sweep) with no register spills; the PTX of each transform keeps the recipe's
 // operation count; the .cuh transforms, built as host C++, agree with exact
-// evaluation. Skipped (with a message) when nvcc
+// evaluation; where cuobjdump is found, the SASS of the tensor-core and int8
+// GEMMs holds HMMA, IMMA and IDP.4A. Skipped (with a message) when nvcc
 // is absent. Figures go to build/tests/cuda-report-F<m>_<r>.txt.
 #include "templates/emitter.hpp"
 #include "templates/layer_plan.hpp"
@@ -27,6 +28,7 @@ namespace fs = std::filesystem;
 namespace {
 
 const char* nvcc() { return WINO_NVCC; }
+const char* cuobjdump() { return WINO_CUOBJDUMP; }
 
 struct Shell {
     int status;
@@ -172,6 +174,28 @@ void compile_without_spills(const fs::path& cu, const fs::path& object, int firs
     CHECK(archs == 2);
 }
 
+// Where cuobjdump is found: each architecture an object holds (cuobjdump
+// prints each one's SASS after "arch = sm_NN") runs `mnemonic` in hardware,
+// as ptxas wrote it (HMMA, IMMA, IDP.4A); `archs` of them.
+void check_sass(const fs::path& object, const std::string& mnemonic, int archs) {
+    if (!*cuobjdump()) {
+        static bool warned = false;
+        if (!std::exchange(warned, true)) WARN("cuobjdump not found (NVIDIA's toolkit wheels ship none): SASS checks skipped");
+        return;
+    }
+    const Shell sass = shell(fmt::format("{} -sass {}", cuobjdump(), object.string()));
+    INFO(sass.output);
+    REQUIRE(sass.status == 0);
+    int sections = 0, with_mnemonic = 0;
+    for (std::size_t at = sass.output.find("arch = sm_"); at != std::string::npos; ++sections) {
+        const std::size_t next = sass.output.find("arch = sm_", at + 1);
+        with_mnemonic += sass.output.substr(at, next - at).find(mnemonic) != std::string::npos;
+        at = next;
+    }
+    CHECK(sections == archs);
+    CHECK(with_mnemonic == archs);
+}
+
 }  // namespace
 
 // F6_3, the tile nearest the register limit, in fp32 and fp16 arithmetic. The other tiles, r = 5 and
@@ -245,17 +269,20 @@ TEST_CASE("tensor-core GEMMs compile for their first architecture and sm_90 with
         ParamValue threads, registers;
         int tiles_a_warp;
     };
-    // Each precision's mma (binary16 from sm_75, TF32 and int8 from sm_80), and how many a warp tile and block takes.
+    // Each precision's mma (binary16 from sm_75, TF32 and int8 from sm_80), how many a warp tile and block
+    // takes, and the tensor-core instruction it becomes in SASS.
     struct TensorCorePrecision {
         Precision precision;
         int first_arch;
         const char* mma;
         std::size_t per_block;
+        const char* sass;
     };
-    for (const TensorCorePrecision& tc : {TensorCorePrecision{Precision::fp16_mixed, 75, "mma.sync.aligned.m16n8k8.row.col.f32.f16.f16.f32", 1},
-                                          {Precision::tf32, 80, "mma.sync.aligned.m16n8k8.row.col.f32.tf32.tf32.f32", 1},
-                                          {Precision::split_tf32, 80, "mma.sync.aligned.m16n8k8.row.col.f32.tf32.tf32.f32", 3},
-                                          {Precision::int8, 80, "mma.sync.aligned.m16n8k32.row.col.s32.s8.s8.s32", 1}})
+    for (const TensorCorePrecision& tc :
+         {TensorCorePrecision{Precision::fp16_mixed, 75, "mma.sync.aligned.m16n8k8.row.col.f32.f16.f16.f32", 1, "HMMA"},
+          {Precision::tf32, 80, "mma.sync.aligned.m16n8k8.row.col.f32.tf32.tf32.f32", 1, "HMMA"},
+          {Precision::split_tf32, 80, "mma.sync.aligned.m16n8k8.row.col.f32.tf32.tf32.f32", 3, "HMMA"},
+          {Precision::int8, 80, "mma.sync.aligned.m16n8k32.row.col.s32.s8.s8.s32", 1, "IMMA"}})
         // Each staging once a precision: double buffering with the largest register tile (the most
         // registers: the spill risk), single with the smallest.
         for (const auto& [staged, block] : {std::pair{"double", Block{{2, 32}, {8, 8}, 16}},
@@ -272,6 +299,7 @@ TEST_CASE("tensor-core GEMMs compile for their first architecture and sm_90 with
                 const fs::path cu = dir / (k.name + ".cu"), ptx = dir / (k.name + ".ptx");
                 write(cu, k.source);
                 compile_without_spills(cu, dir / (k.name + ".o"), tc.first_arch);
+                check_sass(dir / (k.name + ".o"), tc.sass, 2);
                 REQUIRE(shell(fmt::format("{} -ptx -arch=sm_90 {} -o {}", nvcc(), cu.string(), ptx.string())).status == 0);
                 // A warp's tiles (d0, d1, ...), once in the loop over whole blocks and once for the tail block;
                 // nvcc may unroll the loop, so the PTX holds a multiple of that.
@@ -311,6 +339,7 @@ TEST_CASE("int8 CUDA kernels compile for sm_75 and sm_90 without spills, the GEM
             const fs::path cu = dir / (k.name + ".cu"), ptx = dir / (k.name + ".ptx");
             write(cu, k.source);
             compile_without_spills(cu, dir / (k.name + ".o"), 75);
+            if (k.kind == KernelKind::gemm) check_sass(dir / (k.name + ".o"), "IDP.4A", 2);
             // sm_90's PTX: every GEMM's, and one tile's transforms (the others are the same code at other sizes).
             if (k.kind != KernelKind::gemm && m != 4) continue;
             REQUIRE(shell(fmt::format("{} -ptx -arch=sm_90 {} -o {}", nvcc(), cu.string(), ptx.string())).status == 0);
