@@ -19,20 +19,26 @@ __device__ inline float wino_split_tf32_fma(float a, float b, float c) {
 // 2t..2t+1) in a1; of V, (2t..2t+1, g) in b0. The operands are exact binary16
 // values held as floats (read from a 16-bit buffer), so packing them converts
 // nothing.
+#ifndef WINO_EMULATED_WARP  // the tests' CPU emulation of a warp defines these itself
 __device__ inline unsigned wino_half2_bits(float low, float high) {
     unsigned short l, h;
     asm("cvt.rn.f16.f32 %0, %1;" : "=h"(l) : "f"(low));
     asm("cvt.rn.f16.f32 %0, %1;" : "=h"(h) : "f"(high));
     return static_cast<unsigned>(l) | (static_cast<unsigned>(h) << 16);
 }
+// d = a·b from zero: mma.sync m16n8k8 on binary16 operands, fp32 sums.
+__device__ inline void wino_mma_f16(float (&d)[4], unsigned a0, unsigned a1, unsigned b0) {
+    asm volatile("mma.sync.aligned.m16n8k8.row.col.f32.f16.f16.f32 {%0, %1, %2, %3}, {%4, %5}, {%6}, {%7, %7, %7, %7};\n"
+                 : "=f"(d[0]), "=f"(d[1]), "=f"(d[2]), "=f"(d[3])
+                 : "r"(a0), "r"(a1), "r"(b0), "f"(0.0f));
+}
+#endif
 __device__ inline void wino_mma_block_f16(float (&d)[4], const float* u, int u_row, const float* v, int v_row) {
     const int g = threadIdx.x % 32 / 4, t = threadIdx.x % 4 * 2;
     const unsigned a0 = wino_half2_bits(u[t * u_row + g], u[(t + 1) * u_row + g]);
     const unsigned a1 = wino_half2_bits(u[t * u_row + g + 8], u[(t + 1) * u_row + g + 8]);
     const unsigned b0 = wino_half2_bits(v[t * v_row + g], v[(t + 1) * v_row + g]);
-    asm volatile("mma.sync.aligned.m16n8k8.row.col.f32.f16.f16.f32 {%0, %1, %2, %3}, {%4, %5}, {%6}, {%7, %7, %7, %7};\n"
-                 : "=f"(d[0]), "=f"(d[1]), "=f"(d[2]), "=f"(d[3])
-                 : "r"(a0), "r"(a1), "r"(b0), "f"(0.0f));
+    wino_mma_f16(d, a0, a1, b0);
 }
 // TF32 operands (sm_80 on), as fp32 bits: of U, (g, t) in a[0], (g + 8, t) in
 // a[1], (g, t + 4) in a[2], (g + 8, t + 4) in a[3]; of V, (t, g) in b[0] and
@@ -40,12 +46,22 @@ __device__ inline void wino_mma_block_f16(float (&d)[4], const float* u, int u_r
 struct wino_tf32_operands {
     unsigned a[4], b[2];
 };
+#ifndef WINO_EMULATED_WARP  // the tests' CPU emulation of a warp defines wino_mma_tf32 and wino_mma_s8 itself
 __device__ inline void wino_mma_tf32(float (&d)[4], const wino_tf32_operands& o) {
     asm volatile("mma.sync.aligned.m16n8k8.row.col.f32.tf32.tf32.f32 {%0, %1, %2, %3}, {%4, %5, %6, %7}, {%8, %9}, "
                  "{%0, %1, %2, %3};\n"
                  : "+f"(d[0]), "+f"(d[1]), "+f"(d[2]), "+f"(d[3])
                  : "r"(o.a[0]), "r"(o.a[1]), "r"(o.a[2]), "r"(o.a[3]), "r"(o.b[0]), "r"(o.b[1]));
 }
+// d = a·b from zero, in exact int32 sums: mma.sync m16n8k32 on s8 operands,
+// the fragments as PTX lays them out (four words of A, two of B a lane).
+__device__ inline void wino_mma_s8(int (&d)[4], int a0, int a1, int a2, int a3, int b0, int b1) {
+    asm volatile("mma.sync.aligned.m16n8k32.row.col.s32.s8.s8.s32 {%0, %1, %2, %3}, {%4, %5, %6, %7}, {%8, %9}, "
+                 "{%10, %10, %10, %10};\n"
+                 : "=r"(d[0]), "=r"(d[1]), "=r"(d[2]), "=r"(d[3])
+                 : "r"(a0), "r"(a1), "r"(a2), "r"(a3), "r"(b0), "r"(b1), "r"(0));
+}
+#endif
 // The lane's U and V values of the blocks, `part` (wino_tf32 for the big
 // part; the rounding of the rest for the small one) applied to each.
 template <class Part>
@@ -78,9 +94,6 @@ __device__ inline void wino_mma_block_split_tf32(float (&d)[4], const float* u, 
 // byte pairs with its channel's. d as the fp32 forms hold it, in int32.
 __device__ inline void wino_mma_block_s8(int (&d)[4], const int* u, int u_row, const int* v, int v_row) {
     const int g = threadIdx.x % 32 / 4, t = threadIdx.x % 4;
-    asm volatile("mma.sync.aligned.m16n8k32.row.col.s32.s8.s8.s32 {%0, %1, %2, %3}, {%4, %5, %6, %7}, {%8, %9}, "
-                 "{%10, %10, %10, %10};\n"
-                 : "=r"(d[0]), "=r"(d[1]), "=r"(d[2]), "=r"(d[3])
-                 : "r"(u[t * u_row + g]), "r"(u[t * u_row + g + 8]), "r"(u[(t + 4) * u_row + g]), "r"(u[(t + 4) * u_row + g + 8]),
-                   "r"(v[t * v_row + g]), "r"(v[(t + 4) * v_row + g]), "r"(0));
+    wino_mma_s8(d, u[t * u_row + g], u[t * u_row + g + 8], u[(t + 4) * u_row + g], u[(t + 4) * u_row + g + 8], v[t * v_row + g],
+                v[(t + 4) * v_row + g]);
 }

@@ -15,8 +15,15 @@
 
 #include <fmt/format.h>
 
+#include <dlfcn.h>
+
+#include <algorithm>
+#include <array>
 #include <filesystem>
 #include <cstring>
+#include <map>
+#include <memory>
+#include <random>
 #include <regex>
 #include <set>
 #include <utility>
@@ -381,5 +388,126 @@ TEST_CASE("int8-io CUDA kernels compile for sm_75 and sm_90 without spills: the 
         const bool stores_bytes = text.find("st.global.u8") != std::string::npos || text.find("st.global.v4.u8") != std::string::npos;
         CHECK(stores_bytes == (kind == KernelKind::output_transform));
     }
+    fs::remove_all(dir);
+}
+
+namespace {
+
+// A kernel compiled as host C++ over tests/warp_emulation.hpp and loaded:
+// run(arguments, groups, threads) launches it on the CPU.
+struct EmulatedKernel {
+    using Run = void (*)(void**, const unsigned*, unsigned);
+    std::shared_ptr<void> library;
+    Run run;
+};
+
+EmulatedKernel emulated(const EmittedKernel& k, const fs::path& dir) {
+    const fs::path cu = dir / (k.name + ".cu"), library = dir / (k.name + ".so");
+    write(cu, k.source + "\nWINO_EMULATED_LAUNCH\n");
+    const Shell built = shell(fmt::format("c++ -std=c++20 -O1 -pthread -fPIC -shared -w -include {}/tests/warp_emulation.hpp -x c++ {} -o {}",
+                                          WINO_SOURCE_DIR, cu.string(), library.string()));
+    INFO(k.name << ":\n" << built.output);
+    REQUIRE(built.status == 0);
+    std::shared_ptr<void> handle(dlopen(library.c_str(), RTLD_NOW | RTLD_LOCAL), [](void* h) { if (h) dlclose(h); });
+    REQUIRE(handle);
+    auto run = reinterpret_cast<EmulatedKernel::Run>(dlsym(handle.get(), "wino_emulated_run"));
+    REQUIRE(run);
+    return {handle, run};
+}
+
+// The plan's GEMM run on `u` and `v` (words, as the plan's buffers hold them):
+// M, poisoned first so that a value it misses shows.
+std::vector<std::uint32_t> emulated_gemm(const ConvPlan& plan, const std::vector<std::uint32_t>& u, const std::vector<std::uint32_t>& v,
+                                         const fs::path& dir) {
+    const auto gemm = std::find_if(plan.input_launches.begin(), plan.input_launches.end(),
+                                   [&](const Launch& l) { return plan.kernels[l.kernel].kind == KernelKind::gemm; });
+    REQUIRE(gemm != plan.input_launches.end());
+    const EmittedKernel& k = plan.kernels[gemm->kernel];
+    std::map<BufferId, std::vector<std::uint32_t>> buffers = {
+        {BufferId::u, u}, {BufferId::v, v}, {BufferId::product, std::vector<std::uint32_t>(plan.buffer_floats.at(BufferId::product), 0x7fc00001u)}};
+    REQUIRE(u.size() == plan.buffer_floats.at(BufferId::u));
+    REQUIRE(v.size() == plan.buffer_floats.at(BufferId::v));
+    std::vector<void*> pointers, arguments;
+    for (const BufferUse& use : k.buffers) pointers.push_back(buffers.at(use.buffer).data());
+    for (void*& p : pointers) arguments.push_back(&p);
+    KernelArgs args = plan.args;
+    arguments.push_back(&args);
+    const std::array<unsigned, 3> groups = {gemm->groups[0], gemm->groups[1], gemm->groups[2]};
+    emulated(k, dir).run(arguments.data(), groups.data(), static_cast<unsigned>(k.workgroup_size));
+    return buffers.at(BufferId::product);
+}
+
+}  // namespace
+
+// What no GPU has run yet, run on the CPU: each tensor-core GEMM in an
+// emulation of its warps' mma.sync (PTX's fragment layouts, tests/warp_emulation.hpp),
+// against the same layer's GEMM on CUDA cores, on the same U and V. C = 40 is a
+// whole block of 32 channels and a tail, K = 24 a partial tile of 16 filters,
+// 3x3 tiles a partial tile of 8. int8 sums are exact, so M is the same to the
+// bit; at fp16-mixed and split-tf32 each sum is within fp32's rounding of 40
+// terms, at tf32 within its operands' rounding too.
+TEST_CASE("tensor-core GEMMs, run in a CPU emulation of their warps, give the GEMM on CUDA cores' M", "[emulated]") {
+    const ConvShape shape{1, 40, 10, 12, 24, 3, 1};
+    const fs::path dir = scratch(4, 3);
+    for (Precision precision : {Precision::int8, Precision::fp16_mixed, Precision::tf32, Precision::split_tf32})
+        for (const char* staged : {"shared", "double"}) {
+            INFO(to_string(precision) << ", " << staged);
+            ConvConfig cores{.variant = Variant::nonfused, .m = 4, .params = suggested_params(shape, 4, DeviceClass::gpu), .precision = precision};
+            cores.params[Param::gemm_staging] = parse_value(param_spec(Param::gemm_staging), staged, ParamNaming::key);
+            if (precision == Precision::int8) cores.clips = {.taps = std::vector<float>(36, 1.0f), .weights = 0, .source = "given"};  // the GEMM reads none
+            ConvConfig tensor_cores = cores;
+            tensor_cores.params[Param::tensor_cores][0] = 1;
+            const ConvPlan on_cores = make_plan(shape, cores, Backend::cuda), on_tensor_cores = make_plan(shape, tensor_cores, Backend::cuda);
+            // int8: random codes in [-127, 127], 4 a word; fp16-mixed: two binary16 values a word; otherwise an
+            // fp32 value; the values in [-1, 1).
+            std::mt19937 random(7);
+            auto value = [&] { return std::uniform_real_distribution<float>(-1, 1)(random); };
+            auto binary16 = [](float x) {
+                const _Float16 h = static_cast<_Float16>(x);
+                std::uint16_t bits;
+                std::memcpy(&bits, &h, sizeof bits);
+                return std::uint32_t{bits};
+            };
+            auto words = [&](std::size_t n) {
+                std::vector<std::uint32_t> w(n);
+                for (std::uint32_t& word : w) {
+                    if (precision == Precision::int8) {
+                        word = 0;
+                        for (int byte = 0; byte < 4; ++byte) word |= static_cast<std::uint32_t>(static_cast<std::uint8_t>(int(random() % 255) - 127)) << (8 * byte);
+                    } else if (precision == Precision::fp16_mixed) {
+                        word = binary16(value()) | binary16(value()) << 16;
+                    } else {
+                        const float x = value();
+                        std::memcpy(&word, &x, sizeof word);
+                    }
+                }
+                return w;
+            };
+            const std::vector<std::uint32_t> u = words(on_cores.buffer_floats.at(BufferId::u)), v = words(on_cores.buffer_floats.at(BufferId::v));
+            const std::vector<std::uint32_t> expected = emulated_gemm(on_cores, u, v, dir), got = emulated_gemm(on_tensor_cores, u, v, dir);
+            // M[xi][k][p], p over the padded tiles; the tiles past P are not M's.
+            const KernelArgs& a = on_cores.args;
+            const int alpha2 = static_cast<int>(on_cores.buffer_floats.at(BufferId::product) / (static_cast<std::size_t>(a.K) * a.p_quads * 4));
+            int compared = 0, differing = 0;
+            for (int xi = 0; xi < alpha2; ++xi)
+                for (int k = 0; k < a.K; ++k)
+                    for (int p = 0; p < a.P; ++p) {
+                        const std::size_t at = (static_cast<std::size_t>(xi) * a.K + k) * a.p_quads * 4 + p;
+                        ++compared;
+                        if (precision == Precision::int8) {
+                            differing += expected[at] != got[at];
+                        } else {
+                            float e, g;
+                            std::memcpy(&e, &expected[at], sizeof e);
+                            std::memcpy(&g, &got[at], sizeof g);
+                            // tf32: each operand within 2^-11 relative, over 40 products of |value| < 1; fp16-mixed
+                            // (exact products) and split-tf32: fp32 sums of 40 in another order.
+                            const double bound = precision == Precision::tf32 ? 40 * 2.0 * std::ldexp(1.0, -11) : 40 * 40 * std::ldexp(1.0, -24);
+                            differing += !(std::abs(double(e) - g) <= bound);
+                        }
+                    }
+            CHECK(compared == alpha2 * a.K * a.P);
+            CHECK(differing == 0);
+        }
     fs::remove_all(dir);
 }
