@@ -5,6 +5,10 @@
 // evaluation; where cuobjdump is found, the SASS of the tensor-core and int8
 // GEMMs holds HMMA, IMMA and IDP.4A. Skipped (with a message) when nvcc
 // is absent. Figures go to build/tests/cuda-report-F<m>_<r>.txt.
+#include "runtime/executor.hpp"
+#include "runtime/host_reference.hpp"
+#include "runtime/layer_error.hpp"
+#include "runtime/layer_run.hpp"
 #include "templates/emitter.hpp"
 #include "templates/layer_plan.hpp"
 #include "recipes/recipe_db.hpp"
@@ -509,5 +513,99 @@ TEST_CASE("tensor-core GEMMs, run in a CPU emulation of their warps, give the GE
             CHECK(compared == alpha2 * a.K * a.P);
             CHECK(differing == 0);
         }
+    fs::remove_all(dir);
+}
+
+namespace {
+
+// A layer's CUDA kernels, every one emulated (tests/warp_emulation.hpp), in
+// host buffers: the executor the runtime's CUDA one is, without a GPU. Each
+// buffer is followed by guard words, which check_guards finds unchanged.
+class EmulatedCudaLayer final : public LoadedLayer {
+public:
+    EmulatedCudaLayer(ConvPlan plan, const fs::path& dir) : LoadedLayer(std::move(plan)) {
+        for (const auto& [id, words] : plan_.buffer_floats) buffers_[id].assign(words + guard_words, guard);
+        for (const EmittedKernel& k : plan_.kernels) kernels_.push_back(emulated(k, dir));
+    }
+    void check_guards() const override {
+        for (const auto& [id, words] : buffers_)
+            if (!std::all_of(words.end() - guard_words, words.end(), [](std::uint32_t w) { return w == guard; }))
+                throw std::runtime_error(fmt::format("a kernel wrote past the {} buffer", to_string(id)));
+    }
+
+protected:
+    void upload_filters(const std::vector<std::byte>& filters) override {
+        upload(BufferId::filters, filters);
+        for (const Launch& l : plan_.filter_launches) launch(l);
+    }
+    void upload(BufferId buffer, const std::vector<std::byte>& values) override {
+        REQUIRE(values.size() <= plan_.buffer_floats.at(buffer) * 4);
+        std::memcpy(buffers_.at(buffer).data(), values.data(), values.size());
+    }
+    KernelTimes run_input(const std::vector<std::byte>& input, std::uint32_t poison, std::vector<std::byte>& output) override {
+        upload(BufferId::images, input);
+        std::vector<std::uint32_t>& result = buffers_.at(BufferId::result);
+        std::fill(result.begin(), result.end() - guard_words, poison);
+        for (const Launch& l : plan_.input_launches) launch(l);
+        output.resize(plan_.buffer_floats.at(BufferId::result) * 4);
+        std::memcpy(output.data(), result.data(), output.size());
+        return {};
+    }
+    KernelTimes run_arrays(const DeviceArray&, DeviceArray&) override { throw std::logic_error("the emulation runs host vectors only"); }
+
+private:
+    static constexpr std::size_t guard_words = 64;
+    static constexpr std::uint32_t guard = 0x5a5a5a5au;
+
+    void launch(const Launch& l) {
+        const EmittedKernel& k = plan_.kernels[l.kernel];
+        std::vector<void*> pointers, arguments;
+        for (const BufferUse& use : k.buffers) pointers.push_back(buffers_.at(use.buffer).data());
+        for (void*& p : pointers) arguments.push_back(&p);
+        KernelArgs args = plan_.args;
+        arguments.push_back(&args);
+        const std::array<unsigned, 3> groups = {l.groups[0], l.groups[1], l.groups[2]};
+        kernels_[l.kernel].run(arguments.data(), groups.data(), static_cast<unsigned>(k.workgroup_size));
+    }
+
+    std::map<BufferId, std::vector<std::uint32_t>> buffers_;
+    std::vector<EmulatedKernel> kernels_;
+};
+
+}  // namespace
+
+// Whole layers of CUDA kernels (filter and input transforms, GEMM, output
+// transform; or the fused kernel) run in the emulation and held to what `run
+// --check` holds them to: at the tensor-core precisions on tensor cores, at
+// int8 also by dp4a, and fp32 from staged shared memory and fused. The layer has a channel tail, a partial
+// filter tile and a partial tile of tiles, and pads the output's edge tiles.
+TEST_CASE("CUDA layers, run in a CPU emulation of their kernels, pass run --check", "[emulated]") {
+    const ConvShape shape{1, 40, 10, 12, 24, 3, 1};
+    const std::vector<float> x = random_tensor(shape.input_size(), 1), w = random_tensor(shape.filter_size(), 2);
+    const std::vector<double> reference = reference_conv2d(shape, x, w);
+    const fs::path dir = scratch(4, 3);
+    struct Case {
+        Precision precision;
+        bool tensor_cores;
+        Variant variant = Variant::nonfused;
+    };
+    for (const Case c : {Case{Precision::int8, true}, {Precision::int8, false}, {Precision::fp16_mixed, true}, {Precision::tf32, true},
+                         {Precision::split_tf32, true}, {Precision::fp32, false}, {Precision::fp32, false, Variant::fused}}) {
+        ConvConfig config{.variant = c.variant, .m = 4, .params = suggested_params(shape, 4, DeviceClass::gpu), .precision = c.precision};
+        config.params[Param::gemm_staging] = parse_value(param_spec(Param::gemm_staging), "double", ParamNaming::key);
+        config.params[Param::tensor_cores][0] = c.tensor_cores;
+        if (c.precision == Precision::int8) config.clips = calibrate_int8(shape, config, {x}, Int8Calibration::mse);
+        const ConvPlan plan = make_plan(shape, config, Backend::cuda);
+        INFO(plan.kernels.back().name);
+        EmulatedCudaLayer layer(plan, dir);
+        layer.set_filters(w);
+        std::vector<float> y;
+        layer.run(x, y);
+        layer.check_guards();
+        LayerErrors e = compare_with_reference(y, reference);
+        e.bound = check_bound(config, shape, x, w, {});
+        INFO("rel_err " << e.relative << ", bound " << e.bound);
+        CHECK(e.passed());
+    }
     fs::remove_all(dir);
 }
