@@ -577,7 +577,8 @@ private:
 // Whole layers of CUDA kernels (filter and input transforms, GEMM, output
 // transform; or the fused kernel) run in the emulation and held to what `run
 // --check` holds them to: at the tensor-core precisions on tensor cores, at
-// int8 also by dp4a, and fp32 from staged shared memory and fused. The layer has a channel tail, a partial
+// int8 also by dp4a, int8-io (int8 codes in and out) on tensor cores, and
+// fp32 from staged shared memory and fused. The layer has a channel tail, a partial
 // filter tile and a partial tile of tiles, and pads the output's edge tiles.
 TEST_CASE("CUDA layers, run in a CPU emulation of their kernels, pass run --check", "[emulated]") {
     const ConvShape shape{1, 40, 10, 12, 24, 3, 1};
@@ -589,21 +590,32 @@ TEST_CASE("CUDA layers, run in a CPU emulation of their kernels, pass run --chec
         bool tensor_cores;
         Variant variant = Variant::nonfused;
     };
-    for (const Case c : {Case{Precision::int8, true}, {Precision::int8, false}, {Precision::fp16_mixed, true}, {Precision::tf32, true},
-                         {Precision::split_tf32, true}, {Precision::fp32, false}, {Precision::fp32, false, Variant::fused}}) {
+    // int8-io: x coded at its own scale, y at its reference's, as `run` codes them without scales.
+    const TensorQuantization coding{.input_scale = *std::max_element(x.begin(), x.end()) / 127,
+                                    .input_zero_point = 0,
+                                    .output_scale = static_cast<float>(*std::max_element(reference.begin(), reference.end()) / 127),
+                                    .output_zero_point = 0};
+    const std::vector<float> codes = quantized({x.begin(), x.end()}, coding.input_scale, 0),
+                             coded_x = dequantized(codes, coding.input_scale, 0);
+    for (const Case c : {Case{Precision::int8, true}, {Precision::int8, false}, {Precision::int8_io, true}, {Precision::fp16_mixed, true},
+                         {Precision::tf32, true}, {Precision::split_tf32, true}, {Precision::fp32, false}, {Precision::fp32, false, Variant::fused}}) {
         ConvConfig config{.variant = c.variant, .m = 4, .params = suggested_params(shape, 4, DeviceClass::gpu), .precision = c.precision};
         config.params[Param::gemm_staging] = parse_value(param_spec(Param::gemm_staging), "double", ParamNaming::key);
         config.params[Param::tensor_cores][0] = c.tensor_cores;
-        if (c.precision == Precision::int8) config.clips = calibrate_int8(shape, config, {x}, Int8Calibration::mse);
+        const bool io = c.precision == Precision::int8_io;
+        const std::vector<float>& input = io ? coded_x : x;
+        if (spec_of(c.precision).quantized()) config.clips = calibrate_int8(shape, config, {input}, Int8Calibration::mse);
         const ConvPlan plan = make_plan(shape, config, Backend::cuda);
         INFO(plan.kernels.back().name);
         EmulatedCudaLayer layer(plan, dir);
         layer.set_filters(w);
+        if (io) layer.set_quantization(coding);
         std::vector<float> y;
-        layer.run(x, y);
+        layer.run(io ? codes : x, y);
         layer.check_guards();
-        LayerErrors e = compare_with_reference(y, reference);
-        e.bound = check_bound(config, shape, x, w, {});
+        LayerErrors e = io ? compare_with_reference(dequantized(y, coding.output_scale, 0), reference_conv2d(shape, coded_x, w))
+                           : compare_with_reference(y, reference);
+        e.bound = io ? int8_check_bound(shape, config, coded_x, w, {}, &coding) : check_bound(config, shape, x, w, {});
         INFO("rel_err " << e.relative << ", bound " << e.bound);
         CHECK(e.passed());
     }
