@@ -5,6 +5,9 @@
 // evaluation; where cuobjdump is found, the SASS of the tensor-core and int8
 // GEMMs holds HMMA, IMMA and IDP.4A. Skipped (with a message) when nvcc
 // is absent. Figures go to build/tests/cuda-report-F<m>_<r>.txt.
+// And the kernels run, without a GPU or the toolkit ([emulated]): compiled as
+// host C++ over tests/warp_emulation.hpp, the tensor-core GEMMs against the
+// CUDA-core GEMM, and whole layers against run --check's bound.
 #include "runtime/executor.hpp"
 #include "runtime/host_reference.hpp"
 #include "runtime/layer_error.hpp"
