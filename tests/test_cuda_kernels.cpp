@@ -33,6 +33,7 @@
 #include <random>
 #include <regex>
 #include <set>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -581,7 +582,7 @@ private:
 // transform; or the fused kernel) run in the emulation and held to what `run
 // --check` holds them to: at the tensor-core precisions on tensor cores, at
 // int8 also by dp4a, int8-io (int8 codes in and out) on tensor cores, and
-// fp32 from staged shared memory and fused. The layer has a channel tail, a partial
+// fp32 from staged shared memory and fused; and the backward passes. The layer has a channel tail, a partial
 // filter tile and a partial tile of tiles, and pads the output's edge tiles.
 TEST_CASE("CUDA layers, run in a CPU emulation of their kernels, pass run --check", "[emulated]") {
     const ConvShape shape{1, 40, 10, 12, 24, 3, 1};
@@ -619,6 +620,23 @@ TEST_CASE("CUDA layers, run in a CPU emulation of their kernels, pass run --chec
         LayerErrors e = io ? compare_with_reference(dequantized(y, coding.output_scale, 0), reference_conv2d(shape, coded_x, w))
                            : compare_with_reference(y, reference);
         e.bound = io ? int8_check_bound(shape, config, coded_x, w, {}, &coding) : check_bound(config, shape, x, w, {});
+        INFO("rel_err " << e.relative << ", bound " << e.bound);
+        CHECK(e.passed());
+    }
+    // The backward passes, as a GPU layer untuned runs them: backward-data (dx from dy and w) and
+    // backward-filter (dw from x and dy, WinRS's chunks).
+    const std::vector<float> dy = random_tensor(shape.output_size(), 3);
+    for (const auto& [pass, images, operand] : {std::tuple{Pass::backward_data, &dy, &w}, std::tuple{Pass::backward_filter, &x, &dy}}) {
+        const ConvConfig config = untuned_config(shape, DeviceClass::gpu, pass);
+        const ConvPlan plan = make_plan(shape, config, Backend::cuda);
+        INFO(to_string(pass) << ": " << plan.kernels.back().name);
+        EmulatedCudaLayer layer(plan, dir);
+        layer.set_filters(*operand);
+        std::vector<float> result;
+        layer.run(*images, result);
+        layer.check_guards();
+        LayerErrors e = compare_with_reference(result, reference_pass(shape, pass, *images, *operand));
+        e.bound = check_bound(config, shape, *images, *operand, {});
         INFO("rel_err " << e.relative << ", bound " << e.bound);
         CHECK(e.passed());
     }
