@@ -6,11 +6,14 @@
 // .cg); every other copy, and every copy before sm_80, goes through a register.
 struct wino_staged {};  // a copy on its way by cp.async
 #if __CUDA_ARCH__ >= 800
+#ifndef WINO_EMULATED_WARP  // the tests' CPU emulation defers each copy to the wait instead
 __device__ inline wino_staged wino_stage_load(float4& slot, const float* buffer, int i) {
     asm volatile("cp.async.cg.shared.global [%0], [%1], 16;\n" ::"r"(static_cast<unsigned>(__cvta_generic_to_shared(&slot))),
                  "l"(reinterpret_cast<const float4*>(buffer) + i));
     return {};
 }
+__device__ inline void wino_cp_async_wait() { asm volatile("cp.async.wait_all;\n" ::: "memory"); }
+#endif
 __device__ inline void wino_stage_store(float4&, wino_staged) {}
 #endif
 template <class Quad, class Element>
@@ -23,7 +26,7 @@ __device__ inline void wino_stage_store(Quad& slot, Quad value) {
 }
 __device__ inline void wino_stage_wait() {
 #if __CUDA_ARCH__ >= 800
-    asm volatile("cp.async.wait_all;\n" ::: "memory");
+    wino_cp_async_wait();
 #endif
 }
 #define STAGE_LOAD(reg, slot, buffer, i) auto reg = wino_stage_load(slot, buffer, i)

@@ -4,8 +4,8 @@
 // __syncthreads() a barrier of the block, and a warp's mma.sync a collective of
 // its 32 threads that reads each lane's fragment registers where PTX's ISA lays
 // them out ("Matrix Fragments for mma.m16n8k8" and "mma.m16n8k32") and gives
-// each lane its part of D. The emulation takes the sm_75 paths (no
-// __CUDA_ARCH__: no cp.async). The test appends wino_emulated_launch_text()
+// each lane its part of D. The emulation takes sm_80's paths; its cp.async
+// copies wait in their thread's queue until cp.async.wait_all. The test appends wino_emulated_launch_text()
 // to the kernel's source: wino_emulated_run launches the kernel over a grid
 // with CUDA's argument convention (a pointer to each argument).
 #pragma once
@@ -22,6 +22,8 @@
 #include <utility>
 #include <vector>
 
+// sm_80's paths: the GPUs' since Ampere, cp.async's among them.
+#define __CUDA_ARCH__ 800
 #define __global__
 #define __device__
 #define __shared__ static
@@ -162,6 +164,20 @@ inline void wino_mma_tf32_of(float (&d)[4], const Operands& o) {
 struct wino_tf32_operands;
 inline void wino_mma_tf32(float (&d)[4], const wino_tf32_operands& o);
 
+// cp.async: each copy waits in the thread's queue until its cp.async.wait_all,
+// so a kernel that read a slot before waiting would read it unfilled.
+struct wino_async_copy {
+    float4* slot;
+    float4 value;
+};
+inline thread_local std::vector<wino_async_copy> wino_async_copies;
+inline void wino_cp_async_wait() {
+    for (const wino_async_copy& copy : wino_async_copies) *copy.slot = copy.value;
+    wino_async_copies.clear();
+}
+struct wino_staged;
+inline wino_staged wino_stage_load(float4& slot, const float* buffer, int i);
+
 // Runs `kernel` over the grid, `threads` a block, one block at a time.
 template <class... Arguments, std::size_t... I>
 void wino_call(void (*kernel)(Arguments...), void** arguments, std::index_sequence<I...>) {
@@ -192,6 +208,10 @@ void wino_emulate(void (*kernel)(Arguments...), void** arguments, const unsigned
 // What the test appends to a kernel's source (KERNEL_NAME is the kernel's).
 #define WINO_EMULATED_LAUNCH                                                                      \
     inline void wino_mma_tf32(float (&d)[4], const wino_tf32_operands& o) { wino_mma_tf32_of(d, o); } \
+    inline wino_staged wino_stage_load(float4& slot, const float* buffer, int i) {                    \
+        wino_async_copies.push_back({&slot, reinterpret_cast<const float4*>(buffer)[i]});             \
+        return {};                                                                                    \
+    }                                                                                                 \
     extern "C" void wino_emulated_run(void** arguments, const unsigned* groups, unsigned threads) {    \
         wino_emulate(&KERNEL_NAME, arguments, groups, threads);                                       \
     }
