@@ -423,6 +423,20 @@ EmulatedKernel emulated(const EmittedKernel& k, const fs::path& dir) {
     return {handle, run};
 }
 
+// One launch of the plan's kernel on `buffers`, with CUDA's arguments: a
+// pointer to each buffer the kernel binds, in its order, then the Params.
+void emulated_launch(const EmulatedKernel& kernel, const ConvPlan& plan, const Launch& l,
+                     std::map<BufferId, std::vector<std::uint32_t>>& buffers) {
+    const EmittedKernel& k = plan.kernels[l.kernel];
+    std::vector<void*> pointers, arguments;
+    for (const BufferUse& use : k.buffers) pointers.push_back(buffers.at(use.buffer).data());
+    for (void*& p : pointers) arguments.push_back(&p);
+    KernelArgs args = plan.args;
+    arguments.push_back(&args);
+    const std::array<unsigned, 3> groups = {l.groups[0], l.groups[1], l.groups[2]};
+    kernel.run(arguments.data(), groups.data(), static_cast<unsigned>(k.workgroup_size));
+}
+
 // The plan's GEMM run on `u` and `v` (words, as the plan's buffers hold them):
 // M, poisoned first so that a value it misses shows.
 std::vector<std::uint32_t> emulated_gemm(const ConvPlan& plan, const std::vector<std::uint32_t>& u, const std::vector<std::uint32_t>& v,
@@ -435,13 +449,7 @@ std::vector<std::uint32_t> emulated_gemm(const ConvPlan& plan, const std::vector
         {BufferId::u, u}, {BufferId::v, v}, {BufferId::product, std::vector<std::uint32_t>(plan.buffer_floats.at(BufferId::product), 0x7fc00001u)}};
     REQUIRE(u.size() == plan.buffer_floats.at(BufferId::u));
     REQUIRE(v.size() == plan.buffer_floats.at(BufferId::v));
-    std::vector<void*> pointers, arguments;
-    for (const BufferUse& use : k.buffers) pointers.push_back(buffers.at(use.buffer).data());
-    for (void*& p : pointers) arguments.push_back(&p);
-    KernelArgs args = plan.args;
-    arguments.push_back(&args);
-    const std::array<unsigned, 3> groups = {gemm->groups[0], gemm->groups[1], gemm->groups[2]};
-    emulated(k, dir).run(arguments.data(), groups.data(), static_cast<unsigned>(k.workgroup_size));
+    emulated_launch(emulated(k, dir), plan, *gemm, buffers);
     return buffers.at(BufferId::product);
 }
 
@@ -563,16 +571,7 @@ private:
     static constexpr std::size_t guard_words = 64;
     static constexpr std::uint32_t guard = 0x5a5a5a5au;
 
-    void launch(const Launch& l) {
-        const EmittedKernel& k = plan_.kernels[l.kernel];
-        std::vector<void*> pointers, arguments;
-        for (const BufferUse& use : k.buffers) pointers.push_back(buffers_.at(use.buffer).data());
-        for (void*& p : pointers) arguments.push_back(&p);
-        KernelArgs args = plan_.args;
-        arguments.push_back(&args);
-        const std::array<unsigned, 3> groups = {l.groups[0], l.groups[1], l.groups[2]};
-        kernels_[l.kernel].run(arguments.data(), groups.data(), static_cast<unsigned>(k.workgroup_size));
-    }
+    void launch(const Launch& l) { emulated_launch(kernels_[l.kernel], plan_, l, buffers_); }
 
     std::map<BufferId, std::vector<std::uint32_t>> buffers_;
     std::vector<EmulatedKernel> kernels_;
