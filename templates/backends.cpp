@@ -33,18 +33,18 @@ std::string product_macros(const KernelInterface& k, Backend backend) {
     switch (k.product_operands) {
         case ProductOperands::as_read:
             return std::string("#define PRODUCT(a, b) ((a) * (b))\n#define PRODUCT_FMA(a, b, c) FMA(a, b, c)\n") +
-                   (backend == Backend::cuda && any_half(k) ? "#define WINO_MMA_BLOCK wino_mma_block_f16\n" : "");
+                   (backend == Backend::cuda && any_half(k) ? "#define WINO_MMA wino_f16_mma\n" : "");
         case ProductOperands::tf32:
             return std::string("#define PRODUCT(a, b) (wino_tf32(a) * wino_tf32(b))\n"
                                "#define PRODUCT_FMA(a, b, c) FMA(wino_tf32(a), wino_tf32(b), c)\n") +
-                   (backend == Backend::cuda ? "#define WINO_MMA_BLOCK wino_mma_block_tf32\n" : "");
+                   (backend == Backend::cuda ? "#define WINO_MMA wino_tf32_mma\n" : "");
         case ProductOperands::split_tf32:
             return std::string("#define PRODUCT(a, b) wino_split_tf32_fma(a, b, 0.0f)\n"
                                "#define PRODUCT_FMA(a, b, c) wino_split_tf32_fma(a, b, c)\n") +
-                   (backend == Backend::cuda ? "#define WINO_MMA_BLOCK wino_mma_block_split_tf32\n" : "");
+                   (backend == Backend::cuda ? "#define WINO_MMA wino_split_tf32_mma\n" : "");
         case ProductOperands::int8:
             return std::string("#define PRODUCT(a, b) wino_dot4(a, b, 0)\n#define PRODUCT_FMA(a, b, c) wino_dot4(a, b, c)\n") +
-                   (backend == Backend::cuda ? "#define WINO_MMA_BLOCK wino_mma_block_s8\n" : "");
+                   (backend == Backend::cuda ? "#define WINO_MMA wino_s8_mma\n" : "");
     }
     throw std::logic_error("unknown product operands");
 }

@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <numeric>
 #include <tuple>
 
 namespace wino {
@@ -141,9 +142,11 @@ TemplateValues input_transform_values(const ConvAlgorithm& a, const KernelParams
 }
 
 // The GEMM's workgroup block: WINO_GEMM_THREADS × WINO_GEMM_REGISTERS values of
-// (k, p), in quads (groups of 4) of U's k and V's p; and where it stages them.
+// (k, p), in quads (groups of 4) of U's k and V's p; and where it stages them:
+// a block of product_sum_block channels, a channel's quads a row of u_row (v_row)
+// quads in shared memory.
 struct GemmBlock {
-    int threads, wg_p, reg_k_quads, reg_p_quads, k_quads, p_quads, buffers;
+    int threads, wg_p, reg_k_quads, reg_p_quads, k_quads, p_quads, buffers, u_row, v_row;
     explicit GemmBlock(const KernelParams& p)
         : threads(p[Param::gemm_threads][0] * p[Param::gemm_threads][1]),
           wg_p(p[Param::gemm_threads][1]),
@@ -151,32 +154,52 @@ struct GemmBlock {
           reg_p_quads(p[Param::gemm_registers][1] / 4),
           k_quads(p[Param::gemm_threads][0] * reg_k_quads),
           p_quads(wg_p * reg_p_quads),
-          buffers(p[Param::gemm_staging][0]) {}  // global 0, shared 1, double 2
-    // Quads of one block of product_sum_block channels in shared memory.
-    int u_stage() const { return product_sum_block * k_quads; }
-    int v_stage() const { return product_sum_block * p_quads; }
+          buffers(p[Param::gemm_staging][0]),  // global 0, shared 1, double 2
+          u_row(k_quads + fragment_padding(p, k_quads)),
+          v_row(p_quads + fragment_padding(p, p_quads)) {}
+    // Quads of one staged block in shared memory.
+    int u_stage() const { return product_sum_block * u_row; }
+    int v_stage() const { return product_sum_block * v_row; }
+    // On tensor cores each of a warp's fragment loads reads rows t and t + 4
+    // (t = lane % 4) at word g or g + 8 (g = lane / 4) of a row (prelude.mma.cuh):
+    // a row of 8 words mod 16 puts the 32 lanes in 32 banks. Rows of 16·n
+    // words are padded by 2 quads; the other GEMMs read whole quads a thread,
+    // without conflicts, and are not padded.
+    static int fragment_padding(const KernelParams& p, int row_quads) {
+        return p[Param::tensor_cores][0] && 4 * row_quads % 16 != 8 ? 2 : 0;
+    }
 };
 
-// A staged copy's quads: of U (`name` "u") and V ("v"), the `stage` quads of a
-// block, each thread taking LOCAL_ID_X, LOCAL_ID_X + threads, ..., the last
-// one's index clamped so that a duplicate copies what the owner copies. `copy`
-// gets the operand's name, the copy's number and its quad's index expression;
-// the rest says where the quad lies: it is quad `block_first` + q % block_quads
-// of channel q / block_quads, of p.<quads> quads a channel.
+// A staged copy's quads: of U (`name` "u") and V ("v"), the product_sum_block ×
+// block_quads quads of a block, each thread taking LOCAL_ID_X, LOCAL_ID_X +
+// threads, ..., the last one's index clamped so that a duplicate copies what
+// the owner copies. `copy` gets the operand's name, the copy's number and its
+// quad's index expression; the rest says where the quad lies: it is quad
+// `block_first` + q % block_quads of channel q / block_quads, of p.<quads>
+// quads a channel; and where it goes: a buffer of `stage` quads, a channel's
+// row of row_quads.
 struct StagedOperand {
     const char* name;
-    int stage, block_quads;
+    int stage, block_quads, row_quads;
     const char* quads;
     const char* block_first;
+    // The quad's slot in buffer `buffer` (an expression).
+    std::string slot(const std::string& buffer, int i) const {
+        const std::string q = fmt::format("{}_q{}", name, i);
+        return fmt::format("staged_{}[{} * {} + {}]", name, buffer, stage,
+                           row_quads == block_quads ? q : fmt::format("{0} / {1} * {2} + {0} % {1}", q, block_quads, row_quads));
+    }
 };
 template <class Copy>
 void for_each_staged_quad(const GemmBlock& g, Copy&& copy) {
-    for (const StagedOperand& o : {StagedOperand{"u", g.u_stage(), g.k_quads, "k_quads", "k_block"},
-                                   StagedOperand{"v", g.v_stage(), g.p_quads, "p_quads", "p_block"}})
-        for (int i = 0; i * g.threads < o.stage; ++i)
+    for (const StagedOperand& o : {StagedOperand{"u", g.u_stage(), g.k_quads, g.u_row, "k_quads", "k_block"},
+                                   StagedOperand{"v", g.v_stage(), g.p_quads, g.v_row, "p_quads", "p_block"}}) {
+        const int quads = product_sum_block * o.block_quads;
+        for (int i = 0; i * g.threads < quads; ++i)
             copy(o, i,
-                 (i + 1) * g.threads <= o.stage ? fmt::format("LOCAL_ID_X + {}", i * g.threads)
-                                                : fmt::format("min(LOCAL_ID_X + {}, {})", i * g.threads, o.stage - 1));
+                 (i + 1) * g.threads <= quads ? fmt::format("LOCAL_ID_X + {}", i * g.threads)
+                                              : fmt::format("min(LOCAL_ID_X + {}, {})", i * g.threads, quads - 1));
+    }
 }
 
 // Copies one block of channels, from channel `first`, of the workgroup's U and
@@ -190,7 +213,7 @@ struct StagedCopy {
 StagedCopy staged_copy(const GemmBlock& g, const std::string& first, const std::string& buffer, const std::string& indent) {
     StagedCopy copy;
     for_each_staged_quad(g, [&](const StagedOperand& o, int i, const std::string& q) {
-        const std::string slot = fmt::format("staged_{}[{} * {} + {}_q{}]", o.name, buffer, o.stage, o.name, i);
+        const std::string slot = o.slot(buffer, i);
         copy.load += fmt::format("{0}int {1}_q{2} = {3};\n"
                                  "{0}STAGE_LOAD({1}_n{2}, {4}, {1}, {1}_base + ({5} + {1}_q{2} / {6}) * p.{7} + "
                                  "min({8} + {1}_q{2} % {6}, p.{7} - 1));\n",
@@ -207,9 +230,9 @@ std::string staged_tail_copy(const GemmBlock& g, const std::string& indent) {
     std::string copy;
     for_each_staged_quad(g, [&](const StagedOperand& o, int i, const std::string& q) {
         copy += fmt::format("{0}int {1}_q{2} = {3};\n{0}int {1}_c{2} = c_block + {1}_q{2} / {4};\n"
-                            "{0}staged_{1}[stage * {5} + {1}_q{2}] = {1}_c{2} < p.c_words ? FETCH_REAL4({1}, {1}_base + {1}_c{2} * p.{6} + "
+                            "{0}{5} = {1}_c{2} < p.c_words ? FETCH_REAL4({1}, {1}_base + {1}_c{2} * p.{6} + "
                             "min({7} + {1}_q{2} % {4}, p.{6} - 1)) : MAKE_REAL4(0, 0, 0, 0);\n",
-                            indent, o.name, i, q, o.block_quads, o.stage, o.quads, o.block_first);
+                            indent, o.name, i, q, o.block_quads, o.slot("stage", i), o.quads, o.block_first);
     });
     return copy;
 }
@@ -240,34 +263,46 @@ StagedLoop staged_loop(const GemmBlock& g, const std::string& product) {
 }
 
 // The GEMM on tensor cores (CUDA only: the tensor_cores constraints): the
-// workgroup's block in 16x8 tiles of M, tile warp + i·warps the warp's i-th;
-// per staged block of 8 channel words (8 channels, or 32 of int8 codes), one
-// block product a tile from zero (WINO_MMA_BLOCK: one mma, three at
-// split-tf32), added to the tile's running sums in the working type (fp32, or
-// int32 at int8); M stored element by element, rows past K and columns past
-// the padded P not at all.
+// workgroup's block in 16x8 tiles of M, its warps in a grid of warps_k x
+// warps_p, each taking a rectangle of tiles_k x tiles_p of them (a grid always
+// exists: warps divides the block's tiles, so warps / gcd(warps, block's k
+// tiles) divides its p tiles). Per staged block of 8 channel words (8
+// channels, or 32 of int8 codes) a warp loads each of its U fragments and V
+// fragments once (WINO_MMA, prelude.mma.cuh) and takes one block product a tile
+// from zero (one mma, three at split-tf32), added to the tile's running sums
+// in the working type (fp32, or int32 at int8); M stored element by element,
+// rows past K and columns past the padded P not at all.
 TemplateValues tensor_core_values(const GemmBlock& g) {
-    const int tiles_p = g.p_quads * 4 / 8, warps = g.threads / 32;
-    const int per_warp = (g.k_quads * 4 / 16) * tiles_p / warps;
+    const int block_tiles_k = g.k_quads * 4 / 16, block_tiles_p = g.p_quads * 4 / 8, warps = g.threads / 32;
+    const int warps_k = std::gcd(warps, block_tiles_k), warps_p = warps / warps_k;
+    const int tiles_k = block_tiles_k / warps_k, tiles_p = block_tiles_p / warps_p;
     std::string declare = fmt::format("    int k_block = GROUP_ID_Y * {};\n    int p_block = GROUP_ID_X * {};\n", g.k_quads, g.p_quads);
     declare += "    int lane_row = LOCAL_ID_X % 32 / 4, lane_pair = LOCAL_ID_X % 4 * 2, warp = LOCAL_ID_X / 32;\n";
     declare += "    int stage = 0;\n";
     declare += "    const REAL* staged_u_values = reinterpret_cast<const REAL*>(staged_u);\n";
     declare += "    const REAL* staged_v_values = reinterpret_cast<const REAL*>(staged_v);\n";
+    for (int kt = 0; kt < tiles_k; ++kt)
+        declare += fmt::format("    int tile_k{} = (warp / {} * {} + {}) * 16;\n", kt, warps_p, tiles_k, kt);
+    for (int pt = 0; pt < tiles_p; ++pt)
+        declare += fmt::format("    int tile_p{} = (warp % {} * {} + {}) * 8;\n", pt, warps_p, tiles_p, pt);
     std::string product, store;
-    for (int i = 0; i < per_warp; ++i) {
-        declare += fmt::format("    int tile_k{0} = (warp + {1}) / {2} * 16, tile_p{0} = (warp + {1}) % {2} * 8;\n", i, i * warps, tiles_p);
-        declare += fmt::format("    REAL acc{}[4] = {{0, 0, 0, 0}};\n", i);
-        product += fmt::format("        REAL d{}[4];\n", i);
-        product += fmt::format("        WINO_MMA_BLOCK(d{0}, staged_u_values + stage * {1} + tile_k{0}, {2}, staged_v_values + stage * {3} + tile_p{0}, {4});\n",
-                               i, 4 * g.u_stage(), 4 * g.k_quads, 4 * g.v_stage(), 4 * g.p_quads);
-        for (int e = 0; e < 4; ++e) product += fmt::format("        acc{0}[{1}] += d{0}[{1}];\n", i, e);
-        for (int half = 0; half < 2; ++half) {
-            store += fmt::format("    if (k_block * 4 + tile_k{0} + lane_row + {1} < p.K && p_block * 4 + tile_p{0} + lane_pair < p.p_quads * 4) {{\n"
-                                 "        int at = (xi * p.K + k_block * 4 + tile_k{0} + lane_row + {1}) * p.p_quads * 4 + p_block * 4 + tile_p{0} + lane_pair;\n"
-                                 "        reinterpret_cast<REAL*>(product)[at] = STORED_product(acc{0}[{2}]);\n"
-                                 "        reinterpret_cast<REAL*>(product)[at + 1] = STORED_product(acc{0}[{3}]);\n    }}\n",
-                                 i, 8 * half, 2 * half, 2 * half + 1);
+    for (int kt = 0; kt < tiles_k; ++kt)
+        product += fmt::format("        WINO_MMA::a_fragment a{0} = WINO_MMA::load_a(staged_u_values + stage * {1} + tile_k{0}, {2});\n", kt,
+                               4 * g.u_stage(), 4 * g.u_row);
+    for (int pt = 0; pt < tiles_p; ++pt) {
+        product += fmt::format("        WINO_MMA::b_fragment b{0} = WINO_MMA::load_b(staged_v_values + stage * {1} + tile_p{0}, {2});\n", pt,
+                               4 * g.v_stage(), 4 * g.v_row);
+        for (int kt = 0; kt < tiles_k; ++kt) {
+            const int i = kt * tiles_p + pt;
+            declare += fmt::format("    REAL acc{}[4] = {{0, 0, 0, 0}};\n", i);
+            product += fmt::format("        REAL d{0}[4];\n        WINO_MMA::product(d{0}, a{1}, b{2});\n", i, kt, pt);
+            for (int e = 0; e < 4; ++e) product += fmt::format("        acc{0}[{1}] += d{0}[{1}];\n", i, e);
+            for (int half = 0; half < 2; ++half)
+                store += fmt::format("    if (k_block * 4 + tile_k{1} + lane_row + {3} < p.K && p_block * 4 + tile_p{2} + lane_pair < p.p_quads * 4) {{\n"
+                                     "        int at = (xi * p.K + k_block * 4 + tile_k{1} + lane_row + {3}) * p.p_quads * 4 + p_block * 4 + tile_p{2} + lane_pair;\n"
+                                     "        reinterpret_cast<REAL*>(product)[at] = STORED_product(acc{0}[{4}]);\n"
+                                     "        reinterpret_cast<REAL*>(product)[at + 1] = STORED_product(acc{0}[{5}]);\n    }}\n",
+                                     i, kt, pt, 8 * half, 2 * half, 2 * half + 1);
         }
     }
     const StagedLoop loop = staged_loop(g, product);

@@ -30,6 +30,7 @@
 #include <cstring>
 #include <map>
 #include <memory>
+#include <optional>
 #include <random>
 #include <regex>
 #include <set>
@@ -291,6 +292,48 @@ TEST_CASE("staged GEMMs compile for sm_75 and sm_90 without spills, in the share
     fs::remove_all(dir);
 }
 
+// prelude.mma.cuh's fragment loads: lane (g, t) = (lane / 4, lane % 4) reads
+// rows t and t + 4 of a staged block at word g, and of U also g + 8; each is
+// one shared-memory load of the warp. Every block shape of the tuner's
+// candidates reads each in 32 banks, at every precision: the emitted row
+// strides, padded as GemmBlock pads them.
+TEST_CASE("tensor-core GEMMs read their fragments from shared memory without bank conflicts", "[emulated]") {
+    const RecipeSet s = recipes_for(4, 3, default_points(6), optimizer_options(Precision::tf32));
+    const ParamSpec &threads = param_spec(Param::gemm_threads), &registers = param_spec(Param::gemm_registers);
+    static const std::regex row(R"(WINO_MMA::load_([ab])\(staged_[uv]_values \+ stage \* \d+ \+ tile_[kp]\d+, (\d+)\))");
+    int shapes = 0;
+    for (Precision precision : {Precision::fp16_mixed, Precision::tf32, Precision::split_tf32, Precision::int8})
+        for (const ParamValue& t : threads.candidates)
+            for (const ParamValue& r : registers.candidates) {
+                KernelParams params = default_params(Backend::cuda);
+                params[Param::tensor_cores][0] = 1;
+                params[Param::gemm_staging] = parse_value(param_spec(Param::gemm_staging), "double", ParamNaming::key);
+                params[Param::gemm_threads] = t;
+                params[Param::gemm_registers] = r;
+                try {
+                    check_params(params, ParamContext{.kinds = {KernelKind::gemm}, .backend = Backend::cuda, .precision = precision});
+                } catch (const InputError&) {
+                    continue;  // the block does not split into 16x8 tiles a warp
+                }
+                const EmittedKernel k = emit_kernel(KernelKind::gemm, ConvAlgorithm::square(s), params, Backend::cuda, precision);
+                INFO(k.name);
+                std::set<std::string> operands;
+                for (std::sregex_iterator it(k.source.begin(), k.source.end(), row), end; it != end; ++it) {
+                    operands.insert((*it)[1]);
+                    const int stride = std::stoi((*it)[2]);
+                    for (int word : (*it)[1] == "a" ? std::vector{0, 8} : std::vector{0})
+                        for (int rows : {0, 4}) {
+                            std::set<int> banks;
+                            for (int lane = 0; lane < 32; ++lane) banks.insert(((rows + lane % 4) * stride + lane / 4 + word) % 32);
+                            CHECK(banks.size() == 32);
+                        }
+                }
+                CHECK(operands == std::set<std::string>{"a", "b"});
+                ++shapes;
+            }
+    CHECK(shapes >= 8);
+}
+
 TEST_CASE("tensor-core GEMMs compile for their first architecture and sm_90 without spills, one mma a warp tile and block (three at split-tf32), and only where they apply",
           "[nvcc]") {
     const RecipeSet s = recipes_for(4, 3, default_points(6), optimizer_options(Precision::fp16_mixed));
@@ -348,7 +391,7 @@ TEST_CASE("tensor-core GEMMs compile for their first architecture and sm_90 with
                 // A warp's tiles (d0, d1, ...), once in the loop over whole blocks and once for the tail block;
                 // nvcc may unroll the loop, so the PTX holds a multiple of that.
                 const auto tiles = static_cast<std::size_t>(block.tiles_a_warp);
-                const std::regex block_product(R"(WINO_MMA_BLOCK\(d[0-9]+,)");
+                const std::regex block_product(R"(WINO_MMA::product\(d[0-9]+,)");
                 CHECK(static_cast<std::size_t>(std::distance(std::sregex_iterator(k.source.begin(), k.source.end(), block_product),
                                                              std::sregex_iterator())) == 2 * tiles);
                 const std::string text = test::slurp(ptx.string());
@@ -492,13 +535,26 @@ std::vector<std::uint32_t> emulated_gemm(const ConvPlan& plan, const std::vector
 // bit; at fp16-mixed and split-tf32 each sum is within fp32's rounding of 40
 // terms, at tf32 within its operands' rounding too.
 TEST_CASE("tensor-core GEMMs, run in a CPU emulation of their warps, give the GEMM on CUDA cores' M", "[emulated]") {
-    const ConvShape shape{1, 40, 10, 12, 24, 3, 1};
     const fs::path dir = scratch(4, 3);
+    // The suggested block (16x256: two warps of 1x16 tiles) at K = 24, single and double buffered; and at
+    // int8 and tf32, 64x128 in two warps of 2x16 tiles, one above the other, at K = 56: the second warp's
+    // second row of tiles past K.
+    struct Case {
+        const char* staged;
+        int K = 24;
+        std::optional<ParamValue> threads, registers;
+    };
     for (Precision precision : {Precision::int8, Precision::fp16_mixed, Precision::tf32, Precision::split_tf32})
-        for (const char* staged : {"shared", "double"}) {
-            INFO(to_string(precision) << ", " << staged);
+        for (const Case& block : {Case{"shared"}, Case{"double"}, Case{"double", 56, ParamValue{2, 32}, ParamValue{32, 4}}}) {
+            if (block.threads && precision != Precision::int8 && precision != Precision::tf32) continue;
+            INFO(to_string(precision) << ", " << block.staged << ", K " << block.K);
+            const ConvShape shape{1, 40, 10, 12, block.K, 3, 1};
             ConvConfig cores{.variant = Variant::nonfused, .m = 4, .params = suggested_params(shape, 4, DeviceClass::gpu), .precision = precision};
-            cores.params[Param::gemm_staging] = parse_value(param_spec(Param::gemm_staging), staged, ParamNaming::key);
+            cores.params[Param::gemm_staging] = parse_value(param_spec(Param::gemm_staging), block.staged, ParamNaming::key);
+            if (block.threads) {
+                cores.params[Param::gemm_threads] = *block.threads;
+                cores.params[Param::gemm_registers] = *block.registers;
+            }
             if (precision == Precision::int8) cores.clips = {.taps = std::vector<float>(36, 1.0f), .weights = 0, .source = "given"};  // the GEMM reads none
             ConvConfig tensor_cores = cores;
             tensor_cores.params[Param::tensor_cores][0] = 1;

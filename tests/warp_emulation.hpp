@@ -122,8 +122,10 @@ void wino_warp_product(Sum (&d)[4], const unsigned (&a)[4], const unsigned (&b)[
 // m16n8k32, s8: A's (row, col) in lane 4·(row % 8) + (col % 16) / 4, register
 // (row ≥ 8) + 2·(col ≥ 16), byte col % 4; B's (k, n) in lane 4n + (k % 16) / 4,
 // register (k ≥ 16), byte k % 4. D from zero.
-inline void wino_mma_s8(int (&d)[4], int a0, int a1, int a2, int a3, int b0, int b1) {
-    const unsigned a[4] = {unsigned(a0), unsigned(a1), unsigned(a2), unsigned(a3)}, b[2] = {unsigned(b0), unsigned(b1)};
+inline void wino_mma_s8(int (&d)[4], const int (&a_words)[4], const int (&b_words)[2]) {
+    unsigned a[4], b[2];
+    std::memcpy(a, a_words, sizeof a);
+    std::memcpy(b, b_words, sizeof b);
     auto byte = [](unsigned word, int index) { return int(static_cast<signed char>(word >> (8 * index))); };
     d[0] = d[1] = d[2] = d[3] = 0;
     wino_warp_product(
@@ -149,20 +151,15 @@ inline void wino_mma_f16(float (&d)[4], unsigned a0, unsigned a1, unsigned b0) {
 // m16n8k8, tf32: A's (row, col) in lane 4·(row % 8) + col % 4, register
 // (row ≥ 8) + 2·(col ≥ 4); B's (k, n) in lane 4n + k % 4, register (k ≥ 4).
 // The tensor cores read 19 bits of each operand (its low 13 ignored); D is
-// added to, summed here in double and rounded once. The prelude defines the
-// operands' struct after this header: wino_emulated_run's text defines
-// wino_mma_tf32 by this.
-template <class Operands>
-inline void wino_mma_tf32_of(float (&d)[4], const Operands& o) {
+// added to, summed here in double and rounded once.
+inline void wino_mma_tf32(float (&d)[4], const unsigned (&a)[4], const unsigned (&b)[2]) {
     auto tf32 = [](unsigned bits) { return double(__uint_as_float(bits & 0xffffe000u)); };
     double sums[4] = {d[0], d[1], d[2], d[3]};
     wino_warp_product(
-        sums, o.a, o.b, 8, [&](const wino_warp& w, int row, int col) { return tf32(w.a[4 * (row % 8) + col % 4][(row >= 8) + 2 * (col >= 4)]); },
+        sums, a, b, 8, [&](const wino_warp& w, int row, int col) { return tf32(w.a[4 * (row % 8) + col % 4][(row >= 8) + 2 * (col >= 4)]); },
         [&](const wino_warp& w, int k, int n) { return tf32(w.b[4 * n + k % 4][k >= 4]); });
     for (int i = 0; i < 4; ++i) d[i] = float(sums[i]);
 }
-struct wino_tf32_operands;
-inline void wino_mma_tf32(float (&d)[4], const wino_tf32_operands& o);
 
 // cp.async: each copy waits in the thread's queue until its cp.async.wait_all,
 // so a kernel that read a slot before waiting would read it unfilled.
@@ -207,7 +204,6 @@ void wino_emulate(void (*kernel)(Arguments...), void** arguments, const unsigned
 
 // What the test appends to a kernel's source (KERNEL_NAME is the kernel's).
 #define WINO_EMULATED_LAUNCH                                                                      \
-    inline void wino_mma_tf32(float (&d)[4], const wino_tf32_operands& o) { wino_mma_tf32_of(d, o); } \
     inline wino_staged wino_stage_load(float4& slot, const float* buffer, int i) {                    \
         wino_async_copies.push_back({&slot, reinterpret_cast<const float4*>(buffer)[i]});             \
         return {};                                                                                    \
