@@ -270,8 +270,8 @@ StagedLoop staged_loop(const GemmBlock& g, const std::string& product) {
 // channels, or 32 of int8 codes) a warp loads each of its U fragments and V
 // fragments once (WINO_MMA, prelude.mma.cuh) and takes one block product a tile
 // from zero (one mma, three at split-tf32), added to the tile's running sums
-// in the working type (fp32, or int32 at int8); M stored element by element,
-// rows past K and columns past the padded P not at all.
+// in the working type (fp32, or int32 at int8); M stored a lane's two adjacent
+// sums at a time, rows past K and columns past the padded P not at all.
 TemplateValues tensor_core_values(const GemmBlock& g) {
     const int block_tiles_k = g.k_quads * 4 / 16, block_tiles_p = g.p_quads * 4 / 8, warps = g.threads / 32;
     const int warps_k = std::gcd(warps, block_tiles_k), warps_p = warps / warps_k;
@@ -300,8 +300,7 @@ TemplateValues tensor_core_values(const GemmBlock& g) {
             for (int half = 0; half < 2; ++half)
                 store += fmt::format("    if (k_block * 4 + tile_k{1} + lane_row + {3} < p.K && p_block * 4 + tile_p{2} + lane_pair < p.p_quads * 4) {{\n"
                                      "        int at = (xi * p.K + k_block * 4 + tile_k{1} + lane_row + {3}) * p.p_quads * 4 + p_block * 4 + tile_p{2} + lane_pair;\n"
-                                     "        reinterpret_cast<REAL*>(product)[at] = STORED_product(acc{0}[{4}]);\n"
-                                     "        reinterpret_cast<REAL*>(product)[at + 1] = STORED_product(acc{0}[{5}]);\n    }}\n",
+                                     "        wino_store_pair(reinterpret_cast<REAL*>(product), at, STORED_product(acc{0}[{4}]), STORED_product(acc{0}[{5}]));\n    }}\n",
                                      i, kt, pt, 8 * half, 2 * half, 2 * half + 1);
         }
     }

@@ -165,3 +165,11 @@ struct wino_s8_mma {
     }
     __device__ static void product(int (&d)[4], const a_fragment& a, const b_fragment& b) { wino_mma_s8(d, a.a, b.b); }
 };
+// Two sums of M in adjacent columns, at an even index, in one 8-byte store.
+template <class Sum>
+__device__ inline void wino_store_pair(Sum* m, int at, Sum low, Sum high) {
+    struct alignas(2 * sizeof(Sum)) pair {
+        Sum low, high;
+    };
+    *reinterpret_cast<pair*>(m + at) = pair{low, high};
+}
