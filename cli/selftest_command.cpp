@@ -55,6 +55,7 @@ std::vector<SelftestResult> run_in_fresh_process(const SelftestCli& o, std::size
                                      "--fresh-process-run"};
     if (!o.where.device.empty()) args.insert(args.end(), {"--device", o.where.device});
     if (o.where.validation) args.push_back("--validation");
+    if (o.where.cuda_graphs) args.push_back("--cuda-graphs");
     if (o.quick) args.push_back("--quick");
     if (!o.pass.empty()) args.insert(args.end(), {"--pass", o.pass});
     if (o.corrupt) args.insert(args.end(), {"--corrupt", std::to_string(o.corrupt)});

@@ -67,6 +67,9 @@ void add_device_options(CLI::App* sub, DeviceOptions& o) {
     sub->add_option("--backend", o.backend, fmt::format("{}", fmt::join(apis, " or ")))->default_str(apis.front());
     sub->add_option("--device", o.device, "vulkan:N (default: $WINO_VULKAN_DEVICE, else 0) or cuda:N (default 0)");
     sub->add_flag("--validation", o.validation, "enable the Khronos validation layer; any message fails the run");
+    sub->add_flag("--cuda-graphs", o.cuda_graphs,
+                  "CUDA: launch each layer's kernels as one CUDA graph, captured at its first run (one launch a run instead of "
+                  "one a kernel)");
 }
 
 void add_activation_option(CLI::App* sub, std::string& activation) {
@@ -207,7 +210,9 @@ Int8Clips int8_clips_for(const Int8ClipOptions& o, const ConvShape& shape, const
 Device open_device(const DeviceOptions& o) {
     const Backend backend = parse_backend(o.backend, "--backend");
     require_part(spec_of(backend).part, fmt::format("--backend {}", o.backend));
-    return Device(wino::DeviceOptions{backend, device_index(o.device, spec_of(backend).api), o.validation});
+    if (o.cuda_graphs && backend != Backend::cuda)
+        throw InputError(fmt::format("--cuda-graphs launches CUDA graphs: not for --backend {}", o.backend));
+    return Device(wino::DeviceOptions{backend, device_index(o.device, spec_of(backend).api), o.validation, o.cuda_graphs});
 }
 
 std::vector<long long> parse_shape(const std::string& text, const std::string& flag, std::size_t count) {

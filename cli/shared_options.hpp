@@ -18,7 +18,7 @@ namespace wino::cli {
 
 struct DeviceOptions {
     std::string backend = "vulkan", device;
-    bool validation = false;
+    bool validation = false, cuda_graphs = false;
 };
 
 void add_device_options(CLI::App* sub, DeviceOptions& options);

@@ -81,7 +81,7 @@ double total_ms(const KernelTimes& times) {
 }
 
 Device::Device(const DeviceOptions& o)
-    : state_(std::make_shared<detail::DeviceState>(detail::DeviceState{open_executor(o.backend, {o.index, o.validation})})) {}
+    : state_(std::make_shared<detail::DeviceState>(detail::DeviceState{open_executor(o.backend, {o.index, o.validation, o.cuda_graphs})})) {}
 Device::~Device() = default;
 Device::Device(Device&&) noexcept = default;
 Device& Device::operator=(Device&&) noexcept = default;

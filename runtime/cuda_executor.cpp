@@ -1,5 +1,5 @@
 // CUDA executor of a ConvPlan: NVRTC, cudaLibrary kernels (registers checked
-// as loaded), cuBLAS, events;
+// as loaded), cuBLAS, events, and optionally a CUDA graph a layer;
 // the CUDA module's one entry point (cuda_executor.hpp).
 #include "runtime/cuda_executor.hpp"
 
@@ -14,6 +14,7 @@
 #include <algorithm>
 #include <cstring>
 #include <map>
+#include <utility>
 
 namespace wino {
 namespace {
@@ -44,7 +45,7 @@ private:
 
 class CudaLayer : public LoadedLayer {
 public:
-    CudaLayer(int arch, const DeviceLimits& limits, ConvPlan plan)
+    CudaLayer(int arch, const DeviceLimits& limits, ConvPlan plan, bool graphs)
         : LoadedLayer(std::move(plan)), cublas_gemm_(plan_.config.params[Param::cublas][0] != 0) {
         // Each kernel's registers come from the loaded function, whether NVRTC
         // compiled it now or served it from its cache (with no ptxas report),
@@ -72,12 +73,27 @@ public:
             check(cudaMalloc(&pointer, floats * sizeof(float)), "cudaMalloc");
             buffers_[id] = pointer;
         }
-        if (cublas_gemm_) check(cublasCreate(&cublas_), "cublasCreate");
+        // A graph is captured from a stream of its own: the legacy default
+        // stream cannot be captured, nor can a stream that synchronizes with it.
+        if (graphs) check(cudaStreamCreateWithFlags(&stream_, cudaStreamNonBlocking), "cudaStreamCreateWithFlags");
+        if (cublas_gemm_) {
+            check(cublasCreate(&cublas_), "cublasCreate");
+            check(cublasSetStream(cublas_, stream_), "cublasSetStream");
+            // Captured, cuBLAS may not allocate: its workspace is given (the size
+            // cuBLAS documents for Hopper, enough for every architecture).
+            if (graphs) {
+                check(cudaMalloc(&cublas_workspace_, cublas_workspace_bytes), "cudaMalloc");
+                check(cublasSetWorkspace(cublas_, cublas_workspace_, cublas_workspace_bytes), "cublasSetWorkspace");
+            }
+        }
         events_.resize(plan_.input_launches.size() + 1);
         for (cudaEvent_t& event : events_) check(cudaEventCreate(&event), "cudaEventCreate");
     }
 
     ~CudaLayer() override {
+        if (graph_) cudaGraphExecDestroy(graph_);
+        if (stream_) cudaStreamDestroy(stream_);
+        cudaFree(cublas_workspace_);
         for (auto& [id, pointer] : buffers_) cudaFree(pointer);
         for (cudaLibrary_t library : libraries_) cudaLibraryUnload(library);
         if (cublas_) cublasDestroy(cublas_);
@@ -119,11 +135,13 @@ private:
         return *mine;
     }
 
+    // The input's launches, each followed by its event (events_[0] before the
+    // first), on stream_: launched one by one, or as the graph of them.
     KernelTimes launch_input(const std::map<BufferId, float*>& buffers) {
-        check(cudaEventRecord(events_[0]), "cudaEventRecord");
-        for (std::size_t i = 0; i < plan_.input_launches.size(); ++i) {
-            launch(plan_.input_launches[i], buffers);
-            check(cudaEventRecord(events_[i + 1]), "cudaEventRecord");
+        if (stream_) {
+            launch_graph(buffers);
+        } else {
+            enqueue_input(buffers, cudaEventRecordDefault);
         }
         check(cudaEventSynchronize(events_.back()), "convolution");
         KernelTimes times;
@@ -133,6 +151,44 @@ private:
             times.push_back({plan_.kernels[plan_.input_launches[i].kernel].name, ms});
         }
         return times;
+    }
+
+    void enqueue_input(const std::map<BufferId, float*>& buffers, unsigned event_flags) {
+        check(cudaEventRecordWithFlags(events_[0], stream_, event_flags), "cudaEventRecord");
+        for (std::size_t i = 0; i < plan_.input_launches.size(); ++i) {
+            launch(plan_.input_launches[i], buffers);
+            check(cudaEventRecordWithFlags(events_[i + 1], stream_, event_flags), "cudaEventRecord");
+        }
+    }
+
+    // The graph is captured for one pair of input and output buffers, the
+    // others being the layer's own; another pair captures it again. Its events
+    // are nodes (cudaEventRecordExternal), so each kernel's time is measured
+    // as without the graph, from the graph's start on the device.
+    void launch_graph(const std::map<BufferId, float*>& buffers) {
+        const std::pair<float*, float*> pair{buffers.at(BufferId::images), buffers.at(BufferId::result)};
+        if (!graph_ || graph_buffers_ != pair) {
+            if (graph_) check(cudaGraphExecDestroy(std::exchange(graph_, nullptr)), "cudaGraphExecDestroy");
+            check(cudaStreamBeginCapture(stream_, cudaStreamCaptureModeThreadLocal), "cudaStreamBeginCapture");
+            cudaGraph_t graph = nullptr;
+            try {
+                enqueue_input(buffers, cudaEventRecordExternal);
+            } catch (const DeviceError&) {
+                cudaStreamEndCapture(stream_, &graph);
+                if (graph) cudaGraphDestroy(graph);
+                throw;
+            }
+            check(cudaStreamEndCapture(stream_, &graph), "cudaStreamEndCapture");
+            const cudaError_t instantiated = cudaGraphInstantiate(&graph_, graph, 0);
+            cudaGraphDestroy(graph);
+            check(instantiated, "cudaGraphInstantiate");
+            graph_buffers_ = pair;
+        }
+        // The copies into the buffers ran on the legacy default stream, which
+        // stream_ does not wait for; a copy from pageable memory may still be
+        // landing when cudaMemcpy returns.
+        check(cudaStreamSynchronize(cudaStreamLegacy), "cudaStreamSynchronize");
+        check(cudaGraphLaunch(graph_, stream_), "cudaGraphLaunch");
     }
 
     void copy_in(BufferId id, const std::vector<std::byte>& bytes) {
@@ -154,7 +210,7 @@ private:
         for (float*& p : pointers) args.push_back(&p);
         args.push_back(&plan_.args);  // the Params struct, by value
         check(cudaLaunchKernel(reinterpret_cast<const void*>(kernels_[l.kernel]), dim3(l.groups[0], l.groups[1], l.groups[2]),
-                               dim3(k.workgroup_size), args.data(), 0, nullptr),
+                               dim3(k.workgroup_size), args.data(), 0, stream_),
               k.name.c_str());
     }
 
@@ -177,7 +233,12 @@ private:
               "cublasSgemmStridedBatched");
     }
 
+    static constexpr std::size_t cublas_workspace_bytes = 32 << 20;
     bool cublas_gemm_;
+    cudaStream_t stream_ = nullptr;  // graphs only: nullptr is the legacy default stream
+    cudaGraphExec_t graph_ = nullptr;
+    std::pair<float*, float*> graph_buffers_{nullptr, nullptr};  // the input and output it was captured on
+    void* cublas_workspace_ = nullptr;
     std::vector<cudaLibrary_t> libraries_;
     std::vector<cudaKernel_t> kernels_;
     std::map<BufferId, float*> buffers_;
@@ -187,7 +248,7 @@ private:
 
 class CudaExecutor : public Executor {
 public:
-    explicit CudaExecutor(const ExecutorOptions& options) {
+    explicit CudaExecutor(const ExecutorOptions& options) : graphs_(options.cuda_graphs) {
         int count = 0;
         const cudaError_t status = cudaGetDeviceCount(&count);
         if (status != cudaSuccess) throw DeviceError(fmt::format("no CUDA device ({})", cudaGetErrorString(status)));
@@ -234,10 +295,11 @@ public:
 
 protected:
     std::unique_ptr<LoadedLayer> load_plan(ConvPlan plan) override {
-        return std::make_unique<CudaLayer>(arch_, limits_, std::move(plan));
+        return std::make_unique<CudaLayer>(arch_, limits_, std::move(plan), graphs_);
     }
 
 private:
+    bool graphs_;
     int arch_ = 0;
     DeviceIdentity identity_;
     DeviceLimits limits_;

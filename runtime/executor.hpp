@@ -32,6 +32,7 @@ struct DeviceIdentity {
 struct ExecutorOptions {
     int device_index = -1;    // -1: the API's default ($WINO_VULKAN_DEVICE, else 0)
     bool validation = false;  // Vulkan: the Khronos validation layer; any message fails a run
+    bool cuda_graphs = false;  // CUDA: each layer's kernels as one graph (wino::DeviceOptions)
 };
 
 std::size_t element_bytes(ElementType type);  // 4, 2 or 1

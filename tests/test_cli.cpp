@@ -268,12 +268,16 @@ TEST_CASE("a subcommand that needs a part the build leaves out names the part an
             CHECK(result.err.find(fmt::format("-D{}=ON", part.option)) != std::string::npos);
         }
     }
-    if (wino::spec_of(wino::Part::cuda).built) {  // with no CUDA device here: the driver's answer, exit 1
-        auto cuda = run_wino_gen("run --backend cuda --input-shape 1,3,8,8 --filters 4");
-        CHECK(cuda.exit_code == 1);
-        CHECK(cuda.err.rfind("wino-gen: no CUDA device", 0) == 0);
-        CHECK(line_count(cuda.err) == 1);
-    }
+    if (wino::spec_of(wino::Part::cuda).built)  // with no CUDA device here: the driver's answer, exit 1
+        for (const char* graphs : {"", " --cuda-graphs"}) {
+            auto cuda = run_wino_gen(std::string("run --backend cuda --input-shape 1,3,8,8 --filters 4") + graphs);
+            CHECK(cuda.exit_code == 1);
+            CHECK(cuda.err.rfind("wino-gen: no CUDA device", 0) == 0);
+            CHECK(line_count(cuda.err) == 1);
+        }
+    if (wino::spec_of(wino::Part::vulkan).built)
+        require_bad_input("run --backend vulkan --cuda-graphs --input-shape 1,3,8,8 --filters 4",
+                          "--cuda-graphs launches CUDA graphs: not for --backend vulkan");
     std::filesystem::remove_all(dir);
 }
 

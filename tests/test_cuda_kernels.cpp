@@ -542,7 +542,7 @@ TEST_CASE("tensor-core GEMMs, run in a CPU emulation of their warps, give the GE
     struct Case {
         const char* staged;
         int K = 24;
-        std::optional<ParamValue> threads, registers;
+        std::optional<ParamValue> threads = std::nullopt, registers = std::nullopt;
     };
     for (Precision precision : {Precision::int8, Precision::fp16_mixed, Precision::tf32, Precision::split_tf32})
         for (const Case& block : {Case{"shared"}, Case{"double"}, Case{"double", 56, ParamValue{2, 32}, ParamValue{32, 4}}}) {

@@ -10,8 +10,9 @@
 // L2, and max |Δ| / max |ref|). A variant that fails says why. Run it with
 // NVIDIA_TF32_OVERRIDE=0 for cuDNN's fp32 without TF32. With --pass
 // backward-data: our fp32 variants of that pass against every algorithm of
-// cudnnConvolutionBackwardData (dx from dy and w).
-// usage: wino-gen-cudnn-compare [--batch N] [--pass forward|backward-data] [--json FILE] LAYER_FILE
+// cudnnConvolutionBackwardData (dx from dy and w). With --cuda-graphs, each of
+// our layers runs as one CUDA graph (issue 27's launch cost at batch 1).
+// usage: wino-gen-cudnn-compare [--batch N] [--pass forward|backward-data] [--cuda-graphs] [--json FILE] LAYER_FILE
 //        (lines: name N C H W K R pad, as layer lists)
 #include "runtime/cuda_executor.hpp"
 #include "runtime/layer_error.hpp"
@@ -265,10 +266,15 @@ int main(int argc, char** argv) {
     std::optional<int> batch;
     std::string json_path, layer_path;
     Pass pass = Pass::forward;
-    const char* usage = "usage: wino-gen-cudnn-compare [--batch N] [--pass forward|backward-data|backward-filter] [--json FILE] LAYER_FILE\n";
+    bool graphs = false;
+    const char* usage =
+        "usage: wino-gen-cudnn-compare [--batch N] [--pass forward|backward-data|backward-filter] [--cuda-graphs] [--json FILE] "
+        "LAYER_FILE\n";
     for (int i = 1; i < argc; ++i) {
         const std::string arg = argv[i];
-        if ((arg == "--batch" || arg == "--json" || arg == "--pass") && i + 1 < argc) {
+        if (arg == "--cuda-graphs") {
+            graphs = true;
+        } else if ((arg == "--batch" || arg == "--json" || arg == "--pass") && i + 1 < argc) {
             const std::string value = argv[++i];
             if (arg == "--json") {
                 json_path = value;
@@ -298,7 +304,7 @@ int main(int argc, char** argv) {
     }
     try {
         const auto layers = read_layers(layer_path, batch);
-        const std::unique_ptr<Executor> ours = open_cuda_executor({0, false});
+        const std::unique_ptr<Executor> ours = open_cuda_executor({.device_index = 0, .cuda_graphs = graphs});
         cudnnHandle_t handle;
         check_cudnn(cudnnCreate(&handle), "cudnnCreate");
         nlohmann::ordered_json json_layers = nlohmann::ordered_json::array();

@@ -31,6 +31,10 @@ struct DeviceOptions {
     Backend backend = Backend::glsl;
     int index = -1;           // -1: the API's default ($WINO_VULKAN_DEVICE, else 0)
     bool validation = false;  // Vulkan: the Khronos validation layer; any message fails a run
+    // CUDA: a layer's kernels launched as one CUDA graph, captured at its first
+    // run on a pair of input and output buffers (again when the pair changes):
+    // one launch a run instead of one a kernel.
+    bool cuda_graphs = false;
 };
 
 // One GPU through one API. Throws DeviceError when there is none (for CUDA,
