@@ -27,15 +27,22 @@ void check(cublasStatus_t status, const char* what) {
     if (status != CUBLAS_STATUS_SUCCESS) throw DeviceError(fmt::format("{}: cuBLAS status {}", what, int(status)));
 }
 
+// A host-to-device copy, landed when this returns: cudaMemcpy from pageable
+// memory may return with the copy still on its way on the legacy default
+// stream, which a layer's graph, launched on a non-blocking stream, does not
+// wait for.
+void copy_to_device(void* device, const void* host, std::size_t bytes) {
+    check(cudaMemcpy(device, host, bytes, cudaMemcpyHostToDevice), "cudaMemcpy");
+    check(cudaStreamSynchronize(cudaStreamLegacy), "cudaStreamSynchronize");
+}
+
 class CudaArray : public DeviceArray {
 public:
     CudaArray(std::size_t size, ElementType type) : DeviceArray(size, type) {
         check(cudaMalloc(&pointer_, std::max<std::size_t>((bytes() + 3) / 4, 1) * sizeof(float)), "cudaMalloc");
     }
     ~CudaArray() override { cudaFree(pointer_); }
-    void write(const std::byte* data) override {
-        check(cudaMemcpy(pointer_, data, bytes(), cudaMemcpyHostToDevice), "cudaMemcpy");
-    }
+    void write(const std::byte* data) override { copy_to_device(pointer_, data, bytes()); }
     void read(std::byte* data) const override { check(cudaMemcpy(data, pointer_, bytes(), cudaMemcpyDeviceToHost), "cudaMemcpy"); }
     float* pointer() const { return pointer_; }
 
@@ -184,15 +191,11 @@ private:
             check(instantiated, "cudaGraphInstantiate");
             graph_buffers_ = pair;
         }
-        // The copies into the buffers ran on the legacy default stream, which
-        // stream_ does not wait for; a copy from pageable memory may still be
-        // landing when cudaMemcpy returns.
-        check(cudaStreamSynchronize(cudaStreamLegacy), "cudaStreamSynchronize");
         check(cudaGraphLaunch(graph_, stream_), "cudaGraphLaunch");
     }
 
     void copy_in(BufferId id, const std::vector<std::byte>& bytes) {
-        check(cudaMemcpy(buffers_.at(id), bytes.data(), bytes.size(), cudaMemcpyHostToDevice), "cudaMemcpy");
+        copy_to_device(buffers_.at(id), bytes.data(), bytes.size());
     }
 
     static std::vector<std::byte> encode_words(const std::vector<std::uint32_t>& words) {
