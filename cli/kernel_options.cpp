@@ -15,17 +15,28 @@ void add_kernel_options(CLI::App* sub, KernelOptions& o) {
         for (DeviceClass c : device_classes)
             defaults.push_back(fmt::format("{} {}", to_string(c), value_text(spec, KernelParams(c)[spec.param])));
         const bool same = KernelParams(DeviceClass::cpu)[spec.param] == KernelParams(DeviceClass::gpu)[spec.param];
+        std::vector<std::string> on_where_allowed;
+        for (DeviceClass c : spec.on_where_allowed) on_where_allowed.push_back(to_string(c));
+        const std::string fitted =
+            on_where_allowed.empty() ? ""
+            : on_where_allowed.size() == std::size(device_classes)
+                ? "; on where the device, backend and precision allow it"
+                : fmt::format("; on a {} device where the device, backend and precision allow it", fmt::join(on_where_allowed, " or "));
         sub->add_option(spec.flag, o.text[spec.name],
                         fmt::format("{} (default: {}{})", spec.help,
                                     same ? value_text(spec, KernelParams()[spec.param]) : fmt::format("{}", fmt::join(defaults, ", ")),
-                                    spec.on_where_allowed ? "; on where the device, backend and precision allow it" : ""));
+                                    fitted));
     }
 }
 
-void apply_kernel_options(const KernelOptions& o, KernelParams& params) {
+std::vector<Param> apply_kernel_options(const KernelOptions& o, KernelParams& params) {
+    std::vector<Param> given;
     for (const ParamSpec& spec : param_table())
-        if (auto text = o.text.find(spec.name); text != o.text.end() && !text->second.empty())
+        if (auto text = o.text.find(spec.name); text != o.text.end() && !text->second.empty()) {
             params[spec.param] = parse_value(spec, text->second, ParamNaming::flag);
+            given.push_back(spec.param);
+        }
+    return given;
 }
 
 }  // namespace wino::cli

@@ -22,8 +22,9 @@ struct KernelOptions {
 
 void add_kernel_options(CLI::App* sub, KernelOptions& options);
 
-// Overrides `params` with the flags given; throws InputError for a value that
-// does not parse. Ranges and constraints are checked where kernels are made.
-void apply_kernel_options(const KernelOptions& options, KernelParams& params);
+// Overrides `params` with the flags given, and returns their parameters;
+// throws InputError for a value that does not parse. Ranges and constraints
+// are checked where kernels are made.
+std::vector<Param> apply_kernel_options(const KernelOptions& options, KernelParams& params);
 
 }  // namespace wino::cli

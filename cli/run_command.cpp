@@ -149,7 +149,8 @@ std::vector<float> dequantized_weights(const RunCli& o, const TensorFiles& files
 
 // The configuration to run: the tuning database's choice for this device and
 // layer (unless --no-tuning-db, or --variant or --m name another), else
-// suggested_params fitted to the device; then the tuning flags given override it.
+// suggested_params with the tuning flags given over them, fitted to the
+// device around those; a tuning result takes the flags as they are.
 std::pair<ConvConfig, TunedConfig> choose_config(const RunCli& o, const ConvShape& shape, const Executor& executor) {
     const DeviceClass device_class = executor.limits().device_class;
     const Pass pass = parse_pass(o.pass, "--pass");
@@ -171,8 +172,8 @@ std::pair<ConvConfig, TunedConfig> choose_config(const RunCli& o, const ConvShap
         config.points = canonical_points(o.points, config.m, shape.R, shape.S);
         config.precision = precision;
     }
-    if (!chosen.second.config || named) config = fit_to_device(config, executor.identity().backend, executor.limits());
-    apply_kernel_options(o.kernel, config.params);
+    const std::vector<Param> given = apply_kernel_options(o.kernel, config.params);
+    if (!chosen.second.config || named) config = fit_to_device(config, executor.identity().backend, executor.limits(), given);
     config.epilogue = epilogue_of(o);
     return chosen;
 }

@@ -13,8 +13,8 @@
 namespace wino {
 namespace {
 
-// The choice's configuration, from the parameters the device starts from
-// (fitted to it), then the choice's own.
+// The choice's configuration: the parameters the device starts from, the
+// choice's own over them, then fitted to the device around those.
 ConvConfig config_of(const ConvShape& shape, const KernelChoice& choice, const Executor& executor) {
     const TileSize m = tile_for(shape, choice.m, choice.pass);
     const DeviceClass device_class = executor.limits().device_class;
@@ -27,13 +27,14 @@ ConvConfig config_of(const ConvShape& shape, const KernelChoice& choice, const E
                           ? canonical_points(choice.points, pass_tile(shape, choice.pass, m), computed.R, computed.S)
                           : "",
                       choice.precision, choice.epilogue, choice.pass, choice.clips};
-    config = fit_to_device(std::move(config), executor.identity().backend, executor.limits());
+    std::vector<Param> given;
     for (const auto& [name, text] : choice.params) {
         const ParamSpec* spec = find_param(name);
         if (!spec) throw InputError(fmt::format("no kernel parameter is called '{}'", name));
         config.params[spec->param] = parse_value(*spec, text, ParamNaming::key);
+        given.push_back(spec->param);
     }
-    return config;
+    return fit_to_device(std::move(config), executor.identity().backend, executor.limits(), given);
 }
 
 KernelChoice choice_of(const ConvConfig& config) {

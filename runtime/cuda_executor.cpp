@@ -283,6 +283,7 @@ public:
                    arch_ >= 80,
                    DeviceClass::gpu};
         limits_.int8_storage = true;  // byte loads and stores
+        limits_.subgroup_size = 32;   // a warp, __shfl_sync
     }
     const DeviceIdentity& identity() const override { return identity_; }
     const DeviceLimits& limits() const override { return limits_; }

@@ -40,6 +40,9 @@ std::string precision_and_epilogue(const ConvConfig& c) {
         text += fmt::format(", GEMM staging {}", value_text(param_spec(Param::gemm_staging), staging));
     if (c.params[Param::tensor_cores][0]) text += ", tensor cores";
     if (c.params[Param::integer_dot][0]) text += ", integer dot";
+    if (const int lanes = c.params[Param::gemm_subgroup][0])
+        text += fmt::format(", threads {} sharing loads by {} lanes",
+                            value_text(param_spec(Param::gemm_threads), c.params[Param::gemm_threads]), lanes);
     if (c.variant == Variant::fused && c.params[Param::fused_positions][0] > 1)
         text += fmt::format(", block {}, registers {}, positions in {}",
                             value_text(param_spec(Param::fused_tile), c.params[Param::fused_tile]),
@@ -169,6 +172,19 @@ std::vector<SelftestCase> selftest_cases(Backend backend, const DeviceLimits& li
                 if (cases.refuses(params, p.precision)) continue;
                 cases.add(deep_3x3, Variant::nonfused, m, m == 4 && p.precision == Precision::fp16_mixed, p.precision).params = params;
             }
+    // The global GEMM's loads shared by a subgroup's lanes, where the device's
+    // subgroups shuffle: of U (a row of threads a subgroup wide), of V (a
+    // column), of both (rows of half a subgroup), and at int8.
+    if (const int lanes = static_cast<int>(limits.subgroup_size))
+        for (const auto& [threads, precision] : {std::pair{ParamValue{1, lanes}, Precision::fp32}, {ParamValue{lanes, 1}, Precision::fp32},
+                                                 {ParamValue{2, lanes / 2}, Precision::fp32}, {ParamValue{1, lanes}, Precision::int8}}) {
+            KernelParams params = suggested_params(deep_3x3, tile_for(deep_3x3, 4), limits.device_class);
+            params[Param::gemm_threads] = threads;
+            params[Param::gemm_registers] = {8, 8};
+            params[Param::gemm_subgroup] = {lanes, 0};
+            if (!cases.supports(precision) || cases.refuses(params, precision)) continue;
+            cases.add(deep_3x3, Variant::nonfused, 4, threads[0] == 1 && precision == Precision::fp32, precision).params = params;
+        }
     // The fused kernel's blocks: register tiles, positions split evenly (36 in
     // 9 groups) and not (16 in 9), K and the tiles not filling a block.
     for (int m : {2, 4}) {

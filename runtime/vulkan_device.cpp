@@ -135,13 +135,28 @@ VulkanDevice::VulkanDevice(const VulkanOptions& options) : messages_(std::make_u
         // The instance asks for Vulkan 1.2: the integer dot product is its extension.
         std::vector<const char*> device_extensions;
         const auto offered = physical_.enumerateDeviceExtensionProperties();
-        if (std::any_of(offered.begin(), offered.end(), [](const vk::ExtensionProperties& e) {
-                return std::string_view(e.extensionName.data()) == VK_KHR_SHADER_INTEGER_DOT_PRODUCT_EXTENSION_NAME;
-            })) {
+        auto offers = [&](std::string_view extension) {
+            return std::any_of(offered.begin(), offered.end(),
+                               [&](const vk::ExtensionProperties& e) { return extension == e.extensionName.data(); });
+        };
+        if (offers(VK_KHR_SHADER_INTEGER_DOT_PRODUCT_EXTENSION_NAME)) {
             integer_dot_product_ = physical_.getFeatures2<vk::PhysicalDeviceFeatures2, vk::PhysicalDeviceShaderIntegerDotProductFeatures>()
                                        .get<vk::PhysicalDeviceShaderIntegerDotProductFeatures>()
                                        .shaderIntegerDotProduct;
             if (integer_dot_product_) device_extensions.push_back(VK_KHR_SHADER_INTEGER_DOT_PRODUCT_EXTENSION_NAME);
+        }
+        // A kernel unrolled for S lanes needs every compute subgroup to have S:
+        // a device whose sizes vary (VK_EXT_subgroup_size_control's least and
+        // most differ), or that does not say, gets none.
+        if (offers(VK_EXT_SUBGROUP_SIZE_CONTROL_EXTENSION_NAME)) {
+            const auto sizes = physical_.getProperties2<vk::PhysicalDeviceProperties2, vk::PhysicalDeviceSubgroupProperties,
+                                                        vk::PhysicalDeviceSubgroupSizeControlProperties>();
+            const auto& subgroups = sizes.get<vk::PhysicalDeviceSubgroupProperties>();
+            const auto& range = sizes.get<vk::PhysicalDeviceSubgroupSizeControlProperties>();
+            if ((subgroups.supportedStages & vk::ShaderStageFlagBits::eCompute) &&
+                (subgroups.supportedOperations & vk::SubgroupFeatureFlagBits::eShuffle) &&
+                range.minSubgroupSize == range.maxSubgroupSize && range.maxSubgroupSize == subgroups.subgroupSize)
+                subgroup_size_ = subgroups.subgroupSize;
         }
         vk::PhysicalDeviceShaderIntegerDotProductFeatures integer_dot{.shaderIntegerDotProduct = integer_dot_product_};
         vk::PhysicalDevice8BitStorageFeatures eight_bit{.pNext = integer_dot_product_ ? &integer_dot : nullptr,

@@ -78,6 +78,10 @@ public:
     // 8-bit storage buffers (storageBuffer8BitAccess, enabled when offered)
     // and 8-bit integer texels (R8_SINT).
     bool int8_storage() const { return int8_storage_; }
+    // The lanes of every compute subgroup where shuffles among them are
+    // offered (Vulkan 1.1's subgroup properties; the least and most sizes of
+    // VK_EXT_subgroup_size_control alike); 0 otherwise.
+    std::uint32_t subgroup_size() const { return subgroup_size_; }
     const vk::PhysicalDeviceLimits& limits() const { return properties_.limits; }
 
     // Throws DeviceError when bytes exceed the device's storage buffer range.
@@ -111,6 +115,7 @@ private:
     bool half_arithmetic_ = false;
     bool integer_dot_product_ = false;
     bool int8_storage_ = false;
+    std::uint32_t subgroup_size_ = 0;
     std::uint32_t queue_family_ = 0;
     int index_ = 0;
 };

@@ -181,6 +181,7 @@ VulkanExecutor::VulkanExecutor(const ExecutorOptions& options)
                device_.half_arithmetic()};
     limits_.integer_dot_product = device_.integer_dot_product();
     limits_.int8_storage = device_.int8_storage();
+    limits_.subgroup_size = device_.subgroup_size();
     limits_.device_class = p.deviceType == vk::PhysicalDeviceType::eCpu ? DeviceClass::cpu : DeviceClass::gpu;
 }
 

@@ -71,17 +71,24 @@ constexpr const char* glsl_integer_dot =
     "int wino_sdot_4x8(int a, int b, spirv_literal int packed_vector_format);\n"
     "#define WINO_DOT_INSTRUCTION\n";
 
+// Subgroup shuffles (Vulkan 1.1, the device's subgroupSupportedOperations).
+// A binary16 REAL4 is shuffled as floats, exactly: shuffling 16-bit types
+// takes a feature of its own (shaderSubgroupExtendedTypes).
+constexpr const char* glsl_subgroup =
+    "#extension GL_KHR_shader_subgroup_basic : require\n"
+    "#extension GL_KHR_shader_subgroup_shuffle : require\n";
+
 // GLSL needs #version first: the interface, then the prelude. Read-only
 // buffers are uniform texel buffers (a 16-bit one is read through a 16-bit
 // texel format, as floats; an integer one through a 32-bit integer format),
 // written ones storage buffers.
 std::string glsl_preamble(const KernelInterface& k) {
     const bool writes_int8 = std::any_of(k.buffers.begin(), k.buffers.end(), [](const BufferUse& use) { return use.int8 && use.writes; });
-    std::string out = fmt::format("#version 450\n{}{}{}{}layout(local_size_x = {}) in;\n",
+    std::string out = fmt::format("#version 450\n{}{}{}{}{}layout(local_size_x = {}) in;\n",
                                   any_half(k) ? "#extension GL_EXT_shader_16bit_storage : require\n" : "",
                                   writes_int8 ? "#extension GL_EXT_shader_8bit_storage : require\n" : "",
                                   k.half_arithmetic ? glsl_half_arithmetic : "", k.integer_dot ? glsl_integer_dot : "",
-                                  k.workgroup_size);
+                                  k.subgroup ? glsl_subgroup : "", k.workgroup_size);
     for (std::size_t b = 0; b < k.buffers.size(); ++b) {
         const BufferUse& use = k.buffers[b];
         const char* type = use.half      ? (use.width == 4 ? "f16vec4" : "float16_t")
@@ -101,8 +108,9 @@ std::string glsl_preamble(const KernelInterface& k) {
     }
     out += fmt::format("layout(push_constant) uniform Params {{{} }} p;\n", argument_fields());
     out += k.half_arithmetic      ? "#define REAL float16_t\n#define REAL4 f16vec4\n"
-           : k.integer_arithmetic ? "#define REAL int\n#define REAL4 ivec4\n"
-                                  : "#define REAL float\n#define REAL4 vec4\n";
+                                    "#define SHUFFLE_REAL4(v, lane) f16vec4(subgroupShuffle(vec4(v), uint(lane)))\n"
+           : k.integer_arithmetic ? "#define REAL int\n#define REAL4 ivec4\n#define SHUFFLE_REAL4(v, lane) subgroupShuffle(v, uint(lane))\n"
+                                  : "#define REAL float\n#define REAL4 vec4\n#define SHUFFLE_REAL4(v, lane) subgroupShuffle(v, uint(lane))\n";
     return out + template_text("prelude.glsl") + product_macros(k, Backend::glsl);
 }
 

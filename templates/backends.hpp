@@ -36,6 +36,7 @@ struct KernelInterface {
     ProductOperands product_operands = ProductOperands::as_read;
     bool integer_arithmetic = false;  // the int8 product: REAL is a word of 4 int8 codes, sums in int32
     bool integer_dot = false;         // ... by the device's dot-product instruction (Param::integer_dot)
+    bool subgroup = false;            // shuffles among a subgroup's lanes (Param::gemm_subgroup)
 };
 
 struct BackendSpec {

@@ -191,7 +191,8 @@ EmittedKernel emit_kernel(KernelKind kind, const ConvAlgorithm& a, const KernelP
     const KernelInterface interface{kernel_name(kind, a, p, precision, epilogue, pass), spec.workgroup_size(p),
                                     buffers_of(kind, p, precision, epilogue), half_arithmetic, operands,
                                     spec.multiplies && operands == ProductOperands::int8,
-                                    spec.multiplies && operands == ProductOperands::int8 && p[Param::integer_dot][0] != 0};
+                                    spec.multiplies && operands == ProductOperands::int8 && p[Param::integer_dot][0] != 0,
+                                    applies_to(param_spec(Param::gemm_subgroup), kind) && p[Param::gemm_subgroup][0] != 0};
     const std::string body = fill_template(template_text(template_of(spec, pass)),
                                            spec.values(a, p, half_arithmetic ? b.half_dialect : b.dialect, operands));
     std::string source = header(spec, a, p, b, precision, epilogue, pass) + b.preamble(interface) + defines(kind, p) +

@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <functional>
 #include <numeric>
 #include <tuple>
 
@@ -146,7 +147,7 @@ TemplateValues input_transform_values(const ConvAlgorithm& a, const KernelParams
 // a block of product_sum_block channels, a channel's quads a row of u_row (v_row)
 // quads in shared memory.
 struct GemmBlock {
-    int threads, wg_p, reg_k_quads, reg_p_quads, k_quads, p_quads, buffers, u_row, v_row;
+    int threads, wg_p, reg_k_quads, reg_p_quads, k_quads, p_quads, buffers, u_row, v_row, lanes;
     explicit GemmBlock(const KernelParams& p)
         : threads(p[Param::gemm_threads][0] * p[Param::gemm_threads][1]),
           wg_p(p[Param::gemm_threads][1]),
@@ -156,7 +157,8 @@ struct GemmBlock {
           p_quads(wg_p * reg_p_quads),
           buffers(p[Param::gemm_staging][0]),  // global 0, shared 1, double 2
           u_row(k_quads + fragment_padding(p, k_quads)),
-          v_row(p_quads + fragment_padding(p, p_quads)) {}
+          v_row(p_quads + fragment_padding(p, p_quads)),
+          lanes(p[Param::gemm_subgroup][0]) {}
     // Quads of one staged block in shared memory.
     int u_stage() const { return product_sum_block * u_row; }
     int v_stage() const { return product_sum_block * v_row; }
@@ -324,6 +326,52 @@ long long gemm_shared_bytes(const KernelParams& params) {
 
 namespace {
 
+// One operand's loads in a global GEMM shared by a subgroup's lanes
+// (gemm_subgroup). The subgroup's lanes multiply `owners` distinct register
+// tiles of it (U's along k, V's along p), `quads` quads a channel each; a
+// lane's own tile is `owner` (an expression, "" for the only one). A block of
+// product_sum_block channels has product_sum_block · owners · quads distinct
+// quads: slot s = (channel · quads + quad) · owners + owner is loaded by lane
+// s % lanes into its register s / lanes, and shuffled from there to the lanes
+// that multiply it. owners divides lanes, so the lanes one (channel, quad)
+// goes to read one register: its index is a constant, only the lane is the
+// owner's. `quad_of(owner, quad)` is where owner's quad lies in a channel's
+// p.<quads_name> quads.
+struct SharedLoads {
+    std::string name, owner, quads_name;
+    int owners, quads;
+    std::function<std::string(const std::string& owner, const std::string& quad)> quad_of;
+
+    int slots() const { return product_sum_block * owners * quads; }
+    int loads(int lanes) const { return (slots() + lanes - 1) / lanes; }
+    // Each of a lane's slots: which one, and its offset from the block's first channel.
+    std::string declare(int lanes) const {
+        std::string out = owner.empty() ? "" : fmt::format("    int {}_owner = {};\n", name, owner);
+        for (int r = 0; r < loads(lanes); ++r) {
+            const std::string slot = fmt::format("{}_slot{}", name, r);
+            out += fmt::format("    int {} = min({} + SUBGROUP_LANE, {});\n", slot, r * lanes, slots() - 1);
+            const std::string slot_owner = owners > 1 ? fmt::format("{} % {}", slot, owners) : "";
+            out += fmt::format("    int {}_from{} = {} / {} * p.{} + {};\n", name, r, slot, owners * quads, quads_name,
+                               quad_of(slot_owner, fmt::format("{} / {} % {}", slot, owners, quads)));
+        }
+        return out;
+    }
+    // The block's loads, one quad a register.
+    std::string load(int lanes) const {
+        std::string out;
+        for (int r = 0; r < loads(lanes); ++r)
+            out += fmt::format("        REAL4 {0}_lane{1} = FETCH_REAL4({0}, {0}_base + c_block * p.{2} + {0}_from{1});\n", name, r,
+                               quads_name);
+        return out;
+    }
+    // The lane's quad `quad` of channel `channel` of the block.
+    std::string operand(int lanes, int channel, int quad) const {
+        const int first = (channel * quads + quad) * owners;
+        return fmt::format("SHUFFLE_REAL4({}_lane{}, {}{})", name, first / lanes, first % lanes,
+                           owners > 1 ? fmt::format(" + {}_owner", name) : "");
+    }
+};
+
 // The GEMM's register tile as scalars: 4-wide loads of U and V groups (from
 // global memory, or from the block staged in shared memory), then the
 // outer-product FMAs, then 4-wide stores at the (clamped) elements they are. A
@@ -337,25 +385,59 @@ TemplateValues gemm_values(const ConvAlgorithm&, const KernelParams& p, const Di
     if (p[Param::tensor_cores][0]) return tensor_core_values(g);
     const int reg_k = 4 * g.reg_k_quads, reg_p = 4 * g.reg_p_quads, kq = g.reg_k_quads, pq = g.reg_p_quads;
     std::string shared, declare, prologue, whole_block, tail_start, tail_multiply, tail_end, store;
-    // The thread's first k and p quads: its k quads are consecutive, its p quads WINO_GEMM_THREADS_P apart.
-    declare += "    int k_first = (GROUP_ID_Y * WINO_GEMM_THREADS_K + LOCAL_ID_X / WINO_GEMM_THREADS_P) * (WINO_GEMM_REGISTERS_K / 4);\n";
-    declare += "    int p_first = GROUP_ID_X * WINO_GEMM_THREADS_P * (WINO_GEMM_REGISTERS_P / 4) + LOCAL_ID_X % WINO_GEMM_THREADS_P;\n";
+    // The thread's first k and p quads: its k quads are consecutive, its p
+    // quads WINO_GEMM_THREADS_P apart. Sharing loads, threads are counted by
+    // subgroups, so that a subgroup's lanes are consecutive threads.
+    const std::string thread = g.lanes ? "SUBGROUP_THREAD" : "LOCAL_ID_X";
+    declare += fmt::format("    int k_first = (GROUP_ID_Y * WINO_GEMM_THREADS_K + {} / WINO_GEMM_THREADS_P) * (WINO_GEMM_REGISTERS_K / 4);\n", thread);
+    declare += fmt::format("    int p_first = GROUP_ID_X * WINO_GEMM_THREADS_P * (WINO_GEMM_REGISTERS_P / 4) + {} % WINO_GEMM_THREADS_P;\n", thread);
     for (int i = 0; i < kq; ++i) declare += fmt::format("    int k_quad{0} = min(k_first + {0}, p.k_quads - 1);\n", i);
     for (int j = 0; j < pq; ++j)
         declare += fmt::format("    int p_quad{0} = min(p_first + {1}, p.p_quads - 1);\n", j, j * g.wg_p);
+    // Sharing loads, a subgroup's lanes within one row of threads multiply
+    // the same U quads, and, where a row is narrower than a subgroup, lanes a
+    // row apart the same V quads: an operand whose owners are fewer than the
+    // lanes is shared.
+    std::vector<SharedLoads> shared_loads;
+    if (g.lanes) {
+        const bool narrow = g.wg_p < g.lanes;
+        const std::string wg_p = std::to_string(g.wg_p);
+        SharedLoads u{"u", narrow ? "SUBGROUP_LANE / " + wg_p : "", "k_quads", narrow ? g.lanes / g.wg_p : 1, kq,
+                      [kq](const std::string& owner, const std::string& quad) {
+                          const std::string step = owner.empty() ? "" : fmt::format("({} - u_owner) * {} + ", owner, kq);
+                          return fmt::format("min(k_first + {}{}, p.k_quads - 1)", step, quad);
+                      }};
+        SharedLoads v{"v", g.wg_p > 1 ? "SUBGROUP_LANE % " + wg_p : "", "p_quads", g.wg_p, pq,
+                      [wg_p](const std::string& owner, const std::string& quad) {
+                          const std::string step = owner.empty() ? "" : fmt::format("{} - v_owner + ", owner);
+                          return fmt::format("min(p_first + {}({}) * {}, p.p_quads - 1)", step, quad, wg_p);
+                      }};
+        shared_loads.push_back(u);
+        if (narrow) shared_loads.push_back(v);
+        for (const SharedLoads& s : shared_loads) declare += s.declare(g.lanes);
+    }
+    auto shared_load = [&](const char* name) -> const SharedLoads* {
+        for (const SharedLoads& s : shared_loads)
+            if (s.name == name) return &s;
+        return nullptr;
+    };
     auto a = [&](int i, int ch) { return fmt::format("a{}_{}.{}", i / 4, ch, lanes[i % 4]); };
     auto b = [&](int j, int ch) { return fmt::format("b{}_{}.{}", j / 4, ch, lanes[j % 4]); };
-    // One channel's operands: from global memory, or from the staged block.
+    // One channel's operands: from global memory, shared by a subgroup, or from the staged block.
     auto operands = [&](int ch) {
         std::string loads;
+        if (ch == 0)
+            for (const SharedLoads& s : shared_loads) loads += s.load(g.lanes);
         for (int i = 0; i < kq; ++i)
-            loads += g.buffers ? fmt::format("        REAL4 a{0}_{1} = staged_u[stage * {2} + {1} * {3} + k_local + {0}];\n", i, ch,
-                                             g.u_stage(), g.k_quads)
-                               : fmt::format("        REAL4 a{0}_{1} = FETCH_REAL4(u, u_base + (c_block + {1}) * p.k_quads + k_quad{0});\n", i, ch);
+            loads += g.buffers     ? fmt::format("        REAL4 a{0}_{1} = staged_u[stage * {2} + {1} * {3} + k_local + {0}];\n", i, ch,
+                                                 g.u_stage(), g.k_quads)
+                     : shared_load("u") ? fmt::format("        REAL4 a{}_{} = {};\n", i, ch, shared_load("u")->operand(g.lanes, ch, i))
+                                   : fmt::format("        REAL4 a{0}_{1} = FETCH_REAL4(u, u_base + (c_block + {1}) * p.k_quads + k_quad{0});\n", i, ch);
         for (int j = 0; j < pq; ++j)
-            loads += g.buffers ? fmt::format("        REAL4 b{0}_{1} = staged_v[stage * {2} + {1} * {3} + p_local + {4}];\n", j, ch,
-                                             g.v_stage(), g.p_quads, j * g.wg_p)
-                               : fmt::format("        REAL4 b{0}_{1} = FETCH_REAL4(v, v_base + (c_block + {1}) * p.p_quads + p_quad{0});\n", j, ch);
+            loads += g.buffers     ? fmt::format("        REAL4 b{0}_{1} = staged_v[stage * {2} + {1} * {3} + p_local + {4}];\n", j, ch,
+                                                 g.v_stage(), g.p_quads, j * g.wg_p)
+                     : shared_load("v") ? fmt::format("        REAL4 b{}_{} = {};\n", j, ch, shared_load("v")->operand(g.lanes, ch, j))
+                                   : fmt::format("        REAL4 b{0}_{1} = FETCH_REAL4(v, v_base + (c_block + {1}) * p.p_quads + p_quad{0});\n", j, ch);
         return loads;
     };
     // From global memory, every operand of the block is loaded first, and each

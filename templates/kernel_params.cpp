@@ -181,6 +181,53 @@ const std::vector<ParamSpec> table = {
                                                     fmt::format("{} {}", param_label(spec, c.naming), value_text(spec, p[spec.param])), c);
                       }}},
      .inert_when = Param::cublas},
+    // The global GEMM's loads shared by a subgroup's lanes: where lanes
+    // multiply the same U quads (or V quads), each quad of a block is loaded
+    // by one lane and shuffled to the others, instead of by every lane. The
+    // sums are the same, bit for bit. On lavapipe (8 lanes) a shuffle is a
+    // vector permute where a load is one per lane: the GEMM gains 1.13-1.29x
+    // where a row of lanes shares U (1x8 threads), and is within noise where
+    // lanes share V (8x1; docs/kernels.md), so it is on by default on a CPU
+    // device. On a GPU a warp's loads of one address are already one
+    // broadcast: unmeasured there, so off unless tuned.
+    {.param = Param::gemm_subgroup,
+     .name = "gemm_subgroup",
+     .flag = "--gemm-subgroup",
+     .help = "the GEMM's U and V loads shared by the lanes of a subgroup of this many (the device's: 8 on lavapipe, 32 on "
+             "NVIDIA), each quad loaded by one lane and shuffled to the others; with --gemm-staging global: off or the lanes",
+     .type = ParamType::count_or_off,
+     .tag = "sg",
+     .value = {0, 0},
+     .min = 4,
+     .max = 128,
+     .candidates = {{0, 0}, {8, 0}, {16, 0}, {32, 0}, {64, 0}},
+     .kinds = {K::gemm},
+     .constraints =
+         {{Needs::value, [](const ParamSpec& spec, const KernelParams& p, const ParamContext& c) {
+               const int lanes = p[spec.param][0];
+               if (!lanes) return std::string();
+               if (lanes & (lanes - 1)) return fmt::format("{} takes a subgroup's lanes, a power of two, not {}", param_label(spec, c.naming), lanes);
+               if (p[Param::gemm_staging][0])
+                   return fmt::format("{} shares the loads of a GEMM that reads global memory: {} global",
+                                      param_label(spec, c.naming), param_label(param_spec(Param::gemm_staging), c.naming));
+               const auto [wg_k, wg_p] = p[Param::gemm_threads];
+               if ((wg_k * wg_p) % lanes || (lanes % wg_p && wg_p % lanes))
+                   return fmt::format("{} {} needs the {}x{} threads in whole subgroups, and their P threads ({}) to divide {} "
+                                      "or be a multiple of it",
+                                      param_label(spec, c.naming), lanes, wg_k, wg_p, wg_p, lanes);
+               return std::string();
+           }},
+          {Needs::device, [](const ParamSpec& spec, const KernelParams& p, const ParamContext& c) {
+               const int lanes = p[spec.param][0];
+               if (!lanes || static_cast<std::uint32_t>(lanes) == c.limits->subgroup_size) return std::string();
+               return c.limits->subgroup_size
+                          ? fmt::format("{} {} needs subgroups of {} lanes, the device's have {}", param_label(spec, c.naming), lanes,
+                                        lanes, c.limits->subgroup_size)
+                          : fmt::format("{} needs a device whose compute subgroups shuffle and all have one size",
+                                        param_label(spec, c.naming));
+           }}},
+     .inert_when = Param::cublas,
+     .on_where_allowed = {DeviceClass::cpu}},
     // The product on tensor cores: each warp's share of the workgroup's block
     // as 16x8 tiles of M, each block of 8 channels one mma.m16n8k8 from zero
     // (binary16 or TF32 operands, fp32 sums; three at split-tf32), added to the
@@ -268,7 +315,7 @@ const std::vector<ParamSpec> table = {
                           : std::string();
            }}},
      .inert_when = Param::cublas,
-     .on_where_allowed = true},
+     .on_where_allowed = {DeviceClass::cpu, DeviceClass::gpu}},
     {.param = Param::cublas,
      .name = "cublas",
      .flag = "--cublas",
@@ -396,7 +443,8 @@ const std::vector<ParamSpec> table = {
 
 int number(const ParamSpec& spec, const std::string& text, ParamNaming naming) {
     if (text.empty() || text.size() > 9 || text.find_first_not_of("0123456789") != std::string::npos)
-        throw InputError(fmt::format("{} takes numbers from {} to {}, not '{}'", param_label(spec, naming), spec.min, spec.max, text));
+        throw InputError(fmt::format("{} takes {}numbers from {} to {}, not '{}'", param_label(spec, naming),
+                                     spec.type == ParamType::count_or_off ? "off or " : "", spec.min, spec.max, text));
     return std::stoi(text);
 }
 
@@ -407,12 +455,15 @@ bool shapes_any(const ParamSpec& spec, const std::vector<KernelKind>& kinds) {
 std::string out_of_range(const ParamSpec& spec, const ParamValue& v, ParamNaming naming) {
     const int count = spec.type == ParamType::pair ? 2 : 1;
     for (int i = 0; i < count; ++i) {
-        if (spec.type == ParamType::unroll && v[i] == 0) continue;
+        if ((spec.type == ParamType::unroll || spec.type == ParamType::count_or_off) && v[i] == 0) continue;
         if (spec.type == ParamType::choice && (v[i] < 0 || v[i] >= static_cast<int>(spec.choices.size())))
             return fmt::format("{} takes {}, not choice {}", param_label(spec, naming), fmt::join(spec.choices, ", "), v[i]);
         if (v[i] < spec.min || v[i] > spec.max)
             return fmt::format("{} must be {} to {}{}, not {}", param_label(spec, naming), spec.min, spec.max,
-                               spec.type == ParamType::unroll ? " or full" : count == 2 ? " each" : "",
+                               spec.type == ParamType::unroll         ? " or full"
+                               : spec.type == ParamType::count_or_off ? " or off"
+                               : count == 2                           ? " each"
+                                                                      : "",
                                value_text(spec, v));
     }
     return "";
@@ -458,6 +509,7 @@ std::string value_text(const ParamSpec& spec, const ParamValue& v) {
         case ParamType::unroll: return v[0] ? std::to_string(v[0]) : "full";
         case ParamType::flag: return v[0] ? "on" : "off";
         case ParamType::choice: return spec.choices.at(static_cast<std::size_t>(v[0]));
+        case ParamType::count_or_off: return v[0] ? std::to_string(v[0]) : "off";
     }
     throw std::logic_error("unknown parameter type");
 }
@@ -484,6 +536,9 @@ ParamValue parse_value(const ParamSpec& spec, const std::string& text, ParamNami
             for (std::size_t i = 0; i < spec.choices.size(); ++i)
                 if (text == spec.choices[i]) return {static_cast<int>(i), 0};
             throw InputError(fmt::format("{} takes {}, not '{}'", param_label(spec, naming), fmt::join(spec.choices, ", "), text));
+        case ParamType::count_or_off:
+            if (text == "off") return {0, 0};
+            return {number(spec, text, naming), 0};  // 0 is how off is held
     }
     throw std::logic_error("unknown parameter type");
 }
@@ -498,6 +553,7 @@ std::string defines_of(const ParamSpec& spec, const ParamValue& v) {
 std::string name_part(const ParamSpec& spec, const ParamValue& v) {
     if (spec.type == ParamType::flag) return v[0] ? spec.tag : "";
     if (spec.type == ParamType::choice) return v[0] ? value_text(spec, v) : "";
+    if (spec.type == ParamType::count_or_off && !v[0]) return "";
     return spec.tag + value_text(spec, v);
 }
 
@@ -506,7 +562,8 @@ nlohmann::ordered_json to_json(const KernelParams& params) {
     for (const ParamSpec& spec : table) {
         const ParamValue& v = params[spec.param];
         switch (spec.type) {
-            case ParamType::count: j[spec.name] = v[0]; break;
+            case ParamType::count:
+            case ParamType::count_or_off: j[spec.name] = v[0]; break;  // off is 0
             case ParamType::pair: j[spec.name] = {v[0], v[1]}; break;
             case ParamType::unroll:
             case ParamType::choice: j[spec.name] = value_text(spec, v); break;
@@ -529,6 +586,10 @@ KernelParams params_from_json(const nlohmann::json& j, KernelParams params) {
             case ParamType::count:
                 value = {static_cast<int>(json_integer(v, spec->min, spec->max, fmt::format("kernel parameter '{}'", key))), 0};
                 break;
+            case ParamType::count_or_off:  // 0 is off
+                value = {static_cast<int>(json_integer(v, 0, spec->max, fmt::format("kernel parameter '{}'", key))), 0};
+                if (value[0] && value[0] < spec->min) throw bad();
+                break;
             case ParamType::pair:
                 if (!v.is_array() || v.size() != 2) throw bad();
                 value = {static_cast<int>(json_integer(v[0], spec->min, spec->max, fmt::format("kernel parameter '{}'", key))),
@@ -548,16 +609,24 @@ KernelParams params_from_json(const nlohmann::json& j, KernelParams params) {
     return params;
 }
 
-KernelParams fit_to_device(KernelParams params, const ParamContext& context) {
+KernelParams fit_to_device(KernelParams params, const ParamContext& context, const std::vector<Param>& given) {
     if (!context.backend || !context.precision || !context.limits) return params;
     for (const ParamSpec& spec : table) {
-        if (!spec.on_where_allowed || !shapes_any(spec, context.kinds)) continue;
-        KernelParams on = params;
-        on[spec.param] = {1, 0};
-        const bool allowed = std::all_of(spec.constraints.begin(), spec.constraints.end(), [&](const ParamConstraint& c) {
-            return (c.needs == Needs::layer && !context.shape) || c.violation(spec, on, context).empty();
-        });
-        if (allowed) params = on;
+        const auto& classes = spec.on_where_allowed;
+        if (std::find(classes.begin(), classes.end(), context.limits->device_class) == classes.end() ||
+            !shapes_any(spec, context.kinds) || std::find(given.begin(), given.end(), spec.param) != given.end())
+            continue;
+        for (const ParamValue& candidate : spec.candidates) {
+            if (!candidate[0]) continue;  // off
+            KernelParams on = params;
+            on[spec.param] = candidate;
+            const bool allowed = std::all_of(spec.constraints.begin(), spec.constraints.end(), [&](const ParamConstraint& c) {
+                return (c.needs == Needs::layer && !context.shape) || c.violation(spec, on, context).empty();
+            });
+            if (!allowed) continue;
+            params = on;
+            break;
+        }
     }
     return params;
 }

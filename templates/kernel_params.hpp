@@ -26,9 +26,10 @@
 namespace wino {
 
 // How a value is written: a count ("64"), a pair ("1,8"), an unroll factor
-// (a count or "full", held as 0), a switch ("on"/"off", held as 1/0) or one of
-// the spec's named choices (held as its index; the first is the plain form).
-enum class ParamType { count, pair, unroll, flag, choice };
+// (a count or "full", held as 0), a switch ("on"/"off", held as 1/0), one of
+// the spec's named choices (held as its index; the first is the plain form),
+// or a count that may be "off" (held as 0).
+enum class ParamType { count, pair, unroll, flag, choice, count_or_off };
 
 using ParamValue = std::array<int, 2>;  // the second entry only for a pair
 
@@ -53,6 +54,11 @@ struct DeviceLimits {
     // 8-bit storage buffers, written (precision int8-io's output; Vulkan:
     // storageBuffer8BitAccess), and 8-bit integer texels read (its input)
     bool int8_storage = false;
+    // The lanes of a compute subgroup, where shuffles among them are offered
+    // and every compute subgroup has that many (CUDA: a warp's 32; Vulkan:
+    // subgroupSize where compute has shuffles and every subgroup is that
+    // size); 0 otherwise.
+    std::uint32_t subgroup_size = 0;
 };
 
 // How messages name a parameter: by its JSON key, as the API's KernelChoice
@@ -91,6 +97,7 @@ enum class Param {
     gemm_threads,
     gemm_registers,
     gemm_staging,
+    gemm_subgroup,
     tensor_cores,
     integer_dot,
     cublas,
@@ -123,10 +130,11 @@ struct ParamSpec {
     // computes the product the GEMM kernel's tiles would): the tuner keeps
     // its starting value then, rather than time identical candidates.
     std::optional<Param> inert_when = std::nullopt;
-    // A switch whose default is on wherever its constraints allow it for the
-    // kernels, backend, precision and device at hand (fit_to_device): a
-    // capability the device offers is taken without tuning.
-    bool on_where_allowed = false;
+    // The devices on which a switch (or a count that may be off) is on by
+    // default wherever its constraints allow it for the kernels, backend,
+    // precision and device at hand (fit_to_device), at its first candidate
+    // that they allow: a capability the device offers is taken without tuning.
+    std::vector<DeviceClass> on_where_allowed = {};
 };
 
 const std::vector<ParamSpec>& param_table();
@@ -152,9 +160,11 @@ private:
 KernelParams default_params(Backend backend);
 
 // The defaults fitted to where the kernels run: each on_where_allowed switch
-// turned on where its constraints hold in `context`. A context that does not
-// know the backend, the precision and the device leaves `params` as they are.
-KernelParams fit_to_device(KernelParams params, const ParamContext& context);
+// turned on where its constraints hold in `context` (on a device of its
+// classes), with the other parameters as they are; a parameter in `given`
+// (what the user set) is left alone. A context that does not know the
+// backend, the precision and the device leaves `params` as they are.
+KernelParams fit_to_device(KernelParams params, const ParamContext& context, const std::vector<Param>& given = {});
 
 // "full", "1x8", "64", "on": how headers and messages show a value.
 std::string value_text(const ParamSpec& spec, const ParamValue& value);

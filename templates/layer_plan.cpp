@@ -263,9 +263,9 @@ ConvConfig untuned_config(const ConvShape& shape, DeviceClass device_class, Pass
     return {.variant = Variant::nonfused, .m = m, .params = suggested_params(shape, m, device_class, pass), .pass = pass};
 }
 
-ConvConfig fit_to_device(ConvConfig config, Backend backend, const DeviceLimits& limits) {
+ConvConfig fit_to_device(ConvConfig config, Backend backend, const DeviceLimits& limits, const std::vector<Param>& given) {
     config.params = fit_to_device(config.params, {.kinds = spec_of(config.variant).kinds, .limits = &limits, .backend = backend,
-                                                  .precision = config.precision});
+                                                  .precision = config.precision}, given);
     return config;
 }
 

@@ -168,8 +168,9 @@ std::vector<int> standard_ms(int r);
 ConvConfig untuned_config(const ConvShape& shape, DeviceClass device_class, Pass pass = Pass::forward);
 
 // `config` with its parameters fitted to the device its kernels run on
-// (fit_to_device, for its variant's kernels, the backend and its precision):
-// what runs where no tuning result or flag says otherwise.
-ConvConfig fit_to_device(ConvConfig config, Backend backend, const DeviceLimits& limits);
+// (fit_to_device, for its variant's kernels, the backend and its precision),
+// those in `given` (set by the user) left as they are: what runs where no
+// tuning result or flag says otherwise.
+ConvConfig fit_to_device(ConvConfig config, Backend backend, const DeviceLimits& limits, const std::vector<Param>& given = {});
 
 }  // namespace wino

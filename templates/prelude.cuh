@@ -6,6 +6,18 @@
 #define GROUP_ID_Y int(blockIdx.y)
 #define GROUP_ID_Z int(blockIdx.z)
 #define BARRIER() __syncthreads()
+// A thread's lane in its warp, its index counted by warps, and a value from
+// another lane of the warp, word by word (the GEMM's shared loads, gemm_subgroup).
+#define SUBGROUP_LANE int(threadIdx.x % 32)
+#define SUBGROUP_THREAD LOCAL_ID_X
+template <class T>
+__device__ T wino_shuffle(T value, int lane) {
+    static_assert(sizeof(T) % 4 == 0, "shuffled a word at a time");
+    unsigned* words = reinterpret_cast<unsigned*>(&value);
+    for (int i = 0; i < int(sizeof(T) / 4); ++i) words[i] = __shfl_sync(0xffffffffu, words[i], lane);
+    return value;
+}
+#define SHUFFLE_REAL4(v, lane) wino_shuffle(v, lane)
 #define SHARED __shared__
 #define FMA(a, b, c) fmaf(a, b, c)
 #define min(a, b) ((a) < (b) ? (a) : (b))

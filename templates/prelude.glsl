@@ -6,6 +6,12 @@
 #define GROUP_ID_Y int(gl_WorkGroupID.y)
 #define GROUP_ID_Z int(gl_WorkGroupID.z)
 #define BARRIER() memoryBarrierShared(); barrier()
+// A thread's lane in its subgroup, and its index in the workgroup counted by
+// subgroups (the GEMM's shared loads, gemm_subgroup: the lanes that share are
+// one subgroup whichever invocations the device puts in it). SHUFFLE_REAL4
+// comes with the working type (the preamble).
+#define SUBGROUP_LANE int(gl_SubgroupInvocationID)
+#define SUBGROUP_THREAD int(gl_SubgroupID * gl_SubgroupSize + gl_SubgroupInvocationID)
 #define SHARED shared
 #define FMA(a, b, c) fma(a, b, c)
 #define KERNEL_MAIN void main()

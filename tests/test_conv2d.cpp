@@ -44,6 +44,16 @@ const std::vector<ConvShape> awkward_shapes(int r) {
     };
 }
 
+// The layer's output on check_layer's seeded tensors, without a bias.
+std::vector<float> output(const ConvShape& shape, const ConvConfig& config) {
+    const std::unique_ptr<LoadedLayer> conv = executor().load(shape, config);
+    conv->set_filters(random_tensor(shape.filter_size(), 12));
+    std::vector<float> y;
+    conv->run(random_tensor(shape.input_size(), 11), y);
+    CHECK_NOTHROW(conv->check_guards());
+    return y;
+}
+
 void check_layer(const ConvShape& shape, const ConvConfig& config, double bound) {
     INFO("shape " << layer_text(shape) << ", variant " << to_string(config.variant) << ", m " << config.m.h << "x" << config.m.w);
     const std::vector<float> x = random_tensor(shape.input_size(), 11), w = random_tensor(shape.filter_size(), 12),
@@ -227,14 +237,6 @@ TEST_CASE("unroll factors and tiles change the code, not the result") {
 }
 
 TEST_CASE("GEMM staging in shared memory changes where U and V are read, not one bit of the result") {
-    auto output = [](const ConvShape& shape, const ConvConfig& config) {
-        const std::unique_ptr<LoadedLayer> conv = executor().load(shape, config);
-        conv->set_filters(random_tensor(shape.filter_size(), 12));
-        std::vector<float> y;
-        conv->run(random_tensor(shape.input_size(), 11), y);
-        CHECK_NOTHROW(conv->check_guards());
-        return y;
-    };
     const ParamSpec& staging = param_spec(Param::gemm_staging);
     // C = 21: two whole blocks of channels and a tail; C = 5: the tail alone.
     for (const ConvShape& shape : {ConvShape{2, 21, 9, 14, 19, 3, 1}, ConvShape{2, 5, 9, 14, 19, 3, 1}})
@@ -256,6 +258,34 @@ TEST_CASE("GEMM staging in shared memory changes where U and V are read, not one
                     CHECK(output(shape, config) == global);
                 }
             }
+}
+
+TEST_CASE("a subgroup's shared loads change which lane loads U and V, not one bit of the result") {
+    const int lanes = static_cast<int>(executor().limits().subgroup_size);
+    if (!lanes) {
+        WARN("this Vulkan device has no fixed-size compute subgroups with shuffles: nothing to share");
+        return;
+    }
+    // Rows of threads as wide as a subgroup (its lanes share U), one thread
+    // wide (they share V), narrower (both), and wider (U; each lane its own
+    // V). C = 21: whole blocks of channels and a tail; K = 19 and P = 2·3·4
+    // tiles: the last groups clamped.
+    const ConvShape shape{2, 21, 9, 14, 19, 3, 1};
+    for (const Precision precision : {Precision::fp32, Precision::fp16})
+        for (const auto& [threads, registers] : {std::pair{ParamValue{1, lanes}, ParamValue{16, 8}},
+                                                 {ParamValue{lanes, 1}, ParamValue{16, 4}},
+                                                 {ParamValue{2, lanes / 2}, ParamValue{8, 8}},
+                                                 {ParamValue{1, 2 * lanes}, ParamValue{4, 4}}}) {
+            if (precision != Precision::fp32 && threads != ParamValue{1, lanes}) continue;
+            ConvConfig config{Variant::nonfused, 4, {}, "", precision};
+            config.params[Param::gemm_threads] = threads;
+            config.params[Param::gemm_registers] = registers;
+            INFO(to_string(precision) << " threads " << threads[0] << "x" << threads[1]);
+            const std::vector<float> alone = output(shape, config);
+            config.params[Param::gemm_subgroup] = {lanes, 0};
+            CHECK(output(shape, config) == alone);
+            check_layer(shape, config, check_bound(config, shape));
+        }
 }
 
 TEST_CASE("a layer past the device or index limits is refused with a clear error") {

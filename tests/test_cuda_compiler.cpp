@@ -100,6 +100,7 @@ TEST_CASE("every kernel of the CUDA selftest compiles through NVRTC for sm_90 wi
     DeviceLimits limits{1024, {65535, 65535, 65535}, 49152};
     limits.half_storage = limits.half_arithmetic = limits.vendor_gemm = limits.tensor_cores = limits.tf32_tensor_cores = limits.int8_storage = true;
     limits.device_class = DeviceClass::gpu;
+    limits.subgroup_size = 32;
     std::set<std::string> sources;
     const std::vector<SelftestCase> cases = selftest_cases(Backend::cuda, limits, false);
     // The GEMM's staging and the tensor cores, at each precision they take, are among them.
@@ -108,6 +109,11 @@ TEST_CASE("every kernel of the CUDA selftest compiles through NVRTC for sm_90 wi
             return c.config.params[Param::tensor_cores][0] != 0 && c.config.precision == precision;
         }));
     CHECK(std::any_of(cases.begin(), cases.end(), [](const SelftestCase& c) { return c.config.params[Param::gemm_staging][0] == 1; }));
+    // And the warps that share their loads, at int8 too.
+    for (Precision precision : {Precision::fp32, Precision::int8})
+        CHECK(std::any_of(cases.begin(), cases.end(), [&](const SelftestCase& c) {
+            return c.config.params[Param::gemm_subgroup][0] == 32 && c.config.precision == precision;
+        }));
     // And the backward-data kernels, which read the filters turned and transposed.
     CHECK(std::count_if(cases.begin(), cases.end(), [](const SelftestCase& c) { return c.config.pass == Pass::backward_data; }) >= 10);
     // And backward-filter's, which gather x's rows and dy's chunks.

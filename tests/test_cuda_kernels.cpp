@@ -442,6 +442,51 @@ TEST_CASE("int8 CUDA kernels compile for sm_75 and sm_90 without spills, the GEM
     }
 }
 
+TEST_CASE("GEMMs whose warps share their loads compile for sm_75 and sm_90 without spills, and load a quad once a warp", "[nvcc]") {
+    if (!*nvcc()) {
+        WARN("nvcc not found: CUDA compile checks skipped");
+        return;
+    }
+    const fs::path dir = scratch(4, 3);
+    // A row of 32 threads: the warp shares U, each lane its own V; rows of 4:
+    // both shared (8 rows of U, 4 columns of V a warp).
+    for (const ParamValue threads : {ParamValue{2, 32}, ParamValue{8, 4}})
+        for (Precision precision : {Precision::fp32, Precision::fp16, Precision::int8}) {
+            const RecipeSet s = recipes_for(4, 3, default_points(6), optimizer_options(precision));
+            KernelParams params = default_params(Backend::cuda);
+            params[Param::gemm_threads] = threads;
+            // A block of 8 channels' global loads in PTX, by each lane, alone and shared.
+            auto block_loads = [&](int lanes) {
+                params[Param::gemm_subgroup] = {lanes, 0};
+                const EmittedKernel k = emit_kernel(KernelKind::gemm, ConvAlgorithm::square(s), params, Backend::cuda, precision);
+                INFO(k.name);
+                const fs::path cu = dir / (k.name + ".cu"), ptx = dir / (k.name + ".ptx");
+                write(cu, k.source);
+                if (lanes) {
+                    CHECK_THAT(k.name, Catch::EndsWith("_sg32"));
+                    compile_without_spills(cu, dir / (k.name + ".o"), 75);
+                    check_sass(dir / (k.name + ".o"), "SHFL.IDX", 2);
+                }
+                REQUIRE(shell(fmt::format("{} -ptx -arch=sm_90 {} -o {}", nvcc(), cu.string(), ptx.string())).status == 0);
+                const std::string text = test::slurp(ptx.string());
+                std::size_t loads = 0, shuffles = 0;
+                for (std::size_t at = 0; (at = text.find("ld.global.nc", at)) != std::string::npos; ++at) ++loads;
+                for (std::size_t at = 0; (at = text.find("shfl.sync.idx.b32", at)) != std::string::npos; ++at) ++shuffles;
+                return std::pair{loads, shuffles};
+            };
+            INFO(threads[0] << "x" << threads[1] << " " << to_string(precision));
+            const auto [alone, no_shuffles] = block_loads(0);
+            const auto [shared, shuffles] = block_loads(32);
+            CHECK(no_shuffles == 0);
+            // 8 channels of 2 U and 2 V quads a lane (8x8 registers): 32 loads a block alone; shared, U's 16
+            // (of 2x32) or 128 (8x4) quads a warp take 1 or 4 loads a lane, V's 16 or 2.
+            CHECK(alone - shared == (threads == ParamValue{2, 32} ? 16 - 1 : 32 - 4 - 2));
+            const int words = precision == Precision::fp16 ? 2 : 4;  // a REAL4's 32-bit words
+            CHECK(shuffles == static_cast<std::size_t>((threads == ParamValue{2, 32} ? 16 : 32) * words));
+        }
+    fs::remove_all(dir);
+}
+
 TEST_CASE("int8-io CUDA kernels compile for sm_75 and sm_90 without spills: the input transform loads bytes, the output transform stores them", "[nvcc]") {
     if (!*nvcc()) {
         WARN("nvcc not found: CUDA compile checks skipped");
@@ -632,6 +677,43 @@ TEST_CASE("tensor-core GEMMs, run in a CPU emulation of their warps, give the GE
             CHECK(zero < compared / 100);
             CHECK(differing == 0);
         }
+    fs::remove_all(dir);
+}
+
+// The GEMM whose warps share their loads (__shfl_sync emulated as a
+// collective of the warp's 32 threads), against the same GEMM loading every
+// quad in every lane, on the same U and V: the same sums in the same order,
+// so the same M to the bit. C = 40: a whole block of channels and a tail.
+TEST_CASE("GEMMs whose warps share their loads, run in a CPU emulation of their warps, give the same M to the bit", "[emulated]") {
+    const fs::path dir = scratch(4, 3);
+    const ConvShape shape{1, 40, 10, 12, 24, 3, 1};
+    std::mt19937 random(11);
+    // A row of 32 threads (the warp shares U) and rows of 4 (U and V), the second at int8 too.
+    for (const auto& [precision, threads] : {std::pair{Precision::fp32, ParamValue{2, 32}}, {Precision::fp32, ParamValue{8, 4}},
+                                             {Precision::int8, ParamValue{8, 4}}}) {
+        INFO(to_string(precision) << ", threads " << threads[0] << "x" << threads[1]);
+        ConvConfig alone{.variant = Variant::nonfused, .m = 4, .params = suggested_params(shape, 4, DeviceClass::gpu), .precision = precision};
+        alone.params[Param::gemm_threads] = threads;
+        alone.params[Param::gemm_registers] = {8, 8};
+        if (precision == Precision::int8) alone.clips = {.taps = std::vector<float>(36, 1.0f), .weights = 0, .source = "given"};
+        ConvConfig shared = alone;
+        shared.params[Param::gemm_subgroup] = {32, 0};
+        const ConvPlan plan_alone = make_plan(shape, alone, Backend::cuda), plan_shared = make_plan(shape, shared, Backend::cuda);
+        // Words of codes at int8, fp32 values otherwise: finite either way.
+        auto words = [&](std::size_t n) {
+            std::vector<std::uint32_t> w(n);
+            for (std::uint32_t& word : w) {
+                const float x = std::uniform_real_distribution<float>(-1, 1)(random);
+                std::memcpy(&word, &x, sizeof word);
+                if (precision == Precision::int8) word &= 0x7f7f7f7fu;
+            }
+            return w;
+        };
+        const std::vector<std::uint32_t> u = words(plan_alone.buffer_floats.at(BufferId::u)), v = words(plan_alone.buffer_floats.at(BufferId::v));
+        const std::vector<std::uint32_t> expected = emulated_gemm(plan_alone, u, v, dir);
+        CHECK(std::count(expected.begin(), expected.end(), 0x7fc00001u) < static_cast<std::ptrdiff_t>(expected.size() / 2));
+        CHECK(emulated_gemm(plan_shared, u, v, dir) == expected);
+    }
     fs::remove_all(dir);
 }
 

@@ -89,12 +89,27 @@ TEST_CASE("int8 kernels on real-valued tensors: within the model's error, every 
     const std::vector<double> model = int8_winograd_on_host(s, a, x, w, clips);
     const double model_error = compare_with_reference(model, reference).relative;
     for (const auto& params : std::vector<std::map<std::string, std::string>>{
-             {}, {{"gemm_staging", "shared"}}, {{"gemm_staging", "double"}, {"gemm_threads", "2,8"}}, {{"transform_tiles", "1"}}}) {
+             {}, {{"gemm_subgroup", "off"}}, {{"gemm_staging", "shared"}}, {{"gemm_staging", "double"}, {"gemm_threads", "2,8"}},
+             {{"transform_tiles", "1"}}}) {
         INFO(params.size());
         const std::vector<float> y = run_int8(s, 4, clips, x, w, params);
         // A code whose fp32 and fp64 values round either side of a half step may differ by one: rarely, and by a step.
         CHECK(compare_with_reference(y, model).relative < 1e-3);
         CHECK(compare_with_reference(y, reference).relative < model_error * 1.05);
+    }
+}
+
+TEST_CASE("int8 GEMMs whose subgroups share their loads give the same codes' sums, bit for bit", "[vulkan]") {
+    // C = 45: 12 words of codes, a whole block of 8 words (where loads are
+    // shared) and a tail of 4.
+    const ConvShape s{1, 45, 11, 12, 7, 3, 1};
+    const std::vector<float> x = random_tensor(s.input_size(), 3), w = random_tensor(s.filter_size(), 4);
+    LayerRecipes* keep = nullptr;
+    const Int8Clips clips = calibrate_int8(s, recipes_of(s, 4, keep), {x}, Int8Calibration::percentile);
+    for (const char* threads : {"1,8", "8,1", "2,4"}) {
+        INFO(threads);
+        const std::vector<float> alone = run_int8(s, 4, clips, x, w, {{"gemm_threads", threads}, {"gemm_subgroup", "off"}});
+        CHECK(run_int8(s, 4, clips, x, w, {{"gemm_threads", threads}, {"gemm_subgroup", "8"}}) == alone);
     }
 }
 

@@ -62,6 +62,9 @@ std::map<std::string, std::vector<Breach>> breaches() {
          {{{64, 32}, everything(), false, "more than the 1024"}, {{8, 8}, everything(&small_workgroups), true, "device limit 32"}}},
         {"gemm_registers", {{{6, 8}, everything(), false, "multiples of 4"}, {{64, 8}, everything(), false, "more than 256"}}},
         {"gemm_staging", {{{2, 0}, everything(&tiny_shared), true, "double needs 5120 bytes of shared memory"}}},
+        {"gemm_subgroup",
+         {{{6, 0}, everything(), false, "a subgroup's lanes, a power of two, not 6"},
+          {{8, 0}, everything(), true, "needs a device whose compute subgroups shuffle and all have one size"}}},  // roomy has none
         {"tensor_cores",
          {{{1, 0}, at(Precision::fp32), false, "precision fp16-mixed, tf32, split-tf32, int8 or int8-io, not fp32"},
           {{1, 0}, at(Precision::fp16_mixed), false, "threads a multiple of 32", {{Param::gemm_staging, {1, 0}}}},
@@ -195,6 +198,56 @@ TEST_CASE("a choice reads and shows its named values, and names its kernels by a
                         "--gemm-staging takes global, shared, double, not 'tripple'");
     refuses<InputError>([] { params_from_json(nlohmann::json::parse(R"({"gemm_staging": 1})"), KernelParams()); },
                         "kernel parameter 'gemm_staging' cannot be 1");
+}
+
+TEST_CASE("a subgroup's shared loads take the device's lanes, a global GEMM, and threads in whole subgroups") {
+    const ParamSpec& spec = param_spec(Param::gemm_subgroup);
+    DeviceLimits lavapipe = roomy, nvidia = roomy;
+    lavapipe.subgroup_size = 8;
+    nvidia.subgroup_size = 32;
+    nvidia.device_class = DeviceClass::gpu;
+    KernelParams p;  // 1x8 threads
+    p[Param::gemm_subgroup] = {8, 0};
+    CHECK_NOTHROW(check_params(p, everything(&lavapipe)));
+    refuses<DeviceError>([&] { check_params(p, everything(&nvidia)); }, "gemm_subgroup 8 needs subgroups of 8 lanes, the device's have 32");
+    for (const auto& [threads, fits] : std::vector<std::pair<ParamValue, bool>>{
+             {{8, 1}, true}, {{2, 4}, true}, {{1, 16}, true}, {{4, 16}, true}, {{3, 4}, false}, {{1, 4}, false}, {{1, 12}, false}}) {
+        INFO(threads[0] << "x" << threads[1]);
+        KernelParams q = p;
+        q[Param::gemm_threads] = threads;
+        if (fits)
+            CHECK_NOTHROW(check_params(q, everything(&lavapipe)));
+        else
+            refuses<InputError>([&] { check_params(q, everything(&lavapipe)); }, "threads in whole subgroups");
+    }
+    KernelParams staged = p;
+    staged[Param::gemm_staging] = {1, 0};
+    refuses<InputError>([&] { check_params(staged, {.kinds = {}, .naming = ParamNaming::flag}); },
+                        "--gemm-subgroup shares the loads of a GEMM that reads global memory: --gemm-staging global");
+    // Off is written "off", held and stored as 0, and names nothing; on, the lanes.
+    CHECK(value_text(spec, {0, 0}) == "off");
+    CHECK(parse_value(spec, "off", ParamNaming::flag) == ParamValue{0, 0});
+    CHECK(parse_value(spec, "32", ParamNaming::flag) == ParamValue{32, 0});
+    refuses<InputError>([&] { parse_value(spec, "on", ParamNaming::flag); }, "--gemm-subgroup takes off or numbers from 4 to 128, not 'on'");
+    CHECK(name_part(spec, {0, 0}).empty());
+    CHECK(name_part(spec, {8, 0}) == "sg8");
+    CHECK(to_json(KernelParams())["gemm_subgroup"] == 0);
+    CHECK(params_from_json(to_json(p), KernelParams()) == p);
+    refuses<InputError>([] { params_from_json(nlohmann::json::parse(R"({"gemm_subgroup": 2})"), KernelParams()); },
+                        "kernel parameter 'gemm_subgroup' cannot be 2");
+    // On by default on a CPU device, at its lanes, where the GEMM reads global
+    // memory; never on a GPU's, nor in staged GEMMs.
+    const ParamContext glsl{.kinds = {KernelKind::gemm}, .limits = &lavapipe, .backend = Backend::glsl, .precision = Precision::fp32};
+    CHECK(fit_to_device(KernelParams(), glsl)[Param::gemm_subgroup] == ParamValue{8, 0});
+    KernelParams staged_off = staged;
+    staged_off[Param::gemm_subgroup] = {0, 0};
+    CHECK(fit_to_device(staged_off, glsl)[Param::gemm_subgroup] == ParamValue{0, 0});
+    ParamContext gpu = glsl;
+    gpu.limits = &nvidia;
+    CHECK(fit_to_device(KernelParams(DeviceClass::gpu), gpu)[Param::gemm_subgroup] == ParamValue{0, 0});
+    ParamContext transforms = glsl;
+    transforms.kinds = {KernelKind::input_transform};
+    CHECK(fit_to_device(KernelParams(), transforms)[Param::gemm_subgroup] == ParamValue{0, 0});
 }
 
 TEST_CASE("a parameter's #defines name it and its value") {

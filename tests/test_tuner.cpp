@@ -131,12 +131,24 @@ TEST_CASE("the space covers variants, every m of the recipes and the table's val
     DeviceLimits dot_device = with_blas;
     dot_device.integer_dot_product = true;
     const std::vector<Candidate> quantized = search_space(tiny, Backend::glsl, dot_device, Precision::int8);
+    // And the loads a subgroup shares, at the lanes of the device's subgroups.
+    auto with_subgroups = [&](int lanes) {
+        DeviceLimits subgroups = with_blas;
+        subgroups.subgroup_size = static_cast<std::uint32_t>(lanes);
+        return search_space(tiny, Backend::glsl, subgroups);
+    };
     for (const ParamSpec& spec : param_table())
         for (const ParamValue& value : spec.candidates) {
             INFO(spec.name << " " << value_text(spec, value));
-            CHECK(any_of(spec.param == Param::tensor_cores ? mixed : spec.param == Param::integer_dot ? quantized : space,
+            const bool lanes = spec.param == Param::gemm_subgroup && value[0];
+            CHECK(any_of(spec.param == Param::tensor_cores  ? mixed
+                         : spec.param == Param::integer_dot ? quantized
+                         : lanes                            ? with_subgroups(value[0])
+                                                            : space,
                          [&](const Candidate& c) { return c.params[spec.param] == value; }));
         }
+    CHECK(with_subgroups(8).front().params[Param::gemm_subgroup] == ParamValue{8, 0});  // the untuned start shares, as run does
+    CHECK_FALSE(any_of(space, [](const Candidate& c) { return c.params[Param::gemm_subgroup][0] != 0; }));
     CHECK_FALSE(any_of(space, [](const Candidate& c) { return c.params[Param::tensor_cores][0] != 0; }));
     const auto dot_on = [](const Candidate& c) { return c.params[Param::integer_dot][0] != 0; };
     CHECK_FALSE(any_of(space, dot_on));

@@ -1,7 +1,7 @@
 // What the emitted CUDA kernels use, emulated on the CPU so that a test can run
 // a kernel without a GPU: the kernel's .cu is compiled as host C++ with this
 // header first (-include), each thread of a block is a std::thread,
-// __syncthreads() a barrier of the block, and a warp's mma.sync a collective of
+// __syncthreads() a barrier of the block, __shfl_sync and a warp's mma.sync collectives of
 // its 32 threads that reads each lane's fragment registers where PTX's ISA lays
 // them out ("Matrix Fragments for mma.m16n8k8" and "mma.m16n8k32") and gives
 // each lane its part of D. The emulation takes sm_80's paths; its cp.async
@@ -88,16 +88,28 @@ inline unsigned short wino_to_half(float f) {
 }
 inline unsigned wino_half2_bits(float low, float high) { return wino_to_half(low) | (unsigned(wino_to_half(high)) << 16); }
 
-// A warp's fragment registers, as each lane gives them to an mma.
+// A warp's fragment registers, as each lane gives them to an mma, and the
+// words its lanes give to a shuffle.
 struct wino_warp {
     std::barrier<> sync{32};
     unsigned a[32][4];
     unsigned b[32][2];
+    unsigned shuffled[32];
 };
 inline std::barrier<>* wino_block_sync = nullptr;
 inline wino_warp* wino_warps = nullptr;
 
 inline void __syncthreads() { wino_block_sync->arrive_and_wait(); }
+
+// Every lane of the warp takes part (the kernels' mask is the whole warp).
+inline unsigned __shfl_sync(unsigned, unsigned word, int lane) {
+    wino_warp& warp = wino_warps[threadIdx.x / 32];
+    warp.shuffled[threadIdx.x % 32] = word;
+    warp.sync.arrive_and_wait();
+    const unsigned got = warp.shuffled[lane % 32];
+    warp.sync.arrive_and_wait();  // no lane gives its next word before every lane has read this one
+    return got;
+}
 
 // Every lane's registers, then this lane's part of D (row g, g + 8; columns
 // 2t, 2t + 1 with g = lane / 4, t = lane % 4), from element (row, col) of A
