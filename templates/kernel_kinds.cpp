@@ -428,16 +428,17 @@ TemplateValues gemm_values(const ConvAlgorithm&, const KernelParams& p, const Di
         std::string loads;
         if (ch == 0)
             for (const SharedLoads& s : shared_loads) loads += s.load(g.lanes);
+        const SharedLoads *shared_u = shared_load("u"), *shared_v = shared_load("v");
         for (int i = 0; i < kq; ++i)
-            loads += g.buffers     ? fmt::format("        REAL4 a{0}_{1} = staged_u[stage * {2} + {1} * {3} + k_local + {0}];\n", i, ch,
-                                                 g.u_stage(), g.k_quads)
-                     : shared_load("u") ? fmt::format("        REAL4 a{}_{} = {};\n", i, ch, shared_load("u")->operand(g.lanes, ch, i))
-                                   : fmt::format("        REAL4 a{0}_{1} = FETCH_REAL4(u, u_base + (c_block + {1}) * p.k_quads + k_quad{0});\n", i, ch);
+            loads += g.buffers  ? fmt::format("        REAL4 a{0}_{1} = staged_u[stage * {2} + {1} * {3} + k_local + {0}];\n", i, ch,
+                                              g.u_stage(), g.k_quads)
+                     : shared_u ? fmt::format("        REAL4 a{}_{} = {};\n", i, ch, shared_u->operand(g.lanes, ch, i))
+                                : fmt::format("        REAL4 a{0}_{1} = FETCH_REAL4(u, u_base + (c_block + {1}) * p.k_quads + k_quad{0});\n", i, ch);
         for (int j = 0; j < pq; ++j)
-            loads += g.buffers     ? fmt::format("        REAL4 b{0}_{1} = staged_v[stage * {2} + {1} * {3} + p_local + {4}];\n", j, ch,
-                                                 g.v_stage(), g.p_quads, j * g.wg_p)
-                     : shared_load("v") ? fmt::format("        REAL4 b{}_{} = {};\n", j, ch, shared_load("v")->operand(g.lanes, ch, j))
-                                   : fmt::format("        REAL4 b{0}_{1} = FETCH_REAL4(v, v_base + (c_block + {1}) * p.p_quads + p_quad{0});\n", j, ch);
+            loads += g.buffers  ? fmt::format("        REAL4 b{0}_{1} = staged_v[stage * {2} + {1} * {3} + p_local + {4}];\n", j, ch,
+                                              g.v_stage(), g.p_quads, j * g.wg_p)
+                     : shared_v ? fmt::format("        REAL4 b{}_{} = {};\n", j, ch, shared_v->operand(g.lanes, ch, j))
+                                : fmt::format("        REAL4 b{0}_{1} = FETCH_REAL4(v, v_base + (c_block + {1}) * p.p_quads + p_quad{0});\n", j, ch);
         return loads;
     };
     // From global memory, every operand of the block is loaded first, and each
