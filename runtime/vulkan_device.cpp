@@ -132,7 +132,8 @@ VulkanDevice::VulkanDevice(const VulkanOptions& options) : messages_(std::make_u
             half_arithmetic_ = features.get<vk::PhysicalDeviceShaderFloat16Int8Features>().shaderFloat16 &&
                                float_controls.get<vk::PhysicalDeviceFloatControlsProperties>().shaderRoundingModeRTEFloat16;
         }
-        // The instance asks for Vulkan 1.2: the integer dot product is its extension.
+        // The instance asks for Vulkan 1.2: the integer dot product and the
+        // subgroup size control are its extensions.
         std::vector<const char*> device_extensions;
         const auto offered = physical_.enumerateDeviceExtensionProperties();
         auto offers = [&](std::string_view extension) {
@@ -145,7 +146,8 @@ VulkanDevice::VulkanDevice(const VulkanOptions& options) : messages_(std::make_u
                                        .shaderIntegerDotProduct;
             if (integer_dot_product_) device_extensions.push_back(VK_KHR_SHADER_INTEGER_DOT_PRODUCT_EXTENSION_NAME);
         }
-        // A kernel unrolled for S lanes needs every compute subgroup to have S:
+        // A kernel unrolled for S lanes needs every compute subgroup to have S
+        // (and to be full: requireFullSubgroups, which its pipelines ask for):
         // a device whose sizes vary (VK_EXT_subgroup_size_control's least and
         // most differ), or that does not say, gets none.
         if (offers(VK_EXT_SUBGROUP_SIZE_CONTROL_EXTENSION_NAME)) {
@@ -153,14 +155,23 @@ VulkanDevice::VulkanDevice(const VulkanOptions& options) : messages_(std::make_u
                                                         vk::PhysicalDeviceSubgroupSizeControlProperties>();
             const auto& subgroups = sizes.get<vk::PhysicalDeviceSubgroupProperties>();
             const auto& range = sizes.get<vk::PhysicalDeviceSubgroupSizeControlProperties>();
-            if ((subgroups.supportedStages & vk::ShaderStageFlagBits::eCompute) &&
+            const bool full = physical_.getFeatures2<vk::PhysicalDeviceFeatures2, vk::PhysicalDeviceSubgroupSizeControlFeatures>()
+                                  .get<vk::PhysicalDeviceSubgroupSizeControlFeatures>()
+                                  .computeFullSubgroups;
+            if (full && (subgroups.supportedStages & vk::ShaderStageFlagBits::eCompute) &&
                 (subgroups.supportedOperations & vk::SubgroupFeatureFlagBits::eShuffle) &&
-                range.minSubgroupSize == range.maxSubgroupSize && range.maxSubgroupSize == subgroups.subgroupSize)
+                range.minSubgroupSize == range.maxSubgroupSize && range.maxSubgroupSize == subgroups.subgroupSize) {
                 subgroup_size_ = subgroups.subgroupSize;
+                device_extensions.push_back(VK_EXT_SUBGROUP_SIZE_CONTROL_EXTENSION_NAME);
+            }
         }
-        vk::PhysicalDeviceShaderIntegerDotProductFeatures integer_dot{.shaderIntegerDotProduct = integer_dot_product_};
-        vk::PhysicalDevice8BitStorageFeatures eight_bit{.pNext = integer_dot_product_ ? &integer_dot : nullptr,
-                                                        .storageBuffer8BitAccess = int8_storage_};
+        // An extension's features are chained only where it is enabled.
+        void* extension_features = nullptr;
+        vk::PhysicalDeviceSubgroupSizeControlFeatures full_subgroups{.computeFullSubgroups = true};
+        if (subgroup_size_) extension_features = &full_subgroups;
+        vk::PhysicalDeviceShaderIntegerDotProductFeatures integer_dot{.pNext = extension_features, .shaderIntegerDotProduct = true};
+        if (integer_dot_product_) extension_features = &integer_dot;
+        vk::PhysicalDevice8BitStorageFeatures eight_bit{.pNext = extension_features, .storageBuffer8BitAccess = int8_storage_};
         const vk::PhysicalDeviceShaderFloat16Int8Features float16{.pNext = &eight_bit, .shaderFloat16 = half_arithmetic_};
         const vk::PhysicalDevice16BitStorageFeatures enabled{.pNext = const_cast<vk::PhysicalDeviceShaderFloat16Int8Features*>(&float16),
                                                              .storageBuffer16BitAccess = half_storage_};
@@ -251,7 +262,7 @@ void VulkanDevice::check_texel_view(Binding binding, std::size_t offset, std::si
 
 VulkanDevice::Pipeline VulkanDevice::make_pipeline(const std::vector<std::uint32_t>& spirv,
                                                    const std::vector<Binding>& bindings,
-                                                   std::uint32_t push_constant_bytes) {
+                                                   std::uint32_t push_constant_bytes, bool full_subgroups) {
     std::vector<vk::DescriptorSetLayoutBinding> layout_bindings;
     for (std::uint32_t b = 0; b < bindings.size(); ++b)
         layout_bindings.push_back({.binding = b, .descriptorType = descriptor_type(bindings[b]),
@@ -266,7 +277,9 @@ VulkanDevice::Pipeline VulkanDevice::make_pipeline(const std::vector<std::uint32
         vk::ShaderModuleCreateInfo{.codeSize = spirv.size() * 4, .pCode = spirv.data()});
     vk::raii::Pipeline pipeline = device_.createComputePipeline(
         nullptr, vk::ComputePipelineCreateInfo{
-                     .stage = {.stage = vk::ShaderStageFlagBits::eCompute, .module = *module, .pName = "main"},
+                     .stage = {.flags = full_subgroups ? vk::PipelineShaderStageCreateFlagBits::eRequireFullSubgroups
+                                                       : vk::PipelineShaderStageCreateFlags{},
+                               .stage = vk::ShaderStageFlagBits::eCompute, .module = *module, .pName = "main"},
                      .layout = *layout});
     return {std::move(set_layout), std::move(layout), std::move(pipeline), bindings, push_constant_bytes};
 }

@@ -80,14 +80,17 @@ public:
     bool int8_storage() const { return int8_storage_; }
     // The lanes of every compute subgroup where shuffles among them are
     // offered (Vulkan 1.1's subgroup properties; the least and most sizes of
-    // VK_EXT_subgroup_size_control alike); 0 otherwise.
+    // VK_EXT_subgroup_size_control alike, and its computeFullSubgroups,
+    // enabled); 0 otherwise.
     std::uint32_t subgroup_size() const { return subgroup_size_; }
     const vk::PhysicalDeviceLimits& limits() const { return properties_.limits; }
 
     // Throws DeviceError when bytes exceed the device's storage buffer range.
     std::unique_ptr<Buffer> make_buffer(std::size_t bytes);
+    // full_subgroups: every subgroup of a workgroup has subgroup_size() lanes
+    // (requireFullSubgroups), for a kernel whose threads are counted by subgroups.
     Pipeline make_pipeline(const std::vector<std::uint32_t>& spirv, const std::vector<Binding>& bindings,
-                           std::uint32_t push_constant_bytes);
+                           std::uint32_t push_constant_bytes, bool full_subgroups = false);
     // Throws DeviceError when a view of `bytes` at `offset` cannot be bound as
     // texels of `binding` (element count or offset alignment).
     void check_texel_view(Binding binding, std::size_t offset, std::size_t bytes) const;

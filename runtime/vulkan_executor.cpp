@@ -149,7 +149,7 @@ std::shared_ptr<const VulkanDevice::Pipeline> VulkanExecutor::PipelineCache::get
         std::vector<VulkanDevice::Binding> bindings;
         for (const BufferUse& use : kernel.buffers) bindings.push_back(binding_of(use));
         return std::make_shared<const VulkanDevice::Pipeline>(
-            device_.make_pipeline(spirv.empty() ? compile_glsl(kernel.source) : spirv, bindings, sizeof(KernelArgs)));
+            device_.make_pipeline(spirv.empty() ? compile_glsl(kernel.source) : spirv, bindings, sizeof(KernelArgs), kernel.subgroups));
     });
 }
 

@@ -202,7 +202,7 @@ EmittedKernel emit_kernel(KernelKind kind, const ConvAlgorithm& a, const KernelP
     if (source.size() > max_kernel_bytes)
         throw InputError(fmt::format("{} would be {} bytes of source, past the {} a kernel may have: lower the unroll factor or the tiles",
                                      interface.name, source.size(), max_kernel_bytes));
-    return {kind, interface.name, std::move(source), interface.workgroup_size, interface.buffers};
+    return {kind, interface.name, std::move(source), interface.workgroup_size, interface.buffers, interface.subgroup};
 }
 
 std::vector<EmittedKernel> emit_variant(Variant variant, const ConvAlgorithm& a, const KernelParams& p,

@@ -23,6 +23,9 @@ struct EmittedKernel {
     std::string source;  // complete GLSL or CUDA translation unit
     int workgroup_size;
     std::vector<BufferUse> buffers;  // in binding / argument order
+    // Its threads counted by subgroups that share loads (Param::gemm_subgroup):
+    // a Vulkan pipeline of it asks for full subgroups.
+    bool subgroups = false;
 };
 
 // The systematic name of a kernel: wino_f<m>_<r>_<kind> (wino_direct_r<r> for
