@@ -10,8 +10,8 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <functional>
 #include <numeric>
+#include <optional>
 #include <tuple>
 
 namespace wino {
@@ -329,30 +329,34 @@ namespace {
 // One operand's loads in a global GEMM shared by a subgroup's lanes
 // (gemm_subgroup). The subgroup's lanes multiply `owners` distinct register
 // tiles of it (U's along k, V's along p), `quads` quads a channel each; a
-// lane's own tile is `owner` (an expression, "" for the only one). A block of
-// product_sum_block channels has product_sum_block · owners · quads distinct
-// quads: slot s = (channel · quads + quad) · owners + owner is loaded by lane
-// s % lanes into its register s / lanes, and shuffled from there to the lanes
-// that multiply it. owners divides lanes, so the lanes one (channel, quad)
-// goes to read one register: its index is a constant, only the lane is the
-// owner's. `quad_of(owner, quad)` is where owner's quad lies in a channel's
-// p.<quads_name> quads.
+// lane's own tile is `owner` (an expression; none where there is one tile). A
+// block of product_sum_block channels has product_sum_block · owners · quads
+// distinct quads: slot s = (channel · quads + quad) · owners + owner is loaded
+// by lane s % lanes into its register s / lanes, and shuffled from there to
+// the lanes that multiply it. owners divides lanes, so the lanes one
+// (channel, quad) goes to read one register: its index is a constant, only
+// the lane is the owner's. Tile o's quad q lies at quad first + (o − owner) ·
+// owner_step + q · quad_step of a channel's p.<quads_name>, clamped to the last.
 struct SharedLoads {
-    std::string name, owner, quads_name;
+    std::string name, owner;
     int owners, quads;
-    std::function<std::string(const std::string& owner, const std::string& quad)> quad_of;
+    std::string quads_name, first;
+    int owner_step, quad_step;
 
     int slots() const { return product_sum_block * owners * quads; }
     int loads(int lanes) const { return (slots() + lanes - 1) / lanes; }
     // Each of a lane's slots: which one, and its offset from the block's first channel.
     std::string declare(int lanes) const {
-        std::string out = owner.empty() ? "" : fmt::format("    int {}_owner = {};\n", name, owner);
+        std::string out = owners > 1 ? fmt::format("    int {}_owner = {};\n", name, owner) : "";
         for (int r = 0; r < loads(lanes); ++r) {
             const std::string slot = fmt::format("{}_slot{}", name, r);
             out += fmt::format("    int {} = min({} + SUBGROUP_LANE, {});\n", slot, r * lanes, slots() - 1);
-            const std::string slot_owner = owners > 1 ? fmt::format("{} % {}", slot, owners) : "";
-            out += fmt::format("    int {}_from{} = {} / {} * p.{} + {};\n", name, r, slot, owners * quads, quads_name,
-                               quad_of(slot_owner, fmt::format("{} / {} % {}", slot, owners, quads)));
+            auto times = [](int step) { return step > 1 ? fmt::format(" * {}", step) : std::string(); };
+            const std::string other_tile =
+                owners > 1 ? fmt::format("({} % {} - {}_owner){} + ", slot, owners, name, times(owner_step)) : "";
+            const std::string quad = fmt::format("{} / {} % {}{}", slot, owners, quads, times(quad_step));
+            out += fmt::format("    int {}_from{} = {} / {} * p.{} + min({} + {}{}, p.{} - 1);\n", name, r, slot, owners * quads,
+                               quads_name, first, other_tile, quad, quads_name);
         }
         return out;
     }
@@ -366,8 +370,8 @@ struct SharedLoads {
     }
     // The lane's quad `quad` of channel `channel` of the block.
     std::string operand(int lanes, int channel, int quad) const {
-        const int first = (channel * quads + quad) * owners;
-        return fmt::format("SHUFFLE_REAL4({}_lane{}, {}{})", name, first / lanes, first % lanes,
+        const int first_slot = (channel * quads + quad) * owners;
+        return fmt::format("SHUFFLE_REAL4({}_lane{}, {}{})", name, first_slot / lanes, first_slot % lanes,
                            owners > 1 ? fmt::format(" + {}_owner", name) : "");
     }
 };
@@ -398,37 +402,25 @@ TemplateValues gemm_values(const ConvAlgorithm&, const KernelParams& p, const Di
     // the same U quads, and, where a row is narrower than a subgroup, lanes a
     // row apart the same V quads: an operand whose owners are fewer than the
     // lanes is shared.
-    std::vector<SharedLoads> shared_loads;
+    std::optional<SharedLoads> shared_u, shared_v;
     if (g.lanes) {
         const bool narrow = g.wg_p < g.lanes;
         const std::string wg_p = std::to_string(g.wg_p);
-        SharedLoads u{"u", narrow ? "SUBGROUP_LANE / " + wg_p : "", "k_quads", narrow ? g.lanes / g.wg_p : 1, kq,
-                      [kq](const std::string& owner, const std::string& quad) {
-                          const std::string step = owner.empty() ? "" : fmt::format("({} - u_owner) * {} + ", owner, kq);
-                          return fmt::format("min(k_first + {}{}, p.k_quads - 1)", step, quad);
-                      }};
-        SharedLoads v{"v", g.wg_p > 1 ? "SUBGROUP_LANE % " + wg_p : "", "p_quads", g.wg_p, pq,
-                      [wg_p](const std::string& owner, const std::string& quad) {
-                          const std::string step = owner.empty() ? "" : fmt::format("{} - v_owner + ", owner);
-                          return fmt::format("min(p_first + {}({}) * {}, p.p_quads - 1)", step, quad, wg_p);
-                      }};
-        shared_loads.push_back(u);
-        if (narrow) shared_loads.push_back(v);
-        for (const SharedLoads& s : shared_loads) declare += s.declare(g.lanes);
+        shared_u = SharedLoads{"u", "SUBGROUP_LANE / " + wg_p, narrow ? g.lanes / g.wg_p : 1, kq, "k_quads", "k_first", kq, 1};
+        declare += shared_u->declare(g.lanes);
+        if (narrow) {
+            shared_v = SharedLoads{"v", "SUBGROUP_LANE % " + wg_p, g.wg_p, pq, "p_quads", "p_first", 1, g.wg_p};
+            declare += shared_v->declare(g.lanes);
+        }
     }
-    auto shared_load = [&](const char* name) -> const SharedLoads* {
-        for (const SharedLoads& s : shared_loads)
-            if (s.name == name) return &s;
-        return nullptr;
-    };
     auto a = [&](int i, int ch) { return fmt::format("a{}_{}.{}", i / 4, ch, lanes[i % 4]); };
     auto b = [&](int j, int ch) { return fmt::format("b{}_{}.{}", j / 4, ch, lanes[j % 4]); };
     // One channel's operands: from global memory, shared by a subgroup, or from the staged block.
     auto operands = [&](int ch) {
         std::string loads;
         if (ch == 0)
-            for (const SharedLoads& s : shared_loads) loads += s.load(g.lanes);
-        const SharedLoads *shared_u = shared_load("u"), *shared_v = shared_load("v");
+            for (const std::optional<SharedLoads>& shared : {shared_u, shared_v})
+                if (shared) loads += shared->load(g.lanes);
         for (int i = 0; i < kq; ++i)
             loads += g.buffers  ? fmt::format("        REAL4 a{0}_{1} = staged_u[stage * {2} + {1} * {3} + k_local + {0}];\n", i, ch,
                                               g.u_stage(), g.k_quads)
