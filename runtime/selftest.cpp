@@ -74,7 +74,7 @@ public:
     bool refuses(const KernelParams& params, Precision precision) const {
         try {
             check_params(params, {.kinds = {KernelKind::gemm}, .limits = &limits_, .backend = backend_, .precision = precision});
-        } catch (const InputError&) {  // tensor cores are CUDA's
+        } catch (const InputError&) {  // a precision the backend's tensor cores do not take
             return true;
         } catch (const DeviceError&) {
             return true;

@@ -165,10 +165,30 @@ VulkanDevice::VulkanDevice(const VulkanOptions& options) : messages_(std::make_u
                 device_extensions.push_back(VK_EXT_SUBGROUP_SIZE_CONTROL_EXTENSION_NAME);
             }
         }
+        // Cooperative matrices (glslang writes them under the Vulkan memory
+        // model, in binary16): their binary16 x binary16 -> fp32 subgroup shapes.
+        bool cooperative_matrix = false;
+        if (offers(VK_NV_COOPERATIVE_MATRIX_EXTENSION_NAME) && half_arithmetic_) {
+            const auto offered_features = physical_.getFeatures2<vk::PhysicalDeviceFeatures2, vk::PhysicalDeviceCooperativeMatrixFeaturesNV,
+                                                                 vk::PhysicalDeviceVulkanMemoryModelFeatures>();
+            cooperative_matrix = offered_features.get<vk::PhysicalDeviceCooperativeMatrixFeaturesNV>().cooperativeMatrix &&
+                                 offered_features.get<vk::PhysicalDeviceVulkanMemoryModelFeatures>().vulkanMemoryModel;
+        }
+        if (cooperative_matrix) {
+            device_extensions.push_back(VK_NV_COOPERATIVE_MATRIX_EXTENSION_NAME);
+            using T = vk::ComponentTypeNV;
+            for (const vk::CooperativeMatrixPropertiesNV& shape : physical_.getCooperativeMatrixPropertiesNV())
+                if (shape.AType == T::eFloat16 && shape.BType == T::eFloat16 && shape.CType == T::eFloat32 &&
+                    shape.DType == T::eFloat32 && shape.scope == vk::ScopeNV::eSubgroup)
+                    cooperative_matrix_shapes_.push_back({shape.MSize, shape.NSize, shape.KSize});
+        }
         // An extension's features are chained only where it is enabled.
         void* extension_features = nullptr;
         vk::PhysicalDeviceSubgroupSizeControlFeatures full_subgroups{.computeFullSubgroups = true};
         if (subgroup_size_) extension_features = &full_subgroups;
+        vk::PhysicalDeviceVulkanMemoryModelFeatures memory_model{.pNext = extension_features, .vulkanMemoryModel = true};
+        vk::PhysicalDeviceCooperativeMatrixFeaturesNV cooperative{.pNext = &memory_model, .cooperativeMatrix = true};
+        if (cooperative_matrix) extension_features = &cooperative;
         vk::PhysicalDeviceShaderIntegerDotProductFeatures integer_dot{.pNext = extension_features, .shaderIntegerDotProduct = true};
         if (integer_dot_product_) extension_features = &integer_dot;
         vk::PhysicalDevice8BitStorageFeatures eight_bit{.pNext = extension_features, .storageBuffer8BitAccess = int8_storage_};

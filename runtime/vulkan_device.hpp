@@ -8,6 +8,7 @@
 
 #include <wino/errors.hpp>
 
+#include <array>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -83,6 +84,11 @@ public:
     // VK_EXT_subgroup_size_control alike, and its computeFullSubgroups,
     // enabled); 0 otherwise.
     std::uint32_t subgroup_size() const { return subgroup_size_; }
+    // The M x N x K shapes of cooperative matrices (VK_NV_cooperative_matrix,
+    // enabled with the Vulkan memory model where offered with it and fp16
+    // arithmetic) that multiply binary16 operands into fp32 sums in a
+    // subgroup; empty where there are none.
+    const std::vector<std::array<std::uint32_t, 3>>& cooperative_matrix_shapes() const { return cooperative_matrix_shapes_; }
     const vk::PhysicalDeviceLimits& limits() const { return properties_.limits; }
 
     // Throws DeviceError when bytes exceed the device's storage buffer range.
@@ -119,6 +125,7 @@ private:
     bool integer_dot_product_ = false;
     bool int8_storage_ = false;
     std::uint32_t subgroup_size_ = 0;
+    std::vector<std::array<std::uint32_t, 3>> cooperative_matrix_shapes_;
     std::uint32_t queue_family_ = 0;
     int index_ = 0;
 };

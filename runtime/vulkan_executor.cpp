@@ -45,15 +45,6 @@ private:
     std::unique_ptr<VulkanDevice::Buffer> storage_;
 };
 
-VulkanDevice::Binding binding_of(const BufferUse& use) {
-    using Binding = VulkanDevice::Binding;
-    if (use.writes) return Binding::storage;
-    if (use.half) return use.width == 4 ? Binding::half_texels4 : Binding::half_texels1;
-    if (use.integer) return use.width == 4 ? Binding::int_texels4 : Binding::int_texels1;
-    if (use.int8) return Binding::int8_texels1;
-    return use.width == 4 ? Binding::texels4 : Binding::texels1;
-}
-
 class VulkanLayer : public LoadedLayer {
 public:
     VulkanLayer(VulkanDevice& device, bool validation, ConvPlan plan, VulkanExecutor::PipelineCache& cache)
@@ -141,6 +132,15 @@ private:
 
 }  // namespace
 
+VulkanDevice::Binding binding_of(const BufferUse& use) {
+    using Binding = VulkanDevice::Binding;
+    if (use.writes) return Binding::storage;
+    if (use.half) return use.width == 4 ? Binding::half_texels4 : Binding::half_texels1;
+    if (use.integer) return use.width == 4 ? Binding::int_texels4 : Binding::int_texels1;
+    if (use.int8) return Binding::int8_texels1;
+    return use.width == 4 ? Binding::texels4 : Binding::texels1;
+}
+
 std::shared_ptr<const VulkanDevice::Pipeline> VulkanExecutor::PipelineCache::get(const EmittedKernel& kernel,
                                                                                  const std::vector<std::uint32_t>& spirv) {
     if (pipelines_.size() >= capacity)
@@ -182,6 +182,12 @@ VulkanExecutor::VulkanExecutor(const ExecutorOptions& options)
     limits_.integer_dot_product = device_.integer_dot_product();
     limits_.int8_storage = device_.int8_storage();
     limits_.subgroup_size = device_.subgroup_size();
+    // GLSL's tensor cores: cooperative matrices of the tile's shape, in the
+    // full subgroups of 32 that the GEMM's warps are.
+    std::array<std::uint32_t, 3> tile;
+    std::copy(tensor_core_tile.begin(), tensor_core_tile.end(), tile.begin());
+    const auto& shapes = device_.cooperative_matrix_shapes();
+    limits_.tensor_cores = limits_.subgroup_size == static_cast<std::uint32_t>(tensor_core_lanes) && std::find(shapes.begin(), shapes.end(), tile) != shapes.end();
     limits_.device_class = p.deviceType == vk::PhysicalDeviceType::eCpu ? DeviceClass::cpu : DeviceClass::gpu;
 }
 

@@ -14,6 +14,10 @@
 
 namespace wino {
 
+// How a kernel binds a buffer: storage where it writes, texels of its
+// element type where it reads.
+VulkanDevice::Binding binding_of(const BufferUse& use);
+
 class VulkanExecutor : public Executor {
 public:
     explicit VulkanExecutor(const ExecutorOptions& options);

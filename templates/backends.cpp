@@ -78,17 +78,28 @@ constexpr const char* glsl_subgroup =
     "#extension GL_KHR_shader_subgroup_basic : require\n"
     "#extension GL_KHR_shader_subgroup_shuffle : require\n";
 
+// Cooperative matrices (prelude.coop.glsl), in subgroups, with binary16
+// elements; glslang writes them under the Vulkan memory model, whose scopes
+// they name.
+constexpr const char* glsl_cooperative_matrix =
+    "#extension GL_NV_cooperative_matrix : require\n"
+    "#extension GL_KHR_memory_scope_semantics : require\n"
+    "#extension GL_EXT_shader_explicit_arithmetic_types_float16 : require\n"
+    "#extension GL_KHR_shader_subgroup_basic : require\n"
+    "#define WINO_COOPERATIVE_MATRIX\n";
+
 // GLSL needs #version first: the interface, then the prelude. Read-only
 // buffers are uniform texel buffers (a 16-bit one is read through a 16-bit
 // texel format, as floats; an integer one through a 32-bit integer format),
 // written ones storage buffers.
 std::string glsl_preamble(const KernelInterface& k) {
     const bool writes_int8 = std::any_of(k.buffers.begin(), k.buffers.end(), [](const BufferUse& use) { return use.int8 && use.writes; });
-    std::string out = fmt::format("#version 450\n{}{}{}{}{}layout(local_size_x = {}) in;\n",
+    std::string out = fmt::format("#version 450\n{}{}{}{}{}{}layout(local_size_x = {}) in;\n",
                                   any_half(k) ? "#extension GL_EXT_shader_16bit_storage : require\n" : "",
                                   writes_int8 ? "#extension GL_EXT_shader_8bit_storage : require\n" : "",
                                   k.half_arithmetic ? glsl_half_arithmetic : "", k.integer_dot ? glsl_integer_dot : "",
-                                  k.subgroup ? glsl_subgroup : "", k.workgroup_size);
+                                  k.subgroup ? glsl_subgroup : "", k.cooperative_matrix ? glsl_cooperative_matrix : "",
+                                  k.workgroup_size);
     for (std::size_t b = 0; b < k.buffers.size(); ++b) {
         const BufferUse& use = k.buffers[b];
         const char* type = use.half      ? (use.width == 4 ? "f16vec4" : "float16_t")
@@ -111,7 +122,8 @@ std::string glsl_preamble(const KernelInterface& k) {
                                     "#define SHUFFLE_REAL4(v, lane) f16vec4(subgroupShuffle(vec4(v), uint(lane)))\n"
            : k.integer_arithmetic ? "#define REAL int\n#define REAL4 ivec4\n#define SHUFFLE_REAL4(v, lane) subgroupShuffle(v, uint(lane))\n"
                                   : "#define REAL float\n#define REAL4 vec4\n#define SHUFFLE_REAL4(v, lane) subgroupShuffle(v, uint(lane))\n";
-    return out + template_text("prelude.glsl") + product_macros(k, Backend::glsl);
+    return out + template_text("prelude.glsl") + (k.cooperative_matrix ? template_text("prelude.coop.glsl") : "") +
+           product_macros(k, Backend::glsl);
 }
 
 // One resident block is the minimum asked of ptxas, so it may use the registers

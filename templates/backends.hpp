@@ -37,6 +37,7 @@ struct KernelInterface {
     bool integer_arithmetic = false;  // the int8 product: REAL is a word of 4 int8 codes, sums in int32
     bool integer_dot = false;         // ... by the device's dot-product instruction (Param::integer_dot)
     bool subgroup = false;            // shuffles among a subgroup's lanes (Param::gemm_subgroup)
+    bool cooperative_matrix = false;  // GLSL's product on tensor cores (Param::tensor_cores)
 };
 
 struct BackendSpec {

@@ -192,7 +192,9 @@ EmittedKernel emit_kernel(KernelKind kind, const ConvAlgorithm& a, const KernelP
                                     buffers_of(kind, p, precision, epilogue), half_arithmetic, operands,
                                     spec.multiplies && operands == ProductOperands::int8,
                                     spec.multiplies && operands == ProductOperands::int8 && p[Param::integer_dot][0] != 0,
-                                    applies_to(param_spec(Param::gemm_subgroup), kind) && p[Param::gemm_subgroup][0] != 0};
+                                    applies_to(param_spec(Param::gemm_subgroup), kind) && p[Param::gemm_subgroup][0] != 0,
+                                    backend == Backend::glsl && applies_to(param_spec(Param::tensor_cores), kind) &&
+                                        p[Param::tensor_cores][0] != 0};
     const std::string body = fill_template(template_text(template_of(spec, pass)),
                                            spec.values(a, p, half_arithmetic ? b.half_dialect : b.dialect, operands));
     std::string source = header(spec, a, p, b, precision, epilogue, pass) + b.preamble(interface) + defines(kind, p) +
@@ -202,7 +204,8 @@ EmittedKernel emit_kernel(KernelKind kind, const ConvAlgorithm& a, const KernelP
     if (source.size() > max_kernel_bytes)
         throw InputError(fmt::format("{} would be {} bytes of source, past the {} a kernel may have: lower the unroll factor or the tiles",
                                      interface.name, source.size(), max_kernel_bytes));
-    return {kind, interface.name, std::move(source), interface.workgroup_size, interface.buffers, interface.subgroup};
+    return {kind, interface.name, std::move(source), interface.workgroup_size, interface.buffers,
+            interface.subgroup || interface.cooperative_matrix};
 }
 
 std::vector<EmittedKernel> emit_variant(Variant variant, const ConvAlgorithm& a, const KernelParams& p,

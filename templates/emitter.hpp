@@ -23,8 +23,9 @@ struct EmittedKernel {
     std::string source;  // complete GLSL or CUDA translation unit
     int workgroup_size;
     std::vector<BufferUse> buffers;  // in binding / argument order
-    // Its threads counted by subgroups that share loads (Param::gemm_subgroup):
-    // a Vulkan pipeline of it asks for full subgroups.
+    // Its threads counted by subgroups, which share loads (Param::gemm_subgroup)
+    // or hold cooperative matrices (Param::tensor_cores in GLSL): a Vulkan
+    // pipeline of it asks for full subgroups.
     bool subgroups = false;
 };
 

@@ -185,10 +185,11 @@ struct StagedOperand {
     int stage, block_quads, row_quads;
     const char* quads;
     const char* block_first;
-    // The quad's slot in buffer `buffer` (an expression).
+    // The shared array, and the quad's slot in its buffer `buffer` (an expression).
+    std::string array() const { return fmt::format("staged_{}", name); }
     std::string slot(const std::string& buffer, int i) const {
         const std::string q = fmt::format("{}_q{}", name, i);
-        return fmt::format("staged_{}[{} * {} + {}]", name, buffer, stage,
+        return fmt::format("{} * {} + {}", buffer, stage,
                            row_quads == block_quads ? q : fmt::format("{0} / {1} * {2} + {0} % {1}", q, block_quads, row_quads));
     }
 };
@@ -217,10 +218,10 @@ StagedCopy staged_copy(const GemmBlock& g, const std::string& first, const std::
     for_each_staged_quad(g, [&](const StagedOperand& o, int i, const std::string& q) {
         const std::string slot = o.slot(buffer, i);
         copy.load += fmt::format("{0}int {1}_q{2} = {3};\n"
-                                 "{0}STAGE_LOAD({1}_n{2}, {4}, {1}, {1}_base + ({5} + {1}_q{2} / {6}) * p.{7} + "
-                                 "min({8} + {1}_q{2} % {6}, p.{7} - 1));\n",
-                                 indent, o.name, i, q, slot, first, o.block_quads, o.quads, o.block_first);
-        copy.store += fmt::format("{}STAGE_STORE({}, {}_n{});\n", indent, slot, o.name, i);
+                                 "{0}STAGE_LOAD({1}_n{2}, {4}, {5}, {1}, {1}_base + ({6} + {1}_q{2} / {7}) * p.{8} + "
+                                 "min({9} + {1}_q{2} % {7}, p.{8} - 1));\n",
+                                 indent, o.name, i, q, o.array(), slot, first, o.block_quads, o.quads, o.block_first);
+        copy.store += fmt::format("{}STAGE_STORE({}, {}, {}_n{});\n", indent, o.array(), slot, o.name, i);
     });
     return copy;
 }
@@ -232,16 +233,16 @@ std::string staged_tail_copy(const GemmBlock& g, const std::string& indent) {
     std::string copy;
     for_each_staged_quad(g, [&](const StagedOperand& o, int i, const std::string& q) {
         copy += fmt::format("{0}int {1}_q{2} = {3};\n{0}int {1}_c{2} = c_block + {1}_q{2} / {4};\n"
-                            "{0}{5} = {1}_c{2} < p.c_words ? FETCH_REAL4({1}, {1}_base + {1}_c{2} * p.{6} + "
-                            "min({7} + {1}_q{2} % {4}, p.{6} - 1)) : MAKE_REAL4(0, 0, 0, 0);\n",
-                            indent, o.name, i, q, o.block_quads, o.slot("stage", i), o.quads, o.block_first);
+                            "{0}STAGE_STORE({5}, {6}, {1}_c{2} < p.c_words ? FETCH_REAL4({1}, {1}_base + {1}_c{2} * p.{7} + "
+                            "min({8} + {1}_q{2} % {4}, p.{7} - 1)) : MAKE_REAL4(0, 0, 0, 0));\n",
+                            indent, o.name, i, q, o.block_quads, o.array(), o.slot("stage", i), o.quads, o.block_first);
     });
     return copy;
 }
 
 // The shared arrays a staged GEMM copies its blocks into.
 std::string staged_arrays(const GemmBlock& g) {
-    return fmt::format("SHARED REAL4 staged_u[{}];\nSHARED REAL4 staged_v[{}];\n", g.buffers * g.u_stage(), g.buffers * g.v_stage());
+    return fmt::format("STAGED_QUADS(staged_u, {});\nSTAGED_QUADS(staged_v, {});\n", g.buffers * g.u_stage(), g.buffers * g.v_stage());
 }
 
 // The staged loop over whole blocks around `product` (which reads the block in
@@ -264,46 +265,40 @@ StagedLoop staged_loop(const GemmBlock& g, const std::string& product) {
                 next.store + wait + "        stage ^= 1;\n"};
 }
 
-// The GEMM on tensor cores (CUDA only: the tensor_cores constraints): the
-// workgroup's block in 16x8 tiles of M, its warps in a grid of warps_k x
-// warps_p, each taking a rectangle of tiles_k x tiles_p of them (a grid always
-// exists: warps divides the block's tiles, so warps / gcd(warps, block's k
-// tiles) divides its p tiles). Per staged block of 8 channel words (8
-// channels, or 32 of int8 codes) a warp loads each of its U fragments and V
-// fragments once (WINO_MMA, prelude.mma.cuh) and takes one block product a tile
-// from zero (one mma, three at split-tf32), added to the tile's running sums
-// in the working type (fp32, or int32 at int8); M stored a lane's two adjacent
-// sums at a time, rows past K and columns past the padded P not at all.
+// The GEMM on tensor cores (the tensor_cores constraints: CUDA's mma.sync, or
+// GLSL's cooperative matrices): the workgroup's block in 16x8 tiles of M, its
+// warps (subgroups of 32) in a grid of warps_k x warps_p, each taking a
+// rectangle of tiles_k x tiles_p of them (a grid always exists: warps divides
+// the block's tiles, so warps / gcd(warps, block's k tiles) divides its p
+// tiles). Per staged block of 8 channel words (8 channels, or 32 of int8
+// codes) a warp loads each of its U fragments and V fragments once and adds
+// one block product a tile, taken from zero (one mma, three at split-tf32),
+// to the tile's running sums in the working type (fp32, or int32 at int8); M
+// is stored without its rows past K and columns past the padded P. The steps
+// are the dialects' TC_ macros (prelude.mma.cuh, prelude.coop.glsl): a
+// fragment is read at an element offset of a staged array, its rows (one a
+// channel word) a stride apart.
 TemplateValues tensor_core_values(const GemmBlock& g) {
-    const int block_tiles_k = g.k_quads * 4 / 16, block_tiles_p = g.p_quads * 4 / 8, warps = g.threads / 32;
+    const int tile_k = tensor_core_tile[0], tile_p = tensor_core_tile[1];
+    const int block_tiles_k = g.k_quads * 4 / tile_k, block_tiles_p = g.p_quads * 4 / tile_p, warps = g.threads / tensor_core_lanes;
     const int warps_k = std::gcd(warps, block_tiles_k), warps_p = warps / warps_k;
     const int tiles_k = block_tiles_k / warps_k, tiles_p = block_tiles_p / warps_p;
     std::string declare = fmt::format("    int k_block = GROUP_ID_Y * {};\n    int p_block = GROUP_ID_X * {};\n", g.k_quads, g.p_quads);
-    declare += "    int lane_row = LOCAL_ID_X % 32 / 4, lane_pair = LOCAL_ID_X % 4 * 2, warp = LOCAL_ID_X / 32;\n";
-    declare += "    int stage = 0;\n";
-    declare += "    const REAL* staged_u_values = reinterpret_cast<const REAL*>(staged_u);\n";
-    declare += "    const REAL* staged_v_values = reinterpret_cast<const REAL*>(staged_v);\n";
+    declare += fmt::format("    int warp = SUBGROUP_THREAD / {};\n    int stage = 0;\n", tensor_core_lanes);
     for (int kt = 0; kt < tiles_k; ++kt)
-        declare += fmt::format("    int tile_k{} = (warp / {} * {} + {}) * 16;\n", kt, warps_p, tiles_k, kt);
+        declare += fmt::format("    int tile_k{} = (warp / {} * {} + {}) * {};\n", kt, warps_p, tiles_k, kt, tile_k);
     for (int pt = 0; pt < tiles_p; ++pt)
-        declare += fmt::format("    int tile_p{} = (warp % {} * {} + {}) * 8;\n", pt, warps_p, tiles_p, pt);
+        declare += fmt::format("    int tile_p{} = (warp % {} * {} + {}) * {};\n", pt, warps_p, tiles_p, pt, tile_p);
     std::string product, store;
     for (int kt = 0; kt < tiles_k; ++kt)
-        product += fmt::format("        WINO_MMA::a_fragment a{0} = WINO_MMA::load_a(staged_u_values + stage * {1} + tile_k{0}, {2});\n", kt,
-                               4 * g.u_stage(), 4 * g.u_row);
+        product += fmt::format("        TC_LOAD_A(a{0}, staged_u, stage * {1} + tile_k{0}, {2});\n", kt, 4 * g.u_stage(), 4 * g.u_row);
     for (int pt = 0; pt < tiles_p; ++pt) {
-        product += fmt::format("        WINO_MMA::b_fragment b{0} = WINO_MMA::load_b(staged_v_values + stage * {1} + tile_p{0}, {2});\n", pt,
-                               4 * g.v_stage(), 4 * g.v_row);
+        product += fmt::format("        TC_LOAD_B(b{0}, staged_v, stage * {1} + tile_p{0}, {2});\n", pt, 4 * g.v_stage(), 4 * g.v_row);
         for (int kt = 0; kt < tiles_k; ++kt) {
             const int i = kt * tiles_p + pt;
-            declare += fmt::format("    REAL acc{}[4] = {{0, 0, 0, 0}};\n", i);
-            product += fmt::format("        REAL d{0}[4];\n        WINO_MMA::product(d{0}, a{1}, b{2});\n", i, kt, pt);
-            for (int e = 0; e < 4; ++e) product += fmt::format("        acc{0}[{1}] += d{0}[{1}];\n", i, e);
-            for (int half = 0; half < 2; ++half)
-                store += fmt::format("    if (k_block * 4 + tile_k{1} + lane_row + {3} < p.K && p_block * 4 + tile_p{2} + lane_pair < p.p_quads * 4) {{\n"
-                                     "        int at = (xi * p.K + k_block * 4 + tile_k{1} + lane_row + {3}) * p.p_quads * 4 + p_block * 4 + tile_p{2} + lane_pair;\n"
-                                     "        wino_store_pair(reinterpret_cast<REAL*>(product), at, STORED_product(acc{0}[{4}]), STORED_product(acc{0}[{5}]));\n    }}\n",
-                                     i, kt, pt, 8 * half, 2 * half, 2 * half + 1);
+            declare += fmt::format("    TC_SUMS(acc{});\n", i);
+            product += fmt::format("        TC_PRODUCT_ADD(acc{}, a{}, b{});\n", i, kt, pt);
+            store += fmt::format("    TC_STORE(acc{}, xi, k_block * 4 + tile_k{}, p_block * 4 + tile_p{});\n", i, kt, pt);
         }
     }
     const StagedLoop loop = staged_loop(g, product);
@@ -319,9 +314,11 @@ TemplateValues tensor_core_values(const GemmBlock& g) {
 
 }  // namespace
 
-long long gemm_shared_bytes(const KernelParams& params) {
+long long gemm_shared_bytes(const KernelParams& params, Backend backend) {
     const GemmBlock g(params);
-    return 16LL * g.buffers * (g.u_stage() + g.v_stage());
+    const long long quads = 1LL * g.buffers * (g.u_stage() + g.v_stage());
+    if (backend == Backend::glsl && params[Param::tensor_cores][0]) return 8 * quads + 16 * 8 * 4 * (g.threads / 32);
+    return 16 * quads;
 }
 
 namespace {

@@ -115,9 +115,19 @@ struct VariantSpec {
 // add per block. The GEMM, the fused kernel and the layer error model all sum so.
 inline constexpr int product_sum_block = 8;
 
+// The tensor cores' tile (tensor_cores): M x N x K = 16 filters x 8 tiles x a
+// block of 8 channel words, a warp's (a subgroup of 32's) mma.m16n8k8 in CUDA
+// (m16n8k32 of int8 codes) and its cooperative matrices in GLSL
+// (prelude.coop.glsl).
+inline constexpr std::array<int, 3> tensor_core_tile = {16, 8, product_sum_block};
+inline constexpr int tensor_core_lanes = 32;
+
 // Shared memory a GEMM workgroup stages U and V in (gemm_staging), in bytes at
-// 4 bytes a value; 0 where its threads read global memory.
-long long gemm_shared_bytes(const KernelParams& params);
+// 4 bytes a value; 0 where its threads read global memory. GLSL's tensor-core
+// GEMM stages binary16 values, which cooperative matrices load, and stores
+// each 16x8 tile of fp32 sums through shared memory, one tile a warp
+// (prelude.coop.glsl).
+long long gemm_shared_bytes(const KernelParams& params, Backend backend);
 
 // Shared memory a fused workgroup needs at `positions` = alpha_h·alpha_w, in
 // bytes at 4 bytes a value: a block of channels of its U and V, or its running

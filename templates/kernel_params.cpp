@@ -177,7 +177,8 @@ const std::vector<ParamSpec> table = {
      .candidates = {{0, 0}, {1, 0}, {2, 0}},
      .kinds = {K::gemm},
      .constraints = {{Needs::device, [](const ParamSpec& spec, const KernelParams& p, const ParamContext& c) {
-                          return over_shared_memory(gemm_shared_bytes(p),
+                          if (!c.backend) return std::string();
+                          return over_shared_memory(gemm_shared_bytes(p, *c.backend),
                                                     fmt::format("{} {}", param_label(spec, c.naming), value_text(spec, p[spec.param])), c);
                       }}},
      .inert_when = Param::cublas},
@@ -232,12 +233,13 @@ const std::vector<ParamSpec> table = {
     // as 16x8 tiles of M, each block of 8 channels one mma.m16n8k8 from zero
     // (binary16 or TF32 operands, fp32 sums; three at split-tf32), added to the
     // running sums as the other GEMMs add a block. Its operands come from the
-    // staged block.
+    // staged block. In GLSL the tiles are cooperative matrices of binary16
+    // operands (GL_NV_cooperative_matrix): fp16-mixed only.
     {.param = Param::tensor_cores,
      .name = "tensor_cores",
      .flag = "--tensor-cores",
-     .help = "the GEMM's product on tensor cores (CUDA mma; precision fp16-mixed, tf32, split-tf32, int8 or int8-io; "
-             "with --gemm-staging shared or double): on or off",
+     .help = "the GEMM's product on tensor cores (CUDA mma: precision fp16-mixed, tf32, split-tf32, int8 or int8-io; "
+             "GLSL cooperative matrices: fp16-mixed; with --gemm-staging shared or double): on or off",
      .type = ParamType::flag,
      .tag = "tc",
      .value = {0, 0},
@@ -248,12 +250,14 @@ const std::vector<ParamSpec> table = {
      .constraints =
          {{Needs::value, [](const ParamSpec& spec, const KernelParams& p, const ParamContext& c) {
                if (!p[spec.param][0]) return std::string();
-               if (c.backend && *c.backend != Backend::cuda)
-                   return fmt::format("{} is CUDA's (mma.sync): not for {}", param_label(spec, c.naming), spec_of(*c.backend).name);
                if (c.precision && !spec_of(*c.precision).tensor_core_product())
                    return fmt::format("{} multiply binary16 or TF32 operands into fp32 sums, or int8 codes into int32 "
                                       "sums: precision {}, not {}",
                                       param_label(spec, c.naming), tensor_core_precision_names(), to_string(*c.precision));
+               if (c.backend == Backend::glsl && c.precision && !spec_of(*c.precision).binary16_tensor_core_product())
+                   return fmt::format("{} in GLSL are cooperative matrices of binary16 operands: precision {}, not {}",
+                                      param_label(spec, c.naming), tensor_core_precision_names(Backend::glsl),
+                                      to_string(*c.precision));
                if (!p[Param::gemm_staging][0])
                    return fmt::format("{} take their operands from shared memory: {} shared or double",
                                       param_label(spec, c.naming), param_label(param_spec(Param::gemm_staging), c.naming));
@@ -273,7 +277,9 @@ const std::vector<ParamSpec> table = {
           {Needs::device, [](const ParamSpec& spec, const KernelParams& p, const ParamContext& c) {
                if (!p[spec.param][0]) return std::string();
                if (!c.limits->tensor_cores)
-                   return fmt::format("{} needs a device with tensor cores (CUDA, sm_75 on)", param_label(spec, c.naming));
+                   return fmt::format("{} needs a device with tensor cores (CUDA: sm_75 on; Vulkan: VK_NV_cooperative_matrix's "
+                                      "16x8x8 binary16 products into fp32 sums, in full subgroups of 32)",
+                                      param_label(spec, c.naming));
                if (c.precision && spec_of(*c.precision).product_operands != ProductOperands::as_read && !c.limits->tf32_tensor_cores)
                    return fmt::format("{} at precision {} need sm_80's tensor cores, which take TF32 and int8 (CUDA, sm_80 on)",
                                       param_label(spec, c.naming), to_string(*c.precision));

@@ -45,7 +45,9 @@ struct DeviceLimits {
     bool vendor_gemm = false;            // the API's BLAS can compute the non-fused product (CUDA: cuBLAS)
     bool half_storage = false;           // 16-bit buffers, read and written (precision fp16-storage)
     bool half_arithmetic = false;        // fp16 arithmetic (precision fp16; Vulkan: shaderFloat16, RTE rounding)
-    bool tensor_cores = false;           // mma with binary16 operands and fp32 sums (CUDA: sm_75 on)
+    // mma with binary16 operands and fp32 sums (CUDA: sm_75 on; Vulkan:
+    // cooperative matrices of tensor_core_tile's shape in subgroups of 32)
+    bool tensor_cores = false;
     bool tf32_tensor_cores = false;      // mma with TF32 operands and fp32 sums, and m16n8k32 with s8 ones (CUDA: sm_80 on)
     DeviceClass device_class = DeviceClass::cpu;  // the parameters kernels start from (CUDA: gpu; Vulkan: by device type)
     // 4-way int8 dot products with int32 sums (Vulkan: shaderIntegerDotProduct;

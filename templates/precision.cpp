@@ -73,8 +73,9 @@ const char* to_string(Precision precision) { return spec_of(precision).name; }
 
 namespace {
 
-// "a, b or c".
+// "a, b or c"; "a".
 std::string listed(std::vector<std::string> names) {
+    if (names.size() == 1) return names.front();
     const std::string last = names.back();
     names.pop_back();
     return fmt::format("{} or {}", fmt::join(names, ", "), last);
@@ -88,10 +89,10 @@ std::string precision_names() {
     return listed(names);
 }
 
-std::string tensor_core_precision_names() {
+std::string tensor_core_precision_names(Backend backend) {
     std::vector<std::string> names;
     for (const PrecisionSpec& spec : precisions())
-        if (spec.tensor_core_product()) names.push_back(spec.name);
+        if (backend == Backend::cuda ? spec.tensor_core_product() : spec.binary16_tensor_core_product()) names.push_back(spec.name);
     return listed(names);
 }
 

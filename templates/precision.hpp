@@ -47,6 +47,8 @@ struct PrecisionSpec {
                 quantized()) &&
                !half_product && !half_arithmetic;
     }
+    // ... with binary16 operands, the one product of GLSL's cooperative matrices.
+    bool binary16_tensor_core_product() const { return tensor_core_product() && half_operands; }
 };
 
 const std::vector<PrecisionSpec>& precisions();
@@ -95,8 +97,9 @@ struct Roundings {
     ProductOperands operands = ProductOperands::as_read;
 };
 Roundings roundings(Variant variant, Precision precision);
-// The precisions whose product can run on tensor cores: "fp16-mixed, tf32 or split-tf32".
-std::string tensor_core_precision_names();
+// The precisions whose product can run on tensor cores: "fp16-mixed, tf32 or
+// split-tf32"; on the tensor cores of cooperative matrices: "fp16-mixed".
+std::string tensor_core_precision_names(Backend backend = Backend::cuda);
 // The precisions that quantize U and V (clips, scales): "int8 or int8-io".
 std::string quantized_precision_names();
 

@@ -53,7 +53,32 @@ int wino_dot4(int a, int b, int c) {
 #endif
 }
 #define MAKE_INT4(a, b, c, d) ivec4(a, b, c, d)
-// The staged GEMM's copies into shared memory (gemm_staging): through a register.
-#define STAGE_LOAD(reg, slot, buffer, i) REAL4 reg = FETCH_REAL4(buffer, i)
-#define STAGE_STORE(slot, reg) slot = reg
+// The staged GEMM's copies into shared memory (gemm_staging), through a
+// register; a copy names the array and its slot there. A staged block is
+// quads of the working type, or, for cooperative matrices (which load arrays
+// of their component type: prelude.coop.glsl), binary16 values, which the
+// operands of their precision are.
+#ifdef WINO_COOPERATIVE_MATRIX
+#define STAGED_QUADS(name, quads) shared float16_t name[4 * (quads)]
+#define STAGE_STORE(array, slot, reg) { vec4 q_ = vec4(reg); int at_ = 4 * (slot); \
+    array[at_] = float16_t(q_.x); array[at_ + 1] = float16_t(q_.y); array[at_ + 2] = float16_t(q_.z); array[at_ + 3] = float16_t(q_.w); }
+#else
+#define STAGED_QUADS(name, quads) shared REAL4 name[quads]
+#define STAGE_STORE(array, slot, reg) array[slot] = reg
+#endif
+#define STAGE_LOAD(reg, array, slot, buffer, i) REAL4 reg = FETCH_REAL4(buffer, i)
+#ifdef WINO_COOPERATIVE_MATRIX
+// The tensor-core GEMM's last step (its others are prelude.coop.glsl's; CUDA's
+// are in prelude.mma.cuh): a tile's sums stored at row `row0` (filter) and
+// column `column0` (tile) of M's position xi, from where TC_STAGE_TILE put
+// them, row-major: lane l of the subgroup stores the quad of row l / 2 at
+// column 4 (l % 2), unless that row is past K or the quad past the padded P.
+#define TC_STORE(acc, xi, row0, column0) { \
+    TC_STAGE_TILE(acc); \
+    int lane_ = SUBGROUP_THREAD % 32, row_ = (row0) + lane_ / 2, column_ = (column0) + lane_ % 2 * 4, at_ = lane_ / 2 * 8 + lane_ % 2 * 4; \
+    if (row_ < p.K && column_ < p.p_quads * 4) \
+        product[((xi) * p.K + row_) * p.p_quads + column_ / 4] = \
+            STORED_product(vec4(TC_TILE(at_), TC_TILE(at_ + 1), TC_TILE(at_ + 2), TC_TILE(at_ + 3))); \
+    TC_TILE_DONE(); }
+#endif
 #define STAGE_WAIT()

@@ -173,3 +173,32 @@ __device__ inline void wino_store_pair(Sum* m, int at, Sum low, Sum high) {
     };
     *reinterpret_cast<pair*>(m + at) = pair{low, high};
 }
+// The tensor-core GEMM's steps as its template writes them in both dialects
+// (kernel_kinds.cpp's tensor_core_values; prelude.coop.glsl for GLSL): a
+// tile's running sums, zero; the fragments of U and V at element `offset` of
+// a staged array, a channel word's row `stride` elements apart; a tile's
+// block product from zero added to its sums; and the tile stored at row
+// `row0` (filter) and column `column0` (tile) of M's position xi, its rows
+// past K and columns past the padded P not.
+#define TC_SUMS(acc) REAL acc[4] = {0, 0, 0, 0}
+#define TC_LOAD_A(a, array, offset, stride) \
+    const WINO_MMA::a_fragment a = WINO_MMA::load_a(reinterpret_cast<const REAL*>(array) + (offset), stride)
+#define TC_LOAD_B(b, array, offset, stride) \
+    const WINO_MMA::b_fragment b = WINO_MMA::load_b(reinterpret_cast<const REAL*>(array) + (offset), stride)
+#define TC_PRODUCT_ADD(acc, a, b)                                     \
+    {                                                                 \
+        REAL d_[4];                                                   \
+        WINO_MMA::product(d_, a, b);                                  \
+        for (int e_ = 0; e_ < 4; ++e_) acc[e_] += d_[e_];             \
+    }
+#define TC_STORE(acc, xi, row0, column0) \
+    WINO_TC_STORE_ROWS(acc, xi, row0, column0, 0); WINO_TC_STORE_ROWS(acc, xi, row0, column0, 1)
+// Lane (g, t) holds rows g and g + 8 of the tile (`half` 0 and 1), columns 2t
+// and 2t + 1 of each.
+#define WINO_TC_STORE_ROWS(acc, xi, row0, column0, half)                                                             \
+    {                                                                                                               \
+        const int row_ = (row0) + threadIdx.x % 32 / 4 + 8 * (half), column_ = (column0) + threadIdx.x % 4 * 2;      \
+        if (row_ < p.K && column_ < p.p_quads * 4)                                                                  \
+            wino_store_pair(reinterpret_cast<REAL*>(product), ((xi) * p.K + row_) * p.p_quads * 4 + column_,        \
+                            STORED_product(acc[2 * (half)]), STORED_product(acc[2 * (half) + 1]));                  \
+    }

@@ -29,6 +29,9 @@ __device__ inline void wino_stage_wait() {
     wino_cp_async_wait();
 #endif
 }
-#define STAGE_LOAD(reg, slot, buffer, i) auto reg = wino_stage_load(slot, buffer, i)
-#define STAGE_STORE(slot, reg) wino_stage_store(slot, reg)
+// A staged block is quads of the working type; a copy names the array and its
+// slot there.
+#define STAGED_QUADS(name, quads) SHARED REAL4 name[quads]
+#define STAGE_LOAD(reg, array, slot, buffer, i) auto reg = wino_stage_load(array[slot], buffer, i)
+#define STAGE_STORE(array, slot, reg) wino_stage_store(array[slot], reg)
 #define STAGE_WAIT() wino_stage_wait()

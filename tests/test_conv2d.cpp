@@ -9,15 +9,19 @@
 #include "tuner/layer_list.hpp"
 #include "runtime/layer_run.hpp"
 #include "runtime/vulkan_executor.hpp"
+#include "runtime/glsl_compiler.hpp"
 #include "recipes/recipe_db.hpp"
+#include "templates/meta_code.hpp"
 #include "tests/test_support.hpp"
 #include "runtime/host_reference.hpp"
 
 #include <catch2/catch.hpp>
 
 #include <cmath>
+#include <cstring>
 #include <fstream>
 #include <map>
+#include <random>
 #include <sstream>
 
 using namespace wino;
@@ -286,6 +290,123 @@ TEST_CASE("a subgroup's shared loads change which lane loads U and V, not one bi
             CHECK(output(shape, config) == alone);
             check_layer(shape, config, check_bound(config, shape));
         }
+}
+
+namespace {
+
+const Launch& gemm_launch(const ConvPlan& plan) {
+    const auto gemm = std::find_if(plan.input_launches.begin(), plan.input_launches.end(),
+                                   [&](const Launch& l) { return plan.kernels[l.kernel].kind == KernelKind::gemm; });
+    REQUIRE(gemm != plan.input_launches.end());
+    return *gemm;
+}
+
+// The plan's GEMM, from `source` (its kernel's, or a stand-in), run on `u`
+// and `v` (words, as the plan's buffers hold them): M, poisoned first so that
+// a value it misses shows.
+std::vector<std::uint32_t> gemm_product(const ConvPlan& plan, const std::string& source, const std::vector<std::uint32_t>& u,
+                                        const std::vector<std::uint32_t>& v) {
+    const Launch& gemm = gemm_launch(plan);
+    const EmittedKernel& k = plan.kernels[gemm.kernel];
+    const std::map<BufferId, std::vector<std::uint32_t>> words = {
+        {BufferId::u, u}, {BufferId::v, v}, {BufferId::product, std::vector<std::uint32_t>(plan.buffer_floats.at(BufferId::product), 0x7fc00001u)}};
+    std::vector<VulkanDevice::Binding> bindings;
+    std::vector<std::unique_ptr<VulkanDevice::Buffer>> buffers;
+    std::vector<VulkanDevice::BufferView> views;
+    for (const BufferUse& use : k.buffers) {
+        const std::vector<std::uint32_t>& data = words.at(use.buffer);
+        REQUIRE(data.size() == plan.buffer_floats.at(use.buffer));
+        bindings.push_back(binding_of(use));
+        buffers.push_back(device().make_buffer(4 * data.size()));
+        std::memcpy(buffers.back()->floats(), data.data(), 4 * data.size());
+        views.push_back({buffers.back().get(), 0, 4 * data.size()});
+    }
+    const VulkanDevice::Pipeline pipeline = device().make_pipeline(compile_glsl(source), bindings, sizeof(KernelArgs), k.subgroups);
+    device().run({{&pipeline, views, &plan.args, {gemm.groups[0], gemm.groups[1], gemm.groups[2]}}});
+    const auto product = std::find_if(k.buffers.begin(), k.buffers.end(), [](const BufferUse& use) { return use.buffer == BufferId::product; });
+    const VulkanDevice::Buffer& m = *buffers[static_cast<std::size_t>(product - k.buffers.begin())];
+    std::vector<std::uint32_t> out(plan.buffer_floats.at(BufferId::product));
+    std::memcpy(out.data(), m.floats(), 4 * out.size());
+    return out;
+}
+
+// `source` with prelude.coop.glsl's cooperative matrices emulated per thread
+// (tests/cooperative_matrix_emulation.glsl), and without the extension they need.
+std::string with_emulated_cooperative_matrices(std::string source) {
+    const std::string prelude = template_text("prelude.coop.glsl");
+    const std::size_t at = source.find(prelude);
+    REQUIRE(at != std::string::npos);
+    source.replace(at, prelude.size(), test::slurp(std::string(WINO_SOURCE_DIR) + "/tests/cooperative_matrix_emulation.glsl"));
+    for (const std::string extension : {"GL_NV_cooperative_matrix", "GL_KHR_memory_scope_semantics"}) {
+        const std::string line = "#extension " + extension + " : require\n";
+        REQUIRE(source.find(line) != std::string::npos);
+        source.erase(source.find(line), line.size());
+    }
+    return source;
+}
+
+}  // namespace
+
+// GLSL's tensor-core GEMM (fp16-mixed) with its cooperative matrices emulated
+// (with_emulated_cooperative_matrices): lavapipe has none, so this runs the
+// rest of it here: the warps' tiles, the binary16 staging, the zeros past C,
+// the tiles stored through shared memory and their bounds. What the NVIDIA
+// driver's matrices do is gpu-check's to run. Against the GEMM without tensor
+// cores on the same U and V: the same block sums in the same order, so the
+// same M. C = 21: two whole blocks of channels and a tail; K = 24: the second
+// row of warps' tile half past K; 3x3 tiles (12 padded): the second column of
+// tiles half past the padded P. One warp of 1x4 tiles, and two of them one
+// above the other; single and double staging.
+TEST_CASE("GLSL's tensor-core GEMM, its cooperative matrices emulated, gives the same M as the GEMM without them") {
+    const ConvShape shape{1, 21, 10, 12, 24, 3, 1};
+    int compared = 0;
+    for (const auto& [threads, registers] : {std::pair{ParamValue{4, 8}, ParamValue{4, 4}}, {ParamValue{8, 8}, ParamValue{4, 4}}})
+        for (const char* staged : {"shared", "double"}) {
+            INFO("threads " << threads[0] << "x" << threads[1] << ", " << staged);
+            ConvConfig cores{Variant::nonfused, 4, {}, "", Precision::fp16_mixed};
+            cores.params[Param::gemm_threads] = threads;
+            cores.params[Param::gemm_registers] = registers;
+            cores.params[Param::gemm_staging] = parse_value(param_spec(Param::gemm_staging), staged, ParamNaming::key);
+            ConvConfig tensor_cores = cores;
+            tensor_cores.params[Param::tensor_cores][0] = 1;
+            const ConvPlan on_cores = make_plan(shape, cores, Backend::glsl), on_tensor_cores = make_plan(shape, tensor_cores, Backend::glsl);
+            // Two binary16 values in [-1, 1) a word.
+            std::mt19937 random(5);
+            auto words = [&](std::size_t n) {
+                std::vector<std::uint32_t> w(n);
+                for (std::uint32_t& word : w)
+                    for (int half = 0; half < 2; ++half) {
+                        const _Float16 h = static_cast<_Float16>(std::uniform_real_distribution<float>(-1, 1)(random));
+                        std::uint16_t bits;
+                        std::memcpy(&bits, &h, sizeof bits);
+                        word |= std::uint32_t{bits} << (16 * half);
+                    }
+                return w;
+            };
+            const std::vector<std::uint32_t> u = words(on_cores.buffer_floats.at(BufferId::u)), v = words(on_cores.buffer_floats.at(BufferId::v));
+            const std::vector<std::uint32_t> expected = gemm_product(on_cores, on_cores.kernels[gemm_launch(on_cores).kernel].source, u, v);
+            const EmittedKernel& gemm = on_tensor_cores.kernels[gemm_launch(on_tensor_cores).kernel];
+            CHECK(gemm.subgroups);  // warps are subgroups: full ones
+            const std::vector<std::uint32_t> got = gemm_product(on_tensor_cores, with_emulated_cooperative_matrices(gemm.source), u, v);
+            // M[xi][k][p], p over the padded tiles; the tiles past P are not M's.
+            const KernelArgs& a = on_cores.args;
+            const int positions = 36;
+            int differing = 0, zero = 0;
+            for (int xi = 0; xi < positions; ++xi)
+                for (int k = 0; k < a.K; ++k)
+                    for (int p = 0; p < a.P; ++p) {
+                        const std::size_t at = (static_cast<std::size_t>(xi) * a.K + k) * a.p_quads * 4 + p;
+                        float e, g;
+                        std::memcpy(&e, &expected[at], sizeof e);
+                        std::memcpy(&g, &got[at], sizeof g);
+                        differing += !(e == g);  // NaN (unwritten) differs
+                        zero += e == 0;
+                        ++compared;
+                    }
+            CHECK(differing == 0);
+            CHECK(zero < positions * a.K * a.P / 100);
+        }
+    CHECK(compared == 4 * 36 * 24 * 9);
 }
 
 TEST_CASE("a layer past the device or index limits is refused with a clear error") {

@@ -276,8 +276,8 @@ TEST_CASE("staged GEMMs compile for sm_75 and sm_90 without spills, in the share
             for (std::sregex_iterator it(compiled.output.begin(), compiled.output.end(), smem_line), end; it != end; ++it, ++archs) {
                 CHECK((*it)[2] == "0");
                 CHECK((*it)[3] == "0");
-                CHECK(std::stoll((*it)[4]) <= gemm_shared_bytes(params));
-                CHECK(std::stoll((*it)[4]) >= gemm_shared_bytes(params) / (precision == Precision::fp16 ? 2 : 1));
+                CHECK(std::stoll((*it)[4]) <= gemm_shared_bytes(params, Backend::cuda));
+                CHECK(std::stoll((*it)[4]) >= gemm_shared_bytes(params, Backend::cuda) / (precision == Precision::fp16 ? 2 : 1));
             }
             CHECK(archs == 2);
             // cp.async from sm_80 on, for fp32 quads (16 bytes as they stand) only.
@@ -300,7 +300,7 @@ TEST_CASE("staged GEMMs compile for sm_75 and sm_90 without spills, in the share
 TEST_CASE("tensor-core GEMMs read their fragments from shared memory without bank conflicts") {
     const RecipeSet s = recipes_for(4, 3, default_points(6), optimizer_options(Precision::tf32));
     const ParamSpec &threads = param_spec(Param::gemm_threads), &registers = param_spec(Param::gemm_registers);
-    static const std::regex row(R"(WINO_MMA::load_([ab])\(staged_[uv]_values \+ stage \* \d+ \+ tile_[kp]\d+, (\d+)\))");
+    static const std::regex row(R"(TC_LOAD_([AB])\([ab]\d+, staged_[uv], stage \* \d+ \+ tile_[kp]\d+, (\d+)\))");
     int shapes = 0;
     for (Precision precision : {Precision::fp16_mixed, Precision::tf32, Precision::split_tf32, Precision::int8})
         for (const ParamValue& t : threads.candidates)
@@ -321,14 +321,14 @@ TEST_CASE("tensor-core GEMMs read their fragments from shared memory without ban
                 for (std::sregex_iterator it(k.source.begin(), k.source.end(), row), end; it != end; ++it) {
                     operands.insert((*it)[1]);
                     const int stride = std::stoi((*it)[2]);
-                    for (int word : (*it)[1] == "a" ? std::vector{0, 8} : std::vector{0})
+                    for (int word : (*it)[1] == "A" ? std::vector{0, 8} : std::vector{0})
                         for (int rows : {0, 4}) {
                             std::set<int> banks;
                             for (int lane = 0; lane < 32; ++lane) banks.insert(((rows + lane % 4) * stride + lane / 4 + word) % 32);
                             CHECK(banks.size() == 32);
                         }
                 }
-                CHECK(operands == std::set<std::string>{"a", "b"});
+                CHECK(operands == std::set<std::string>{"A", "B"});
                 ++shapes;
             }
     CHECK(shapes >= 8);
@@ -338,12 +338,13 @@ TEST_CASE("tensor-core GEMMs compile for their first architecture and sm_90 with
           "[nvcc]") {
     const RecipeSet s = recipes_for(4, 3, default_points(6), optimizer_options(Precision::fp16_mixed));
     const ParamSpec& staging = param_spec(Param::gemm_staging);
-    // Elsewhere than CUDA at a tensor-core precision from shared memory, the parameter is refused before a kernel is written.
+    // In GLSL at a TF32 precision from shared memory (cooperative matrices take binary16 operands), the
+    // parameter is refused before a kernel is written.
     KernelParams refused = default_params(Backend::cuda);
     refused[Param::tensor_cores][0] = 1;
     refused[Param::gemm_staging] = parse_value(staging, "double", ParamNaming::key);
-    CHECK_THROWS_WITH(emit_kernel(KernelKind::gemm, ConvAlgorithm::square(s), refused, Backend::glsl, Precision::fp16_mixed),
-                      Catch::Contains("CUDA's"));
+    CHECK_THROWS_WITH(emit_kernel(KernelKind::gemm, ConvAlgorithm::square(s), refused, Backend::glsl, Precision::tf32),
+                      Catch::Contains("cooperative matrices of binary16 operands: precision fp16-mixed, not tf32"));
     for (Precision precision : {Precision::fp16, Precision::fp32, Precision::fp16_storage})
         CHECK_THROWS_WITH(emit_kernel(KernelKind::gemm, ConvAlgorithm::square(s), refused, Backend::cuda, precision),
                           Catch::Contains("precision fp16-mixed, tf32, split-tf32, int8 or int8-io"));
@@ -391,7 +392,7 @@ TEST_CASE("tensor-core GEMMs compile for their first architecture and sm_90 with
                 // A warp's tiles (d0, d1, ...), once in the loop over whole blocks and once for the tail block;
                 // nvcc may unroll the loop, so the PTX holds a multiple of that.
                 const auto tiles = static_cast<std::size_t>(block.tiles_a_warp);
-                const std::regex block_product(R"(WINO_MMA::product\(d[0-9]+,)");
+                const std::regex block_product(R"(TC_PRODUCT_ADD\(acc[0-9]+,)");
                 CHECK(static_cast<std::size_t>(std::distance(std::sregex_iterator(k.source.begin(), k.source.end(), block_product),
                                                              std::sregex_iterator())) == 2 * tiles);
                 const std::string text = test::slurp(ptx.string());

@@ -45,6 +45,10 @@ ParamContext at(Precision precision, ParamContext context = everything()) {
     context.precision = precision;
     return context;
 }
+ParamContext in(Backend backend, ParamContext context = everything()) {
+    context.backend = backend;
+    return context;
+}
 const std::vector<std::pair<Param, ParamValue>> staged_warps = {
     {Param::gemm_staging, {1, 0}}, {Param::gemm_threads, {2, 32}}, {Param::gemm_registers, {8, 8}}};
 
@@ -61,7 +65,7 @@ std::map<std::string, std::vector<Breach>> breaches() {
         {"gemm_threads",
          {{{64, 32}, everything(), false, "more than the 1024"}, {{8, 8}, everything(&small_workgroups), true, "device limit 32"}}},
         {"gemm_registers", {{{6, 8}, everything(), false, "multiples of 4"}, {{64, 8}, everything(), false, "more than 256"}}},
-        {"gemm_staging", {{{2, 0}, everything(&tiny_shared), true, "double needs 5120 bytes of shared memory"}}},
+        {"gemm_staging", {{{2, 0}, in(Backend::cuda, everything(&tiny_shared)), true, "double needs 5120 bytes of shared memory"}}},
         {"gemm_subgroup",
          {{{6, 0}, everything(), false, "a subgroup's lanes, a power of two, not 6"},
           {{8, 0}, everything(), true, "needs a device whose compute subgroups shuffle and all have one size"}}},  // roomy has none
@@ -94,20 +98,59 @@ void refuses(const Call& call, const std::string& says) {
 
 }  // namespace
 
-TEST_CASE("tensor cores take binary16 operands from sm_75, TF32 ones (tf32, split-tf32) and int8 codes only from sm_80") {
+namespace {
+
+// The GEMM on tensor cores, in a block they split into warps' tiles.
+KernelParams on_tensor_cores() {
     KernelParams p;
     p[Param::tensor_cores][0] = 1;
     for (const auto& [other, value] : staged_warps) p[other] = value;
-    DeviceLimits turing = roomy;
-    turing.tensor_cores = true;
+    return p;
+}
+// A device whose tensor cores take binary16 operands (sm_75; Vulkan's cooperative matrices).
+DeviceLimits binary16_tensor_cores() {
+    DeviceLimits d = roomy;
+    d.tensor_cores = true;
+    return d;
+}
+const Precision tf32_and_int8[] = {Precision::tf32, Precision::split_tf32, Precision::int8, Precision::int8_io};
+
+}  // namespace
+
+TEST_CASE("tensor cores take binary16 operands from sm_75, TF32 ones (tf32, split-tf32) and int8 codes only from sm_80") {
+    const KernelParams p = on_tensor_cores();
+    const DeviceLimits turing = binary16_tensor_cores();
     DeviceLimits ampere = turing;
     ampere.tf32_tensor_cores = true;
     CHECK_NOTHROW(check_params(p, at(Precision::fp16_mixed, everything(&turing))));
-    for (Precision precision : {Precision::tf32, Precision::split_tf32, Precision::int8, Precision::int8_io}) {
+    for (Precision precision : tf32_and_int8) {
         INFO(to_string(precision));
         refuses<DeviceError>([&] { check_params(p, at(precision, everything(&turing))); }, "need sm_80's tensor cores, which take TF32 and int8 (CUDA, sm_80 on)");
         CHECK_NOTHROW(check_params(p, at(precision, everything(&ampere))));
     }
+}
+
+// GLSL's tensor cores are cooperative matrices of binary16 operands, on a
+// device that has them (VK_NV_cooperative_matrix's 16x8x8 tile in subgroups
+// of 32, DeviceLimits::tensor_cores as the Vulkan executor sets it); their
+// GEMM stages binary16 values and stores its tiles through shared memory.
+TEST_CASE("tensor cores in GLSL take binary16 operands only, on a device with cooperative matrices") {
+    const KernelParams p = on_tensor_cores();
+    const DeviceLimits nvidia = binary16_tensor_cores();
+    CHECK_NOTHROW(check_params(p, in(Backend::glsl, at(Precision::fp16_mixed, everything(&nvidia)))));
+    for (Precision precision : tf32_and_int8) {
+        INFO(to_string(precision));
+        refuses<InputError>([&] { check_params(p, in(Backend::glsl, at(precision, everything(&nvidia)))); },
+                            fmt::format("tensor_cores in GLSL are cooperative matrices of binary16 operands: precision fp16-mixed, not {}",
+                                        to_string(precision)));
+    }
+    refuses<DeviceError>([&] { check_params(p, in(Backend::glsl, at(Precision::fp16_mixed))); },
+                         "needs a device with tensor cores (CUDA: sm_75 on; Vulkan: VK_NV_cooperative_matrix's 16x8x8");
+    // 2x32 threads, 8x8 registers, single-staged: 8 channels x (16 + 8 + 256 + 8) values (rows padded by 2
+    // quads), 4608 bytes in binary16, and a 16x8 tile of fp32 sums for each of the 2 warps (1024 bytes);
+    // CUDA stages them as fp32 and stores its sums from registers.
+    CHECK(gemm_shared_bytes(p, Backend::glsl) == 4608 + 1024);
+    CHECK(gemm_shared_bytes(p, Backend::cuda) == 2 * 4608);
 }
 
 TEST_CASE("each backend's defaults keep every constraint") {

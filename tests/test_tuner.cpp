@@ -163,6 +163,11 @@ TEST_CASE("the space covers variants, every m of the recipes and the table's val
         CHECK(any_of(search_space(tiny, Backend::cuda, tf32_device, precision), on_tensor_cores));
         CHECK_FALSE(any_of(search_space(tiny, Backend::cuda, tensor_device, precision), on_tensor_cores));
     }
+    // In GLSL, on a device with cooperative matrices (subgroups of 32), at fp16-mixed only.
+    DeviceLimits cooperative_device = tf32_device;
+    cooperative_device.subgroup_size = 32;
+    CHECK(any_of(search_space(tiny, Backend::glsl, cooperative_device, Precision::fp16_mixed), on_tensor_cores));
+    CHECK_FALSE(any_of(search_space(tiny, Backend::glsl, cooperative_device, Precision::tf32), on_tensor_cores));
     std::set<std::string> keys;
     for (const Candidate& c : space) keys.insert(candidate_key(c));
     CHECK(keys.size() == space.size());

@@ -44,7 +44,7 @@ Candidate without_inert(Candidate c, const KernelParams& start) {
     return c;
 }
 
-std::string refusal(const ConvShape& shape, const Candidate& given, const DeviceLimits& limits) {
+std::string refusal(const ConvShape& shape, const Candidate& given, Backend backend, const DeviceLimits& limits) {
     try {
         // Int8's clips are data the tuner gives each tile (TuneOptions::int8_clips),
         // not part of what the device can run: any of the tile's count stands in.
@@ -55,7 +55,7 @@ std::string refusal(const ConvShape& shape, const Candidate& given, const Device
         // The device's limits on what the pass's kernels compute.
         const ConvShape computed = pass_shape(shape, c.pass, c.m);
         check_params(c.params, {.kinds = spec_of(c.variant).kinds, .shape = &computed, .m = pass_tile(shape, c.pass, c.m),
-                                .limits = &limits, .precision = c.precision});
+                                .limits = &limits, .backend = backend, .precision = c.precision});
         check_device_limits(shape, c, limits);
     } catch (const InputError& refused) {
         return refused.what();
@@ -102,7 +102,7 @@ std::vector<Candidate> search_space(const ConvShape& shape, Backend backend, con
         c.precision = precision;
         c.pass = pass;
         auto key = space_key(c);
-        if (keys.count(key) || !refusal(shape, c, limits).empty()) return;
+        if (keys.count(key) || !refusal(shape, c, backend, limits).empty()) return;
         keys.insert(std::move(key));
         space.push_back(c);
     };

@@ -38,6 +38,6 @@ std::vector<Candidate> search_space(const ConvShape& shape, Backend backend, con
 
 // Why the device cannot run the candidate on the layer (the shape's, the
 // parameter table's or the device's refusal); empty when it can.
-std::string refusal(const ConvShape& shape, const Candidate& candidate, const DeviceLimits& limits);
+std::string refusal(const ConvShape& shape, const Candidate& candidate, Backend backend, const DeviceLimits& limits);
 
 }  // namespace wino

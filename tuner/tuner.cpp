@@ -38,7 +38,7 @@ std::vector<Candidate> layer_space(const Executor& executor, const ConvShape& la
                           search_space(layer, backend, executor.limits(), Precision::fp32, options.pass).empty()))
         throw InputError(fmt::format("{} cannot be tuned: {}", layer_text(layer),
                                      refusal(layer, untuned_config(layer, executor.limits().device_class, options.pass),
-                                             executor.limits())));
+                                             backend, executor.limits())));
     if (options.precision != Precision::fp32) {
         std::erase_if(space, [](const Candidate& c) { return !spec_of(c.variant).winograd; });
         if (space.empty())
