@@ -7,7 +7,9 @@
 // product is taken from zero and added to the tile's sums, as CUDA's mma.sync
 // GEMM and the layer error model sum. A tile reaches M through shared memory,
 // one tile a subgroup (wino_tc_tiles), since cooperative stores write every
-// element and M has no rows past K.
+// element and M has no rows past K. Vulkan asks each load's and store's
+// offset and stride to be 16-byte aligned here; the padded staged rows and
+// their buffers are, for every block the parameters allow.
 #define TC_A fcoopmatNV<16, gl_ScopeSubgroup, 16, 8>
 #define TC_B fcoopmatNV<16, gl_ScopeSubgroup, 8, 8>
 #define TC_SUM fcoopmatNV<32, gl_ScopeSubgroup, 16, 8>

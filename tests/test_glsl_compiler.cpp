@@ -1,6 +1,7 @@
 // The in-process GLSL compiler (Vulkan part): every emitted GLSL kernel
 // compiles to SPIR-V.
 #include "runtime/glsl_compiler.hpp"
+#include <wino/errors.hpp>
 #include "templates/emitter.hpp"
 #include "recipes/recipe_db.hpp"
 #include "templates/precision.hpp"
@@ -14,6 +15,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <regex>
 #include <set>
 #include <unistd.h>
 
@@ -80,4 +82,42 @@ TEST_CASE("GLSL's tensor-core GEMM is cooperative matrices, one MulAdd a warp ti
         std::filesystem::remove(file);
         CHECK(validated == 0);
     }
+}
+
+// Vulkan asks a cooperative load's and store's pointer and stride to be
+// aligned to the lesser of 16 bytes and a row's (column's) natural alignment:
+// 16 bytes for every fragment here (a column of U is 16 binary16 values, a row
+// of V 8, a row of the sums 8 floats). The staged blocks' rows, padded as
+// GemmBlock pads them, and their buffers are; so is each tile's first element
+// (16 filters, 8 tiles). Every block shape of the tuner's candidates that
+// splits into warps' tiles.
+TEST_CASE("GLSL's tensor-core GEMM loads its fragments at 16-byte-aligned offsets and strides") {
+    const RecipeSet s = recipes_for(4, 3, default_points(6), optimizer_options(Precision::fp16_mixed));
+    static const std::regex load(R"(TC_LOAD_[AB]\([ab]\d+, staged_[uv], stage \* (\d+) \+ tile_([kp])\d+, (\d+)\))");
+    int shapes = 0;
+    for (const ParamValue& threads : param_spec(Param::gemm_threads).candidates)
+        for (const ParamValue& registers : param_spec(Param::gemm_registers).candidates)
+            for (const char* staging : {"shared", "double"}) {
+                KernelParams p;
+                p[Param::tensor_cores][0] = 1;
+                p[Param::gemm_threads] = threads;
+                p[Param::gemm_registers] = registers;
+                p[Param::gemm_staging] = parse_value(param_spec(Param::gemm_staging), staging, ParamNaming::key);
+                try {
+                    check_params(p, {.kinds = {KernelKind::gemm}, .backend = Backend::glsl, .precision = Precision::fp16_mixed});
+                } catch (const InputError&) {
+                    continue;  // the block does not split into 16x8 tiles a warp
+                }
+                const EmittedKernel k = emit_kernel(KernelKind::gemm, ConvAlgorithm::square(s), p, Backend::glsl, Precision::fp16_mixed);
+                INFO(k.name);
+                int loads = 0;
+                for (std::sregex_iterator it(k.source.begin(), k.source.end(), load), end; it != end; ++it, ++loads) {
+                    constexpr int half_bytes = 2;
+                    CHECK(std::stoi((*it)[1]) * half_bytes % 16 == 0);  // a staged buffer
+                    CHECK(std::stoi((*it)[3]) * half_bytes % 16 == 0);  // a channel's row
+                }
+                CHECK(loads > 0);
+                ++shapes;
+            }
+    CHECK(shapes >= 8);
 }
