@@ -338,24 +338,28 @@ private:
         }
     }
 
-    // Rounds go round the batch (A B C A B C ...), so a slow spell of the
-    // machine hits every candidate, and each keeps its best round.
+    // Rounds go round the batch (A B C A B C ...), so a slow or fast spell of
+    // the machine hits every candidate, and each keeps its median round. Not
+    // its best: on lavapipe spells go both ways (a small layer's rounds from
+    // 0.27 ms where it runs 0.38 ms typically), and the best round would
+    // favour the candidate whose times spread the most.
     std::vector<const Measured*> retime(const std::vector<Candidate>& batch) {
         std::vector<std::unique_ptr<LoadedLayer>> layers;
         for (const Candidate& c : batch) layers.push_back(loaded(make_plan(layer_, clipped(c), executor_.identity().backend)));
-        std::vector<double> best(batch.size(), 0);
+        std::vector<std::vector<double>> rounds(batch.size());
         const auto paused = quiet();
         for (int round = 0; round < options_.final_rounds; ++round)
-            for (std::size_t i = 0; i < batch.size(); ++i) {
-                const double t = total_ms(layers[i]->median_run(layer_input_, options_.warmup, options_.final_repeats));
-                if (!best[i] || t < best[i]) best[i] = t;
-            }
+            for (std::size_t i = 0; i < batch.size(); ++i)
+                rounds[i].push_back(total_ms(layers[i]->median_run(layer_input_, options_.warmup, options_.final_repeats)));
         std::vector<const Measured*> retimed;
         for (std::size_t i = 0; i < batch.size(); ++i) {
+            std::vector<double>& times = rounds[i];
+            std::nth_element(times.begin(), times.begin() + static_cast<std::ptrdiff_t>(times.size() / 2), times.end());
+            const double median = times[times.size() / 2];
             const ConvPlan& plan = layers[i]->plan();
             Measured& m = seen_[candidate_key(batch[i])];
-            db_.record({executor_.identity(), layer_, kernels_hash(plan), WINO_GEN_VERSION, plan.config, best[i], "", m.rel_err});
-            m = {batch[i], best[i], m.rel_err, true, m.kind_ms};
+            db_.record({executor_.identity(), layer_, kernels_hash(plan), WINO_GEN_VERSION, plan.config, median, "", m.rel_err});
+            m = {batch[i], median, m.rel_err, true, m.kind_ms};
             retimed.push_back(&m);
         }
         return retimed;

@@ -44,7 +44,7 @@ struct TuneOptions {
     int max_candidates = 0;
     // A single median of a few runs is noisy on a shared machine: the fastest
     // `finalists` and the untuned candidate are timed again side by side,
-    // `final_rounds` medians of `final_repeats` runs each, the best counting.
+    // `final_rounds` medians of `final_repeats` runs each, their median counting.
     int finalists = 4, final_rounds = 5, final_repeats = 10;
     // --points: the space keeps the m these points are for, every candidate
     // with them; empty: every m, default points.
