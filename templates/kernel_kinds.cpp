@@ -317,7 +317,8 @@ TemplateValues tensor_core_values(const GemmBlock& g) {
 long long gemm_shared_bytes(const KernelParams& params, Backend backend) {
     const GemmBlock g(params);
     const long long quads = 1LL * g.buffers * (g.u_stage() + g.v_stage());
-    if (backend == Backend::glsl && params[Param::tensor_cores][0]) return 8 * quads + 16 * 8 * 4 * (g.threads / 32);
+    if (backend == Backend::glsl && params[Param::tensor_cores][0])
+        return 8 * quads + 4LL * tensor_core_tile[0] * tensor_core_tile[1] * (g.threads / tensor_core_lanes);
     return 16 * quads;
 }
 

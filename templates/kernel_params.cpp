@@ -6,6 +6,7 @@
 #include <wino/errors.hpp>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
 #include <cctype>
@@ -268,18 +269,19 @@ const std::vector<ParamSpec> table = {
                const auto [wg_k, wg_p] = p[Param::gemm_threads];
                const auto [reg_k, reg_p] = p[Param::gemm_registers];
                const long long block_k = 1LL * wg_k * reg_k, block_p = 1LL * wg_p * reg_p, threads = 1LL * wg_k * wg_p;
-               if (block_k % 16 || block_p % 8 || threads % 32 || (block_k / 16 * (block_p / 8)) % (threads / 32))
-                   return fmt::format("{} split the workgroup's {}x{} block into 16x8 tiles, as many a warp: threads a "
-                                      "multiple of 32, the block's K a multiple of 16 and its P of 8",
-                                      param_label(spec, c.naming), block_k, block_p);
+               const int tile_k = tensor_core_tile[0], tile_p = tensor_core_tile[1], lanes = tensor_core_lanes;
+               if (block_k % tile_k || block_p % tile_p || threads % lanes || (block_k / tile_k * (block_p / tile_p)) % (threads / lanes))
+                   return fmt::format("{} split the workgroup's {}x{} block into {}x{} tiles, as many a warp: threads a "
+                                      "multiple of {}, the block's K a multiple of {} and its P of {}",
+                                      param_label(spec, c.naming), block_k, block_p, tile_k, tile_p, lanes, tile_k, tile_p);
                return std::string();
            }},
           {Needs::device, [](const ParamSpec& spec, const KernelParams& p, const ParamContext& c) {
                if (!p[spec.param][0]) return std::string();
                if (!c.limits->tensor_cores)
                    return fmt::format("{} needs a device with tensor cores (CUDA: sm_75 on; Vulkan: VK_NV_cooperative_matrix's "
-                                      "16x8x8 binary16 products into fp32 sums, in full subgroups of 32)",
-                                      param_label(spec, c.naming));
+                                      "{} binary16 products into fp32 sums, in full subgroups of {})",
+                                      param_label(spec, c.naming), fmt::join(tensor_core_tile, "x"), tensor_core_lanes);
                if (c.precision && spec_of(*c.precision).product_operands != ProductOperands::as_read && !c.limits->tf32_tensor_cores)
                    return fmt::format("{} at precision {} need sm_80's tensor cores, which take TF32 and int8 (CUDA, sm_80 on)",
                                       param_label(spec, c.naming), to_string(*c.precision));
