@@ -158,7 +158,7 @@ void print_layer_accuracy(const AccuracyCli& o) {
         const std::optional<TensorQuantization> coding =
             spec_of(precision).int8_io ? std::optional(data_quantization(shape, {}, images, filters, {})) : std::nullopt;
         return print_int8_accuracy(o, shape, config, points,
-                                   model_int8_error(shape, recipes.algorithm(), images, filters, config.clips, coding ? &*coding : nullptr));
+                                   model_int8_error(shape, recipes.algorithm(), config.precision, images, filters, config.clips, coding ? &*coding : nullptr));
     }
     const LayerErrorModel model = model_layer_error(computed, recipes.algorithm(), pass_images(shape, pass, m, images),
                                                     pass_filters(shape, pass, m, filters), roundings(variant, precision),

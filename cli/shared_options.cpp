@@ -149,8 +149,8 @@ void add_int8_clip_options(CLI::App* sub, Int8ClipOptions& o, const std::string&
                                 "the layer's C,H,W (default: on {})", input));
     sub->add_option("--calibration", o.calibration,
                     "precision int8: how the clips are calibrated: percentile (of each tap's |V|), mse (each tap's least "
-                    "squared error) or exact-bound (the transform's bound for the inputs' largest |x|)")
-        ->default_str("percentile");
+                    "squared error) or exact-bound (the transform's bound for the inputs' largest |x|); default: percentile "
+                    "at int8 and int8-io, exact-bound at split-int8");
     sub->add_option("--percentile", o.percentile, "precision int8, --calibration percentile: the percentile kept")
         ->default_str("99.9");
 }
@@ -158,7 +158,7 @@ void add_int8_clip_options(CLI::App* sub, Int8ClipOptions& o, const std::string&
 void check_int8_clip_options(const Int8ClipOptions& o, Precision precision) {
     if (!spec_of(precision).quantized() && o.given())
         throw InputError(fmt::format("--clip and --calibrate are for --precision {}", quantized_precision_names()));
-    parse_int8_calibration(o.calibration, "--calibration");
+    if (!o.calibration.empty()) parse_int8_calibration(o.calibration, "--calibration");
 }
 
 std::optional<std::vector<double>> number_list(const std::string& text) {
@@ -191,7 +191,8 @@ Int8Clips int8_clips_for(const Int8ClipOptions& o, const ConvShape& shape, const
         clips.weights = static_cast<float>(values[2]);
         return clips;
     }
-    const Int8Calibration calibration = parse_int8_calibration(o.calibration, "--calibration");
+    const Int8Calibration calibration =
+        o.calibration.empty() ? default_calibration(config.precision) : parse_int8_calibration(o.calibration, "--calibration");
     if (o.calibrate.empty()) {
         Int8Clips clips = calibrate_int8(shape, config, {input}, calibration, o.percentile);
         clips.source += fmt::format(" ({})", input_name);

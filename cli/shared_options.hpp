@@ -55,7 +55,7 @@ std::optional<std::vector<double>> number_list(const std::string& text);
 // --clip c,αta,αtw (given), --calibrate x.npy (a calibration set),
 // --calibration (how), --percentile.
 struct Int8ClipOptions {
-    std::string clip, calibrate, calibration = "percentile";
+    std::string clip, calibrate, calibration;  // calibration: empty for the precision's default_calibration
     double percentile = 99.9;
     bool given() const { return !clip.empty() || !calibrate.empty(); }
 };

@@ -79,10 +79,10 @@ std::size_t tensor_values(const ConvPlan& plan, BufferId buffer) {
 void LoadedLayer::set_filters(const std::vector<float>& filters) {
     const std::size_t needed = tensor_values(plan_, BufferId::filters);
     if (filters.size() != needed) throw InputError(fmt::format("filters hold {} values, the shape needs {}", filters.size(), needed));
-    // int8's filter transform quantizes by the filters' own scales: the host
+    // A quantized precision's filter transform quantizes by the filters' own scales: the host
     // finds them first, from the same recipes.
     if (plan_.buffer_floats.count(BufferId::scales)) {
-        scales_ = int8_scales(plan_.shape, plan_.recipes->algorithm(), filters, plan_.config.clips, quantization_);
+        scales_ = int8_scales(plan_.shape, plan_.recipes->algorithm(), plan_.config.precision, filters, plan_.config.clips, quantization_);
         upload(BufferId::scales, encode(scales_, ElementType::fp32));
     }
     upload_filters(encode(filters, parameter_type(plan_.config.precision)));

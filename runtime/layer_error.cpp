@@ -218,17 +218,17 @@ std::vector<double> winograd_on_host(const ConvShape& s, const ConvAlgorithm& re
 
 namespace {
 
-// Each tap's values quantized to the int8 grid of its clip, as the kernels
-// quantize: x times the factor 127 / clip (an fp32 in the scales buffer), the
-// product rounded to fp32 (as theirs is: 6 × fl(127/12) lies half an fp32
-// ulp under 63.5, and rounds to it), then to nearest even, clamped to ±127,
-// times s = clip / 127 (a clip of 0 leaves zeros).
-void quantize_per_tap(std::span<double> values, std::size_t a2, std::span<const double> clip) {
+// Each tap's values as the kernels code them at its clip, `largest` (int8's
+// 127, split-int8's 32,639) a side: x times the factor largest / clip (an
+// fp32 in the scales buffer), the product rounded to fp32 (as theirs is: 6 ×
+// fl(127/12) lies half an fp32 ulp under 63.5, and rounds to it), then to
+// nearest even, clamped to ±largest (a clip of 0 gives 0).
+void code_per_tap(std::span<double> values, std::size_t a2, std::span<const double> clip, long long largest) {
+    const double most = static_cast<double>(largest);
     for (std::size_t i = 0; i < values.size(); ++i) {
-        const double step = clip[i % a2] / 127;
-        const float factor = static_cast<float>(127 / clip[i % a2]);
+        const float factor = static_cast<float>(most / clip[i % a2]);
         const double scaled = static_cast<float>(static_cast<float>(values[i]) * factor);
-        values[i] = step > 0 ? std::clamp(std::nearbyint(scaled), -127.0, 127.0) * step : 0.0;
+        values[i] = clip[i % a2] > 0 ? std::clamp(std::nearbyint(scaled), -most, most) : 0.0;
     }
 }
 
@@ -247,16 +247,18 @@ double percentile_of(std::vector<double> magnitudes, double percentile) {
     return magnitudes[at];
 }
 
-// The clip of least squared quantization error: the largest |value| scaled
-// by each of 200 steps from 1/200 to 1, the first least kept.
-double least_squares_clip(const std::vector<double>& magnitudes) {
+// The clip of least squared quantization error at `largest_code` levels a
+// side: the largest |value| scaled by each of 200 steps from 1/200 to 1, the
+// first least kept.
+double least_squares_clip(const std::vector<double>& magnitudes, long long largest_code) {
     const double largest = magnitudes.empty() ? 0 : *std::max_element(magnitudes.begin(), magnitudes.end());
+    const double levels = static_cast<double>(largest_code);
     double best = largest, best_error = INFINITY;
     for (int step = 1; step <= 200; ++step) {
-        const double clip = largest * step / 200, scale = clip / 127;
+        const double clip = largest * step / 200, scale = clip / levels;
         double error = 0;
         for (double m : magnitudes) {
-            const double q = std::min(std::nearbyint(m / scale), 127.0) * scale;
+            const double q = std::min(std::nearbyint(m / scale), levels) * scale;
             error += (m - q) * (m - q);
         }
         if (error < best_error) best = clip, best_error = error;
@@ -318,6 +320,10 @@ const char* to_string(Int8Calibration calibration) {
     throw std::logic_error("unknown calibration");
 }
 
+Int8Calibration default_calibration(Precision precision) {
+    return spec_of(precision).product_operands == ProductOperands::split_int8 ? Int8Calibration::exact_bound : Int8Calibration::percentile;
+}
+
 Int8Calibration parse_int8_calibration(const std::string& name, std::string_view what) {
     for (const auto& [value, text] : calibration_names)
         if (name == text) return value;
@@ -334,7 +340,7 @@ Int8Clips exact_bound_clips(const ConvShape& s, const ConvAlgorithm& recipes, do
     return with_positive_taps(clips);
 }
 
-Int8Clips calibrate_int8(const ConvShape& s, const ConvAlgorithm& recipes, const std::vector<std::vector<float>>& inputs,
+Int8Clips calibrate_int8(const ConvShape& s, const ConvAlgorithm& recipes, Precision precision, const std::vector<std::vector<float>>& inputs,
                          Int8Calibration calibration, double percentile) {
     if (inputs.empty()) throw InputError("int8 calibration needs at least one input");
     if (!(percentile > 0 && percentile <= 100)) throw InputError(fmt::format("the percentile must be in (0, 100], not {}", percentile));
@@ -357,7 +363,7 @@ Int8Clips calibrate_int8(const ConvShape& s, const ConvAlgorithm& recipes, const
     Int8Clips clips;
     for (const std::vector<double>& magnitudes : taps)
         clips.taps.push_back(static_cast<float>(calibration == Int8Calibration::percentile ? percentile_of(magnitudes, percentile)
-                                                                                          : least_squares_clip(magnitudes)));
+                                                                                          : least_squares_clip(magnitudes, largest_code(spec_of(precision).product_operands))));
     clips.source = calibration == Int8Calibration::percentile ? fmt::format("percentile {} of {} inputs", percentile, inputs.size())
                                                               : fmt::format("least squared error of {} inputs", inputs.size());
     return with_positive_taps(clips);
@@ -371,21 +377,23 @@ std::vector<double> int8_u_clips(const ConvShape& s, const ConvAlgorithm& recipe
     return u_clips_of(s, t.positions(), u, clips.weights);
 }
 
-std::vector<float> int8_scales(const ConvShape& s, const ConvAlgorithm& recipes, const std::vector<float>& w, const Int8Clips& clips,
-                               const TensorQuantization& quantization) {
+std::vector<float> int8_scales(const ConvShape& s, const ConvAlgorithm& recipes, Precision precision, const std::vector<float>& w,
+                               const Int8Clips& clips, const TensorQuantization& quantization) {
     const Tiles t = tiles_of(s, recipes.m());
     const auto a2 = static_cast<long long>(t.positions());
     check_clips(clips, static_cast<std::size_t>(a2));
     const std::vector<double> u_clip = int8_u_clips(s, recipes, w, clips);
+    const ProductOperands operands = spec_of(precision).product_operands;
+    const double levels = static_cast<double>(largest_code(operands)), weight = static_cast<double>(high_product_weight(operands));
     std::vector<float> scales(static_cast<std::size_t>(int8_scale_index(TensorField::count, a2, s.K)), 0.0f);
     auto at = [&](ScaleRegion region, long long tap, long long k) { return static_cast<std::size_t>(int8_scale_index(region, a2, s.K, tap, k)); };
     for (long long xi = 0; xi < a2; ++xi) {
         const double v_clip = clips.taps[static_cast<std::size_t>(xi)];
-        scales[at(ScaleRegion::v_inverse, xi, 0)] = static_cast<float>(127 / v_clip);
+        scales[at(ScaleRegion::v_inverse, xi, 0)] = static_cast<float>(levels / v_clip);
         for (long long k = 0; k < s.K; ++k) {
             const double clip = u_clip[static_cast<std::size_t>(k * a2 + xi)];
-            scales[at(ScaleRegion::u_inverse, xi, k)] = clip > 0 ? static_cast<float>(127 / clip) : 0.0f;
-            scales[at(ScaleRegion::dequantize, xi, k)] = static_cast<float>(clip * v_clip / (127.0 * 127.0));
+            scales[at(ScaleRegion::u_inverse, xi, k)] = clip > 0 ? static_cast<float>(levels / clip) : 0.0f;
+            scales[at(ScaleRegion::dequantize, xi, k)] = static_cast<float>(clip * v_clip / (levels * levels) * weight);
         }
     }
     write_tensor_scales(scales, s, recipes, quantization);
@@ -450,7 +458,7 @@ TensorQuantization data_quantization(const ConvShape& s, const Epilogue& epilogu
     return {data_scale({x.begin(), x.end()}), 0, data_scale(reference_output(s, epilogue, x, w, bias)), 0};
 }
 
-std::vector<double> int8_winograd_on_host(const ConvShape& s, const ConvAlgorithm& recipes, const std::vector<float>& x,
+std::vector<double> int8_winograd_on_host(const ConvShape& s, const ConvAlgorithm& recipes, Precision precision, const std::vector<float>& x,
                                           const std::vector<float>& w, const Int8Clips& clips, Int8Quantized quantized,
                                           double* largest_sum) {
     validate_shape(s, {Variant::nonfused, recipes.m(), {}});
@@ -458,30 +466,60 @@ std::vector<double> int8_winograd_on_host(const ConvShape& s, const ConvAlgorith
     const Tiles t = tiles_of(s, recipes.m());
     const std::size_t a2 = t.positions();
     check_clips(clips, a2);
+    const ProductOperands operands = spec_of(precision).product_operands;
+    const long long levels = largest_code(operands);
     std::vector<double> u, v, product, y;
     filter_stage<double>(s, t, recipes, w, u);
     input_stage<double>(s, t, recipes, x, v);
     const std::vector<double> u_clip = u_clips_of(s, a2, u, clips.weights);
+    const std::vector<double> v_clip(clips.taps.begin(), clips.taps.end());
+    // U and V as codes, each step (clip / levels) taken out until the sums
+    // are dequantized; an operand left exact keeps its values, a step of 1.
     const std::size_t per_filter = static_cast<std::size_t>(s.C) * a2;
     if (quantized.u)
         for (std::size_t k = 0; k < static_cast<std::size_t>(s.K); ++k)
-            quantize_per_tap(std::span<double>(u.data() + k * per_filter, per_filter), a2,
-                             std::span<const double>(u_clip.data() + k * a2, a2));
-    if (quantized.v) quantize_per_tap(v, a2, std::vector<double>(clips.taps.begin(), clips.taps.end()));
-    product_stage<double>(s, t, u, v, ProductOperands::as_read, product);
-    // The sums of codes: each product of steps taken out again (exact for
-    // the int32 range: its codes' sums are integers far under 2^53).
-    if (largest_sum)
-        for (std::size_t i = 0; i < product.size(); ++i) {
-            const std::size_t k = i / (static_cast<std::size_t>(t.count) * a2), xi = i % a2;
-            const double steps = u_clip[k * a2 + xi] / 127 * clips.taps[xi] / 127;
-            if (steps > 0) *largest_sum = std::max(*largest_sum, std::abs(std::nearbyint(product[i] / steps)));
+            code_per_tap(std::span<double>(u.data() + k * per_filter, per_filter), a2,
+                         std::span<const double>(u_clip.data() + k * a2, a2), levels);
+    if (quantized.v) code_per_tap(v, a2, v_clip, levels);
+    auto step = [&](bool coded, double clip) { return coded ? clip / static_cast<double>(levels) : 1.0; };
+    // The sums of codes, exact in fp64 (far under 2^53): at split-int8 with
+    // both operands coded, each of CodeSplit's products of the codes' parts
+    // summed alone, as M's planes hold them, and weighed together as the
+    // output transform does; else the codes' products.
+    if (operands == ProductOperands::split_int8 && quantized.u && quantized.v) {
+        auto part_of = [](const std::vector<double>& codes, int part) {
+            std::vector<double> out(codes.size());
+            for (std::size_t i = 0; i < codes.size(); ++i) {
+                const auto q = static_cast<long long>(codes[i]);
+                out[i] = static_cast<double>(part ? CodeSplit::low(q) : CodeSplit::high(q));
+            }
+            return out;
+        };
+        const std::vector<double> parts_u[] = {part_of(u, 0), part_of(u, 1)}, parts_v[] = {part_of(v, 0), part_of(v, 1)};
+        std::vector<double> plane;
+        for (const CodeSplit::Product& p : CodeSplit::products) {
+            product_stage<double>(s, t, parts_u[p.u_part], parts_v[p.v_part], ProductOperands::as_read, plane);
+            const double weight = static_cast<double>((p.u_part ? 1 : CodeSplit::radix) * (p.v_part ? 1 : CodeSplit::radix));
+            if (product.empty()) product.assign(plane.size(), 0.0);
+            for (std::size_t i = 0; i < plane.size(); ++i) {
+                product[i] += weight * plane[i];
+                if (largest_sum) *largest_sum = std::max(*largest_sum, std::abs(plane[i]));
+            }
         }
+    } else {
+        product_stage<double>(s, t, u, v, ProductOperands::as_read, product);
+        if (largest_sum && quantized.u && quantized.v)
+            for (double sum : product) *largest_sum = std::max(*largest_sum, std::abs(sum));
+    }
+    for (std::size_t i = 0; i < product.size(); ++i) {
+        const std::size_t k = i / (static_cast<std::size_t>(t.count) * a2), xi = i % a2;
+        product[i] *= step(quantized.u, u_clip[k * a2 + xi]) * step(quantized.v, v_clip[xi]);
+    }
     output_stage<double>(s, t, recipes, product, y);
     return y;
 }
 
-Int8ErrorModel model_int8_error(const ConvShape& s, const ConvAlgorithm& recipes, const std::vector<float>& x,
+Int8ErrorModel model_int8_error(const ConvShape& s, const ConvAlgorithm& recipes, Precision precision, const std::vector<float>& x,
                                 const std::vector<float>& w, const Int8Clips& clips, const TensorQuantization* coding) {
     const std::vector<double> reference = reference_conv2d(s, x, w);
     // At int8-io: the real values the input's codes stand for, and the output as its codes stand for it.
@@ -496,21 +534,21 @@ Int8ErrorModel model_int8_error(const ConvShape& s, const ConvAlgorithm& recipes
         return std::vector<double>(decoded.begin(), decoded.end());
     };
     Int8ErrorModel model;
-    model.all = compare_with_reference(coded(int8_winograd_on_host(s, recipes, coded_x, w, clips, {}, &model.largest_sum)), reference);
-    model.v_quantized = compare_with_reference(int8_winograd_on_host(s, recipes, x, w, clips, {.u = false}), reference);
-    model.u_quantized = compare_with_reference(int8_winograd_on_host(s, recipes, x, w, clips, {.v = false}), reference);
+    model.all = compare_with_reference(coded(int8_winograd_on_host(s, recipes, precision, coded_x, w, clips, {}, &model.largest_sum)), reference);
+    model.v_quantized = compare_with_reference(int8_winograd_on_host(s, recipes, precision, x, w, clips, {.u = false}), reference);
+    model.u_quantized = compare_with_reference(int8_winograd_on_host(s, recipes, precision, x, w, clips, {.v = false}), reference);
     if (coding) model.tensors = compare_with_reference(coded(reference_conv2d(s, coded_x, w)), reference);
     // The baseline codes its output too where the layer does: QLinearConv's int8 direct convolution.
     model.direct = compare_with_reference(coded(int8_direct_on_host(s, x, w)), reference);
     const double words = (s.C + int8_channels_a_word - 1) / int8_channels_a_word;
-    model.sum_bound = words * int8_channels_a_word * int8_largest_code * int8_largest_code;
+    model.sum_bound = words * int8_channels_a_word * static_cast<double>(largest_plane_product(spec_of(precision).product_operands));
     return model;
 }
 
 double int8_check_bound(const ConvShape& s, const ConvConfig& config, const std::vector<float>& x, const std::vector<float>& w,
                         const std::vector<float>& bias, const TensorQuantization* coding) {
     const LayerRecipes recipes(s, computed_config(s, config), optimizer_options(config.precision));
-    std::vector<double> model = int8_winograd_on_host(s, recipes.algorithm(), x, w, config.clips);
+    std::vector<double> model = int8_winograd_on_host(s, recipes.algorithm(), config.precision, x, w, config.clips);
     const std::vector<double> reference = reference_output(s, config.epilogue, x, w, bias);
     apply_epilogue(config.epilogue, bias, s, model);
     if (coding) {
@@ -524,7 +562,7 @@ double int8_check_bound(const ConvShape& s, const ConvConfig& config, const std:
 Int8Clips calibrate_int8(const ConvShape& s, const ConvConfig& config, const std::vector<std::vector<float>>& inputs,
                          Int8Calibration calibration, double percentile) {
     const LayerRecipes recipes(s, computed_config(s, config), optimizer_options(config.precision));
-    return calibrate_int8(s, recipes.algorithm(), inputs, calibration, percentile);
+    return calibrate_int8(s, recipes.algorithm(), config.precision, inputs, calibration, percentile);
 }
 
 Int8Clips exact_bound_clips(const ConvShape& s, const ConvConfig& config, double largest) {
@@ -587,7 +625,7 @@ double modelled_error(const ConvShape& s, const ConvAlgorithm& algorithm, Varian
     const Arithmetic a = arithmetic_of(precision);
     const std::vector<double> y =
         spec_of(precision).quantized()
-            ? int8_winograd_on_host(s, algorithm, x, w, calibrate_int8(s, algorithm, {x}, Int8Calibration::mse))
+            ? int8_winograd_on_host(s, algorithm, precision, x, w, calibrate_int8(s, algorithm, precision, {x}, Int8Calibration::mse))
             : winograd_on_host(s, algorithm, x, w, {a, a, a, a}, roundings(variant, precision));
     return compare_with_reference(y, reference_conv2d(s, x, w)).relative;
 }

@@ -76,6 +76,12 @@ enum class Int8Calibration {
     mse,
 };
 const char* to_string(Int8Calibration calibration);  // "exact-bound", "percentile", "mse"
+// How a quantized precision's clips are calibrated unless asked otherwise:
+// int8's at the 99.9th percentile (as the paper initializes them); split-int8's
+// at the exact bound: at 32,639 levels a side a clipped value errs far more
+// than every rounding, and percentile and least-squares clips, fitted to the
+// calibration inputs, clip other inputs' values (docs/int8.md).
+Int8Calibration default_calibration(Precision precision);
 // Throws InputError naming the three; `what` names the text ("--calibration").
 Int8Calibration parse_int8_calibration(const std::string& name, std::string_view what);
 
@@ -85,8 +91,9 @@ Int8Clips exact_bound_clips(const ConvShape& shape, const ConvAlgorithm& recipes
 // V's clips for the layer from `inputs` (each a whole input tensor of the
 // shape), and where they came from ("percentile 99.9 of 2 inputs").
 // Deterministic: the same inputs give the same clips.
-Int8Clips calibrate_int8(const ConvShape& shape, const ConvAlgorithm& recipes, const std::vector<std::vector<float>>& inputs,
-                         Int8Calibration calibration, double percentile = 99.9);
+// Least squares takes the precision's codes (127 or 32,639 levels a side).
+Int8Clips calibrate_int8(const ConvShape& shape, const ConvAlgorithm& recipes, Precision precision,
+                         const std::vector<std::vector<float>>& inputs, Int8Calibration calibration, double percentile = 99.9);
 // U's clips per filter k and tap ([k·α_h·α_w + ξ]): the filter's largest |U|
 // at the tap, capped at clips.weights where that is set.
 std::vector<double> int8_u_clips(const ConvShape& shape, const ConvAlgorithm& recipes, const std::vector<float>& filters,
@@ -94,8 +101,8 @@ std::vector<double> int8_u_clips(const ConvShape& shape, const ConvAlgorithm& re
 // The scales buffer the int8 kernels read (layer.hpp's int8_scale_index),
 // for these filters and clips. Throws InputError for clips that are not one
 // positive finite value a tap.
-std::vector<float> int8_scales(const ConvShape& shape, const ConvAlgorithm& recipes, const std::vector<float>& filters,
-                               const Int8Clips& clips, const TensorQuantization& quantization = {});
+std::vector<float> int8_scales(const ConvShape& shape, const ConvAlgorithm& recipes, Precision precision,
+                               const std::vector<float>& filters, const Int8Clips& clips, const TensorQuantization& quantization = {});
 // Its tensors region, int8-io's coding of the input and output.
 void write_tensor_scales(std::vector<float>& scales, const ConvShape& shape, const ConvAlgorithm& recipes,
                          const TensorQuantization& quantization);
@@ -123,10 +130,12 @@ TensorQuantization data_quantization(const ConvShape& shape, const Epilogue& epi
 struct Int8Quantized {
     bool u = true, v = true;
 };
-// The layer's output as the int8 kernels compute it with these clips; where
-// `largest_sum` is given, it receives the largest |Σ_c code_U·code_V| of
-// the product (what the int32 sums must hold).
-std::vector<double> int8_winograd_on_host(const ConvShape& shape, const ConvAlgorithm& recipes, const std::vector<float>& input,
+// The layer's output as the kernels of a quantized precision compute it with
+// these clips; where `largest_sum` is given, it receives the largest |Σ_c
+// code_U·code_V| of the product (at split-int8, of the codes' parts, a plane
+// of M): what the int32 sums must hold.
+std::vector<double> int8_winograd_on_host(const ConvShape& shape, const ConvAlgorithm& recipes, Precision precision,
+                                          const std::vector<float>& input,
                                           const std::vector<float>& filters, const Int8Clips& clips,
                                           Int8Quantized quantized = {}, double* largest_sum = nullptr);
 
@@ -134,7 +143,7 @@ std::vector<double> int8_winograd_on_host(const ConvShape& shape, const ConvAlgo
 // of V's and of U's quantization alone, and of the int8 direct convolution
 // (per-tensor scales) on the same tensors; and the product's int32 use:
 // its largest |sum| on these tensors, and the largest any tensors can give
-// (127² a lane of each word of channels, kernel_kinds.hpp).
+// (largest_plane_product a lane of each word of channels, kernel_kinds.hpp).
 // At int8-io (`coding` given) the whole layer runs on the input's codes and
 // codes its output, as does the int8 direct baseline, and `tensors` is that
 // coding's error alone (the exact convolution of the coded input, its output
@@ -144,7 +153,7 @@ struct Int8ErrorModel {
     std::optional<LayerErrors> tensors;
     double largest_sum = 0, sum_bound = 0;
 };
-Int8ErrorModel model_int8_error(const ConvShape& shape, const ConvAlgorithm& recipes, const std::vector<float>& input,
+Int8ErrorModel model_int8_error(const ConvShape& shape, const ConvAlgorithm& recipes, Precision precision, const std::vector<float>& input,
                                 const std::vector<float>& filters, const Int8Clips& clips,
                                 const TensorQuantization* coding = nullptr);
 // What `run --check` and selftest hold an int8 layer to (check_bound has no

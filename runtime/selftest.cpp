@@ -63,9 +63,9 @@ public:
                           {variant, tile, suggested_params(shape, tile, limits_.device_class, pass), "", precision, epilogue, pass},
                           quick});
         ConvConfig& config = cases_.back().config;
-        // int8's clips calibrated on the input the case runs.
+        // A quantized precision's clips calibrated on the input the case runs.
         if (spec_of(precision).quantized())
-            config.clips = calibrate_int8(shape, config, {case_tensor(shape, pass, LayerTensor::x)}, Int8Calibration::percentile);
+            config.clips = calibrate_int8(shape, config, {case_tensor(shape, pass, LayerTensor::x)}, default_calibration(precision));
         return config;
     }
     bool supports(Precision precision) const { return precision_refusal(precision, limits_).empty(); }
@@ -155,6 +155,9 @@ std::vector<SelftestCase> selftest_cases(Backend backend, const DeviceLimits& li
         dot[Param::integer_dot][0] = 1;
         if (!cases.refuses(dot, Precision::int8)) cases.add(awkward_3x3, Variant::nonfused, 4, false, Precision::int8).params = dot;
     }
+    // split-int8's three product planes a tap through the staged GEMM, at F(6,3).
+    if (cases.supports(Precision::split_int8))
+        cases.add(ConvShape{1, 70, 9, 10, 6, 3, 1}, Variant::nonfused, 6, false, Precision::split_int8).params[Param::gemm_staging] = {2, 0};
     // The direct kernel.
     const ConvShape direct_shapes[] = {awkward_3x3, awkward_5x5, row_1x7, line_1d};
     for (const ConvShape& shape : direct_shapes) cases.add(shape, Variant::direct, 1, &shape == direct_shapes);

@@ -43,6 +43,7 @@ std::string product_macros(const KernelInterface& k, Backend backend) {
                                "#define PRODUCT_FMA(a, b, c) wino_split_tf32_fma(a, b, c)\n") +
                    (backend == Backend::cuda ? "#define WINO_MMA wino_split_tf32_mma\n" : "");
         case ProductOperands::int8:
+        case ProductOperands::split_int8:
             return std::string("#define PRODUCT(a, b) wino_dot4(a, b, 0)\n#define PRODUCT_FMA(a, b, c) wino_dot4(a, b, c)\n") +
                    (backend == Backend::cuda ? "#define WINO_MMA wino_s8_mma\n" : "");
     }

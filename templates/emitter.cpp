@@ -190,8 +190,8 @@ EmittedKernel emit_kernel(KernelKind kind, const ConvAlgorithm& a, const KernelP
     const ProductOperands operands = spec_of(precision).product_operands;
     const KernelInterface interface{kernel_name(kind, a, p, precision, epilogue, pass), spec.workgroup_size(p),
                                     buffers_of(kind, p, precision, epilogue), half_arithmetic, operands,
-                                    spec.multiplies && operands == ProductOperands::int8,
-                                    spec.multiplies && operands == ProductOperands::int8 && p[Param::integer_dot][0] != 0,
+                                    spec.multiplies && spec_of(precision).quantized(),
+                                    spec.multiplies && spec_of(precision).quantized() && p[Param::integer_dot][0] != 0,
                                     applies_to(param_spec(Param::gemm_subgroup), kind) && p[Param::gemm_subgroup][0] != 0,
                                     backend == Backend::glsl && applies_to(param_spec(Param::tensor_cores), kind) &&
                                         p[Param::tensor_cores][0] != 0};

@@ -10,6 +10,8 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <functional>
+#include <iterator>
 #include <numeric>
 #include <optional>
 #include <tuple>
@@ -61,9 +63,40 @@ ChannelLanes channel_lanes(bool packed, const std::vector<std::string>& words) {
     return {open, in4 + "}\n"};
 }
 
-// A value's int8 code at a factor, placed in the lane's byte of `word`.
-std::string packed_code(const std::string& word, const std::string& value, const std::string& factor) {
-    return fmt::format("{}{} |= in_layer ? wino_int8_code({} * {}, lane) : 0;\n", in4, word, value, factor);
+// How a transform thread packs a quantized precision's codes: a word a tap
+// and part, in one pass over its word's channels; or, where that many words
+// would not fit its registers, a pass a part (`part` the pass: the transform
+// is computed again each pass, its loads cached).
+struct CodePacking {
+    // The most words a thread packs in a pass: split-int8's F(6,3), 128
+    // words beside its 64 values, spills on sm_90; int8's 64 and F(4,3)'s 72 do not.
+    static constexpr int most_words = 96;
+    int parts, passes;
+    CodePacking(ProductOperands operands, int positions)
+        : parts(operand_parts(operands)), passes(parts > 1 && positions * parts > most_words ? parts : 1) {}
+    int parts_a_pass() const { return parts / passes; }
+    // The plane of U or V that the pass's part `part` of tap xi lies in.
+    std::string plane(int xi, int part) const {
+        return passes == 1 ? std::to_string(xi * parts + part) : fmt::format("({} * {} + part)", xi, parts);
+    }
+    std::string open() const { return passes == 1 ? "" : fmt::format("{}for (int part = 0; part < {}; ++part) {{\n", in4, parts); }
+    std::string close() const { return passes == 1 ? "" : in4 + "}\n"; }
+};
+
+// A value's code at a factor, in the lane's byte of the word of each of the
+// pass's parts (`word(part)`): int8's code, or split-int8's 16-bit code as
+// its high and low int8 codes (CodeSplit).
+std::string packed_codes(ProductOperands operands, const CodePacking& packing, const std::function<std::string(int)>& word,
+                         const std::string& value, const std::string& factor) {
+    auto placed = [&](int part, const std::string& code) {
+        return fmt::format("{}{} |= in_layer ? wino_lane_byte({}, lane) : 0;\n", in4, word(part), code);
+    };
+    if (operands != ProductOperands::split_int8)
+        return placed(0, fmt::format("wino_code({} * {}, {}.0)", value, factor, int8_largest_code));
+    const std::string low = fmt::format("q - (high << {})", CodeSplit::radix_bits);
+    return fmt::format("{0}{{\n{0}int q = wino_code({1} * {2}, {3}.0);\n{0}int high = (q + {4}) >> {5};\n", in4, value, factor,
+                       CodeSplit::largest_code, CodeSplit::radix / 2, CodeSplit::radix_bits) +
+           (packing.passes == 1 ? placed(0, "high") + placed(1, low) : placed(0, fmt::format("part == 0 ? high : {}", low))) + in4 + "}\n";
 }
 
 // Precision int8's scale of a tap (and filter `k`, an expression) as the
@@ -82,63 +115,77 @@ std::string scale_at(ScaleRegion region, int positions, int tap, const std::stri
 TemplateValues filter_transform_values(const ConvAlgorithm& a, const KernelParams& p, const Dialect& d, ProductOperands operands) {
     TemplateValues v = axis_values(a, {"alpha_h", "alpha_w", "r_h", "r_w"});
     const int positions = alpha_h(a) * alpha_w(a);
-    const bool packed = operands == ProductOperands::int8;
+    const CodePacking packing(operands, positions);
+    const int parts = packing.parts_a_pass();
+    // The packed word of the pass's part of a tap.
+    auto word = [parts](int xi, int part) { return fmt::format("packed{}", xi * parts + part); };
     std::vector<std::string> words;
-    for (int xi = 0; xi < positions; ++xi) words.push_back(fmt::format("packed{}", xi));
-    const ChannelLanes lanes = channel_lanes(packed, words);
-    v["lanes_open"] = lanes.open;
+    for (int xi = 0; xi < positions; ++xi)
+        for (int part = 0; part < parts; ++part) words.push_back(word(xi, part));
+    const ChannelLanes lanes = channel_lanes(quantized(operands), words);
+    v["lanes_open"] = packing.open() + lanes.open;
     v["lanes_close"] = lanes.close;
     v["load"] = assign_each(a.r * a.s, element("g"), [](int i) { return fmt::format("FILTER_VALUE(k, c, {})", i); }, in4);
     std::tie(v["columns"], v["rows"]) = transform_2d(a.h->filter, a.w->filter, "g", "gg", "ut", unroll(p), d, in4);
-    auto u_at = [](int xi) { return fmt::format("u[({} * p.c_words + word) * columns + column]", xi); };
-    if (!packed) {
-        v["store"] = assign_each(positions, u_at, [](int xi) { return fmt::format("STORED_u(ut[{}])", xi); }, in4);
+    auto u_at = [](const std::string& u_plane) { return fmt::format("u[({} * p.c_words + word) * columns + column]", u_plane); };
+    if (!quantized(operands)) {
+        v["store"] = assign_each(positions, [&](int xi) { return u_at(std::to_string(xi)); },
+                                 [](int xi) { return fmt::format("STORED_u(ut[{}])", xi); }, in4);
         return v;
     }
     for (int xi = 0; xi < positions; ++xi)
-        v["store"] += packed_code(words[static_cast<std::size_t>(xi)], fmt::format("ut[{}]", xi),
-                                  scale_at(ScaleRegion::u_inverse, positions, xi, "k"));
-    v["lanes_close"] += assign_each(positions, u_at, [](int xi) { return fmt::format("STORED_u(packed{})", xi); }, in4);
+        v["store"] += packed_codes(operands, packing, [&](int part) { return word(xi, part); }, fmt::format("ut[{}]", xi),
+                                   scale_at(ScaleRegion::u_inverse, positions, xi, "k"));
+    for (int xi = 0; xi < positions; ++xi)
+        for (int part = 0; part < parts; ++part)
+            v["lanes_close"] += fmt::format("{}{} = STORED_u({});\n", in4, u_at(packing.plane(xi, part)), word(xi, part));
+    v["lanes_close"] += packing.close();
     return v;
 }
 
 TemplateValues input_transform_values(const ConvAlgorithm& a, const KernelParams& p, const Dialect& d, ProductOperands operands) {
     const int group = tiles_per_thread(p);
+    const bool packed = quantized(operands);
     const std::string tiles = tile_copies(template_text("input_tile"), axis_values(a, {"alpha_h", "alpha_w", "m_h", "m_w"}), group, [&](int e) {
-        // At int8 a pixel is read through IMAGE_PIXEL, which int8-io's
+        // Quantized, a pixel is read through IMAGE_PIXEL, which int8-io's
         // kernels define to dequantize its code (the emitter's tensor coding).
-        TemplateValues tile{{"load", patch_load(alpha_h(a), alpha_w(a), in8,
-                                                operands == ProductOperands::int8 ? "IMAGE_PIXEL({})" : "FETCH_REAL(images, {})")}};
+        TemplateValues tile{{"load", patch_load(alpha_h(a), alpha_w(a), in8, packed ? "IMAGE_PIXEL({})" : "FETCH_REAL(images, {})")}};
         std::tie(tile["columns"], tile["rows"]) =
             transform_2d(a.h->input, a.w->input, "d", "bd", fmt::format("vt{}", e), unroll(p), d, in8);
         return tile;
     });
     const int positions = alpha_h(a) * alpha_w(a);
-    auto v_at = [](int xi) { return fmt::format("v[({} * p.c_words + word) * groups + group]", xi); };
-    if (operands != ProductOperands::int8) {
-        const std::string store = assign_each(positions, v_at, [&](int xi) {
+    auto v_at = [](const std::string& v_plane) { return fmt::format("v[({} * p.c_words + word) * groups + group]", v_plane); };
+    if (!packed) {
+        const std::string store = assign_each(positions, [&](int xi) { return v_at(std::to_string(xi)); }, [&](int xi) {
             auto tile = [xi](int e) { return fmt::format("vt{}[{}]", e, xi); };
             return fmt::format("STORED_v({})", group == 4 ? float4_of(tile) : tile(0));
         }, in4);
         const ChannelLanes lanes = channel_lanes(false, {});
         return {{"tiles", tiles}, {"store", store}, {"lanes_open", lanes.open}, {"lanes_close", lanes.close}};
     }
-    // Each tap's factor read once; each tile's code packed by tap.
-    auto packed = [](int xi, int e) { return fmt::format("packed{}_{}", xi, e); };
+    // Each tap's factor read once; each tile's codes packed by tap and part.
+    const CodePacking packing(operands, positions);
+    const int parts = packing.parts_a_pass();
+    auto packed_word = [parts](int xi, int part, int e) { return fmt::format("packed{}_{}", xi * parts + part, e); };
     std::vector<std::string> words;
     std::string store;
     for (int xi = 0; xi < positions; ++xi)
         for (int e = 0; e < group; ++e) {
-            words.push_back(packed(xi, e));
-            store += packed_code(packed(xi, e), fmt::format("vt{}[{}]", e, xi), fmt::format("v_inverse{}", xi));
+            for (int part = 0; part < parts; ++part) words.push_back(packed_word(xi, part, e));
+            store += packed_codes(operands, packing, [&](int part) { return packed_word(xi, part, e); }, fmt::format("vt{}[{}]", e, xi),
+                                  fmt::format("v_inverse{}", xi));
         }
     ChannelLanes lanes = channel_lanes(true, words);
     lanes.open = assign_each(positions, [](int xi) { return fmt::format("REAL v_inverse{}", xi); },
-                             [&](int xi) { return scale_at(ScaleRegion::v_inverse, positions, xi); }, in4) + lanes.open;
-    lanes.close += assign_each(positions, v_at, [&](int xi) {
-        auto tile = [&](int e) { return packed(xi, e); };
-        return fmt::format("STORED_v({})", group == 4 ? fmt::format("MAKE_INT4({}, {}, {}, {})", tile(0), tile(1), tile(2), tile(3)) : tile(0));
-    }, in4);
+                             [&](int xi) { return scale_at(ScaleRegion::v_inverse, positions, xi); }, in4) + packing.open() + lanes.open;
+    for (int xi = 0; xi < positions; ++xi)
+        for (int part = 0; part < parts; ++part) {
+            auto tile = [&](int e) { return packed_word(xi, part, e); };
+            lanes.close += fmt::format("{}{} = STORED_v({});\n", in4, v_at(packing.plane(xi, part)),
+                                       group == 4 ? fmt::format("MAKE_INT4({}, {}, {}, {})", tile(0), tile(1), tile(2), tile(3)) : tile(0));
+        }
+    lanes.close += packing.close();
     return {{"tiles", tiles}, {"store", store}, {"lanes_open", lanes.open}, {"lanes_close", lanes.close}};
 }
 
@@ -382,7 +429,7 @@ struct SharedLoads {
 // channel product, added to the running sum: no partial sums live across
 // channels. The last, partial block sums the same way in a loop, from global
 // memory: staging changes where a value is read, never the sums.
-TemplateValues gemm_values(const ConvAlgorithm&, const KernelParams& p, const Dialect&, ProductOperands) {
+TemplateValues gemm_block_values(const KernelParams& p) {
     const GemmBlock g(p);
     if (p[Param::tensor_cores][0]) return tensor_core_values(g);
     const int reg_k = 4 * g.reg_k_quads, reg_p = 4 * g.reg_p_quads, kq = g.reg_k_quads, pq = g.reg_p_quads;
@@ -492,14 +539,38 @@ TemplateValues gemm_values(const ConvAlgorithm&, const KernelParams& p, const Di
             {"sum_block", std::to_string(product_sum_block)}};
 }
 
-// At int8, M holds the int32 sums, each dequantized by its tap's and
-// filter's factor as it is picked.
+// Where the GEMM's operands lie for M's plane xi: U's and V's plane xi, or at
+// split-int8 the parts of tap xi / products that CodeSplit's product xi %
+// products multiplies.
+std::string operand_bases(ProductOperands operands) {
+    if (operands != ProductOperands::split_int8)
+        return "    int u_base = xi * p.c_words * p.k_quads;\n    int v_base = xi * p.c_words * p.p_quads;\n";
+    std::vector<std::string> u_low, v_low;
+    for (std::size_t i = 0; i < std::size(CodeSplit::products); ++i) {
+        if (CodeSplit::products[i].u_part) u_low.push_back(fmt::format("code_product == {}", i));
+        if (CodeSplit::products[i].v_part) v_low.push_back(fmt::format("code_product == {}", i));
+    }
+    return fmt::format("    int code_product = xi % {0}, tap_plane = xi / {0} * {1};\n"
+                       "    int u_base = (tap_plane + int({2})) * p.c_words * p.k_quads;\n"
+                       "    int v_base = (tap_plane + int({3})) * p.c_words * p.p_quads;\n",
+                       std::size(CodeSplit::products), CodeSplit::parts, fmt::join(u_low, " || "), fmt::join(v_low, " || "));
+}
+
+TemplateValues gemm_values(const ConvAlgorithm&, const KernelParams& p, const Dialect&, ProductOperands operands) {
+    TemplateValues values = gemm_block_values(p);
+    values["planes"] = operand_bases(operands);
+    return values;
+}
+
+// Quantized, M holds the int32 sums, each dequantized by its tap's and
+// filter's factor as it is picked; at split-int8, a tap's product planes
+// summed by their weights first (CodeSplit).
 TemplateValues output_transform_values(const ConvAlgorithm& a, const KernelParams& p, const Dialect& d, ProductOperands operands) {
-    const int positions = alpha_h(a) * alpha_w(a), group = tiles_per_thread(p);
-    const bool grouped = group == 4, dequantized = operands == ProductOperands::int8;
+    const int positions = alpha_h(a) * alpha_w(a), group = tiles_per_thread(p), planes = product_planes(operands);
+    const bool grouped = group == 4, dequantized = quantized(operands);
     std::string load = assign_each(
-        positions, [&](int xi) { return fmt::format("{} mq{}", grouped ? "REAL4" : "REAL", xi); },
-        [&](int xi) { return fmt::format("{}(product, ({} * p.K + k) * groups + group)", grouped ? "FETCH_REAL4" : "FETCH_REAL", xi); },
+        positions * planes, [&](int plane) { return fmt::format("{} mq{}", grouped ? "REAL4" : "REAL", plane); },
+        [&](int plane) { return fmt::format("{}(product, ({} * p.K + k) * groups + group)", grouped ? "FETCH_REAL4" : "FETCH_REAL", plane); },
         in4);
     if (dequantized)
         load += assign_each(positions, [](int xi) { return fmt::format("REAL dequantize{}", xi); },
@@ -507,8 +578,14 @@ TemplateValues output_transform_values(const ConvAlgorithm& a, const KernelParam
     const std::string tiles = tile_copies(template_text("output_tile"), axis_values(a, {"alpha_h", "alpha_w", "m_h", "m_w"}), group, [&](int e) {
         TemplateValues tile{{"store", block_store(a.m(), p[Param::vector_rows][0] != 0, in8)}};
         tile["pick"] = assign_each(positions, element("mt"), [&](int xi) {
-            const std::string m = grouped ? fmt::format("mq{}.{}", xi, lanes[e]) : fmt::format("mq{}", xi);
-            return dequantized ? fmt::format("{} * dequantize{}", m, xi) : m;
+            auto m = [&](int plane) { return grouped ? fmt::format("mq{}.{}", plane, lanes[e]) : fmt::format("mq{}", plane); };
+            if (!dequantized) return m(xi);
+            if (planes == 1) return fmt::format("{} * dequantize{}", m(xi), xi);
+            // The high·high plane, then the high·low ones at 1 / radix.
+            std::vector<std::string> lower;
+            for (int i = 1; i < planes; ++i) lower.push_back(m(xi * planes + i));
+            return fmt::format("({} + ({}) * {}) * dequantize{}", m(xi * planes), fmt::join(lower, " + "),
+                               d.constant(Exact(Rational(1) / Rational(static_cast<long>(CodeSplit::radix)))), xi);
         }, in8);
         std::tie(tile["columns"], tile["rows"]) = transform_2d(a.h->output, a.w->output, "mt", "am", "y", unroll(p), d, in8);
         return tile;
@@ -599,7 +676,7 @@ const std::vector<KindSpec> kinds = {
          const auto [wg_k, wg_p] = p[Param::gemm_threads];
          const auto [reg_k, reg_p] = p[Param::gemm_registers];
          return Groups{ceil_div(t.tiles_padded, wg_p * reg_p), ceil_div(t.k_padded, wg_k * reg_k),
-                       static_cast<std::uint32_t>(t.positions())};
+                       static_cast<std::uint32_t>(t.product_planes())};
      },
      gemm_values},
     {KernelKind::output_transform, "output_transform", false, true, false,
@@ -656,6 +733,24 @@ std::string algorithm_tag(TileSize m, int r, int s) {
 
 std::string algorithm_text(TileSize m, int r, int s) {
     return m.square() && r == s ? fmt::format("F({},{})", m.h, r) : fmt::format("F({}x{},{}x{})", m.h, m.w, r, s);
+}
+
+int operand_parts(ProductOperands operands) { return operands == ProductOperands::split_int8 ? CodeSplit::parts : 1; }
+
+int product_planes(ProductOperands operands) {
+    return operands == ProductOperands::split_int8 ? static_cast<int>(std::size(CodeSplit::products)) : 1;
+}
+
+long long largest_code(ProductOperands operands) {
+    return operands == ProductOperands::split_int8 ? CodeSplit::largest_code : int8_largest_code;
+}
+
+long long high_product_weight(ProductOperands operands) {
+    return operands == ProductOperands::split_int8 ? CodeSplit::radix * CodeSplit::radix : 1;
+}
+
+long long largest_plane_product(ProductOperands operands) {
+    return int8_largest_code * (operands == ProductOperands::split_int8 ? CodeSplit::radix / 2 : int8_largest_code);
 }
 
 int points_alpha(TileSize m, int r, int s) { return r > 1 ? m.h + r - 1 : m.w + s - 1; }

@@ -50,9 +50,12 @@ using TemplateValues = std::map<std::string, std::string>;
 // takes int8 codes, packed 4 channels a 32-bit word (the transforms quantize
 // them, per tap, through the scales buffer), and sums 4-way dot products in
 // int32 (dp4a): the GEMM's working type is then int, its reduction runs over
-// the words, and M holds the exact int32 sums. The kernels spell it
-// PRODUCT(a, b) and PRODUCT_FMA(a, b, c) (the preamble).
-enum class ProductOperands { as_read, tf32, split_tf32, int8 };
+// the words, and M holds the exact int32 sums; or quantizes them to 16-bit
+// codes q, each held as two int8 codes (its high and low parts, CodeSplit), and
+// sums the products of the parts that CodeSplit lists, each in a GEMM of its
+// own (M's planes), into int32. The kernels spell it PRODUCT(a, b) and
+// PRODUCT_FMA(a, b, c) (the preamble).
+enum class ProductOperands { as_read, tf32, split_tf32, int8, split_int8 };
 // Channels a 32-bit word of U and V holds.
 inline constexpr int int8_channels_a_word = 4;
 // The largest |code| (clamped to ±127, never −128), and the most channels
@@ -61,6 +64,46 @@ inline constexpr int int8_channels_a_word = 4;
 inline constexpr long long int8_largest_code = 127;
 inline constexpr long long int8_largest_channels =
     std::numeric_limits<std::int32_t>::max() / (int8_channels_a_word * int8_largest_code * int8_largest_code) * int8_channels_a_word;
+
+// Precision split-int8's codes, Ozaki's splitting on int8 products: a 16-bit
+// code q, |q| <= largest_code, is high·radix + low with high = floor((q +
+// radix/2) / radix), so high lies in ±127 and low in [−128, 127]. A product
+// of two codes is radix²·high·high + radix·(high·low + low·high) + low·low;
+// the GEMM sums the first three (its `products`, as (U's part, V's part), 0
+// high and 1 low), each over the channels in an int32 plane of M, and leaves
+// out low·low (as CUTLASS's 3xTF32 leaves out small·small): at most 2^14 of a
+// product's 2^30, it errs about as much as the two codes' roundings do
+// together, and a fourth product would cost a third more. U and V hold
+// `parts` planes a tap, M `products.size()`.
+struct CodeSplit {
+    static constexpr long long radix = 256;
+    static constexpr int radix_bits = 8;
+    static constexpr long long largest_code = int8_largest_code * (radix + 1);  // 32,639: high and low both in ±127
+    static constexpr int parts = 2;
+    struct Product {
+        int u_part, v_part;
+    };
+    // high·high first: the planes after it weigh 1 / radix of it.
+    static constexpr Product products[] = {{0, 0}, {0, 1}, {1, 0}};
+    static constexpr long long high(long long q) { return (q + radix / 2) >> radix_bits; }
+    static constexpr long long low(long long q) { return q - (high(q) << radix_bits); }
+};
+// Whether the product's operands are codes (int8, split-int8).
+inline bool quantized(ProductOperands operands) { return operands == ProductOperands::int8 || operands == ProductOperands::split_int8; }
+// The planes of U and V a tap has at a product's operands, and of M.
+int operand_parts(ProductOperands operands);
+int product_planes(ProductOperands operands);
+// The largest |code| of the quantized products' operands (int8: 127; split-int8: CodeSplit's).
+long long largest_code(ProductOperands operands);
+// What the dequantization multiplies M's first plane by beside the steps: 1,
+// or split-int8's radix² (high·high's weight in a product of codes).
+long long high_product_weight(ProductOperands operands);
+// The largest |product| of two codes' parts one plane of M sums: 127², or split-int8's 127·128 (high·low).
+long long largest_plane_product(ProductOperands operands);
+// The largest |sum| of one plane of M over C channels whatever the codes, and
+// the most channels an int32 holds that for: int8's 127·127, split-int8's 127·128 (high·low).
+inline constexpr long long split_int8_largest_channels =
+    std::numeric_limits<std::int32_t>::max() / (int8_channels_a_word * int8_largest_code * (CodeSplit::radix / 2)) * int8_channels_a_word;
 
 // What a kernel set computes: an R×S correlation, by Winograd F(m_h×m_w, R×S)
 // through one 1D recipe set per axis (h: over each column of a tile, along

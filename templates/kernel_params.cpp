@@ -239,7 +239,7 @@ const std::vector<ParamSpec> table = {
     {.param = Param::tensor_cores,
      .name = "tensor_cores",
      .flag = "--tensor-cores",
-     .help = "the GEMM's product on tensor cores (CUDA mma: precision fp16-mixed, tf32, split-tf32, int8 or int8-io; "
+     .help = "the GEMM's product on tensor cores (CUDA mma: precision fp16-mixed, tf32, split-tf32, int8, int8-io or split-int8; "
              "GLSL cooperative matrices: fp16-mixed; with --gemm-staging shared or double): on or off",
      .type = ParamType::flag,
      .tag = "tc",

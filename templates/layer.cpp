@@ -122,9 +122,10 @@ long long round_up4(long long n) { return (n + 3) / 4 * 4; }
 
 }  // namespace
 
-Tiling tiling_of(const ConvShape& s, Variant variant, TileSize m, int channel_lanes) {
+Tiling tiling_of(const ConvShape& s, Variant variant, TileSize m, OperandPacking packing) {
     Tiling t;
-    t.channel_words = (s.C + channel_lanes - 1) / channel_lanes;
+    t.packing = packing;
+    t.channel_words = (s.C + packing.channel_lanes - 1) / packing.channel_lanes;
     if (spec_of(variant).winograd) {
         t.alpha_h = m.h + s.R - 1;
         t.alpha_w = m.w + s.S - 1;
@@ -144,9 +145,9 @@ long long buffer_floats(BufferId buffer, const ConvShape& s, const Tiling& t) {
         case BufferId::filters: return static_cast<long long>(s.filter_size());
         case BufferId::result: return static_cast<long long>(s.output_size());
         case BufferId::bias: return s.K;
-        case BufferId::u: return saturating_product({a2, t.k_padded, t.channel_words});
-        case BufferId::v: return saturating_product({a2, t.channel_words, t.tiles_padded});
-        case BufferId::product: return saturating_product({a2, s.K, t.tiles_padded});
+        case BufferId::u: return saturating_product({t.operand_planes(), t.k_padded, t.channel_words});
+        case BufferId::v: return saturating_product({t.operand_planes(), t.channel_words, t.tiles_padded});
+        case BufferId::product: return saturating_product({t.product_planes(), s.K, t.tiles_padded});
         case BufferId::scales: return int8_scale_index(TensorField::count, a2, s.K);
     }
     throw std::logic_error("unknown buffer");

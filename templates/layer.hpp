@@ -73,15 +73,24 @@ nlohmann::ordered_json tile_json(TileSize tile);
 // U and V are read 4 values at a time, so K and the tile count are padded to
 // groups of 4: the rows of U, V and M.
 // alpha_h·alpha_w tile positions (alpha_h = m.h + R − 1, alpha_w = m.w + S − 1).
-// U and V hold the channels in words of `channel_lanes` (tiling_of's: 4 int8
-// codes at precision int8, else 1): channel_words of them, the GEMM's reduction.
+// U and V hold the channels in words of `channel_lanes` (4 int8 codes at the
+// quantized precisions, else 1): channel_words of them, the GEMM's reduction;
+// and a tap's values in `operand_parts` planes (split-int8's high and low
+// codes, else 1), which the GEMM multiplies into `product_planes` planes of M
+// a tap (CodeSplit's products).
+struct OperandPacking {
+    int channel_lanes = 1, operand_parts = 1, product_planes = 1;
+};
 struct Tiling {
     long long alpha_h = 0, alpha_w = 0, tiles_h = 0, tiles_w = 0, tiles = 0, k_padded = 0, tiles_padded = 0;
     long long channel_words = 0;
+    OperandPacking packing;
     long long positions() const { return alpha_h * alpha_w; }
+    long long operand_planes() const { return positions() * packing.operand_parts; }
+    long long product_planes() const { return positions() * packing.product_planes; }
 };
 
-Tiling tiling_of(const ConvShape& shape, Variant variant, TileSize m, int channel_lanes = 1);
+Tiling tiling_of(const ConvShape& shape, Variant variant, TileSize m, OperandPacking packing = {});
 
 // Values in a buffer for this layer and tiling (U and V: channel_words words a row of k or tiles).
 long long buffer_floats(BufferId buffer, const ConvShape& shape, const Tiling& tiling);

@@ -73,9 +73,9 @@ LayerRecipes::LayerRecipes(const ConvShape& s, const ConvConfig& c, const Optimi
 
 ConvAlgorithm LayerRecipes::algorithm() const { return ConvAlgorithm::winograd2d(h(), w()); }
 
-// Precision int8's int32 sums cannot overflow at any C a layer has (int8
-// runs the forward pass, whose channels are the layer's).
-static_assert(max_channels <= int8_largest_channels);
+// The quantized precisions' int32 sums cannot overflow at any C a layer has
+// (they run the forward pass, whose channels are the layer's).
+static_assert(max_channels <= int8_largest_channels && max_channels <= split_int8_largest_channels);
 
 void validate_shape(const ConvShape& layer, const ConvConfig& c, ParamNaming naming) {
     check_ranges(layer);
@@ -119,7 +119,7 @@ void validate_shape(const ConvShape& layer, const ConvConfig& c, ParamNaming nam
                                        spec_of(c.precision).product_operands != ProductOperands::as_read))
         throw InputError(fmt::format("the cuBLAS product is SGEMM over fp32 U, V and M: not at precision {}", to_string(c.precision)));
     check_params(c.params, {.kinds = variant.kinds, .shape = &s, .m = computed.m, .naming = naming, .precision = c.precision});
-    const Tiling tiling = tiling_of(s, c.variant, computed.m, channel_lanes(c.precision));
+    const Tiling tiling = tiling_of(s, c.variant, computed.m, operand_packing(c.precision));
     long long largest = 0;
     for (const KernelKind kind : variant.kinds)
         for (const BufferUse& use : spec_of(kind).buffers(c.params))
@@ -138,7 +138,7 @@ ConvPlan make_plan(const ConvShape& layer, const ConvConfig& config, Backend bac
     validate_shape(layer, config);
     const ConvShape s = pass_shape(layer, config.pass, config.m);
     const ConvConfig computed = computed_config(layer, config);
-    ConvPlan plan{layer, s, config, tiling_of(s, config.variant, computed.m, channel_lanes(config.precision)), {}, {}, {}, {}, {}, {}};
+    ConvPlan plan{layer, s, config, tiling_of(s, config.variant, computed.m, operand_packing(config.precision)), {}, {}, {}, {}, {}, {}};
     plan.args = kernel_args(layer, s, plan.tiling);
     std::optional<LayerRecipes>& recipes = plan.recipes;
     if (spec_of(config.variant).winograd) recipes.emplace(s, computed, optimizer_options(config.precision));
@@ -179,7 +179,7 @@ std::string precision_refusal(Precision precision, const DeviceLimits& limits) {
 
 void check_device_limits(const ConvShape& layer, const ConvConfig& config, const DeviceLimits& limits) {
     const ConvShape s = pass_shape(layer, config.pass, config.m);
-    const Tiling tiling = tiling_of(s, config.variant, pass_tile(layer, config.pass, config.m), channel_lanes(config.precision));
+    const Tiling tiling = tiling_of(s, config.variant, pass_tile(layer, config.pass, config.m), operand_packing(config.precision));
     const PrecisionSpec& precision = spec_of(config.precision);
     if (const std::string refusal = precision_refusal(config.precision, limits); !refusal.empty()) throw DeviceError(refusal);
     for (const KernelKind kind : spec_of(config.variant).kinds) {

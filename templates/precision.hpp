@@ -6,6 +6,7 @@
 
 #include "templates/kernel_kinds.hpp"
 #include "templates/kernel_params.hpp"
+#include "templates/layer.hpp"
 #include "recipes/optimizer.hpp"
 
 #include <wino/kinds.hpp>
@@ -36,9 +37,9 @@ struct PrecisionSpec {
     // it too (layer_run.hpp).
     double bound_factor;
     bool half_intermediates() const { return half_operands || half_product; }
-    // Whether U and V are quantized to int8 codes (int8): the product sums
-    // them in int32 and the transforms read the scales buffer.
-    bool quantized() const { return product_operands == ProductOperands::int8; }
+    // Whether U and V are quantized to int8 codes (int8, split-int8): the
+    // product sums them in int32 and the transforms read the scales buffer.
+    bool quantized() const { return wino::quantized(product_operands); }
     // Whether the GEMM's product can run on tensor cores (tensor_cores): its
     // operands binary16 or TF32 with its sums and M in fp32, or int8 codes
     // with int32 sums.
@@ -70,8 +71,8 @@ bool is_half(const PrecisionSpec& precision, BufferId buffer);
 bool is_integer(const PrecisionSpec& precision, BufferId buffer);
 // Whether a precision keeps the buffer as int8 codes: int8-io's input and output.
 bool is_int8(const PrecisionSpec& precision, BufferId buffer);
-// Channels a word of U and V holds at the precision (tiling_of's channel_lanes).
-int channel_lanes(Precision precision);
+// How U and V hold a tap's channels at the precision (tiling_of's packing).
+OperandPacking operand_packing(Precision precision);
 // Whether a kind binds the scales buffer at the precision: at int8, the
 // transforms, which quantize (filter, input) and dequantize (output).
 bool reads_scales(KernelKind kind, Precision precision);

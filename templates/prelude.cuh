@@ -41,13 +41,12 @@ __device__ inline float4 wino_fetch4(const int* b, int i) {
 __device__ inline float wino_fetch(const signed char* b, int i) { return static_cast<float>(__ldg(b + i)); }
 #define FETCH(buffer, i) wino_fetch(buffer, i)
 #define FETCH4(buffer, i) wino_fetch4(buffer, i)
-// Precision int8 (ProductOperands): a value's int8 code at a scale, rounded to
-// nearest even and clamped to ±127, placed in byte `lane` of a word; the
-// product's 4-way dot product of two words' codes, added to an int32 sum.
-__device__ inline int wino_int8_code(float scaled, int lane) {
-    const int code = __float2int_rn(fminf(fmaxf(scaled, -127.0f), 127.0f));
-    return static_cast<int>(static_cast<unsigned>(code & 255) << (8 * lane));
-}
+// The quantized precisions (ProductOperands): a value's code at a scale,
+// rounded to nearest even and clamped to ±largest; an int8 code placed in
+// byte `lane` of a word; the product's 4-way dot product of two words'
+// codes, added to an int32 sum.
+__device__ inline int wino_code(float scaled, float largest) { return __float2int_rn(fminf(fmaxf(scaled, -largest), largest)); }
+__device__ inline int wino_lane_byte(int code, int lane) { return static_cast<int>(static_cast<unsigned>(code & 255) << (8 * lane)); }
 __device__ inline int wino_dot4(int a, int b, int c) { return __dp4a(a, b, c); }
 #define MAKE_INT4(a, b, c, d) make_int4(a, b, c, d)
 // Precision int8-io's output: a value's int8 code at the output's inverse

@@ -36,14 +36,13 @@ float wino_split_tf32_fma(float a, float b, float c) {
     float a_small = wino_tf32(a - a_big), b_small = wino_tf32(b - b_big);
     return FMA(a_big, b_big, FMA(a_small, b_big, FMA(a_big, b_small, c)));
 }
-// Precision int8 (ProductOperands): a value's int8 code at a scale, rounded to
-// nearest even and clamped to ±127, placed in byte `lane` of a word; the
-// product's 4-way dot product of two words' codes, added to an int32 sum, as
-// CUDA's dp4a: by the device's instruction where the GEMM asks for it
-// (integer_dot), else of sign-extended bytes.
-int wino_int8_code(float scaled, int lane) {
-    return int(uint(int(roundEven(clamp(scaled, -127.0, 127.0))) & 255) << (8 * lane));
-}
+// The quantized precisions (ProductOperands): a value's code at a scale,
+// rounded to nearest even and clamped to ±largest; an int8 code placed in
+// byte `lane` of a word; the product's 4-way dot product of two words' codes,
+// added to an int32 sum, as CUDA's dp4a: by the device's instruction where
+// the GEMM asks for it (integer_dot), else of sign-extended bytes.
+int wino_code(float scaled, float largest) { return int(roundEven(clamp(scaled, -largest, largest))); }
+int wino_lane_byte(int code, int lane) { return int(uint(code & 255) << (8 * lane)); }
 int wino_dot4(int a, int b, int c) {
 #ifdef WINO_DOT_INSTRUCTION
     return c + wino_sdot_4x8(a, b, 0);

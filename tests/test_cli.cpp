@@ -371,7 +371,7 @@ TEST_CASE("precision on run and emit: 16-bit buffers named in the kernels, check
     CHECK(j["check"] == "pass");
     CHECK(j["rel_err"].get<double>() < 1e-2);
     CHECK(j["rel_err"].get<double>() > 1e-5);  // 16-bit, not 32-bit, buffers
-    require_bad_input("run --input-shape 1,6,11,9 --filters 5 --precision fp8", "--precision must be fp32, fp16-storage, fp16, fp16-storage-io, fp16-io, fp16-mixed, tf32, split-tf32, int8 or int8-io");
+    require_bad_input("run --input-shape 1,6,11,9 --filters 5 --precision fp8", "--precision must be fp32, fp16-storage, fp16, fp16-storage-io, fp16-io, fp16-mixed, tf32, split-tf32, int8, int8-io or split-int8");
     require_bad_input("run --input-shape 1,6,11,9 --filters 5 --variant direct --precision fp16-storage", "no intermediates");
 
     REQUIRE(run_wino_gen("emit --backend glsl --m 4 --r 3 --precision fp16-storage --registry-unit h --out " + dir).exit_code == 0);
@@ -441,6 +441,27 @@ TEST_CASE("precision on run and emit: 16-bit buffers named in the kernels, check
     CHECK(nlohmann::json::parse(full_run.out)["tuning"] == "none");
     CHECK(nlohmann::json::parse(full_run.out)["precision"] == "fp32");
     std::system(("rm -rf " + dir).c_str());
+}
+
+TEST_CASE("split-int8 on run and accuracy: exact-bound clips by default, checked against its model, far under int8 direct's error",
+          "[vulkan]") {
+    auto own = run_wino_gen("run --input-shape 1,6,10,10 --filters 5 --pad 1 --m 4 --precision split-int8 --check --format json");
+    REQUIRE(own.exit_code == 0);
+    const auto j = nlohmann::json::parse(own.out);
+    CHECK(j["precision"] == "split-int8");
+    CHECK(j["kernel_set"].get<std::string>().find("_i8x3") != std::string::npos);
+    CHECK(j["clips"]["source"].get<std::string>().rfind("exact bound for |x| <= ", 0) == 0);
+    CHECK(j["check"] == "pass");
+    CHECK(j["rel_err"].get<double>() > 1e-6);
+    CHECK(j["rel_err"].get<double>() < 1e-3);
+    auto accuracy = run_wino_gen("accuracy --layer 1,16,12,12,8 --pad 1 --m 4 --precision split-int8 --format json");
+    REQUIRE(accuracy.exit_code == 0);
+    const auto a = nlohmann::json::parse(accuracy.out);
+    CHECK(a["ratio_to_int8_direct"].get<double>() < 0.5);
+    // A plane's sums: 4 words of 4 lanes, 127·128 a lane.
+    CHECK(a["stages"]["product"]["sum_bound"].get<double>() == 16.0 * 127 * 128);
+    require_bad_input("run --input-shape 1,6,10,10 --filters 5 --precision split-int8 --variant fused",
+                      "precision split-int8 runs the nonfused variant");
 }
 
 TEST_CASE("int8 on run: clips calibrated on the input, on a calibration file or given, checked against the int8 model, bad clips in one line", "[vulkan][tuner]") {

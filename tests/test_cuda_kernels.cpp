@@ -347,7 +347,7 @@ TEST_CASE("tensor-core GEMMs compile for their first architecture and sm_90 with
                       Catch::Contains("cooperative matrices of binary16 operands: precision fp16-mixed, not tf32"));
     for (Precision precision : {Precision::fp16, Precision::fp32, Precision::fp16_storage})
         CHECK_THROWS_WITH(emit_kernel(KernelKind::gemm, ConvAlgorithm::square(s), refused, Backend::cuda, precision),
-                          Catch::Contains("precision fp16-mixed, tf32, split-tf32, int8 or int8-io"));
+                          Catch::Contains("precision fp16-mixed, tf32, split-tf32, int8, int8-io or split-int8"));
     if (!*nvcc()) {
         WARN("nvcc not found: CUDA compile checks skipped");
         return;
@@ -370,7 +370,9 @@ TEST_CASE("tensor-core GEMMs compile for their first architecture and sm_90 with
          {TensorCorePrecision{Precision::fp16_mixed, 75, "mma.sync.aligned.m16n8k8.row.col.f32.f16.f16.f32", 1, "HMMA"},
           {Precision::tf32, 80, "mma.sync.aligned.m16n8k8.row.col.f32.tf32.tf32.f32", 1, "HMMA"},
           {Precision::split_tf32, 80, "mma.sync.aligned.m16n8k8.row.col.f32.tf32.tf32.f32", 3, "HMMA"},
-          {Precision::int8, 80, "mma.sync.aligned.m16n8k32.row.col.s32.s8.s8.s32", 1, "IMMA"}})
+          {Precision::int8, 80, "mma.sync.aligned.m16n8k32.row.col.s32.s8.s8.s32", 1, "IMMA"},
+          // split-int8's GEMM is int8's: its three products are planes of M, a GEMM each.
+          {Precision::split_int8, 80, "mma.sync.aligned.m16n8k32.row.col.s32.s8.s8.s32", 1, "IMMA"}})
         // Each staging once a precision: double buffering with the largest register tile (the most
         // registers: the spill risk), single with the smallest.
         for (const auto& [staged, block] : {std::pair{"double", Block{{2, 32}, {8, 8}, 16}},
@@ -412,16 +414,18 @@ TEST_CASE("the same CUDA kernels compile for every architecture from sm_75 to sm
     for (Precision p : {Precision::fp16_storage, Precision::fp16}) check_config(6, 3, p, every_arch);
 }
 
-TEST_CASE("int8 CUDA kernels compile for sm_75 and sm_90 without spills, the GEMM's product by dp4a with int32 sums", "[nvcc]") {
+TEST_CASE("int8 and split-int8 CUDA kernels compile for sm_75 and sm_90 without spills, the GEMM's product by dp4a with int32 sums",
+          "[nvcc]") {
     if (!*nvcc()) {
         WARN("nvcc not found: CUDA compile checks skipped");
         return;
     }
-    for (int m : {4, 6}) {  // the default tile, and the largest (the most registers)
-        const RecipeSet s = optimize_recipes(build_toom_cook(m, 3, default_points(m + 2)), optimizer_options(Precision::int8));
+    // The default tile, and the largest (the most registers: split-int8's input transform packs it a part a pass).
+    for (const auto& [m, precision] : {std::pair{4, Precision::int8}, {6, Precision::int8}, {4, Precision::split_int8}, {6, Precision::split_int8}}) {
+        const RecipeSet s = optimize_recipes(build_toom_cook(m, 3, default_points(m + 2)), optimizer_options(precision));
         const fs::path dir = scratch(m, 3);
         for (const EmittedKernel& k : emit_variant(Variant::nonfused, ConvAlgorithm::square(s), default_params(Backend::cuda),
-                                                   Backend::cuda, Precision::int8)) {
+                                                   Backend::cuda, precision)) {
             INFO(k.name);
             CHECK_THAT(k.name, Catch::Contains("_i8"));
             const fs::path cu = dir / (k.name + ".cu"), ptx = dir / (k.name + ".ptx");
@@ -786,7 +790,8 @@ TEST_CASE("CUDA layers, run in a CPU emulation of their kernels, pass run --chec
                                     .output_zero_point = 0};
     const std::vector<float> codes = quantized({x.begin(), x.end()}, coding.input_scale, 0),
                              coded_x = dequantized(codes, coding.input_scale, 0);
-    for (const Case c : {Case{Precision::int8, true}, {Precision::int8, false}, {Precision::int8_io, true}, {Precision::fp16_mixed, true},
+    for (const Case c : {Case{Precision::int8, true}, {Precision::int8, false}, {Precision::int8_io, true}, {Precision::split_int8, true},
+                         {Precision::split_int8, false}, {Precision::fp16_mixed, true},
                          {Precision::tf32, true}, {Precision::split_tf32, true}, {Precision::fp32, false}, {Precision::fp32, false, Variant::fused}}) {
         ConvConfig config{.variant = c.variant, .m = 4, .params = suggested_params(shape, 4, DeviceClass::gpu), .precision = c.precision};
         config.params[Param::gemm_staging] = parse_value(param_spec(Param::gemm_staging), "double", ParamNaming::key);

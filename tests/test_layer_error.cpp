@@ -57,10 +57,10 @@ TEST_CASE("int8 calibration: the exact bound holds every value, percentiles and 
         const RecipeSet set = recipes(m, 3);
         const ConvAlgorithm a = ConvAlgorithm::square(set);
         const std::size_t taps = static_cast<std::size_t>((m + 2) * (m + 2));
-        const Int8Clips bound = calibrate_int8(s, a, inputs, Int8Calibration::exact_bound),
-                        all = calibrate_int8(s, a, inputs, Int8Calibration::percentile, 100),
-                        percentile = calibrate_int8(s, a, inputs, Int8Calibration::percentile),
-                        least = calibrate_int8(s, a, inputs, Int8Calibration::mse);
+        const Int8Clips bound = calibrate_int8(s, a, Precision::int8, inputs, Int8Calibration::exact_bound),
+                        all = calibrate_int8(s, a, Precision::int8, inputs, Int8Calibration::percentile, 100),
+                        percentile = calibrate_int8(s, a, Precision::int8, inputs, Int8Calibration::percentile),
+                        least = calibrate_int8(s, a, Precision::int8, inputs, Int8Calibration::mse);
         for (const Int8Clips* c : {&bound, &all, &percentile, &least}) REQUIRE(c->taps.size() == taps);
         for (std::size_t xi = 0; xi < taps; ++xi) {
             CHECK(bound.taps[xi] >= all.taps[xi] * (1 - 1e-6));  // no value passes the bound
@@ -70,8 +70,8 @@ TEST_CASE("int8 calibration: the exact bound holds every value, percentiles and 
         }
         CHECK(percentile.source == "percentile 99.9 of 2 inputs");
         // Calibration is deterministic: the same inputs give the same clips.
-        CHECK(calibrate_int8(s, a, inputs, Int8Calibration::mse) == least);
-        CHECK(calibrate_int8(s, a, inputs, Int8Calibration::percentile) == percentile);
+        CHECK(calibrate_int8(s, a, Precision::int8, inputs, Int8Calibration::mse) == least);
+        CHECK(calibrate_int8(s, a, Precision::int8, inputs, Int8Calibration::percentile) == percentile);
         // U's clips are per filter and tap, each filter's largest |U|, capped where asked.
         const std::vector<double> u = int8_u_clips(s, a, w, percentile);
         REQUIRE(u.size() == static_cast<std::size_t>(s.K) * taps);
@@ -81,13 +81,13 @@ TEST_CASE("int8 calibration: the exact bound holds every value, percentiles and 
         for (std::size_t i = 0; i < u.size(); ++i) CHECK(u_capped[i] == std::min(u[i], double(capped.weights)));
         // Quantized, the layer errs about as 8 bits do: more than nothing, a few times the int8 direct convolution.
         for (const Int8Clips* c : {&bound, &percentile, &least}) {
-            const double e = compare_with_reference(int8_winograd_on_host(s, a, x, w, *c), reference).relative;
+            const double e = compare_with_reference(int8_winograd_on_host(s, a, Precision::int8, x, w, *c), reference).relative;
             CHECK(e > 0);
             CHECK(e < 50 * direct);
         }
         // Least squares is the best clip of V's own error, so it beats the exact bound on the layer.
-        CHECK(compare_with_reference(int8_winograd_on_host(s, a, x, w, least), reference).relative <
-              compare_with_reference(int8_winograd_on_host(s, a, x, w, bound), reference).relative);
+        CHECK(compare_with_reference(int8_winograd_on_host(s, a, Precision::int8, x, w, least), reference).relative <
+              compare_with_reference(int8_winograd_on_host(s, a, Precision::int8, x, w, bound), reference).relative);
     }
 }
 
@@ -99,7 +99,7 @@ TEST_CASE("int8 scales are laid out as the kernels index them, and bad clips are
     Int8Clips clips;
     for (int xi = 0; xi < 16; ++xi) clips.taps.push_back(0.5f + xi);
     const TensorQuantization coding{0.5f, -3, 0.25f, 7};
-    const std::vector<float> scales = int8_scales(s, a, w, clips, coding);
+    const std::vector<float> scales = int8_scales(s, a, Precision::int8, w, clips, coding);
     const std::vector<double> u = int8_u_clips(s, a, w, clips);
     // The regions end to end: 16 taps of V, 16·K of U and of their product, int8-io's 4 fields.
     REQUIRE(scales.size() == static_cast<std::size_t>(16 + 2 * 16 * s.K + 4));
@@ -120,14 +120,14 @@ TEST_CASE("int8 scales are laid out as the kernels index them, and bad clips are
     }
     Int8Clips short_clips = clips;
     short_clips.taps.pop_back();
-    CHECK_THROWS_WITH(int8_scales(s, a, w, short_clips), "precision int8 needs 16 clips of V, one a tap, not 15");
+    CHECK_THROWS_WITH(int8_scales(s, a, Precision::int8, w, short_clips), "precision int8 needs 16 clips of V, one a tap, not 15");
     Int8Clips negative = clips;
     negative.taps[3] = -1;
-    CHECK_THROWS_WITH(int8_scales(s, a, w, negative), "a clip of V must be positive and finite, not -1");
+    CHECK_THROWS_WITH(int8_scales(s, a, Precision::int8, w, negative), "a clip of V must be positive and finite, not -1");
     negative = clips;
     negative.weights = -2;
-    CHECK_THROWS_WITH(int8_scales(s, a, w, negative), "the clip of U must be positive and finite (0: none), not -2");
-    CHECK_THROWS_WITH(calibrate_int8(s, a, {}, Int8Calibration::mse), "int8 calibration needs at least one input");
+    CHECK_THROWS_WITH(int8_scales(s, a, Precision::int8, w, negative), "the clip of U must be positive and finite (0: none), not -2");
+    CHECK_THROWS_WITH(calibrate_int8(s, a, Precision::int8, {}, Int8Calibration::mse), "int8 calibration needs at least one input");
     CHECK_THROWS_WITH(parse_int8_calibration("max", "--calibration"), "--calibration must be exact-bound, percentile or mse, not 'max'");
 }
 
@@ -136,10 +136,10 @@ TEST_CASE("int8's error by stage: each quantization alone errs less than both, t
     const std::vector<float> x = random_tensor(s.input_size(), 5), w = random_tensor(s.filter_size(), 6);
     const RecipeSet set = recipes(4, 3);
     const ConvAlgorithm a = ConvAlgorithm::square(set);
-    const Int8Clips clips = calibrate_int8(s, a, {x}, Int8Calibration::mse);
-    const Int8ErrorModel model = model_int8_error(s, a, x, w, clips);
+    const Int8Clips clips = calibrate_int8(s, a, Precision::int8, {x}, Int8Calibration::mse);
+    const Int8ErrorModel model = model_int8_error(s, a, Precision::int8, x, w, clips);
     const std::vector<double> reference = reference_conv2d(s, x, w);
-    CHECK(model.all.relative == compare_with_reference(int8_winograd_on_host(s, a, x, w, clips), reference).relative);
+    CHECK(model.all.relative == compare_with_reference(int8_winograd_on_host(s, a, Precision::int8, x, w, clips), reference).relative);
     CHECK(model.direct.relative == compare_with_reference(int8_direct_on_host(s, x, w), reference).relative);
     for (const LayerErrors& alone : {model.v_quantized, model.u_quantized}) {
         CHECK(alone.relative > 0);
@@ -157,10 +157,44 @@ TEST_CASE("int8's error by stage: each quantization alone errs less than both, t
     Int8Clips tiny = clips;
     std::fill(tiny.taps.begin(), tiny.taps.end(), 1e-6f);
     const ConvShape ones_shape{1, 22, 4, 4, 1, 3, 1};
-    const Int8ErrorModel ones = model_int8_error(ones_shape, a, std::vector<float>(ones_shape.input_size(), 1.0f),
+    const Int8ErrorModel ones = model_int8_error(ones_shape, a, Precision::int8, std::vector<float>(ones_shape.input_size(), 1.0f),
                                                  std::vector<float>(ones_shape.filter_size(), 1.0f), tiny);
     CHECK(ones.largest_sum == 22.0 * 127 * 127);
     CHECK(ones.sum_bound == 24.0 * 127 * 127);  // 6 words: the last one's two empty lanes count in the bound
+}
+
+TEST_CASE("split-int8 keeps 16-bit codes as two int8 codes: its error far under int8's, low·low's share, its planes' sums in bound") {
+    const ConvShape s{1, 24, 12, 12, 6, 3, 1};
+    const std::vector<float> x = random_tensor(s.input_size(), 5), w = random_tensor(s.filter_size(), 6);
+    const std::vector<double> reference = reference_conv2d(s, x, w);
+    // The split of every code: high·radix + low, both within int8.
+    for (long long q = -CodeSplit::largest_code; q <= CodeSplit::largest_code; ++q) {
+        const long long high = CodeSplit::high(q), low = CodeSplit::low(q);
+        REQUIRE(high * CodeSplit::radix + low == q);
+        REQUIRE(std::abs(high) <= 127);
+        REQUIRE((low >= -128 && low <= 127));
+    }
+    for (int m : {2, 4, 6}) {
+        INFO("m " << m);
+        const RecipeSet set = recipes(m, 3);
+        const ConvAlgorithm a = ConvAlgorithm::square(set);
+        const Int8Clips clips = calibrate_int8(s, a, Precision::split_int8, {x}, Int8Calibration::mse);
+        const Int8ErrorModel split = model_int8_error(s, a, Precision::split_int8, x, w, clips);
+        const Int8ErrorModel int8 = model_int8_error(s, a, Precision::int8, x, w, calibrate_int8(s, a, Precision::int8, {x}, Int8Calibration::mse));
+        // 2^8 times int8's levels a side: about 1/256 of its error, and far under the int8 direct convolution's.
+        CHECK(split.all.relative < int8.all.relative / 100);
+        CHECK(split.all.relative < split.direct.relative / 4);
+        // low·low, left out, errs about as much as the two roundings together
+        // (a low code is up to 128, a rounding half a step of 32,639): the whole
+        // is over their sum in squares, and under twice it.
+        const double roundings = std::hypot(split.v_quantized.relative, split.u_quantized.relative);
+        CHECK(split.all.relative > roundings * 1.1);
+        CHECK(split.all.relative < roundings * 2);
+        // A plane's sums: 6 words of 4 lanes, 127·128 a lane (high·low).
+        CHECK(split.sum_bound == 24.0 * 127 * 128);
+        CHECK(split.largest_sum <= split.sum_bound);
+        CHECK(split.largest_sum > 0.05 * split.sum_bound);
+    }
 }
 
 TEST_CASE("the layer objective at int8 models int8: its error grows with the tile, far above fp32's") {

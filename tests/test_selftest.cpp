@@ -76,8 +76,9 @@ TEST_CASE("the selftest leaves out what the device lacks, and --quick is a subse
         CHECK(c.config.params[Param::cublas][0] == 0);
         CHECK(c.config.params[Param::tensor_cores][0] == 0);
     }
-    // fp32, and the TF32 precisions, which ask nothing of the device off tensor cores.
-    CHECK(precisions_seen == std::set<Precision>{Precision::fp32, Precision::tf32, Precision::split_tf32, Precision::int8});
+    // fp32, and the TF32 and int8-code precisions, which ask nothing of the device off tensor cores.
+    CHECK(precisions_seen ==
+          std::set<Precision>{Precision::fp32, Precision::tf32, Precision::split_tf32, Precision::int8, Precision::split_int8});
     const std::vector<SelftestCase> all = selftest_cases(Backend::glsl, limits_with(true, false), false),
                                     quick = selftest_cases(Backend::glsl, limits_with(true, false), true);
     CHECK(quick.size() < all.size() / 2);

@@ -251,7 +251,7 @@ private:
         auto hit = quantized_.find(key);
         if (hit == quantized_.end())
             hit = quantized_.emplace(key, Quantized{options_.int8_clips ? options_.int8_clips(layer_, c, input_)
-                                                                        : calibrate_int8(layer_, c, {input_}, Int8Calibration::percentile)})
+                                                                        : calibrate_int8(layer_, c, {input_}, default_calibration(c.precision))})
                       .first;
         return hit->second;
     }

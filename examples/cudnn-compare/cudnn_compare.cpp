@@ -217,7 +217,7 @@ Result ours_run(Executor& executor, const ConvShape& shape, const Ours& ours, co
         params[Param::tensor_cores][0] = tensor_cores;
         ConvConfig config{.variant = variant, .m = tile, .params = params, .precision = precision, .pass = pass};
         // int8's clips: calibrated on the input run, as `run` calibrates by default.
-        if (spec_of(precision).quantized()) config.clips = calibrate_int8(shape, config, {x}, Int8Calibration::percentile);
+        if (spec_of(precision).quantized()) config.clips = calibrate_int8(shape, config, {x}, default_calibration(precision));
         const std::unique_ptr<LoadedLayer> conv = executor.load(shape, config);
         conv->set_filters(w);
         std::vector<float> y;

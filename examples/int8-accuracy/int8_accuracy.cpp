@@ -2,8 +2,9 @@
 // per layer of a list and tile m, the relative L2 error against fp64 of
 // - the direct convolution of x and w quantized to int8, one scale each
 //   (int8_direct_on_host): the baseline users compare with;
-// - Winograd F(m,r) with U and V quantized to int8 per tap
-//   (int8_winograd_on_host), V's clips calibrated each of the three ways
+// - Winograd F(m,r) with U and V quantized per tap (int8_winograd_on_host),
+//   at int8 (8-bit codes) and split-int8 (16-bit codes as two int8 codes,
+//   three int8 products), V's clips calibrated each of the three ways
 //   (Int8Calibration: the exact bound of the inputs' range, the 99.9th
 //   percentile of the tap's values, the least squared error) on 4 other
 //   inputs of the same kind, not the one measured;
@@ -38,8 +39,8 @@ int main(int argc, char** argv) {
         for (int i = 2; i < argc; ++i) ms.push_back(std::stoi(argv[i]));
         if (ms.empty()) ms = {2, 4, 6};
         const Int8Calibration calibrations[] = {Int8Calibration::exact_bound, Int8Calibration::percentile, Int8Calibration::mse};
-        fmt::print("| layer | input | m | int8 direct | exact bound | ratio | percentile 99.9 | ratio | least squares | ratio |\n");
-        fmt::print("|---|---|---|---|---|---|---|---|---|---|\n");
+        fmt::print("| layer | input | precision | m | int8 direct | exact bound | ratio | percentile 99.9 | ratio | least squares | ratio |\n");
+        fmt::print("|---|---|---|---|---|---|---|---|---|---|---|\n");
         auto relu = [](std::vector<float> v) {
             for (float& value : v) value = std::max(value, 0.0f);
             return v;
@@ -56,19 +57,22 @@ int main(int argc, char** argv) {
                 for (std::uint64_t seed = 10; seed < 14; ++seed) calibration.push_back(input(seed));
                 const std::vector<double> reference = reference_conv2d(l.shape, x, w);
                 const double direct = compare_with_reference(int8_direct_on_host(l.shape, x, w), reference).relative;
-                for (int m : ms) {
-                    const ConvConfig config{.variant = Variant::nonfused, .m = tile_for(l.shape, m), .params = {}};
-                    validate_shape(l.shape, config);
-                    const LayerRecipes recipes(l.shape, config, optimizer_options(Precision::int8));
-                    const ConvAlgorithm algorithm = recipes.algorithm();
-                    std::string row = fmt::format("| {} | {} | {} | {:.2e} |", l.name, rectified ? "relu" : "uniform", m, direct);
-                    for (Int8Calibration calibration_kind : calibrations) {
-                        const Int8Clips clips = calibrate_int8(l.shape, algorithm, calibration, calibration_kind);
-                        const double e = compare_with_reference(int8_winograd_on_host(l.shape, algorithm, x, w, clips), reference).relative;
-                        row += fmt::format(" {:.2e} | {:.2f}x |", e, e / direct);
+                for (const Precision precision : {Precision::int8, Precision::split_int8})
+                    for (int m : ms) {
+                        const ConvConfig config{.variant = Variant::nonfused, .m = tile_for(l.shape, m), .params = {}};
+                        validate_shape(l.shape, config);
+                        const LayerRecipes recipes(l.shape, config, optimizer_options(precision));
+                        const ConvAlgorithm algorithm = recipes.algorithm();
+                        std::string row = fmt::format("| {} | {} | {} | {} | {:.2e} |", l.name, rectified ? "relu" : "uniform",
+                                                      to_string(precision), m, direct);
+                        for (Int8Calibration calibration_kind : calibrations) {
+                            const Int8Clips clips = calibrate_int8(l.shape, algorithm, precision, calibration, calibration_kind);
+                            const double e =
+                                compare_with_reference(int8_winograd_on_host(l.shape, algorithm, precision, x, w, clips), reference).relative;
+                            row += fmt::format(" {:.2e} | {:.2f}x |", e, e / direct);
+                        }
+                        fmt::print("{}\n", row);
                     }
-                    fmt::print("{}\n", row);
-                }
             }
         }
         return 0;

@@ -31,8 +31,10 @@ enum class Variant { fused, nonfused, direct };
 // the output transform (../shared/papers/quantized-winograd-edge-gpu.md).
 // int8_io: int8 with the input and output as int8 codes at given scales and
 // zero points (TensorQuantization: ONNX QLinearConv's contract), the filters
-// in fp32.
-enum class Precision { fp32, fp16_storage, fp16, fp16_storage_io, fp16_io, fp16_mixed, tf32, split_tf32, int8, int8_io };
+// in fp32. split_int8: int8's design with 16-bit codes of U and V, each split
+// into two int8 codes, and three int8 products of the parts summed in int32
+// (Ozaki's splitting): int8 arithmetic at far less than int8's error.
+enum class Precision { fp32, fp16_storage, fp16, fp16_storage_io, fp16_io, fp16_mixed, tf32, split_tf32, int8, int8_io, split_int8 };
 
 // Where precision int8 clips the transformed operands before it quantizes
 // them, symmetric, 127 levels a side (scale = clip / 127):
