@@ -563,14 +563,24 @@ TemplateValues gemm_values(const ConvAlgorithm&, const KernelParams& p, const Di
 }
 
 // Quantized, M holds the int32 sums, each dequantized by its tap's and
-// filter's factor as it is picked; at split-int8, a tap's product planes
-// summed by their weights first (CodeSplit).
+// filter's factor as it is picked; at split-int8, a tap's planes weighed
+// together as they are loaded (wino_weigh_planes: high·high, then the
+// high·low planes at 1 / radix), so a thread holds one value a tap.
+static_assert(std::size(CodeSplit::products) == 3 && CodeSplit::products[0].u_part + CodeSplit::products[0].v_part == 0,
+              "wino_weigh_planes takes high·high and two planes at 1 / radix");
 TemplateValues output_transform_values(const ConvAlgorithm& a, const KernelParams& p, const Dialect& d, ProductOperands operands) {
     const int positions = alpha_h(a) * alpha_w(a), group = tiles_per_thread(p), planes = product_planes(operands);
     const bool grouped = group == 4, dequantized = quantized(operands);
+    auto fetch = [&](int plane) {
+        return fmt::format("{}(product, ({} * p.K + k) * groups + group)", grouped ? "FETCH_REAL4" : "FETCH_REAL", plane);
+    };
     std::string load = assign_each(
-        positions * planes, [&](int plane) { return fmt::format("{} mq{}", grouped ? "REAL4" : "REAL", plane); },
-        [&](int plane) { return fmt::format("{}(product, ({} * p.K + k) * groups + group)", grouped ? "FETCH_REAL4" : "FETCH_REAL", plane); },
+        positions, [&](int xi) { return fmt::format("{} mq{}", grouped ? "REAL4" : "REAL", xi); },
+        [&](int xi) {
+            if (planes == 1) return fetch(xi);
+            return fmt::format("wino_weigh_planes({}, {}, {}, {})", fetch(xi * planes), fetch(xi * planes + 1), fetch(xi * planes + 2),
+                               d.constant(Exact(Rational(1) / Rational(static_cast<long>(CodeSplit::radix)))));
+        },
         in4);
     if (dequantized)
         load += assign_each(positions, [](int xi) { return fmt::format("REAL dequantize{}", xi); },
@@ -578,14 +588,8 @@ TemplateValues output_transform_values(const ConvAlgorithm& a, const KernelParam
     const std::string tiles = tile_copies(template_text("output_tile"), axis_values(a, {"alpha_h", "alpha_w", "m_h", "m_w"}), group, [&](int e) {
         TemplateValues tile{{"store", block_store(a.m(), p[Param::vector_rows][0] != 0, in8)}};
         tile["pick"] = assign_each(positions, element("mt"), [&](int xi) {
-            auto m = [&](int plane) { return grouped ? fmt::format("mq{}.{}", plane, lanes[e]) : fmt::format("mq{}", plane); };
-            if (!dequantized) return m(xi);
-            if (planes == 1) return fmt::format("{} * dequantize{}", m(xi), xi);
-            // The high·high plane, then the high·low ones at 1 / radix.
-            std::vector<std::string> lower;
-            for (int i = 1; i < planes; ++i) lower.push_back(m(xi * planes + i));
-            return fmt::format("({} + ({}) * {}) * dequantize{}", m(xi * planes), fmt::join(lower, " + "),
-                               d.constant(Exact(Rational(1) / Rational(static_cast<long>(CodeSplit::radix)))), xi);
+            const std::string m = grouped ? fmt::format("mq{}.{}", xi, lanes[e]) : fmt::format("mq{}", xi);
+            return dequantized ? fmt::format("{} * dequantize{}", m, xi) : m;
         }, in8);
         std::tie(tile["columns"], tile["rows"]) = transform_2d(a.h->output, a.w->output, "mt", "am", "y", unroll(p), d, in8);
         return tile;
