@@ -296,7 +296,8 @@ void run(const RunCli& o) {
     const bool int8 = spec_of(flags_only.precision).quantized(), coded = spec_of(flags_only.precision).int8_io;
     check_int8_clip_options(o.clips, flags_only.precision);
     if (o.coding.given() && !coded)
-        throw InputError("--input-scale, --output-scale, --weight-scale and the zero points are for --precision int8-io");
+        throw InputError(fmt::format("--input-scale, --output-scale, --weight-scale and the zero points are for --precision {}",
+                                     coded_precision_names()));
     // Seeded as forward's are: the images slot from --seed, the filters slot from --seed + 1.
     auto tensor = [&](LayerTensor t, std::uint64_t seed) {
         const auto file = files.find(t);
@@ -365,21 +366,21 @@ Command add_run_command(CLI::App& app) {
     add_pass_option(sub, o->pass, ". The layer is always the forward one (--input-shape, --filters, the filter, --pad)");
     sub->add_option("--input", o->input,
                     "input tensor x (forward, backward-filter), float32 or float16 .npy N,C,H,W (or N,C,W: a 1D layer); "
-                    "at --precision int8-io also int8 codes, with --input-scale");
+                    "at --precision " + coded_precision_names() + " also int8 codes, with --input-scale");
     sub->add_option("--grad-output", o->grad_output,
                     "the output's gradient dy (backward-data, backward-filter), float32 or float16 .npy N,K,H',W' (N,K,W' "
                     "for a 1D layer)");
     sub->add_option("--weights", o->weights,
                     "filters w (forward, backward-data), float32 or float16 .npy K,C,R,S (K,C,S for a 1D layer); at "
-                    "--precision int8-io also int8 codes, with --weight-scale");
+                    "--precision " + coded_precision_names() + " also int8 codes, with --weight-scale");
     sub->add_option("--bias", o->bias,
                     "add a bias to each output value in the kernel that writes it: a float32 or float16 .npy of K "
                     "values, or 'random' (seeded uniform [-1, 1), as the tensors are without --input and --weights)");
     add_activation_option(sub, o->activation);
     sub->add_option("--output", o->output,
                     "write the output here (.npy N,K,H',W', or N,K,W' for a 1D layer; backward-data: dx, N,C,H,W or "
-                    "N,C,W; backward-filter: dw, K,C,R,S or K,C,S: float16 at the fp16 _io precisions, int8 codes at "
-                    "int8-io, else float32)");
+                    "N,C,W; backward-filter: dw, K,C,R,S or K,C,S: float16 at the fp16 _io precisions, int8 codes at " +
+                        coded_precision_names() + ", else float32)");
     sub->add_option("--seed", o->seed, "seed of the random tensors")->default_str("1")->check(integer_range(0, LLONG_MAX));
     sub->add_flag("--check", o->check,
                   "compare with the fp64 host reference (rel_err, max_abs_err); exit 1 when rel_err passes the bound "
@@ -394,17 +395,17 @@ Command add_run_command(CLI::App& app) {
     add_max_error_option(sub, o->max_error, "the tuning database's result");
     add_int8_clip_options(sub, o->clips, "the input run");
     sub->add_option("--input-scale", o->coding.input_scale,
-                    "precision int8-io: the scale of the input's codes, real = (code - zero point) * scale (ONNX "
+                    coded_precision_names() + ": the scale of the input's codes, real = (code - zero point) * scale (ONNX "
                     "QLinearConv's x_scale; default: a real input's largest |x| / 127)");
-    sub->add_option("--input-zero-point", o->coding.input_zero_point, "precision int8-io: the input's zero point, an int8")
+    sub->add_option("--input-zero-point", o->coding.input_zero_point, coded_precision_names() + ": the input's zero point, an int8")
         ->default_str("0");
     sub->add_option("--output-scale", o->coding.output_scale,
-                    "precision int8-io: the scale the output is coded at (y_scale; default: the largest |y| of the fp64 "
+                    coded_precision_names() + ": the scale the output is coded at (y_scale; default: the largest |y| of the fp64 "
                     "reference on this input, with the epilogue, / 127)");
-    sub->add_option("--output-zero-point", o->coding.output_zero_point, "precision int8-io: the output's zero point, an int8")
+    sub->add_option("--output-zero-point", o->coding.output_zero_point, coded_precision_names() + ": the output's zero point, an int8")
         ->default_str("0");
     sub->add_option("--weight-scale", o->coding.weight_scale,
-                    "precision int8-io: the scale of an int8 --weights file's codes, one or K comma-separated (ONNX "
+                    coded_precision_names() + ": the scale of an int8 --weights file's codes, one or K comma-separated (ONNX "
                     "QLinearConv's w_scale, zero point 0); the filters are dequantized to fp32 once, on the host");
     return {sub, [o] { run(*o); }};
 }

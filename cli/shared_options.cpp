@@ -150,7 +150,7 @@ void add_int8_clip_options(CLI::App* sub, Int8ClipOptions& o, const std::string&
     sub->add_option("--calibration", o.calibration,
                     "precision int8: how the clips are calibrated: percentile (of each tap's |V|), mse (each tap's least "
                     "squared error) or exact-bound (the transform's bound for the inputs' largest |x|); default: percentile "
-                    "at int8 and int8-io, exact-bound at split-int8");
+                    "at int8 and int8-io, exact-bound at split-int8 and split-int8-io");
     sub->add_option("--percentile", o.percentile, "precision int8, --calibration percentile: the percentile kept")
         ->default_str("99.9");
 }

@@ -90,8 +90,8 @@ void LoadedLayer::set_filters(const std::vector<float>& filters) {
 
 void LoadedLayer::set_quantization(const TensorQuantization& quantization) {
     if (!spec_of(plan_.config.precision).int8_io)
-        throw InputError(fmt::format("precision {} keeps its input and output in {}: they have no int8 coding (int8-io's)",
-                                     to_string(plan_.config.precision), to_string(tensor_type())));
+        throw InputError(fmt::format("precision {} keeps its input and output in {}: they have no int8 coding (precision {} has one)",
+                                     to_string(plan_.config.precision), to_string(tensor_type()), coded_precision_names()));
     check_quantization(quantization);
     quantization_ = quantization;
     quantization_set_ = true;

@@ -110,8 +110,8 @@ void write_npy(const std::filesystem::path& path, const NpyArray& a) {
 
 void require_real_values(const NpyArray& a, const std::filesystem::path& path) {
     if (a.type == ElementType::int8)
-        throw InputError(fmt::format("{}: int8 codes, not real values (float32 or float16); only --precision int8-io's "
-                                     "--input takes codes, with --input-scale", path.string()));
+        throw InputError(fmt::format("{}: int8 codes, not real values (float32 or float16); only --input takes codes, at "
+                                     "--precision {}, with --input-scale", path.string(), coded_precision_names()));
 }
 
 }  // namespace wino

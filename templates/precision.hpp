@@ -101,8 +101,10 @@ Roundings roundings(Variant variant, Precision precision);
 // The precisions whose product can run on tensor cores: "fp16-mixed, tf32 or
 // split-tf32"; on the tensor cores of cooperative matrices: "fp16-mixed".
 std::string tensor_core_precision_names(Backend backend = Backend::cuda);
-// The precisions that quantize U and V (clips, scales): "int8 or int8-io".
+// The precisions that quantize U and V (clips, scales): "int8, int8-io, ...".
 std::string quantized_precision_names();
+// The precisions whose input and output are int8 codes: "int8-io or split-int8-io".
+std::string coded_precision_names();
 
 // The recipes' optimizer options at a precision: 16-bit intermediates take the
 // balanced scaling (optimizer.hpp).

@@ -371,7 +371,7 @@ TEST_CASE("precision on run and emit: 16-bit buffers named in the kernels, check
     CHECK(j["check"] == "pass");
     CHECK(j["rel_err"].get<double>() < 1e-2);
     CHECK(j["rel_err"].get<double>() > 1e-5);  // 16-bit, not 32-bit, buffers
-    require_bad_input("run --input-shape 1,6,11,9 --filters 5 --precision fp8", "--precision must be fp32, fp16-storage, fp16, fp16-storage-io, fp16-io, fp16-mixed, tf32, split-tf32, int8, int8-io or split-int8");
+    require_bad_input("run --input-shape 1,6,11,9 --filters 5 --precision fp8", "--precision must be fp32, fp16-storage, fp16, fp16-storage-io, fp16-io, fp16-mixed, tf32, split-tf32, int8, int8-io, split-int8 or split-int8-io");
     require_bad_input("run --input-shape 1,6,11,9 --filters 5 --variant direct --precision fp16-storage", "no intermediates");
 
     REQUIRE(run_wino_gen("emit --backend glsl --m 4 --r 3 --precision fp16-storage --registry-unit h --out " + dir).exit_code == 0);
@@ -462,6 +462,16 @@ TEST_CASE("split-int8 on run and accuracy: exact-bound clips by default, checked
     CHECK(a["stages"]["product"]["sum_bound"].get<double>() == 16.0 * 127 * 128);
     require_bad_input("run --input-shape 1,6,10,10 --filters 5 --precision split-int8 --variant fused",
                       "precision split-int8 runs the nonfused variant");
+    // With int8 tensors: the output's coding is then most of the error, under int8 direct's with its output coded.
+    auto coded = run_wino_gen("accuracy --layer 1,16,12,12,8 --pad 1 --m 4 --precision split-int8-io --format json");
+    REQUIRE(coded.exit_code == 0);
+    const auto c = nlohmann::json::parse(coded.out);
+    CHECK(c["ratio_to_int8_direct"].get<double>() < 1);
+    CHECK(c["rel_err"].get<double>() < 1.05 * c["stages"]["tensor_coding"]["rel_err"].get<double>());
+    auto io = run_wino_gen("run --input-shape 1,6,10,12 --filters 5 --pad 1 --m 4 --precision split-int8-io --output-scale 0.05 --check "
+                           "--format json");
+    REQUIRE(io.exit_code == 0);
+    CHECK(nlohmann::json::parse(io.out)["check"] == "pass");
 }
 
 TEST_CASE("int8 on run: clips calibrated on the input, on a calibration file or given, checked against the int8 model, bad clips in one line", "[vulkan][tuner]") {

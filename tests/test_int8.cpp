@@ -176,7 +176,7 @@ TEST_CASE("int8 is refused where it cannot run, and without its clips", "[vulkan
     CHECK_THROWS_WITH(Conv2d(device(), s, choice), "precision int8 is for inference: the forward pass, not backward-data");
     KernelChoice fp32{.variant = Variant::nonfused, .m = 2};
     fp32.clips.taps.assign(16, 1.0f);
-    CHECK_THROWS_WITH(Conv2d(device(), s, fp32), "clips are for precision int8, int8-io or split-int8, not fp32");
+    CHECK_THROWS_WITH(Conv2d(device(), s, fp32), "clips are for precision int8, int8-io, split-int8 or split-int8-io, not fp32");
     choice.pass = Pass::forward;
     choice.clips.taps[5] = 0;
     Conv2d conv(device(), s, choice);
@@ -250,7 +250,7 @@ TEST_CASE("integer_dot: the GLSL GEMM's dot products by OpSDot, the same sums to
     KernelParams p = config.params;
     p[Param::integer_dot] = {1, 0};
     CHECK_THROWS_WITH(check_params(p, {.kinds = {KernelKind::gemm}, .precision = Precision::fp32}),
-                      "integer_dot multiplies int8 codes: precision int8, int8-io or split-int8, not fp32");
+                      "integer_dot multiplies int8 codes: precision int8, int8-io, split-int8 or split-int8-io, not fp32");
     CHECK_THROWS_WITH(check_params(p, {.kinds = {KernelKind::gemm}, .backend = Backend::cuda, .precision = Precision::int8}),
                       "integer_dot is GLSL's (OpSDot): CUDA's int8 GEMM always uses dp4a");
     const DeviceLimits without{1024, {65535, 65535, 65535}, 32768};
@@ -262,8 +262,9 @@ namespace {
 
 // An int8-io layer at these clips and coding, run on codes.
 Conv2d coded_layer(const ConvShape& s, TileSize m, const Int8Clips& clips, const TensorQuantization& q, const std::vector<float>& w,
-                   std::map<std::string, std::string> params = {}, const Epilogue& epilogue = {}) {
-    KernelChoice choice{.variant = Variant::nonfused, .m = m, .params = std::move(params), .precision = Precision::int8_io,
+                   std::map<std::string, std::string> params = {}, const Epilogue& epilogue = {},
+                   Precision precision = Precision::int8_io) {
+    KernelChoice choice{.variant = Variant::nonfused, .m = m, .params = std::move(params), .precision = precision,
                         .epilogue = epilogue};
     choice.clips = clips;
     Conv2d conv(device(), s, choice);
@@ -274,7 +275,9 @@ Conv2d coded_layer(const ConvShape& s, TileSize m, const Int8Clips& clips, const
 
 }  // namespace
 
-TEST_CASE("int8-io: int8 codes in, int8 codes out, as the host model codes its output, with zero points, saturation and an epilogue", "[vulkan]") {
+TEST_CASE("int8-io and split-int8-io: int8 codes in, int8 codes out, as the host model codes its output, with zero points, saturation "
+          "and an epilogue",
+          "[vulkan]") {
     // W' = 12: vector_rows stores 4 codes at a time.
     const ConvShape s{2, 6, 10, 12, 5, 3, 1};
     const std::vector<float> w = random_tensor(s.filter_size(), 2), bias = random_tensor(static_cast<std::size_t>(s.K), 3);
@@ -288,18 +291,19 @@ TEST_CASE("int8-io: int8 codes in, int8 codes out, as the host model codes its o
     // Input codes spread over [-120, 120] around the input's zero point.
     for (const Coding& c : {Coding{{0.01f, 3, 0.05f, -5}, {}, "zero points"},
                             Coding{{0.01f, 0, 0.004f, 0}, {}, "an output scale that saturates most values"},
-                            Coding{{0.02f, -7, 0.08f, -128}, {true, Activation::relu}, "bias and ReLU, the output's zero at -128"}}) {
-        INFO(c.what);
+                            Coding{{0.02f, -7, 0.08f, -128}, {true, Activation::relu}, "bias and ReLU, the output's zero at -128"}})
+    for (const Precision precision : {Precision::int8_io, Precision::split_int8_io}) {
+        INFO(c.what << ", " << to_string(precision));
         std::vector<float> codes = integers(s.input_size(), 1, 120);
         for (float& code : codes) code += static_cast<float>(c.q.input_zero_point);
         const std::vector<float> x = dequantized(codes, c.q.input_scale, c.q.input_zero_point);
-        const Int8Clips clips = calibrate_int8(s, a, Precision::int8, {x}, Int8Calibration::mse);
-        std::vector<double> model = int8_winograd_on_host(s, a, Precision::int8, x, w, clips);
+        const Int8Clips clips = calibrate_int8(s, a, precision, {x}, default_calibration(precision));
+        std::vector<double> model = int8_winograd_on_host(s, a, precision, x, w, clips);
         apply_epilogue(c.epilogue, bias, s, model);
         const std::vector<float> model_codes = quantized(model, c.q.output_scale, c.q.output_zero_point);
         for (const auto& params : std::vector<std::map<std::string, std::string>>{{}, {{"vector_rows", "on"}, {"transform_tiles", "4"}}}) {
             INFO(params.size());
-            Conv2d conv = coded_layer(s, 4, clips, c.q, w, params, c.epilogue);
+            Conv2d conv = coded_layer(s, 4, clips, c.q, w, params, c.epilogue, precision);
             if (c.epilogue.bias) conv.set_bias(bias);
             CHECK(conv.tensor_type() == ElementType::int8);
             std::vector<float> y;
@@ -373,5 +377,5 @@ TEST_CASE("int8-io's scales and zero points are checked, and set before a run", 
     // int8 keeps fp32 tensors: no coding to set.
     choice.precision = Precision::int8;
     Conv2d real(device(), s, choice);
-    CHECK_THROWS_WITH(real.set_quantization(good), "precision int8 keeps its input and output in fp32: they have no int8 coding (int8-io's)");
+    CHECK_THROWS_WITH(real.set_quantization(good), "precision int8 keeps its input and output in fp32: they have no int8 coding (precision int8-io or split-int8-io has one)");
 }

@@ -70,11 +70,11 @@ std::map<std::string, std::vector<Breach>> breaches() {
          {{{6, 0}, everything(), false, "a subgroup's lanes, a power of two, not 6"},
           {{8, 0}, everything(), true, "needs a device whose compute subgroups shuffle and all have one size"}}},  // roomy has none
         {"tensor_cores",
-         {{{1, 0}, at(Precision::fp32), false, "precision fp16-mixed, tf32, split-tf32, int8, int8-io or split-int8, not fp32"},
+         {{{1, 0}, at(Precision::fp32), false, "precision fp16-mixed, tf32, split-tf32, int8, int8-io, split-int8 or split-int8-io, not fp32"},
           {{1, 0}, at(Precision::fp16_mixed), false, "threads a multiple of 32", {{Param::gemm_staging, {1, 0}}}},
           {{1, 0}, at(Precision::fp16_mixed), true, "needs a device with tensor cores", staged_warps}}},
         {"integer_dot",
-         {{{1, 0}, at(Precision::fp32), false, "multiplies int8 codes: precision int8, int8-io or split-int8, not fp32"},
+         {{{1, 0}, at(Precision::fp32), false, "multiplies int8 codes: precision int8, int8-io, split-int8 or split-int8-io, not fp32"},
           {{1, 0}, at(Precision::int8), true, "needs a device with shaderIntegerDotProduct"}}},  // roomy has none
         {"cublas", {{{1, 0}, everything(), true, "cuBLAS"}}},  // roomy has no vendor BLAS
         {"fused_tile", {{{4, 64}, everything(&small_shared), true, "shared memory"}}},
@@ -113,7 +113,8 @@ DeviceLimits binary16_tensor_cores() {
     d.tensor_cores = true;
     return d;
 }
-const Precision tf32_and_int8[] = {Precision::tf32, Precision::split_tf32, Precision::int8, Precision::int8_io, Precision::split_int8};
+const Precision tf32_and_int8[] = {Precision::tf32, Precision::split_tf32, Precision::int8, Precision::int8_io, Precision::split_int8,
+                                   Precision::split_int8_io};
 
 }  // namespace
 

@@ -308,7 +308,7 @@ TEST_CASE("QLinearConv nodes on int8 codes are layers, as int8-io runs them, uin
     CHECK(shape_text(m.layers[0].shape) == "1x6x12x10 k4 r3x3 p1");
     REQUIRE(m.skipped.size() == 1);
     CHECK(m.skipped[0].node == "unsigned");
-    CHECK(m.skipped[0].reason == "UINT8 tensors (int8 codes only, for --precision int8-io)");
+    CHECK(m.skipped[0].reason == "UINT8 tensors (int8 codes only, for --precision int8-io or split-int8-io)");
     fs::remove(file);
 }
 

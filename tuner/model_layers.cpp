@@ -101,7 +101,7 @@ struct ConvOp {
     const char* tensors;
 };
 constexpr std::array<ConvOp, 2> conv_ops = {{{"Conv", 1, onnx::TensorProto::FLOAT, "fp32 only"},
-                                             {"QLinearConv", 3, onnx::TensorProto::INT8, "int8 codes only, for --precision int8-io"}}};
+                                             {"QLinearConv", 3, onnx::TensorProto::INT8, "int8 codes only, for --precision int8-io or split-int8-io"}}};
 
 const ConvOp* conv_op(const onnx::NodeProto& node) {
     if (!(node.domain().empty() || node.domain() == "ai.onnx")) return nullptr;

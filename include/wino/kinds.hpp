@@ -34,7 +34,8 @@ enum class Variant { fused, nonfused, direct };
 // in fp32. split_int8: int8's design with 16-bit codes of U and V, each split
 // into two int8 codes, and three int8 products of the parts summed in int32
 // (Ozaki's splitting): int8 arithmetic at far less than int8's error.
-enum class Precision { fp32, fp16_storage, fp16, fp16_storage_io, fp16_io, fp16_mixed, tf32, split_tf32, int8, int8_io, split_int8 };
+// split_int8_io: split_int8 with int8_io's int8 tensors.
+enum class Precision { fp32, fp16_storage, fp16, fp16_storage_io, fp16_io, fp16_mixed, tf32, split_tf32, int8, int8_io, split_int8, split_int8_io };
 
 // Where precision int8 clips the transformed operands before it quantizes
 // them, symmetric, 127 levels a side (scale = clip / 127):
