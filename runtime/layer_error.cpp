@@ -499,7 +499,7 @@ std::vector<double> int8_winograd_on_host(const ConvShape& s, const ConvAlgorith
         std::vector<double> plane;
         for (const CodeSplit::Product& p : CodeSplit::products) {
             product_stage<double>(s, t, parts_u[p.u_part], parts_v[p.v_part], ProductOperands::as_read, plane);
-            const double weight = static_cast<double>((p.u_part ? 1 : CodeSplit::radix) * (p.v_part ? 1 : CodeSplit::radix));
+            const double weight = static_cast<double>(CodeSplit::weight(p));
             if (product.empty()) product.assign(plane.size(), 0.0);
             for (std::size_t i = 0; i < plane.size(); ++i) {
                 product[i] += weight * plane[i];

@@ -566,8 +566,10 @@ TemplateValues gemm_values(const ConvAlgorithm&, const KernelParams& p, const Di
 // filter's factor as it is picked; at split-int8, a tap's planes weighed
 // together as they are loaded (wino_weigh_planes: high·high, then the
 // high·low planes at 1 / radix), so a thread holds one value a tap.
-static_assert(std::size(CodeSplit::products) == 3 && CodeSplit::products[0].u_part + CodeSplit::products[0].v_part == 0,
-              "wino_weigh_planes takes high·high and two planes at 1 / radix");
+static_assert(std::size(CodeSplit::products) == 3 &&
+                  CodeSplit::weight(CodeSplit::products[1]) * CodeSplit::radix == CodeSplit::weight(CodeSplit::products[0]) &&
+                  CodeSplit::weight(CodeSplit::products[2]) * CodeSplit::radix == CodeSplit::weight(CodeSplit::products[0]),
+              "wino_weigh_planes takes high·high and two planes at 1 / radix of it");
 TemplateValues output_transform_values(const ConvAlgorithm& a, const KernelParams& p, const Dialect& d, ProductOperands operands) {
     const int positions = alpha_h(a) * alpha_w(a), group = tiles_per_thread(p), planes = product_planes(operands);
     const bool grouped = group == 4, dequantized = quantized(operands);
@@ -750,7 +752,7 @@ long long largest_code(ProductOperands operands) {
 }
 
 long long high_product_weight(ProductOperands operands) {
-    return operands == ProductOperands::split_int8 ? CodeSplit::radix * CodeSplit::radix : 1;
+    return operands == ProductOperands::split_int8 ? CodeSplit::weight(CodeSplit::products[0]) : 1;
 }
 
 long long largest_plane_product(ProductOperands operands) {

@@ -85,6 +85,8 @@ struct CodeSplit {
     };
     // high·high first: the planes after it weigh 1 / radix of it.
     static constexpr Product products[] = {{0, 0}, {0, 1}, {1, 0}};
+    // A plane's weight in the product of two codes: radix for each high part.
+    static constexpr long long weight(Product p) { return (p.u_part ? 1 : radix) * (p.v_part ? 1 : radix); }
     static constexpr long long high(long long q) { return (q + radix / 2) >> radix_bits; }
     static constexpr long long low(long long q) { return q - (high(q) << radix_bits); }
 };
