@@ -395,17 +395,17 @@ Command add_run_command(CLI::App& app) {
     add_max_error_option(sub, o->max_error, "the tuning database's result");
     add_int8_clip_options(sub, o->clips, "the input run");
     sub->add_option("--input-scale", o->coding.input_scale,
-                    coded_precision_names() + ": the scale of the input's codes, real = (code - zero point) * scale (ONNX "
+                    "precision " + coded_precision_names() + ": the scale of the input's codes, real = (code - zero point) * scale (ONNX "
                     "QLinearConv's x_scale; default: a real input's largest |x| / 127)");
-    sub->add_option("--input-zero-point", o->coding.input_zero_point, coded_precision_names() + ": the input's zero point, an int8")
+    sub->add_option("--input-zero-point", o->coding.input_zero_point, "precision " + coded_precision_names() + ": the input's zero point, an int8")
         ->default_str("0");
     sub->add_option("--output-scale", o->coding.output_scale,
-                    coded_precision_names() + ": the scale the output is coded at (y_scale; default: the largest |y| of the fp64 "
+                    "precision " + coded_precision_names() + ": the scale the output is coded at (y_scale; default: the largest |y| of the fp64 "
                     "reference on this input, with the epilogue, / 127)");
-    sub->add_option("--output-zero-point", o->coding.output_zero_point, coded_precision_names() + ": the output's zero point, an int8")
+    sub->add_option("--output-zero-point", o->coding.output_zero_point, "precision " + coded_precision_names() + ": the output's zero point, an int8")
         ->default_str("0");
     sub->add_option("--weight-scale", o->coding.weight_scale,
-                    coded_precision_names() + ": the scale of an int8 --weights file's codes, one or K comma-separated (ONNX "
+                    "precision " + coded_precision_names() + ": the scale of an int8 --weights file's codes, one or K comma-separated (ONNX "
                     "QLinearConv's w_scale, zero point 0); the filters are dequantized to fp32 once, on the host");
     return {sub, [o] { run(*o); }};
 }

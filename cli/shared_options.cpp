@@ -15,6 +15,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <map>
 #include <tuple>
 
 namespace wino::cli {
@@ -140,19 +141,27 @@ std::optional<double> max_error_of(const std::string& text, Precision precision)
 }
 
 void add_int8_clip_options(CLI::App* sub, Int8ClipOptions& o, const std::string& input) {
+    // The quantized precisions, which take clips: "precision int8, int8-io, ...".
+    const std::string quantized = "precision " + quantized_precision_names();
     sub->add_option("--clip", o.clip,
-                    "precision int8: given clips c,αta,αtw (as trained): every tap of V clipped at αta, or where it is 0 at "
-                    "the exact bound for |x| <= c; U at its filters' own largest, capped at αtw (0: no cap)");
+                    quantized + ": given clips c,αta,αtw (as trained): every tap of V clipped at αta, or where it is 0 at "
+                                "the exact bound for |x| <= c; U at its filters' own largest, capped at αtw (0: no cap)");
     if (input.empty()) return;
     sub->add_option("--calibrate", o.calibrate,
-                    fmt::format("precision int8: calibrate V's clips on these inputs, a float32 or float16 .npy of n images of "
-                                "the layer's C,H,W (default: on {})", input));
+                    fmt::format("{}: calibrate V's clips on these inputs, a float32 or float16 .npy of n images of "
+                                "the layer's C,H,W (default: on {})",
+                                quantized, input));
+    // Each precision's default_calibration: "percentile at int8, int8-io; exact-bound at split-int8, ...".
+    std::map<std::string, std::vector<std::string>> defaults;
+    for (const PrecisionSpec& spec : precisions())
+        if (spec.quantized()) defaults[to_string(default_calibration(spec.precision))].push_back(spec.name);
+    std::vector<std::string> default_text;
+    for (const auto& [calibration, names] : defaults) default_text.push_back(fmt::format("{} at {}", calibration, fmt::join(names, ", ")));
     sub->add_option("--calibration", o.calibration,
-                    "precision int8: how the clips are calibrated: percentile (of each tap's |V|), mse (each tap's least "
-                    "squared error) or exact-bound (the transform's bound for the inputs' largest |x|); default: percentile "
-                    "at int8 and int8-io, exact-bound at split-int8 and split-int8-io");
-    sub->add_option("--percentile", o.percentile, "precision int8, --calibration percentile: the percentile kept")
-        ->default_str("99.9");
+                    quantized + ": how the clips are calibrated: percentile (of each tap's |V|), mse (each tap's least "
+                                "squared error) or exact-bound (the transform's bound for the inputs' largest |x|); default: " +
+                        fmt::format("{}", fmt::join(default_text, "; ")));
+    sub->add_option("--percentile", o.percentile, quantized + ", --calibration percentile: the percentile kept")->default_str("99.9");
 }
 
 void check_int8_clip_options(const Int8ClipOptions& o, Precision precision) {
