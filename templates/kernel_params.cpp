@@ -239,7 +239,7 @@ const std::vector<ParamSpec> table = {
     {.param = Param::tensor_cores,
      .name = "tensor_cores",
      .flag = "--tensor-cores",
-     .help = "the GEMM's product on tensor cores (CUDA mma: precision fp16-mixed, tf32, split-tf32, int8, int8-io or split-int8; "
+     .help = "the GEMM's product on tensor cores (CUDA mma: precision fp16-mixed, the TF32 precisions and the int8-code ones; "
              "GLSL cooperative matrices: fp16-mixed; with --gemm-staging shared or double): on or off",
      .type = ParamType::flag,
      .tag = "tc",
@@ -297,7 +297,7 @@ const std::vector<ParamSpec> table = {
     {.param = Param::integer_dot,
      .name = "integer_dot",
      .flag = "--integer-dot",
-     .help = "precision int8's GEMM in GLSL: its 4-way int8 dot products by the device's instruction (OpSDot, "
+     .help = "the int8-code precisions' GEMM in GLSL: its 4-way int8 dot products by the device's instruction (OpSDot, "
              "VK_KHR_shader_integer_dot_product) instead of sign-extended bytes: on or off",
      .type = ParamType::flag,
      .tag = "dot",
