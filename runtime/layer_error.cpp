@@ -483,9 +483,9 @@ std::vector<double> int8_winograd_on_host(const ConvShape& s, const ConvAlgorith
     if (quantized.v) code_per_tap(v, a2, v_clip, levels);
     auto step = [&](bool coded, double clip) { return coded ? clip / static_cast<double>(levels) : 1.0; };
     // The sums of codes, exact in fp64 (far under 2^53): at split-int8 with
-    // both operands coded, each of CodeSplit's products of the codes' parts
-    // summed alone, as M's planes hold them, and weighed together as the
-    // output transform does; else the codes' products.
+    // both operands coded, M's two planes as the GEMM sums them (high·high,
+    // and high·low + low·high), weighed together as the output transform
+    // does; else the codes' products.
     if (operands == ProductOperands::split_int8 && quantized.u && quantized.v) {
         auto part_of = [](const std::vector<double>& codes, int part) {
             std::vector<double> out(codes.size());
@@ -495,16 +495,17 @@ std::vector<double> int8_winograd_on_host(const ConvShape& s, const ConvAlgorith
             }
             return out;
         };
-        const std::vector<double> parts_u[] = {part_of(u, 0), part_of(u, 1)}, parts_v[] = {part_of(v, 0), part_of(v, 1)};
-        std::vector<double> plane;
-        for (const CodeSplit::Product& p : CodeSplit::products) {
-            product_stage<double>(s, t, parts_u[p.u_part], parts_v[p.v_part], ProductOperands::as_read, plane);
-            const double weight = static_cast<double>(CodeSplit::weight(p));
-            if (product.empty()) product.assign(plane.size(), 0.0);
-            for (std::size_t i = 0; i < plane.size(); ++i) {
-                product[i] += weight * plane[i];
-                if (largest_sum) *largest_sum = std::max(*largest_sum, std::abs(plane[i]));
-            }
+        const std::vector<double> u_high = part_of(u, 0), u_low = part_of(u, 1), v_high = part_of(v, 0), v_low = part_of(v, 1);
+        std::vector<double> high, high_low, low_high;
+        product_stage<double>(s, t, u_high, v_high, ProductOperands::as_read, high);
+        product_stage<double>(s, t, u_high, v_low, ProductOperands::as_read, high_low);
+        product_stage<double>(s, t, u_low, v_high, ProductOperands::as_read, low_high);
+        const auto radix = static_cast<double>(CodeSplit::radix);
+        product.resize(high.size());
+        for (std::size_t i = 0; i < high.size(); ++i) {
+            const double mixed = high_low[i] + low_high[i];
+            product[i] = high[i] * radix * radix + mixed * radix;
+            if (largest_sum) *largest_sum = std::max({*largest_sum, std::abs(high[i]), std::abs(mixed)});
         }
     } else {
         product_stage<double>(s, t, u, v, ProductOperands::as_read, product);

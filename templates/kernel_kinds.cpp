@@ -72,12 +72,16 @@ struct CodePacking {
     // words beside its 64 values, spills on sm_90; int8's 64 and F(4,3)'s 72 do not.
     static constexpr int most_words = 96;
     int parts, passes;
-    CodePacking(ProductOperands operands, int positions)
-        : parts(operand_parts(operands)), passes(parts > 1 && positions * parts > most_words ? parts : 1) {}
+    bool v_operand;  // V's parts lie in CodeSplit::v_plane's order, U's in u_plane's
+    CodePacking(ProductOperands operands, int positions, BufferId operand)
+        : parts(operand_parts(operands)), passes(parts > 1 && positions * parts > most_words ? parts : 1), v_operand(operand == BufferId::v) {}
     int parts_a_pass() const { return parts / passes; }
     // The plane of U or V that the pass's part `part` of tap xi lies in.
     std::string plane(int xi, int part) const {
-        return passes == 1 ? std::to_string(xi * parts + part) : fmt::format("({} * {} + part)", xi, parts);
+        if (parts == 1) return std::to_string(xi);
+        if (passes == 1) return std::to_string(xi * parts + (v_operand ? CodeSplit::v_plane(part) : CodeSplit::u_plane(part)));
+        static_assert(CodeSplit::u_plane(1) == 1 && CodeSplit::v_plane(1) == 0, "the planes' order as the passes write it");
+        return fmt::format("({} * {} + {})", xi, parts, v_operand ? "1 - part" : "part");
     }
     std::string open() const { return passes == 1 ? "" : fmt::format("{}for (int part = 0; part < {}; ++part) {{\n", in4, parts); }
     std::string close() const { return passes == 1 ? "" : in4 + "}\n"; }
@@ -115,7 +119,7 @@ std::string scale_at(ScaleRegion region, int positions, int tap, const std::stri
 TemplateValues filter_transform_values(const ConvAlgorithm& a, const KernelParams& p, const Dialect& d, ProductOperands operands) {
     TemplateValues v = axis_values(a, {"alpha_h", "alpha_w", "r_h", "r_w"});
     const int positions = alpha_h(a) * alpha_w(a);
-    const CodePacking packing(operands, positions);
+    const CodePacking packing(operands, positions, BufferId::u);
     const int parts = packing.parts_a_pass();
     // The packed word of the pass's part of a tap.
     auto word = [parts](int xi, int part) { return fmt::format("packed{}", xi * parts + part); };
@@ -165,7 +169,7 @@ TemplateValues input_transform_values(const ConvAlgorithm& a, const KernelParams
         return {{"tiles", tiles}, {"store", store}, {"lanes_open", lanes.open}, {"lanes_close", lanes.close}};
     }
     // Each tap's factor read once; each tile's codes packed by tap and part.
-    const CodePacking packing(operands, positions);
+    const CodePacking packing(operands, positions, BufferId::v);
     const int parts = packing.parts_a_pass();
     auto packed_word = [parts](int xi, int part, int e) { return fmt::format("packed{}_{}", xi * parts + part, e); };
     std::vector<std::string> words;
@@ -280,7 +284,7 @@ std::string staged_tail_copy(const GemmBlock& g, const std::string& indent) {
     std::string copy;
     for_each_staged_quad(g, [&](const StagedOperand& o, int i, const std::string& q) {
         copy += fmt::format("{0}int {1}_q{2} = {3};\n{0}int {1}_c{2} = c_block + {1}_q{2} / {4};\n"
-                            "{0}STAGE_STORE({5}, {6}, {1}_c{2} < p.c_words ? FETCH_REAL4({1}, {1}_base + {1}_c{2} * p.{7} + "
+                            "{0}STAGE_STORE({5}, {6}, {1}_c{2} < c_words ? FETCH_REAL4({1}, {1}_base + {1}_c{2} * p.{7} + "
                             "min({8} + {1}_q{2} % {4}, p.{7} - 1)) : MAKE_REAL4(0, 0, 0, 0));\n",
                             indent, o.name, i, q, o.block_quads, o.array(), o.slot("stage", i), o.quads, o.block_first);
     });
@@ -307,8 +311,8 @@ StagedLoop staged_loop(const GemmBlock& g, const std::string& product) {
         return {"", copy.load + copy.store + wait + product + "        BARRIER();\n"};
     }
     const StagedCopy first = staged_copy(g, "0", "0", in8), next = staged_copy(g, "c_next", "(stage ^ 1)", in8);
-    return {"    if (p.c_words >= " + std::to_string(product_sum_block) + ") {\n" + first.load + first.store + wait + "    }\n",
-            fmt::format("        int c_next = min(c_block + {0}, p.c_words - {0});\n", product_sum_block) + next.load + product +
+    return {"    if (c_words >= " + std::to_string(product_sum_block) + ") {\n" + first.load + first.store + wait + "    }\n",
+            fmt::format("        int c_next = min(c_block + {0}, c_words - {0});\n", product_sum_block) + next.load + product +
                 next.store + wait + "        stage ^= 1;\n"};
 }
 
@@ -533,27 +537,25 @@ TemplateValues gemm_block_values(const KernelParams& p) {
             store += fmt::format("    product[row{} + p_quad{}] = STORED_product({});\n", i, j,
                                  float4_of([&](int e) { return fmt::format("acc{}_{}", i, 4 * j + e); }));
     const std::string tail =
-        tail_start + "        for (int c = c_block; c < p.c_words; ++c) {\n" + tail_loads + tail_multiply + "        }\n" + tail_end;
+        tail_start + "        for (int c = c_block; c < c_words; ++c) {\n" + tail_loads + tail_multiply + "        }\n" + tail_end;
     return {{"shared", shared},   {"declare", declare}, {"prologue", prologue},
             {"whole_block", whole_block}, {"tail", tail},       {"store", store},
             {"sum_block", std::to_string(product_sum_block)}};
 }
 
-// Where the GEMM's operands lie for M's plane xi: U's and V's plane xi, or at
-// split-int8 the parts of tap xi / products that CodeSplit's product xi %
-// products multiplies.
+// Where the GEMM's operands lie for M's plane xi, and how many words of
+// channels it sums (c_words): U's and V's plane xi over the channels' words;
+// or at split-int8, for tap xi / 2, high·high, then high·low + low·high as
+// one sum over twice the words, U's parts (high, low) against V's (low,
+// high), which the transforms store in those orders (CodeSplit).
 std::string operand_bases(ProductOperands operands) {
     if (operands != ProductOperands::split_int8)
-        return "    int u_base = xi * p.c_words * p.k_quads;\n    int v_base = xi * p.c_words * p.p_quads;\n";
-    std::vector<std::string> u_low, v_low;
-    for (std::size_t i = 0; i < std::size(CodeSplit::products); ++i) {
-        if (CodeSplit::products[i].u_part) u_low.push_back(fmt::format("code_product == {}", i));
-        if (CodeSplit::products[i].v_part) v_low.push_back(fmt::format("code_product == {}", i));
-    }
-    return fmt::format("    int code_product = xi % {0}, tap_plane = xi / {0} * {1};\n"
-                       "    int u_base = (tap_plane + int({2})) * p.c_words * p.k_quads;\n"
-                       "    int v_base = (tap_plane + int({3})) * p.c_words * p.p_quads;\n",
-                       std::size(CodeSplit::products), CodeSplit::parts, fmt::join(u_low, " || "), fmt::join(v_low, " || "));
+        return "    int c_words = p.c_words;\n    int u_base = xi * p.c_words * p.k_quads;\n    int v_base = xi * p.c_words * p.p_quads;\n";
+    return fmt::format("    int mixed = xi % {0}, tap_plane = xi / {0} * {1};\n"
+                       "    int c_words = p.c_words * (mixed + 1);\n"
+                       "    int u_base = (tap_plane + {2}) * p.c_words * p.k_quads;\n"
+                       "    int v_base = (tap_plane + (mixed != 0 ? {3} : {4})) * p.c_words * p.p_quads;\n",
+                       CodeSplit::planes, CodeSplit::parts, CodeSplit::u_plane(0), CodeSplit::v_plane(1), CodeSplit::v_plane(0));
 }
 
 TemplateValues gemm_values(const ConvAlgorithm&, const KernelParams& p, const Dialect&, ProductOperands operands) {
@@ -563,13 +565,10 @@ TemplateValues gemm_values(const ConvAlgorithm&, const KernelParams& p, const Di
 }
 
 // Quantized, M holds the int32 sums, each dequantized by its tap's and
-// filter's factor as it is picked; at split-int8, a tap's planes weighed
-// together as they are loaded (wino_weigh_planes: high·high, then the
-// high·low planes at 1 / radix), so a thread holds one value a tap.
-static_assert(std::size(CodeSplit::products) == 3 &&
-                  CodeSplit::weight(CodeSplit::products[1]) * CodeSplit::radix == CodeSplit::weight(CodeSplit::products[0]) &&
-                  CodeSplit::weight(CodeSplit::products[2]) * CodeSplit::radix == CodeSplit::weight(CodeSplit::products[0]),
-              "wino_weigh_planes takes high·high and two planes at 1 / radix of it");
+// filter's factor as it is picked; at split-int8, a tap's two planes weighed
+// together as they are loaded (wino_weigh_planes: high·high, then high·low +
+// low·high at 1 / radix), so a thread holds one value a tap.
+static_assert(CodeSplit::planes == 2, "wino_weigh_planes takes high·high and the mixed plane");
 TemplateValues output_transform_values(const ConvAlgorithm& a, const KernelParams& p, const Dialect& d, ProductOperands operands) {
     const int positions = alpha_h(a) * alpha_w(a), group = tiles_per_thread(p), planes = product_planes(operands);
     const bool grouped = group == 4, dequantized = quantized(operands);
@@ -580,7 +579,7 @@ TemplateValues output_transform_values(const ConvAlgorithm& a, const KernelParam
         positions, [&](int xi) { return fmt::format("{} mq{}", grouped ? "REAL4" : "REAL", xi); },
         [&](int xi) {
             if (planes == 1) return fetch(xi);
-            return fmt::format("wino_weigh_planes({}, {}, {}, {})", fetch(xi * planes), fetch(xi * planes + 1), fetch(xi * planes + 2),
+            return fmt::format("wino_weigh_planes({}, {}, {})", fetch(xi * planes), fetch(xi * planes + 1),
                                d.constant(Exact(Rational(1) / Rational(static_cast<long>(CodeSplit::radix)))));
         },
         in4);
@@ -744,7 +743,7 @@ std::string algorithm_text(TileSize m, int r, int s) {
 int operand_parts(ProductOperands operands) { return operands == ProductOperands::split_int8 ? CodeSplit::parts : 1; }
 
 int product_planes(ProductOperands operands) {
-    return operands == ProductOperands::split_int8 ? static_cast<int>(std::size(CodeSplit::products)) : 1;
+    return operands == ProductOperands::split_int8 ? CodeSplit::planes : 1;
 }
 
 long long largest_code(ProductOperands operands) {
@@ -752,11 +751,11 @@ long long largest_code(ProductOperands operands) {
 }
 
 long long high_product_weight(ProductOperands operands) {
-    return operands == ProductOperands::split_int8 ? CodeSplit::weight(CodeSplit::products[0]) : 1;
+    return operands == ProductOperands::split_int8 ? CodeSplit::radix * CodeSplit::radix : 1;
 }
 
 long long largest_plane_product(ProductOperands operands) {
-    return int8_largest_code * (operands == ProductOperands::split_int8 ? CodeSplit::radix / 2 : int8_largest_code);
+    return operands == ProductOperands::split_int8 ? 2 * int8_largest_code * (CodeSplit::radix / 2) : int8_largest_code * int8_largest_code;
 }
 
 int points_alpha(TileSize m, int r, int s) { return r > 1 ? m.h + r - 1 : m.w + s - 1; }

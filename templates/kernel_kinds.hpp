@@ -68,25 +68,21 @@ inline constexpr long long int8_largest_channels =
 // Precision split-int8's codes, Ozaki's splitting on int8 products: a 16-bit
 // code q, |q| <= largest_code, is high·radix + low with high = floor((q +
 // radix/2) / radix), so high lies in ±127 and low in [−128, 127]. A product
-// of two codes is radix²·high·high + radix·(high·low + low·high) + low·low;
-// the GEMM sums the first three (its `products`, as (U's part, V's part), 0
-// high and 1 low), each over the channels in an int32 plane of M, and leaves
-// out low·low (as CUTLASS's 3xTF32 leaves out small·small): at most 2^14 of a
+// of two codes is radix²·high·high + radix·(high·low + low·high) + low·low.
+// M holds two int32 planes a tap: high·high, summed over the channels' words,
+// and high·low + low·high, one sum over twice the words, U's parts stored
+// (high, low) against V's stored (low, high) (u_plane, v_plane). low·low is
+// left out (as CUTLASS's 3xTF32 leaves out small·small): at most 2^14 of a
 // product's 2^30, it errs about as much as the two codes' roundings do
-// together, and a fourth product would cost a third more. U and V hold
-// `parts` planes a tap, M `products.size()`.
+// together, and a product of its own would cost a third more.
 struct CodeSplit {
     static constexpr long long radix = 256;
     static constexpr int radix_bits = 8;
     static constexpr long long largest_code = int8_largest_code * (radix + 1);  // 32,639: high and low both in ±127
-    static constexpr int parts = 2;
-    struct Product {
-        int u_part, v_part;
-    };
-    // high·high first: the planes after it weigh 1 / radix of it.
-    static constexpr Product products[] = {{0, 0}, {0, 1}, {1, 0}};
-    // A plane's weight in the product of two codes: radix for each high part.
-    static constexpr long long weight(Product p) { return (p.u_part ? 1 : radix) * (p.v_part ? 1 : radix); }
+    static constexpr int parts = 2;   // U's and V's planes a tap: 0 high, 1 low
+    static constexpr int planes = 2;  // M's planes a tap: high·high, then high·low + low·high
+    static constexpr int u_plane(int part) { return part; }
+    static constexpr int v_plane(int part) { return parts - 1 - part; }
     static constexpr long long high(long long q) { return (q + radix / 2) >> radix_bits; }
     static constexpr long long low(long long q) { return q - (high(q) << radix_bits); }
 };
@@ -100,12 +96,12 @@ long long largest_code(ProductOperands operands);
 // What the dequantization multiplies M's first plane by beside the steps: 1,
 // or split-int8's radix² (high·high's weight in a product of codes).
 long long high_product_weight(ProductOperands operands);
-// The largest |product| of two codes' parts one plane of M sums: 127², or split-int8's 127·128 (high·low).
+// The most one channel adds to a plane of M: 127², or split-int8's high·low +
+// low·high, 2·127·128.
 long long largest_plane_product(ProductOperands operands);
-// The largest |sum| of one plane of M over C channels whatever the codes, and
-// the most channels an int32 holds that for: int8's 127·127, split-int8's 127·128 (high·low).
+// The most channels whose sums of code products an int32 holds whatever the codes, at split-int8.
 inline constexpr long long split_int8_largest_channels =
-    std::numeric_limits<std::int32_t>::max() / (int8_channels_a_word * int8_largest_code * (CodeSplit::radix / 2)) * int8_channels_a_word;
+    std::numeric_limits<std::int32_t>::max() / (int8_channels_a_word * 2 * int8_largest_code * (CodeSplit::radix / 2)) * int8_channels_a_word;
 
 // What a kernel set computes: an R×S correlation, by Winograd F(m_h×m_w, R×S)
 // through one 1D recipe set per axis (h: over each column of a tile, along

@@ -48,11 +48,11 @@ __device__ inline float wino_fetch(const signed char* b, int i) { return static_
 __device__ inline int wino_code(float scaled, float largest) { return __float2int_rn(fminf(fmaxf(scaled, -largest), largest)); }
 __device__ inline int wino_lane_byte(int code, int lane) { return static_cast<int>(static_cast<unsigned>(code & 255) << (8 * lane)); }
 // split-int8's planes of M at a tap weighed together (CodeSplit): high·high,
-// then high·low and low·high at `weight` (1 / radix).
-__device__ inline float wino_weigh_planes(float hh, float hl, float lh, float weight) { return hh + (hl + lh) * weight; }
-__device__ inline float4 wino_weigh_planes(float4 hh, float4 hl, float4 lh, float weight) {
-    return make_float4(wino_weigh_planes(hh.x, hl.x, lh.x, weight), wino_weigh_planes(hh.y, hl.y, lh.y, weight),
-                       wino_weigh_planes(hh.z, hl.z, lh.z, weight), wino_weigh_planes(hh.w, hl.w, lh.w, weight));
+// then high·low + low·high at `weight` (1 / radix).
+__device__ inline float wino_weigh_planes(float high, float mixed, float weight) { return high + mixed * weight; }
+__device__ inline float4 wino_weigh_planes(float4 high, float4 mixed, float weight) {
+    return make_float4(wino_weigh_planes(high.x, mixed.x, weight), wino_weigh_planes(high.y, mixed.y, weight),
+                       wino_weigh_planes(high.z, mixed.z, weight), wino_weigh_planes(high.w, mixed.w, weight));
 }
 __device__ inline int wino_dot4(int a, int b, int c) { return __dp4a(a, b, c); }
 #define MAKE_INT4(a, b, c, d) make_int4(a, b, c, d)

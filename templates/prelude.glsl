@@ -44,9 +44,9 @@ float wino_split_tf32_fma(float a, float b, float c) {
 int wino_code(float scaled, float largest) { return int(roundEven(clamp(scaled, -largest, largest))); }
 int wino_lane_byte(int code, int lane) { return int(uint(code & 255) << (8 * lane)); }
 // split-int8's planes of M at a tap weighed together (CodeSplit): high·high,
-// then high·low and low·high at `weight` (1 / radix).
-float wino_weigh_planes(float hh, float hl, float lh, float weight) { return hh + (hl + lh) * weight; }
-vec4 wino_weigh_planes(vec4 hh, vec4 hl, vec4 lh, float weight) { return hh + (hl + lh) * weight; }
+// then high·low + low·high at `weight` (1 / radix).
+float wino_weigh_planes(float high, float mixed, float weight) { return high + mixed * weight; }
+vec4 wino_weigh_planes(vec4 high, vec4 mixed, float weight) { return high + mixed * weight; }
 int wino_dot4(int a, int b, int c) {
 #ifdef WINO_DOT_INSTRUCTION
     return c + wino_sdot_4x8(a, b, 0);

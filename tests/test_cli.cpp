@@ -458,8 +458,8 @@ TEST_CASE("split-int8 on run and accuracy: exact-bound clips by default, checked
     REQUIRE(accuracy.exit_code == 0);
     const auto a = nlohmann::json::parse(accuracy.out);
     CHECK(a["ratio_to_int8_direct"].get<double>() < 0.5);
-    // A plane's sums: 4 words of 4 lanes, 127·128 a lane.
-    CHECK(a["stages"]["product"]["sum_bound"].get<double>() == 16.0 * 127 * 128);
+    // A plane's sums: 4 words of 4 lanes, high·low + low·high, 2·127·128, a lane.
+    CHECK(a["stages"]["product"]["sum_bound"].get<double>() == 16.0 * 2 * 127 * 128);
     require_bad_input("run --input-shape 1,6,10,10 --filters 5 --precision split-int8 --variant fused",
                       "precision split-int8 runs the nonfused variant");
     // With int8 tensors: the output's coding is then most of the error, under int8 direct's with its output coded.

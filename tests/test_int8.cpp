@@ -132,11 +132,12 @@ TEST_CASE("int8's and split-int8's int32 sums hold the most channels a layer has
     // ±127, so a tap sums C·127² of one sign, 1,057,030,144 at C = 2^16; int32
     // holds twice that (int8_largest_channels, 133,144), and a layer has no
     // more channels. At split-int8 it is ±32,639 = 127·256 + 127: high and low
-    // are both 127, so each plane (high·high, high·low, low·high) sums C·127²;
-    // a plane's most, 127·128 a product (a low code can be −128), holds
-    // split_int8_largest_channels.
+    // are both 127, so high·high sums C·127² and high·low + low·high
+    // 2·C·127², 2,114,060,288 at C = 2^16, a step from int32's most; a
+    // channel's most there, 2·127·128 (a low code can be −128), holds
+    // split_int8_largest_channels, 66,052.
     REQUIRE(int8_largest_channels == 133144);
-    REQUIRE(split_int8_largest_channels == 132104);
+    REQUIRE(split_int8_largest_channels == 66052);
     REQUIRE(CodeSplit::high(CodeSplit::largest_code) == 127);
     REQUIRE(CodeSplit::low(CodeSplit::largest_code) == 127);
     REQUIRE(CodeSplit::low(-CodeSplit::largest_code) == -127);
@@ -152,7 +153,7 @@ TEST_CASE("int8's and split-int8's int32 sums hold the most channels a layer has
         INFO(to_string(precision));
         double largest_sum = 0;
         const std::vector<double> model = int8_winograd_on_host(s, a, precision, x, w, clips, {}, &largest_sum);
-        CHECK(largest_sum == double(s.C) * 127 * 127);
+        CHECK(largest_sum == double(s.C) * 127 * 127 * (precision == Precision::split_int8 ? 2 : 1));
         const std::vector<float> y = run_int8(s, 2, clips, x, w, {}, precision);
         CHECK(compare_with_reference(y, model).max_relative < 1e-5);
     }

@@ -190,8 +190,8 @@ TEST_CASE("split-int8 keeps 16-bit codes as two int8 codes: its error far under 
         const double roundings = std::hypot(split.v_quantized.relative, split.u_quantized.relative);
         CHECK(split.all.relative > roundings * 1.1);
         CHECK(split.all.relative < roundings * 2);
-        // A plane's sums: 6 words of 4 lanes, 127·128 a lane (high·low).
-        CHECK(split.sum_bound == 24.0 * 127 * 128);
+        // A plane's sums: 6 words of 4 lanes, 2·127·128 a lane (high·low + low·high).
+        CHECK(split.sum_bound == 24.0 * 2 * 127 * 128);
         CHECK(split.largest_sum <= split.sum_bound);
         CHECK(split.largest_sum > 0.05 * split.sum_bound);
     }
