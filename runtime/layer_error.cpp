@@ -500,11 +500,10 @@ std::vector<double> int8_winograd_on_host(const ConvShape& s, const ConvAlgorith
         product_stage<double>(s, t, u_high, v_high, ProductOperands::as_read, high);
         product_stage<double>(s, t, u_high, v_low, ProductOperands::as_read, high_low);
         product_stage<double>(s, t, u_low, v_high, ProductOperands::as_read, low_high);
-        const auto radix = static_cast<double>(CodeSplit::radix);
         product.resize(high.size());
         for (std::size_t i = 0; i < high.size(); ++i) {
             const double mixed = high_low[i] + low_high[i];
-            product[i] = high[i] * radix * radix + mixed * radix;
+            product[i] = high[i] * static_cast<double>(CodeSplit::high_weight) + mixed * static_cast<double>(CodeSplit::mixed_weight);
             if (largest_sum) *largest_sum = std::max({*largest_sum, std::abs(high[i]), std::abs(mixed)});
         }
     } else {

@@ -580,7 +580,8 @@ TemplateValues output_transform_values(const ConvAlgorithm& a, const KernelParam
         [&](int xi) {
             if (planes == 1) return fetch(xi);
             return fmt::format("wino_weigh_planes({}, {}, {})", fetch(xi * planes), fetch(xi * planes + 1),
-                               d.constant(Exact(Rational(1) / Rational(static_cast<long>(CodeSplit::radix)))));
+                               d.constant(Exact(Rational(static_cast<long>(CodeSplit::mixed_weight)) /
+                                                Rational(static_cast<long>(CodeSplit::high_weight)))));
         },
         in4);
     if (dequantized)
@@ -751,7 +752,7 @@ long long largest_code(ProductOperands operands) {
 }
 
 long long high_product_weight(ProductOperands operands) {
-    return operands == ProductOperands::split_int8 ? CodeSplit::radix * CodeSplit::radix : 1;
+    return operands == ProductOperands::split_int8 ? CodeSplit::high_weight : 1;
 }
 
 long long largest_plane_product(ProductOperands operands) {

@@ -81,6 +81,8 @@ struct CodeSplit {
     static constexpr long long largest_code = int8_largest_code * (radix + 1);  // 32,639: high and low both in ±127
     static constexpr int parts = 2;   // U's and V's planes a tap: 0 high, 1 low
     static constexpr int planes = 2;  // M's planes a tap: high·high, then high·low + low·high
+    // The planes' weights in a product of codes.
+    static constexpr long long high_weight = radix * radix, mixed_weight = radix;
     static constexpr int u_plane(int part) { return part; }
     static constexpr int v_plane(int part) { return parts - 1 - part; }
     static constexpr long long high(long long q) { return (q + radix / 2) >> radix_bits; }
