@@ -63,8 +63,9 @@ const std::vector<PrecisionSpec>& precisions() {
         // out low·low about as much again: about 1/200 of int8's error
         // (run --check holds it to the host model's, as int8's).
         // The factor sets its error budget, 2.56e-3, under half the int8
-        // direct convolution's error on layers a-d (5.6e-3): calibrated
-        // F(2,3) to F(6,3) err 1e-4 to 1e-3 there (docs/int8.md).
+        // direct convolution's error on layers a-d (5.6e-3): with exact-bound
+        // clips F(2,3) errs about 1e-4 there and F(4,3) 4-7e-4 (within),
+        // F(6,3) 2.1-3.3e-3 (at and past it; docs/int8.md).
         {Precision::split_int8, "split-int8", "split_int8", "i8x3",
          "int8 with U and V quantized to 16-bit codes, each split into a high and a low int8 code, the product as "
          "three int8 products of the parts (high·high, high·low, low·high: Ozaki's splitting) summed in int32",
